@@ -1,0 +1,150 @@
+"""Shared fixtures: the local web server, and fresh SQLite, PostgreSQL and Redis databases.
+
+`scripts/test` starts PostgreSQL and Redis and exports NEWSMON_TEST_PG_URL and
+NEWSMON_TEST_REDIS_URL. Without them the tests that need a server skip, except under
+CI=true, where they fail. Nothing here imports the application.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+# `tests.support` must import the same way under `pytest` and `python -m pytest`; only the
+# latter puts the repository root on sys.path by itself.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tests.support.webserver import WebServer  # noqa: E402
+
+PG_ENV = "NEWSMON_TEST_PG_URL"
+REDIS_ENV = "NEWSMON_TEST_REDIS_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs a PostgreSQL server (NEWSMON_TEST_PG_URL)")
+    config.addinivalue_line("markers", "redis: needs a Redis server (NEWSMON_TEST_REDIS_URL)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # So that `-m "not postgres"` / `-m "not redis"` deselect the tests that need the server;
+    # db_url[postgres] gets its mark from the fixture's param.
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "pg_url" in names or "pg_server_url" in names:
+            item.add_marker(pytest.mark.postgres)
+        if "redis_url" in names:
+            item.add_marker(pytest.mark.redis)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _server_url(env: str, what: str) -> str:
+    url = os.environ.get(env)
+    if not url:
+        reason = f"{what} not available: {env} is not set (scripts/test sets it)"
+        if _in_ci():
+            pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
+        pytest.skip(reason)
+    return url
+
+
+# -- web server -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def web() -> Iterator[WebServer]:
+    """The local HTTP server, started once per session.
+
+    Its routes, hit counts and recorded requests are cleared before every test that uses it
+    (by `_reset_web`), so add routes in the test or in function-scoped fixtures.
+    """
+    with WebServer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _reset_web(request: pytest.FixtureRequest) -> None:
+    # Autouse fixtures run before the other function-scoped ones, so a fixture that adds
+    # routes for a test still sees them. Tests that never ask for `web` don't start it.
+    if "web" in request.fixturenames:
+        request.getfixturevalue("web").reset()
+
+
+# -- databases ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """SQLAlchemy URL of a new, empty SQLite file under the test's tmp_path."""
+    return f"sqlite:///{tmp_path / 'newsmon.sqlite3'}"
+
+
+def _libpq_url(sqlalchemy_url: str, dbname: str | None = None) -> str:
+    """``postgresql+psycopg://...`` -> ``postgresql://...`` (optionally on another database)."""
+    parts = urlsplit(sqlalchemy_url)
+    scheme = parts.scheme.split("+", 1)[0]
+    path = f"/{dbname}" if dbname is not None else parts.path
+    return urlunsplit((scheme, parts.netloc, path, parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """SQLAlchemy URL of the PostgreSQL server's own database (shared: don't write to it)."""
+    return _server_url(PG_ENV, "PostgreSQL")
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """SQLAlchemy URL (postgresql+psycopg) of a new, empty database, dropped after the test."""
+    import psycopg
+
+    name = f"newsmon_t_{uuid.uuid4().hex[:16]}"
+    admin = _libpq_url(pg_server_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(pg_server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            # FORCE ends the connections that an undisposed engine pool still holds.
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh database URL, once for SQLite and once for PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+# -- redis ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """URL of database 0 on the test Redis server, empty at the start and flushed after."""
+    import redis
+
+    url = _server_url(REDIS_ENV, "Redis")
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+        yield url
+        client.flushdb()
+    finally:
+        client.close()
