@@ -1,0 +1,1 @@
+"""newsmon's Scrapy project: settings, items, pipelines, spiders and the pure extractor."""

@@ -1,0 +1,474 @@
+"""Date/time parsing for Chinese news pages and the choice of an article's publication time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from crawler.extraction.model import TextPiece
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+#: Dates before this are taken for noise (IDs, phone numbers), not news.
+MIN_YEAR = 1990
+
+# A time of day: 10:22, 10:22:00, 10：22, 10时22分, 10点22分30秒, 10:22:00.000.
+_TIME = (
+    r"(?P<H>[01]?\d|2[0-3])\s*[:：时点]\s*(?P<M>[0-5]?\d)(?:\s*分)?"
+    r"(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:\.\d{1,9})?|\s*(?P<S2>[0-5]?\d)\s*秒)?(?![\d:：])"
+    # an explicit offset only counts when it is glued to the time, as ISO 8601 writes it
+    r"(?:(?P<Z>Z(?![A-Za-z]))|(?P<off>[+-](?:[01]\d|2[0-3]):?[0-5]\d)(?!\d)"
+    r"|\s*(?P<utc>GMT|UTC)(?:\s*(?P<goff>[+-]\d{1,2})(?::?(?P<goffm>[0-5]\d))?)?(?![\dA-Za-z]))?"
+)
+
+_DATETIME_RE = re.compile(
+    # every form starts with one of these; saying so up front lets the scan skip the
+    # rest of the text five times faster than trying each alternative at each position
+    r"(?=[0-9今昨前刚])(?:"
+    # 2023-01-29, 2023/1/29, 2023.01.29, 2023年1月29日, each optionally followed by a time
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"(?!\d)|\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号]|(?!\d)))"
+    rf"(?:(?:\s*T\s*|\s*[,，]?\s*)(?:{_TIME}))?"
+    # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
+    r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
+    rf"\s*{_TIME.replace('?P<', '?P<md_')}"
+    # 1月29日, 1月29日 10:22
+    r"|(?<![\d年])(?P<cn_m>\d{1,2})\s*月\s*(?P<cn_d>\d{1,2})\s*[日号]"
+    rf"(?:\s*{_TIME.replace('?P<', '?P<cn_')})?"
+    # 3小时前, 15分钟前, 2天前
+    r"|(?<!\d)(?P<ago_n>\d{1,3})\s*(?P<ago_u>秒钟?|分钟|个?小时|天|周|个月)\s*前"
+    # 今天/昨天/前天 [10:22], 刚刚
+    # (今日/昨日 only with a time: alone they are everyday prose, "今日（12月28日）有网友…")
+    r"|(?P<day>今天|昨天|前天|[今昨]日(?=\s*\d{1,2}\s*[:：时点]))"
+    rf"(?:\s*{_TIME.replace('?P<', '?P<rel_')})?"
+    r"|(?P<now>刚刚|刚才))",
+    re.IGNORECASE,
+)
+
+_ISO_T = re.compile(r"\d\s*T\s*\d", re.IGNORECASE)
+
+_AGO_UNITS = {
+    "秒": timedelta(seconds=1),
+    "秒钟": timedelta(seconds=1),
+    "分钟": timedelta(minutes=1),
+    "小时": timedelta(hours=1),
+    "个小时": timedelta(hours=1),
+    "天": timedelta(days=1),
+    "周": timedelta(weeks=1),
+    "个月": timedelta(days=30),
+}
+_DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+
+# /2023/01/29/, /202301/29/, /2023/0129/, /2023-01-29/, /20230129/, t20230129_123.html
+_URL_DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+# Meta names (lower-cased) that carry the publication time, most explicit first.
+PUBLISHED_METAS: tuple[str, ...] = (
+    "article:published_time",
+    "og:article:published_time",
+    "published_time",
+    "og:published_time",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "publishtime",
+    "publish_time",
+    "pubtime",
+    "og:release_date",
+    "release_date",
+    "datepublished",
+    "firstpublishedtime",
+    "og:time",
+    "weibo: article:create_at",
+    "bytedance:published_time",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+)
+# Metas that say when the page last changed: a year anchor and a last resort only,
+# because an update time is not the publication time (baijiahao's dateUpdate happens
+# to equal it, most CMSs' do not).
+UPDATED_METAS: tuple[str, ...] = (
+    "dateupdate",
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "lastmodified",
+    "last-modified",
+    "weibo: article:update_at",
+    "updatetime",
+    "update_time",
+)
+_PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
+_UPDATED_JSONLD = ("dateModified",)
+
+# Words just before a date in the info line that say what the date is.
+# 时间/日期 alone only with a colon: "午餐时间 2019-09-06" in a related-news card is no label.
+_LABEL_BEFORE = re.compile(
+    r"(?:(?P<upd>更新|修改|修订)|(?P<pub>发布|发表|发稿|出版))(?:时间|日期|于)?\s*[:：]?\s*$"
+    r"|(?:(?P<upd2>updated?|modified)|(?P<pub2>时间|日期|published|posted|date|time))\s*[:：]\s*$",
+    re.IGNORECASE,
+)
+_TIME_HINT = re.compile(r"time|date|pub|riqi|shijian|fbsj")
+_UPDATE_HINT = re.compile(r"update|modif")
+
+#: A header date within this distance of the meta's is the same event, printed.
+_SAME_EVENT = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A parsed point in time and whether the text gave its time of day.
+
+    ``when`` is always aware and expressed in Asia/Shanghai; for a date-only
+    expression (``2023-01-29``, ``昨天``) it is midnight and ``has_time`` is false,
+    so that callers can print a date rather than a made-up ``00:00``.
+    """
+
+    when: datetime
+    has_time: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    stamp: Stamp
+    start: int
+    end: int
+    # a full date or a precise relative time, as opposed to a year-less date or a bare 昨天
+    certain: bool
+
+
+def _now(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(SHANGHAI)
+    if now.tzinfo is None:
+        return now.replace(tzinfo=SHANGHAI)
+    return now.astimezone(SHANGHAI)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value else 0
+
+
+def _zone(g: Mapping[str, str | None], prefix: str, iso: bool) -> timezone | ZoneInfo:
+    if g.get(prefix + "Z"):
+        return UTC
+    off = g.get(prefix + "off")
+    # "10:22-11:30" is a time range, not an offset: trust a bare offset only in ISO-looking
+    # text (a "T" separator or seconds), as machine-written stamps always have one of them
+    if off and (iso or g.get(prefix + "S")):
+        digits = off[1:].replace(":", "")
+        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return timezone(-delta if off[0] == "-" else delta)
+    if g.get(prefix + "utc"):
+        goff = g.get(prefix + "goff") or "+0"
+        delta = timedelta(hours=abs(int(goff)), minutes=_int(g.get(prefix + "goffm")))
+        if delta <= timedelta(hours=14):
+            return timezone(-delta if goff[0] == "-" else delta)
+    return SHANGHAI
+
+
+def _build(
+    year: int, month: int, day: int, g: Mapping[str, str | None], prefix: str, iso: bool = False
+) -> Stamp | None:
+    """The stamp for a calendar date and the (maybe absent) time groups; None if impossible."""
+    has_time = g.get(prefix + "H") is not None
+    hour = _int(g.get(prefix + "H"))
+    minute = _int(g.get(prefix + "M"))
+    second = _int(g.get(prefix + "S") or g.get(prefix + "S2"))
+    try:
+        when = datetime(year, month, day, hour, minute, second, tzinfo=_zone(g, prefix, iso))
+    except ValueError:  # month 13, February 30, second 61
+        return None
+    return Stamp(when.astimezone(SHANGHAI), has_time)
+
+
+def _year_ok(year: int, now: datetime) -> bool:
+    return MIN_YEAR <= year <= now.year + 1
+
+
+def _yearless(
+    month: int,
+    day: int,
+    g: Mapping[str, str | None],
+    prefix: str,
+    now: datetime,
+    anchor: datetime | None,
+) -> Stamp | None:
+    """Put ``month-day [time]`` in the year nearest ``anchor``, else the last not after ``now``."""
+    if anchor is not None:
+        anchor = anchor.astimezone(SHANGHAI)
+        best: Stamp | None = None
+        for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+            stamp = _build(year, month, day, g, prefix)
+            if stamp is not None and (
+                best is None or abs(stamp.when - anchor) < abs(best.when - anchor)
+            ):
+                best = stamp
+        return best
+    # one day of slack: a page stamped late this evening may be read "tomorrow" elsewhere
+    for year in range(now.year, now.year - 8, -1):  # eight years back reach a February 29
+        stamp = _build(year, month, day, g, prefix)
+        if stamp is not None and stamp.when <= now + _SAME_EVENT:
+            return stamp
+    return None
+
+
+def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Found | None:
+    g = m.groupdict()
+    stamp: Stamp | None = None
+    certain = True
+    if g["y"]:
+        year = int(g["y"])
+        if not _year_ok(year, now):
+            return None
+        month = int(g["m"] or g["m2"])
+        day = int(g["d"] or g["d2"])
+        stamp = _build(year, month, day, g, "", iso=bool(_ISO_T.search(m[0])))
+    elif g["md_m"]:
+        stamp = _yearless(int(g["md_m"]), int(g["md_d"]), g, "md_", now, anchor)
+        certain = False
+    elif g["cn_m"]:
+        stamp = _yearless(int(g["cn_m"]), int(g["cn_d"]), g, "cn_", now, anchor)
+        certain = False
+    elif g["ago_n"]:
+        unit = _AGO_UNITS[g["ago_u"]]
+        when = now.replace(microsecond=0) - int(g["ago_n"]) * unit
+        if unit < timedelta(days=1):
+            stamp = Stamp(when, True)
+        else:
+            stamp = Stamp(when.replace(hour=0, minute=0, second=0), False)
+    elif g["day"]:
+        day_date = now.date() - timedelta(days=_DAYS_BACK[g["day"]])
+        stamp = _build(day_date.year, day_date.month, day_date.day, g, "rel_")
+    elif g["now"]:
+        stamp = Stamp(now.replace(microsecond=0), True)
+    if stamp is None:
+        return None
+    if g["ago_n"] or g["day"]:
+        certain = stamp.has_time
+    return _Found(stamp, m.start(), m.end(), certain)
+
+
+def _scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[_Found]:
+    for m in _DATETIME_RE.finditer(text):
+        found = _interpret(m, now, anchor)
+        if found is not None:
+            yield found
+
+
+def parse_stamp(
+    text: str, *, now: datetime | None = None, anchor: datetime | None = None
+) -> Stamp | None:
+    """The first valid date/time expression in ``text`` as a :class:`Stamp`.
+
+    ``now`` resolves relative times (``3小时前``, ``昨天 10:22``) and, when there is
+    no ``anchor``, the year of year-less dates (``01-29 10:22``: this year, or last
+    year if that would be in the future). ``anchor`` is a time known from elsewhere
+    on the page (a meta date): a year-less date is put in the year nearest to it.
+    """
+    if not text:
+        return None
+    for found in _scan(text, _now(now), anchor):
+        return found.stamp
+    return None
+
+
+def parse_datetime(
+    text: str, *, now: datetime | None = None, anchor: datetime | None = None
+) -> datetime | None:
+    """The first date/time expression in ``text`` as an aware datetime (Asia/Shanghai).
+
+    Naive times are taken as Asia/Shanghai; ones with an offset or ``Z`` are
+    converted to it. Date-only expressions give midnight (see :func:`has_time_of_day`).
+    """
+    stamp = parse_stamp(text, now=now, anchor=anchor)
+    return stamp.when if stamp else None
+
+
+def has_time_of_day(text: str, *, now: datetime | None = None) -> bool:
+    """Whether the expression :func:`parse_datetime` reads from ``text`` gives a time of day."""
+    stamp = parse_stamp(text, now=now)
+    return stamp is not None and stamp.has_time
+
+
+def date_from_url(url: str, *, now: datetime | None = None) -> datetime | None:
+    """A date written in the URL's path (``/202301/29/``, ``/2023-01-29/``, ``t20230129_1.html``).
+
+    Midnight Asia/Shanghai; the host and query are ignored (hosts and IDs carry digits too).
+    """
+    if not url:
+        return None
+    parts = urlsplit(url)
+    current = _now(now)
+    for m in _URL_DATE_RE.finditer(parts.path):
+        year = int(m["y"])
+        if not _year_ok(year, current):
+            continue
+        try:
+            when = datetime(year, int(m["m"]), int(m["d"]), tzinfo=SHANGHAI)
+        except ValueError:
+            continue
+        if when <= current + _SAME_EVENT:
+            return when
+    return None
+
+
+def _from_metas(meta: Mapping[str, str], names: Sequence[str], now: datetime) -> Stamp | None:
+    for name in names:
+        value = meta.get(name)
+        if value:
+            stamp = parse_stamp(value, now=now)
+            if stamp is not None and stamp.when <= now + _SAME_EVENT:
+                return stamp
+    return None
+
+
+def _from_jsonld(
+    jsonld: Sequence[Mapping[str, Any]], keys: Sequence[str], now: datetime
+) -> Stamp | None:
+    for key in keys:
+        for obj in jsonld:
+            value = obj.get(key)
+            if isinstance(value, str) and value:
+                stamp = parse_stamp(value, now=now)
+                if stamp is not None and stamp.when <= now + _SAME_EVENT:
+                    return stamp
+    return None
+
+
+def _from_header(
+    header: Sequence[TextPiece], now: datetime, anchor: datetime | None
+) -> list[Stamp]:
+    """The dates in the info line, best first.
+
+    A date labelled 发布/发布时间 or hinted as a time ranks first, an update date
+    last; a full date before a year-less one; then the earlier before the later,
+    since info lines print the article's own date before any other. Pieces are
+    joined with spaces first, because templates split one date over several
+    elements (``<span>发布时间：10-08</span><span>12:00</span>``).
+    """
+    if not header:
+        return []
+    texts: list[str] = []
+    ends: list[int] = []
+    pos = 0
+    for piece in header:
+        texts.append(piece.text)
+        pos += len(piece.text)
+        ends.append(pos)
+        pos += 1
+    joined = " ".join(texts)
+    ranked: list[tuple[float, int, Stamp]] = []
+    for order, found in enumerate(_scan(joined, now, anchor)):
+        if found.stamp.when > now + _SAME_EVENT:
+            continue
+        first = next(i for i, end in enumerate(ends) if end > found.start)
+        last = next(i for i, end in enumerate(ends) if end >= found.end)
+        hint = " ".join(p.hint for p in header[first : last + 1])
+        label = _LABEL_BEFORE.search(joined[max(0, found.start - 10) : found.start])
+        labelled = label is not None and any(label.groups())
+        hinted = _TIME_HINT.search(hint) is not None
+        if not (found.certain or found.stamp.has_time or labelled or hinted):
+            continue  # a stray "9月7日" or "昨天" in a caption says nothing about the article
+        score = (3.0 if found.certain else 0.0) - 0.5 * order
+        if found.stamp.has_time:
+            score += 1
+        if label and (label["upd"] or label["upd2"]):
+            score -= 4
+        elif labelled:
+            score += 4
+        if _UPDATE_HINT.search(hint):
+            score -= 2
+        elif hinted:
+            score += 2
+        ranked.append((-score, order, found.stamp))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [stamp for _, _, stamp in ranked]
+
+
+def find_published_stamp(
+    *,
+    meta: Mapping[str, str],
+    jsonld: Sequence[Mapping[str, Any]],
+    header: Sequence[TextPiece],
+    url: str | None,
+    now: datetime | None,
+) -> Stamp | None:
+    """:func:`find_published` with the date-only flag kept.
+
+    Evidence, strongest first:
+
+    1. a publication meta (:data:`PUBLISHED_METAS`, in that order), else JSON-LD
+       ``datePublished``/``dateCreated``;
+    2. the info line (``header``): a date labelled 发布/时间/日期 or hinted as a
+       time wins over other dates there; year-less dates take the year nearest
+       to the meta/JSON-LD/URL date;
+    3. an update meta (:data:`UPDATED_METAS`) or JSON-LD ``dateModified``;
+    4. a date in the URL.
+
+    When (1) and (2) are within a day of each other they are the same event and
+    the printed time wins (sina's meta is the CMS save time, minutes to hours
+    off the time shown); a date-only meta is thereby completed with the header's
+    time of day, and a date-only header keeps the meta's time. A header more
+    than a day away from (1) is taken for some other date and ignored.
+    """
+    current = _now(now)
+    strong = _from_metas(meta, PUBLISHED_METAS, current) or _from_jsonld(
+        jsonld, _PUBLISHED_JSONLD, current
+    )
+    weak = _from_metas(meta, UPDATED_METAS, current) or _from_jsonld(
+        jsonld, _UPDATED_JSONLD, current
+    )
+    from_url = date_from_url(url, now=current) if url else None
+    anchor = strong.when if strong else weak.when if weak else from_url
+    candidates = _from_header(header, current, anchor)
+
+    if strong is not None:
+        for printed in candidates:
+            if strong.has_time:
+                close = abs(printed.when - strong.when) < _SAME_EVENT
+            else:
+                close = printed.when.date() == strong.when.date()
+            if close:
+                return printed if printed.has_time else strong
+        return strong
+    if candidates:
+        best = candidates[0]
+        if (
+            not best.has_time
+            and weak is not None
+            and weak.has_time
+            and weak.when.date() == best.when.date()
+        ):
+            return weak
+        return best
+    if weak is not None:
+        return weak
+    if from_url is not None:
+        return Stamp(from_url, False)
+    return None
+
+
+def find_published(
+    *,
+    meta: Mapping[str, str],
+    jsonld: Sequence[Mapping[str, Any]],
+    header: Sequence[TextPiece],
+    url: str | None,
+    now: datetime | None,
+) -> datetime | None:
+    """The article's own publication time (Asia/Shanghai); see :func:`find_published_stamp`."""
+    stamp = find_published_stamp(meta=meta, jsonld=jsonld, header=header, url=url, now=now)
+    return stamp.when if stamp else None

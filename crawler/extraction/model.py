@@ -1,0 +1,54 @@
+"""Plain data types shared by the extraction modules (no parsing, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph-level piece of the article body, in reading order.
+
+    ``emphasized`` is true when the whole text sits inside ``<strong>``/``<b>``
+    or the block is an ``<h2>``–``<h4>`` heading: the way round-up articles
+    usually mark their per-city headings.
+    """
+
+    text: str
+    tag: str = "p"
+    emphasized: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """A text node near the headline (the "info line") or after the body.
+
+    ``hint`` is the lower-cased ``class`` and ``id`` values of the text's element
+    and its ancestors up to the zone root, space-joined (e.g. ``"source info"``),
+    so that a heuristic can tell ``<span class="source">新华日报</span>`` from a date.
+    """
+
+    text: str
+    hint: str = ""
+
+
+@dataclass(slots=True)
+class Section:
+    """A per-city part of a round-up article, opened by a heading like ``无锡宜兴:激励“四敢”燃新程``."""
+
+    label: str
+    city: str | None
+    district: str | None
+    heading: str
+    text: str
+    places: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "city": self.city,
+            "district": self.district,
+            "heading": self.heading,
+            "text": self.text,
+            "places": list(self.places),
+        }
