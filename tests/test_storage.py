@@ -1,0 +1,164 @@
+"""The repository functions on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.extraction import Article as Extracted
+from crawler.extraction import Section as ExtractedSection
+from storage import Article, Section, create_schema, make_engine
+from storage.repository import (
+    ArticleQuery,
+    SaveOutcome,
+    article_record,
+    canonical_url,
+    decompress,
+    get_article,
+    known_urls,
+    query_articles,
+    save_article,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _article(url: str = "http://example.test/a.html?b=2&a=1#top", **changes: object) -> Extracted:
+    base = Extracted(
+        url=url,
+        title="“新春第一会”,擂响战鼓再出征",
+        published_at=datetime(2023, 1, 29, 10, 22, tzinfo=SHANGHAI),
+        source="新华日报",
+        author=None,
+        site_name="苏州都市网",
+        breadcrumb=["首页", "资讯中心"],
+        body="一年春作首,万事干为先。\n无锡宜兴:激励“四敢”燃新程\n对上贡献超亿元企业,奖!",
+        sections=[
+            ExtractedSection(
+                "无锡宜兴", "无锡", "宜兴", "激励“四敢”燃新程", "对上贡献超亿元企业,奖!", ["宜兴"]
+            )
+        ],
+        keywords=["新春第一会"],
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def sessions(db_url: str) -> sessionmaker[Session]:
+    engine = make_engine(db_url)
+    create_schema(engine)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+def _save(sessions: sessionmaker[Session], article: Extracted, raw: bytes = b"<html>v1</html>"):
+    with sessions.begin() as session:
+        return save_article(
+            session,
+            article,
+            raw_html=raw,
+            content_type="text/html",
+            fetched_url=article.url or "",
+            site="example",
+            extractor_version=1,
+            fetched_at=datetime.now(UTC),
+        )
+
+
+def _count(sessions: sessionmaker[Session], model: type) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_restoring_the_same_article_never_makes_a_second_row(
+    sessions: sessionmaker[Session],
+) -> None:
+    first = _save(sessions, _article())
+    again = _save(sessions, _article())
+    # the same page under a URL differing only in query order and fragment
+    variant = _save(sessions, _article(url="http://example.test/a.html?a=1&b=2"))
+    assert first.outcome is SaveOutcome.NEW
+    assert again.outcome is SaveOutcome.UNCHANGED
+    assert variant.outcome is SaveOutcome.UNCHANGED
+    assert first.article_id == again.article_id == variant.article_id
+    assert (_count(sessions, Article), _count(sessions, Section)) == (1, 1)
+
+
+def test_a_changed_article_is_updated_in_place_with_its_sections_replaced(
+    sessions: sessionmaker[Session],
+) -> None:
+    first = _save(sessions, _article())
+    changed = _article(
+        title="新标题",
+        sections=[
+            ExtractedSection("南京", "南京", None, "打响发令枪", "会场入口", []),
+            ExtractedSection("苏州", "苏州", None, "勇毅前行", "28日", []),
+        ],
+    )
+    second = _save(sessions, changed, raw=b"<html>v2</html>")
+    assert second == type(second)(SaveOutcome.UPDATED, first.article_id)
+    with sessions() as session:
+        row = get_article(session, first.article_id)
+        assert row is not None
+        assert row.title == "新标题"
+        assert [s.city for s in row.sections] == ["南京", "苏州"]
+        assert decompress(row.raw_html) == b"<html>v2</html>"
+    assert _count(sessions, Section) == 2
+
+
+def test_times_round_trip_as_aware_and_render_in_shanghai(sessions: sessionmaker[Session]) -> None:
+    saved = _save(sessions, _article())
+    with sessions() as session:
+        row = get_article(session, saved.article_id)
+        assert row is not None
+        assert row.published_at == datetime(2023, 1, 29, 2, 22, tzinfo=UTC)
+        assert article_record(row)["published_at"] == "2023-01-29T10:22:00+08:00"
+
+
+def test_query_filters_and_order(sessions: sessionmaker[Session]) -> None:
+    _save(sessions, _article())
+    _save(
+        sessions,
+        _article(
+            url="http://example.test/b.html",
+            title="镇江营商环境",
+            body="镇江优化营商环境100%_达标",
+            source="镇江日报",
+            published_at=datetime(2023, 2, 1, 9, 0, tzinfo=SHANGHAI),
+            sections=[],
+            keywords=[],
+        ),
+    )
+    with sessions() as session:
+
+        def titles(**kw: object) -> list[str]:
+            return [a.title for a in query_articles(session, ArticleQuery(**kw))]  # type: ignore[arg-type]
+
+        assert titles() == ["镇江营商环境", "“新春第一会”,擂响战鼓再出征"]
+        assert titles(text="营商环境") == ["镇江营商环境"]
+        assert titles(text="100%_") == ["镇江营商环境"]
+        assert titles(text="%") == ["镇江营商环境"]  # a literal percent sign, not a wildcard
+        assert titles(city="无锡") == ["“新春第一会”,擂响战鼓再出征"]
+        assert titles(city="无锡", district="宜兴") == ["“新春第一会”,擂响战鼓再出征"]
+        assert titles(source="镇江日报") == ["镇江营商环境"]
+        assert titles(since=datetime(2023, 1, 30, tzinfo=SHANGHAI)) == ["镇江营商环境"]
+        assert titles(until=datetime(2023, 1, 30, tzinfo=SHANGHAI)) == [
+            "“新春第一会”,擂响战鼓再出征"
+        ]
+        assert titles(limit=1) == ["镇江营商环境"]
+        assert titles(text="'; DROP TABLE articles; --") == []
+    assert _count(sessions, Article) == 2
+
+
+def test_known_urls_canonicalises(sessions: sessionmaker[Session]) -> None:
+    _save(sessions, _article())
+    with sessions() as session:
+        found = known_urls(
+            session, ["http://example.test/a.html?a=1&b=2", "http://example.test/new.html"]
+        )
+    assert found == {canonical_url("http://example.test/a.html?a=1&b=2")}
