@@ -1,0 +1,189 @@
+"""Item pipelines: validate the extracted record, then store it (and the run's row) with SQLAlchemy."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.extraction import EXTRACTOR_VERSION
+from crawler.items import ArticleItem
+from crawler.options import options_from_settings
+from crawler.runs import ERROR_LIST, record_error
+from storage import CrawlRun, create_schema, make_engine, redact
+from storage.models import utcnow
+from storage.repository import SaveOutcome, save_article, start_run
+
+logger = logging.getLogger(__name__)
+
+#: A publication time further in the future than this is a parsing mistake, not news.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+class ValidatePipeline:
+    """Reject records that must not reach the archive; repair what can be repaired, loudly."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        article = item.article
+        problems = [name for name in ("url", "title", "body") if not getattr(article, name)]
+        if problems:
+            reason = f"record without {', '.join(problems)}"
+            record_error(self.crawler, item.fetched_url, "invalid", reason)
+            raise DropItem(reason)
+        if article.published_at and article.published_at > datetime.now(UTC) + FUTURE_TOLERANCE:
+            logger.warning(
+                "%s: publication time %s is in the future; stored without it",
+                article.url,
+                article.published_at.isoformat(),
+            )
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsmon/validate/future_time")
+            article.published_at = None
+        return item
+
+
+def _run_status(reason: str, store_failed: bool) -> str:
+    if store_failed:
+        return "failed"
+    if reason == "finished":
+        return "ok"
+    if reason in ("shutdown", "cancelled"):
+        return "interrupted"
+    if reason == "closespider_timeout":
+        return "timeout"
+    return "failed"
+
+
+class StorePipeline:
+    """Write each article in its own transaction and keep the run's ``crawl_runs`` row.
+
+    The row is created when the spider opens (so a killed crawl leaves a
+    ``running`` row behind) and completed from the crawl's stats when it closes.
+    A failed database write is counted, listed with its URL, marks the run
+    failed and stops the crawl: an archive that cannot be written to must not
+    look like a successful run.
+    """
+
+    def __init__(self, crawler: Crawler, db_url: str) -> None:
+        self.crawler = crawler
+        self.db_url = db_url
+        self.sessions: sessionmaker[Session] | None = None
+        self.run_id: int | None = None
+        self.store_failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        options = options_from_settings(crawler.settings)
+        pipeline = cls(crawler, options.db_url)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
+
+    def open_spider(self) -> None:
+        engine = make_engine(self.db_url)
+        create_schema(engine)
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        spider = self.crawler.spider
+        with self.sessions.begin() as session:
+            run = start_run(
+                session, spider.name if spider else "?", getattr(spider, "site_name", None)
+            )
+            self.run_id = run.id
+        self.stats.set_value("newsmon/run_id", self.run_id)
+        logger.info("storing into %s (crawl run %s)", redact(self.db_url), self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        assert self.sessions is not None
+        article = item.article
+        site = item.site or article.site_name or urlsplit(item.fetched_url).hostname
+        try:
+            with self.sessions.begin() as session:
+                saved = save_article(
+                    session,
+                    article,
+                    raw_html=item.raw_html,
+                    content_type=item.content_type,
+                    fetched_url=item.fetched_url,
+                    site=site,
+                    extractor_version=EXTRACTOR_VERSION,
+                    fetched_at=item.fetched_at,
+                )
+        except SQLAlchemyError as exc:
+            reason = f"database write failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+            logger.error("%s: %s", item.fetched_url, reason)
+            record_error(self.crawler, item.fetched_url, "store", reason)
+            if not self.store_failed:
+                self.store_failed = True
+                assert self.crawler.engine is not None
+                self.crawler.engine.close_spider(self.crawler.spider, "database_error")
+            raise DropItem(reason) from exc
+        self.stats.inc_value(f"newsmon/articles/{saved.outcome.value}")
+        if saved.outcome is SaveOutcome.NEW and article.keywords:
+            self.stats.inc_value("newsmon/matches/new")
+        stored: list[dict[str, Any]] = self.stats.get_value("newsmon/stored") or []
+        stored.append(
+            {"url": item.fetched_url, "id": saved.article_id, "outcome": saved.outcome.value}
+        )
+        self.stats.set_value("newsmon/stored", stored)
+        return item
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.sessions is None or self.run_id is None:
+            return
+        s = self.stats
+        by_status = {
+            key.rsplit("/", 1)[-1]: value
+            for key, value in s.get_stats().items()
+            if key.startswith("downloader/response_status_count/")
+        }
+        status = _run_status(reason, self.store_failed)
+        try:
+            with self.sessions.begin() as session:
+                run = session.get(CrawlRun, self.run_id)
+                if run is None:
+                    return
+                run.finished_at = utcnow()
+                run.status = status
+                run.reason = reason
+                run.requests = s.get_value("downloader/request_count", 0)
+                run.responses = s.get_value("downloader/response_count", 0)
+                run.bytes = s.get_value("downloader/response_bytes", 0)
+                run.articles_new = s.get_value("newsmon/articles/new", 0)
+                run.articles_updated = s.get_value("newsmon/articles/updated", 0)
+                run.articles_unchanged = s.get_value("newsmon/articles/unchanged", 0)
+                run.new_matches = s.get_value("newsmon/matches/new", 0)
+                run.errors = s.get_value("newsmon/errors", 0)
+                run.error_list = list(s.get_value(ERROR_LIST) or [])
+                run.stats = {
+                    "responses_by_status": by_status,
+                    "errors_by_kind": {
+                        k.rsplit("/", 1)[-1]: v
+                        for k, v in s.get_stats().items()
+                        if k.startswith("newsmon/errors/")
+                    },
+                    "stored": list(s.get_value("newsmon/stored") or []),
+                }
+        except SQLAlchemyError as exc:
+            logger.error("could not record crawl run %s: %s", self.run_id, exc)
+            s.set_value("newsmon/run_record_failed", str(exc).splitlines()[0])

@@ -1,0 +1,1 @@
+"""Thin spiders: they turn seeds into requests and responses into items; extraction lives elsewhere."""

@@ -1,0 +1,264 @@
+"""newsmon's configuration: the TOML file, the environment variables and their defaults, in one place."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_DB_URL = "NEWSMON_DB_URL"
+ENV_CONFIG = "NEWSMON_CONFIG"
+ENV_HOME = "NEWSMON_HOME"
+
+#: The topic newsmon was built for; used when no config file names keywords.
+DEFAULT_KEYWORDS: tuple[str, ...] = ("新春第一会",)
+
+
+class ConfigError(Exception):
+    """The config file is missing or invalid; the message names the file, key and line."""
+
+
+def home_dir() -> Path:
+    """Where newsmon keeps its data: ``$NEWSMON_HOME``, else ``$XDG_DATA_HOME/newsmon``, else ``~/.local/share/newsmon``."""
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME]).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "newsmon"
+
+
+def default_config_path() -> Path:
+    """``$NEWSMON_HOME/config.toml`` when NEWSMON_HOME is set, else ``~/.config/newsmon/config.toml``."""
+    if os.environ.get(ENV_HOME):
+        return home_dir() / "config.toml"
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
+    return base / "newsmon" / "config.toml"
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{home_dir() / 'newsmon.sqlite3'}"
+
+
+@dataclass(slots=True)
+class SiteProfile:
+    """One ``[[sites]]`` table: where to look for articles and how politely."""
+
+    name: str
+    start_urls: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    article_url_pattern: str = ""
+    max_listing_pages: int = 50
+    interval_minutes: float | None = None
+    cron: str | None = None
+    concurrency: int = 4
+    download_delay: float = 0.5
+    autothrottle: bool = True
+    verifiable_offline: bool = True
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path | None = None
+    database_url: str | None = None
+    keywords: tuple[str, ...] = DEFAULT_KEYWORDS
+    exclude: tuple[str, ...] = ()
+    sites: list[SiteProfile] = field(default_factory=list)
+    alerts: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def site(self, name: str) -> SiteProfile:
+        for profile in self.sites:
+            if profile.name == name:
+                return profile
+        known = ", ".join(p.name for p in self.sites) or "none configured"
+        raise ConfigError(f"no site named {name!r} in {self.path or 'the config'} (sites: {known})")
+
+
+def _line_of(text: str, key: str, after: int = 0) -> int | None:
+    """1-based line of the first ``key =`` at or after line ``after``, for error messages."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    for match in pattern.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if line >= after:
+            return line
+    return None
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    def fail(self, key: str, message: str, after: int = 0) -> ConfigError:
+        line = _line_of(self.text, key.rsplit(".", 1)[-1], after)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return ConfigError(f"{where}: {key}: {message}")
+
+    def get(
+        self,
+        table: dict[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        qualified: str,
+        default: Any,
+        after: int = 0,
+    ) -> Any:
+        if key not in table:
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            name = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
+            raise self.fail(qualified, f"expected {name}, got {type(value).__name__}", after)
+        return value
+
+    def strings(self, table: dict[str, Any], key: str, qualified: str, after: int = 0) -> list[str]:
+        values = self.get(table, key, list, qualified, [], after)
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            raise self.fail(qualified, "expected a list of non-empty strings", after)
+        return [v.strip() for v in values]
+
+
+_SITE_KEYS = {
+    "name",
+    "start_urls",
+    "sitemaps",
+    "feeds",
+    "article_url_pattern",
+    "max_listing_pages",
+    "interval_minutes",
+    "cron",
+    "concurrency",
+    "download_delay",
+    "autothrottle",
+    "verifiable_offline",
+}
+
+
+def _parse(path: Path, text: str) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    r = _Reader(path, text)
+    config = Config(path=path, raw=data)
+
+    database = r.get(data, "database", dict, "database", {})
+    url = r.get(database, "url", str, "database.url", None)
+    config.database_url = url or None
+
+    monitor = r.get(data, "monitor", dict, "monitor", {})
+    if "keywords" in monitor:
+        keywords = r.strings(monitor, "keywords", "monitor.keywords")
+        config.keywords = tuple(keywords)
+    config.exclude = tuple(r.strings(monitor, "exclude", "monitor.exclude"))
+
+    config.alerts = r.get(data, "alerts", dict, "alerts", {})
+
+    sites = r.get(data, "sites", list, "sites", [])
+    names: set[str] = set()
+    # Line of each [[sites]] header, so errors inside a site table point at its own lines.
+    headers = [
+        text.count("\n", 0, m.start()) + 1
+        for m in re.finditer(r"^\s*\[\[sites\]\]", text, re.MULTILINE)
+    ]
+    for index, table in enumerate(sites):
+        site_line = headers[index] if index < len(headers) else 0
+        if not isinstance(table, dict):
+            raise r.fail("sites", "each [[sites]] entry must be a table", site_line)
+        unknown = sorted(set(table) - _SITE_KEYS)
+        if unknown:
+            raise r.fail(f"sites[{index}].{unknown[0]}", "unknown key", site_line)
+        name = r.get(table, "name", str, f"sites[{index}].name", "", site_line).strip()
+        if not name:
+            raise r.fail(f"sites[{index}].name", "every site needs a non-empty name", site_line)
+        if name in names:
+            raise r.fail(f"sites[{index}].name", f"duplicate site name {name!r}", site_line)
+        names.add(name)
+        q = f"sites[{name}]"
+        profile = SiteProfile(name=name)
+        profile.start_urls = r.strings(table, "start_urls", f"{q}.start_urls", site_line)
+        profile.sitemaps = r.strings(table, "sitemaps", f"{q}.sitemaps", site_line)
+        profile.feeds = r.strings(table, "feeds", f"{q}.feeds", site_line)
+        for key, values in (
+            ("start_urls", profile.start_urls),
+            ("sitemaps", profile.sitemaps),
+            ("feeds", profile.feeds),
+        ):
+            for value in values:
+                if not value.startswith(("http://", "https://")):
+                    raise r.fail(f"{q}.{key}", f"not an http(s) URL: {value!r}", site_line)
+        pattern = r.get(
+            table, "article_url_pattern", str, f"{q}.article_url_pattern", "", site_line
+        )
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise r.fail(
+                    f"{q}.article_url_pattern", f"invalid regex: {exc}", site_line
+                ) from None
+        profile.article_url_pattern = pattern
+        profile.max_listing_pages = r.get(
+            table, "max_listing_pages", int, f"{q}.max_listing_pages", 50, site_line
+        )
+        interval = r.get(table, "interval_minutes", float, f"{q}.interval_minutes", None, site_line)
+        if interval is not None and interval <= 0:
+            raise r.fail(f"{q}.interval_minutes", "must be positive", site_line)
+        profile.interval_minutes = interval
+        profile.cron = r.get(table, "cron", str, f"{q}.cron", None, site_line)
+        if profile.cron and interval is not None:
+            raise r.fail(f"{q}.cron", "give either cron or interval_minutes, not both", site_line)
+        profile.concurrency = r.get(table, "concurrency", int, f"{q}.concurrency", 4, site_line)
+        if profile.concurrency < 1:
+            raise r.fail(f"{q}.concurrency", "must be at least 1", site_line)
+        profile.download_delay = r.get(
+            table, "download_delay", float, f"{q}.download_delay", 0.5, site_line
+        )
+        profile.autothrottle = r.get(
+            table, "autothrottle", bool, f"{q}.autothrottle", True, site_line
+        )
+        profile.verifiable_offline = r.get(
+            table, "verifiable_offline", bool, f"{q}.verifiable_offline", True, site_line
+        )
+        if not (profile.start_urls or profile.sitemaps or profile.feeds):
+            raise r.fail(f"{q}.start_urls", "a site needs start_urls, sitemaps or feeds", site_line)
+        config.sites.append(profile)
+    return config
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load the config: ``path``, else ``$NEWSMON_CONFIG``, else the default location if it exists.
+
+    A path given explicitly (argument or environment) must exist; with none
+    given and no file at the default location, the built-in defaults apply.
+    """
+    explicit = path or os.environ.get(ENV_CONFIG)
+    candidate = Path(explicit).expanduser() if explicit else default_config_path()
+    if not candidate.exists():
+        if explicit:
+            raise ConfigError(f"{candidate}: config file not found")
+        return Config()
+    try:
+        text = candidate.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{candidate}: cannot read config: {exc}") from None
+    return _parse(candidate, text)
+
+
+def resolve_db_url(cli_value: str | None, config: Config | None = None) -> str:
+    """The database URL: ``--db``, else ``$NEWSMON_DB_URL``, else the config's, else SQLite in the home dir."""
+    return (
+        cli_value
+        or os.environ.get(ENV_DB_URL)
+        or (config.database_url if config else None)
+        or default_db_url()
+    )
