@@ -190,3 +190,53 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert "secret" not in result.stderr
+
+
+def test_query_table_and_csv_formats(web: WebServer, tmp_path: Path) -> None:
+    url = web.add(SEED_PATH, SEED)
+    assert newsmon("crawl", url, home=tmp_path).returncode == 0
+    table = newsmon("query", "新春第一会", home=tmp_path)
+    assert table.returncode == 0
+    header, row = table.stdout.splitlines()
+    assert header.split() == ["ID", "PUBLISHED", "SOURCE", "TITLE", "CITIES"]
+    assert row.startswith("1 ")
+    assert "2023-01-29 10:22" in row
+    assert "新华日报" in row
+    csv_out = newsmon("query", "--format", "csv", home=tmp_path).stdout.splitlines()
+    assert csv_out[0].startswith("id,url,title,published_at")
+    assert len(csv_out) == 2
+    lines = newsmon("query", "--format", "jsonl", home=tmp_path).stdout.splitlines()
+    assert len(lines) == 1
+    assert newsmon("query", "不存在的词", home=tmp_path).stdout.strip() == "no articles match"
+    runs = newsmon("runs", home=tmp_path)
+    assert runs.returncode == 0
+    first_run = runs.stdout.splitlines()[1].split()
+    assert first_run[0] == "1"
+    assert "ok" in first_run
+
+
+def test_reextract_brings_stored_rows_up_to_date_without_fetching(
+    web: WebServer, tmp_path: Path
+) -> None:
+    url = web.add(SEED_PATH, SEED)
+    db = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    assert newsmon("crawl", url, home=tmp_path, db=db).returncode == 0
+    # What an older extractor might have left behind: a wrong title, no sections.
+    engine = make_engine(db)
+    with Session(engine) as session, session.begin():
+        row = session.scalars(select(Article)).one()
+        row.title, row.extractor_version, row.content_hash = "旧标题", 0, "stale"
+        row.sections = []
+    engine.dispose()
+    web.reset()  # nothing is served any more: re-extraction must not fetch
+
+    result = newsmon("reextract", home=tmp_path, db=db)
+
+    assert result.returncode == 0, result.stderr
+    assert "1 changed" in result.stdout
+    record = newsmon_json("show", "1", "--format", "json", home=tmp_path, db=db)
+    assert record["title"] == "“新春第一会”,擂响战鼓再出征"
+    assert len(record["sections"]) == 12
+    assert web.requests == []
+    again = newsmon("reextract", home=tmp_path, db=db)
+    assert "0 changed, 1 unchanged" in again.stdout

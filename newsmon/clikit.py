@@ -1,0 +1,161 @@
+"""What every ``newsmon`` command shares: the error type, argument types, output formats, the context."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsmon import __version__
+from newsmon.config import Config, ConfigError, load_config, resolve_db_url
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+USER_AGENT = f"newsmon/{__version__} (news monitor)"
+
+
+class CliError(Exception):
+    """An expected failure: its message is printed as one line, with the exit code given."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def check_http_url(url: str) -> str:
+    if not url.lower().startswith(("http://", "https://")):
+        raise CliError(f"not an http(s) URL: {url}", EXIT_USAGE)
+    return url
+
+
+def parse_day(value: str, *, end: bool = False) -> datetime:
+    """``YYYY-MM-DD`` (that day in Asia/Shanghai; its end when ``end``) or a full ISO 8601 time."""
+    try:
+        if len(value) == 10:
+            moment = datetime.combine(date.fromisoformat(value), time.min, SHANGHAI)
+            return moment + timedelta(days=1) if end else moment
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date (YYYY-MM-DD) or ISO time: {value!r}"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+
+def since_arg(value: str) -> datetime:
+    return parse_day(value)
+
+
+def until_arg(value: str) -> datetime:
+    """``--until 2023-01-31`` includes the whole of that day."""
+    return parse_day(value, end=True)
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut/pad ``text`` to ``width`` terminal columns (CJK characters take two)."""
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            if out:
+                out[-1] = "…"
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * max(0, width - text_width("".join(out)))
+
+
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str], widths: Sequence[int]) -> str:
+    lines = ["  ".join(fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for row in rows:
+        lines.append("  ".join(fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+class Context:
+    """What every command may need, built lazily: the config and the database."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.args.config)
+            except ConfigError as exc:
+                raise CliError(str(exc), EXIT_USAGE) from None
+        return self._config
+
+    @property
+    def db_url(self) -> str:
+        return resolve_db_url(self.args.db, self.config)
+
+    def sessions(self) -> Any:
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import sessionmaker
+
+        from storage import create_schema, make_engine, redact
+
+        try:
+            engine = make_engine(self.db_url)
+            create_schema(engine)
+        except (SQLAlchemyError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CliError(f"cannot open database {redact(self.db_url)}: {first}") from None
+        return sessionmaker(engine, expire_on_commit=False)
+
+
+def output_records(
+    records: list[dict[str, Any]], fmt: str, render_table: Callable[[], str]
+) -> None:
+    """Print ``records`` as JSON, JSON lines, CSV (no body/sections) or the table ``render_table`` makes."""
+    if fmt == "json":
+        print(to_json(records))
+    elif fmt == "jsonl":
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        fields = [k for k in records[0] if k not in ("body", "sections")] if records else ["id"]
+        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(
+                {
+                    k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+                    for k, v in record.items()
+                }
+            )
+        sys.stdout.write(buffer.getvalue())
+    else:
+        print(render_table())
