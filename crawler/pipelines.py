@@ -19,9 +19,12 @@ from crawler.options import options_from_settings
 from crawler.runs import ERROR_LIST, record_error
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.models import utcnow
-from storage.repository import SaveOutcome, save_article, start_run
+from storage.repository import save_article, start_run
 
 logger = logging.getLogger(__name__)
+
+#: Per-article lists kept in a run's stats stop growing here; the counters keep counting.
+MAX_LISTED = 1000
 
 #: A publication time further in the future than this is a parsing mistake, not news.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -58,16 +61,23 @@ class ValidatePipeline:
         return item
 
 
-def _run_status(reason: str, store_failed: bool) -> str:
+def _run_status(reason: str, store_failed: bool, stats: Any) -> tuple[str, str]:
+    """``(status, reason)`` of a finished run, from Scrapy's close reason and the run's stats."""
     if store_failed:
-        return "failed"
+        return "failed", f"{reason}: database writes failed"
+    sources = stats.get_value("newsmon/sources/total", 0)
+    if sources and not stats.get_value("newsmon/sources/ok", 0):
+        return (
+            "failed",
+            f"{reason}: none of the {sources} listing/sitemap/feed pages could be fetched",
+        )
     if reason == "finished":
-        return "ok"
+        return "ok", reason
     if reason in ("shutdown", "cancelled"):
-        return "interrupted"
+        return "interrupted", reason
     if reason == "closespider_timeout":
-        return "timeout"
-    return "failed"
+        return "timeout", reason
+    return "failed", reason
 
 
 class StorePipeline:
@@ -128,6 +138,7 @@ class StorePipeline:
                     site=site,
                     extractor_version=EXTRACTOR_VERSION,
                     fetched_at=item.fetched_at,
+                    run_id=self.run_id,
                 )
         except SQLAlchemyError as exc:
             reason = f"database write failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
@@ -139,14 +150,33 @@ class StorePipeline:
                 self.crawler.engine.close_spider(self.crawler.spider, "database_error")
             raise DropItem(reason) from exc
         self.stats.inc_value(f"newsmon/articles/{saved.outcome.value}")
-        if saved.outcome is SaveOutcome.NEW and article.keywords:
+        if saved.new_keywords:
             self.stats.inc_value("newsmon/matches/new")
-        stored: list[dict[str, Any]] = self.stats.get_value("newsmon/stored") or []
-        stored.append(
-            {"url": item.fetched_url, "id": saved.article_id, "outcome": saved.outcome.value}
-        )
-        self.stats.set_value("newsmon/stored", stored)
+            self._append(
+                "newsmon/new_matches",
+                {
+                    "id": saved.article_id,
+                    "url": article.url,
+                    "title": article.title,
+                    "keywords": list(saved.new_keywords),
+                },
+            )
+        if getattr(self.crawler.spider, "report_stored", False):
+            self._append(
+                "newsmon/stored",
+                {
+                    "url": item.fetched_url,
+                    "id": saved.article_id,
+                    "outcome": saved.outcome.value,
+                },
+            )
         return item
+
+    def _append(self, key: str, entry: dict[str, Any]) -> None:
+        entries: list[dict[str, Any]] = self.stats.get_value(key) or []
+        if len(entries) < MAX_LISTED:
+            entries.append(entry)
+        self.stats.set_value(key, entries)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
@@ -157,7 +187,7 @@ class StorePipeline:
             for key, value in s.get_stats().items()
             if key.startswith("downloader/response_status_count/")
         }
-        status = _run_status(reason, self.store_failed)
+        status, reason = _run_status(reason, self.store_failed, s)
         try:
             with self.sessions.begin() as session:
                 run = session.get(CrawlRun, self.run_id)
@@ -183,6 +213,12 @@ class StorePipeline:
                         if k.startswith("newsmon/errors/")
                     },
                     "stored": list(s.get_value("newsmon/stored") or []),
+                    "new_matches": list(s.get_value("newsmon/new_matches") or []),
+                    "incremental": {
+                        k.rsplit("/", 1)[-1]: v
+                        for k, v in s.get_stats().items()
+                        if k.startswith(("newsmon/incremental/", "newsmon/conditional/"))
+                    },
                 }
         except SQLAlchemyError as exc:
             logger.error("could not record crawl run %s: %s", self.run_id, exc)

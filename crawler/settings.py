@@ -33,6 +33,15 @@ TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+SPIDER_MIDDLEWARES = {
+    "crawler.incremental.IncrementalMiddleware": 950,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.incremental.ConditionalGetMiddleware": 580,
+}
+EXTENSIONS = {
+    "crawler.progress.ProgressReporter": 500,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.StorePipeline": 800,
@@ -43,7 +52,10 @@ ITEM_PIPELINES = {
 # NEWSMON_CONFIG       path of the TOML config; None = NEWSMON_CONFIG env var, then the default location
 # NEWSMON_KEYWORDS     keywords to flag; None = the config's [monitor] keywords
 # NEWSMON_EXCLUDE      words that disqualify a match; None = the config's [monitor] exclude
+# NEWSMON_PROGRESS     live progress line on stderr (newsmon monitor sets it on a terminal)
 NEWSMON_DB_URL = None
+NEWSMON_PROGRESS = False
+NEWSMON_PROGRESS_INTERVAL = 0.5
 NEWSMON_CONFIG = None
 NEWSMON_KEYWORDS = None
 NEWSMON_EXCLUDE = None

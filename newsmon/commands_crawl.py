@@ -22,6 +22,7 @@ from newsmon.clikit import (
     check_http_url,
     to_json,
 )
+from newsmon.config import Config, ConfigError
 
 
 def _fetch(url: str, timeout: float = 30.0) -> tuple[bytes, str | None, str]:
@@ -100,12 +101,8 @@ def cmd_crawl(ctx: Context) -> int:
     return _crawl_urls(ctx, urls, overrides)
 
 
-def _crawl_urls(ctx: Context, urls: list[str], extra: dict[str, Any]) -> int:
-    """Run the ``article`` spider on ``urls``; one line per URL; non-zero if any was not stored."""
-    from newsmon.crawling import run_spider
-
-    config = ctx.config
-    ctx.sessions()  # fail now, with a clear line, if the database cannot be opened
+def _base_overrides(ctx: Context, config: Config) -> dict[str, Any]:
+    """The settings every crawl of this command needs: database, keywords, config, log level."""
     overrides: dict[str, Any] = {
         "NEWSMON_DB_URL": ctx.db_url,
         "NEWSMON_KEYWORDS": list(config.keywords),
@@ -114,7 +111,15 @@ def _crawl_urls(ctx: Context, urls: list[str], extra: dict[str, Any]) -> int:
     }
     if config.path:
         overrides["NEWSMON_CONFIG"] = str(config.path)
-    overrides.update(extra)
+    return overrides
+
+
+def _crawl_urls(ctx: Context, urls: list[str], extra: dict[str, Any]) -> int:
+    """Run the ``article`` spider on ``urls``; one line per URL; non-zero if any was not stored."""
+    from newsmon.crawling import run_spider
+
+    ctx.sessions()  # fail now, with a clear line, if the database cannot be opened
+    overrides = _base_overrides(ctx, ctx.config) | extra
     stats = run_spider("article", overrides, urls=urls)
 
     stored = {entry["url"]: entry for entry in stats.get("newsmon/stored", [])}
@@ -143,28 +148,145 @@ def _crawl_urls(ctx: Context, urls: list[str], extra: dict[str, Any]) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def run_monitor(
+    ctx: Context, config: Config, names: Sequence[str], *, backfill: bool, extra: dict[str, Any]
+) -> int:
+    """Run the ``portal`` spider once for each named site, side by side; print what is new.
+
+    Exit status 1 when any site's run failed (its pages could not be read, or
+    the database could not be written), else 0.
+    """
+    from newsmon.crawling import run_spiders
+    from storage.repository import list_runs, run_record
+
+    if not config.sites:
+        where = config.path or "the config (none found)"
+        raise CliError(
+            f"no [[sites]] configured in {where}; see README, 'Monitoring sites'", EXIT_USAGE
+        )
+    try:
+        profiles = [config.site(n) for n in names] if names else list(config.sites)
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    sessions = ctx.sessions()
+    overrides = _base_overrides(ctx, config) | {"NEWSMON_PROGRESS": sys.stderr.isatty()} | extra
+    runs = [("portal", {"site": p.name, "backfill": backfill}) for p in profiles]
+    all_stats = run_spiders(runs, overrides)
+
+    failed = 0
+    run_ids = [s.get("newsmon/run_id") for s in all_stats]
+    with sessions() as session:
+        records = {r["id"]: r for r in map(run_record, list_runs(session, limit=len(runs) + 50))}
+    for profile, stats, run_id in zip(profiles, all_stats, run_ids, strict=True):
+        record = records.get(run_id) if run_id is not None else None
+        if record is None:
+            failed += 1
+            print(
+                f"{profile.name}: the crawl did not start; run with -v for Scrapy's log",
+                file=sys.stderr,
+            )
+            continue
+        if record["status"] != "ok":
+            failed += 1
+        print(
+            f"{profile.name}: run {run_id} {record['status']} - {record['responses']} pages, "
+            f"{record['articles_new']} new and {record['articles_updated']} updated articles, "
+            f"{stats.get('newsmon/incremental/known', 0)} known links skipped, "
+            f"{record['new_matches']} new matches, {record['errors']} errors",
+            file=sys.stderr,
+        )
+        if record["status"] != "ok":
+            print(f"{profile.name}: {record['reason']}", file=sys.stderr)
+        for error in record["error_list"][:5]:
+            print(f"  {error['url']}: {error['reason']}", file=sys.stderr)
+        for match in stats.get("newsmon/new_matches", []):
+            print(
+                f"new match  {','.join(match['keywords'])}  #{match['id']}  {match['title']}  {match['url']}"
+            )
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_monitor(ctx: Context) -> int:
+    overrides = _scrapy_overrides(ctx.args.set)
+    names = [*ctx.args.site, *(ctx.args.site_opt or [])]
+    return run_monitor(ctx, ctx.config, names, backfill=ctx.args.backfill, extra=overrides)
+
+
+def cmd_rematch(ctx: Context) -> int:
+    """Flag the archive against the configured keywords again, without fetching anything."""
+    from crawler.extraction.keywords import match_keywords
+    from storage.repository import iter_archive, sync_matches
+
+    config = ctx.config
+    articles = newly = 0
+    with ctx.sessions()() as session:
+        for row in iter_archive(session):
+            articles += 1
+            keywords = match_keywords(config.keywords, [row.title, row.body], config.exclude)
+            added = sync_matches(session, row, keywords)
+            if added:
+                newly += 1
+                print(f"new match  {','.join(added)}  #{row.id}  {row.title}  {row.url}")
+            session.commit()
+    print(
+        f"rematched {articles} articles against {', '.join(config.keywords)}: {newly} with new matches",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_demo(ctx: Context) -> int:
-    """Serve the bundled sample site on 127.0.0.1, crawl it into the archive and query it."""
+    """Generate the sample site, serve it on 127.0.0.1, run the monitor on it and query the archive."""
     from newsmon.commands_archive import cmd_query
+    from newsmon.config import home_dir, load_config
     from newsmon.demo import DemoSite
+    from newsmon.sample_site import SampleSite
     from storage import redact
 
+    folder = home_dir() / "demo"
     try:
-        site = DemoSite(port=ctx.args.port)
+        server = DemoSite(folder / "site", port=ctx.args.port)
     except OSError as exc:
         raise CliError(
             f"cannot serve the sample site on 127.0.0.1:{ctx.args.port}: {exc.strerror}; try --port"
         ) from None
-    with site:
-        print(f"demo: serving the sample site at {site.base_url}/", file=sys.stderr)
-        code = _crawl_urls(ctx, [f"{site.base_url}/news/jiangsu/2023/0129/8121.html"], {})
+    with server:
+        SampleSite.generate(60, include_seed=True).write(folder / "site", server.base_url)
+        config_path = folder / "config.toml"
+        config_path.write_text(DEMO_CONFIG.format(base=server.base_url), encoding="utf-8")
+        print(
+            f"demo: serving a sample portal at {server.base_url}/news/list_1.html", file=sys.stderr
+        )
+        print(f"demo: monitoring it with {config_path}", file=sys.stderr)
+        code = run_monitor(ctx, load_config(config_path), ["demo"], backfill=False, extra={})
     print(f"demo: archive in {redact(ctx.db_url)}", file=sys.stderr)
-    print(f"demo: newsmon query {' '.join(ctx.config.keywords)}", file=sys.stderr)
-    ctx.args.text = ctx.config.keywords[0] if ctx.config.keywords else None
-    for name in ("city", "district", "source", "site", "since", "until"):
+    print("demo: newsmon query 新春第一会 --city 无锡", file=sys.stderr)
+    for name in ("district", "source", "site", "since", "until"):
         setattr(ctx.args, name, None)
-    ctx.args.limit, ctx.args.format = 20, "table"
+    ctx.args.text, ctx.args.city, ctx.args.limit, ctx.args.format = (
+        "新春第一会",
+        "无锡",
+        10,
+        "table",
+    )
     return cmd_query(ctx) or code
+
+
+DEMO_CONFIG = """\
+# Written by `newsmon demo`: the bundled sample portal, served on 127.0.0.1.
+[monitor]
+keywords = ["新春第一会"]
+
+[[sites]]
+name = "demo"
+start_urls = ["{base}/news/list_1.html"]
+sitemaps = ["{base}/sitemap.xml"]
+feeds = ["{base}/rss.xml"]
+max_listing_pages = 10
+concurrency = 16
+download_delay = 0
+autothrottle = false
+"""
 
 
 def cmd_reextract(ctx: Context) -> int:
@@ -227,6 +349,40 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="a Scrapy setting for this run (repeatable)",
     )
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser(
+        "monitor", parents=[common], help="run the configured sites once and print new matches"
+    )
+    p.add_argument(
+        "site", nargs="*", metavar="SITE", help="site names (default: every configured site)"
+    )
+    p.add_argument(
+        "--site",
+        dest="site_opt",
+        action="append",
+        metavar="NAME",
+        help="a site to run (repeatable; same as SITE)",
+    )
+    p.add_argument(
+        "--backfill",
+        action="store_true",
+        help="page to max_listing_pages even where articles are known",
+    )
+    p.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for this run (repeatable)",
+    )
+    p.set_defaults(func=cmd_monitor)
+
+    p = sub.add_parser(
+        "rematch",
+        parents=[common],
+        help="flag stored articles against the configured keywords (no fetching)",
+    )
+    p.set_defaults(func=cmd_rematch)
 
     p = sub.add_parser(
         "demo", parents=[common], help="crawl a bundled sample site on 127.0.0.1 and query it"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -17,6 +17,26 @@ def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     if overrides:
         settings.setdict(dict(overrides), priority="cmdline")
     return settings
+
+
+def run_spiders(
+    runs: Sequence[tuple[str, Mapping[str, Any]]], overrides: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run several spiders side by side in this process (one reactor); return each one's stats.
+
+    ``runs`` are ``(spider name, spider arguments)`` pairs. Like :func:`run_spider`,
+    call it at most once per process.
+    """
+    settings = project_settings(overrides)
+    process = CrawlerProcess(settings)
+    loader = SpiderLoader.from_settings(settings)
+    crawlers = []
+    for name, args in runs:
+        crawler = process.create_crawler(loader.load(name))
+        process.crawl(crawler, **args)
+        crawlers.append(crawler)
+    process.start()
+    return [dict(c.stats.get_stats()) if c.stats else {} for c in crawlers]
 
 
 def run_spider(

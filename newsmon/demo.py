@@ -1,4 +1,4 @@
-"""``newsmon demo``: a bundled sample site served on 127.0.0.1, crawled into the archive, then queried."""
+"""Serving a folder on 127.0.0.1 for ``newsmon demo`` (the sample portal of ``newsmon.sample_site``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
 
-SITE_DIR = Path(__file__).parent / "demo_site"
 #: Fixed so that the demo's article URLs, and so its archive rows, stay the same between runs.
 DEMO_PORT = 8765
 
@@ -19,10 +18,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 class DemoSite:
-    """The sample site served from a background thread; binding happens in the constructor."""
+    """A folder served over HTTP from a background thread; binding happens in the constructor."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = DEMO_PORT) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(SITE_DIR))
+    def __init__(self, directory: Path, host: str = "127.0.0.1", port: int = DEMO_PORT) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        handler = functools.partial(_QuietHandler, directory=str(directory))
         self.server = ThreadingHTTPServer((host, port), handler)  # OSError if the port is taken
         self.base_url = f"http://{host}:{self.server.server_address[1]}"
         self.thread = threading.Thread(

@@ -143,3 +143,48 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error_list: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class Match(Base):
+    """An article matching a configured keyword, from the time it first matched.
+
+    Kept in step with ``Article.keywords``; the scheduler's alerts hang off these rows.
+    """
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("article_id", "keyword"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    keyword: Mapped[str] = mapped_column(String(200), index=True)
+    matched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+
+
+class Validator(Base):
+    """HTTP validators (ETag, Last-Modified) of a listing page, sitemap or feed, for conditional GETs."""
+
+    __tablename__ = "http_validators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IgnoredUrl(Base):
+    """A link that led to no article (robots.txt forbids it, or the page is not an article).
+
+    Incremental crawls treat these as known, so such links neither get fetched
+    again on every run nor keep paging going.
+    """
+
+    __tablename__ = "ignored_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    reason: Mapped[str] = mapped_column(String(50))
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)

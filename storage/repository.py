@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from w3lib.url import canonicalize_url
 
 from crawler.extraction import Article as ExtractedArticle
-from storage.models import Article, CrawlRun, Section, Site, utcnow
+from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -43,9 +43,14 @@ def decompress(blob: bytes) -> bytes:
 
 
 def content_hash(article: ExtractedArticle) -> str:
-    """Fingerprint of everything extraction produced except the URL."""
+    """Fingerprint of what the page says: the record without its URL and keyword flags.
+
+    Keywords are left out because they follow the configuration, not the page:
+    a changed keyword list re-matches articles without making them "updated".
+    """
     record = article.as_record()
     record.pop("url", None)
+    record.pop("keywords", None)
     payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()
 
@@ -71,7 +76,6 @@ def _apply(session: Session, row: Article, article: ExtractedArticle, digest: st
     row.site_name = article.site_name
     row.breadcrumb = list(article.breadcrumb)
     row.body = article.body
-    row.keywords = list(article.keywords)
     row.content_hash = digest
     if row.id is not None and row.sections:
         # Delete the old sections before inserting the new ones: the unit of work would
@@ -96,6 +100,30 @@ def _apply(session: Session, row: Article, article: ExtractedArticle, digest: st
 class Saved:
     outcome: SaveOutcome
     article_id: int
+    #: keywords this article matches now and did not match before this save
+    new_keywords: tuple[str, ...] = ()
+
+
+def sync_matches(
+    session: Session, row: Article, keywords: Sequence[str], run_id: int | None = None
+) -> tuple[str, ...]:
+    """Make the article's ``matches`` rows and ``keywords`` agree with ``keywords``; return the new ones."""
+    row.keywords = list(keywords)
+    existing = (
+        set(session.scalars(select(Match.keyword).where(Match.article_id == row.id)))
+        if row.id is not None
+        else set()
+    )
+    wanted = list(dict.fromkeys(keywords))
+    added = tuple(k for k in wanted if k not in existing)
+    gone = existing - set(wanted)
+    if gone:
+        session.execute(delete(Match).where(Match.article_id == row.id, Match.keyword.in_(gone)))
+    now = utcnow()
+    for keyword in added:
+        session.add(Match(article_id=row.id, keyword=keyword, matched_at=now, run_id=run_id))
+    session.flush()
+    return added
 
 
 def save_article(
@@ -108,6 +136,7 @@ def save_article(
     site: str | None,
     extractor_version: int,
     fetched_at: datetime | None = None,
+    run_id: int | None = None,
 ) -> Saved:
     """Insert the article or update the row with its canonical URL; never a second row.
 
@@ -141,12 +170,13 @@ def save_article(
                     session.add(row)
             except IntegrityError:
                 continue  # another writer stored this URL first: update its row instead
-            return Saved(SaveOutcome.NEW, row.id)
+            added = sync_matches(session, row, article.keywords, run_id)
+            return Saved(SaveOutcome.NEW, row.id, added)
         row.fetched_at = now
         row.fetched_url = fetched_url
         if row.content_hash == digest and row.extractor_version == extractor_version:
-            session.flush()
-            return Saved(SaveOutcome.UNCHANGED, row.id)
+            added = sync_matches(session, row, article.keywords, run_id)
+            return Saved(SaveOutcome.UNCHANGED, row.id, added)
         row.raw_html = compress(raw_html)
         row.raw_content_type = content_type
         row.extractor_version = extractor_version
@@ -155,7 +185,8 @@ def save_article(
             row.site_id = site_row.id
         _apply(session, row, article, digest)
         session.flush()
-        return Saved(SaveOutcome.UPDATED, row.id)
+        added = sync_matches(session, row, article.keywords, run_id)
+        return Saved(SaveOutcome.UPDATED, row.id, added)
     raise RuntimeError(f"could not store {key}: it kept conflicting with another writer")
 
 
@@ -165,6 +196,7 @@ def reapply_extraction(
     """Store a re-extraction of an archived page; return whether anything changed."""
     digest = content_hash(article)
     row.extractor_version = extractor_version
+    sync_matches(session, row, article.keywords)
     if row.content_hash == digest:
         return False
     row.updated_at = utcnow()
@@ -181,6 +213,72 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
         chunk = keys[i : i + 500]
         found.update(session.scalars(select(Article.url).where(Article.url.in_(chunk))))
     return found
+
+
+def fetched_times(session: Session, urls: Iterable[str]) -> dict[str, datetime]:
+    """When each already-stored URL of ``urls`` was last fetched, keyed by canonical URL."""
+    keys = list({canonical_url(u) for u in urls})
+    found: dict[str, datetime] = {}
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        rows = session.execute(
+            select(Article.url, Article.fetched_at).where(Article.url.in_(chunk))
+        )
+        found.update({url: fetched for url, fetched in rows})
+    return found
+
+
+def ignored_urls(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of the canonical URLs ``keys`` are known to lead to no article."""
+    keys = list(keys)
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        found.update(session.scalars(select(IgnoredUrl.url).where(IgnoredUrl.url.in_(chunk))))
+    return found
+
+
+def save_ignored(session: Session, reasons: dict[str, str]) -> None:
+    """Remember URLs (by canonical form) that led to no article, with why."""
+    by_key = {canonical_url(url): reason for url, reason in reasons.items()}
+    known = ignored_urls(session, by_key)
+    for key, reason in by_key.items():
+        if key not in known:
+            session.add(IgnoredUrl(url=key, reason=reason))
+
+
+def get_validators(session: Session, url: str) -> tuple[str | None, str | None]:
+    """The stored ``(etag, last_modified)`` of a listing page, sitemap or feed."""
+    row = session.scalar(select(Validator).where(Validator.url == canonical_url(url)))
+    return (row.etag, row.last_modified) if row else (None, None)
+
+
+def save_validators(
+    session: Session, url: str, etag: str | None, last_modified: str | None
+) -> None:
+    key = canonical_url(url)
+    row = session.scalar(select(Validator).where(Validator.url == key))
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(Validator(url=key, etag=etag, last_modified=last_modified))
+            return
+        except IntegrityError:
+            row = session.scalars(select(Validator).where(Validator.url == key)).one()
+    row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
+
+
+def site_has_articles(session: Session, site: str) -> bool:
+    """Whether anything was stored for the site yet (its first run pages to full depth)."""
+    return (
+        session.scalar(
+            select(Article.id)
+            .join(Site, Article.site_id == Site.id)
+            .where(Site.name == site)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def iter_archive(session: Session, batch: int = 200) -> Iterator[Article]:

@@ -1,0 +1,197 @@
+"""Site spiders: ``portal`` (listing pages, sitemaps and feeds of one configured site), ``sitemap``, ``feed``.
+
+They route requests and nothing else: links and pagination come from
+``crawler.listing``, articles from the extractor, and skipping what is
+already stored from ``crawler.incremental``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.selector import Selector
+
+from crawler import listing
+from crawler.incremental import CONDITIONAL, KIND, MODIFIED, NEXT_PAGE
+from crawler.options import options_from_settings
+from crawler.runs import record_error
+from crawler.spiders.base import NewsmonSpider
+from newsmon.config import SiteProfile
+
+PAGE_NO = "newsmon_page_no"
+#: Sitemap indexes nest; deeper than this is a loop or a mistake.
+MAX_SITEMAP_DEPTH = 3
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+class PortalSpider(NewsmonSpider):
+    """``scrapy crawl portal -a site=NAME [-a backfill=1]``: one configured site, all its sources.
+
+    Listing pages are followed page by page up to the profile's
+    ``max_listing_pages``; the incremental middleware stops paging at the
+    first page whose articles are all stored, so full depth only happens on a
+    site's first run or with ``backfill``.
+    """
+
+    name = "portal"
+    report_not_articles = False
+    sources: tuple[str, ...] = ("listing", "sitemap", "feed")
+
+    def __init__(self, site: str = "", backfill: Any = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not site:
+            raise ValueError("give the site's name: -a site=NAME (a [[sites]] entry of the config)")
+        self.site_name = site
+        self.backfill = _truthy(backfill)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        profile = options_from_settings(crawler.settings).config.site(spider.site_name or "")
+        spider.profile = profile
+        # The site's politeness, below anything given on the command line (-s NAME=VALUE).
+        settings = crawler.settings
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", profile.concurrency, priority="spider")
+        settings.set("CONCURRENT_REQUESTS", max(profile.concurrency, 16), priority="spider")
+        settings.set("DOWNLOAD_DELAY", profile.download_delay, priority="spider")
+        settings.set("AUTOTHROTTLE_ENABLED", profile.autothrottle, priority="spider")
+        return spider
+
+    profile: SiteProfile
+
+    @property
+    def article_pattern(self) -> re.Pattern[str] | None:
+        pattern = self.profile.article_url_pattern
+        return re.compile(pattern) if pattern else None
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.load_options()
+        # A run that could read none of these failed: the site is down or blocks us.
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("newsmon/sources/total", len(self._sources()))
+        if "listing" in self.sources:
+            for url in self.profile.start_urls:
+                yield self._listing_request(url, page_no=1)
+        if "sitemap" in self.sources:
+            for url in self.profile.sitemaps:
+                yield self._source_request(url, self.parse_sitemap, depth=0)
+        if "feed" in self.sources:
+            for url in self.profile.feeds:
+                yield self._source_request(url, self.parse_feed)
+
+    def _sources(self) -> list[str]:
+        profile = self.profile
+        return (
+            (profile.start_urls if "listing" in self.sources else [])
+            + (profile.sitemaps if "sitemap" in self.sources else [])
+            + (profile.feeds if "feed" in self.sources else [])
+        )
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def _listing_request(self, url: str, page_no: int, next_page: bool = False) -> Request:
+        return Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.on_error,
+            meta={
+                KIND: "listing",
+                CONDITIONAL: True,
+                NEXT_PAGE: next_page,
+                PAGE_NO: page_no,
+                "handle_httpstatus_list": [304],
+            },
+            dont_filter=page_no == 1,
+        )
+
+    def _source_request(self, url: str, callback: Any, **meta: Any) -> Request:
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta={KIND: "listing", CONDITIONAL: True, "handle_httpstatus_list": [304], **meta},
+            dont_filter=True,
+        )
+
+    def _article_request(self, url: str, modified: Any = None) -> Request:
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={KIND: "article", MODIFIED: modified},
+        )
+
+    # -- callbacks --------------------------------------------------------------------------
+
+    def _not_modified(self, response: Response) -> bool:
+        """Count a source page read (200 or 304); true when it has not changed since the last run."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newsmon/sources/ok")
+        if response.status == 304:
+            self.logger.debug("%s: not modified since the last run", response.url)
+            return True
+        return False
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        selector = Selector(response)
+        links = listing.article_links(selector, response.url, self.article_pattern)
+        if not links:
+            record_error(
+                self.crawler, response.url, "listing", "no article links found on the listing page"
+            )
+        for url in links:
+            yield self._article_request(url)
+        page_no = response.meta.get(PAGE_NO, 1)
+        if page_no < self.profile.max_listing_pages:
+            following = listing.next_page(selector, response.url)
+            if following:
+                yield self._listing_request(following, page_no + 1, next_page=True)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        kind, entries = listing.sitemap_entries(response.body)
+        depth = response.meta.get("depth_in_index", 0)
+        if kind == "sitemapindex":
+            if depth < MAX_SITEMAP_DEPTH:
+                for entry in entries:
+                    yield self._source_request(
+                        entry.url, self.parse_sitemap, depth_in_index=depth + 1
+                    )
+            return
+        pattern = self.article_pattern
+        for entry in entries:
+            if pattern is None or pattern.search(entry.url):
+                yield self._article_request(entry.url, entry.modified)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        pattern = self.article_pattern
+        for entry in listing.feed_entries(response.body, response.url):
+            if pattern is None or pattern.search(entry.url):
+                yield self._article_request(entry.url, entry.modified)
+
+
+class SitemapSpider(PortalSpider):
+    """``scrapy crawl sitemap -a site=NAME``: only the site's sitemaps (``lastmod`` honoured)."""
+
+    name = "sitemap"
+    sources = ("sitemap",)
+
+
+class FeedSpider(PortalSpider):
+    """``scrapy crawl feed -a site=NAME``: only the site's RSS/Atom feeds (``pubDate`` honoured)."""
+
+    name = "feed"
+    sources = ("feed",)
