@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from twisted.internet.task import LoopingCall
 
 from crawler.extraction import EXTRACTOR_VERSION
 from crawler.items import ArticleItem
@@ -19,7 +20,7 @@ from crawler.options import options_from_settings
 from crawler.runs import ERROR_LIST, record_error
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.models import utcnow
-from storage.repository import save_article, start_run
+from storage.repository import Saved, ToSave, save_article, save_articles, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -81,26 +82,41 @@ def _run_status(reason: str, store_failed: bool, stats: Any) -> tuple[str, str]:
 
 
 class StorePipeline:
-    """Write each article in its own transaction and keep the run's ``crawl_runs`` row.
+    """Write articles in batches and keep the run's ``crawl_runs`` row.
 
-    The row is created when the spider opens (so a killed crawl leaves a
+    Items are buffered and written ``NEWSMON_STORE_BATCH`` at a time, or after
+    ``NEWSMON_STORE_INTERVAL`` seconds, or when the spider closes — each batch
+    in one transaction, so a batch is stored whole or not at all. A crawl killed
+    before a flush loses only unstored work: those URLs are not in the archive,
+    so the next run fetches them again.
+
+    The run's row is created when the spider opens (so a killed crawl leaves a
     ``running`` row behind) and completed from the crawl's stats when it closes.
-    A failed database write is counted, listed with its URL, marks the run
-    failed and stops the crawl: an archive that cannot be written to must not
-    look like a successful run.
+    A failed database write is counted, listed with the URLs it concerned,
+    marks the run failed and stops the crawl: an archive that cannot be written
+    to must not look like a successful run.
     """
 
-    def __init__(self, crawler: Crawler, db_url: str) -> None:
+    def __init__(self, crawler: Crawler, db_url: str, batch_size: int, interval: float) -> None:
         self.crawler = crawler
         self.db_url = db_url
+        self.batch_size = batch_size
+        self.interval = interval
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
         self.store_failed = False
+        self.buffer: list[tuple[ArticleItem, ToSave]] = []
+        self.timer: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         options = options_from_settings(crawler.settings)
-        pipeline = cls(crawler, options.db_url)
+        pipeline = cls(
+            crawler,
+            options.db_url,
+            max(1, crawler.settings.getint("NEWSMON_STORE_BATCH", 100)),
+            crawler.settings.getfloat("NEWSMON_STORE_INTERVAL", 1.0),
+        )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -119,36 +135,89 @@ class StorePipeline:
             )
             self.run_id = run.id
         self.stats.set_value("newsmon/run_id", self.run_id)
+        self.timer = LoopingCall(self.flush)
+        self.timer.start(self.interval, now=False)
         logger.info("storing into %s (crawl run %s)", redact(self.db_url), self.run_id)
+
+    def close_spider(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.flush()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        assert self.sessions is not None
+        if self.store_failed:
+            self._failed([item], "not stored: an earlier database write failed")
+            raise DropItem("the archive cannot be written to")
         article = item.article
         site = item.site or article.site_name or urlsplit(item.fetched_url).hostname
+        entry = ToSave(
+            article,
+            item.raw_html,
+            item.content_type,
+            item.fetched_url,
+            site,
+            EXTRACTOR_VERSION,
+            item.fetched_at,
+        )
+        self.buffer.append((item, entry))
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the buffered articles; on a conflict with another writer, one by one."""
+        if not self.buffer or self.sessions is None:
+            return
+        batch, self.buffer = self.buffer, []
         try:
             with self.sessions.begin() as session:
-                saved = save_article(
-                    session,
-                    article,
-                    raw_html=item.raw_html,
-                    content_type=item.content_type,
-                    fetched_url=item.fetched_url,
-                    site=site,
-                    extractor_version=EXTRACTOR_VERSION,
-                    fetched_at=item.fetched_at,
-                    run_id=self.run_id,
-                )
+                saved = save_articles(session, [entry for _, entry in batch], self.run_id)
+        except IntegrityError:
+            saved = []
+            for item, entry in batch:
+                try:
+                    with self.sessions.begin() as session:
+                        saved.append(
+                            save_article(
+                                session,
+                                entry.article,
+                                raw_html=entry.raw_html,
+                                content_type=entry.content_type,
+                                fetched_url=entry.fetched_url,
+                                site=entry.site,
+                                extractor_version=entry.extractor_version,
+                                fetched_at=entry.fetched_at,
+                                run_id=self.run_id,
+                            )
+                        )
+                except SQLAlchemyError as exc:
+                    self._store_failed([item], exc)
+                    return
         except SQLAlchemyError as exc:
-            reason = f"database write failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
-            logger.error("%s: %s", item.fetched_url, reason)
+            self._store_failed([item for item, _ in batch], exc)
+            return
+        for (item, _), result in zip(batch, saved, strict=True):
+            self._count(item, result)
+
+    def _store_failed(self, items: list[ArticleItem], exc: SQLAlchemyError) -> None:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        reason = f"database write failed: {type(exc).__name__}: {first}"
+        logger.error("%s articles not stored: %s", len(items) + len(self.buffer), reason)
+        self._failed(items + [item for item, _ in self.buffer], reason)
+        self.buffer = []
+        if not self.store_failed:
+            self.store_failed = True
+            assert self.crawler.engine is not None
+            self.crawler.engine.close_spider(self.crawler.spider, "database_error")
+
+    def _failed(self, items: list[ArticleItem], reason: str) -> None:
+        for item in items:
             record_error(self.crawler, item.fetched_url, "store", reason)
-            if not self.store_failed:
-                self.store_failed = True
-                assert self.crawler.engine is not None
-                self.crawler.engine.close_spider(self.crawler.spider, "database_error")
-            raise DropItem(reason) from exc
+
+    def _count(self, item: ArticleItem, saved: Saved) -> None:
+        article = item.article
         self.stats.inc_value(f"newsmon/articles/{saved.outcome.value}")
         if saved.new_keywords:
             self.stats.inc_value("newsmon/matches/new")
@@ -170,7 +239,6 @@ class StorePipeline:
                     "outcome": saved.outcome.value,
                 },
             )
-        return item
 
     def _append(self, key: str, entry: dict[str, Any]) -> None:
         entries: list[dict[str, Any]] = self.stats.get_value(key) or []

@@ -55,6 +55,9 @@ ITEM_PIPELINES = {
 # NEWSMON_PROGRESS     live progress line on stderr (newsmon monitor sets it on a terminal)
 NEWSMON_DB_URL = None
 NEWSMON_PROGRESS = False
+# Articles are written in batches of this many, or after this many seconds, whichever first.
+NEWSMON_STORE_BATCH = 100
+NEWSMON_STORE_INTERVAL = 1.0
 NEWSMON_PROGRESS_INTERVAL = 0.5
 NEWSMON_CONFIG = None
 NEWSMON_KEYWORDS = None

@@ -126,6 +126,112 @@ def sync_matches(
     return added
 
 
+@dataclass(frozen=True, slots=True)
+class ToSave:
+    """One extracted article and what storing it needs."""
+
+    article: ExtractedArticle
+    raw_html: bytes
+    content_type: str | None
+    fetched_url: str
+    site: str | None
+    extractor_version: int
+    fetched_at: datetime
+
+
+def save_articles(
+    session: Session, batch: Sequence[ToSave], run_id: int | None = None
+) -> list[Saved]:
+    """Insert or update a batch of articles: one lookup query and one flush for all of them.
+
+    Rows are keyed by canonical URL, so re-storing never makes a second row (the
+    same URL twice in one batch is stored once). The raw bytes are kept
+    zlib-compressed so the archive can be re-extracted without fetching. If a
+    concurrent writer inserted one of the URLs meanwhile, the flush raises
+    ``IntegrityError``; the caller then stores the batch one by one with
+    :func:`save_article`, which retries such a row as an update.
+    """
+    keys = []
+    for entry in batch:
+        if not entry.article.url:
+            raise ValueError("an article needs a URL to be stored")
+        keys.append(canonical_url(entry.article.url))
+    rows = {
+        row.url: row for row in session.scalars(select(Article).where(Article.url.in_(set(keys))))
+    }
+    sites: dict[str, Site] = {}
+    results: list[tuple[SaveOutcome, Article, ToSave]] = []
+    for key, entry in zip(keys, batch, strict=True):
+        article, now = entry.article, entry.fetched_at
+        digest = content_hash(article)
+        site_row = None
+        if entry.site:
+            site_row = sites.get(entry.site) or get_or_create_site(session, entry.site)
+            sites[entry.site] = site_row
+        row = rows.get(key)
+        if row is None:
+            row = Article(
+                url=key,
+                fetched_url=entry.fetched_url,
+                site_id=site_row.id if site_row else None,
+                raw_html=compress(entry.raw_html),
+                raw_content_type=entry.content_type,
+                extractor_version=entry.extractor_version,
+                first_seen_at=now,
+                fetched_at=now,
+                updated_at=now,
+            )
+            _apply(session, row, article, digest)
+            session.add(row)
+            rows[key] = row
+            results.append((SaveOutcome.NEW, row, entry))
+            continue
+        row.fetched_at = now
+        row.fetched_url = entry.fetched_url
+        if row.content_hash == digest and row.extractor_version == entry.extractor_version:
+            results.append((SaveOutcome.UNCHANGED, row, entry))
+            continue
+        row.raw_html = compress(entry.raw_html)
+        row.raw_content_type = entry.content_type
+        row.extractor_version = entry.extractor_version
+        row.updated_at = now
+        if site_row is not None:
+            row.site_id = site_row.id
+        _apply(session, row, article, digest)
+        results.append((SaveOutcome.UPDATED, row, entry))
+    session.flush()
+
+    # Keyword flags: one query for the matches the batch's rows already have.
+    ids = [row.id for _, row, _ in results]
+    existing: dict[int, set[str]] = {}
+    for article_id, keyword in session.execute(
+        select(Match.article_id, Match.keyword).where(Match.article_id.in_(set(ids)))
+    ):
+        existing.setdefault(article_id, set()).add(keyword)
+    saved: list[Saved] = []
+    for outcome, row, entry in results:
+        had = existing.setdefault(row.id, set())
+        wanted = list(dict.fromkeys(entry.article.keywords))
+        row.keywords = wanted
+        added = tuple(k for k in wanted if k not in had)
+        gone = had - set(wanted)
+        if gone:
+            session.execute(
+                delete(Match).where(Match.article_id == row.id, Match.keyword.in_(gone))
+            )
+        for keyword in added:
+            session.add(
+                Match(
+                    article_id=row.id, keyword=keyword, matched_at=entry.fetched_at, run_id=run_id
+                )
+            )
+        had.update(added)
+        had.difference_update(gone)
+        saved.append(Saved(outcome, row.id, added))
+    session.flush()
+    return saved
+
+
 def save_article(
     session: Session,
     article: ExtractedArticle,
@@ -138,56 +244,27 @@ def save_article(
     fetched_at: datetime | None = None,
     run_id: int | None = None,
 ) -> Saved:
-    """Insert the article or update the row with its canonical URL; never a second row.
+    """Store one article (see :func:`save_articles`), safe against a concurrent writer.
 
-    The raw bytes are kept zlib-compressed so the archive can be re-extracted
-    later without fetching. A concurrent writer inserting the same URL first is
-    handled by retrying as an update (the unique constraint decides).
+    Runs in a savepoint: when another writer inserted the same URL first, the
+    unique constraint says so and the article is stored again as an update.
     """
-    if not article.url:
-        raise ValueError("an article needs a URL to be stored")
-    key = canonical_url(article.url)
-    now = fetched_at or utcnow()
-    digest = content_hash(article)
-    site_row = get_or_create_site(session, site) if site else None
+    entry = ToSave(
+        article,
+        raw_html,
+        content_type,
+        fetched_url,
+        site,
+        extractor_version,
+        fetched_at or utcnow(),
+    )
     for _attempt in range(2):
-        row = session.scalar(select(Article).where(Article.url == key))
-        if row is None:
-            row = Article(
-                url=key,
-                fetched_url=fetched_url,
-                site_id=site_row.id if site_row else None,
-                raw_html=compress(raw_html),
-                raw_content_type=content_type,
-                extractor_version=extractor_version,
-                first_seen_at=now,
-                fetched_at=now,
-                updated_at=now,
-            )
-            _apply(session, row, article, digest)
-            try:
-                with session.begin_nested():
-                    session.add(row)
-            except IntegrityError:
-                continue  # another writer stored this URL first: update its row instead
-            added = sync_matches(session, row, article.keywords, run_id)
-            return Saved(SaveOutcome.NEW, row.id, added)
-        row.fetched_at = now
-        row.fetched_url = fetched_url
-        if row.content_hash == digest and row.extractor_version == extractor_version:
-            added = sync_matches(session, row, article.keywords, run_id)
-            return Saved(SaveOutcome.UNCHANGED, row.id, added)
-        row.raw_html = compress(raw_html)
-        row.raw_content_type = content_type
-        row.extractor_version = extractor_version
-        row.updated_at = now
-        if site_row is not None:
-            row.site_id = site_row.id
-        _apply(session, row, article, digest)
-        session.flush()
-        added = sync_matches(session, row, article.keywords, run_id)
-        return Saved(SaveOutcome.UPDATED, row.id, added)
-    raise RuntimeError(f"could not store {key}: it kept conflicting with another writer")
+        try:
+            with session.begin_nested():
+                return save_articles(session, [entry], run_id)[0]
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not store {article.url}: it kept conflicting with another writer")
 
 
 def reapply_extraction(
