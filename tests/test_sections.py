@@ -10,6 +10,7 @@ import pytest
 from parsel import Selector
 
 from crawler.extraction.model import Block, Section
+from crawler.extraction.page import body_blocks
 from crawler.extraction.sections import parse_heading, split_sections
 
 PORTAL = Path(__file__).parent / "fixtures" / "portal"
@@ -259,3 +260,42 @@ def test_seed_section_places(
 ) -> None:
     places = next(s for s in seed_sections if s.label == label).places
     assert set(must_contain) <= set(places)
+
+
+# -- headings as the page marks them up: from HTML through body_blocks to sections ----------
+
+_LEAD = "<p>春节后上班第一天，江苏各地召开“新春第一会”，吹响拼经济的冲锋号。</p>"
+_TEXT = "<p>会议强调，要以更大力度抓项目、促投资，奋力跑出高质量发展加速度。</p>"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "labels"),
+    [
+        (
+            "<p><strong>南京：再出发</strong></p>",
+            "<p><strong>无锡：再攀高</strong></p>",
+            ["南京", "无锡"],
+        ),
+        ("<p><b>南京</b></p>", "<p><b>无锡</b></p>", ["南京", "无锡"]),
+        ("<h2>南京 再出发</h2>", "<h2>无锡 再攀高</h2>", ["南京", "无锡"]),
+        ("<h3>【南京】再出发</h3>", "<h3>【无锡】再攀高</h3>", ["南京", "无锡"]),
+        ("<h4>■南京:再出发</h4>", "<h4>■无锡:再攀高</h4>", ["南京", "无锡"]),
+        ("<p>南京|再出发</p>", "<p>无锡｜再攀高</p>", ["南京", "无锡"]),
+        ("<p>一、南京——再出发</p>", "<p>二、无锡——再攀高</p>", ["南京", "无锡"]),
+        (
+            "<p><strong>【蘇州】</strong></p>",
+            "<p><strong>無錫：再攀高</strong></p>",
+            ["蘇州", "無錫"],
+        ),
+        # paragraphs that open with a city name and go on in prose are not headings
+        (
+            "<p>南京市今年将新开工重大项目三百个，总投资超过两千亿元。</p>",
+            "<p>无锡：全年新开工亿元以上产业项目不少于三百个，并持续优化营商环境。</p>",
+            [],
+        ),
+    ],
+)
+def test_headings_in_markup(first: str, second: str, labels: list[str]) -> None:
+    html = f"<html><body><div id='c'>{_LEAD}{first}{_TEXT}{second}{_TEXT}</div></body></html>"
+    container = Selector(html).css("#c")[0].root
+    assert [s.label for s in split_sections(body_blocks(container))] == labels

@@ -8,17 +8,18 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from parsel import Selector
 
-from crawler.extraction import byline, dates, page
+from crawler.extraction import byline, dates, edges, page
 from crawler.extraction.encoding import decode_html
-from crawler.extraction.keywords import match_keywords
-from crawler.extraction.model import Block, Section
+from crawler.extraction.keywords import has_traditional, match_keywords, simplify
+from crawler.extraction.model import Section, TextPiece
 from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -62,18 +63,15 @@ class Article:
         }
 
 
-def _trim_credits(blocks: list[Block]) -> tuple[list[Block], list[str], list[str]]:
-    """Split bylines and editor signatures off both ends of the body."""
-    head: list[str] = []
-    tail: list[str] = []
-    start, end = 0, len(blocks)
-    while start < end and byline.is_credit_line(blocks[start].text):
-        head.append(blocks[start].text)
-        start += 1
-    while end > start and byline.is_credit_line(blocks[end - 1].text):
-        tail.insert(0, blocks[end - 1].text)
-        end -= 1
-    return blocks[start:end], head, tail
+def _as_printed(value: str | None, printed: list[str], simplified: list[str]) -> str | None:
+    """``value`` found in a simplified copy of the page's text, in the page's own characters."""
+    if not value:
+        return value
+    for original, plain in zip(printed, simplified, strict=True):
+        at = plain.find(value)
+        if at >= 0 and len(plain) == len(original):
+            return original[at : at + len(value)]
+    return value
 
 
 def extract_article(
@@ -102,8 +100,8 @@ def extract_article(
     if container is None:
         raise NotAnArticle("no article text found")
 
-    blocks = [b for b in page.body_blocks(container) if b.text != headline.text]
-    blocks, body_head, body_tail = _trim_credits(blocks)
+    trimmed = edges.trim_body(page.body_blocks(container, headline.element), headline.text)
+    blocks, body_head, body_tail = trimmed.blocks, trimmed.head_credits, trimmed.tail_credits
     body = "\n".join(b.text for b in blocks)
     if len(body) < MIN_BODY_CHARS:
         raise NotAnArticle(f"article text too short ({len(body)} characters)")
@@ -117,12 +115,23 @@ def extract_article(
     )
     head = body_head + [b.text for b in blocks[:2]]
     tail = [b.text for b in blocks[-2:]] + body_tail
+    printed = [p.text for p in header] + [p.text for p in trailer] + head + tail
+    traditional = has_traditional("".join(printed))
+    if traditional:
+        # credit labels are matched in simplified script (記者 is 记者); names stay as printed
+        header = [TextPiece(simplify(p.text), p.hint) for p in header]
+        trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
+        head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
     source = byline.find_source(
         meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_tail=tail
     )
     author = byline.find_author(
         meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_head=head, body_tail=tail
     )
+    if traditional:
+        simplified = [p.text for p in header] + [p.text for p in trailer] + head + tail
+        source = _as_printed(source, printed, simplified)
+        author = _as_printed(author, printed, simplified)
     return Article(
         url=url,
         title=headline.text,
@@ -135,6 +144,11 @@ def extract_article(
         sections=split_sections(blocks),
         keywords=match_keywords(keywords, [headline.text, body], exclude),
     )
+
+
+def _parser() -> etree.HTMLParser:
+    # lxml parsers must not be shared between threads; making one costs microseconds
+    return etree.HTMLParser(encoding="utf-8")
 
 
 def extract_bytes(
@@ -150,8 +164,13 @@ def extract_bytes(
     if not data.strip():
         raise NotAnArticle("the page is empty")
     text, _encoding = decode_html(data, content_type)
+    # a plain lxml tree: lxml.html's per-element class lookup would cost more than parsing
+    # (parsel does the same: lxml refuses str input that carries an XML encoding declaration)
+    root = etree.fromstring(text.replace("\x00", "").encode("utf-8"), _parser())
+    if root is None:
+        raise NotAnArticle("the page has no HTML content")
     return extract_article(
-        Selector(text=text, type="html"),
+        Selector(root=root, type="html"),
         url=url,
         fetched_at=fetched_at,
         keywords=keywords,

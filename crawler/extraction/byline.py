@@ -60,6 +60,10 @@ _ORGISH = re.compile(
 )
 
 
+# An office or outlet closing an article in brackets: 德清县发改局, 新华社, 人民日报.
+_ORGISH_OFFICE_RE = re.compile(rf"^[{_HAN}]{{2,15}}(?:[局委会厅部办院所站处署馆社]|日报|晚报|网)$")
+
+
 def _surname_len(token: str) -> int:
     """Length of the surname ``token`` starts with (2 for 欧阳…), or 0 if it starts with none."""
     if token[:2] in _COMPOUND_SURNAMES:
@@ -309,6 +313,30 @@ def is_credit_line(text: str) -> bool:
     if len(text) <= 80 and _DISCLAIMER_RE.search(text):
         return True
     return short and _PHOTO_CREDIT_END_RE.search(text) is not None
+
+
+# "…举行。（张巨峰）", "…换新iPhone。(李楠)", "…趋稳趋优。（德清县发改局）", "…宽松。（完）"
+_CLOSING_BRACKET_RE = re.compile(r"(?<=[。！？!?…”’\"])\s*[（(](?P<inner>[^（）()]{1,20})[）)]\s*$")
+
+
+def closing_credit_start(text: str) -> int | None:
+    """Where a bracketed byline, office or end mark glued to the last sentence starts; None if none.
+
+    Only names (张巨峰, 上官云 宋宇晟), offices (德清县发改局) and end marks (完) count:
+    "（BBC）" or "（视频截图）" after a sentence is the article's own text.
+    """
+    m = _CLOSING_BRACKET_RE.search(text)
+    if m is None:
+        return None
+    inner = m["inner"].strip()
+    names = [n for n in _NAMES_SPLIT_RE.split(inner) if n]
+    if (
+        _END_MARK_RE.match(inner)
+        or (names and all(is_person_name(n) for n in names))
+        or (_ORGISH_OFFICE_RE.search(inner) and not _SENTENCE_PUNCT_RE.search(inner))
+    ):
+        return m.start()
+    return None
 
 
 # --------------------------------------------------------------------------- source

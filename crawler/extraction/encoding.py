@@ -43,7 +43,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     produce nonsense. Undecodable bytes become U+FFFD rather than an error.
     """
     bom_encoding, bom = read_bom(data)
-    if bom_encoding:
+    if bom_encoding and bom:
         encoding = _norm(bom_encoding) or "utf-8"
         return data[len(bom) :].decode(encoding, errors="replace"), encoding
 

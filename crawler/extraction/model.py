@@ -11,12 +11,14 @@ class Block:
 
     ``emphasized`` is true when the whole text sits inside ``<strong>``/``<b>``
     or the block is an ``<h2>``–``<h4>`` heading: the way round-up articles
-    usually mark their per-city headings.
+    usually mark their per-city headings. ``after_media`` is true when an image or
+    a player came right before the block, with no text between: where captions sit.
     """
 
     text: str
     tag: str = "p"
     emphasized: bool = False
+    after_media: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 # Full- and half-width punctuation that prose carries and navigation does not.
 _PUNCT = re.compile(r"[，。！？；、：“”‘’,.!?;:]")
+# Deeper than this, an element's text is counted without walking it (Python's recursion limit).
+_MAX_DEPTH = 400
 
 SKIP_TAGS = frozenset(
     {
@@ -152,6 +154,35 @@ NOISE_TOKENS = frozenset(
         "weibo",
     }
 )
+# Of those, the ones whose whole subtree is furniture. Others ("share", "print", "tools")
+# also name areas that wrap the article itself (an image-share area, a print area), so
+# they disqualify an element but not the paragraphs nested below it.
+ENCLOSING_NOISE_TOKENS = frozenset(
+    {
+        "comment",
+        "comments",
+        "cmt",
+        "reply",
+        "related",
+        "relate",
+        "recommend",
+        "recom",
+        "hot",
+        "hotnews",
+        "rank",
+        "footer",
+        "copyright",
+        "nav",
+        "navbar",
+        "menu",
+        "sidebar",
+        "aside",
+        "ad",
+        "ads",
+        "advert",
+        "advertisement",
+    }
+)
 CRUMB_TOKENS = ("crumb", "position", "location", "path", "daohang", "weizhi", "dqwz", "current")
 CRUMB_SEPARATORS = frozenset(">›»→/|-—:：·")
 CRUMB_LABEL = re.compile(
@@ -175,11 +206,12 @@ def hint_of(el: etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip().lower()
 
 
-def is_noise(el: etree._Element) -> bool:
+def is_noise(el: etree._Element, tokens: frozenset[str] = NOISE_TOKENS) -> bool:
+    """Whether the element's class/id names page furniture (one of ``tokens``)."""
     hint = hint_of(el)
     if not hint:
         return False
-    return any(token in NOISE_TOKENS for token in _TOKEN_SPLIT.split(hint))
+    return any(token in tokens for token in _TOKEN_SPLIT.split(hint))
 
 
 def text_of(el: etree._Element) -> str:
@@ -200,10 +232,6 @@ def _collect_text(el: etree._Element, parts: list[str]) -> None:
             parts.append(child.tail)
     if el.tag in BLOCK_TAGS:
         parts.append(" ")
-
-
-def link_text_length(el: etree._Element) -> int:
-    return sum(len(clean(a.text_content())) for a in el.iter("a"))
 
 
 # --------------------------------------------------------------------------- metadata
@@ -265,7 +293,7 @@ class Headline:
 
 def page_title(root: etree._Element) -> str:
     for el in root.iter("title"):
-        return clean(el.text_content())
+        return clean("".join(el.itertext()))
     return ""
 
 
@@ -379,26 +407,45 @@ def _crumb_parts(el: etree._Element) -> list[str]:
     return parts
 
 
+_CRUMB_TAGS = frozenset({"div", "p", "span", "nav", "ol", "ul", "td", "section", "li"})
+
+
 def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list[str]:
-    """Crumbs from the element that says it is a breadcrumb, or a run of links joined by ``>``."""
-    limit = None
-    if before is not None:
-        limit = before
-    candidates: list[etree._Element] = []
-    for el in root.iter("div", "p", "span", "nav", "ol", "ul", "td", "section"):
-        if limit is not None and el is limit:
+    """Crumbs from the element that says it is a breadcrumb, or a run of links joined by ``>``.
+
+    Only the elements holding links before the headline can be crumbs, so the
+    candidates are the links' near ancestors, not every element of the page.
+    """
+    tags = ("a",) if before is None else ("a", before.tag)
+    first_seen: dict[etree._Element, tuple[int, int]] = {}
+    for index, link in enumerate(root.iter(*tags)):
+        if link is before:
             break
-        hint = hint_of(el)
-        links = el.findall(".//a")
-        if len(links) < 2 or len(links) > 8:
+        if link.tag != "a":
             continue
+        node = link.getparent()
+        for level in range(3):
+            if node is None:
+                break
+            if node.tag in _CRUMB_TAGS and node not in first_seen:
+                # (first link, -level) sorts the candidates in document order
+                first_seen[node] = (index, -level)
+            node = node.getparent()
+    hinted: list[etree._Element] = []
+    separated: list[etree._Element] = []
+    for el in sorted(first_seen, key=first_seen.__getitem__):
+        links = sum(1 for _ in el.iter("a"))
+        if links < 2 or links > 8:
+            continue
+        hint = hint_of(el)
         if hint and any(token in hint for token in CRUMB_TOKENS):
-            candidates.insert(0, el)
+            hinted.append(el)
             continue
         own = "".join(clean(t) for t in _own_text(el))
         if own and all(ch in CRUMB_SEPARATORS for ch in own) and any(ch in ">›»→" for ch in own):
-            candidates.append(el)
-    for el in candidates:
+            separated.append(el)
+    # the crumb nearest the headline is the page's own; a labelled one beats a bare run
+    for el in [*reversed(hinted), *separated]:
         parts = _crumb_parts(el)
         if 2 <= len(parts) <= 8 and all(len(p) <= 20 for p in parts):
             return parts
@@ -409,15 +456,9 @@ def _own_text(el: etree._Element) -> Iterator[str]:
     """Text that sits between the element's links (separators), not inside them."""
     if el.text:
         yield el.text
-    for child in el.iter():
-        if child is el or not is_element(child):
-            continue
-        if (
-            child.tag != "a"
-            and child.text
-            and not any(anc.tag == "a" for anc in child.iterancestors())
-        ):
-            yield child.text
+    for child in el:
+        if is_element(child) and child.tag != "a":
+            yield from _own_text(child)
         if child.tail:
             yield child.tail
 
@@ -425,60 +466,138 @@ def _own_text(el: etree._Element) -> Iterator[str]:
 # --------------------------------------------------------------------------- body
 
 
-def _own_text_length(el: etree._Element) -> int:
-    """Length of the text directly in ``el`` and its inline children (for <br>-style bodies)."""
-    total = len(clean(el.text))
-    for child in el:
-        if (
-            is_element(child)
-            and child.tag not in BLOCK_TAGS
-            and child.tag not in SKIP_TAGS
-            and child.tag != "a"
-        ):
-            total += len(clean(child.text_content()))
-        total += len(clean(child.tail))
-    return total
+@dataclass(slots=True)
+class TextStats:
+    """Visible-text counts of every element with text, computed bottom-up in one walk.
+
+    ``chars`` and ``links`` count non-space characters (all of them, and those inside
+    ``<a>``); ``punct`` counts prose punctuation; ``own``/``own_punct`` count only the
+    text that sits directly in the element or its inline children, which is where a
+    ``<br>``-separated body keeps its paragraphs.
+    """
+
+    chars: dict[etree._Element, int]
+    links: dict[etree._Element, int]
+    punct: dict[etree._Element, int]
+    own: dict[etree._Element, int]
+    own_punct: dict[etree._Element, int]
 
 
-def find_body_container(root: etree._Element) -> etree._Element | None:
+def measure(root: etree._Element) -> TextStats:
+    """Count every element's text once, children before parents (no element is walked twice)."""
+    stats = TextStats({}, {}, {}, {}, {})
+    chars, links, punct, own, own_punct = (
+        stats.chars,
+        stats.links,
+        stats.punct,
+        stats.own,
+        stats.own_punct,
+    )
+    findall = _PUNCT.findall
+    skip = SKIP_TAGS
+    block = BLOCK_TAGS
+
+    def walk(el: etree._Element, in_link: bool, depth: int) -> tuple[int, int, int]:
+        # returns (chars, link chars, punctuation) of el's subtree, its tail excluded;
+        # len(strip()) stands for the count of non-space characters: text nodes of
+        # article pages have their spaces at the ends, and it is several times cheaper
+        n = ln = pc = o = op = 0
+        text = el.text
+        if text and not text.isspace():
+            o = n = len(text.strip())
+            op = pc = len(findall(text))
+        for child in el:
+            tag = child.tag
+            if tag.__class__ is str and tag not in skip:
+                if depth < _MAX_DEPTH:
+                    cn, cl, cp = walk(child, in_link or tag == "a", depth + 1)
+                else:
+                    cn = len("".join(child.itertext()).strip())
+                    cl, cp = (cn if in_link else 0), 0
+                if cn:
+                    n += cn
+                    ln += cl
+                    pc += cp
+                    if tag not in block and tag != "a":
+                        o += cn
+                        op += cp
+            tail = child.tail
+            if tail and not tail.isspace():
+                k = len(tail.strip())
+                p = len(findall(tail))
+                n += k
+                pc += p
+                o += k
+                op += p
+        if n:
+            if in_link:
+                ln = n
+            chars[el] = n
+            links[el] = ln
+            punct[el] = pc
+            if o:
+                own[el] = o
+                own_punct[el] = op
+        return n, ln, pc
+
+    walk(root, False, 0)
+    return stats
+
+
+def find_body_container(
+    root: etree._Element, stats: TextStats | None = None
+) -> etree._Element | None:
     """The element holding the article's paragraphs.
 
     Each paragraph (a ``<p>``, or the loose text of a ``<br>``-separated block)
     votes for its parent and, at half weight, its grandparent, by its length and
     its prose punctuation; the winner's score is discounted by its link density.
-    This is the readability idea, kept to one pass over the tree.
+    This is the readability idea; the counts come from :func:`measure`, so the
+    vote costs one pass over the elements that have text.
     """
+    if stats is None:
+        stats = measure(root)
+    chars, links, punct = stats.chars, stats.links, stats.punct
     scores: dict[etree._Element, float] = {}
-    for el in root.iter():
-        if not is_element(el) or el.tag in SKIP_TAGS:
-            continue
-        if el.tag == "p":
-            text = text_of(el)
-            length = len(text) - link_text_length(el)
-            target = el.getparent()
-        elif el.tag in CONTAINER_TAGS:
-            length = _own_text_length(el)
-            if length < 20:
-                continue
-            text = clean(el.text) + "".join(clean(c.tail) for c in el)
-            target = el
-        else:
-            continue
-        if length < 10 or target is None:
-            continue
-        if any(is_noise(a) for a in (target, *list(target.iterancestors())[:3])):
-            continue
-        score = 1 + len(_PUNCT.findall(text)) + min(length / 80, 4)
+    noisy: dict[etree._Element, bool] = {}
+
+    def is_noisy(target: etree._Element) -> bool:
+        # comment lists and related boxes nest their paragraphs a few levels deep
+        cached = noisy.get(target)
+        if cached is None:
+            cached = is_noise(target)
+            node = target.getparent()
+            for _ in range(3):
+                if node is None or cached:
+                    break
+                cached = is_noise(node, ENCLOSING_NOISE_TOKENS)
+                node = node.getparent()
+            noisy[target] = cached
+        return cached
+
+    def vote(target: etree._Element | None, length: int, marks: int) -> None:
+        if target is None or is_noisy(target):
+            return
+        score = 1 + marks + min(length / 80, 4)
         scores[target] = scores.get(target, 0.0) + score
         grand = target.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
+
+    for el, n in chars.items():
+        if el.tag == "p":
+            length = n - links[el]
+            if length >= 10:
+                vote(el.getparent(), length, punct[el])
+    for el, length in stats.own.items():
+        if length >= 20 and el.tag in CONTAINER_TAGS:
+            vote(el, length, stats.own_punct[el])
+
     best: etree._Element | None = None
     best_score = 0.0
     for el, score in scores.items():
-        total = len(text_of(el)) or 1
-        density = link_text_length(el) / total
-        final = score * (1 - density)
+        total = chars.get(el) or 1
+        final = score * (1 - links.get(el, 0) / total)
         if final > best_score:
             best, best_score = el, final
     return best
@@ -492,24 +611,46 @@ class _Line:
     tag: str
 
 
-def body_blocks(container: etree._Element) -> list[Block]:
-    """The container's text as paragraphs, page furniture inside it skipped."""
+# Pictures and players: the line right after one is where a caption sits.
+MEDIA_TAGS = frozenset({"img", "video", "iframe", "embed", "object", "figure", "picture", "canvas"})
+
+
+def body_blocks(container: etree._Element, after: etree._Element | None = None) -> list[Block]:
+    """The container's text as paragraphs, page furniture inside it skipped.
+
+    ``after`` is the headline when it sits inside the container: only what follows
+    it is body (what precedes it is a kicker, crumbs or a channel name), unless
+    more text precedes it than follows.
+    """
     blocks: list[Block] = []
+    before: list[Block] = []
     line = _Line([], [], 0, "p")
+    started = after is None or not any(a is container for a in after.iterancestors())
+    media = False
 
     def flush() -> None:
-        nonlocal line
+        nonlocal line, media
         text = clean("".join(line.parts))
         if text:
             plain = clean("".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e))
             emphasized = line.tag in HEADING_TAGS or not plain
             if line.links < len(text) * 0.6:
-                blocks.append(Block(text=text, tag=line.tag, emphasized=emphasized))
+                (blocks if started else before).append(
+                    Block(text=text, tag=line.tag, emphasized=emphasized, after_media=media)
+                )
+                media = False
         line = _Line([], [], 0, "p")
 
     def walk(el: etree._Element, emph: bool, in_link: bool) -> None:
+        nonlocal started, media
         tag = el.tag
+        if tag in MEDIA_TAGS:
+            media = True
         if tag in SKIP_TAGS or (el is not container and is_noise(el)):
+            return
+        if el is after:
+            flush()
+            started = True
             return
         is_block = tag in BLOCK_TAGS
         if is_block:
@@ -536,39 +677,56 @@ def body_blocks(container: etree._Element) -> list[Block]:
 
     walk(container, False, False)
     flush()
+    if sum(len(b.text) for b in before) > sum(len(b.text) for b in blocks):
+        # a "headline" followed by less text than precedes it is some box's title
+        return before + blocks
     return blocks
 
 
 def pieces_between(
     root: etree._Element, start: etree._Element | None, stop: etree._Element | None, limit: int
 ) -> list[TextPiece]:
-    """Text nodes after ``start`` (exclusive of its subtree) up to ``stop``, with their class hints."""
+    """Text nodes after ``start`` (exclusive of its subtree) up to ``stop``, with their class hints.
+
+    With a ``start``, only what follows it is walked (its tail, its following
+    siblings, then its ancestors' tails and following siblings), so the zone after
+    the body costs what it holds, not the whole page. A ``stop`` that encloses
+    ``start`` ends the zone where ``stop`` ends.
+    """
     pieces: list[TextPiece] = []
-    started = start is None
-    skip_until: etree._Element | None = None
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        if not is_element(el):
-            continue
-        if event == "end":
-            if el is skip_until:
-                skip_until = None
-            if el is start:
-                started = True
-            if started and skip_until is None and el.tail and el is not stop:
-                _add_piece(pieces, el.tail, el.getparent())
-            continue
-        if el is stop and started:
-            break
-        if skip_until is not None:
-            continue
-        if el.tag in SKIP_TAGS:
-            skip_until = el
-            continue
-        if started and el.text:
-            _add_piece(pieces, el.text, el)
+    if start is None:
+        _walk_pieces(root, stop, pieces, limit)
+        return pieces
+    node: etree._Element | None = start
+    while node is not None and node is not stop:
+        if node.tail:
+            _add_piece(pieces, node.tail, node.getparent())
         if len(pieces) >= limit:
-            break
+            return pieces
+        for sibling in node.itersiblings():
+            if not _walk_pieces(sibling, stop, pieces, limit):
+                return pieces
+        node = node.getparent()
     return pieces
+
+
+def _walk_pieces(
+    el: etree._Element, stop: etree._Element | None, pieces: list[TextPiece], limit: int
+) -> bool:
+    """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
+    if el is stop:
+        return False
+    if is_element(el) and el.tag not in SKIP_TAGS:
+        if el.text:
+            _add_piece(pieces, el.text, el)
+            if len(pieces) >= limit:
+                return False
+        for child in el:
+            if not _walk_pieces(child, stop, pieces, limit):
+                return False
+    if el.tail and el.getparent() is not None:
+        _add_piece(pieces, el.tail, el.getparent())
+    return len(pieces) < limit
 
 
 def pieces_after(root: etree._Element, start: etree._Element, limit: int) -> list[TextPiece]:

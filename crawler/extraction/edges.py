@@ -1,0 +1,188 @@
+"""What to cut from the two ends of an article body: captions, echoes of the headline,
+original-title and credit lines, related-news boxes, platform menus after the closing credits.
+
+The body container of a real page holds more than the article. What it adds sits at
+the ends, so these rules only ever look at the blocks before the article's first
+sentence and after its last one; nothing in the middle of the body is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from crawler.extraction import byline
+from crawler.extraction.keywords import simplify
+from crawler.extraction.model import Block
+
+__all__ = [
+    "Trimmed",
+    "ends_sentence",
+    "is_caption",
+    "is_info_line",
+    "is_related_label",
+    "trim_body",
+]
+
+# Sentence-final punctuation, closing quotes and brackets allowed after it.
+_SENTENCE_END = re.compile(r"[。！？!?…]+[”’\"'」』）)]*$|[。！？!?…][”’\"'」』]$")
+_CAPTION_WORDS = re.compile(
+    r"供图|摄影?[）)]?$|截图|资料图?|图为|图片来[自源]|视觉中国|新华社发|(?:^|\s)图[:：/]|[(（]图[)）]"
+)
+# The info line under a headline that sits inside the body container:
+# "2023年1月29日 10:22 稿源：无锡日报 作者：陈晨 阅读：2,301".
+_INFO_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}[:：]\d{2}")
+_INFO_LABEL = re.compile(r"来源|稿源|作者|编辑|记者|发布|时间|日期|浏览|阅读|点击|字号|分享")
+_MAX_INFO = 100
+_MAX_CAPTION = 80
+_MAX_UNPUNCTUATED_CAPTION = 60
+# "延伸阅读", "延伸 · 推荐", "相关新闻：", "点击进入专题：" — a box of links follows.
+_RELATED_LABEL = re.compile(
+    r"^[【\[]?(?:延伸[·•]?(?:阅读|推荐)|相关(?:新闻|阅读|报道|链接|文章|推荐|专题)|推荐阅读|扩展阅读"
+    r"|拓展阅读|更多(?:阅读|精彩|新闻|报道|推荐)|热门推荐|热点推荐|往期(?:回顾|推荐|精彩)|猜你喜欢"
+    r"|此前报道|前情回顾|点击进入专题|进入专题)[】\]]?[:：]?$"
+)
+# Labelled closing credits (editor, author, source...): after them come platform menus.
+_CLOSING_CREDIT = re.compile(
+    r"^[（(【\[]?\s*(?:本文)?(?:责任编辑|编辑|责编|作者|来源|稿源|校对|审核|监制|主编|文|撰文|采写)"
+    r"\s*[:：|丨/／]"
+)
+# Text after the closing credits that is still taken for furniture, at most.
+_AFTER_CREDITS_CHARS = 300
+_AFTER_CREDITS_SHARE = 0.2
+# A related box near an end holds less text than the article it follows or precedes.
+_RELATED_SHARE = 0.5
+_LEAD_IN_CHARS = 20
+
+
+@dataclass(slots=True)
+class Trimmed:
+    """The article's own blocks and the credit lines cut from its ends (kept for bylines)."""
+
+    blocks: list[Block]
+    head_credits: list[str] = field(default_factory=list)
+    tail_credits: list[str] = field(default_factory=list)
+
+
+def _is_credit(text: str) -> bool:
+    # credit keywords are written in simplified characters; 責任編輯 is 责任编辑
+    return byline.is_credit_line(simplify(text))
+
+
+def ends_sentence(text: str) -> bool:
+    return _SENTENCE_END.search(text) is not None
+
+
+def is_caption(block: Block) -> bool:
+    """A picture or video caption: right after the media, short, and worded like one."""
+    text = block.text
+    if not block.after_media or len(text) > _MAX_CAPTION:
+        return False
+    if _CAPTION_WORDS.search(text):
+        return True
+    return len(text) <= _MAX_UNPUNCTUATED_CAPTION and not ends_sentence(text)
+
+
+def is_info_line(text: str) -> bool:
+    """The date/source/author line printed under a headline, not a sentence of the article."""
+    if len(text) > _MAX_INFO or ends_sentence(text) or not _INFO_DATE.search(text):
+        return False
+    return len(text) <= 30 or _INFO_LABEL.search(text) is not None
+
+
+def is_related_label(text: str) -> bool:
+    """A line announcing a box of links: 延伸阅读, 相关新闻：, 点击进入专题：."""
+    return len(text) <= 16 and _RELATED_LABEL.match(simplify("".join(text.split()))) is not None
+
+
+def _echoes(text: str, title: str) -> bool:
+    """A line that repeats the headline with a few words changed (a video's or a lead image's title)."""
+    if not title or ends_sentence(text) or len(text) > len(title) * 1.5 + 5:
+        return False
+    shared = sum(1 for ch in text if ch in title)
+    return shared >= 0.6 * len(text) and shared >= 0.6 * len(title)
+
+
+def _chars(blocks: Sequence[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _split_related(blocks: list[Block], credits: list[str]) -> list[Block]:
+    """Cut a related-links box off either end (its credit lines go to ``credits``)."""
+    total = _chars(blocks) or 1
+    for i, block in enumerate(blocks):
+        if not is_related_label(block.text):
+            continue
+        before, after = blocks[:i], blocks[i + 1 :]
+        if i > 0 and _chars(after) <= _RELATED_SHARE * total:
+            credits.extend(b.text for b in after if _is_credit(b.text))
+            return before
+        if _chars(before) <= _RELATED_SHARE * _RELATED_SHARE * _chars(after):
+            # a box before the text: what precedes the label is promotion, not article
+            credits.extend(b.text for b in before if _is_credit(b.text))
+            blocks = after
+            total = _chars(blocks) or 1
+    return blocks
+
+
+def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
+    """Cut at labelled closing credits that only furniture follows (a WeChat menu, a widget)."""
+    total = _chars(blocks)
+    seen = 0
+    for i, block in enumerate(blocks):
+        seen += len(block.text)
+        if i == 0 or not _CLOSING_CREDIT.match(simplify(block.text)) or not _is_credit(block.text):
+            continue
+        rest = blocks[i + 1 :]
+        after = _chars(rest)
+        if after and after <= min(_AFTER_CREDITS_CHARS, _AFTER_CREDITS_SHARE * total):
+            credits.append(block.text)
+            credits.extend(b.text for b in rest if _is_credit(b.text))
+            return blocks[:i]
+    return blocks
+
+
+def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
+    """The article's blocks from its first sentence to its last.
+
+    Dropped from the start: credit and 原标题 lines, captions, lines echoing the
+    headline, the date/source info line, a related box that precedes the text. Dropped from the end: a related
+    box, labelled closing credits and whatever furniture follows them, credit lines,
+    a lone link lead-in ("点击进入专题："), and a closing byline in brackets glued to
+    the last sentence ("…举行。（张巨峰）").
+    """
+    out = Trimmed([b for b in blocks if b.text != title])
+    out.blocks = _split_related(out.blocks, out.tail_credits)
+    out.blocks = _cut_after_credits(out.blocks, out.tail_credits)
+
+    start = 0
+    items = out.blocks
+    while start < len(items):
+        block = items[start]
+        if _is_credit(block.text):
+            out.head_credits.append(block.text)
+        elif not (is_caption(block) or _echoes(block.text, title) or is_info_line(block.text)):
+            break
+        start += 1
+
+    end = len(items)
+    tail: list[str] = []
+    while end > start:
+        text = items[end - 1].text
+        if _is_credit(text) or (len(text) <= _LEAD_IN_CHARS and text.endswith((":", "："))):
+            tail.insert(0, text)
+            end -= 1
+            continue
+        break
+    kept = list(items[start:end])
+    if kept:
+        last = kept[-1]
+        plain = simplify(last.text)
+        cut = byline.closing_credit_start(plain) if len(plain) == len(last.text) else None
+        if cut is not None:
+            tail.insert(0, last.text[cut:])
+            kept[-1] = Block(last.text[:cut].rstrip(), last.tag, last.emphasized, last.after_media)
+    out.blocks = kept
+    out.tail_credits = tail + out.tail_credits
+    return out
