@@ -22,7 +22,7 @@ from newsmon.clikit import (
     check_http_url,
     to_json,
 )
-from newsmon.config import Config, ConfigError
+from newsmon.config import Config, ConfigError, resolve_redis_url
 
 
 def _fetch(url: str, timeout: float = 30.0) -> tuple[bytes, str | None, str]:
@@ -208,8 +208,71 @@ def run_monitor(
 
 def cmd_monitor(ctx: Context) -> int:
     overrides = _scrapy_overrides(ctx.args.set)
+    if ctx.args.distributed:
+        return _push_starts(ctx, [*ctx.args.site, *(ctx.args.site_opt or [])])
     names = [*ctx.args.site, *(ctx.args.site_opt or [])]
     return run_monitor(ctx, ctx.config, names, backfill=ctx.args.backfill, extra=overrides)
+
+
+def _redis_url(ctx: Context) -> str:
+    url = resolve_redis_url(getattr(ctx.args, "redis", None), ctx.config)
+    if not url:
+        raise CliError(
+            "no Redis frontier configured: give --redis URL, NEWSMON_REDIS_URL or [redis] url",
+            EXIT_USAGE,
+        )
+    return url
+
+
+def _push_starts(ctx: Context, names: Sequence[str]) -> int:
+    """``monitor --distributed``: signal the sites' workers instead of crawling here."""
+    import redis
+
+    from crawler.distributed import push_start
+
+    config = ctx.config
+    url = _redis_url(ctx)
+    try:
+        profiles = [config.site(n) for n in names] if names else list(config.sites)
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if not profiles:
+        raise CliError(
+            f"no [[sites]] configured in {config.path or 'the config (none found)'}", EXIT_USAGE
+        )
+    try:
+        for profile in profiles:
+            push_start(url, profile.name)
+            print(f"{profile.name}: queued for the workers on the shared frontier", file=sys.stderr)
+    except redis.RedisError as exc:
+        raise CliError(f"cannot reach Redis at {url.split('@')[-1]}: {exc}") from None
+    return EXIT_OK
+
+
+def cmd_worker(ctx: Context) -> int:
+    """Crawl one site's requests from the shared Redis frontier until stopped (or idle too long)."""
+    from newsmon.crawling import run_spider
+
+    config = ctx.config
+    try:
+        config.site(ctx.args.site)
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    url = _redis_url(ctx)
+    ctx.sessions()
+    overrides = (
+        _base_overrides(ctx, config) | {"NEWSMON_REDIS_URL": url} | _scrapy_overrides(ctx.args.set)
+    )
+    stats = run_spider(
+        "portal", overrides, site=ctx.args.site, worker=True, idle_exit=ctx.args.idle_exit
+    )
+    print(
+        f"{ctx.args.site}: worker run {stats.get('newsmon/run_id')} - "
+        f"{stats.get('downloader/response_count', 0)} pages, {stats.get('newsmon/articles/new', 0)} new articles, "
+        f"{stats.get('newsmon/matches/new', 0)} new matches, {stats.get('newsmon/errors', 0)} errors",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def cmd_rematch(ctx: Context) -> int:
@@ -375,7 +438,38 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="a Scrapy setting for this run (repeatable)",
     )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="queue the sites for `newsmon worker` processes on the Redis frontier instead of crawling here",
+    )
+    p.add_argument(
+        "--redis", metavar="URL", help="Redis frontier (default: $NEWSMON_REDIS_URL or [redis] url)"
+    )
     p.set_defaults(func=cmd_monitor)
+
+    p = sub.add_parser(
+        "worker", parents=[common], help="crawl a site's requests from the shared Redis frontier"
+    )
+    p.add_argument("site", metavar="SITE")
+    p.add_argument(
+        "--redis", metavar="URL", help="Redis frontier (default: $NEWSMON_REDIS_URL or [redis] url)"
+    )
+    p.add_argument(
+        "--idle-exit",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="leave after this long without work (default: wait for work until stopped)",
+    )
+    p.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for this run (repeatable)",
+    )
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser(
         "rematch",

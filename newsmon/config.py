@@ -12,6 +12,7 @@ from typing import Any
 ENV_DB_URL = "NEWSMON_DB_URL"
 ENV_CONFIG = "NEWSMON_CONFIG"
 ENV_HOME = "NEWSMON_HOME"
+ENV_REDIS_URL = "NEWSMON_REDIS_URL"
 
 #: The topic newsmon was built for; used when no config file names keywords.
 DEFAULT_KEYWORDS: tuple[str, ...] = ("新春第一会",)
@@ -65,6 +66,9 @@ class SiteProfile:
 class Config:
     path: Path | None = None
     database_url: str | None = None
+    redis_url: str | None = None
+    #: seconds a request fingerprint stays in the shared frontier's seen-set
+    redis_seen_ttl: int = 7 * 24 * 3600
     keywords: tuple[str, ...] = DEFAULT_KEYWORDS
     exclude: tuple[str, ...] = ()
     sites: list[SiteProfile] = field(default_factory=list)
@@ -154,6 +158,17 @@ def _parse(path: Path, text: str) -> Config:
     database = r.get(data, "database", dict, "database", {})
     url = r.get(database, "url", str, "database.url", None)
     config.database_url = url or None
+
+    redis = r.get(data, "redis", dict, "redis", {})
+    config.redis_url = r.get(redis, "url", str, "redis.url", None) or None
+    if config.redis_url and not config.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise r.fail("redis.url", f"not a redis:// URL: {config.redis_url!r}")
+    config.redis_seen_ttl = (
+        r.get(redis, "seen_ttl_hours", float, "redis.seen_ttl_hours", 168.0) * 3600
+    )
+    if config.redis_seen_ttl <= 0:
+        raise r.fail("redis.seen_ttl_hours", "must be positive")
+    config.redis_seen_ttl = int(config.redis_seen_ttl)
 
     monitor = r.get(data, "monitor", dict, "monitor", {})
     if "keywords" in monitor:
@@ -252,6 +267,11 @@ def load_config(path: str | Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{candidate}: cannot read config: {exc}") from None
     return _parse(candidate, text)
+
+
+def resolve_redis_url(cli_value: str | None, config: Config | None = None) -> str | None:
+    """The shared frontier's URL: ``--redis``, else ``$NEWSMON_REDIS_URL``, else the config's ``[redis] url``."""
+    return cli_value or os.environ.get(ENV_REDIS_URL) or (config.redis_url if config else None)
 
 
 def resolve_db_url(cli_value: str | None, config: Config | None = None) -> str:

@@ -8,20 +8,22 @@ already stored from ``crawler.incremental``.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Self
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.selector import Selector
 
-from crawler import listing
+from crawler import distributed, listing
 from crawler.incremental import CONDITIONAL, KIND, MODIFIED, NEXT_PAGE
 from crawler.options import options_from_settings
 from crawler.runs import record_error
 from crawler.spiders.base import NewsmonSpider
-from newsmon.config import SiteProfile
+from newsmon.config import SiteProfile, resolve_redis_url
 
 PAGE_NO = "newsmon_page_no"
 #: Sitemap indexes nest; deeper than this is a loop or a mistake.
@@ -45,12 +47,23 @@ class PortalSpider(NewsmonSpider):
     report_not_articles = False
     sources: tuple[str, ...] = ("listing", "sitemap", "feed")
 
-    def __init__(self, site: str = "", backfill: Any = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        site: str = "",
+        backfill: Any = False,
+        worker: Any = False,
+        idle_exit: Any = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if not site:
             raise ValueError("give the site's name: -a site=NAME (a [[sites]] entry of the config)")
         self.site_name = site
         self.backfill = _truthy(backfill)
+        #: worker mode: requests come from the shared Redis frontier (crawler/distributed.py)
+        self.worker = _truthy(worker)
+        #: in worker mode, close after this many idle seconds (0: wait for work for ever)
+        self.idle_exit = float(idle_exit or 0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -63,7 +76,47 @@ class PortalSpider(NewsmonSpider):
         settings.set("CONCURRENT_REQUESTS", max(profile.concurrency, 16), priority="spider")
         settings.set("DOWNLOAD_DELAY", profile.download_delay, priority="spider")
         settings.set("AUTOTHROTTLE_ENABLED", profile.autothrottle, priority="spider")
+        if spider.worker:
+            spider._join_frontier(crawler)
         return spider
+
+    def _join_frontier(self, crawler: Crawler) -> None:
+        options = options_from_settings(crawler.settings)
+        redis_url = resolve_redis_url(crawler.settings.get("NEWSMON_REDIS_URL"), options.config)
+        if not redis_url:
+            raise ValueError("worker mode needs Redis: set NEWSMON_REDIS_URL or [redis] url")
+        site = self.site_name or ""
+        for name, value in distributed.frontier_settings(
+            redis_url, site, options.config.redis_seen_ttl
+        ).items():
+            crawler.settings.set(name, value, priority="spider")
+        self.redis = distributed.connect(redis_url)
+        self._idle_since: float | None = None
+        self._seen_responses = -1
+        crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+
+    def _on_idle(self) -> None:
+        """Worker mode: seed the frontier when the site is due; else wait (or leave when idle long)."""
+        stats = self.crawler.stats
+        assert stats is not None
+        assert self.crawler.engine is not None
+        if distributed.pop_start(self.redis, self.site_name or ""):
+            sources = self._sources()
+            stats.inc_value("newsmon/sources/total", len(sources))
+            self.logger.info(
+                "%s is due: seeding the shared frontier with %s pages", self.site_name, len(sources)
+            )
+            for request in self._seed_requests():
+                self.crawler.engine.crawl(request)
+            self._idle_since = None
+            raise DontCloseSpider
+        responses = stats.get_value("downloader/response_count", 0)
+        now = time.monotonic()
+        if responses != self._seen_responses or self._idle_since is None:
+            self._seen_responses, self._idle_since = responses, now
+        if self.idle_exit and now - self._idle_since >= self.idle_exit:
+            return  # let the worker close
+        raise DontCloseSpider
 
     profile: SiteProfile
 
@@ -74,9 +127,15 @@ class PortalSpider(NewsmonSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         self.load_options()
+        if self.worker:
+            return  # the frontier feeds this spider; see _on_idle
         # A run that could read none of these failed: the site is down or blocks us.
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("newsmon/sources/total", len(self._sources()))
+        for request in self._seed_requests():
+            yield request
+
+    def _seed_requests(self) -> Iterator[Request]:
         if "listing" in self.sources:
             for url in self.profile.start_urls:
                 yield self._listing_request(url, page_no=1)
