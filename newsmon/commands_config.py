@@ -1,0 +1,65 @@
+"""Commands about the configuration: ``config init`` (install the Jiangsu outlets) and ``config check``."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsmon.clikit import EXIT_OK, EXIT_USAGE, CliError, Context
+from newsmon.config import ConfigError, default_config_path, load_config
+
+#: The shipped config of real Jiangsu outlets (not verifiable offline).
+JIANGSU = Path(__file__).parent / "data" / "jiangsu.toml"
+
+
+def cmd_config_init(ctx: Context) -> int:
+    target = Path(ctx.args.config) if ctx.args.config else default_config_path()
+    if target.exists() and not ctx.args.force:
+        raise CliError(f"{target} exists; use --force to replace it", EXIT_USAGE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(JIANGSU, target)
+    config = load_config(target)
+    print(
+        f"wrote {target}: {len(config.sites)} Jiangsu sites (not verifiable offline: check them first)"
+    )
+    return EXIT_OK
+
+
+def cmd_config_check(ctx: Context) -> int:
+    try:
+        config = load_config(ctx.args.config)
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    print(f"{config.path or 'built-in defaults (no config file)'}: ok")
+    print(
+        f"keywords: {', '.join(config.keywords)}"
+        + (f"; exclude: {', '.join(config.exclude)}" if config.exclude else "")
+    )
+    for site in config.sites:
+        when = (
+            f"cron {site.cron}" if site.cron else f"every {site.interval_minutes or 'default'} min"
+        )
+        sources = len(site.start_urls) + len(site.sitemaps) + len(site.feeds)
+        note = "" if site.verifiable_offline else "  (not verifiable offline)"
+        print(f"  {site.name}: {sources} sources, {when}, {site.concurrency} in flight{note}")
+    if not config.sites:
+        print("no [[sites]]: `newsmon monitor` has nothing to watch", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add this module's subcommands to the ``newsmon`` parser."""
+    p = sub.add_parser("config", parents=[common], help="install or check the configuration")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = actions.add_parser(
+        "init",
+        parents=[common],
+        help="write the shipped Jiangsu sites to the default config path (or --config)",
+    )
+    q.add_argument("--force", action="store_true", help="replace an existing file")
+    q.set_defaults(func=cmd_config_init)
+    q = actions.add_parser("check", parents=[common], help="validate the config and list its sites")
+    q.set_defaults(func=cmd_config_check)

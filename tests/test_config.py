@@ -1,0 +1,146 @@
+"""The TOML config: defaults, precedence, and one-line errors that name the file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsmon.commands_config import JIANGSU
+from newsmon.config import ConfigError, load_config, resolve_db_url
+from tests.cli import newsmon
+
+GOOD = """\
+[monitor]
+keywords = ["新春第一会", "第一会"]
+
+[[sites]]
+name = "a"
+start_urls = ["http://127.0.0.1:1/list.html"]
+interval_minutes = 5
+
+[[sites]]
+name = "b"
+feeds = ["http://127.0.0.1:1/rss.xml"]
+cron = "*/10 * * * *"
+concurrency = 32
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_file_loads(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, GOOD))
+    assert config.keywords == ("新春第一会", "第一会")
+    assert [s.name for s in config.sites] == ["a", "b"]
+    assert config.site("a").interval_minutes == 5.0
+    assert config.site("b").cron == "*/10 * * * *"
+    assert config.site("b").concurrency == 32
+    assert config.site("a").concurrency == 4  # the polite default
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[monitor\nkeywords = []", "invalid TOML"),
+        ('[monitor]\nkeywords = "新春第一会"\n', "config.toml:2: monitor.keywords: expected list"),
+        (
+            "[monitor]\nkeywords = [1]\n",
+            "config.toml:2: monitor.keywords: expected a list of non-empty strings",
+        ),
+        (
+            GOOD.replace("concurrency = 32", 'concurrency = "32"'),
+            "config.toml:13: sites[b].concurrency: expected int, got str",
+        ),
+        (
+            GOOD.replace("interval_minutes = 5", "interval_minutes = -1"),
+            "config.toml:7: sites[a].interval_minutes: must be positive",
+        ),
+        (
+            GOOD.replace('name = "b"', 'name = "a"'),
+            "config.toml:10: sites[1].name: duplicate site name 'a'",
+        ),
+        (
+            GOOD.replace("interval_minutes = 5", 'interval_minutes = 5\ncron = "* * * * *"'),
+            "sites[a].cron: give either cron or interval_minutes",
+        ),
+        (
+            GOOD.replace(
+                'start_urls = ["http://127.0.0.1:1/list.html"]', 'start_urls = ["ftp://x/list"]'
+            ),
+            "config.toml:6: sites[a].start_urls: not an http(s) URL",
+        ),
+        (
+            GOOD.replace("interval_minutes = 5", "colour = 5"),
+            "config.toml:7: sites[0].colour: unknown key",
+        ),
+        (
+            GOOD.replace('feeds = ["http://127.0.0.1:1/rss.xml"]', ""),
+            "sites[b].start_urls: a site needs start_urls, sitemaps or feeds",
+        ),
+        (
+            GOOD
+            + '\n[[sites]]\nname = "c"\nstart_urls = ["http://x/"]\narticle_url_pattern = "("\n',
+            "sites[c].article_url_pattern: invalid regex",
+        ),
+        (
+            '[redis]\nurl = "http://127.0.0.1:6379"\n',
+            "config.toml:2: redis.url: not a redis:// URL",
+        ),
+    ],
+)
+def test_invalid_files_name_the_line_and_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, text))
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_precedence_of_the_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(_write(tmp_path, '[database]\nurl = "sqlite:///from-config.db"\n'))
+    monkeypatch.delenv("NEWSMON_DB_URL", raising=False)
+    monkeypatch.setenv("NEWSMON_HOME", str(tmp_path / "home"))
+    assert resolve_db_url(None, None) == f"sqlite:///{tmp_path / 'home' / 'newsmon.sqlite3'}"
+    assert resolve_db_url(None, config) == "sqlite:///from-config.db"
+    monkeypatch.setenv("NEWSMON_DB_URL", "sqlite:///from-env.db")
+    assert resolve_db_url(None, config) == "sqlite:///from-env.db"
+    assert resolve_db_url("sqlite:///from-flag.db", config) == "sqlite:///from-flag.db"
+
+
+def test_a_named_config_that_is_missing_is_an_error_but_no_config_is_fine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSMON_HOME", str(tmp_path))
+    monkeypatch.delenv("NEWSMON_CONFIG", raising=False)
+    assert load_config().sites == []
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml")
+    monkeypatch.setenv("NEWSMON_CONFIG", str(tmp_path / "nope.toml"))
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config()
+
+
+def test_the_shipped_jiangsu_config_is_valid_and_marked_unverifiable() -> None:
+    config = load_config(JIANGSU)
+    assert len(config.sites) >= 6
+    assert all(not s.verifiable_offline for s in config.sites)
+    assert config.keywords == ("新春第一会",)
+
+
+def test_config_init_and_check(tmp_path: Path) -> None:
+    assert newsmon("config", "init", home=tmp_path).returncode == 0
+    assert (tmp_path / "config.toml").read_bytes() == JIANGSU.read_bytes()
+    again = newsmon("config", "init", home=tmp_path)
+    assert again.returncode == 2
+    assert "exists" in again.stderr
+    check = newsmon("config", "check", home=tmp_path)
+    assert check.returncode == 0
+    assert "xhby" in check.stdout
+    (tmp_path / "config.toml").write_text("[monitor]\nkeywords = 3\n", encoding="utf-8")
+    bad = newsmon("config", "check", home=tmp_path)
+    assert bad.returncode == 2
+    assert "config.toml:2: monitor.keywords" in bad.stderr
