@@ -10,11 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from newsmon import __version__, commands_archive, commands_config, commands_crawl
+from newsmon import (
+    __version__,
+    commands_archive,
+    commands_config,
+    commands_crawl,
+    commands_schedule,
+)
 from newsmon.clikit import EXIT_OK, CliError, Context
 
 #: Modules with a ``register(subparsers, common)`` function, in help order.
-COMMAND_MODULES = (commands_crawl, commands_archive, commands_config)
+COMMAND_MODULES = (commands_crawl, commands_archive, commands_schedule, commands_config)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,7 @@ from newsmon.clikit import (
     check_http_url,
     to_json,
 )
-from newsmon.config import Config, ConfigError, resolve_redis_url
+from newsmon.config import Config, ConfigError, SiteProfile, resolve_redis_url
 
 
 def _fetch(url: str, timeout: float = 30.0) -> tuple[bytes, str | None, str]:
@@ -154,11 +154,9 @@ def run_monitor(
     """Run the ``portal`` spider once for each named site, side by side; print what is new.
 
     Exit status 1 when any site's run failed (its pages could not be read, or
-    the database could not be written), else 0.
+    the database could not be written) or was skipped because another process
+    holds the site's lease, else 0.
     """
-    from newsmon.crawling import run_spiders
-    from storage.repository import list_runs, run_record
-
     if not config.sites:
         where = config.path or "the config (none found)"
         raise CliError(
@@ -169,6 +167,35 @@ def run_monitor(
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     sessions = ctx.sessions()
+    # A database lease per site, so that no scheduler (or other monitor) crawls it at the same
+    # time; a scheduler hands its own lease to the monitor it starts (newsmon/scheduling.py).
+    from newsmon.scheduling import LEASE_SETTING, SiteLeases, lease_seconds
+
+    extra = dict(extra)
+    adopt = extra.pop(LEASE_SETTING, None)
+    try:
+        ttl = lease_seconds(config)
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    with SiteLeases(sessions, [p.name for p in profiles], ttl, adopt=adopt) as leases:
+        for name, holder in leases.refused.items():
+            print(f"{name}: skipped: the site is being crawled by {holder}", file=sys.stderr)
+        held = [p for p in profiles if p.name in leases.held]
+        code = _monitor_sites(ctx, config, held, sessions, backfill, extra) if held else EXIT_OK
+    return EXIT_FAILED if leases.refused else code
+
+
+def _monitor_sites(
+    ctx: Context,
+    config: Config,
+    profiles: list[SiteProfile],
+    sessions: Any,
+    backfill: bool,
+    extra: dict[str, Any],
+) -> int:
+    from newsmon.crawling import run_spiders
+    from storage.repository import list_runs, run_record
+
     overrides = _base_overrides(ctx, config) | {"NEWSMON_PROGRESS": sys.stderr.isatty()} | extra
     runs = [("portal", {"site": p.name, "backfill": backfill}) for p in profiles]
     all_stats = run_spiders(runs, overrides)
@@ -250,28 +277,33 @@ def _push_starts(ctx: Context, names: Sequence[str]) -> int:
 
 
 def cmd_worker(ctx: Context) -> int:
-    """Crawl one site's requests from the shared Redis frontier until stopped (or idle too long)."""
-    from newsmon.crawling import run_spider
+    """Crawl sites' requests from the shared Redis frontier until stopped (or idle too long)."""
+    from newsmon.crawling import run_spiders
 
     config = ctx.config
     try:
-        config.site(ctx.args.site)
+        names = (
+            [p.name for p in config.sites]
+            if ctx.args.all
+            else [config.site(n).name for n in ctx.args.site]
+        )
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    if not names:
+        raise CliError("name the sites to work for, or --all (and configure [[sites]])", EXIT_USAGE)
     url = _redis_url(ctx)
     ctx.sessions()
     overrides = (
         _base_overrides(ctx, config) | {"NEWSMON_REDIS_URL": url} | _scrapy_overrides(ctx.args.set)
     )
-    stats = run_spider(
-        "portal", overrides, site=ctx.args.site, worker=True, idle_exit=ctx.args.idle_exit
-    )
-    print(
-        f"{ctx.args.site}: worker run {stats.get('newsmon/run_id')} - "
-        f"{stats.get('downloader/response_count', 0)} pages, {stats.get('newsmon/articles/new', 0)} new articles, "
-        f"{stats.get('newsmon/matches/new', 0)} new matches, {stats.get('newsmon/errors', 0)} errors",
-        file=sys.stderr,
-    )
+    runs = [("portal", {"site": n, "worker": True, "idle_exit": ctx.args.idle_exit}) for n in names]
+    for name, stats in zip(names, run_spiders(runs, overrides), strict=True):
+        print(
+            f"{name}: worker run {stats.get('newsmon/run_id')} - "
+            f"{stats.get('downloader/response_count', 0)} pages, {stats.get('newsmon/articles/new', 0)} new articles, "
+            f"{stats.get('newsmon/matches/new', 0)} new matches, {stats.get('newsmon/errors', 0)} errors",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -449,9 +481,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_monitor)
 
     p = sub.add_parser(
-        "worker", parents=[common], help="crawl a site's requests from the shared Redis frontier"
+        "worker", parents=[common], help="crawl sites' requests from the shared Redis frontier"
     )
-    p.add_argument("site", metavar="SITE")
+    p.add_argument("site", nargs="*", metavar="SITE")
+    p.add_argument("--all", action="store_true", help="work for every configured site")
     p.add_argument(
         "--redis", metavar="URL", help="Redis frontier (default: $NEWSMON_REDIS_URL or [redis] url)"
     )

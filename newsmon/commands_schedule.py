@@ -1,0 +1,41 @@
+"""``newsmon schedule``: the scheduler (scheduler.py) from the newsmon command line."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from newsmon.clikit import EXIT_USAGE, CliError, Context
+from newsmon.config import ConfigError
+
+
+def cmd_schedule(ctx: Context) -> int:
+    import scheduler
+
+    scheduler.setup_logging(ctx.args.verbose)
+    try:
+        return scheduler.run(
+            ctx.config,
+            ctx.db_url,
+            list_only=ctx.args.list,
+            once=ctx.args.once,
+            verbose=ctx.args.verbose,
+        )
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``schedule`` to the ``newsmon`` parser."""
+    p = sub.add_parser(
+        "schedule",
+        parents=[common],
+        help="re-crawl the configured sites on their schedules and alert on new matches",
+        description="The same as `python scheduler.py`: runs until SIGTERM/SIGINT.",
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--list", action="store_true", help="print each job and its next run time")
+    mode.add_argument(
+        "--once", action="store_true", help="run every site once, deliver its alerts and exit"
+    )
+    p.set_defaults(func=cmd_schedule)
