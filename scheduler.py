@@ -33,7 +33,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from newsmon.alerts import alert_settings
-from newsmon.config import Config, ConfigError, SiteProfile, load_config, resolve_db_url
+from newsmon.config import (
+    Config,
+    ConfigError,
+    SiteProfile,
+    load_config,
+    resolve_db_url,
+    resolve_redis_url,
+)
 from newsmon.scheduling import Runtime, ScheduleSettings, run_site, schedule_settings, set_runtime
 from storage import create_schema, make_engine, redact
 from storage.ops import ALERTS_SINCE, state_since
@@ -156,7 +163,9 @@ def sync_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> list[Job]:
     return scheduler.get_jobs()
 
 
-def make_runtime(config: Config, db_url: str, verbose: bool = False) -> Runtime:
+def make_runtime(
+    config: Config, db_url: str, verbose: bool = False, redis_url: str | None = None
+) -> Runtime:
     if not config.sites:
         raise ConfigError(f"no [[sites]] configured in {config.path or 'the config (none found)'}")
     settings = schedule_settings(config)
@@ -188,6 +197,7 @@ def make_runtime(config: Config, db_url: str, verbose: bool = False) -> Runtime:
         settings=settings,
         alerts=alerts,
         verbose=verbose,
+        redis_url=redis_url,
     )
 
 
@@ -274,9 +284,19 @@ def run(
     list_only: bool = False,
     once: bool = False,
     verbose: bool = False,
+    distributed: bool = False,
 ) -> int:
-    """What ``python scheduler.py`` and ``newsmon schedule`` do; ConfigError for a bad config."""
-    runtime = make_runtime(config, db_url, verbose)
+    """What ``python scheduler.py`` and ``newsmon schedule`` do; ConfigError for a bad config.
+
+    ``distributed``: queue due sites on the Redis frontier (``[redis] url`` /
+    ``NEWSMON_REDIS_URL``) for ``newsmon worker`` processes instead of crawling here.
+    """
+    redis_url = resolve_redis_url(None, config) if distributed else None
+    if distributed and not redis_url:
+        raise ConfigError(
+            "--distributed needs a Redis frontier: set [redis] url or NEWSMON_REDIS_URL"
+        )
+    runtime = make_runtime(config, db_url, verbose, redis_url)
     if list_only:
         print(list_jobs(runtime))
         return 0
@@ -309,6 +329,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="print each job and its next run")
     mode.add_argument("--once", action="store_true", help="run every site once, alert, exit")
+    parser.add_argument(
+        "--distributed", action="store_true", help="queue due sites for `newsmon worker`s on Redis"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug log, Scrapy's too")
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
@@ -320,6 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             list_only=args.list,
             once=args.once,
             verbose=args.verbose,
+            distributed=args.distributed,
         )
     except ConfigError as exc:
         print(f"scheduler: {exc}", file=sys.stderr)

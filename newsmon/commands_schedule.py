@@ -20,6 +20,7 @@ def cmd_schedule(ctx: Context) -> int:
             list_only=ctx.args.list,
             once=ctx.args.once,
             verbose=ctx.args.verbose,
+            distributed=ctx.args.distributed,
         )
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
@@ -37,5 +38,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     mode.add_argument("--list", action="store_true", help="print each job and its next run time")
     mode.add_argument(
         "--once", action="store_true", help="run every site once, deliver its alerts and exit"
+    )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="queue due sites on the Redis frontier for `newsmon worker`s instead of crawling here",
     )
     p.set_defaults(func=cmd_schedule)

@@ -227,6 +227,8 @@ class Runtime:
     #: set by a second signal: stop running crawls now
     hurry: threading.Event = field(default_factory=threading.Event)
     alerts_due: threading.Event = field(default_factory=threading.Event)
+    #: distributed mode: due sites are queued on this Redis frontier for `newsmon worker`s
+    redis_url: str | None = None
 
     # -- crawling ---------------------------------------------------------------------------
 
@@ -253,9 +255,15 @@ class Runtime:
         ]
 
     def run_site(self, site: str) -> Outcome:
-        """Crawl ``site`` once in a child process, if its lease can be had; record and alert."""
+        """Crawl ``site`` once in a child process, if its lease can be had; record and alert.
+
+        In distributed mode the site is queued for the workers instead: they
+        record their own runs, and their matches are alerted from here.
+        """
         if self.stopping.is_set():
             return Outcome(site, "skipped", reason="the scheduler is stopping")
+        if self.redis_url:
+            return self._queue(site)
         ttl = self.settings.lease_seconds
         with self.sessions.begin() as session:
             if not acquire_lease(session, site, self.owner, ttl):
@@ -293,6 +301,18 @@ class Runtime:
             with self.sessions.begin() as session:
                 release_lease(session, site, self.owner)
             self.alerts_due.set()
+
+    def _queue(self, site: str) -> Outcome:
+        from crawler.distributed import push_start
+
+        try:
+            push_start(self.redis_url or "", site)
+        except Exception as exc:  # redis.RedisError and socket errors alike: log, retry next time
+            logger.error("%s: could not queue it on the Redis frontier: %s", site, exc)
+            return Outcome(site, "failed", reason=f"Redis: {exc}")
+        logger.info("%s: queued for the workers on the shared frontier", site)
+        self.alerts_due.set()
+        return Outcome(site, "ok", reason="queued for the workers")
 
     def _crawl(self, site: str, started: datetime) -> Outcome:
         limit = self.settings.time_limit_seconds

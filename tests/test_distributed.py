@@ -36,9 +36,25 @@ autothrottle = false
 def _worker(config: Path, db: str, redis_url: str, home: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NEWSMON_HOME": str(home)}
     return subprocess.Popen(
-        [sys.executable, "-m", "newsmon.cli", "worker", "jiangnan", "--config", str(config),
-         "--db", db, "--redis", redis_url, "--idle-exit", "4"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "newsmon.cli",
+            "worker",
+            "jiangnan",
+            "--config",
+            str(config),
+            "--db",
+            db,
+            "--redis",
+            redis_url,
+            "--idle-exit",
+            "4",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -52,7 +68,9 @@ def test_two_workers_fetch_and_store_every_article_exactly_once(
     config.write_text(CONFIG.format(base=web.base_url), encoding="utf-8")
 
     workers = [_worker(config, pg_url, redis_url, tmp_path) for _ in range(2)]
-    queued = newsmon("monitor", "--distributed", "--config", str(config), "--redis", redis_url, home=tmp_path)
+    queued = newsmon(
+        "monitor", "--distributed", "--config", str(config), "--redis", redis_url, home=tmp_path
+    )
     assert queued.returncode == 0, queued.stderr
     outputs = [w.communicate(timeout=180) for w in workers]
     assert [w.returncode for w in workers] == [0, 0], [err[-2000:] for _, err in outputs]
@@ -83,8 +101,26 @@ def test_two_workers_fetch_and_store_every_article_exactly_once(
 
 def test_worker_without_redis_says_so(tmp_path: Path, web: WebServer) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(base=web.base_url).replace("[redis]\n", "[other]\n"), encoding="utf-8")
-    result = newsmon("worker", "jiangnan", "--config", str(config), home=tmp_path,
-                     env={"NEWSMON_REDIS_URL": ""})
+    config.write_text(
+        CONFIG.format(base=web.base_url).replace("[redis]\n", "[other]\n"), encoding="utf-8"
+    )
+    result = newsmon(
+        "worker", "jiangnan", "--config", str(config), home=tmp_path, env={"NEWSMON_REDIS_URL": ""}
+    )
     assert result.returncode == 2
     assert "no Redis frontier configured" in result.stderr
+
+
+def test_the_distributed_scheduler_queues_due_sites_for_the_workers(
+    web: WebServer, redis_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        CONFIG.format(base=web.base_url).replace("[redis]\n", f'[redis]\nurl = "{redis_url}"\n'),
+        encoding="utf-8",
+    )
+    result = newsmon("schedule", "--once", "--distributed", "--config", str(config), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "jiangnan: ok" in result.stdout
+    assert redis.Redis.from_url(redis_url).llen("newsmon:jiangnan:start") == 1
+    assert web.requests == []  # nothing crawled here: the workers do that
