@@ -58,7 +58,7 @@ def measure(workers: int, base: str, redis_url: str, db: str, tmp: Path) -> tupl
     config = tmp / "config.toml"
     config.write_text(CONFIG.format(base=base, redis=redis_url), encoding="utf-8")
     env = {**os.environ, "NEWSMON_HOME": str(tmp)}
-    procs = [newsmon("worker", "bench", "--config", str(config), "--db", db, "--idle-exit", "5", env=env)
+    procs = [newsmon("worker", "bench", "--config", str(config), "--db", db, "--idle-exit", "10", env=env)
              for _ in range(workers)]
     time.sleep(3)  # let the workers start and go idle
     queued = datetime.now(UTC)

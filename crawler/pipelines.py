@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.task import LoopingCall
@@ -210,7 +211,7 @@ class StorePipeline:
         if not self.store_failed:
             self.store_failed = True
             assert self.crawler.engine is not None
-            self.crawler.engine.close_spider(self.crawler.spider, "database_error")
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
 
     def _failed(self, items: list[ArticleItem], reason: str) -> None:
         for item in items:

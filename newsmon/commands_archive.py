@@ -1,12 +1,14 @@
-"""Commands that read the archive: query, show, runs."""
+"""Commands that read the archive: query, show, runs, reindex, serve."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from newsmon.clikit import (
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     Context,
     output_records,
@@ -18,23 +20,92 @@ from newsmon.clikit import (
 )
 
 
-def cmd_query(ctx: Context) -> int:
-    from storage.repository import ArticleQuery, article_record, query_articles
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
 
-    a = ctx.args
+
+def _port(value: str) -> int:
+    number = _non_negative(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError("must be a TCP port (0-65535)")
+    return number
+
+
+def _sync_reprints(sessions: Any) -> None:
+    """Group articles stored since the last look (new rows are fingerprinted lazily)."""
+    from sqlalchemy.exc import OperationalError
+
+    from storage.search import sync_reprints
+
+    try:
+        with sessions.begin() as session:
+            sync_reprints(session)
+    except OperationalError:
+        # A read-only archive or a writer holding the lock too long: answer without the
+        # newest rows' groups rather than not at all.
+        pass
+
+
+_QUERY_DEFAULTS: dict[str, Any] = {
+    "keyword": None,
+    "matched": False,
+    "sort": "time",
+    "unique": False,
+    "offset": 0,
+    "group_by": None,
+}
+
+
+def cmd_query(ctx: Context) -> int:
+    from storage.repository import article_record
+    from storage.search import ArticleQuery, count_by, reprint_groups, search_articles
+
+    # `newsmon demo` calls this with a namespace of its own: options it lacks take their defaults.
+    a = argparse.Namespace(**{**_QUERY_DEFAULTS, **vars(ctx.args)})
     query = ArticleQuery(
         text=a.text,
         city=a.city,
         district=a.district,
         source=a.source,
         site=a.site,
+        keyword=a.keyword,
+        matched=a.matched,
         since=a.since,
         until=a.until,
+        sort=a.sort,
+        unique=a.unique,
         limit=a.limit,
+        offset=a.offset,
     )
-    with ctx.sessions()() as session:
-        rows = query_articles(session, query)
-        records = [article_record(r) for r in rows]
+    if a.sort == "relevance" and not a.text:
+        raise CliError("--sort relevance needs TEXT to rank by", EXIT_USAGE)
+    sessions = ctx.sessions()
+    _sync_reprints(sessions)
+    if a.group_by:
+        with sessions() as session:
+            counts = count_by(session, query, a.group_by)
+        records = [{a.group_by: key, "count": n} for key, n in counts]
+        output_records(
+            records,
+            a.format,
+            lambda: table(
+                [[key or "-", str(n)] for key, n in counts] or [["(none)", "0"]],
+                [a.group_by.upper(), "COUNT"],
+                [24, 7],
+            ),
+        )
+        return EXIT_OK
+
+    with sessions() as session:
+        page = search_articles(session, query)
+        groups = reprint_groups(session, [r.id for r in page.articles])
+        records = [{**article_record(r), "reprint_group": groups[r.id]} for r in page.articles]
 
     def render() -> str:
         if not records:
@@ -52,17 +123,27 @@ def cmd_query(ctx: Context) -> int:
         return table(rows_, ["ID", "PUBLISHED", "SOURCE", "TITLE", "CITIES"], [5, 16, 12, 44, 30])
 
     output_records(records, a.format, render)
+    if a.format == "table" and page.total > len(records):
+        # On stderr, so that the table itself stays one header line plus one line per article.
+        first = a.offset + 1 if records else a.offset
+        print(
+            f"{first}-{a.offset + len(records)} of {page.total}; --offset for more",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
 def cmd_show(ctx: Context) -> int:
     from storage.repository import article_record, get_article
+    from storage.search import reprint_info
 
-    with ctx.sessions()() as session:
+    sessions = ctx.sessions()
+    _sync_reprints(sessions)
+    with sessions() as session:
         row = get_article(session, ctx.args.ref)
         if row is None:
             raise CliError(f"no article {ctx.args.ref} in the archive")
-        record = article_record(row)
+        record = {**article_record(row), **reprint_info(session, row.id)}
     if ctx.args.format == "json":
         print(to_json(record))
         return EXIT_OK
@@ -73,8 +154,21 @@ def cmd_show(ctx: Context) -> int:
         f"source:     {record['source'] or '-'}    author: {record['author'] or '-'}",
         f"site:       {record['site_name'] or '-'}    {' > '.join(record['breadcrumb'])}",
         f"keywords:   {', '.join(record['keywords']) or '-'}",
-        "",
     ]
+    if record["reprints"]:
+        earliest = record["earliest"]
+        lines.append(
+            f"copies:     {len(record['reprints']) + 1} in reprint group {record['reprint_group']};"
+            f" earliest #{earliest['id']} {earliest['published_at'] or '-'}"
+            f" {earliest['site_name'] or earliest['source'] or ''}".rstrip()
+        )
+        for c in record["reprints"]:
+            mark = "  (earliest)" if c["id"] == earliest["id"] else ""
+            lines.append(
+                f"  #{c['id']:<5} {(c['published_at'] or '-')[:16].replace('T', ' ')}"
+                f"  {c['site_name'] or c['source'] or '-'}  {c['url']}{mark}"
+            )
+    lines.append("")
     if record["sections"]:
         lines.append(f"sections ({len(record['sections'])}):")
         for s in record["sections"]:
@@ -121,14 +215,42 @@ def cmd_runs(ctx: Context) -> int:
     return EXIT_OK
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add this module's subcommands to the ``newsmon`` parser."""
-    p = sub.add_parser("query", parents=[common], help="search the archive, newest first")
-    p.add_argument("text", nargs="?", help="text to find in title or body")
-    p.add_argument("--city")
-    p.add_argument("--district")
-    p.add_argument("--source")
-    p.add_argument("--site")
+def cmd_reindex(ctx: Context) -> int:
+    from sqlalchemy.orm import Session
+
+    from storage.search import rebuild_reprints, rebuild_search
+
+    sessions = ctx.sessions()  # creates the index if it is missing
+    engine = sessions.kw["bind"]
+    rebuild_search(engine)
+    with Session(engine) as session, session.begin():
+        grouped = rebuild_reprints(session)
+    print(f"search index rebuilt; {grouped} articles fingerprinted for reprints")
+    return EXIT_OK
+
+
+def cmd_serve(ctx: Context) -> int:
+    from newsmon.web.app import serve
+
+    a = ctx.args
+    sessions = ctx.sessions()  # fail now, with one line, if the database cannot be opened
+    try:
+        serve(sessions.kw["bind"], host=a.host, port=a.port)
+    except OSError as exc:  # address in use, or not an address of this machine
+        raise CliError(f"cannot listen on {a.host}:{a.port}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("text", nargs="?", help="text to find in title or body (terms split on spaces)")
+    p.add_argument("--city", help="a section is about this city (canonical name: 无锡)")
+    p.add_argument("--district", help="a section is about this district (宜兴)")
+    p.add_argument("--source", help="the credited outlet (新华日报)")
+    p.add_argument("--site", help="the site that served the page, or its profile name")
+    p.add_argument("--keyword", help="the article matched this configured keyword")
+    p.add_argument(
+        "--matched", action="store_true", help="only articles matching some configured keyword"
+    )
     p.add_argument(
         "--since",
         type=since_arg,
@@ -141,11 +263,29 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="published on or before (YYYY-MM-DD, inclusive)",
     )
+    p.add_argument(
+        "--unique", action="store_true", help="one article per reprint group (the earliest copy)"
+    )
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add this module's subcommands to the ``newsmon`` parser."""
+    p = sub.add_parser("query", parents=[common], help="search the archive, newest first")
+    _add_filters(p)
+    p.add_argument("--sort", choices=["time", "relevance"], default="time")
     p.add_argument("--limit", type=positive_int, default=50)
+    p.add_argument("--offset", type=_non_negative, default=0, help="skip this many results")
+    p.add_argument(
+        "--group-by",
+        choices=["city", "day", "source", "site"],
+        help="print counts of matching articles per city, day, source or site",
+    )
     p.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("show", parents=[common], help="print one stored article with its sections")
+    p = sub.add_parser(
+        "show", parents=[common], help="print one stored article with its sections and reprints"
+    )
     p.add_argument("ref", metavar="ID|URL")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_show)
@@ -154,3 +294,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=positive_int, default=20)
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser(
+        "reindex",
+        parents=[common],
+        help="rebuild the search index and the reprint groups of an existing archive",
+    )
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser(
+        "serve", parents=[common], help="serve the search page and the JSON API over HTTP"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8080, help="TCP port (default: 8080)")
+    p.set_defaults(func=cmd_serve)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from storage.models import Base
+from storage.search import install_search
 
 #: Seconds a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30
@@ -39,8 +42,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet."""
-    Base.metadata.create_all(engine)
+    """Create the tables that do not exist yet, and the search index (storage/search.py).
+
+    Safe when several processes open a new archive at once (crawler workers do).
+    """
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Each would CREATE TABLE and all but one fail on the catalog: take turns.
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(hashtext('newsmon.create_schema'))")
+                    )
+                Base.metadata.create_all(conn)
+            install_search(engine)
+            return
+        except OperationalError as exc:
+            # SQLite: another process created a table between our check and our CREATE, or
+            # wrote while our read transaction was open (WAL). Looking again settles it.
+            if engine.dialect.name != "sqlite" or attempt == 4:
+                raise
+            if "already exists" not in str(exc) and "locked" not in str(exc):
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def redact(url: str) -> str:

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -119,6 +121,32 @@ class Section(Base):
     places: Mapped[list[str]] = mapped_column(default=list)
 
     article: Mapped[Article] = relationship(back_populates="sections")
+
+
+class ArticleFingerprint(Base):
+    """An article's body fingerprint and the reprint group it falls in (kept by storage/search.py).
+
+    A table of its own rather than columns on ``articles``: ``create_all`` adds it to
+    archives made before it existed, and it is rebuilt from the articles at any time.
+    """
+
+    __tablename__ = "article_fingerprints"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: the article's content_hash when fingerprinted: a different one means re-fingerprint
+    content_hash: Mapped[str] = mapped_column(String(64))
+    #: 64-bit SimHash of the body (signed, as BIGINT stores it), or an exact-text hash
+    simhash: Mapped[int] = mapped_column(BigInteger)
+    is_simhash: Mapped[bool] = mapped_column(Boolean)
+    # The fingerprint's four 16-bit bands: near copies share at least one (indexed lookups).
+    band0: Mapped[int] = mapped_column(Integer, index=True)
+    band1: Mapped[int] = mapped_column(Integer, index=True)
+    band2: Mapped[int] = mapped_column(Integer, index=True)
+    band3: Mapped[int] = mapped_column(Integer, index=True)
+    #: id of the group's first article; copies of one text share it
+    reprint_group: Mapped[int] = mapped_column(Integer, index=True)
 
 
 class CrawlRun(Base):

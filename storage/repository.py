@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, exists, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from w3lib.url import canonicalize_url
 
 from crawler.extraction import Article as ExtractedArticle
 from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
+from storage.search import ArticleQuery, search_articles
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -374,64 +375,13 @@ def iter_archive(session: Session, batch: int = 200) -> Iterator[Article]:
 # --------------------------------------------------------------------------- queries
 
 
-@dataclass(slots=True)
-class ArticleQuery:
-    """Filters of ``newsmon query`` and the API; all optional, combined with AND."""
-
-    text: str | None = None
-    city: str | None = None
-    district: str | None = None
-    source: str | None = None
-    site: str | None = None
-    keyword: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    limit: int = 50
-    offset: int = 0
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _filtered(q: ArticleQuery) -> Select[tuple[Article]]:
-    stmt = select(Article)
-    if q.text:
-        pattern = _like(q.text)
-        stmt = stmt.where(
-            or_(Article.title.like(pattern, escape="\\"), Article.body.like(pattern, escape="\\"))
-        )
-    if q.city or q.district:
-        sec = select(Section.id).where(Section.article_id == Article.id)
-        if q.city:
-            sec = sec.where(Section.city == q.city)
-        if q.district:
-            sec = sec.where(Section.district == q.district)
-        stmt = stmt.where(exists(sec))
-    if q.source:
-        stmt = stmt.where(Article.source == q.source)
-    if q.site:
-        stmt = stmt.where(or_(Article.site_name == q.site, Article.site.has(Site.name == q.site)))
-    if q.keyword:
-        stmt = stmt.where(Article.keywords.contains(q.keyword))
-    if q.since:
-        stmt = stmt.where(Article.published_at >= q.since)
-    if q.until:
-        stmt = stmt.where(Article.published_at < q.until)
-    return stmt
-
-
 def query_articles(session: Session, q: ArticleQuery) -> Sequence[Article]:
-    """Articles matching ``q``, newest first (by publication time, then by id)."""
-    stmt = (
-        _filtered(q)
-        .options(selectinload(Article.sections))
-        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
-        .limit(q.limit)
-        .offset(q.offset)
-    )
-    return session.scalars(stmt).all()
+    """Articles matching ``q``, newest first (or best first with ``sort="relevance"``).
+
+    The search itself (trigram indexes, filters, reprint groups) is storage/search.py's;
+    ``search_articles`` also gives the total.
+    """
+    return search_articles(session, q).articles
 
 
 def get_article(session: Session, ref: str | int) -> Article | None:

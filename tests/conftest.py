@@ -22,6 +22,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from tests.support.served import ServedArchive, Server, crawl_archive  # noqa: E402
 from tests.support.webserver import WebServer  # noqa: E402
 
 PG_ENV = "NEWSMON_TEST_PG_URL"
@@ -148,3 +149,22 @@ def redis_url() -> Iterator[str]:
         client.flushdb()
     finally:
         client.close()
+
+
+# -- a served archive -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def served_archive(
+    web: WebServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedArchive]:
+    """A SQLite archive crawled from 127.0.0.1 (a 新华日报 original, a portal reprint of it and
+    a page with markup in its title) behind a real ``newsmon serve --port 0``."""
+    home = tmp_path_factory.mktemp("served")
+    db = f"sqlite:///{home / 'archive.sqlite3'}"
+    ids = crawl_archive(web, home, db)
+    server = Server(db, home)
+    try:
+        yield ServedArchive(server.base_url, db, home, ids, server.lines)
+    finally:
+        server.stop()

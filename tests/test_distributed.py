@@ -28,7 +28,7 @@ name = "jiangnan"
 start_urls = ["{base}/news/list_1.html"]
 max_listing_pages = 50
 concurrency = 4
-download_delay = 0.01
+download_delay = 0.05
 autothrottle = false
 """
 
@@ -49,7 +49,7 @@ def _worker(config: Path, db: str, redis_url: str, home: Path) -> subprocess.Pop
             "--redis",
             redis_url,
             "--idle-exit",
-            "4",
+            "10",
         ],
         env=env,
         stdout=subprocess.PIPE,

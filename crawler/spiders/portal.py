@@ -73,7 +73,10 @@ class PortalSpider(NewsmonSpider):
         # The site's politeness, below anything given on the command line (-s NAME=VALUE).
         settings = crawler.settings
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", profile.concurrency, priority="spider")
-        settings.set("CONCURRENT_REQUESTS", max(profile.concurrency, 16), priority="spider")
+        # A worker takes from the shared queue only what it can fetch now, leaving the rest
+        # to the other workers; a local crawl may interleave with other crawlers' domains.
+        total = profile.concurrency if spider.worker else max(profile.concurrency, 16)
+        settings.set("CONCURRENT_REQUESTS", total, priority="spider")
         settings.set("DOWNLOAD_DELAY", profile.download_delay, priority="spider")
         settings.set("AUTOTHROTTLE_ENABLED", profile.autothrottle, priority="spider")
         if spider.worker:

@@ -1,0 +1,243 @@
+"""Query benchmark: p50/p95 of a keyword search with a city filter and of a group-by-city count.
+
+Builds an archive of generated articles (sentences of the seed article reshuffled, with
+city sections; 3% mention 营商环境) on SQLite, and on PostgreSQL when a URL is given,
+then times storage.search the way ``newsmon query`` and the web page call it.
+
+    .venv/bin/python bench/query.py                       # 100,000 articles, SQLite
+    .venv/bin/python bench/query.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    NEWSMON_TEST_PG_URL=... .venv/bin/python bench/query.py --articles 20000
+
+``--pg`` defaults to $NEWSMON_BENCH_PG_URL, else $NEWSMON_TEST_PG_URL. The archive tables
+of that database are dropped and made again: never point it at an archive you keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import Engine, insert, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from storage import Article, Base, Section, make_engine  # noqa: E402
+from storage.search import ArticleQuery, count_by, install_search, search_articles  # noqa: E402
+
+SEED = ROOT / "tests" / "fixtures" / "portal" / "xinchun-2023.html"
+CITIES = [
+    "南京",
+    "无锡",
+    "徐州",
+    "常州",
+    "苏州",
+    "南通",
+    "连云港",
+    "淮安",
+    "盐城",
+    "扬州",
+    "镇江",
+    "泰州",
+    "宿迁",
+]
+KEYWORD = "营商环境"
+KEYWORD_SHARE = 0.03
+SOURCES = ["新华日报", "扬子晚报", "交汇点", "现代快报", "中国江苏网", None]
+SITES = ["苏州都市网", "江南都市网", "淮海网", "金陵在线", "运河网"]
+
+
+def seed_sentences() -> list[str]:
+    """Sentences of the seed article, without the ones about 营商环境 (those are dealt out)."""
+    html = SEED.read_text("utf-8")
+    paragraphs = re.findall(r"<p[^>]*>(.*?)</p>", html.split('id="article-content">', 1)[1])
+    plain = "".join(re.sub(r"<[^>]+>", "", p) for p in paragraphs)
+    sentences = [s + "。" for s in plain.split("。") if len(s) > 8]
+    return [s for s in sentences if KEYWORD not in s]
+
+
+def generate(n: int, seed: int = 6) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """``n`` (article row, section rows) pairs, the same for the same seed."""
+    rng = random.Random(seed)
+    pool = seed_sentences()
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    for i in range(1, n + 1):
+        sentences = rng.sample(pool, rng.randint(6, 12))
+        cities = rng.sample(CITIES, rng.choice([0, 1, 1, 2, 3]))
+        if rng.random() < KEYWORD_SHARE:
+            city = cities[0] if cities else rng.choice(CITIES)
+            sentences.insert(
+                rng.randrange(len(sentences)), f"{city}持续优化{KEYWORD},服务企业发展。"
+            )
+        body = "\n".join(sentences)
+        published = start + timedelta(minutes=rng.randrange(4 * 365 * 24 * 60))
+        row = {
+            "id": i,
+            "url": f"http://bench.test/news/{i}.html",
+            "fetched_url": f"http://bench.test/news/{i}.html",
+            "title": f"{rng.choice(CITIES)}{sentences[0][:18]}({i})",
+            "published_at": published,
+            "source": rng.choice(SOURCES),
+            "author": None,
+            "site_name": rng.choice(SITES),
+            "breadcrumb": ["首页", "江苏"],
+            "body": body,
+            "keywords": [KEYWORD] if KEYWORD in body else [],
+            "content_hash": f"{i:064x}",
+            "raw_html": b"",
+            "raw_content_type": "text/html",
+            "extractor_version": 1,
+            "first_seen_at": published,
+            "fetched_at": published,
+            "updated_at": published,
+        }
+        sections = [
+            {
+                "article_id": i,
+                "position": p,
+                "label": city,
+                "city": city,
+                "district": None,
+                "heading": sentences[p % len(sentences)][:12],
+                "text": sentences[p % len(sentences)],
+                "places": [city],
+            }
+            for p, city in enumerate(cities)
+        ]
+        yield row, sections
+
+
+def build(engine: Engine, n: int) -> float:
+    """Load ``n`` articles, then make the search index; return the seconds it took."""
+    began = time.perf_counter()
+    Base.metadata.drop_all(engine)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS articles_fts")
+    Base.metadata.create_all(engine)
+    articles, sections = [], []
+    for row, secs in generate(n):
+        articles.append(row)
+        sections.extend(secs)
+        if len(articles) == 5000:
+            _flush(engine, articles, sections)
+    _flush(engine, articles, sections)
+    # Indexed after the load, as one pass (the triggers keep it in step from then on).
+    install_search(engine)
+    # Statistics for the planner, and (PostgreSQL) the visibility map that lets the sections
+    # index answer the city filter alone, as autovacuum would have done on a live archive.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+    return time.perf_counter() - began
+
+
+def _flush(engine: Engine, articles: list[dict[str, Any]], sections: list[dict[str, Any]]) -> None:
+    if not articles:
+        return
+    with engine.begin() as conn:
+        conn.execute(insert(Article), articles)
+        if sections:
+            conn.execute(insert(Section), sections)
+    articles.clear()
+    sections.clear()
+
+
+def timed(session: Session, work: Callable[[int], object], runs: int) -> tuple[float, float]:
+    """(p50, p95) in milliseconds of ``work(i)`` over ``runs`` runs after 3 warm-ups."""
+    for i in range(3):
+        work(i)
+    samples = []
+    for i in range(runs):
+        t = time.perf_counter()
+        work(i)
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[
+        min(len(samples) - 1, round(0.95 * len(samples)) - 1)
+    ]
+
+
+def measure(engine: Engine, runs: int) -> list[tuple[str, float, float, str]]:
+    rows = []
+    with Session(engine) as session:
+
+        def search(i: int) -> object:
+            q = ArticleQuery(text=KEYWORD, city=CITIES[i % len(CITIES)], limit=20)
+            return search_articles(session, q)
+
+        def by_city(_i: int) -> object:
+            return count_by(session, ArticleQuery(text=KEYWORD), "city")
+
+        def by_city_all(_i: int) -> object:
+            return count_by(session, ArticleQuery(), "city")
+
+        def short(i: int) -> object:
+            return search_articles(
+                session, ArticleQuery(text="营商", city=CITIES[i % 13], limit=20)
+            )
+
+        sample = search_articles(session, ArticleQuery(text=KEYWORD, city="镇江", limit=20))
+        rows.append(
+            (
+                "search 营商环境 --city (page of 20 + total)",
+                *timed(session, search, runs),
+                f"total for 镇江: {sample.total}",
+            )
+        )
+        rows.append(("group-by city of 营商环境", *timed(session, by_city, runs), ""))
+        rows.append(
+            ("group-by city, whole archive", *timed(session, by_city_all, max(runs // 5, 5)), "")
+        )
+        rows.append(
+            ("search 营商 (2 chars: LIKE) --city", *timed(session, short, max(runs // 5, 5)), "")
+        )
+    return rows
+
+
+def report(name: str, engine: Engine, n: int, runs: int) -> None:
+    seconds = build(engine, n)
+    with engine.connect() as conn:
+        stored = conn.scalar(text("SELECT count(*) FROM articles"))
+    print(f"\n{name}: {stored:,} articles, built and indexed in {seconds:.0f} s")
+    print(f"{'query':<46} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, p50, p95, note in measure(engine, runs):
+        print(f"{label:<46} {p50:>8.1f} {p95:>8.1f}  {note}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=50, help="timed runs per query")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("NEWSMON_BENCH_PG_URL") or os.environ.get("NEWSMON_TEST_PG_URL"),
+        help="PostgreSQL URL to benchmark too (its archive tables are dropped and rebuilt)",
+    )
+    parser.add_argument("--sqlite", help="SQLite file to build (default: a temporary one)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.sqlite or str(Path(tmp) / "bench.sqlite3")
+        engine = make_engine(f"sqlite:///{path}")
+        report(f"SQLite {path}", engine, args.articles, args.runs)
+        engine.dispose()
+    if args.pg:
+        engine = make_engine(args.pg)
+        report("PostgreSQL", engine, args.articles, args.runs)
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

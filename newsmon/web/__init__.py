@@ -1,0 +1,1 @@
+"""The ``newsmon serve`` web app: JSON API and server-rendered search pages."""

@@ -1,0 +1,468 @@
+"""``newsmon serve``: the JSON API (with its OpenAPI document) and the server-rendered pages.
+
+Everything shown comes from scraped pages, so it is untrusted: templates autoescape,
+highlighting is done by the template over plain-text runs (never by building HTML
+in Python), and every page is sent with a Content-Security-Policy that allows no
+script at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsmon import __version__
+from newsmon.clikit import parse_day
+from newsmon.web.pages import render
+from storage.repository import article_record, get_article, list_runs, run_record
+from storage.search import (
+    ArticleQuery,
+    count_by,
+    highlight,
+    reprint_groups,
+    reprint_info,
+    search_articles,
+    snippet,
+    sync_reprints,
+)
+
+#: The page size of the web page; the API takes ``limit`` up to MAX_LIMIT.
+PAGE_SIZE = 20
+MAX_LIMIT = 200
+#: Seconds between two catch-ups of the reprint groups while serving.
+SYNC_EVERY = 10.0
+
+SECURITY_HEADERS = {
+    # No script may run, inline or not: scraped text that slipped through would stay inert.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+# --------------------------------------------------------------------------- API schemas
+
+
+class SectionOut(BaseModel):
+    label: str
+    city: str | None
+    district: str | None
+    heading: str
+    text: str
+    places: list[str]
+
+
+class CopyOut(BaseModel):
+    id: int
+    url: str
+    title: str
+    source: str | None
+    site_name: str | None
+    published_at: str | None
+
+
+class ArticleOut(BaseModel):
+    """The article record of DESIGN.md, with its id, archive times and reprint group."""
+
+    id: int
+    url: str
+    title: str
+    published_at: str | None = Field(description="ISO 8601 with offset (+08:00)")
+    source: str | None
+    author: str | None
+    site_name: str | None
+    breadcrumb: list[str]
+    body: str
+    sections: list[SectionOut]
+    keywords: list[str]
+    first_seen_at: str | None
+    fetched_at: str | None
+    reprint_group: int = Field(description="articles with near-identical bodies share it")
+
+
+class ArticleDetail(ArticleOut):
+    earliest: CopyOut | None = Field(description="the earliest copy of this text")
+    reprints: list[CopyOut] = Field(description="the other copies, earliest first")
+
+
+class ArticleList(BaseModel):
+    total: int = Field(description="articles matching in all")
+    limit: int
+    offset: int
+    results: list[ArticleOut]
+
+
+class CountOut(BaseModel):
+    key: str | None
+    count: int
+
+
+class Counts(BaseModel):
+    by: str
+    counts: list[CountOut]
+
+
+class RunList(BaseModel):
+    results: list[dict[str, Any]]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+# Query parameters shared by the API's endpoints (documented in the OpenAPI schema).
+Text = Annotated[
+    str | None, Query(description="text in title or body; space-separated terms all must occur")
+]
+City = Annotated[str | None, Query(description="a section is about this city, e.g. 无锡")]
+District = Annotated[str | None, Query(description="a section is about this district, e.g. 宜兴")]
+Source = Annotated[str | None, Query(description="credited outlet, e.g. 新华日报")]
+SiteQ = Annotated[str | None, Query(description="site name or configured profile name")]
+Keyword = Annotated[str | None, Query(description="matched this configured keyword")]
+Since = Annotated[
+    str | None, Query(description="published on or after: YYYY-MM-DD or ISO 8601 time")
+]
+Until = Annotated[
+    str | None, Query(description="published on or before: YYYY-MM-DD (inclusive) or ISO time")
+]
+Unique = Annotated[bool, Query(description="one article per reprint group (the earliest)")]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _moment(value: str | None, name: str, *, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_day(value, end=end)
+    except argparse.ArgumentTypeError as exc:
+        raise HTTPException(400, f"{name}: {exc}") from None
+
+
+def _none_if_blank(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+class Archive:
+    """The database behind the app, with a throttled catch-up of reprint groups."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._lock = threading.Lock()
+        self._synced_at = float("-inf")
+
+    def sync(self) -> None:
+        with self._lock:
+            if time.monotonic() - self._synced_at < SYNC_EVERY:
+                return
+            try:
+                with self.sessions.begin() as session:
+                    sync_reprints(session)
+            except OperationalError:
+                return  # a crawler holds the write lock: group the new rows next time
+            self._synced_at = time.monotonic()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        self.sync()
+        with self.sessions() as session:
+            yield session
+
+
+def _query(
+    q: str | None,
+    city: str | None,
+    district: str | None,
+    source: str | None,
+    site: str | None,
+    keyword: str | None,
+    since: str | None,
+    until: str | None,
+    sort: str = "time",
+    unique: bool = False,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> ArticleQuery:
+    return ArticleQuery(
+        text=_none_if_blank(q),
+        city=_none_if_blank(city),
+        district=_none_if_blank(district),
+        source=_none_if_blank(source),
+        site=_none_if_blank(site),
+        keyword=_none_if_blank(keyword),
+        since=_moment(since, "since"),
+        until=_moment(until, "until", end=True),
+        sort="relevance" if sort == "relevance" and _none_if_blank(q) else "time",
+        unique=unique,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _item(record: dict[str, Any], terms: list[str]) -> dict[str, Any]:
+    """What the results list shows of one article: highlighted runs, never HTML."""
+    href = f"/articles/{record['id']}"
+    if terms:
+        href += "?" + urlencode({"q": " ".join(terms)})
+    return {
+        "id": record["id"],
+        "title": highlight(record["title"], terms),
+        "snippet": highlight(snippet(record["body"], terms), terms),
+        "published_at": (record["published_at"] or "")[:16].replace("T", " "),
+        "source": record["source"],
+        "site_name": record["site_name"],
+        "cities": list(dict.fromkeys(s["city"] for s in record["sections"] if s["city"])),
+        "href": href,
+    }
+
+
+def _bars(counts: list[tuple[str | None, int]], width: int = 360) -> list[dict[str, Any]]:
+    """Bar geometry for the inline SVG charts."""
+    top = max((n for _k, n in counts), default=0) or 1
+    return [
+        {"label": k or "—", "count": n, "width": max(2, round(width * n / top))} for k, n in counts
+    ]
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """The ASGI app over the archive at ``engine`` (schema and index already created)."""
+    archive = Archive(engine)
+    app = FastAPI(
+        title="newsmon",
+        version=__version__,
+        description=(
+            "Search the newsmon archive of Chinese regional news. Text search finds "
+            "substrings (营商环境 inside unsegmented text); all filters combine with AND. "
+            "Times are ISO 8601; dates are days in Asia/Shanghai."
+        ),
+        # Swagger UI and ReDoc load their scripts from a CDN: the page stays self-contained,
+        # and the machine-readable document is at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
+    )
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.get(
+        "/api/articles",
+        response_model=ArticleList,
+        responses={400: {"model": Problem}},
+        tags=["articles"],
+        summary="Search articles",
+    )
+    def api_articles(
+        q: Text = None,
+        city: City = None,
+        district: District = None,
+        source: Source = None,
+        site: SiteQ = None,
+        keyword: Keyword = None,
+        since: Since = None,
+        until: Until = None,
+        sort: Annotated[Literal["time", "relevance"], Query()] = "time",
+        unique: Unique = False,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = PAGE_SIZE,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        query = _query(
+            q, city, district, source, site, keyword, since, until, sort, unique, limit, offset
+        )
+        with archive.read() as session:
+            page = search_articles(session, query)
+            groups = reprint_groups(session, [a.id for a in page.articles])
+            results = [{**article_record(a), "reprint_group": groups[a.id]} for a in page.articles]
+        return {"total": page.total, "limit": limit, "offset": offset, "results": results}
+
+    @app.get(
+        "/api/articles/{article_id}",
+        response_model=ArticleDetail,
+        responses={404: {"model": Problem}},
+        tags=["articles"],
+        summary="One article with its sections and reprints",
+    )
+    def api_article(article_id: int) -> dict[str, Any]:
+        with archive.read() as session:
+            row = get_article(session, article_id)
+            if row is None:
+                raise HTTPException(404, f"no article {article_id}")
+            return {**article_record(row), **reprint_info(session, row.id)}
+
+    @app.get(
+        "/api/counts",
+        response_model=Counts,
+        responses={400: {"model": Problem}},
+        tags=["articles"],
+        summary="Counts of matching articles per city, day, source or site",
+    )
+    def api_counts(
+        by: Annotated[Literal["city", "day", "source", "site"], Query()],
+        q: Text = None,
+        city: City = None,
+        district: District = None,
+        source: Source = None,
+        site: SiteQ = None,
+        keyword: Keyword = None,
+        since: Since = None,
+        until: Until = None,
+        unique: Unique = False,
+    ) -> dict[str, Any]:
+        query = _query(q, city, district, source, site, keyword, since, until, unique=unique)
+        with archive.read() as session:
+            counts = count_by(session, query, by)
+        return {"by": by, "counts": [{"key": k, "count": n} for k, n in counts]}
+
+    @app.get("/api/runs", response_model=RunList, tags=["runs"], summary="Crawl runs, newest first")
+    def api_runs(limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20) -> dict[str, Any]:
+        with archive.sessions() as session:
+            return {"results": [run_record(r) for r in list_runs(session, limit)]}
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(render(name, **context), status_code=status)
+
+    @app.exception_handler(HTTPException)
+    async def _errors(request: Request, exc: HTTPException) -> Any:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page("error.html", status=exc.status_code, message=str(exc.detail))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(
+        q: str | None = None,
+        city: str | None = None,
+        district: str | None = None,
+        source: str | None = None,
+        site: str | None = None,
+        keyword: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: Literal["time", "relevance"] = "time",
+        unique: bool = False,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> HTMLResponse:
+        form = {
+            "q": q or "",
+            "city": city or "",
+            "district": district or "",
+            "source": source or "",
+            "site": site or "",
+            "keyword": keyword or "",
+            "since": since or "",
+            "until": until or "",
+            "sort": sort,
+            "unique": unique,
+        }
+        query = _query(
+            q, city, district, source, site, keyword, since, until, sort, unique, PAGE_SIZE, offset
+        )
+        terms = query.terms()
+        with archive.read() as session:
+            found = search_articles(session, query)
+            per_day = count_by(session, query, "day")[-31:]
+            per_city = count_by(session, query, "city")[:15]
+            items = [_item(article_record(a), terms) for a in found.articles]
+        kept = {k: v for k, v in form.items() if v not in ("", False, "time")}
+
+        def link(new_offset: int) -> str:
+            return "/?" + urlencode({**kept, "offset": new_offset})
+
+        return page(
+            "search.html",
+            form=form,
+            total=found.total,
+            items=items,
+            first=offset + 1,
+            last=offset + len(items),
+            prev_url=link(max(offset - PAGE_SIZE, 0)) if offset > 0 else None,
+            next_url=link(offset + PAGE_SIZE) if offset + len(items) < found.total else None,
+            per_day=_bars(per_day),
+            per_city=_bars(per_city),
+            searched=bool(kept),
+        )
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: int, q: str | None = None) -> HTMLResponse:
+        terms = (q or "").split()
+        with archive.read() as session:
+            row = get_article(session, article_id)
+            if row is None:
+                raise HTTPException(404, f"no article {article_id}")
+            record = {**article_record(row), **reprint_info(session, row.id)}
+        by_city: dict[str, list[dict[str, Any]]] = {}
+        for s in record["sections"]:
+            by_city.setdefault(s["city"] or "其他", []).append(
+                {**s, "text": highlight(s["text"], terms)}
+            )
+        return page(
+            "article.html",
+            a=record,
+            title=highlight(record["title"], terms),
+            paragraphs=[highlight(p, terms) for p in record["body"].split("\n") if p.strip()],
+            by_city=by_city,
+            q=q or "",
+        )
+
+    @app.get("/runs", response_class=HTMLResponse, include_in_schema=False)
+    def runs_page() -> HTMLResponse:
+        with archive.sessions() as session:
+            runs = [run_record(r) for r in list_runs(session, 100)]
+        return page("runs.html", runs=runs)
+
+    return app
+
+
+# --------------------------------------------------------------------------- serving
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: any free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(engine: Engine, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Serve the app until interrupted; says the bound address on stderr once listening."""
+    import uvicorn
+
+    sock = bind(host, port)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"newsmon: serving http://{shown}:{bound}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    config = uvicorn.Config(
+        create_app(engine), log_level="warning", access_log=False, server_header=False
+    )
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,401 @@
+"""storage/search.py on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm): the same answers from both."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.extraction import Article as Extracted
+from crawler.extraction import Section as ExtractedSection
+from crawler.extraction import extract_bytes
+from storage import Article, Base, create_schema, make_engine
+from storage.repository import save_article
+from storage.search import (
+    ArticleQuery,
+    count_by,
+    fingerprint,
+    fts_phrase,
+    hamming,
+    rebuild_search,
+    reprint_info,
+    search_articles,
+    simhash,
+    sync_reprints,
+)
+from tests.support.archive_pages import SEED, original_page
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SEED_ARTICLE = extract_bytes(SEED, url="http://portal.test/news/8121.html", keywords=["新春第一会"])
+ORIGINAL = extract_bytes(
+    original_page(), url="http://xhrb.test/content_1234.htm", keywords=["新春第一会"]
+)
+
+
+def _sec(city: str, district: str | None = None) -> ExtractedSection:
+    return ExtractedSection(city + (district or ""), city, district, "标题", "正文", [city])
+
+
+def _doc(n: int, title: str, body: str, **changes: object) -> Extracted:
+    base = Extracted(
+        url=f"http://site.test/{n}.html",
+        title=title,
+        published_at=datetime(2023, 2, n, 9, 0, tzinfo=SHANGHAI),
+        source="镇江日报",
+        author=None,
+        site_name="镇江新闻网",
+        breadcrumb=[],
+        body=body,
+        sections=[],
+        keywords=[],
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+#: A small archive: the seed reprint and its original, plus articles chosen for each filter.
+CORPUS = [
+    SEED_ARTICLE,
+    ORIGINAL,
+    _doc(
+        1,
+        "镇江优化营商环境",
+        "镇江市出台措施,持续优化营商环境100%_达标。",
+        sections=[_sec("镇江")],
+        keywords=["营商环境"],
+    ),
+    _doc(2, "宜兴企业创新大会", "宜兴市召开企业创新发展大会。", sections=[_sec("无锡", "宜兴")]),
+    _doc(
+        3,
+        "扬州 ENTERPRISE Day",
+        '扬州举办 Enterprise day,展示营商成果。AND OR NEAR * " 都是普通字符。',
+        source="扬州日报",
+        site_name="扬州网",
+        sections=[_sec("扬州")],
+    ),
+    _doc(
+        4,
+        "营商环境:镇江营商环境再升级",
+        "营商环境营商环境。",
+        published_at=datetime(2023, 1, 3, 8, 0, tzinfo=SHANGHAI),
+        sections=[_sec("镇江")],
+    ),
+    _doc(5, "无时间的文章", "没有发布时间,也谈营商环境。", published_at=None),
+]
+
+
+def _store(sessions: sessionmaker[Session], articles: list[Extracted]) -> dict[str, int]:
+    ids = {}
+    with sessions.begin() as session:
+        for article in articles:
+            saved = save_article(
+                session,
+                article,
+                raw_html=b"<html></html>",
+                content_type="text/html",
+                fetched_url=article.url or "",
+                site="test",
+                extractor_version=1,
+                fetched_at=datetime.now(UTC),
+            )
+            ids[article.url or ""] = saved.article_id
+        sync_reprints(session)
+    return ids
+
+
+@pytest.fixture
+def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(db_url)
+    create_schema(engine)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+@pytest.fixture
+def archive(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    _store(sessions, CORPUS)
+    with sessions() as session:
+        yield session
+
+
+def _titles(session: Session, **kw: object) -> list[str]:
+    return [a.title for a in search_articles(session, ArticleQuery(**kw)).articles]  # type: ignore[arg-type]
+
+
+def _expected(terms: str) -> list[str]:
+    """Titles (sorted) of the corpus whose title or body holds every term (ASCII case folded)."""
+    words = [t.lower() for t in terms.split()]
+    return sorted(
+        a.title for a in CORPUS if all(w in (a.title + "\n" + a.body).lower() for w in words)
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "营商环境",  # inside unsegmented text
+        "擂响战鼓再出征",
+        "姜堰区",
+        "营商",  # two characters: below a trigram
+        "镇江",
+        "宜",  # one character
+        "营商 镇江",  # every term must occur
+        "enterprise",  # ASCII, any case
+        "ENTERPRISE DAY",
+        "100%_",
+    ],
+)
+def test_substring_search_finds_exactly_the_articles_holding_the_text(
+    archive: Session, query: str
+) -> None:
+    found = search_articles(archive, ArticleQuery(text=query, limit=100))
+    assert sorted(a.title for a in found.articles) == _expected(query)
+    assert found.total == len(_expected(query))
+    assert found.total > 0
+
+
+def test_yingshang_huanjing_inside_the_seed_is_found_with_a_city_filter(archive: Session) -> None:
+    assert "优化营商环境" in SEED_ARTICLE.body  # unsegmented, mid-sentence
+    titles = _titles(archive, text="营商环境", city="扬州")
+    assert titles == [ORIGINAL.title, SEED_ARTICLE.title]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"',
+        '""',
+        '"营商环境',
+        "营商环境\"'",
+        "*",
+        "营商*",
+        "NEAR(营商 环境)",
+        "营商 NEAR 环境",
+        "AND",
+        "OR",
+        "NOT 营商环境",
+        "title:营商",
+        "body : 营商环境",
+        "^营商环境",
+        "{title body}: 营商",
+        "'; DROP TABLE articles; --",
+        "%",
+        "_",
+        "\\",
+        "%营商%",
+        "营商环境) OR (1=1",
+        "\x00",
+        "营商环境" * 40,
+    ],
+)
+def test_hostile_query_strings_are_searched_for_literally(archive: Session, hostile: str) -> None:
+    found = search_articles(archive, ArticleQuery(text=hostile, limit=100))
+    assert sorted(a.title for a in found.articles) == _expected(hostile)
+    assert archive.scalar(select(Article.id).limit(1)) is not None  # the table is still there
+
+
+def test_fts_phrase_quotes_every_character() -> None:
+    assert fts_phrase('a"b') == '"a""b"'
+    assert fts_phrase("NEAR(x y)") == '"NEAR(x y)"'
+
+
+def test_filters(archive: Session) -> None:
+    assert set(_titles(archive, city="无锡")) == {
+        "宜兴企业创新大会",
+        SEED_ARTICLE.title,
+        ORIGINAL.title,
+    }
+    assert _titles(archive, city="无锡", district="宜兴", text="创新大会") == ["宜兴企业创新大会"]
+    assert _titles(archive, city="拉萨") == []
+    assert _titles(archive, source="扬州日报") == ["扬州 ENTERPRISE Day"]
+    assert _titles(archive, site="扬州网") == ["扬州 ENTERPRISE Day"]
+    assert len(_titles(archive, site="test")) == len(CORPUS)  # the profile name works too
+    assert _titles(archive, keyword="营商环境") == ["镇江优化营商环境"]
+    assert set(_titles(archive, matched=True)) == {
+        "镇江优化营商环境",
+        SEED_ARTICLE.title,
+        ORIGINAL.title,
+    }
+    assert _titles(
+        archive,
+        since=datetime(2023, 2, 2, tzinfo=SHANGHAI),
+        until=datetime(2023, 2, 4, tzinfo=SHANGHAI),
+    ) == ["扬州 ENTERPRISE Day", "宜兴企业创新大会"]
+    assert _titles(archive, text="营商环境", until=datetime(2023, 1, 4, tzinfo=SHANGHAI)) == [
+        "营商环境:镇江营商环境再升级"
+    ]
+
+
+def test_time_order_is_newest_first_with_undated_articles_last(archive: Session) -> None:
+    titles = _titles(archive, text="营商环境")
+    assert titles[0] == "镇江优化营商环境"  # 2023-02-01
+    assert titles[-1] == "无时间的文章"
+
+
+def test_relevance_puts_title_hits_and_repeated_hits_first(archive: Session) -> None:
+    for query in ("营商环境", "营商"):  # the FTS5 path and the LIKE path
+        titles = _titles(archive, text=query, sort="relevance")
+        assert titles[0] == "营商环境:镇江营商环境再升级", query
+        assert sorted(titles) == _expected(query)
+
+
+def test_pagination_gives_disjoint_pages_and_the_same_total(archive: Session) -> None:
+    seen: list[str] = []
+    for offset in range(0, 10, 2):
+        page = search_articles(archive, ArticleQuery(text="营商", limit=2, offset=offset))
+        assert page.total == len(_expected("营商"))
+        seen += [a.title for a in page.articles]
+    assert sorted(seen) == _expected("营商")
+    assert search_articles(archive, ArticleQuery(text="营商", offset=100)).articles == []
+
+
+def test_group_by_city_day_source_site(archive: Session) -> None:
+    by_city = dict(count_by(archive, ArticleQuery(text="营商环境"), "city"))
+    assert by_city["镇江"] == 4  # seed, original, two 镇江 articles
+    assert by_city["扬州"] == 2
+    assert "拉萨" not in by_city
+    assert dict(count_by(archive, ArticleQuery(text="营商环境", unique=True), "city"))["镇江"] == 3
+    days = count_by(archive, ArticleQuery(source="镇江日报"), "day")
+    assert days == [
+        ("2023-01-03", 1),
+        ("2023-02-01", 1),
+        ("2023-02-02", 1),
+        (None, 1),
+    ] or days == [(None, 1), ("2023-01-03", 1), ("2023-02-01", 1), ("2023-02-02", 1)]
+    assert dict(count_by(archive, ArticleQuery(), "source"))["新华日报"] == 2
+    sites = dict(count_by(archive, ArticleQuery(), "site"))
+    assert sites["扬州网"] == 1
+    assert sites["新华日报"] == 1
+    assert sites["苏州都市网"] == 1
+    with pytest.raises(ValueError, match="cannot group by"):
+        count_by(archive, ArticleQuery(), "author")
+
+
+def test_day_is_the_day_in_shanghai(sessions: sessionmaker[Session]) -> None:
+    late = datetime(2023, 1, 28, 23, 30, tzinfo=SHANGHAI)  # 15:30 UTC the same day
+    early = datetime(2023, 1, 29, 0, 30, tzinfo=SHANGHAI)  # 16:30 UTC on the 28th
+    _store(
+        sessions, [_doc(1, "晚", "甲", published_at=late), _doc(2, "早", "乙", published_at=early)]
+    )
+    with sessions() as session:
+        assert count_by(session, ArticleQuery(), "day") == [("2023-01-28", 1), ("2023-01-29", 1)]
+
+
+def test_the_original_and_its_portal_reprint_are_one_reprint_group(
+    sessions: sessionmaker[Session],
+) -> None:
+    ids = _store(sessions, CORPUS)
+    reprint, original = ids[SEED_ARTICLE.url or ""], ids[ORIGINAL.url or ""]
+    with sessions() as session:
+        info = reprint_info(session, reprint)
+        assert [c["id"] for c in info["reprints"]] == [original]
+        assert info["earliest"]["id"] == original
+        assert info["earliest"]["site_name"] == "新华日报"
+        assert reprint_info(session, original)["reprints"][0]["id"] == reprint
+        assert reprint_info(session, ids["http://site.test/1.html"])["reprints"] == []
+        unique = _titles(session, text="擂响战鼓", unique=True)
+        assert unique == [ORIGINAL.title]  # one per group: the earliest (06:30, not 10:22)
+        page = search_articles(session, ArticleQuery(unique=True, limit=100))
+        assert page.total == len(CORPUS) - 1
+        assert [a.id for a in page.articles].count(reprint) == 0
+
+
+def test_an_edited_body_is_regrouped(sessions: sessionmaker[Session]) -> None:
+    ids = _store(sessions, [SEED_ARTICLE, ORIGINAL])
+    _store(sessions, [replace(SEED_ARTICLE, body="完全不同的一篇文章。" * 20)])
+    with sessions() as session:
+        assert reprint_info(session, ids[SEED_ARTICLE.url or ""])["reprints"] == []
+
+
+BODY = SEED_ARTICLE.body
+PARAGRAPHS = BODY.split("\n")
+
+
+@pytest.mark.parametrize(
+    ("other", "copies"),
+    [
+        (BODY, True),
+        (BODY.replace("\n", "\n\n"), True),  # layout
+        (BODY.replace(",", ",").replace("。", "."), True),  # punctuation
+        (BODY + "\n(责任编辑:张三)本文来源:新华日报", True),  # an editor's line
+        ("\n".join(PARAGRAPHS[1:]), True),  # the lead paragraph dropped
+        ("\n".join(PARAGRAPHS[: len(PARAGRAPHS) // 2]), False),  # half of it
+        (ORIGINAL.body.replace("营商环境", "投资环境").replace("新春", "岁末"), False),
+        ("常州发布新能源之都十条。" * 30, False),
+    ],
+)
+def test_simhash_tells_copies_from_other_texts(other: str, copies: bool) -> None:
+    distance = hamming(simhash(BODY), simhash(other))
+    assert (distance <= 3) is copies, distance
+
+
+def test_short_bodies_group_only_when_equal() -> None:
+    a, is_simhash = fingerprint("镇江召开大会。")
+    assert not is_simhash
+    assert fingerprint("镇江召开大会!")[0] == a  # punctuation is not text
+    assert fingerprint("扬州召开大会。")[0] != a
+
+
+def test_the_index_follows_updates_and_deletes(sessions: sessionmaker[Session]) -> None:
+    _store(sessions, [_doc(1, "甲标题", "原来的正文讲营商环境。")])
+    with sessions() as session:
+        assert _titles(session, text="营商环境") == ["甲标题"]
+    _store(sessions, [_doc(1, "甲标题", "改过的正文讲产业强市。")])
+    with sessions() as session:
+        assert _titles(session, text="营商环境") == []
+        assert _titles(session, text="产业强市") == ["甲标题"]
+    with sessions.begin() as session:
+        session.execute(delete(Article))
+    with sessions() as session:
+        assert _titles(session, text="产业强市") == []
+
+
+def test_install_is_idempotent_and_indexes_an_existing_archive(db_url: str) -> None:
+    engine = make_engine(db_url)
+    Base.metadata.create_all(engine)  # an archive made before the search index existed
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    _store(sessions, [_doc(1, "旧文章", "早就存下的营商环境报道。")])
+    create_schema(engine)
+    create_schema(engine)
+    with sessions() as session:
+        assert _titles(session, text="营商环境") == ["旧文章"]
+    rebuild_search(engine)
+    with sessions() as session:
+        assert _titles(session, text="营商环境") == ["旧文章"]
+    engine.dispose()
+
+
+def test_the_trigram_index_is_there(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            names = set(session.scalars(text("SELECT name FROM sqlite_master")))
+            assert {
+                "articles_fts",
+                "articles_fts_ai",
+                "articles_fts_ad",
+                "articles_fts_au",
+            } <= names
+        else:
+            names = set(
+                session.scalars(text("SELECT indexname FROM pg_indexes WHERE tablename='articles'"))
+            )
+            assert {"ix_articles_title_trgm", "ix_articles_body_trgm"} <= names
+            # pg_trgm must see CJK characters as word characters, or the index cannot help.
+            assert session.scalar(text("SELECT array_length(show_trgm('营商环境'), 1)")) >= 2
+
+
+def test_processes_opening_a_new_archive_at_once_all_succeed(db_url: str) -> None:
+    # Crawler workers started together each call create_schema (tables, then search index).
+    code = f"from storage import create_schema, make_engine; create_schema(make_engine({db_url!r}))"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [e[-1500:] for e in errors if e]
