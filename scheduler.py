@@ -43,6 +43,7 @@ from newsmon.config import (
 )
 from newsmon.scheduling import Runtime, ScheduleSettings, run_site, schedule_settings, set_runtime
 from storage import create_schema, make_engine, redact
+from storage.migrate import SchemaOutOfDate
 from storage.ops import ALERTS_SINCE, state_since
 
 logger = logging.getLogger("newsmon.scheduler")
@@ -348,6 +349,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"scheduler: {exc}", file=sys.stderr)
         return 2
+    except SchemaOutOfDate as exc:
+        print(f"scheduler: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -125,10 +125,13 @@ class Context:
         from sqlalchemy.orm import sessionmaker
 
         from storage import create_schema, make_engine, redact
+        from storage.migrate import SchemaOutOfDate
 
         try:
             engine = make_engine(self.db_url)
             create_schema(engine)
+        except SchemaOutOfDate as exc:
+            raise CliError(f"{redact(self.db_url)}: {exc}") from None
         except (SQLAlchemyError, OSError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CliError(f"cannot open database {redact(self.db_url)}: {first}") from None

@@ -1,4 +1,4 @@
-"""Commands about the configuration: ``config init`` (install the Jiangsu outlets) and ``config check``."""
+"""Commands about setup: ``config init|check`` and ``db upgrade|current`` (schema migrations)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,56 @@ def cmd_config_check(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _engine(ctx: Context) -> Any:
+    from storage import make_engine
+
+    return make_engine(ctx.db_url)
+
+
+def cmd_db_upgrade(ctx: Context) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import redact
+    from storage.migrate import upgrade
+    from storage.search import install_search
+
+    engine = _engine(ctx)
+    try:
+        before, after = upgrade(engine)
+        install_search(engine)
+    except SQLAlchemyError as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise CliError(f"cannot upgrade {redact(ctx.db_url)}: {first}") from None
+    if before == after:
+        print(f"{redact(ctx.db_url)}: already at revision {after}")
+    else:
+        print(f"{redact(ctx.db_url)}: upgraded from {before or 'an empty database'} to {after}")
+    return EXIT_OK
+
+
+def cmd_db_current(ctx: Context) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import redact
+    from storage.migrate import current_revision, head_revision
+
+    try:
+        with _engine(ctx).connect() as connection:
+            revision = current_revision(connection)
+    except SQLAlchemyError as exc:
+        raise CliError(
+            f"cannot open {redact(ctx.db_url)}: {str(exc).strip().splitlines()[0]}"
+        ) from None
+    head = head_revision()
+    state = (
+        "up to date"
+        if revision == head
+        else f"out of date (newest: {head}; run `newsmon db upgrade`)"
+    )
+    print(f"{redact(ctx.db_url)}: revision {revision or 'none'}, {state}")
+    return EXIT_OK
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add this module's subcommands to the ``newsmon`` parser."""
     p = sub.add_parser("config", parents=[common], help="install or check the configuration")
@@ -63,3 +113,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     q.set_defaults(func=cmd_config_init)
     q = actions.add_parser("check", parents=[common], help="validate the config and list its sites")
     q.set_defaults(func=cmd_config_check)
+
+    p = sub.add_parser("db", parents=[common], help="schema migrations of the archive")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = actions.add_parser(
+        "upgrade", parents=[common], help="create or upgrade the schema (Alembic)"
+    )
+    q.set_defaults(func=cmd_db_upgrade)
+    q = actions.add_parser("current", parents=[common], help="show the schema revision")
+    q.set_defaults(func=cmd_db_current)

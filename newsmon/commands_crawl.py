@@ -493,7 +493,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         type=float,
         default=0,
         metavar="SECONDS",
-        help="leave after this long without work (default: wait for work until stopped)",
+        help="leave after this long without work (default: wait until stopped); Scrapy looks for queued work every 5 s, so give more than that",
     )
     p.add_argument(
         "-s",

@@ -7,6 +7,7 @@ from typing import Any
 
 from newsmon.clikit import EXIT_USAGE, CliError, Context
 from newsmon.config import ConfigError
+from storage.migrate import SchemaOutOfDate
 
 
 def cmd_schedule(ctx: Context) -> int:
@@ -24,6 +25,8 @@ def cmd_schedule(ctx: Context) -> int:
         )
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    except SchemaOutOfDate as exc:
+        raise CliError(str(exc)) from None
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

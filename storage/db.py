@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from storage.models import Base
+from storage.migrate import ensure_schema
 from storage.search import install_search
 
 #: Seconds a SQLite writer waits for another writer's lock before giving up.
@@ -42,19 +42,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet, and the search index (storage/search.py).
+    """Bring the archive's schema up to this newsmon's, then the search index (storage/search.py).
 
-    Safe when several processes open a new archive at once (crawler workers do).
+    The schema follows the migration policy of storage/migrate.py (new archives
+    are created, old SQLite ones upgraded, old PostgreSQL ones refused with a
+    message). Safe when several processes open a new archive at once (crawler
+    workers do): PostgreSQL serialises them with an advisory lock; on SQLite a
+    process that lost the race looks again.
     """
     for attempt in range(5):
         try:
-            with engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    # Each would CREATE TABLE and all but one fail on the catalog: take turns.
-                    conn.execute(
-                        text("SELECT pg_advisory_xact_lock(hashtext('newsmon.create_schema'))")
-                    )
-                Base.metadata.create_all(conn)
+            ensure_schema(engine)
             install_search(engine)
             return
         except OperationalError as exc:

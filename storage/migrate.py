@@ -1,0 +1,136 @@
+"""Schema migrations (Alembic): upgrade an archive, and refuse to run on one that is out of date.
+
+Policy, applied whenever newsmon opens a database (``create_schema``):
+
+- an empty database is created at the newest revision, on any backend;
+- an archive made before migrations existed (tables, no ``alembic_version``)
+  is taken to be at the first revision and upgraded from there;
+- an older SQLite archive is upgraded on first use (one user, one file);
+- an older PostgreSQL archive is refused with a message saying to run
+  ``newsmon db upgrade``: other processes may be using it, and its owner
+  decides when the schema changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+#: The revision an archive without ``alembic_version`` but with tables is taken to be at.
+BASELINE = "0001"
+#: Any two processes opening the same PostgreSQL archive take turns (pg_advisory_lock key).
+_PG_LOCK = 0x6E6577736D6F6E  # "newsmon"
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave alone what the models do not declare: APScheduler's job table, and the tables and
+    indexes storage/search.py manages itself (FTS5, pg_trgm, the sections city index)."""
+    return not (reflected and compare_to is None)
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The archive's schema is older than this newsmon; the message says what to run."""
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def _known_revisions() -> set[str]:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def _exclusive(engine: Engine) -> Iterator[Connection]:
+    """A connection holding the schema lock (PostgreSQL advisory lock; SQLite locks the file itself)."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK})
+            connection.commit()
+        try:
+            yield connection
+        finally:
+            if connection.dialect.name == "postgresql":
+                connection.rollback()
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK})
+                connection.commit()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Bring the archive to ``revision``; return ``(from, to)``."""
+    with _exclusive(engine) as connection:
+        before = _adopt_unversioned(connection)
+        command.upgrade(_config(connection), revision)
+        connection.commit()
+        after = current_revision(connection)
+    assert after is not None
+    return before, after
+
+
+def _adopt_unversioned(connection: Connection) -> str | None:
+    """Stamp an archive made before migrations existed; return its revision.
+
+    Such an archive has every table of this schema (it was made by the
+    ``create_all`` of a development build: stamped as the newest revision) or
+    the first revision's tables only (stamped as the baseline).
+    """
+    revision = current_revision(connection)
+    if revision is not None:
+        return revision
+    tables = set(inspect(connection).get_table_names())
+    if "articles" not in tables:
+        return None
+    from storage.models import Base
+
+    revision = head_revision() if set(Base.metadata.tables) <= tables else BASELINE
+    command.stamp(_config(connection), revision)
+    connection.commit()
+    return revision
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Apply the policy of the module docstring; raise :class:`SchemaOutOfDate` when refused."""
+    head = head_revision()
+    with _exclusive(engine) as connection:
+        revision = _adopt_unversioned(connection)
+        if revision == head:
+            return
+        if revision is not None and revision not in _known_revisions():
+            raise SchemaOutOfDate(
+                f"the archive's schema is at revision {revision}, newer than this newsmon knows "
+                f"(newest: {head}): upgrade newsmon"
+            )
+        if revision is not None and connection.dialect.name != "sqlite":
+            raise SchemaOutOfDate(
+                f"the archive's schema is at revision {revision}, this newsmon needs {head}: "
+                "run `newsmon db upgrade` (back the database up first)"
+            )
+        command.upgrade(_config(connection), "head")
+        connection.commit()

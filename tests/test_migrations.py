@@ -1,0 +1,165 @@
+"""Alembic migrations on SQLite and PostgreSQL: upgrades keep every row; an old shared schema is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from storage import create_schema, make_engine
+from storage.migrate import current_revision, head_revision, include_object, upgrade
+from storage.models import Base
+from tests.cli import newsmon, newsmon_json
+
+NOW = datetime(2023, 1, 29, 2, 22, tzinfo=UTC)
+
+
+def _archive_at_0001(url: str) -> None:
+    """An archive as the first schema made it: two articles (one flagged), sections, a run."""
+    engine = make_engine(url)
+    upgrade(engine, "0001")
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    rows = {
+        "sites": [{"id": 1, "name": "portal", "created_at": NOW}],
+        "articles": [
+            {
+                "id": i,
+                "url": f"http://127.0.0.1/news/{i}.html",
+                "fetched_url": f"http://127.0.0.1/news/{i}.html",
+                "site_id": 1,
+                "title": f"标题{i}",
+                "published_at": NOW,
+                "source": "新华日报",
+                "author": None,
+                "site_name": "苏州都市网",
+                "breadcrumb": ["首页"],
+                "body": f"正文{i} 新春第一会" if i == 1 else f"正文{i}",
+                "keywords": ["新春第一会"] if i == 1 else [],
+                "content_hash": "x" * 64,
+                "raw_html": b"x\x9c\x03\x00\x00\x00\x00\x01",
+                "raw_content_type": "text/html",
+                "extractor_version": 1,
+                "first_seen_at": NOW,
+                "fetched_at": NOW,
+                "updated_at": NOW,
+            }
+            for i in (1, 2)
+        ],
+        "sections": [
+            {
+                "id": 1,
+                "article_id": 1,
+                "position": 0,
+                "label": "无锡宜兴",
+                "city": "无锡",
+                "district": "宜兴",
+                "heading": "激励",
+                "text": "对上贡献",
+                "places": ["宜兴"],
+            },
+        ],
+        "crawl_runs": [
+            {
+                "id": 1,
+                "spider": "article",
+                "site": None,
+                "started_at": NOW,
+                "finished_at": NOW,
+                "status": "ok",
+                "reason": "finished",
+                "requests": 2,
+                "responses": 2,
+                "bytes": 100,
+                "articles_new": 2,
+                "articles_updated": 0,
+                "articles_unchanged": 0,
+                "new_matches": 1,
+                "errors": 0,
+                "stats": {},
+                "error_list": [],
+            },
+        ],
+    }
+    with engine.begin() as conn:
+        for table, values in rows.items():
+            conn.execute(sa.insert(meta.tables[table]).values(values))
+    engine.dispose()
+
+
+def _revision(url: str) -> str | None:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+    engine.dispose()
+    return revision
+
+
+def test_upgrading_an_archive_of_the_first_schema_keeps_every_row(
+    db_url: str, tmp_path: Path
+) -> None:
+    _archive_at_0001(db_url)
+
+    result = newsmon("db", "upgrade", db=db_url, home=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert f"upgraded from 0001 to {head_revision()}" in result.stdout
+    assert _revision(db_url) == head_revision()
+    records = newsmon_json("query", "--format", "json", db=db_url, home=tmp_path)
+    assert sorted(r["title"] for r in records) == ["标题1", "标题2"]
+    first = next(r for r in records if r["title"] == "标题1")
+    assert first["sections"][0]["district"] == "宜兴"
+    assert first["keywords"] == ["新春第一会"]
+    # the old keyword flag became a matches row, so the keyword filter finds it
+    assert [
+        r["title"]
+        for r in newsmon_json(
+            "query", "--keyword", "新春第一会", "--format", "json", db=db_url, home=tmp_path
+        )
+    ] == ["标题1"]
+    assert (
+        newsmon_json("runs", "--format", "json", db=db_url, home=tmp_path)[0]["articles_new"] == 2
+    )
+    again = newsmon("db", "upgrade", db=db_url, home=tmp_path)
+    assert f"already at revision {head_revision()}" in again.stdout
+
+
+def test_an_old_postgresql_schema_is_refused_and_an_old_sqlite_one_upgraded(
+    pg_url: str, sqlite_url: str, tmp_path: Path
+) -> None:
+    _archive_at_0001(pg_url)
+    refused = newsmon("query", db=pg_url, home=tmp_path)
+    assert refused.returncode == 1
+    assert "run `newsmon db upgrade`" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert _revision(pg_url) == "0001"
+
+    _archive_at_0001(sqlite_url)
+    used = newsmon("query", "--format", "json", db=sqlite_url, home=tmp_path)
+    assert used.returncode == 0, used.stderr
+    assert _revision(sqlite_url) == head_revision()
+
+
+def test_migrations_and_models_agree(db_url: str) -> None:
+    engine = make_engine(db_url)
+    create_schema(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    # e.g. a column added to a model without a migration shows up here
+    assert diff == []
+
+
+def test_an_archive_made_before_migrations_is_adopted(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    Base.metadata.create_all(engine)  # what development builds did
+    create_schema(engine)
+    with engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
+    engine.dispose()
