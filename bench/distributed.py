@@ -41,25 +41,36 @@ autothrottle = false
 
 
 def newsmon(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "newsmon.cli", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsmon.cli", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def measure(workers: int, base: str, redis_url: str, db: str, tmp: Path) -> tuple[int, float]:
+    import sqlalchemy as sa
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from storage import Article, Base, create_schema, make_engine
+    from storage import Article, create_schema, make_engine
 
     engine = make_engine(db)
-    Base.metadata.drop_all(engine)
+    everything = sa.MetaData()
+    everything.reflect(engine)  # what is there, alembic_version included: start from empty
+    everything.drop_all(engine)
     create_schema(engine)
     subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], check=True, stdout=subprocess.DEVNULL)
     config = tmp / "config.toml"
     config.write_text(CONFIG.format(base=base, redis=redis_url), encoding="utf-8")
     env = {**os.environ, "NEWSMON_HOME": str(tmp)}
-    procs = [newsmon("worker", "bench", "--config", str(config), "--db", db, "--idle-exit", "10", env=env)
-             for _ in range(workers)]
+    procs = [
+        newsmon(
+            "worker", "bench", "--config", str(config), "--db", db, "--idle-exit", "10", env=env
+        )
+        for _ in range(workers)
+    ]
     time.sleep(3)  # let the workers start and go idle
     queued = datetime.now(UTC)
     assert newsmon("monitor", "--distributed", "--config", str(config), env=env).wait() == 0
@@ -76,7 +87,9 @@ def measure(workers: int, base: str, redis_url: str, db: str, tmp: Path) -> tupl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--db", help="database URL (default: a SQLite file in a temp dir)")
     args = parser.parse_args()
@@ -90,19 +103,41 @@ def main() -> None:
         tmp.chmod(0o755)
         server, base = start_server(server_kind, tmp / "site", tmp)
         port = free_port()
-        redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                                  "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        redis = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         try:
             wait_for(port)
             SampleSite.generate(args.articles, private_keyword_articles=0).write(tmp / "site", base)
-            db = args.db or f"sqlite:///{tmp / 'bench.sqlite3'}"
-            results = {n: measure(n, base, f"redis://127.0.0.1:{port}/0", db, tmp) for n in (1, 2)}
+            results = {
+                n: measure(
+                    n,
+                    base,
+                    f"redis://127.0.0.1:{port}/0",
+                    args.db or f"sqlite:///{tmp / f'bench{n}.sqlite3'}",
+                    tmp,
+                )
+                for n in (1, 2)
+            }
         finally:
             redis.terminate()
             server.terminate()
             redis.wait()
             server.wait()
-    print(f"server: {server_kind}; database: {'given' if args.db else 'SQLite'}; {os.cpu_count()} cores\n")
+    print(
+        f"server: {server_kind}; database: {'given' if args.db else 'SQLite'}; {os.cpu_count()} cores\n"
+    )
     print("| workers | articles stored | seconds | articles/s |")
     print("|---:|---:|---:|---:|")
     for n, (count, seconds) in results.items():

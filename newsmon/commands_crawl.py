@@ -512,7 +512,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_rematch)
 
     p = sub.add_parser(
-        "demo", parents=[common], help="crawl a bundled sample site on 127.0.0.1 and query it"
+        "demo", parents=[common], help="monitor a generated sample portal on 127.0.0.1 and query it"
     )
     p.add_argument(
         "--port", type=int, default=8765, help="port of the sample site on 127.0.0.1 (default 8765)"
