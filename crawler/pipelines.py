@@ -21,7 +21,7 @@ from crawler.options import options_from_settings
 from crawler.runs import ERROR_LIST, record_error
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.models import utcnow
-from storage.repository import Saved, ToSave, save_article, save_articles, start_run
+from storage.repository import Saved, ToSave, save_articles, save_entry, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -168,38 +168,28 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
-        """Write the buffered articles; on a conflict with another writer, one by one."""
+        """Write the buffered articles; on a conflict with another writer, one by one.
+
+        Whatever could not be written is counted and listed as failed with its
+        URL, never dropped silently.
+        """
         if not self.buffer or self.sessions is None:
             return
         batch, self.buffer = self.buffer, []
+        saved: list[Saved] = []
         try:
             with self.sessions.begin() as session:
                 saved = save_articles(session, [entry for _, entry in batch], self.run_id)
         except IntegrityError:
-            saved = []
-            for item, entry in batch:
-                try:
+            try:
+                for _, entry in batch:
                     with self.sessions.begin() as session:
-                        saved.append(
-                            save_article(
-                                session,
-                                entry.article,
-                                raw_html=entry.raw_html,
-                                content_type=entry.content_type,
-                                fetched_url=entry.fetched_url,
-                                site=entry.site,
-                                extractor_version=entry.extractor_version,
-                                fetched_at=entry.fetched_at,
-                                run_id=self.run_id,
-                            )
-                        )
-                except SQLAlchemyError as exc:
-                    self._store_failed([item], exc)
-                    return
+                        saved.append(save_entry(session, entry, self.run_id))
+            except SQLAlchemyError as exc:
+                self._store_failed([item for item, _ in batch[len(saved) :]], exc)
         except SQLAlchemyError as exc:
             self._store_failed([item for item, _ in batch], exc)
-            return
-        for (item, _), result in zip(batch, saved, strict=True):
+        for (item, _), result in zip(batch, saved, strict=False):
             self._count(item, result)
 
     def _store_failed(self, items: list[ArticleItem], exc: SQLAlchemyError) -> None:

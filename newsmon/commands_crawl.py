@@ -417,6 +417,16 @@ def cmd_reextract(ctx: Context) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _add_set_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for this run (repeatable), as `scrapy crawl -s`",
+    )
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add this module's subcommands to the ``newsmon`` parser."""
     p = sub.add_parser(
@@ -436,13 +446,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-robots", action="store_true", help="ignore robots.txt (only for your own sites)"
     )
-    p.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        metavar="NAME=VALUE",
-        help="a Scrapy setting for this run (repeatable)",
-    )
+    _add_set_option(p)
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser(
@@ -463,13 +467,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="page to max_listing_pages even where articles are known",
     )
-    p.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        metavar="NAME=VALUE",
-        help="a Scrapy setting for this run (repeatable)",
-    )
+    _add_set_option(p)
     p.add_argument(
         "--distributed",
         action="store_true",
@@ -495,13 +493,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="leave after this long without work (default: wait until stopped); Scrapy looks for queued work every 5 s, so give more than that",
     )
-    p.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        metavar="NAME=VALUE",
-        help="a Scrapy setting for this run (repeatable)",
-    )
+    _add_set_option(p)
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser(

@@ -245,11 +245,7 @@ def save_article(
     fetched_at: datetime | None = None,
     run_id: int | None = None,
 ) -> Saved:
-    """Store one article (see :func:`save_articles`), safe against a concurrent writer.
-
-    Runs in a savepoint: when another writer inserted the same URL first, the
-    unique constraint says so and the article is stored again as an update.
-    """
+    """Store one article (see :func:`save_articles`), safe against a concurrent writer."""
     entry = ToSave(
         article,
         raw_html,
@@ -259,13 +255,21 @@ def save_article(
         extractor_version,
         fetched_at or utcnow(),
     )
+    return save_entry(session, entry, run_id)
+
+
+def save_entry(session: Session, entry: ToSave, run_id: int | None = None) -> Saved:
+    """Store one article in a savepoint: when another writer inserted the same URL first, the
+    unique constraint says so and the article is stored again, as an update."""
     for _attempt in range(2):
         try:
             with session.begin_nested():
                 return save_articles(session, [entry], run_id)[0]
         except IntegrityError:
             continue
-    raise RuntimeError(f"could not store {article.url}: it kept conflicting with another writer")
+    raise RuntimeError(
+        f"could not store {entry.article.url}: it kept conflicting with another writer"
+    )
 
 
 def reapply_extraction(
