@@ -77,7 +77,8 @@ def text_width(text: str) -> int:
 
 def fit(text: str, width: int) -> str:
     """Cut/pad ``text`` to ``width`` terminal columns (CJK characters take two)."""
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         if used + w > width:

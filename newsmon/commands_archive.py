@@ -90,7 +90,7 @@ def cmd_query(ctx: Context) -> int:
     if a.group_by:
         with sessions() as session:
             counts = count_by(session, query, a.group_by)
-        records = [{a.group_by: key, "count": n} for key, n in counts]
+        records: list[dict[str, Any]] = [{a.group_by: key, "count": n} for key, n in counts]
         output_records(
             records,
             a.format,
@@ -110,12 +110,12 @@ def cmd_query(ctx: Context) -> int:
     def render() -> str:
         if not records:
             return "no articles match"
-        rows_ = [
+        rows_: list[list[str]] = [
             [
                 str(r["id"]),
-                (r["published_at"] or "")[:16].replace("T", " "),
-                r["source"] or "",
-                r["title"],
+                str(r["published_at"] or "")[:16].replace("T", " "),
+                str(r["source"] or ""),
+                str(r["title"]),
                 ",".join(dict.fromkeys(s["city"] for s in r["sections"] if s["city"])),
             ]
             for r in records

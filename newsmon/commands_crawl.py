@@ -82,9 +82,9 @@ def cmd_extract(ctx: Context) -> int:
 # --------------------------------------------------------------------------- crawl
 
 
-def _scrapy_overrides(pairs: Sequence[str] | None) -> dict[str, str]:
+def _scrapy_overrides(pairs: Sequence[str] | None) -> dict[str, Any]:
     """``--set NAME=VALUE`` pairs, as ``scrapy crawl -s`` takes them."""
-    overrides: dict[str, str] = {}
+    overrides: dict[str, Any] = {}
     for pair in pairs or ():
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():

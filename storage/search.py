@@ -30,6 +30,7 @@ from sqlalchemy import (
     Engine,
     Select,
     String,
+    TextClause,
     column,
     delete,
     exists,
@@ -323,7 +324,8 @@ def _split_terms(session: Session, q: ArticleQuery) -> tuple[str | None, list[st
 
 
 def _fts_match(fts_query: str) -> ColumnElement[bool]:
-    return text("articles_fts MATCH :fts_query").bindparams(fts_query=fts_query)
+    clause: TextClause = text("articles_fts MATCH :fts_query").bindparams(fts_query=fts_query)
+    return clause.self_group()  # type: ignore[return-value]  # a boolean SQL fragment
 
 
 def _score(like_terms: list[str]) -> ColumnElement[Any]:
@@ -427,7 +429,7 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
         page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
         if fts_query:
             page = page.join(_FTS, _FTS.c.rowid == Article.id).where(_fts_match(fts_query))
-            score = func.bm25(literal_column("articles_fts"), TITLE_WEIGHT, 1.0)
+            score: ColumnElement[Any] = func.bm25(literal_column("articles_fts"), TITLE_WEIGHT, 1.0)
         else:
             score = _score(like_terms)
         order: tuple[Any, ...] = (

@@ -15,7 +15,7 @@ from typing import Any, Self
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 
 from crawler import distributed, listing
@@ -204,6 +204,11 @@ class PortalSpider(NewsmonSpider):
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if self._not_modified(response):
+            return
+        if not isinstance(response, TextResponse):
+            record_error(
+                self.crawler, response.url, "listing", "the listing page is not an HTML page"
+            )
             return
         selector = Selector(response)
         links = listing.article_links(selector, response.url, self.article_pattern)
