@@ -32,6 +32,7 @@ from storage.repository import (
     fetched_times,
     get_validators,
     ignored_urls,
+    previous_run_status,
     save_ignored,
     save_validators,
 )
@@ -95,6 +96,10 @@ class IncrementalManager:
                 wanted.add(url)
                 self.requested.add(key)
         return wanted, repeats
+
+    def previous_run_status(self, site: str, run_id: int | None) -> str | None:
+        with self.sessions() as session:
+            return previous_run_status(session, site, run_id)
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         with self.sessions() as session:

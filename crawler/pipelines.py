@@ -179,12 +179,16 @@ class StorePipeline:
         saved: list[Saved] = []
         try:
             with self.sessions.begin() as session:
-                saved = save_articles(session, [entry for _, entry in batch], self.run_id)
+                written = save_articles(session, [entry for _, entry in batch], self.run_id)
+            # Only now, after the commit: a commit that fails (the disk full) stored nothing.
+            saved = written
         except IntegrityError:
+            saved = []
             try:
                 for _, entry in batch:
                     with self.sessions.begin() as session:
-                        saved.append(save_entry(session, entry, self.run_id))
+                        one = save_entry(session, entry, self.run_id)
+                    saved.append(one)
             except SQLAlchemyError as exc:
                 self._store_failed([item for item, _ in batch[len(saved) :]], exc)
         except SQLAlchemyError as exc:

@@ -52,7 +52,12 @@ def describe_failure(failure: Failure, timeout: float | None = None) -> tuple[st
             phrase = HTTPStatus(status).phrase
         except ValueError:
             phrase = ""
-        return "http", f"HTTP {status} {phrase}".strip()
+        reason = f"HTTP {status} {phrase}".strip()
+        retry_after = exc.response.headers.get(b"Retry-After")
+        if retry_after:
+            # What the site asked for: the user can see why it was not retried now.
+            reason += f" (Retry-After: {retry_after.decode('latin-1').strip()[:40]})"
+        return "http", reason
     if isinstance(exc, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
         after = f" after {timeout:g} s" if timeout else ""
         return "timeout", f"timed out{after}"

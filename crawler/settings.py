@@ -27,6 +27,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+# A Retry-After longer than this is not waited for in the run: the failure is reported instead.
+NEWSMON_RETRY_AFTER_MAX = 60.0
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -38,6 +40,12 @@ SPIDER_MIDDLEWARES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.ConditionalGetMiddleware": 580,
+    # Scrapy's retry, but a 429/503 with Retry-After waits what the server asked (crawler/middlewares.py).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    # Scrapy's, minus the traceback it logs when robots.txt cannot be fetched.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.QuietRobotsTxtMiddleware": 100,
 }
 EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,

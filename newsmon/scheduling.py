@@ -9,12 +9,14 @@ Run as ``python -m newsmon.scheduling --parent PID ARGS...`` it is that child: t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -29,7 +31,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsmon.alerts import AlertSettings, deliver, raise_health_alerts
-from newsmon.config import Config, ConfigError
+from newsmon.config import Config, ConfigError, load_config
 from storage.models import CrawlRun, utcnow
 from storage.ops import (
     abandon_running_runs,
@@ -144,6 +146,8 @@ class SiteLeases:
             with self.sessions.begin() as session:
                 if acquire_lease(session, name, self.owner, self.ttl):
                     self.held.append(name)
+                    if not self.adopted:  # (an adopting child's scheduler has done this)
+                        self._close_abandoned(session, name)
                     continue
                 holder = lease_holder(session, name)
                 self.refused[name] = (
@@ -155,6 +159,25 @@ class SiteLeases:
             self._thread = threading.Thread(target=self._renew, name="lease-renewal", daemon=True)
             self._thread.start()
         return self
+
+    @staticmethod
+    def _close_abandoned(session: Session, name: str) -> None:
+        """Mark runs of ``name`` left ``running`` by a killed process as interrupted.
+
+        The lease is ours, so whoever ran them (and held it) is gone; without this a
+        ``newsmon monitor`` killed with -9 would leave its run ``running`` for ever
+        unless a scheduler came by.
+        """
+        abandoned = abandon_running_runs(
+            session,
+            name,
+            utcnow(),
+            "interrupted: the process running it is gone (its lease expired)",
+        )
+        if abandoned:
+            logger.warning(
+                "%s: marked runs %s interrupted (left running by a dead process)", name, abandoned
+            )
 
     def _renew(self) -> None:
         while not self._stop.wait(self.ttl / 3):
@@ -229,10 +252,60 @@ class Runtime:
     alerts_due: threading.Event = field(default_factory=threading.Event)
     #: distributed mode: due sites are queued on this Redis frontier for `newsmon worker`s
     redis_url: str | None = None
+    #: the config file's text when it last loaded cleanly, and why it does not now
+    _good_config: str | None = None
+    _config_problem: str | None = None
+    _config_lock: threading.Lock = field(default_factory=threading.Lock)
+    _config_copy: tempfile.TemporaryDirectory[str] | None = None
+
+    def __post_init__(self) -> None:
+        # The config was loaded from this file a moment ago: that text is the first good one.
+        if self.config.path is not None and self._good_config is None:
+            with contextlib.suppress(OSError):
+                self._good_config = self.config.path.read_text(encoding="utf-8")
 
     # -- crawling ---------------------------------------------------------------------------
 
-    def child_command(self, site: str) -> list[str]:
+    def config_for_crawl(self) -> str:
+        """The config file the next crawl reads: the file itself while it loads, else the last good copy.
+
+        Each crawl reads the config anew, so an edit takes effect at the next run. An
+        edit that breaks the file must not stop the crawling: the crawls go on with
+        the last version that loaded, and the log says why, once per new problem.
+        """
+        assert self.config.path is not None
+        path = self.config.path
+        with self._config_lock:
+            try:
+                text = path.read_text(encoding="utf-8")
+                config = load_config(path)
+                schedule_settings(config)
+            except (ConfigError, OSError, UnicodeDecodeError) as exc:
+                problem = str(exc)
+                if problem != self._config_problem:
+                    self._config_problem = problem
+                    logger.error(
+                        "config %s is broken (%s); crawls keep the last good config until it is fixed",
+                        path,
+                        problem,
+                    )
+                return self._good_copy()
+            if self._config_problem is not None:
+                logger.info("config %s loads again; crawls use it", path)
+                self._config_problem = None
+            self._good_config = text
+            return str(path)
+
+    def _good_copy(self) -> str:
+        """The last good config's text in a private file (the file itself is broken)."""
+        if self._config_copy is None:
+            self._config_copy = tempfile.TemporaryDirectory(prefix="newsmon-config-")
+        copy = os.path.join(self._config_copy.name, "last-good-config.toml")
+        with open(copy, "w", encoding="utf-8") as f:
+            f.write(self._good_config or "")
+        return copy
+
+    def child_command(self, site: str, config_path: str | None = None) -> list[str]:
         assert self.config.path is not None
         return [
             sys.executable,
@@ -243,9 +316,9 @@ class Runtime:
             "monitor",
             site,
             "--config",
-            str(self.config.path),
-            "--db",
-            self.db_url,
+            config_path or str(self.config.path),
+            # The database URL (and its password) goes in the environment (child_env), not
+            # here: any user on the machine can read a process's arguments.
             "--set",
             f"{LEASE_SETTING}={self.owner}",
             # Scrapy's own limit closes the spider cleanly (status timeout); ours below is the backstop.
@@ -253,6 +326,12 @@ class Runtime:
             f"CLOSESPIDER_TIMEOUT={self.settings.time_limit_seconds:g}",
             *(["--verbose"] if self.verbose else []),
         ]
+
+    def child_env(self) -> dict[str, str]:
+        """The crawl's environment: ours, with the database URL."""
+        from newsmon.config import ENV_DB_URL
+
+        return {**os.environ, ENV_DB_URL: self.db_url}
 
     def run_site(self, site: str) -> Outcome:
         """Crawl ``site`` once in a child process, if its lease can be had; record and alert.
@@ -319,7 +398,8 @@ class Runtime:
         logger.info("%s: crawl starting (time limit %g s)", site, limit)
         tail: deque[str] = deque(maxlen=20)
         child = subprocess.Popen(
-            self.child_command(site),
+            self.child_command(site, self.config_for_crawl()),
+            env=self.child_env(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

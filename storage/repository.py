@@ -442,6 +442,14 @@ def start_run(session: Session, spider: str, site: str | None = None) -> CrawlRu
     return run
 
 
+def previous_run_status(session: Session, site: str, before_id: int | None) -> str | None:
+    """Status of the site's run before run ``before_id`` (``None`` when it has none)."""
+    stmt = select(CrawlRun.status).where(CrawlRun.site == site)
+    if before_id is not None:
+        stmt = stmt.where(CrawlRun.id < before_id)
+    return session.scalar(stmt.order_by(CrawlRun.id.desc()).limit(1))
+
+
 def list_runs(session: Session, limit: int = 20) -> Sequence[CrawlRun]:
     return session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)).all()
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsmon.sample_site import SampleSite
-from storage import Article, make_engine
+from storage import Article, CrawlRun, make_engine
 from storage.models import Match
 from tests.cli import newsmon, newsmon_json
 from tests.support.webserver import WebServer
@@ -251,3 +251,30 @@ def test_monitor_usage_errors(
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_after_a_run_that_did_not_end_ok_the_next_one_pages_to_full_depth(
+    web: WebServer, site: SampleSite, tmp_path: Path
+) -> None:
+    config = _config(tmp_path, web, sitemap=False, feed=False)
+    db = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    assert newsmon("monitor", "--config", str(config), home=tmp_path, db=db).returncode == 0
+    # What a run killed after listing page 1 leaves: page 1's articles stored, the rest not,
+    # and its row no longer `ok`.
+    deeper = {a.path for a in site.listed[20:]}
+    engine = make_engine(db)
+    with Session(engine) as session, session.begin():
+        for row in session.scalars(select(Article)):
+            if "/" + row.url.split("/", 3)[3] in deeper:
+                session.delete(row)
+        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+        assert run is not None
+        run.status = "interrupted"
+    engine.dispose()
+    before = len(web.requests)
+
+    result = newsmon("monitor", "--config", str(config), home=tmp_path, db=db)
+
+    assert result.returncode == 0, result.stderr
+    assert set(_article_requests(web, before)) == deeper
+    assert set(_stored(db)) == {a.path for a in site.listed}

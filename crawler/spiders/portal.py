@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 
 from crawler import distributed, listing
-from crawler.incremental import CONDITIONAL, KIND, MODIFIED, NEXT_PAGE
+from crawler.incremental import CONDITIONAL, KIND, MODIFIED, NEXT_PAGE, IncrementalManager
 from crawler.options import options_from_settings
 from crawler.runs import record_error
 from crawler.spiders.base import NewsmonSpider
@@ -134,9 +134,30 @@ class PortalSpider(NewsmonSpider):
             return  # the frontier feeds this spider; see _on_idle
         # A run that could read none of these failed: the site is down or blocks us.
         assert self.crawler.stats is not None
+        self._backfill_after_a_bad_run()
         self.crawler.stats.set_value("newsmon/sources/total", len(self._sources()))
         for request in self._seed_requests():
             yield request
+
+    def _backfill_after_a_bad_run(self) -> None:
+        """Page to full depth when the site's previous run did not end ``ok``.
+
+        A killed or failed run may have stored listing page 1 but not the pages
+        after it; stopping at the first all-known page would then never reach them.
+        """
+        if self.backfill:
+            return
+        assert self.crawler.stats is not None
+        run_id = self.crawler.stats.get_value("newsmon/run_id")
+        manager = IncrementalManager.for_crawler(self.crawler)
+        previous = manager.previous_run_status(self.site_name or "", run_id)
+        if previous not in (None, "ok"):
+            self.logger.info(
+                "%s: the previous run ended %s: paging to full depth this time",
+                self.site_name,
+                previous,
+            )
+            self.backfill = True
 
     def _seed_requests(self) -> Iterator[Request]:
         if "listing" in self.sources:

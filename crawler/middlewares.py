@@ -1,0 +1,126 @@
+"""Downloader middlewares: retries that honour ``Retry-After``; robots.txt failures without tracebacks."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import response_status_message
+
+logger = logging.getLogger(__name__)
+
+#: Request meta: seconds to wait before this retry is sent (set from the answer's Retry-After).
+WAIT = "newsmon_retry_after"
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date); None if absent or unreadable."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, except that a ``Retry-After`` on a retried status is honoured.
+
+    Scrapy retries a 429 or 503 at once, which a rate-limited site answers with the
+    same status until the retries run out. Here the retry waits what the server
+    asked; past ``NEWSMON_RETRY_AFTER_MAX`` seconds it is not retried in this run
+    at all (the failure is reported, and the next run tries again) rather than
+    holding the crawl open for an hour. The wait happens in ``process_request``,
+    before the retry joins the site's download slot, so other requests go on.
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("NEWSMON_RETRY_AFTER_MAX", 60.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        return middleware
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is None:
+            return self._retry(request, response_status_message(response.status)) or response
+        stats = self.crawler.stats
+        assert stats is not None
+        if wait > self.max_wait:
+            stats.inc_value("newsmon/retry_after/too_long")
+            logger.info(
+                "%s: HTTP %s asks to retry after %g s, more than NEWSMON_RETRY_AFTER_MAX (%g s): "
+                "not retried in this run",
+                request.url,
+                response.status,
+                wait,
+                self.max_wait,
+            )
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        stats.inc_value("newsmon/retry_after/waited")
+        retry.meta[WAIT] = wait
+        return retry
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        wait = request.meta.pop(WAIT, None)
+        if wait:
+            logger.debug("%s: waiting %g s as the server asked (Retry-After)", request.url, wait)
+            await sleep(wait)
+
+
+class _RobotsFetchFailed(logging.Filter):
+    """Scrapy's "Error downloading <robots.txt>" record, made a one-line debug message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.msg.startswith("Error downloading"):
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            # Loggers check the level before filters run: drop it here unless debug is on.
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+class QuietRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, without the traceback it logs when robots.txt cannot be fetched.
+
+    A site that refuses connections or times out would print that traceback before
+    newsmon's own one-line reason for the page (README: expected failures never
+    print one). The page is then requested as if allowed and fails, or not, on its
+    own, so the robots.txt failure is only worth a debug line.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, _RobotsFetchFailed) for f in robots_logger.filters):
+            robots_logger.addFilter(_RobotsFetchFailed())
