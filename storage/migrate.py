@@ -68,19 +68,42 @@ def current_revision(connection: Connection) -> str | None:
 
 
 @contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive lock on ``<database>.schema-lock`` while one process creates or upgrades.
+
+    SQLite's own locking does not cover "read the revision, then create the
+    tables": two processes opening a new file at once would both migrate it.
+    """
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.schema-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def _exclusive(engine: Engine) -> Iterator[Connection]:
-    """A connection holding the schema lock (PostgreSQL advisory lock; SQLite locks the file itself)."""
+    """A connection holding the schema lock: a PostgreSQL advisory lock, or a lock file for SQLite."""
+    if engine.dialect.name == "sqlite":
+        with _sqlite_file_lock(engine), engine.connect() as connection:
+            yield connection
+        return
     with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK})
-            connection.commit()
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK})
+        connection.commit()
         try:
             yield connection
         finally:
-            if connection.dialect.name == "postgresql":
-                connection.rollback()
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK})
-                connection.commit()
+            connection.rollback()
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK})
+            connection.commit()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
