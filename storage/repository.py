@@ -287,22 +287,20 @@ def reapply_extraction(
     return True
 
 
-def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
-    """Which of ``urls`` (canonicalised) are already in the archive, in one query per 500."""
-    keys = list({canonical_url(u) for u in urls})
-    found: set[str] = set()
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        found.update(session.scalars(select(Article.url).where(Article.url.in_(chunk))))
-    return found
+#: Rows looked up per ``IN (...)`` query, well under every backend's parameter limit.
+_CHUNK = 500
+
+
+def _chunks(keys: Iterable[str]) -> Iterator[list[str]]:
+    keys = list(keys)
+    for i in range(0, len(keys), _CHUNK):
+        yield keys[i : i + _CHUNK]
 
 
 def fetched_times(session: Session, urls: Iterable[str]) -> dict[str, datetime]:
     """When each already-stored URL of ``urls`` was last fetched, keyed by canonical URL."""
-    keys = list({canonical_url(u) for u in urls})
     found: dict[str, datetime] = {}
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
+    for chunk in _chunks({canonical_url(u) for u in urls}):
         rows = session.execute(
             select(Article.url, Article.fetched_at).where(Article.url.in_(chunk))
         )
@@ -312,10 +310,8 @@ def fetched_times(session: Session, urls: Iterable[str]) -> dict[str, datetime]:
 
 def ignored_urls(session: Session, keys: Iterable[str]) -> set[str]:
     """Which of the canonical URLs ``keys`` are known to lead to no article."""
-    keys = list(keys)
     found: set[str] = set()
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
+    for chunk in _chunks(keys):
         found.update(session.scalars(select(IgnoredUrl.url).where(IgnoredUrl.url.in_(chunk))))
     return found
 
@@ -348,19 +344,6 @@ def save_validators(
         except IntegrityError:
             row = session.scalars(select(Validator).where(Validator.url == key)).one()
     row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
-
-
-def site_has_articles(session: Session, site: str) -> bool:
-    """Whether anything was stored for the site yet (its first run pages to full depth)."""
-    return (
-        session.scalar(
-            select(Article.id)
-            .join(Site, Article.site_id == Site.id)
-            .where(Site.name == site)
-            .limit(1)
-        )
-        is not None
-    )
 
 
 def iter_archive(session: Session, batch: int = 200) -> Iterator[Article]:

@@ -19,8 +19,8 @@ from storage.repository import (
     article_record,
     canonical_url,
     decompress,
+    fetched_times,
     get_article,
-    known_urls,
     query_articles,
     save_article,
 )
@@ -155,10 +155,10 @@ def test_query_filters_and_order(sessions: sessionmaker[Session]) -> None:
     assert _count(sessions, Article) == 2
 
 
-def test_known_urls_canonicalises(sessions: sessionmaker[Session]) -> None:
+def test_fetched_times_canonicalises(sessions: sessionmaker[Session]) -> None:
     _save(sessions, _article())
     with sessions() as session:
-        found = known_urls(
+        found = fetched_times(
             session, ["http://example.test/a.html?a=1&b=2", "http://example.test/new.html"]
         )
-    assert found == {canonical_url("http://example.test/a.html?a=1&b=2")}
+    assert set(found) == {canonical_url("http://example.test/a.html?a=1&b=2")}
