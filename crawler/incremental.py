@@ -2,9 +2,12 @@
 
 A thin spider middleware and a thin downloader middleware over one small
 manager over storage (the shape of zyte-spider-templates' incremental crawl).
-They act only on requests the site spiders mark in ``meta``:
+The spider middleware owns the manager; the downloader middleware and the
+spiders reach it through :func:`incremental_manager`. They act only on
+requests the site spiders mark in ``meta``:
 
-- ``newsmon_kind``: ``"article"`` (skip it when stored) or ``"listing"``;
+- ``newsmon_kind``: a :class:`RequestKind`: ``ARTICLE`` (skip it when stored)
+  or ``LISTING`` (a listing page, sitemap or feed);
 - ``newsmon_next_page``: a listing's next page, dropped when the page it came
   from had no new article (unless the spider runs with ``backfill``);
 - ``newsmon_modified``: the time a sitemap/feed says an article changed; a
@@ -17,15 +20,19 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Self
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.options import options_from_settings
+from crawler.options import crawler_options
 from storage import create_schema, make_engine
 from storage.repository import (
     canonical_url,
@@ -39,10 +46,22 @@ from storage.repository import (
 
 logger = logging.getLogger(__name__)
 
+#: Request meta keys (see the module docstring).
 KIND = "newsmon_kind"
 NEXT_PAGE = "newsmon_next_page"
 MODIFIED = "newsmon_modified"
 CONDITIONAL = "newsmon_conditional"
+
+
+class RequestKind(StrEnum):
+    """What a request fetches (``meta[KIND]``).
+
+    A ``StrEnum``: a request that went through a serialized queue (the shared
+    Redis frontier, a ``JOBDIR``) still compares equal, member or plain string.
+    """
+
+    ARTICLE = "article"
+    LISTING = "listing"
 
 
 class IncrementalManager:
@@ -52,22 +71,21 @@ class IncrementalManager:
     articles failed, the next run must see the listing again to retry them.
     """
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self._sessions: sessionmaker[Session] | None = None
         self.requested: set[str] = set()
         self.pending_validators: dict[str, tuple[str | None, str | None]] = {}
         self.pending_ignored: dict[str, str] = {}
 
-    @classmethod
-    def for_crawler(cls, crawler: Crawler) -> IncrementalManager:
-        manager = getattr(crawler, "_newsmon_incremental", None)
-        if manager is None:
-            engine = make_engine(options_from_settings(crawler.settings).db_url)
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """Sessions on the archive, opened at the first question (a crawl may never ask one)."""
+        if self._sessions is None:
+            engine = make_engine(self.db_url)
             create_schema(engine)
-            manager = cls(sessionmaker(engine))
-            crawler.signals.connect(manager.spider_closed, signal=signals.spider_closed)
-            crawler._newsmon_incremental = manager  # type: ignore[attr-defined]
-        return manager
+            self._sessions = sessionmaker(engine)
+        return self._sessions
 
     def select_new(self, candidates: Iterable[tuple[str, datetime | None]]) -> tuple[set[str], int]:
         """``(urls worth fetching, how many were already requested in this run)``.
@@ -138,27 +156,34 @@ class IncrementalManager:
 
 
 class IncrementalMiddleware:
-    """Spider middleware: drop requests for stored articles and for pages past known ground."""
+    """Spider middleware: drop requests for stored articles and for pages past known ground.
 
-    def __init__(self, crawler: Crawler) -> None:
+    It owns the crawl's :class:`IncrementalManager`.
+    """
+
+    def __init__(self, crawler: Crawler, manager: IncrementalManager) -> None:
         self.crawler = crawler
+        self.manager = manager
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        manager = IncrementalManager(crawler_options(crawler).db_url)
+        crawler.signals.connect(manager.spider_closed, signal=signals.spider_closed)
+        return cls(crawler, manager)
 
     def _filter(self, outputs: list[Any], spider: Any) -> Iterator[Any]:
-        articles = [o for o in outputs if isinstance(o, Request) and o.meta.get(KIND) == "article"]
+        articles = [o for o in outputs if _is_article(o)]
         wanted: set[str] = set()
         stats = self.crawler.stats
         assert stats is not None
         if articles:
-            manager = IncrementalManager.for_crawler(self.crawler)
-            wanted, repeats = manager.select_new((r.url, r.meta.get(MODIFIED)) for r in articles)
+            wanted, repeats = self.manager.select_new(
+                (r.url, r.meta.get(MODIFIED)) for r in articles
+            )
             stats.inc_value("newsmon/incremental/known", len(articles) - len(wanted) - repeats)
         new_here = 0
         for output in outputs:
-            if isinstance(output, Request) and output.meta.get(KIND) == "article":
+            if _is_article(output):
                 if output.url in wanted:
                     wanted.discard(output.url)
                     new_here += 1
@@ -192,20 +217,53 @@ class IncrementalMiddleware:
             yield output
 
 
+def _is_article(output: Any) -> bool:
+    return isinstance(output, Request) and output.meta.get(KIND) == RequestKind.ARTICLE
+
+
+def incremental_manager(crawler: Crawler) -> IncrementalManager | None:
+    """The crawl's manager, owned by its :class:`IncrementalMiddleware`; None when that is not enabled.
+
+    Available once the crawl engine exists (from ``spider_opened`` on).
+    """
+    middleware = crawler.get_spider_middleware(IncrementalMiddleware)
+    return middleware.manager if middleware is not None else None
+
+
 class ConditionalGetMiddleware:
-    """Downloader middleware: conditional GETs for listing pages, sitemaps and feeds."""
+    """Downloader middleware: conditional GETs for listing pages, sitemaps and feeds.
+
+    The validators live in the :class:`IncrementalMiddleware`'s manager: without
+    that spider middleware this one has nothing to do and is not enabled.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self._manager: IncrementalManager | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        spider_middlewares = build_component_list(
+            crawler.settings.getwithbase("SPIDER_MIDDLEWARES")
+        )
+        if not any(
+            issubclass(load_object(path), IncrementalMiddleware) for path in spider_middlewares
+        ):
+            raise NotConfigured("the incremental spider middleware is not enabled")
         return cls(crawler)
+
+    @property
+    def manager(self) -> IncrementalManager:
+        # Looked up at first use: the spider middlewares are built after the downloader's.
+        if self._manager is None:
+            self._manager = incremental_manager(self.crawler)
+            assert self._manager is not None
+        return self._manager
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if not request.meta.get(CONDITIONAL):
             return
-        etag, last_modified = IncrementalManager.for_crawler(self.crawler).validators(request.url)
+        etag, last_modified = self.manager.validators(request.url)
         if etag and b"If-None-Match" not in request.headers:
             request.headers[b"If-None-Match"] = etag
         if last_modified and b"If-Modified-Since" not in request.headers:
@@ -224,7 +282,7 @@ class ConditionalGetMiddleware:
             etag = response.headers.get(b"ETag")
             last_modified = response.headers.get(b"Last-Modified")
             if etag or last_modified:
-                IncrementalManager.for_crawler(self.crawler).remember(
+                self.manager.remember(
                     request.url,
                     etag.decode("latin-1") if etag else None,
                     last_modified.decode("latin-1") if last_modified else None,

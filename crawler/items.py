@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.extraction import Article
+from crawler.extraction import ExtractedArticle
 
 
 @dataclass(slots=True)
 class ArticleItem:
     """An extracted article together with what is needed to store and re-extract it."""
 
-    article: Article
+    article: ExtractedArticle
     raw_html: bytes
     content_type: str | None
     fetched_url: str

@@ -17,7 +17,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.extraction import EXTRACTOR_VERSION
 from crawler.items import ArticleItem
-from crawler.options import options_from_settings
+from crawler.options import crawler_options
 from crawler.runs import ERROR_LIST, record_error
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.models import utcnow
@@ -111,10 +111,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        options = options_from_settings(crawler.settings)
         pipeline = cls(
             crawler,
-            options.db_url,
+            crawler_options(crawler).db_url,
             max(1, crawler.settings.getint("NEWSMON_STORE_BATCH", 100)),
             crawler.settings.getfloat("NEWSMON_STORE_INTERVAL", 1.0),
         )

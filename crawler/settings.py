@@ -1,4 +1,14 @@
-"""Scrapy settings for newsmon: polite by default; site profiles and the CLI override per run."""
+"""Scrapy settings for newsmon: polite by default; site profiles and the CLI override per run.
+
+The crawl's options (config, database URL, keywords, exclusions) are resolved
+once and travel in one setting, ``NEWSMON_OPTIONS`` (a ``crawler.options.Options``),
+that every component reads in ``from_crawler``. A Python caller that has loaded
+the config sets it with ``crawler.options.options_settings``; otherwise (``scrapy
+crawl`` in the project folder) the ``crawler.options.OptionsAddon`` add-on resolves
+it from the ``NEWSMON_*`` settings below and the environment, once, before any
+crawler is created. An add-on rather than code in this module, because this
+module is read before ``-s NAME=VALUE`` overrides apply.
+"""
 
 BOT_NAME = "newsmon"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -17,7 +27,7 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
 # One item per article page: Scrapy's default of 100 parallel item slots per response
-# only costs asyncio bookkeeping here (PERFORMANCE.md, Scrapy issue 5182).
+# gains nothing here and costs asyncio bookkeeping on every response.
 CONCURRENT_ITEMS = 1
 
 RETRY_ENABLED = True
@@ -47,6 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.QuietRobotsTxtMiddleware": 100,
 }
+ADDONS = {
+    "crawler.options.OptionsAddon": 0,
+}
 EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,
 }
@@ -55,12 +68,15 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 800,
 }
 
-# newsmon's own settings (the CLI and scheduler fill them from the config file):
+# newsmon's own settings:
+# NEWSMON_OPTIONS      the crawl's resolved options (crawler.options.Options); None = OptionsAddon
+#                      resolves them from NEWSMON_DB_URL, _CONFIG, _KEYWORDS and _EXCLUDE
 # NEWSMON_DB_URL       database URL; None = NEWSMON_DB_URL env var, then the config, then the default
 # NEWSMON_CONFIG       path of the TOML config; None = NEWSMON_CONFIG env var, then the default location
 # NEWSMON_KEYWORDS     keywords to flag; None = the config's [monitor] keywords
 # NEWSMON_EXCLUDE      words that disqualify a match; None = the config's [monitor] exclude
 # NEWSMON_PROGRESS     live progress line on stderr (newsmon monitor sets it on a terminal)
+NEWSMON_OPTIONS = None
 NEWSMON_DB_URL = None
 NEWSMON_PROGRESS = False
 # Articles are written in batches of this many, or after this many seconds, whichever first.

@@ -1,3 +1,3 @@
-"""newsmon: the application around the crawler — configuration, CLI, crawl runner."""
+"""newsmon: the application around the crawler: the CLI, the crawl runner, scheduling, alerts, the web UI."""
 
 __version__ = "0.1.0"

@@ -1,6 +1,6 @@
 """Alerts: the ``[alerts]`` config, delivery to the log, a JSONL file, a webhook and an Atom feed, and run health checks.
 
-Alerts are rows in the database (storage/ops_models.py) before they go anywhere,
+Alerts are rows in the database (storage/models.py) before they go anywhere,
 one per article (``match:<id>``) or per finding of a run (``health:<run>:<check>``),
 with a delivery row per sink. A sink that fails keeps its rows pending with a
 growing delay, so a webhook that is down only delays its own alerts.
@@ -24,10 +24,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.config import Config, ConfigError
 from newsmon import __version__
-from newsmon.config import Config, ConfigError
 from storage.models import CrawlRun, utcnow
-from storage.ops import (
+from storage.monitoring import (
     Pending,
     due_deliveries,
     mark_delivered,

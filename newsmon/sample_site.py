@@ -4,16 +4,20 @@ One generator serves the demo (``newsmon demo``), the monitoring tests and the
 crawl benchmark, so all three exercise the same kinds of page: 新春第一会
 round-ups with city sections, decoys that say 新春第一 or 第一会 without the
 keyword, ordinary news, some pages in GBK, and keyword articles under a path
-robots.txt disallows.
+robots.txt disallows. :class:`DemoSite` serves the written folder on 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -290,3 +294,38 @@ class SampleSite:
             for a in self.articles
             if a.kind in ("keyword", "seed") and not (public_only and a.private)
         }
+
+
+# --------------------------------------------------------------------------- serving it
+
+#: Fixed so that the demo's article URLs, and so its archive rows, stay the same between runs.
+DEMO_PORT = 8765
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class DemoSite:
+    """A folder served over HTTP from a background thread; binding happens in the constructor."""
+
+    def __init__(self, directory: Path, host: str = "127.0.0.1", port: int = DEMO_PORT) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.server = ThreadingHTTPServer((host, port), handler)  # OSError if the port is taken
+        self.base_url = f"http://{host}:{self.server.server_address[1]}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, daemon=True, name="newsmon-demo-site"
+        )
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

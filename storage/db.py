@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from storage.migrate import ensure_schema
+from storage.models import Base
 from storage.search import install_search
 
 #: Seconds a SQLite writer waits for another writer's lock before giving up.
@@ -42,7 +45,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Bring the archive's schema up to this newsmon's, then the search index (storage/search.py).
+    """Bring the archive's schema up to this newsmon's, then the search index (storage/search/).
 
     The schema follows the migration policy of storage/migrate.py (new archives
     are created, old SQLite ones upgraded, old PostgreSQL ones refused with a
@@ -68,3 +71,11 @@ def create_schema(engine: Engine) -> None:
 def redact(url: str) -> str:
     """The URL with any password hidden, for logs and messages."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def dialect_insert(session: Session, entity: type[Base]) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT into ``entity``'s table in the session's backend's dialect, whose
+    ``on_conflict_do_nothing`` / ``on_conflict_do_update`` make it an upsert."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(entity)
+    return sqlite.insert(entity)

@@ -9,19 +9,16 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from w3lib.url import canonicalize_url
 
-from crawler.extraction import Article as ExtractedArticle
+from crawler.extraction import ExtractedArticle
+from storage.db import dialect_insert
 from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
 from storage.search import ArticleQuery, search_articles
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class SaveOutcome(enum.StrEnum):
@@ -60,13 +57,13 @@ def get_or_create_site(session: Session, name: str) -> Site:
     site = session.scalar(select(Site).where(Site.name == name))
     if site is not None:
         return site
-    try:
-        with session.begin_nested():
-            site = Site(name=name)
-            session.add(site)
-    except IntegrityError:  # another writer created it first
-        site = session.scalars(select(Site).where(Site.name == name)).one()
-    return site
+    # DO NOTHING when another writer created it first: the SELECT below then finds theirs.
+    session.execute(
+        dialect_insert(session, Site)
+        .values(name=name)
+        .on_conflict_do_nothing(index_elements=[Site.name])
+    )
+    return session.scalars(select(Site).where(Site.name == name)).one()
 
 
 def _apply(session: Session, row: Article, article: ExtractedArticle, digest: str) -> None:
@@ -317,12 +314,15 @@ def ignored_urls(session: Session, keys: Iterable[str]) -> set[str]:
 
 
 def save_ignored(session: Session, reasons: dict[str, str]) -> None:
-    """Remember URLs (by canonical form) that led to no article, with why."""
+    """Remember URLs (by canonical form) that led to no article, with why (URLs known already
+    keep the reason they were first stored with)."""
     by_key = {canonical_url(url): reason for url, reason in reasons.items()}
-    known = ignored_urls(session, by_key)
-    for key, reason in by_key.items():
-        if key not in known:
-            session.add(IgnoredUrl(url=key, reason=reason))
+    if not by_key:
+        return
+    session.execute(
+        dialect_insert(session, IgnoredUrl).on_conflict_do_nothing(index_elements=[IgnoredUrl.url]),
+        [{"url": key, "reason": reason} for key, reason in by_key.items()],
+    )
 
 
 def get_validators(session: Session, url: str) -> tuple[str | None, str | None]:
@@ -334,16 +334,20 @@ def get_validators(session: Session, url: str) -> tuple[str | None, str | None]:
 def save_validators(
     session: Session, url: str, etag: str | None, last_modified: str | None
 ) -> None:
-    key = canonical_url(url)
-    row = session.scalar(select(Validator).where(Validator.url == key))
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(Validator(url=key, etag=etag, last_modified=last_modified))
-            return
-        except IntegrityError:
-            row = session.scalars(select(Validator).where(Validator.url == key)).one()
-    row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
+    """Store the validators of a listing page, sitemap or feed, replacing any it had."""
+    stmt = dialect_insert(session, Validator).values(
+        url=canonical_url(url), etag=etag, last_modified=last_modified, updated_at=utcnow()
+    )
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[Validator.url],
+            set_={
+                "etag": stmt.excluded.etag,
+                "last_modified": stmt.excluded.last_modified,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
+    )
 
 
 def iter_archive(session: Session, batch: int = 200) -> Iterator[Article]:
@@ -365,7 +369,7 @@ def iter_archive(session: Session, batch: int = 200) -> Iterator[Article]:
 def query_articles(session: Session, q: ArticleQuery) -> Sequence[Article]:
     """Articles matching ``q``, newest first (or best first with ``sort="relevance"``).
 
-    The search itself (trigram indexes, filters, reprint groups) is storage/search.py's;
+    The search itself (trigram indexes, filters, reprint groups) is in storage/search/;
     ``search_articles`` also gives the total.
     """
     return search_articles(session, q).articles
@@ -380,39 +384,6 @@ def get_article(session: Session, ref: str | int) -> Article | None:
         .where(Article.url == canonical_url(ref))
         .options(selectinload(Article.sections))
     )
-
-
-def local_time(value: datetime | None) -> str | None:
-    return value.astimezone(SHANGHAI).isoformat() if value else None
-
-
-def article_record(row: Article) -> dict[str, Any]:
-    """The article record of DESIGN.md for a stored row, with its ``id`` and archive times."""
-    return {
-        "id": row.id,
-        "url": row.url,
-        "title": row.title,
-        "published_at": local_time(row.published_at),
-        "source": row.source,
-        "author": row.author,
-        "site_name": row.site_name,
-        "breadcrumb": list(row.breadcrumb or []),
-        "body": row.body,
-        "sections": [
-            {
-                "label": s.label,
-                "city": s.city,
-                "district": s.district,
-                "heading": s.heading,
-                "text": s.text,
-                "places": list(s.places or []),
-            }
-            for s in row.sections
-        ],
-        "keywords": list(row.keywords or []),
-        "first_seen_at": local_time(row.first_seen_at),
-        "fetched_at": local_time(row.fetched_at),
-    }
 
 
 # --------------------------------------------------------------------------- crawl runs
@@ -435,25 +406,3 @@ def previous_run_status(session: Session, site: str, before_id: int | None) -> s
 
 def list_runs(session: Session, limit: int = 20) -> Sequence[CrawlRun]:
     return session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)).all()
-
-
-def run_record(run: CrawlRun) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "spider": run.spider,
-        "site": run.site,
-        "started_at": local_time(run.started_at),
-        "finished_at": local_time(run.finished_at),
-        "status": run.status,
-        "reason": run.reason,
-        "requests": run.requests,
-        "responses": run.responses,
-        "bytes": run.bytes,
-        "articles_new": run.articles_new,
-        "articles_updated": run.articles_updated,
-        "articles_unchanged": run.articles_unchanged,
-        "new_matches": run.new_matches,
-        "errors": run.errors,
-        "error_list": list(run.error_list or []),
-        "stats": dict(run.stats or {}),
-    }

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.config import ConfigError, load_config
 from newsmon.alerts import AlertSettings, alert_settings, check_health, deliver
-from newsmon.config import ConfigError, load_config
 from newsmon.sample_site import SampleSite
 from storage import CrawlRun, create_schema, make_engine
 from storage.models import Article, Match, utcnow
-from storage.ops import acquire_lease, lease_holder, release_lease, renew_lease
+from storage.monitoring import acquire_lease, lease_holder, release_lease, renew_lease
 from tests.support.scheduled import (
     SchedulerProcess,
     deliveries,
@@ -114,7 +114,7 @@ def test_jsonl_alerts_are_written_once_even_when_a_pass_died_before_recording_th
     # A pass that wrote the line and died before marking it delivered: the retry sees the line.
     from sqlalchemy import update
 
-    from storage.ops_models import AlertDelivery
+    from storage.models import AlertDelivery
 
     with sessions.begin() as session:
         session.execute(update(AlertDelivery).values(delivered_at=None, next_attempt_at=utcnow()))

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from crawler.extraction.byline import find_author, find_source, is_credit_line, is_person_name
-from crawler.extraction.model import TextPiece as P
+from crawler.extraction.blocks import TextPiece as P
+from crawler.extraction.byline import find_author, find_source
+from crawler.extraction.credits import is_credit_line
+from crawler.extraction.names import is_person_name
 
 
 def source_of(

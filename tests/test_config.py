@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.commands_config import JIANGSU
-from newsmon.config import ConfigError, load_config, resolve_db_url
+from crawler.config import ConfigError, load_config, resolve_db_url
+from newsmon.cli.config import JIANGSU
 from tests.cli import newsmon
 
 GOOD = """\

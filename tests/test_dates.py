@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from crawler.extraction.blocks import TextPiece as P
 from crawler.extraction.dates import (
     SHANGHAI,
     date_from_url,
@@ -15,7 +16,6 @@ from crawler.extraction.dates import (
     parse_datetime,
     parse_stamp,
 )
-from crawler.extraction.model import TextPiece as P
 
 NOW = datetime(2023, 3, 1, 12, 0, tzinfo=SHANGHAI)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction.byline import closing_credit_start
+from crawler.extraction.blocks import Block
+from crawler.extraction.credits import closing_credit_start
 from crawler.extraction.edges import is_caption, is_info_line, is_related_label, trim_body
-from crawler.extraction.model import Block
 
 PROSE = "会议强调，要以更大力度抓项目、促投资，全年新开工亿元以上产业项目不少于三百个。"
 

@@ -9,7 +9,8 @@ from types import ModuleType
 
 import pytest
 
-from crawler.extraction.gazetteer import DATA_FILE, Gazetteer, Place, default_gazetteer
+from crawler.extraction.divisions import DATA_FILE, Place
+from crawler.extraction.gazetteer import Gazetteer, default_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 

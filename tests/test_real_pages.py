@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from crawler.extraction import Article, decode_html, extract_bytes
+from crawler.extraction import ExtractedArticle, decode_html, extract_bytes
 from crawler.extraction.dates import SHANGHAI
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -68,7 +68,7 @@ FIELDS = ["title", "published", "source", "author", "body_first", "body_last"]
 
 
 @cache
-def extracted(name: str) -> Article:
+def extracted(name: str) -> ExtractedArticle:
     return extract_bytes((REAL / "pages" / name).read_bytes(), fetched_at=FETCHED_AT)
 
 

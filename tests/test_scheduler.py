@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from newsmon.config import load_config
+from crawler.config import load_config
 from newsmon.sample_site import SampleSite
 from storage import Article, make_engine
 from tests.cli import newsmon
@@ -323,7 +323,7 @@ def test_list_shows_each_site_its_trigger_and_next_run(
 def test_restarts_keep_stored_run_times_and_spread_the_runs_that_are_due(
     tmp_path: Path, web: WebServer, sqlite_url: str
 ) -> None:
-    from scheduler import build_scheduler, make_runtime, sync_jobs
+    from newsmon.scheduling.service import build_scheduler, make_runtime, sync_jobs
 
     config = write_config(
         tmp_path / "config.toml",

@@ -1,4 +1,4 @@
-"""storage/search.py on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm): the same answers from both."""
+"""storage/search/ on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm): the same answers from both."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extraction import Article as Extracted
+from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from crawler.extraction import extract_bytes
 from storage import Article, Base, create_schema, make_engine

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from parsel import Selector
 
-from crawler.extraction.model import Block, Section
-from crawler.extraction.page import body_blocks
+from crawler.extraction.blocks import Block, Section
+from crawler.extraction.body import body_blocks
 from crawler.extraction.sections import parse_heading, split_sections
 
 PORTAL = Path(__file__).parent / "fixtures" / "portal"

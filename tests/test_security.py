@@ -408,7 +408,7 @@ def test_passwords_and_webhook_secrets_reach_no_log_no_run_row_and_no_command_li
     command_lines: list[str] = []
     deadline = time.monotonic() + 30
     while not command_lines and time.monotonic() < deadline and scheduler.poll() is None:
-        command_lines = _child_arguments("newsmon.scheduling")
+        command_lines = _child_arguments("newsmon.cli --parent")
         time.sleep(0.05)
     log, _ = scheduler.communicate(timeout=120)
     crawl = newsmon(

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extraction import Article as Extracted
+from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from storage import Article, Section, create_schema, make_engine
+from storage.records import article_record
 from storage.repository import (
     ArticleQuery,
     SaveOutcome,
-    article_record,
     canonical_url,
     decompress,
     fetched_times,

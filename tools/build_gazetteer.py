@@ -21,8 +21,8 @@ What is kept from ``pca.csv`` (columns country, sheng, shi, qu) and why:
   嘉峪关) and under Taiwan's counties: they are below county level.
 * the ``国外`` placeholder is dropped.
 
-Legacy names and colloquial aliases are not rows here: the gazetteer module
-keeps them in code, next to the rules that use them.
+Legacy names and colloquial aliases are not rows here: crawler/extraction/divisions.py
+keeps them in code, next to the naming rules.
 """
 
 from __future__ import annotations

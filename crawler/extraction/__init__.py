@@ -2,19 +2,19 @@
 
 from crawler.extraction.article import (
     EXTRACTOR_VERSION,
-    Article,
+    ExtractedArticle,
     ExtractionError,
     NotAnArticle,
     extract_article,
     extract_bytes,
 )
+from crawler.extraction.blocks import Block, Section, TextPiece
 from crawler.extraction.encoding import decode_html
-from crawler.extraction.model import Block, Section, TextPiece
 
 __all__ = [
     "EXTRACTOR_VERSION",
-    "Article",
     "Block",
+    "ExtractedArticle",
     "ExtractionError",
     "NotAnArticle",
     "Section",

@@ -11,10 +11,14 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extraction import byline, dates, edges, page
+from crawler.extraction import byline, dates, edges
+from crawler.extraction.blocks import Section, TextPiece
+from crawler.extraction.body import body_blocks, find_body_container, pieces_after, pieces_between
+from crawler.extraction.breadcrumb import find_breadcrumb
 from crawler.extraction.encoding import decode_html
+from crawler.extraction.headline import find_headline, find_site_name
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
-from crawler.extraction.model import Section, TextPiece
+from crawler.extraction.metadata import read_jsonld, read_meta
 from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
@@ -34,8 +38,13 @@ class NotAnArticle(ExtractionError):
 
 
 @dataclass(slots=True)
-class Article:
-    """The article record of DESIGN.md."""
+class ExtractedArticle:
+    """One article as read from its page: the record newsmon stores for it.
+
+    The URL, headline, publication time, credited source (来源) and author, site name,
+    breadcrumb, body text, a round-up's per-city sections and the configured keywords
+    the headline or body matches.
+    """
 
     url: str | None
     title: str
@@ -81,7 +90,7 @@ def extract_article(
     fetched_at: datetime | None = None,
     keywords: Sequence[str] = (),
     exclude: Sequence[str] = (),
-) -> Article:
+) -> ExtractedArticle:
     """Read the article on a parsed page.
 
     ``fetched_at`` anchors relative times ("3小时前") and year-less dates;
@@ -91,23 +100,23 @@ def extract_article(
     root = sel.root
     if root is None or not isinstance(root.tag, str):
         raise NotAnArticle("the page has no HTML content")
-    meta = page.read_meta(root)
-    jsonld = page.read_jsonld(root)
-    headline = page.find_headline(root, meta, jsonld)
+    meta = read_meta(root)
+    jsonld = read_jsonld(root)
+    headline = find_headline(root, meta, jsonld)
     if headline is None:
         raise NotAnArticle("no headline found")
-    container = page.find_body_container(root)
+    container = find_body_container(root)
     if container is None:
         raise NotAnArticle("no article text found")
 
-    trimmed = edges.trim_body(page.body_blocks(container, headline.element), headline.text)
+    trimmed = edges.trim_body(body_blocks(container, headline.element), headline.text)
     blocks, body_head, body_tail = trimmed.blocks, trimmed.head_credits, trimmed.tail_credits
     body = "\n".join(b.text for b in blocks)
     if len(body) < MIN_BODY_CHARS:
         raise NotAnArticle(f"article text too short ({len(body)} characters)")
 
-    header = page.pieces_between(root, headline.element, container, limit=80)
-    trailer = page.pieces_after(root, container, limit=40)
+    header = pieces_between(root, headline.element, container, limit=80)
+    trailer = pieces_after(root, container, limit=40)
     host = urlsplit(url).hostname if url else None
 
     published = dates.find_published(
@@ -132,14 +141,14 @@ def extract_article(
         simplified = [p.text for p in header] + [p.text for p in trailer] + head + tail
         source = _as_printed(source, printed, simplified)
         author = _as_printed(author, printed, simplified)
-    return Article(
+    return ExtractedArticle(
         url=url,
         title=headline.text,
         published_at=published,
         source=source,
         author=author,
-        site_name=page.find_site_name(root, meta, headline.text, host),
-        breadcrumb=page.find_breadcrumb(root, headline.element),
+        site_name=find_site_name(root, meta, headline.text, host),
+        breadcrumb=find_breadcrumb(root, headline.element),
         body=body,
         sections=split_sections(blocks),
         keywords=match_keywords(keywords, [headline.text, body], exclude),
@@ -159,7 +168,7 @@ def extract_bytes(
     fetched_at: datetime | None = None,
     keywords: Sequence[str] = (),
     exclude: Sequence[str] = (),
-) -> Article:
+) -> ExtractedArticle:
     """Decode raw page bytes (any GB/UTF charset, declared or not) and extract the article."""
     if not data.strip():
         raise NotAnArticle("the page is empty")

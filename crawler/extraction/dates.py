@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from crawler.extraction.model import TextPiece
+from crawler.extraction.blocks import TextPiece
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from crawler.extraction import byline
+from crawler.extraction.blocks import Block
+from crawler.extraction.credits import closing_credit_start, is_credit_line
 from crawler.extraction.keywords import simplify
-from crawler.extraction.model import Block
 
 __all__ = [
     "Trimmed",
@@ -67,7 +67,7 @@ class Trimmed:
 
 def _is_credit(text: str) -> bool:
     # credit keywords are written in simplified characters; 責任編輯 is 责任编辑
-    return byline.is_credit_line(simplify(text))
+    return is_credit_line(simplify(text))
 
 
 def ends_sentence(text: str) -> bool:
@@ -179,7 +179,7 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     if kept:
         last = kept[-1]
         plain = simplify(last.text)
-        cut = byline.closing_credit_start(plain) if len(plain) == len(last.text) else None
+        cut = closing_credit_start(plain) if len(plain) == len(last.text) else None
         if cut is not None:
             tail.insert(0, last.text[cut:])
             kept[-1] = Block(last.text[:cut].rstrip(), last.tag, last.emphasized, last.after_media)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from crawler.extraction.blocks import Block, Section
 from crawler.extraction.gazetteer import Gazetteer, default_gazetteer
-from crawler.extraction.model import Block, Section
 
 __all__ = ["MIN_HEADINGS", "parse_heading", "split_sections"]
 

@@ -27,7 +27,6 @@ class ArticleSpider(NewsmonSpider):
         self.site_name = site
 
     async def start(self) -> AsyncIterator[Request]:
-        self.load_options()
         for url in self.seed_urls:
             yield Request(
                 url,

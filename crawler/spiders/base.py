@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.extraction import ExtractionError
-from crawler.incremental import IncrementalManager
+from crawler.incremental import incremental_manager
 from crawler.items import ArticleItem
-from crawler.options import options_from_settings
+from crawler.options import Options, crawler_options
 from crawler.responses import NotHtml, article_item
 from crawler.runs import describe_failure, record_error
 
@@ -29,12 +30,13 @@ class NewsmonSpider(Spider):
 
     report_not_articles = True
     site_name: str | None = None
+    options: Options
 
-    def load_options(self) -> None:
-        options = options_from_settings(self.settings)
-        self.options = options
-        self.keywords = options.keywords
-        self.exclude = options.exclude
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.options = crawler_options(crawler)
+        return spider
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
         seed = response.meta.get(SEED, response.url)
@@ -42,8 +44,8 @@ class NewsmonSpider(Spider):
             yield article_item(
                 response,
                 site=self.site_name,
-                keywords=self.keywords,
-                exclude=self.exclude,
+                keywords=self.options.keywords,
+                exclude=self.options.exclude,
                 fetched_url=seed,
             )
         except NotHtml as exc:
@@ -62,7 +64,9 @@ class NewsmonSpider(Spider):
         """A discovered link that led to no article: counted, remembered, not a failure."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"newsmon/skipped/{kind}")
-        IncrementalManager.for_crawler(self.crawler).ignore(url, kind)
+        manager = incremental_manager(self.crawler)
+        if manager is not None:
+            manager.ignore(url, kind)
         self.logger.debug("%s: %s", url, reason)
 
     def on_error(self, failure: Failure) -> None:

@@ -19,11 +19,17 @@ from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 
 from crawler import distributed, listing
-from crawler.incremental import CONDITIONAL, KIND, MODIFIED, NEXT_PAGE, IncrementalManager
-from crawler.options import options_from_settings
+from crawler.config import SiteProfile, resolve_redis_url
+from crawler.incremental import (
+    CONDITIONAL,
+    KIND,
+    MODIFIED,
+    NEXT_PAGE,
+    RequestKind,
+    incremental_manager,
+)
 from crawler.runs import record_error
 from crawler.spiders.base import NewsmonSpider
-from newsmon.config import SiteProfile, resolve_redis_url
 
 PAGE_NO = "newsmon_page_no"
 #: Sitemap indexes nest; deeper than this is a loop or a mistake.
@@ -60,7 +66,7 @@ class PortalSpider(NewsmonSpider):
             raise ValueError("give the site's name: -a site=NAME (a [[sites]] entry of the config)")
         self.site_name = site
         self.backfill = _truthy(backfill)
-        #: worker mode: requests come from the shared Redis frontier (crawler/distributed.py)
+        #: worker mode: requests come from the shared Redis frontier (crawler.distributed)
         self.worker = _truthy(worker)
         #: in worker mode, close after this many idle seconds (0: wait for work for ever)
         self.idle_exit = float(idle_exit or 0)
@@ -68,7 +74,7 @@ class PortalSpider(NewsmonSpider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        profile = options_from_settings(crawler.settings).config.site(spider.site_name or "")
+        profile = spider.options.config.site(spider.site_name or "")
         spider.profile = profile
         # The site's politeness, below anything given on the command line (-s NAME=VALUE).
         settings = crawler.settings
@@ -84,13 +90,13 @@ class PortalSpider(NewsmonSpider):
         return spider
 
     def _join_frontier(self, crawler: Crawler) -> None:
-        options = options_from_settings(crawler.settings)
-        redis_url = resolve_redis_url(crawler.settings.get("NEWSMON_REDIS_URL"), options.config)
+        config = self.options.config
+        redis_url = resolve_redis_url(crawler.settings.get("NEWSMON_REDIS_URL"), config)
         if not redis_url:
             raise ValueError("worker mode needs Redis: set NEWSMON_REDIS_URL or [redis] url")
         site = self.site_name or ""
         for name, value in distributed.frontier_settings(
-            redis_url, site, options.config.redis_seen_ttl
+            redis_url, site, config.redis_seen_ttl
         ).items():
             crawler.settings.set(name, value, priority="spider")
         self.redis = distributed.connect(redis_url)
@@ -129,7 +135,6 @@ class PortalSpider(NewsmonSpider):
         return re.compile(pattern) if pattern else None
 
     async def start(self) -> AsyncIterator[Request]:
-        self.load_options()
         if self.worker:
             return  # the frontier feeds this spider; see _on_idle
         # A run that could read none of these failed: the site is down or blocks us.
@@ -145,11 +150,11 @@ class PortalSpider(NewsmonSpider):
         A killed or failed run may have stored listing page 1 but not the pages
         after it; stopping at the first all-known page would then never reach them.
         """
-        if self.backfill:
+        manager = incremental_manager(self.crawler)
+        if self.backfill or manager is None:
             return
         assert self.crawler.stats is not None
         run_id = self.crawler.stats.get_value("newsmon/run_id")
-        manager = IncrementalManager.for_crawler(self.crawler)
         previous = manager.previous_run_status(self.site_name or "", run_id)
         if previous not in (None, "ok"):
             self.logger.info(
@@ -186,7 +191,7 @@ class PortalSpider(NewsmonSpider):
             callback=self.parse_listing,
             errback=self.on_error,
             meta={
-                KIND: "listing",
+                KIND: RequestKind.LISTING,
                 CONDITIONAL: True,
                 NEXT_PAGE: next_page,
                 PAGE_NO: page_no,
@@ -200,7 +205,12 @@ class PortalSpider(NewsmonSpider):
             url,
             callback=callback,
             errback=self.on_error,
-            meta={KIND: "listing", CONDITIONAL: True, "handle_httpstatus_list": [304], **meta},
+            meta={
+                KIND: RequestKind.LISTING,
+                CONDITIONAL: True,
+                "handle_httpstatus_list": [304],
+                **meta,
+            },
             dont_filter=True,
         )
 
@@ -209,7 +219,7 @@ class PortalSpider(NewsmonSpider):
             url,
             callback=self.parse_article,
             errback=self.on_error,
-            meta={KIND: "article", MODIFIED: modified},
+            meta={KIND: RequestKind.ARTICLE, MODIFIED: modified},
         )
 
     # -- callbacks --------------------------------------------------------------------------

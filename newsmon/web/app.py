@@ -15,21 +15,23 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsmon import __version__
-from newsmon.clikit import parse_day
+from newsmon.dates import parse_day
 from newsmon.web.pages import render
-from storage.repository import article_record, get_article, list_runs, run_record
+from newsmon.web.schemas import ArticleDetail, ArticleList, Counts, Problem, RunList
+from storage.records import article_record, run_record
+from storage.repository import get_article, list_runs
 from storage.search import (
     ArticleQuery,
     count_by,
@@ -58,77 +60,7 @@ SECURITY_HEADERS = {
 }
 
 
-# --------------------------------------------------------------------------- API schemas
-
-
-class SectionOut(BaseModel):
-    label: str
-    city: str | None
-    district: str | None
-    heading: str
-    text: str
-    places: list[str]
-
-
-class CopyOut(BaseModel):
-    id: int
-    url: str
-    title: str
-    source: str | None
-    site_name: str | None
-    published_at: str | None
-
-
-class ArticleOut(BaseModel):
-    """The article record of DESIGN.md, with its id, archive times and reprint group."""
-
-    id: int
-    url: str
-    title: str
-    published_at: str | None = Field(description="ISO 8601 with offset (+08:00)")
-    source: str | None
-    author: str | None
-    site_name: str | None
-    breadcrumb: list[str]
-    body: str
-    sections: list[SectionOut]
-    keywords: list[str]
-    first_seen_at: str | None
-    fetched_at: str | None
-    reprint_group: int = Field(description="articles with near-identical bodies share it")
-
-
-class ArticleDetail(ArticleOut):
-    earliest: CopyOut | None = Field(description="the earliest copy of this text")
-    reprints: list[CopyOut] = Field(description="the other copies, earliest first")
-
-
-class ArticleList(BaseModel):
-    total: int = Field(description="articles matching in all")
-    limit: int
-    offset: int
-    results: list[ArticleOut]
-
-
-class CountOut(BaseModel):
-    key: str | None
-    count: int
-
-
-class Counts(BaseModel):
-    by: str
-    counts: list[CountOut]
-
-
-class RunList(BaseModel):
-    results: list[dict[str, Any]]
-
-
-class Problem(BaseModel):
-    detail: str
-
-
-# Query parameters shared by the API's endpoints (documented in the OpenAPI schema).
+# The search filters every search endpoint takes (documented in the OpenAPI schema).
 Text = Annotated[
     str | None, Query(description="text in title or body; space-separated terms all must occur")
 ]
@@ -144,6 +76,62 @@ Until = Annotated[
     str | None, Query(description="published on or before: YYYY-MM-DD (inclusive) or ISO time")
 ]
 Unique = Annotated[bool, Query(description="one article per reprint group (the earliest)")]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """The search filters of a request, as given (blank or missing: no filter)."""
+
+    q: str | None = None
+    city: str | None = None
+    district: str | None = None
+    source: str | None = None
+    site: str | None = None
+    keyword: str | None = None
+    since: str | None = None
+    until: str | None = None
+    unique: bool = False
+
+    def query(self, sort: str = "time", limit: int = PAGE_SIZE, offset: int = 0) -> ArticleQuery:
+        """The archive query; a bad ``since``/``until`` is a 400."""
+        text = _none_if_blank(self.q)
+        return ArticleQuery(
+            text=text,
+            city=_none_if_blank(self.city),
+            district=_none_if_blank(self.district),
+            source=_none_if_blank(self.source),
+            site=_none_if_blank(self.site),
+            keyword=_none_if_blank(self.keyword),
+            since=_moment(self.since, "since"),
+            until=_moment(self.until, "until", end=True),
+            sort="relevance" if sort == "relevance" and text else "time",
+            unique=self.unique,
+            limit=limit,
+            offset=offset,
+        )
+
+    def form(self) -> dict[str, str]:
+        """The text fields of the search form, filled in ("" for none)."""
+        names = ("q", "city", "district", "source", "site", "keyword", "since", "until")
+        return {name: getattr(self, name) or "" for name in names}
+
+
+def search_filters(
+    q: Text = None,
+    city: City = None,
+    district: District = None,
+    source: Source = None,
+    site: SiteQ = None,
+    keyword: Keyword = None,
+    since: Since = None,
+    until: Until = None,
+    unique: Unique = False,
+) -> SearchFilters:
+    """FastAPI dependency: the search filters from the query string."""
+    return SearchFilters(q, city, district, source, site, keyword, since, until, unique)
+
+
+Filters = Annotated[SearchFilters, Depends(search_filters)]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -187,36 +175,6 @@ class Archive:
         self.sync()
         with self.sessions() as session:
             yield session
-
-
-def _query(
-    q: str | None,
-    city: str | None,
-    district: str | None,
-    source: str | None,
-    site: str | None,
-    keyword: str | None,
-    since: str | None,
-    until: str | None,
-    sort: str = "time",
-    unique: bool = False,
-    limit: int = PAGE_SIZE,
-    offset: int = 0,
-) -> ArticleQuery:
-    return ArticleQuery(
-        text=_none_if_blank(q),
-        city=_none_if_blank(city),
-        district=_none_if_blank(district),
-        source=_none_if_blank(source),
-        site=_none_if_blank(site),
-        keyword=_none_if_blank(keyword),
-        since=_moment(since, "since"),
-        until=_moment(until, "until", end=True),
-        sort="relevance" if sort == "relevance" and _none_if_blank(q) else "time",
-        unique=unique,
-        limit=limit,
-        offset=offset,
-    )
 
 
 def _item(record: dict[str, Any], terms: list[str]) -> dict[str, Any]:
@@ -279,22 +237,12 @@ def create_app(engine: Engine) -> FastAPI:
         summary="Search articles",
     )
     def api_articles(
-        q: Text = None,
-        city: City = None,
-        district: District = None,
-        source: Source = None,
-        site: SiteQ = None,
-        keyword: Keyword = None,
-        since: Since = None,
-        until: Until = None,
+        filters: Filters,
         sort: Annotated[Literal["time", "relevance"], Query()] = "time",
-        unique: Unique = False,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = PAGE_SIZE,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
-        query = _query(
-            q, city, district, source, site, keyword, since, until, sort, unique, limit, offset
-        )
+        query = filters.query(sort, limit, offset)
         with archive.read() as session:
             page = search_articles(session, query)
             groups = reprint_groups(session, [a.id for a in page.articles])
@@ -323,18 +271,9 @@ def create_app(engine: Engine) -> FastAPI:
         summary="Counts of matching articles per city, day, source or site",
     )
     def api_counts(
-        by: Annotated[Literal["city", "day", "source", "site"], Query()],
-        q: Text = None,
-        city: City = None,
-        district: District = None,
-        source: Source = None,
-        site: SiteQ = None,
-        keyword: Keyword = None,
-        since: Since = None,
-        until: Until = None,
-        unique: Unique = False,
+        by: Annotated[Literal["city", "day", "source", "site"], Query()], filters: Filters
     ) -> dict[str, Any]:
-        query = _query(q, city, district, source, site, keyword, since, until, unique=unique)
+        query = filters.query()
         with archive.read() as session:
             counts = count_by(session, query, by)
         return {"by": by, "counts": [{"key": k, "count": n} for k, n in counts]}
@@ -357,33 +296,12 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
-        q: str | None = None,
-        city: str | None = None,
-        district: str | None = None,
-        source: str | None = None,
-        site: str | None = None,
-        keyword: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        filters: Filters,
         sort: Literal["time", "relevance"] = "time",
-        unique: bool = False,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> HTMLResponse:
-        form = {
-            "q": q or "",
-            "city": city or "",
-            "district": district or "",
-            "source": source or "",
-            "site": site or "",
-            "keyword": keyword or "",
-            "since": since or "",
-            "until": until or "",
-            "sort": sort,
-            "unique": unique,
-        }
-        query = _query(
-            q, city, district, source, site, keyword, since, until, sort, unique, PAGE_SIZE, offset
-        )
+        form = {**filters.form(), "sort": sort, "unique": filters.unique}
+        query = filters.query(sort, PAGE_SIZE, offset)
         terms = query.terms()
         with archive.read() as session:
             found = search_articles(session, query)

@@ -16,7 +16,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from storage import CrawlRun, make_engine
-from storage.ops_models import Alert, AlertDelivery
+from storage.models import Alert, AlertDelivery
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """The ``newsmon`` command line: the parser and the entry point; the commands live in their modules.
 
-Expected failures (bad input, an unreachable database, a page that is not an
-article) print one line on stderr and exit non-zero; they never show a traceback.
+Expected failures (bad input, a bad config, an unreachable database, a page that is
+not an article) print one line on stderr and exit non-zero; they never show a traceback.
 """
 
 from __future__ import annotations
@@ -10,17 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from newsmon import (
-    __version__,
-    commands_archive,
-    commands_config,
-    commands_crawl,
-    commands_schedule,
-)
-from newsmon.clikit import EXIT_OK, CliError, Context
+from crawler.config import ConfigError
+from newsmon import __version__
+from newsmon.cli import archive, config, crawl, demo, extract, schedule
+from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
 
 #: Modules with a ``register(subparsers, common)`` function, in help order.
-COMMAND_MODULES = (commands_crawl, commands_archive, commands_schedule, commands_config)
+COMMAND_MODULES = (extract, crawl, demo, archive, schedule, config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Monitor Chinese regional news sites and query the archive.",
     )
     parser.add_argument("--version", action="version", version=f"newsmon {__version__}")
+    # The scheduler starts its crawls as `newsmon --parent PID monitor SITE ...`: such a
+    # child stops when that process is gone (not for people, so not in the help).
+    parser.add_argument("--parent", type=int, metavar="PID", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     for module in COMMAND_MODULES:
@@ -53,8 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.parent is not None:
+        from newsmon.scheduling.child import die_with_parent
+
+        die_with_parent(args.parent)
     try:
-        return int(args.func(Context(args)))
+        try:
+            return int(args.func(Context(args)))
+        except ConfigError as exc:  # a bad config file, key or site name: the user's to fix
+            raise CliError(str(exc), EXIT_USAGE) from None
     except CliError as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return exc.code
@@ -63,7 +69,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,5 @@
-"""Plain data types shared by the extraction modules (no parsing, no I/O)."""
+"""The pieces of page text the extraction modules pass around: body blocks, text pieces near
+the headline or after the body, and a round-up's per-city sections (plain data, no parsing)."""
 
 from __future__ import annotations
 

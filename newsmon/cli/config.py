@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsmon.clikit import EXIT_OK, EXIT_USAGE, CliError, Context
-from newsmon.config import ConfigError, default_config_path, load_config
+from crawler.config import default_config_path, load_config
+from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
 
 #: The shipped config of real Jiangsu outlets (not verifiable offline).
-JIANGSU = Path(__file__).parent / "data" / "jiangsu.toml"
+JIANGSU = Path(__file__).parent.parent / "data" / "jiangsu.toml"
 
 
 def cmd_config_init(ctx: Context) -> int:
@@ -29,10 +29,7 @@ def cmd_config_init(ctx: Context) -> int:
 
 
 def cmd_config_check(ctx: Context) -> int:
-    try:
-        config = load_config(ctx.args.config)
-    except ConfigError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from None
+    config = ctx.config
     print(f"{config.path or 'built-in defaults (no config file)'}: ok")
     print(
         f"keywords: {', '.join(config.keywords)}"

@@ -1,10 +1,9 @@
-"""The scheduler's job functions: crawl one site in a child process under a database lease, then alert.
+"""What a scheduler process does for its jobs: crawl one site in a child process under a
+database lease, record how the run ended, and deliver the alerts.
 
-scheduler.py wires APScheduler triggers to :func:`run_site`; this module does the
-work: the ``[scheduler]`` settings, site leases (also taken by ``newsmon monitor``),
-the child process with its time limit, the run's final row, and the alert worker.
-Run as ``python -m newsmon.scheduling --parent PID ARGS...`` it is that child: the
-``newsmon`` command line, made to stop when the scheduler that started it dies.
+The ``[scheduler]`` settings are in :mod:`newsmon.scheduling.settings`, the leases in
+:mod:`newsmon.scheduling.leases`, the child crawl in :mod:`newsmon.scheduling.child`;
+:mod:`newsmon.scheduling.service` wires APScheduler triggers to :func:`newsmon.scheduling.run_site`.
 """
 
 from __future__ import annotations
@@ -13,214 +12,34 @@ import contextlib
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import deque
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from types import TracebackType
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.config import Config, ConfigError, load_config
 from newsmon.alerts import AlertSettings, deliver, raise_health_alerts
-from newsmon.config import Config, ConfigError, load_config
-from storage.models import CrawlRun, utcnow
-from storage.ops import (
-    abandon_running_runs,
-    acquire_lease,
-    lease_holder,
-    release_lease,
-    renew_lease,
-    runs_started_since,
+from newsmon.scheduling.child import finish_run
+from newsmon.scheduling.leases import (
+    ALERTS_LEASE,
+    LEASE_SETTING,
+    close_abandoned,
+    describe_holder,
+    owner_token,
 )
+from newsmon.scheduling.settings import ScheduleSettings, schedule_settings
+from storage.models import CrawlRun, utcnow
+from storage.monitoring import acquire_lease, release_lease, renew_lease
 
 logger = logging.getLogger("newsmon.scheduler")
-
-#: The ``--set`` name under which the scheduler hands its lease to the child it starts.
-LEASE_SETTING = "NEWSMON_LEASE_OWNER"
-#: The lease that lets one scheduler at a time deliver alerts.
-ALERTS_LEASE = "~alert-delivery"
-
-
-# --------------------------------------------------------------------------- settings
-
-
-@dataclass(slots=True)
-class ScheduleSettings:
-    """The ``[scheduler]`` table."""
-
-    #: for sites with neither interval_minutes nor cron
-    default_interval_minutes: float = 60.0
-    #: each run starts up to this many seconds after its time (capped at a quarter of the interval)
-    jitter_seconds: float = 30.0
-    #: a run this late (the machine slept, every worker was busy) still happens, once (coalesced)
-    misfire_grace_seconds: float = 6 * 3600.0
-    #: runs due at start (new schedules, or missed while the scheduler was down) start spread over this
-    startup_spread_seconds: float = 60.0
-    #: a crawl is stopped after this long and recorded as ``timeout``
-    time_limit_seconds: float = 1800.0
-    #: on SIGTERM/SIGINT, running crawls get this long to finish before they are stopped
-    shutdown_grace_seconds: float = 30.0
-    #: a site lease lasts this long unless renewed (renewed every third of it while crawling)
-    lease_seconds: float = 120.0
-    #: sites crawled at the same time
-    max_parallel: int = 4
-    #: zone of cron expressions (default: the machine's)
-    timezone: str | None = None
-
-
-_SCHEDULER_KEYS = set(ScheduleSettings.__slots__)  # type: ignore[attr-defined]
-
-
-def schedule_settings(config: Config) -> ScheduleSettings:
-    """Validate the config's ``[scheduler]`` table (ConfigError names the file and key)."""
-    table = config.raw.get("scheduler", {})
-    where = config.path or "the config"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: scheduler: expected a table")
-    unknown = sorted(set(table) - _SCHEDULER_KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: scheduler.{unknown[0]}: unknown key")
-    settings = ScheduleSettings()
-    for key, value in table.items():
-        if key == "timezone":
-            if not isinstance(value, str):
-                raise ConfigError(f"{where}: scheduler.timezone: expected a zone name")
-            settings.timezone = value
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where}: scheduler.{key}: expected a number")
-        if value < 0 or (value == 0 and key not in ("jitter_seconds", "startup_spread_seconds")):
-            raise ConfigError(f"{where}: scheduler.{key}: must be positive")
-        setattr(settings, key, int(value) if key == "max_parallel" else float(value))
-    return settings
-
-
-def owner_token(role: str) -> str:
-    """Who holds a lease: role, host, pid and a random part (a pid alone is reused)."""
-    return f"{role}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-# --------------------------------------------------------------------------- leases
-
-
-class SiteLeases:
-    """Leases on sites for one crawl: taken on enter, renewed by a thread, given back on exit.
-
-    ``adopt`` is a lease owner handed down by the scheduler that started this process:
-    the leases are then already held under that name, are renewed here too, and are
-    left for the scheduler to give back once it has recorded the run.
-    """
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        names: Sequence[str],
-        ttl: float,
-        *,
-        adopt: str | None = None,
-        role: str = "monitor",
-    ) -> None:
-        self.sessions = sessions
-        self.names = list(names)
-        self.ttl = ttl
-        self.owner = adopt or owner_token(role)
-        self.adopted = adopt is not None
-        self.held: list[str] = []
-        #: site -> who holds it and until when
-        self.refused: dict[str, str] = {}
-        self.lost: set[str] = set()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> SiteLeases:
-        for name in self.names:
-            with self.sessions.begin() as session:
-                if acquire_lease(session, name, self.owner, self.ttl):
-                    self.held.append(name)
-                    if not self.adopted:  # (an adopting child's scheduler has done this)
-                        self._close_abandoned(session, name)
-                    continue
-                holder = lease_holder(session, name)
-                self.refused[name] = (
-                    f"{holder.owner} until {holder.expires_at.isoformat(timespec='seconds')}"
-                    if holder
-                    else "another process"
-                )
-        if self.held:
-            self._thread = threading.Thread(target=self._renew, name="lease-renewal", daemon=True)
-            self._thread.start()
-        return self
-
-    @staticmethod
-    def _close_abandoned(session: Session, name: str) -> None:
-        """Mark runs of ``name`` left ``running`` by a killed process as interrupted.
-
-        The lease is ours, so whoever ran them (and held it) is gone; without this a
-        ``newsmon monitor`` killed with -9 would leave its run ``running`` for ever
-        unless a scheduler came by.
-        """
-        abandoned = abandon_running_runs(
-            session,
-            name,
-            utcnow(),
-            "interrupted: the process running it is gone (its lease expired)",
-        )
-        if abandoned:
-            logger.warning(
-                "%s: marked runs %s interrupted (left running by a dead process)", name, abandoned
-            )
-
-    def _renew(self) -> None:
-        while not self._stop.wait(self.ttl / 3):
-            for name in self.held:
-                try:
-                    with self.sessions.begin() as session:
-                        ok = renew_lease(session, name, self.owner, self.ttl)
-                except Exception as exc:  # a database hiccup: the next round tries again
-                    logger.warning("could not renew the lease on %s: %s", name, exc)
-                    continue
-                if not ok and name not in self.lost:
-                    self.lost.add(name)
-                    logger.error("lost the lease on %s: another process may crawl it now", name)
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self.adopted:
-            return
-        for name in self.held:
-            try:
-                with self.sessions.begin() as session:
-                    release_lease(session, name, self.owner)
-            except Exception as exc:  # it expires on its own
-                logger.warning("could not give back the lease on %s: %s", name, exc)
-
-
-# --------------------------------------------------------------------------- one run
-
-
-def describe_exit(returncode: int) -> str:
-    if returncode < 0:
-        try:
-            return f"killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"killed by signal {-returncode}"
-    return f"exit status {returncode}"
 
 
 @dataclass(slots=True)
@@ -310,7 +129,7 @@ class Runtime:
         return [
             sys.executable,
             "-m",
-            "newsmon.scheduling",
+            "newsmon.cli",
             "--parent",
             str(os.getpid()),
             "monitor",
@@ -329,7 +148,7 @@ class Runtime:
 
     def child_env(self) -> dict[str, str]:
         """The crawl's environment: ours, with the database URL."""
-        from newsmon.config import ENV_DB_URL
+        from crawler.config import ENV_DB_URL
 
         return {**os.environ, ENV_DB_URL: self.db_url}
 
@@ -346,29 +165,13 @@ class Runtime:
         ttl = self.settings.lease_seconds
         with self.sessions.begin() as session:
             if not acquire_lease(session, site, self.owner, ttl):
-                holder = lease_holder(session, site)
-                who = (
-                    f"{holder.owner} until {holder.expires_at.isoformat(timespec='seconds')}"
-                    if holder
-                    else "another process"
-                )
+                who = describe_holder(session, site)
                 logger.warning("%s: not started: the site is being crawled by %s", site, who)
                 return Outcome(site, "skipped", reason=f"lease held by {who}")
         try:
             started = utcnow()
             with self.sessions.begin() as session:
-                abandoned = abandon_running_runs(
-                    session,
-                    site,
-                    started,
-                    "interrupted: the process running it is gone (its lease expired)",
-                )
-            if abandoned:
-                logger.warning(
-                    "%s: marked runs %s interrupted (left running by a dead process)",
-                    site,
-                    abandoned,
-                )
+                close_abandoned(session, site, started)
             outcome = self._crawl(site, started)
             with self.sessions.begin() as session:
                 run = session.get(CrawlRun, outcome.run_id) if outcome.run_id else None
@@ -477,56 +280,19 @@ class Runtime:
         seconds: float,
         tail: deque[str],
     ) -> Outcome:
-        """Give the child's ``crawl_runs`` row its final status and the child's exit reason."""
-        exit_reason = describe_exit(returncode)
-        limit = self.settings.time_limit_seconds
-        why = {
-            "timeout": f"time limit of {limit:g} s reached",
-            "shutdown": "stopped: the scheduler is shutting down",
-            "lost_lease": "stopped: the site's lease was lost",
-        }.get(cause, "")
+        """Give the child's ``crawl_runs`` row its final status; log how the run went."""
         with self.sessions.begin() as session:
-            # The lease is ours, so the only runs of this site since we started are our child's.
-            rows = runs_started_since(session, site, started - timedelta(seconds=1))
-            run = rows[-1] if rows else None
-            if run is None:
-                last = tail[-1] if tail else "no output"
-                run = CrawlRun(spider="portal", site=site, started_at=started, status="failed")
-                run.reason = f"the crawl did not start: {last}"
-                session.add(run)
-                if cause == "timeout":
-                    run.status = "timeout"
-                elif cause:
-                    run.status = "interrupted"
-            elif run.status == "running":
-                # The child was killed before it could close its run.
-                if cause == "timeout":
-                    run.status = "timeout"
-                elif cause or returncode < 0:
-                    run.status = "interrupted"
-                else:
-                    run.status = "failed"
-                run.reason = why or "the crawl process ended without recording its run"
-            elif cause == "timeout" and run.status != "ok":
-                run.status, run.reason = "timeout", f"{why} ({run.reason})"
-            elif why and why not in (run.reason or ""):
-                run.reason = f"{run.reason}; {why}" if run.reason else why
-            if run.finished_at is None or run.finished_at < started:
-                run.finished_at = utcnow()
-            run.reason = (
-                f"{run.reason}; child {exit_reason}" if run.reason else f"child {exit_reason}"
+            run = finish_run(
+                session,
+                site,
+                started,
+                returncode=returncode,
+                cause=cause,
+                seconds=seconds,
+                last_line=tail[-1] if tail else "no output",
+                time_limit=self.settings.time_limit_seconds,
+                owner=self.owner,
             )
-            run.stats = {
-                **(run.stats or {}),
-                "scheduler": {
-                    "owner": self.owner,
-                    "exit": exit_reason,
-                    "returncode": returncode,
-                    "stopped_for": cause or None,
-                    "seconds": round(seconds, 2),
-                },
-            }
-            session.flush()
             outcome = Outcome(site, run.status, run.id, run.reason or "")
         log = logger.info if outcome.status == "ok" else logger.warning
         log(
@@ -588,60 +354,3 @@ class Runtime:
             outcomes = list(pool.map(self.run_site, [p.name for p in self.config.sites]))
         self.deliver_alerts(retries_now=2)
         return outcomes
-
-
-# --------------------------------------------------------------------------- job functions
-
-_RUNTIME: Runtime | None = None
-
-
-def set_runtime(runtime: Runtime | None) -> None:
-    """Install the runtime the job functions use (one per scheduler process)."""
-    global _RUNTIME
-    _RUNTIME = runtime
-
-
-def run_site(site: str) -> None:
-    """APScheduler job: one run of ``site`` (jobs in the database store refer to this by name)."""
-    if _RUNTIME is None:
-        raise RuntimeError("newsmon.scheduling.run_site called outside a scheduler process")
-    _RUNTIME.run_site(site)
-
-
-# --------------------------------------------------------------------------- the child
-
-
-def _die_with_parent(parent: int) -> None:
-    """Stop (one SIGTERM: Scrapy closes the run as interrupted) when the scheduler is gone."""
-
-    def watch() -> None:
-        # Polling rather than prctl(PR_SET_PDEATHSIG): the output has to be redirected before
-        # the signal, or Scrapy's shutdown dies writing its log into the dead parent's pipe.
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.kill(os.getpid(), signal.SIGTERM)  # once: Scrapy takes a second one as "stop unclean"
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def child_main(argv: Sequence[str]) -> int:
-    """``python -m newsmon.scheduling --parent PID ARGS...``: ``newsmon ARGS`` tied to its parent."""
-    from newsmon.cli import main
-
-    args = list(argv)
-    if len(args) >= 2 and args[0] == "--parent":
-        _die_with_parent(int(args[1]))
-        args = args[2:]
-    return main(args)
-
-
-def lease_seconds(config: Config) -> float:
-    """The lease length ``newsmon monitor`` uses (the config's ``[scheduler] lease_seconds``)."""
-    return schedule_settings(config).lease_seconds
-
-
-if __name__ == "__main__":
-    sys.exit(child_main(sys.argv[1:]))

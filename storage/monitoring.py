@@ -1,4 +1,5 @@
-"""The scheduler's reads and writes: site leases, crawl-run bookkeeping, alerts and their deliveries.
+"""What monitoring reads and writes beside the archive: site leases, crawl-run supervision,
+alerts and their deliveries, and small named state.
 
 Like storage/repository.py, every function takes a ``Session`` and the caller owns
 its transaction. Times are the caller's clock (UTC); leases across machines assume
@@ -16,9 +17,19 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Article, CrawlRun, Match, Site, utcnow
-from storage.ops_models import Alert, AlertDelivery, OpsState, SiteLease
-from storage.repository import local_time
+from storage.db import dialect_insert
+from storage.models import (
+    Alert,
+    AlertDelivery,
+    Article,
+    CrawlRun,
+    Match,
+    OpsState,
+    Site,
+    SiteLease,
+    utcnow,
+)
+from storage.records import local_time
 
 # --------------------------------------------------------------------------- leases
 
@@ -29,30 +40,27 @@ def acquire_lease(
     """Take the site's lease for ``ttl`` seconds; true when ``owner`` holds it now.
 
     Succeeds when nobody holds it, when the holder's lease has expired, or when
-    ``owner`` already holds it (then it is extended). The conditional UPDATE, or
-    the INSERT's primary key, decides between racing takers.
+    ``owner`` already holds it (then it is extended). One upsert decides between
+    racing takers: it inserts the row, or updates it only under those conditions.
     """
     now = now or utcnow()
-    until = now + timedelta(seconds=ttl)
-    taken = session.execute(
-        update(SiteLease)
-        .where(
-            SiteLease.site == site,
-            (SiteLease.expires_at < now) | (SiteLease.owner == owner),
-        )
-        .values(owner=owner, acquired_at=now, expires_at=until)
-        .execution_options(synchronize_session=False)
+    stmt = dialect_insert(session, SiteLease).values(
+        site=site, owner=owner, acquired_at=now, expires_at=now + timedelta(seconds=ttl)
     )
-    if taken.rowcount:  # type: ignore[attr-defined]
-        return True
-    if session.get(SiteLease, site, populate_existing=True) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(SiteLease(site=site, owner=owner, acquired_at=now, expires_at=until))
-    except IntegrityError:  # another taker inserted it first
-        return False
-    return True
+    taken = session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[SiteLease.site],
+            set_={
+                "owner": stmt.excluded.owner,
+                "acquired_at": stmt.excluded.acquired_at,
+                "expires_at": stmt.excluded.expires_at,
+            },
+            where=(SiteLease.expires_at < now) | (SiteLease.owner == owner),
+        ),
+        # An INSERT's rowcount is dropped unless asked for: 1 when inserted or updated, else 0.
+        execution_options={"preserve_rowcount": True},
+    )
+    return bool(taken.rowcount)  # type: ignore[attr-defined]
 
 
 def renew_lease(session: Session, site: str, owner: str, ttl: float) -> bool:
@@ -136,13 +144,15 @@ def state_since(session: Session, key: str) -> datetime:
     value = get_state(session, key)
     if value is not None:
         return datetime.fromisoformat(value)
-    now = utcnow()
-    try:
-        with session.begin_nested():
-            session.add(OpsState(key=key, value=now.isoformat()))
-    except IntegrityError:  # another scheduler stored it first: use theirs
-        return datetime.fromisoformat(get_state(session, key) or now.isoformat())
-    return now
+    # DO NOTHING when another scheduler stored it first: then theirs is read back.
+    session.execute(
+        dialect_insert(session, OpsState)
+        .values(key=key, value=utcnow().isoformat())
+        .on_conflict_do_nothing(index_elements=[OpsState.key])
+    )
+    return datetime.fromisoformat(
+        session.scalars(select(OpsState.value).where(OpsState.key == key)).one()
+    )
 
 
 # --------------------------------------------------------------------------- alerts

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from newsmon.clikit import (
+from newsmon.cli.context import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
@@ -63,7 +63,7 @@ _QUERY_DEFAULTS: dict[str, Any] = {
 
 
 def cmd_query(ctx: Context) -> int:
-    from storage.repository import article_record
+    from storage.records import article_record
     from storage.search import ArticleQuery, count_by, reprint_groups, search_articles
 
     # `newsmon demo` calls this with a namespace of its own: options it lacks take their defaults.
@@ -134,7 +134,8 @@ def cmd_query(ctx: Context) -> int:
 
 
 def cmd_show(ctx: Context) -> int:
-    from storage.repository import article_record, get_article
+    from storage.records import article_record
+    from storage.repository import get_article
     from storage.search import reprint_info
 
     sessions = ctx.sessions()
@@ -182,7 +183,8 @@ def cmd_show(ctx: Context) -> int:
 
 
 def cmd_runs(ctx: Context) -> int:
-    from storage.repository import list_runs, run_record
+    from storage.records import run_record
+    from storage.repository import list_runs
 
     with ctx.sessions()() as session:
         records = [run_record(r) for r in list_runs(session, ctx.args.limit)]

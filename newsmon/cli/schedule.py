@@ -1,21 +1,20 @@
-"""``newsmon schedule``: the scheduler (scheduler.py) from the newsmon command line."""
+"""``newsmon schedule``: the scheduler (:mod:`newsmon.scheduling.service`) from the newsmon command line."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from newsmon.clikit import EXIT_USAGE, CliError, Context
-from newsmon.config import ConfigError
+from newsmon.cli.context import CliError, Context
 from storage.migrate import SchemaOutOfDate
 
 
 def cmd_schedule(ctx: Context) -> int:
-    import scheduler
+    from newsmon.scheduling import service
 
-    scheduler.setup_logging(ctx.args.verbose)
+    service.setup_logging(ctx.args.verbose)
     try:
-        return scheduler.run(
+        return service.run(
             ctx.config,
             ctx.db_url,
             list_only=ctx.args.list,
@@ -23,8 +22,6 @@ def cmd_schedule(ctx: Context) -> int:
             verbose=ctx.args.verbose,
             distributed=ctx.args.distributed,
         )
-    except ConfigError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from None
     except SchemaOutOfDate as exc:
         raise CliError(str(exc)) from None
 

@@ -1,4 +1,5 @@
-"""What every ``newsmon`` command shares: the error type, argument types, output formats, the context."""
+"""What every ``newsmon`` command shares: the error type and exit codes, argument types,
+output formats, and the context (the config and the database, opened once per command)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ import json
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from crawler.config import Config, load_config, resolve_db_url
 from newsmon import __version__
-from newsmon.config import Config, ConfigError, load_config, resolve_db_url
+from newsmon.dates import parse_day
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 USER_AGENT = f"newsmon/{__version__} (news monitor)"
 
@@ -36,31 +36,6 @@ def check_http_url(url: str) -> str:
     if not url.lower().startswith(("http://", "https://")):
         raise CliError(f"not an http(s) URL: {url}", EXIT_USAGE)
     return url
-
-
-#: Dates outside these years are typing mistakes; at the calendar's ends they would not even
-#: survive the conversion to UTC for the query.
-YEARS = range(1900, 2201)
-
-
-def parse_day(value: str, *, end: bool = False) -> datetime:
-    """``YYYY-MM-DD`` (that day in Asia/Shanghai; its end when ``end``) or a full ISO 8601 time."""
-    try:
-        if len(value) == 10:
-            moment = datetime.combine(date.fromisoformat(value), time.min, SHANGHAI)
-        else:
-            moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a date (YYYY-MM-DD) or ISO time: {value!r}"
-        ) from None
-    if moment.year not in YEARS:
-        raise argparse.ArgumentTypeError(
-            f"date out of range ({YEARS.start}-{YEARS.stop - 1}): {value!r}"
-        )
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=SHANGHAI)
-    return moment + timedelta(days=1) if end and len(value) == 10 else moment
 
 
 def since_arg(value: str) -> datetime:
@@ -121,11 +96,9 @@ class Context:
 
     @property
     def config(self) -> Config:
+        """The TOML config, loaded once (a ConfigError is reported by ``main`` as a usage error)."""
         if self._config is None:
-            try:
-                self._config = load_config(self.args.config)
-            except ConfigError as exc:
-                raise CliError(str(exc), EXIT_USAGE) from None
+            self._config = load_config(self.args.config)
         return self._config
 
     @property

@@ -1,0 +1,308 @@
+"""The article body: the element that holds it, its text as paragraphs, and the text
+pieces around it (the info line under the headline, what follows the body).
+
+Everything here works on the lxml tree behind a parsel ``Selector`` and never
+mutates it. The page is walked a handful of times at most; the budget per page
+is about a millisecond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from crawler.extraction.blocks import Block, TextPiece
+from crawler.extraction.tree import clean, hint_of, is_element, is_noise
+from crawler.extraction.vocabulary import (
+    BLOCK_TAGS,
+    CONTAINER_TAGS,
+    EMPHASIS_TAGS,
+    ENCLOSING_NOISE_TOKENS,
+    HEADING_TAGS,
+    MEDIA_TAGS,
+    PROSE_PUNCT,
+    SKIP_TAGS,
+)
+
+# Deeper than this, an element's text is counted without walking it (Python's recursion limit).
+_MAX_DEPTH = 400
+
+
+@dataclass(slots=True)
+class TextStats:
+    """Visible-text counts of every element with text, computed bottom-up in one walk.
+
+    ``chars`` and ``links`` count non-space characters (all of them, and those inside
+    ``<a>``); ``punct`` counts prose punctuation; ``own``/``own_punct`` count only the
+    text that sits directly in the element or its inline children, which is where a
+    ``<br>``-separated body keeps its paragraphs.
+    """
+
+    chars: dict[etree._Element, int]
+    links: dict[etree._Element, int]
+    punct: dict[etree._Element, int]
+    own: dict[etree._Element, int]
+    own_punct: dict[etree._Element, int]
+
+
+def measure(root: etree._Element) -> TextStats:
+    """Count every element's text once, children before parents (no element is walked twice)."""
+    stats = TextStats({}, {}, {}, {}, {})
+    chars, links, punct, own, own_punct = (
+        stats.chars,
+        stats.links,
+        stats.punct,
+        stats.own,
+        stats.own_punct,
+    )
+    findall = PROSE_PUNCT.findall
+    skip = SKIP_TAGS
+    block = BLOCK_TAGS
+
+    def walk(el: etree._Element, in_link: bool, depth: int) -> tuple[int, int, int]:
+        # returns (chars, link chars, punctuation) of el's subtree, its tail excluded;
+        # len(strip()) stands for the count of non-space characters: text nodes of
+        # article pages have their spaces at the ends, and it is several times cheaper
+        n = ln = pc = o = op = 0
+        text = el.text
+        if text and not text.isspace():
+            o = n = len(text.strip())
+            op = pc = len(findall(text))
+        for child in el:
+            tag = child.tag
+            if tag.__class__ is str and tag not in skip:
+                if depth < _MAX_DEPTH:
+                    cn, cl, cp = walk(child, in_link or tag == "a", depth + 1)
+                else:
+                    cn = len("".join(child.itertext()).strip())
+                    cl, cp = (cn if in_link else 0), 0
+                if cn:
+                    n += cn
+                    ln += cl
+                    pc += cp
+                    if tag not in block and tag != "a":
+                        o += cn
+                        op += cp
+            tail = child.tail
+            if tail and not tail.isspace():
+                k = len(tail.strip())
+                p = len(findall(tail))
+                n += k
+                pc += p
+                o += k
+                op += p
+        if n:
+            if in_link:
+                ln = n
+            chars[el] = n
+            links[el] = ln
+            punct[el] = pc
+            if o:
+                own[el] = o
+                own_punct[el] = op
+        return n, ln, pc
+
+    walk(root, False, 0)
+    return stats
+
+
+def find_body_container(
+    root: etree._Element, stats: TextStats | None = None
+) -> etree._Element | None:
+    """The element holding the article's paragraphs.
+
+    Each paragraph (a ``<p>``, or the loose text of a ``<br>``-separated block)
+    votes for its parent and, at half weight, its grandparent, by its length and
+    its prose punctuation; the winner's score is discounted by its link density.
+    This is the readability idea; the counts come from :func:`measure`, so the
+    vote costs one pass over the elements that have text.
+    """
+    if stats is None:
+        stats = measure(root)
+    chars, links, punct = stats.chars, stats.links, stats.punct
+    scores: dict[etree._Element, float] = {}
+    noisy: dict[etree._Element, bool] = {}
+
+    def is_noisy(target: etree._Element) -> bool:
+        # comment lists and related boxes nest their paragraphs a few levels deep
+        cached = noisy.get(target)
+        if cached is None:
+            cached = is_noise(target)
+            node = target.getparent()
+            for _ in range(3):
+                if node is None or cached:
+                    break
+                cached = is_noise(node, ENCLOSING_NOISE_TOKENS)
+                node = node.getparent()
+            noisy[target] = cached
+        return cached
+
+    def vote(target: etree._Element | None, length: int, marks: int) -> None:
+        if target is None or is_noisy(target):
+            return
+        score = 1 + marks + min(length / 80, 4)
+        scores[target] = scores.get(target, 0.0) + score
+        grand = target.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0.0) + score / 2
+
+    for el, n in chars.items():
+        if el.tag == "p":
+            length = n - links[el]
+            if length >= 10:
+                vote(el.getparent(), length, punct[el])
+    for el, length in stats.own.items():
+        if length >= 20 and el.tag in CONTAINER_TAGS:
+            vote(el, length, stats.own_punct[el])
+
+    best: etree._Element | None = None
+    best_score = 0.0
+    for el, score in scores.items():
+        total = chars.get(el) or 1
+        final = score * (1 - links.get(el, 0) / total)
+        if final > best_score:
+            best, best_score = el, final
+    return best
+
+
+@dataclass(slots=True)
+class _Line:
+    parts: list[str]
+    emph: list[bool]
+    links: int
+    tag: str
+
+
+def body_blocks(container: etree._Element, after: etree._Element | None = None) -> list[Block]:
+    """The container's text as paragraphs, page furniture inside it skipped.
+
+    ``after`` is the headline when it sits inside the container: only what follows
+    it is body (what precedes it is a kicker, crumbs or a channel name), unless
+    more text precedes it than follows.
+    """
+    blocks: list[Block] = []
+    before: list[Block] = []
+    line = _Line([], [], 0, "p")
+    started = after is None or not any(a is container for a in after.iterancestors())
+    media = False
+
+    def flush() -> None:
+        nonlocal line, media
+        text = clean("".join(line.parts))
+        if text:
+            plain = clean("".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e))
+            emphasized = line.tag in HEADING_TAGS or not plain
+            if line.links < len(text) * 0.6:
+                (blocks if started else before).append(
+                    Block(text=text, tag=line.tag, emphasized=emphasized, after_media=media)
+                )
+                media = False
+        line = _Line([], [], 0, "p")
+
+    def walk(el: etree._Element, emph: bool, in_link: bool) -> None:
+        nonlocal started, media
+        tag = el.tag
+        if tag in MEDIA_TAGS:
+            media = True
+        if tag in SKIP_TAGS or (el is not container and is_noise(el)):
+            return
+        if el is after:
+            flush()
+            started = True
+            return
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            flush()
+            if tag in HEADING_TAGS or tag == "p":
+                line.tag = tag
+        emph = emph or tag in EMPHASIS_TAGS or tag in HEADING_TAGS
+        in_link = in_link or tag == "a"
+        if el.text:
+            line.parts.append(el.text)
+            line.emph.append(emph)
+            if in_link:
+                line.links += len(clean(el.text))
+        for child in el:
+            if is_element(child):
+                walk(child, emph, in_link)
+            if child.tail:
+                line.parts.append(child.tail)
+                line.emph.append(emph)
+                if in_link:
+                    line.links += len(clean(child.tail))
+        if is_block:
+            flush()
+
+    walk(container, False, False)
+    flush()
+    if sum(len(b.text) for b in before) > sum(len(b.text) for b in blocks):
+        # a "headline" followed by less text than precedes it is some box's title
+        return before + blocks
+    return blocks
+
+
+def pieces_between(
+    root: etree._Element, start: etree._Element | None, stop: etree._Element | None, limit: int
+) -> list[TextPiece]:
+    """Text nodes after ``start`` (exclusive of its subtree) up to ``stop``, with their class hints.
+
+    With a ``start``, only what follows it is walked (its tail, its following
+    siblings, then its ancestors' tails and following siblings), so the zone after
+    the body costs what it holds, not the whole page. A ``stop`` that encloses
+    ``start`` ends the zone where ``stop`` ends.
+    """
+    pieces: list[TextPiece] = []
+    if start is None:
+        _walk_pieces(root, stop, pieces, limit)
+        return pieces
+    node: etree._Element | None = start
+    while node is not None and node is not stop:
+        if node.tail:
+            _add_piece(pieces, node.tail, node.getparent())
+        if len(pieces) >= limit:
+            return pieces
+        for sibling in node.itersiblings():
+            if not _walk_pieces(sibling, stop, pieces, limit):
+                return pieces
+        node = node.getparent()
+    return pieces
+
+
+def _walk_pieces(
+    el: etree._Element, stop: etree._Element | None, pieces: list[TextPiece], limit: int
+) -> bool:
+    """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
+    if el is stop:
+        return False
+    if is_element(el) and el.tag not in SKIP_TAGS:
+        if el.text:
+            _add_piece(pieces, el.text, el)
+            if len(pieces) >= limit:
+                return False
+        for child in el:
+            if not _walk_pieces(child, stop, pieces, limit):
+                return False
+    if el.tail and el.getparent() is not None:
+        _add_piece(pieces, el.tail, el.getparent())
+    return len(pieces) < limit
+
+
+def pieces_after(root: etree._Element, start: etree._Element, limit: int) -> list[TextPiece]:
+    return pieces_between(root, start, None, limit)
+
+
+def _add_piece(pieces: list[TextPiece], text: str, el: etree._Element | None) -> None:
+    text = clean(text)
+    if not text:
+        return
+    hints = []
+    node = el
+    depth = 0
+    while node is not None and depth < 4:
+        hint = hint_of(node)
+        if hint:
+            hints.append(hint)
+        node = node.getparent()
+        depth += 1
+    pieces.append(TextPiece(text=text, hint=" ".join(hints)))

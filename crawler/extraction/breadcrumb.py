@@ -1,0 +1,81 @@
+"""The breadcrumb trail above the headline (首页 > 新闻 > 本地), as a list of crumbs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from crawler.extraction.tree import clean, hint_of, is_element
+from crawler.extraction.vocabulary import CRUMB_LABEL, CRUMB_SEPARATORS, CRUMB_TOKENS
+
+
+def _crumb_parts(el: etree._Element) -> list[str]:
+    parts: list[str] = []
+    for piece in el.itertext():
+        piece = clean(piece)
+        if not piece:
+            continue
+        piece = CRUMB_LABEL.sub("", piece).strip()
+        for token in re.split(r"\s*[>›»→|/]+\s*|\s+-\s+|\s*—\s*", piece):
+            token = token.strip(" :：·")
+            if token and not all(ch in CRUMB_SEPARATORS for ch in token):
+                parts.append(token)
+    return parts
+
+
+_CRUMB_TAGS = frozenset({"div", "p", "span", "nav", "ol", "ul", "td", "section", "li"})
+
+
+def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list[str]:
+    """Crumbs from the element that says it is a breadcrumb, or a run of links joined by ``>``.
+
+    Only the elements holding links before the headline can be crumbs, so the
+    candidates are the links' near ancestors, not every element of the page.
+    """
+    tags = ("a",) if before is None else ("a", before.tag)
+    first_seen: dict[etree._Element, tuple[int, int]] = {}
+    for index, link in enumerate(root.iter(*tags)):
+        if link is before:
+            break
+        if link.tag != "a":
+            continue
+        node = link.getparent()
+        for level in range(3):
+            if node is None:
+                break
+            if node.tag in _CRUMB_TAGS and node not in first_seen:
+                # (first link, -level) sorts the candidates in document order
+                first_seen[node] = (index, -level)
+            node = node.getparent()
+    hinted: list[etree._Element] = []
+    separated: list[etree._Element] = []
+    for el in sorted(first_seen, key=first_seen.__getitem__):
+        links = sum(1 for _ in el.iter("a"))
+        if links < 2 or links > 8:
+            continue
+        hint = hint_of(el)
+        if hint and any(token in hint for token in CRUMB_TOKENS):
+            hinted.append(el)
+            continue
+        own = "".join(clean(t) for t in _own_text(el))
+        if own and all(ch in CRUMB_SEPARATORS for ch in own) and any(ch in ">›»→" for ch in own):
+            separated.append(el)
+    # the crumb nearest the headline is the page's own; a labelled one beats a bare run
+    for el in [*reversed(hinted), *separated]:
+        parts = _crumb_parts(el)
+        if 2 <= len(parts) <= 8 and all(len(p) <= 20 for p in parts):
+            return parts
+    return []
+
+
+def _own_text(el: etree._Element) -> Iterator[str]:
+    """Text that sits between the element's links (separators), not inside them."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if is_element(child) and child.tag != "a":
+            yield from _own_text(child)
+        if child.tail:
+            yield child.tail

@@ -1,0 +1,171 @@
+"""Credit lines: the byline, editor, source and notice lines printed around an article body
+(责任编辑：杨倩, 文/张三, （原标题：…）, （完）), and the reporter or editor a credit names."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extraction.names import (
+    HAN,
+    NAMES_SPLIT_RE,
+    is_person_name,
+    plausible_name,
+    take_names,
+)
+
+# What separates a credit keyword from its value: 编辑：张三, 编辑|张三, 文/张三.
+_SEP_CHARS = ":：|丨/／"
+SEP = rf"[{_SEP_CHARS}]"
+# Reporter/author bylines. 作者/撰文 need a separator ("优质原创作者", "作者最新文章");
+# 记者/通讯员 may be followed by a space or glued to the name (checked in take_names).
+_REPORTER_RE = re.compile(
+    r"(?=[作撰采文特记通])"  # lets the scan skip to candidate characters (several times faster)
+    rf"(?:作者|撰文|撰稿|采写|文字|特约撰稿人?)\s*(?:{SEP}\s*|\s+(?=[{HAN}]))"
+    rf"|(?:记者|通讯员)(?:\s*{SEP}\s*|\s+)?"
+    rf"|(?<![{HAN}])文\s*{SEP}\s*"
+)
+_NAME_THEN_ROLE_MARKS = ("编译", "撰文", "/文", "／文", "/ 文")
+_EDITOR_RE = re.compile(
+    rf"(?:责任编辑|网络编辑|值班编辑|本文编辑|编辑|责编)(?!部|室|器|于|者)(?:\s*{SEP}\s*|\s+)?"
+)
+# "路闻卓立编译", "张三/文", "张三 撰文": the name before its role.
+_NAME_THEN_ROLE_RE = re.compile(
+    rf"(?<![{HAN}·])(?P<name>[{HAN}·]{{2,4}}?)\s*(?:编译|撰文|[/／]\s*文)(?![{HAN}])"
+)
+
+# An office or outlet closing an article in brackets: 德清县发改局, 新华社, 人民日报.
+_ORGISH_OFFICE_RE = re.compile(rf"^[{HAN}]{{2,15}}(?:[局委会厅部办院所站处署馆社]|日报|晚报|网)$")
+
+_CREDIT_KEYWORDS = (
+    "责任编辑|网络编辑|值班编辑|本文编辑|编辑|责编|校对|审核|审校|终审|初审|复审|监制|主编|美编"
+    "|统筹|策划|出品人?|制图|设计|视频|摄影|摄像|图片来源|图片|图|记者|通讯员|作者|撰文|撰稿|采写"
+    "|采访|整理|文字|文|实习生|来源|稿源|出处|转载自|转自|摘自|翻译|编译|原创"
+)
+# A line that opens with a credit keyword and a separator: "责任编辑：杨倩_NF4425",
+# "编辑|禤志杰", "文/张三", "采写：南都见习记者 林子沛", "来源：网络".
+_CREDIT_START_RE = re.compile(
+    rf"^[（(【\[]?\s*(?:本文|文章|信息|稿件|新闻)?(?:{_CREDIT_KEYWORDS})\s*(?P<sep>{SEP}|\s+)"
+)
+# These open a credit line whatever follows, however long (an original title can be long).
+_ALWAYS_CREDIT_RE = re.compile(
+    r"^[（(【\[]?\s*(?:本文|文章)?(?:原标题|原题|免责声明|特别声明|声明|来源|本文来源|稿源)\s*(?:为)?\s*[:：|丨《]"
+    r"|^[（(【\[]?\s*本文来自"
+)
+# "澎湃新闻记者 段彦超 廖艳", "新京报记者 陆一夫 编辑 刘晓阳 校对 李铭", "本报记者 张三".
+_MEDIA_REPORTER_RE = re.compile(
+    rf"^[（(【\[]?[{HAN}A-Za-z·]{{0,12}}?(?:记者|通讯员|特约撰稿人?|撰稿人)\s*(?:{SEP}\s*|\s+)"
+    rf"[{HAN}·]{{2,}}"
+)
+_DATELINE_CREDIT_RE = re.compile(
+    r"^[^，。！？]{0,30}?[讯电]\s*[（(][^（）()]{0,12}?(?:记者|通讯员|作者)[^（）()]{1,40}[）)]$"
+)
+_BRACKETED_RE = re.compile(r"^[（(【\[](?P<inner>.*)[）)】\]]$")
+_BRACKET_CREDIT_RE = re.compile(
+    r"原标题|原题|来源|来自|编辑|责编|记者|通讯员|实习生|作者|校对|供图|摄|^完$|^END$",
+    re.IGNORECASE,
+)
+_ORDINAL_RE = re.compile(r"^[一二三四五六七八九十百\d]+$")
+_SENTENCE_PUNCT_RE = re.compile(r"[，,。！？!?；;：:“”\"]")
+_CLAUSE_END_RE = re.compile(r"[。？?！!]")
+_SENTENCE_RE = re.compile(r"[。？?！!，]")
+_DISCLAIMER_RE = re.compile(r"如有侵权|侵删|版权归原作者|未经授权不得转载|不代表本[站网平台]")
+# A photo caption's closing credit: "…启动仪式。（刘通摄）", "中新社记者 贾天勇 摄", "张蕊/摄".
+_PHOTO_CREDIT_END_RE = re.compile(
+    rf"[{HAN}A-Za-z·]{{2,12}}\s*[/／]?\s*(?<!拍)(?:摄影?|翻摄|供图|截图)[）)]?\s*$"
+)
+_END_MARK_RE = re.compile(r"^[（(【\[]?\s*(?:完|END|end|全文完)\s*[）)】\]]?$")
+
+
+def is_credit_line(text: str) -> bool:
+    """Whether a body paragraph is a byline, credit, editor signature or notice, not article text.
+
+    True for "责任编辑：杨倩_NF4425", "（原标题：…）", "【编辑：姚昊】", "澎湃新闻记者 段彦超 廖艳",
+    "（实习生王金茹对此文亦有贡献）", "来源：网络", "（完）", "图片来自网络，如有侵权，请联系删除";
+    false for prose that merely mentions 记者 or 来源 ("记者从市发改委获悉，今年全市…").
+    """
+    text = text.strip()
+    if not text:
+        return False
+    if _END_MARK_RE.match(text) or _ALWAYS_CREDIT_RE.match(text):
+        return True
+    short = len(text) <= 60
+    if short and _DATELINE_CREDIT_RE.match(text):
+        return True
+    m = _CREDIT_START_RE.match(text)
+    if m is not None and short:
+        rest = text[m.end() :]
+        # names are not sentences: "记者：您怎么看？" is an interview, not a credit
+        if (m["sep"].strip() or not _SENTENCE_PUNCT_RE.search(rest)) and not _CLAUSE_END_RE.search(
+            rest
+        ):
+            return True
+    if short and _MEDIA_REPORTER_RE.match(text) and not _SENTENCE_RE.search(text):
+        return True
+    # "本报记者陆一夫报道": a glued byline standing alone
+    if len(text) <= 30 and not _SENTENCE_PUNCT_RE.search(text) and reporter_in(text):
+        return True
+    bracketed = _BRACKETED_RE.match(text)
+    if bracketed is not None:
+        inner = bracketed["inner"].strip()
+        if _BRACKET_CREDIT_RE.search(inner):
+            return True
+        # "（张巨峰）", "（德清县发改局）": a bare name or office closing the article
+        if (
+            2 <= len(inner) <= 15
+            and not _ORDINAL_RE.match(inner)
+            and not _SENTENCE_PUNCT_RE.search(inner)
+        ):
+            return True
+    if len(text) <= 80 and _DISCLAIMER_RE.search(text):
+        return True
+    return short and _PHOTO_CREDIT_END_RE.search(text) is not None
+
+
+# "…举行。（张巨峰）", "…换新iPhone。(李楠)", "…趋稳趋优。（德清县发改局）", "…宽松。（完）"
+_CLOSING_BRACKET_RE = re.compile(r"(?<=[。！？!?…”’\"])\s*[（(](?P<inner>[^（）()]{1,20})[）)]\s*$")
+
+
+def closing_credit_start(text: str) -> int | None:
+    """Where a bracketed byline, office or end mark glued to the last sentence starts; None if none.
+
+    Only names (张巨峰, 上官云 宋宇晟), offices (德清县发改局) and end marks (完) count:
+    "（BBC）" or "（视频截图）" after a sentence is the article's own text.
+    """
+    m = _CLOSING_BRACKET_RE.search(text)
+    if m is None:
+        return None
+    inner = m["inner"].strip()
+    names = [n for n in NAMES_SPLIT_RE.split(inner) if n]
+    if (
+        _END_MARK_RE.match(inner)
+        or (names and all(is_person_name(n) for n in names))
+        or (_ORGISH_OFFICE_RE.search(inner) and not _SENTENCE_PUNCT_RE.search(inner))
+    ):
+        return m.start()
+    return None
+
+
+def reporter_in(text: str) -> str | None:
+    """The reporter or author a byline in ``text`` names (作者：张三, 记者陈智, 张三/文); None if none."""
+    for m in _REPORTER_RE.finditer(text):
+        last = text[m.end() - 1]
+        names = take_names(text, m.end(), glued=not (last.isspace() or last in _SEP_CHARS))
+        if names:
+            return names
+    if any(mark in text for mark in _NAME_THEN_ROLE_MARKS):
+        named = _NAME_THEN_ROLE_RE.search(text)
+        if named is not None and plausible_name(named["name"]):
+            return named["name"]
+    return None
+
+
+def editor_in(text: str) -> str | None:
+    """The editor a credit in ``text`` names (责任编辑：杨倩, 编辑 刘晓阳); None if none."""
+    if "编" not in text:
+        return None
+    for m in _EDITOR_RE.finditer(text):
+        last = text[m.end() - 1]
+        names = take_names(text, m.end(), glued=not (last.isspace() or last in _SEP_CHARS))
+        if names:
+            return names
+    return None

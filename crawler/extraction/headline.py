@@ -1,0 +1,119 @@
+"""The headline as shown on the page, and the name of the site that served it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from crawler.extraction.metadata import jsonld_value
+from crawler.extraction.tree import clean, hint_of, text_of
+
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |–|——|-{2,})\s*")
+
+
+@dataclass(slots=True)
+class Headline:
+    text: str
+    element: etree._Element | None
+
+
+def page_title(root: etree._Element) -> str:
+    for el in root.iter("title"):
+        return clean("".join(el.itertext()))
+    return ""
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def find_headline(
+    root: etree._Element, meta: dict[str, str], jsonld: list[dict[str, Any]]
+) -> Headline | None:
+    """The headline as shown on the page.
+
+    Candidates are h1–h3 and elements whose class/id says "title"; each is scored
+    by agreement with the evidence the page gives elsewhere (``<title>``,
+    ``og:title``, the government ``ArticleTitle`` meta, JSON-LD ``headline``).
+    A heading that only repeats the site name (some portals wrap the logo in h1)
+    loses to one that agrees with the evidence.
+    """
+    title = page_title(root)
+    evidence = [
+        v
+        for v in (
+            meta.get("og:title"),
+            meta.get("articletitle"),
+            jsonld_value(jsonld, "headline"),
+            meta.get("twitter:title"),
+            meta.get("title"),
+        )
+        if v
+    ]
+    segments = [s for s in _TITLE_SPLIT.split(title) if s] if title else []
+    best: tuple[float, int, Headline] | None = None
+    for order, el in enumerate(root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong")):
+        tag = el.tag
+        hint = hint_of(el)
+        if tag not in ("h1", "h2", "h3") and "title" not in hint:
+            continue
+        text = text_of(el)
+        if not 2 <= len(text) <= 150:
+            continue
+        score = {"h1": 1.0, "h2": 0.6, "h3": 0.3}.get(tag, 0.2)
+        if "title" in hint:
+            score += 0.3
+        if any(text == e for e in evidence):
+            score += 3
+        elif any(e.startswith(text) or text.startswith(e) for e in evidence):
+            score += 1.5
+        if title:
+            prefix = _common_prefix(text, title)
+            if prefix == len(text) or (prefix >= 6 and prefix / len(text) >= 0.8):
+                score += 2
+            elif text in title:
+                score += 0.5
+        if segments and len(segments) > 1 and text == segments[-1]:
+            score -= 2  # the site name
+        if best is None or score > best[0]:
+            best = (score, -order, Headline(text, el))
+    if best is not None and best[0] >= 2:
+        return best[2]
+    if evidence:
+        return Headline(evidence[0], None)
+    if segments:
+        return Headline(segments[0], None)
+    if best is not None and best[2].element is not None and best[2].element.tag == "h1":
+        return best[2]
+    return None
+
+
+def find_site_name(
+    root: etree._Element, meta: dict[str, str], headline: str | None, host: str | None
+) -> str | None:
+    """The site that served the page: ``og:site_name``, ``SiteName``, else the ``<title>`` suffix."""
+    for key in (
+        "og:site_name",
+        "sitename",
+        "site_name",
+        "application-name",
+        "apple-mobile-web-app-title",
+    ):
+        if meta.get(key):
+            return meta[key]
+    title = page_title(root)
+    if title:
+        rest = title
+        if headline and title.startswith(headline):
+            rest = title[len(headline) :]
+        segments = [s for s in _TITLE_SPLIT.split(rest) if s]
+        if segments and (not headline or segments[-1] != headline):
+            return segments[-1]
+    return host

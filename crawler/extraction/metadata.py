@@ -1,0 +1,55 @@
+"""What a page says about itself in markup: ``<meta>`` tags and JSON-LD objects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lxml import etree
+
+from crawler.extraction.tree import clean
+
+
+def read_meta(root: etree._Element) -> dict[str, str]:
+    """``<meta>`` contents keyed by lower-cased name/property/itemprop/http-equiv; first wins."""
+    meta: dict[str, str] = {}
+    for el in root.iter("meta"):
+        content = el.get("content")
+        if content is None:
+            continue
+        for attr in ("name", "property", "itemprop", "http-equiv"):
+            key = el.get(attr)
+            if key:
+                meta.setdefault(key.strip().lower(), clean(content))
+    return meta
+
+
+def read_jsonld(root: etree._Element) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` members flattened; broken JSON ignored."""
+    found: list[dict[str, Any]] = []
+    for el in root.iter("script"):
+        if (el.get("type") or "").strip().lower() != "application/ld+json" or not el.text:
+            continue
+        try:
+            data = json.loads(el.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                found.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(reversed(graph))
+    return found
+
+
+def jsonld_value(jsonld: list[dict[str, Any]], key: str) -> str | None:
+    for obj in jsonld:
+        value = obj.get(key)
+        if isinstance(value, str) and value.strip():
+            return clean(value)
+    return None

@@ -1,0 +1,125 @@
+"""Chinese personal names in credits: surnames, the test that tells a name from a word or an
+outlet, and reading the names a credit keyword introduces (记者 陈智 张三, 记者陈智)."""
+
+from __future__ import annotations
+
+import re
+
+# 百家姓 plus common modern surnames. Used only where a bare string must be told from a
+# word: a name glued to its keyword (记者陈智), the second name of a list, a trailing
+# "（张巨峰）", and a reporter's name that must not be taken for an outlet.
+_SURNAMES = frozenset(
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛"
+    "奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康"
+    "伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵"
+    "席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗"
+    "丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫"
+    "乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄"
+    "印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮"
+    "牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡"
+    "国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查"
+    "后荆红游竺权逯盖益桓公仉督岳帅缑亢况郈有琴归海晋楚闫法汝鄢涂钦商牟佘佴伯赏墨哈谯笪年爱阳"
+    "佟言福禤覃肖谌栗揭昌练"
+)
+# fmt: off
+_COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+    "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门", "百里", "呼延",
+    "澹台", "万俟", "闻人", "赫连", "申屠", "太史", "司空", "拓跋", "第五",
+)
+# fmt: on
+HAN = r"\u4e00-\u9fff"
+_NAME_TOKEN = re.compile(rf"[{HAN}]+(?:·[{HAN}]+)*")
+_NAME_GAP = re.compile(r"[ \t\u3000\xa0、,，]*")
+# Words that follow a name in a credit and end the list; the first group marks a photo credit.
+ROLE_SUFFIX = re.compile(
+    r"(?P<photo>摄影|翻摄|拍摄|摄|供图|制图)$"
+    rf"|(?:报道|整理|编译|综合|整合|撰文|采写|发自[{HAN}]*|等)$"
+)
+_PHOTO_AFTER = re.compile(r"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![" + HAN + "])")
+# fmt: off
+_NOT_NAMES = frozenset(
+    {
+        "记者", "编辑", "责编", "校对", "通讯员", "实习生", "见习记者", "实习记者", "摄影", "来源",
+        "作者", "本报", "本台", "本网", "本站", "报道", "整理", "综合", "整合", "编译", "图片",
+        "视频", "网友", "小编", "原创", "转载", "暂无", "佚名", "匿名", "未知", "不详", "署名",
+        "审核", "审校", "监制", "主编", "统筹", "策划", "出品", "制图", "设计", "翻译", "文字",
+        "撰文", "撰稿", "采写", "特约", "通讯", "联合", "发布", "更多", "我们", "一起", "官方",
+    }
+)
+# fmt: on
+# An organisation rather than a person: 新华社, 华龙网, 德清县发改局, 新京报记者.
+_ORGISH = re.compile(
+    r"记者|编辑|校对|通讯员|实习|新闻|日报|晚报|早报|客户端|频道|公众号|杂志|周刊|集团|公司|中心"
+    r"|[报社网台局委会厅部办院所站司处科队署馆团刊]$"
+)
+
+# Between the names of a list: "上官云 宋宇晟", "张三、李四".
+NAMES_SPLIT_RE = re.compile(r"[\s、,，]+")
+
+
+def _surname_len(token: str) -> int:
+    """Length of the surname ``token`` starts with (2 for 欧阳…), or 0 if it starts with none."""
+    if token[:2] in _COMPOUND_SURNAMES:
+        return 2
+    return 1 if token[:1] in _SURNAMES else 0
+
+
+def is_person_name(name: str) -> bool:
+    """Whether ``name`` reads as a personal name (张三, 欧阳娜娜), not a word or an outlet."""
+    if "·" in name:
+        return 3 <= len(name) <= 15 and not _ORGISH.search(name)
+    surname = _surname_len(name)
+    if not surname or name in _NOT_NAMES or _ORGISH.search(name):
+        return False
+    return 1 <= len(name) - surname <= 2
+
+
+def plausible_name(token: str) -> bool:
+    """A token standing where a credit puts a name: any 2–4 characters that are not a role word."""
+    if "·" in token:
+        return 3 <= len(token) <= 15
+    return 2 <= len(token) <= 4 and token not in _NOT_NAMES and not _ORGISH.search(token)
+
+
+def take_names(text: str, pos: int, *, glued: bool) -> str | None:
+    """The names a credit keyword ends at ``pos`` introduces, space-joined; None for a photo credit.
+
+    ``glued`` means no separator came between the keyword and the first name
+    (``记者陈智``): then the name must start with a surname and stand alone, so that
+    ``记者从市发改委获悉`` or ``记者查询发现，`` name nobody.
+    """
+    names: list[str] = []
+    while True:
+        gap = _NAME_GAP.match(text, pos)
+        gap_end = gap.end() if gap else pos
+        if names and gap_end == pos:
+            break
+        m = _NAME_TOKEN.match(text, gap_end)
+        if m is None:
+            break
+        token, end = m.group(), m.end()
+        role = ROLE_SUFFIX.search(token)
+        if role is not None and len(token) - len(role.group()) >= 2:
+            if role["photo"]:
+                return None
+            token = token[: role.start()]
+        elif role is not None or token in _NOT_NAMES:
+            if role is not None and role["photo"]:
+                return None
+            break
+        first = not names
+        ok = plausible_name(token) if first and not glued else is_person_name(token)
+        if first and glued and ok and role is None:
+            # a glued name must stand alone: "记者陈智 整合", "（记者陈智）", not "记者查询发现，"
+            nxt = text[end : end + 1]
+            ok = nxt == "" or nxt.isspace() or nxt in "）)】]、_/／|" or nxt.isascii()
+        if not ok:
+            break
+        names.append(token)
+        pos = end
+        if role is not None:
+            break
+    if not names or _PHOTO_AFTER.match(text, pos):
+        return None
+    return " ".join(names)

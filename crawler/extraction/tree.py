@@ -1,0 +1,57 @@
+"""Small readers over the lxml tree behind a parsel ``Selector``: clean text, class/id hints,
+visible text. None of them mutates the tree."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from crawler.extraction.vocabulary import BLOCK_TAGS, NOISE_TOKENS, SKIP_TAGS
+
+_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (ideographic and no-break spaces included) and strip."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text).strip()
+
+
+def is_element(node: Any) -> bool:
+    return isinstance(node.tag, str)
+
+
+def hint_of(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip().lower()
+
+
+def is_noise(el: etree._Element, tokens: frozenset[str] = NOISE_TOKENS) -> bool:
+    """Whether the element's class/id names page furniture (one of ``tokens``)."""
+    hint = hint_of(el)
+    if not hint:
+        return False
+    return any(token in tokens for token in _TOKEN_SPLIT.split(hint))
+
+
+def text_of(el: etree._Element) -> str:
+    """Visible text of an element, scripts and styles left out."""
+    parts: list[str] = []
+    _collect_text(el, parts)
+    return clean("".join(parts))
+
+
+def _collect_text(el: etree._Element, parts: list[str]) -> None:
+    if not is_element(el) or el.tag in SKIP_TAGS:
+        return
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if el.tag in BLOCK_TAGS:
+        parts.append(" ")

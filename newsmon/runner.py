@@ -1,0 +1,79 @@
+"""Running newsmon's spiders in this process: the settings of a crawl, and one crawl per process.
+
+The caller has loaded the config once; it travels to every part of the crawl as the
+``NEWSMON_OPTIONS`` setting (``crawler.options``), so nothing in the crawl reads the
+config file again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+
+from crawler.config import Config
+from crawler.options import options_settings
+
+
+def crawl_settings(
+    config: Config, db_url: str, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """``crawler.settings``, the crawl's options, then ``overrides``, without needing scrapy.cfg.
+
+    The options (``config``, the database at ``db_url``, the config's keywords) and
+    ``overrides`` (``--set NAME=VALUE``) take command-line priority, as ``scrapy crawl -s``.
+    """
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if overrides:
+        settings.setdict(dict(overrides), priority="cmdline")
+    # ``--set NEWSMON_DB_URL=…``/``NEWSMON_KEYWORDS=…``/``NEWSMON_EXCLUDE=…`` still win, as
+    # under ``scrapy crawl -s``: they are folded into the one options object.
+    keywords = settings.getlist("NEWSMON_KEYWORDS") if settings.get("NEWSMON_KEYWORDS") else None
+    exclude = settings.getlist("NEWSMON_EXCLUDE") if settings.get("NEWSMON_EXCLUDE") else None
+    options = options_settings(
+        config, settings.get("NEWSMON_DB_URL") or db_url, keywords=keywords, exclude=exclude
+    )
+    settings.setdict(options, priority="cmdline")
+    return settings
+
+
+def run_spiders(
+    runs: Sequence[tuple[str, Mapping[str, Any]]],
+    config: Config,
+    db_url: str,
+    overrides: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Run several spiders side by side in this process (one reactor); return each one's stats.
+
+    ``runs`` are ``(spider name, spider arguments)`` pairs. Like :func:`run_spider`,
+    call it at most once per process.
+    """
+    settings = crawl_settings(config, db_url, overrides)
+    process = CrawlerProcess(settings)
+    loader = SpiderLoader.from_settings(settings)
+    crawlers = []
+    for name, args in runs:
+        crawler = process.create_crawler(loader.load(name))
+        process.crawl(crawler, **args)
+        crawlers.append(crawler)
+    process.start()
+    return [dict(c.stats.get_stats()) if c.stats else {} for c in crawlers]
+
+
+def run_spider(
+    spider: str,
+    config: Config,
+    db_url: str,
+    overrides: Mapping[str, Any] | None = None,
+    **spider_args: Any,
+) -> dict[str, Any]:
+    """Run one spider to completion in this process and return its final stats.
+
+    A Twisted reactor cannot be restarted, so call this at most once per
+    process; the scheduler runs each crawl in a child process for that reason.
+    """
+    return run_spiders([(spider, spider_args)], config, db_url, overrides)[0]

@@ -1,0 +1,109 @@
+"""The crawl a scheduler starts for one run of a site: a ``newsmon monitor`` child process.
+
+The child is ``python -m newsmon.cli --parent PID monitor SITE ...``: it stops when the
+scheduler that started it dies (:func:`die_with_parent`), and the scheduler gives its
+``crawl_runs`` row the final status and exit reason once it ends (:func:`finish_run`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from storage.models import CrawlRun, utcnow
+from storage.monitoring import runs_started_since
+
+
+def die_with_parent(parent: int) -> None:
+    """Stop (one SIGTERM: Scrapy closes the run as interrupted) when the scheduler is gone."""
+
+    def watch() -> None:
+        # Polling rather than prctl(PR_SET_PDEATHSIG): the output has to be redirected before
+        # the signal, or Scrapy's shutdown dies writing its log into the dead parent's pipe.
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.kill(os.getpid(), signal.SIGTERM)  # once: Scrapy takes a second one as "stop unclean"
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit status {returncode}"
+
+
+def finish_run(
+    session: Session,
+    site: str,
+    started: datetime,
+    *,
+    returncode: int,
+    cause: str,
+    seconds: float,
+    last_line: str,
+    time_limit: float,
+    owner: str,
+) -> CrawlRun:
+    """Give the child's ``crawl_runs`` row its final status and the child's exit reason.
+
+    ``cause`` is why the scheduler stopped the child, if it did (``timeout``, ``shutdown``,
+    ``lost_lease``); ``last_line`` is the child's last output, the reason of a run that
+    never started.
+    """
+    exit_reason = describe_exit(returncode)
+    why = {
+        "timeout": f"time limit of {time_limit:g} s reached",
+        "shutdown": "stopped: the scheduler is shutting down",
+        "lost_lease": "stopped: the site's lease was lost",
+    }.get(cause, "")
+    # The lease is ours, so the only runs of this site since we started are our child's.
+    rows = runs_started_since(session, site, started - timedelta(seconds=1))
+    run = rows[-1] if rows else None
+    if run is None:
+        run = CrawlRun(spider="portal", site=site, started_at=started, status="failed")
+        run.reason = f"the crawl did not start: {last_line}"
+        session.add(run)
+        if cause == "timeout":
+            run.status = "timeout"
+        elif cause:
+            run.status = "interrupted"
+    elif run.status == "running":
+        # The child was killed before it could close its run.
+        if cause == "timeout":
+            run.status = "timeout"
+        elif cause or returncode < 0:
+            run.status = "interrupted"
+        else:
+            run.status = "failed"
+        run.reason = why or "the crawl process ended without recording its run"
+    elif cause == "timeout" and run.status != "ok":
+        run.status, run.reason = "timeout", f"{why} ({run.reason})"
+    elif why and why not in (run.reason or ""):
+        run.reason = f"{run.reason}; {why}" if run.reason else why
+    if run.finished_at is None or run.finished_at < started:
+        run.finished_at = utcnow()
+    run.reason = f"{run.reason}; child {exit_reason}" if run.reason else f"child {exit_reason}"
+    run.stats = {
+        **(run.stats or {}),
+        "scheduler": {
+            "owner": owner,
+            "exit": exit_reason,
+            "returncode": returncode,
+            "stopped_for": cause or None,
+            "seconds": round(seconds, 2),
+        },
+    }
+    session.flush()
+    return run

@@ -1,0 +1,59 @@
+"""Searching the archive: Chinese substring search, filters, counts and reprint groups.
+
+- :mod:`storage.search.index`: the trigram indexes (SQLite FTS5, PostgreSQL
+  pg_trgm), installed when an archive is opened;
+- :mod:`storage.search.query`: :class:`ArticleQuery`, :func:`search_articles`
+  and :func:`count_by`, the one query path for both backends;
+- :mod:`storage.search.reprints`: SimHash fingerprints and reprint groups;
+- :mod:`storage.search.highlight`: hits marked in a text, snippets.
+"""
+
+from storage.search.highlight import highlight, snippet
+from storage.search.index import install_search, rebuild_search
+from storage.search.query import (
+    GROUP_BY_CHOICES,
+    ArticleQuery,
+    GroupBy,
+    SearchPage,
+    SortOrder,
+    count_by,
+    fts_phrase,
+    like_pattern,
+    search_articles,
+)
+from storage.search.reprints import (
+    Copy,
+    copies_of,
+    fingerprint,
+    hamming,
+    rebuild_reprints,
+    reprint_groups,
+    reprint_info,
+    simhash,
+    sync_reprints,
+)
+
+__all__ = [
+    "GROUP_BY_CHOICES",
+    "ArticleQuery",
+    "Copy",
+    "GroupBy",
+    "SearchPage",
+    "SortOrder",
+    "copies_of",
+    "count_by",
+    "fingerprint",
+    "fts_phrase",
+    "hamming",
+    "highlight",
+    "install_search",
+    "like_pattern",
+    "rebuild_reprints",
+    "rebuild_search",
+    "reprint_groups",
+    "reprint_info",
+    "search_articles",
+    "simhash",
+    "snippet",
+    "sync_reprints",
+]

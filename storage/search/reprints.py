@@ -1,0 +1,271 @@
+"""Reprints: the same body served by several sites, found and grouped.
+
+Each article gets a 64-bit SimHash over character shingles of its body (an
+exact-text hash when the body is short), stored with its four 16-bit bands in
+``article_fingerprints``; near copies share a band, so candidates are found by
+index. Copies of one text share a ``reprint_group``: the id of its first article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Article, ArticleFingerprint
+from storage.records import local_time
+
+#: Bits of the SimHash, and how far two fingerprints may differ and still be copies.
+SIMHASH_BITS = 64
+REPRINT_DISTANCE = 3
+#: 4 bands of 16 bits: fingerprints within distance 3 agree on at least one whole band.
+BANDS = 4
+SHINGLE = 3
+#: Bodies shorter than this are too short for a SimHash to tell copies from look-alikes;
+#: they only group with bodies equal after normalisation.
+MIN_SIMHASH_CHARS = 60
+
+_NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_body(body: str) -> str:
+    """The body's letters and digits only: spacing, punctuation and layout differ between copies."""
+    return _NOT_TEXT.sub("", body).lower()
+
+
+def simhash(body: str) -> int:
+    """64-bit SimHash of the character shingles of ``body`` (unsigned).
+
+    Each distinct 3-character shingle votes on every bit with its hash; the
+    fingerprint keeps the majority. Copies differing in a few sentences differ
+    in a few bits; unrelated texts in about half of them.
+    """
+    chars = normalise_body(body)
+    if len(chars) < SHINGLE:
+        shingles = {chars} if chars else set()
+    else:
+        shingles = {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+    if not shingles:
+        return 0
+    digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles)
+    half = len(shingles) / 2
+    value = 0
+    # Count each byte position's values in C (Counter over a bytes slice), then read the
+    # bits off those counts: far faster than 64 Python additions per shingle.
+    for position in range(8):
+        counts = Counter(digests[position::8])
+        for bit in range(8):
+            ones = sum(n for byte, n in counts.items() if byte >> bit & 1)
+            if ones > half:
+                value |= 1 << ((7 - position) * 8 + bit)
+    return value
+
+
+def hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()
+
+
+def bands(fingerprint: int) -> list[int]:
+    return [(fingerprint >> (16 * i)) & 0xFFFF for i in range(BANDS)]
+
+
+def _signed(value: int) -> int:
+    """An unsigned 64-bit value as the signed BIGINT both backends store."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _unsigned(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def _exact_key(body: str) -> int:
+    """Fingerprint of a short body: a hash of its normalised text (copies must be equal)."""
+    digest = hashlib.blake2b(normalise_body(body).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def fingerprint(body: str) -> tuple[int, bool]:
+    """(fingerprint, whether it is a SimHash); short bodies get an exact-text hash."""
+    if len(normalise_body(body)) >= MIN_SIMHASH_CHARS:
+        return simhash(body), True
+    return _exact_key(body), False
+
+
+def _stale_ids(session: Session, limit: int) -> list[int]:
+    stmt = (
+        select(Article.id)
+        .outerjoin(ArticleFingerprint, ArticleFingerprint.article_id == Article.id)
+        .where(
+            or_(
+                ArticleFingerprint.article_id.is_(None),
+                ArticleFingerprint.content_hash != Article.content_hash,
+            )
+        )
+        .order_by(Article.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def _assign(session: Session, article_id: int, body: str, digest: str) -> None:
+    """Fingerprint one article and put it in the group of the copies it matches."""
+    session.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
+    # The group was labelled with this article's id: relabel the copies it leaves behind,
+    # or the article would still share the label (not the text) with them.
+    left = session.scalar(
+        select(func.min(ArticleFingerprint.article_id)).where(
+            ArticleFingerprint.reprint_group == article_id
+        )
+    )
+    if left is not None:
+        session.execute(
+            update(ArticleFingerprint)
+            .where(ArticleFingerprint.reprint_group == article_id)
+            .values(reprint_group=left)
+        )
+    value, is_simhash = fingerprint(body)
+    parts = bands(value)
+    candidates = session.execute(
+        select(
+            ArticleFingerprint.article_id,
+            ArticleFingerprint.simhash,
+            ArticleFingerprint.reprint_group,
+        ).where(
+            ArticleFingerprint.is_simhash == is_simhash,
+            or_(
+                ArticleFingerprint.band0 == parts[0],
+                ArticleFingerprint.band1 == parts[1],
+                ArticleFingerprint.band2 == parts[2],
+                ArticleFingerprint.band3 == parts[3],
+            ),
+        )
+    ).all()
+    limit = REPRINT_DISTANCE if is_simhash else 0
+    groups = {
+        group for _id, other, group in candidates if hamming(_unsigned(other), value) <= limit
+    }
+    group = min(groups, default=article_id)
+    if len(groups) > 1:
+        # This copy bridges two groups: they were one all along.
+        session.execute(
+            update(ArticleFingerprint)
+            .where(ArticleFingerprint.reprint_group.in_(groups))
+            .values(reprint_group=group)
+        )
+    session.add(
+        ArticleFingerprint(
+            article_id=article_id,
+            content_hash=digest,
+            simhash=_signed(value),
+            is_simhash=is_simhash,
+            band0=parts[0],
+            band1=parts[1],
+            band2=parts[2],
+            band3=parts[3],
+            reprint_group=group,
+        )
+    )
+
+
+def sync_reprints(session: Session, batch: int = 500) -> int:
+    """Fingerprint the articles that are new or whose text changed; return how many.
+
+    Cheap when nothing changed (one indexed anti-join), so read paths call it
+    before answering. The caller commits.
+    """
+    done = 0
+    while True:
+        ids = _stale_ids(session, batch)
+        if not ids:
+            return done
+        rows = session.execute(
+            select(Article.id, Article.body, Article.content_hash).where(Article.id.in_(ids))
+        ).all()
+        for article_id, body, digest in rows:
+            _assign(session, article_id, body, digest)
+            session.flush()
+        done += len(rows)
+
+
+def rebuild_reprints(session: Session) -> int:
+    """Forget every fingerprint and group the whole archive again."""
+    session.execute(delete(ArticleFingerprint))
+    session.flush()
+    return sync_reprints(session)
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One stored copy of a reprinted article."""
+
+    id: int
+    url: str
+    title: str
+    source: str | None
+    site_name: str | None
+    published_at: datetime | None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "source": self.source,
+            "site_name": self.site_name,
+            "published_at": local_time(self.published_at),
+        }
+
+
+def reprint_groups(session: Session, article_ids: Iterable[int]) -> dict[int, int]:
+    """article id -> reprint group (articles never fingerprinted map to themselves)."""
+    ids = list(article_ids)
+    found = dict(
+        session.execute(
+            select(ArticleFingerprint.article_id, ArticleFingerprint.reprint_group).where(
+                ArticleFingerprint.article_id.in_(ids)
+            )
+        ).all()
+    )
+    return {i: int(found.get(i, i)) for i in ids}
+
+
+def copies_of(session: Session, article_id: int) -> list[Copy]:
+    """Every copy in the article's reprint group, itself included, earliest first."""
+    group = reprint_groups(session, [article_id])[article_id]
+    rows = session.execute(
+        select(
+            Article.id,
+            Article.url,
+            Article.title,
+            Article.source,
+            Article.site_name,
+            Article.published_at,
+        )
+        .outerjoin(ArticleFingerprint, ArticleFingerprint.article_id == Article.id)
+        .where(
+            or_(
+                ArticleFingerprint.reprint_group == group,
+                Article.id == article_id,
+            )
+        )
+        .order_by(Article.published_at.asc().nulls_last(), Article.id.asc())
+    ).all()
+    return [Copy(*row) for row in rows]
+
+
+def reprint_info(session: Session, article_id: int) -> dict[str, Any]:
+    """``reprint_group``, ``earliest`` copy and the ``reprints`` (the other copies) of an article."""
+    copies = copies_of(session, article_id)
+    group = reprint_groups(session, [article_id])[article_id]
+    return {
+        "reprint_group": group,
+        "earliest": copies[0].record() if copies else None,
+        "reprints": [c.record() for c in copies if c.id != article_id],
+    }
