@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from lxml import html as lxml_html
 from w3lib.encoding import html_to_unicode
@@ -33,6 +33,7 @@ from crawler.listing.urls import (
 _NEXT_WORD = re.compile(r"^(?:下一页|下页|后页|后一页|下一頁|next(?:\s*page)?)$", re.I)
 _NEXT_ARROWS = re.compile(r"^(?:›|»|>|＞|>>|→)$")
 _ARROWS = re.compile(r"[›»>＞→\s]+")
+_PAGE_KEY = re.compile(r"^(?:page|p|pn|pageno|pageindex)$", re.I)
 _PAGED_LEAF = re.compile(r"^(?P<stem>.*?[_-])(?P<n>\d+)(?P<ext>\.s?html?)$")
 
 
@@ -156,6 +157,7 @@ def find_next_page(root: Any, text: str, page_url: str, scope: Scope) -> str | N
         trs.next_page(text, page_url),
         _next_by_word(root, page_url),
         _next_by_number(root, page_url),
+        _next_by_address(root, page_url),
     ):
         if candidate and candidate != page_url and scope.contains(candidate):
             return candidate
@@ -194,12 +196,26 @@ def _next_by_number(root: Any, page_url: str) -> str | None:
         current = _current_from_gap(sorted(numbered))
     if current is None:
         current = _page_number(page_url)
-    following = numbered.get(current + 1)
-    if following:
-        return following
-    # the link to page N+1 by its URL, when the pager does not number it
-    wanted = _with_page_number(page_url, current + 1)
-    return wanted if wanted in numbered.values() else None
+    return numbered.get(current + 1)
+
+
+def _next_by_address(root: Any, page_url: str) -> str | None:
+    """A link to page N+1 by its address (``list_3.html``, ``?page=3``), whatever its text ("加载更多")."""
+    current = _page_number(page_url)
+    wanted = {_with_page_number(page_url, current + 1), _with_query_page(page_url, current + 1)}
+    for a in root.iter("a"):
+        url = absolute(a.get("href"), page_url)
+        if url and url in wanted:
+            return url
+    return None
+
+
+def _with_query_page(url: str, number: int) -> str:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    key = next((k for k, _ in query if _PAGE_KEY.match(k)), "page")
+    kept = [(k, v) for k, v in query if k != key]
+    return parts._replace(query=urlencode([*kept, (key, str(number))])).geturl()
 
 
 def _current_from_gap(numbers: list[int]) -> int | None:

@@ -47,6 +47,10 @@ _PAGING_TEXT = re.compile(
     r"|更多|更多>>|more|返回|[<>«»‹›＞＜.…|\s]+)$",
     re.I,
 )
+# A dynamic page's article id: show.php?id=123, index.php?m=content&a=show&catid=10&id=51208
+_QUERY_ID = re.compile(
+    r"(?:^|&)(?:id|aid|articleid|contentid|newsid|itemid|docid|infoid)=[\w-]*\d{2,}", re.I
+)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 #: Anchors shorter than this are navigation ("首页", "更多"), not headlines.
 MIN_HEADLINE_CHARS = 6
@@ -65,8 +69,13 @@ def absolute(href: str | None, base: str) -> str | None:
 
 def looks_like_article_url(url: str) -> bool:
     """A date or an id with an extension in the path (the URL alone, no anchor text)."""
-    path = urlsplit(url).path
-    if _NON_PAGE.search(path) or _LISTING_LEAF.search(path):
+    parts = urlsplit(url)
+    path = parts.path
+    if _NON_PAGE.search(path):
+        return False
+    if _QUERY_ID.search(parts.query):
+        return True
+    if _LISTING_LEAF.search(path):
         return False
     return bool(_DATED_PATH.search(path) or _ID_LEAF.search(path))
 
@@ -82,8 +91,15 @@ def is_listing_url(url: str, page_url: str) -> bool:
     """Another page of a listing, a column front or a section: not an article."""
     parts, page = urlsplit(url), urlsplit(page_url)
     path = parts.path or "/"
-    if _LISTING_LEAF.search(path) or (path.endswith("/") and not _BARE_ID_LEAF.search(path)):
+    if _QUERY_ID.search(parts.query):
+        return False
+    if _LISTING_LEAF.search(path):
         return True
+    if path.endswith("/"):
+        # a folder is a section, unless it is a post's (/2023/01/29/slug/, /a/20230129A0ABCD00/)
+        leaf = path.rstrip("/").rsplit("/", 1)[-1]
+        dated_post = _DATED_PATH.search(path) and re.search(r"[A-Za-z]", leaf)
+        return not (dated_post or _BARE_ID_LEAF.search(path))
     # ?page=2 of the page itself: the same path, the queries differing only in a page number
     if parts.path != page.path or parts.query == page.query:
         return False
@@ -122,7 +138,7 @@ def link_verdict(url: str, text: str, page_url: str, *, image_map: bool = False)
     if is_listing_url(url, page_url):
         return NAVIGATION
     text = " ".join(text.split())
-    if looks_like_article_url(url):
+    if looks_like_article_url(url) or (path.endswith("/") and _DATED_PATH.search(path)):
         if image_map or (len(text) >= MIN_HEADLINE_CHARS and not is_paging_text(text)):
             return None
         return NAVIGATION if is_paging_text(text) else NOT_ARTICLE
