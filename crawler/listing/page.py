@@ -136,6 +136,8 @@ def read_listing(
         if reason is None:
             links[url] = None
             dropped.pop(url, None)  # an image link to it came first
+        elif reason == ROBOTS:
+            dropped[url] = reason  # it is an article, but one the site asks us to leave
         else:
             dropped.setdefault(url, reason)
     following = None if is_edition else find_next_page(root, text, page_url, scope)
