@@ -53,6 +53,13 @@ class SiteProfile:
     sitemaps: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
     article_url_pattern: str = ""
+    #: hosts or domains the site's links may go to (default: the registrable domains of its URLs)
+    allowed_domains: list[str] = field(default_factory=list)
+    #: a JSON listing ("加载更多"): URL template with {page}, and the path of the article URLs
+    listing_api: str = ""
+    item_url: str = ""
+    #: an e-paper edition's first page, with {date:%Y%m}-style placeholders
+    epaper: str = ""
     max_listing_pages: int = 50
     interval_minutes: float | None = None
     cron: str | None = None
@@ -137,6 +144,10 @@ _SITE_KEYS = {
     "sitemaps",
     "feeds",
     "article_url_pattern",
+    "allowed_domains",
+    "listing_api",
+    "item_url",
+    "epaper",
     "max_listing_pages",
     "interval_minutes",
     "cron",
@@ -222,6 +233,7 @@ def _parse(path: Path, text: str) -> Config:
                     f"{q}.article_url_pattern", f"invalid regex: {exc}", site_line
                 ) from None
         profile.article_url_pattern = pattern
+        _read_discovery(r, table, profile, q, site_line)
         profile.max_listing_pages = r.get(
             table, "max_listing_pages", int, f"{q}.max_listing_pages", 50, site_line
         )
@@ -244,10 +256,68 @@ def _parse(path: Path, text: str) -> Config:
         profile.verifiable_offline = r.get(
             table, "verifiable_offline", bool, f"{q}.verifiable_offline", True, site_line
         )
-        if not (profile.start_urls or profile.sitemaps or profile.feeds):
-            raise r.fail(f"{q}.start_urls", "a site needs start_urls, sitemaps or feeds", site_line)
+        if not (
+            profile.start_urls
+            or profile.sitemaps
+            or profile.feeds
+            or profile.listing_api
+            or profile.epaper
+        ):
+            raise r.fail(
+                f"{q}.start_urls",
+                "a site needs start_urls, sitemaps, feeds, listing_api or epaper",
+                site_line,
+            )
         config.sites.append(profile)
     return config
+
+
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def _read_discovery(
+    r: _Reader, table: dict[str, Any], profile: SiteProfile, q: str, site_line: int
+) -> None:
+    """``allowed_domains``, ``listing_api`` + ``item_url`` and ``epaper``: checked here, not mid-crawl."""
+    domains = r.strings(table, "allowed_domains", f"{q}.allowed_domains", site_line)
+    for domain in domains:
+        if not _HOST.match(domain.lower().rstrip(".")):
+            raise r.fail(
+                f"{q}.allowed_domains",
+                f"not a host or domain: {domain!r} (write e.g. jiangsu.gov.cn, no scheme or path)",
+                site_line,
+            )
+    profile.allowed_domains = [d.lower().rstrip(".") for d in domains]
+    api = r.get(table, "listing_api", str, f"{q}.listing_api", "", site_line).strip()
+    item_url = r.get(table, "item_url", str, f"{q}.item_url", "", site_line).strip()
+    if api:
+        if not api.startswith(("http://", "https://")) or "{page}" not in api:
+            raise r.fail(
+                f"{q}.listing_api",
+                f"expected an http(s) URL with a {{page}} placeholder, got {api!r}",
+                site_line,
+            )
+        if not item_url:
+            raise r.fail(
+                f"{q}.item_url", "listing_api needs item_url (e.g. data.list[].url)", site_line
+            )
+        from crawler.listing.jsonapi import ItemPathError, parse_path
+
+        try:
+            parse_path(item_url)
+        except ItemPathError as exc:
+            raise r.fail(f"{q}.item_url", str(exc), site_line) from None
+    elif item_url:
+        raise r.fail(f"{q}.item_url", "item_url only makes sense with listing_api", site_line)
+    profile.listing_api, profile.item_url = api, item_url
+    template = r.get(table, "epaper", str, f"{q}.epaper", "", site_line).strip()
+    if template:
+        from crawler.listing.epaper import template_error
+
+        error = template_error(template)
+        if error:
+            raise r.fail(f"{q}.epaper", error, site_line)
+    profile.epaper = template
 
 
 def load_config(path: str | Path | None = None) -> Config:

@@ -80,12 +80,39 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         ),
         (
             GOOD.replace('feeds = ["http://127.0.0.1:1/rss.xml"]', ""),
-            "sites[b].start_urls: a site needs start_urls, sitemaps or feeds",
+            "sites[b].start_urls: a site needs start_urls, sitemaps, feeds, listing_api or epaper",
         ),
         (
             GOOD
             + '\n[[sites]]\nname = "c"\nstart_urls = ["http://x/"]\narticle_url_pattern = "("\n',
             "sites[c].article_url_pattern: invalid regex",
+        ),
+        (
+            GOOD
+            + '\n[[sites]]\nname = "d"\nlisting_api = "http://x/api"\nitem_url = "data[].url"\n',
+            "sites[d].listing_api: expected an http(s) URL with a {page} placeholder",
+        ),
+        (
+            GOOD + '\n[[sites]]\nname = "d"\nlisting_api = "http://x/api?page={page}"\n',
+            "sites[d].item_url: listing_api needs item_url",
+        ),
+        (
+            GOOD
+            + '\n[[sites]]\nname = "d"\nlisting_api = "http://x/?p={page}"\nitem_url = "data..url"\n',
+            "sites[d].item_url: bad step",
+        ),
+        (
+            GOOD + '\n[[sites]]\nname = "d"\nepaper = "http://x/{date:%Y}/{month}/node_1.htm"\n',
+            "sites[d].epaper: cannot fill in the date",
+        ),
+        (
+            GOOD + '\n[[sites]]\nname = "d"\nepaper = "http://x/{date:%Y}/node_1.htm"\n',
+            "sites[d].epaper: the date placeholders do not reach the day",
+        ),
+        (
+            GOOD
+            + '\n[[sites]]\nname = "d"\nstart_urls = ["http://x/"]\nallowed_domains = ["http://x.cn/"]\n',
+            "sites[d].allowed_domains: not a host or domain",
         ),
         (
             '[redis]\nurl = "http://127.0.0.1:6379"\n',
@@ -144,3 +171,21 @@ def test_config_init_and_check(tmp_path: Path) -> None:
     bad = newsmon("config", "check", home=tmp_path)
     assert bad.returncode == 2
     assert "config.toml:2: monitor.keywords" in bad.stderr
+
+
+def test_discovery_keys(tmp_path: Path) -> None:
+    text = (
+        '[[sites]]\nname = "paper"\nepaper = "http://epaper.example.cn/html/{date:%Y-%m}/{date:%d}/node_1.htm"\n'
+        'allowed_domains = ["Example.cn", "cdn.example.net"]\n'
+        '[[sites]]\nname = "api"\nlisting_api = "https://example.cn/api/list?page={page}"\n'
+        'item_url = "data.list[].url"\n'
+    )
+    config = load_config(_write(tmp_path, text))
+    paper, api = config.site("paper"), config.site("api")
+    assert paper.epaper.endswith("{date:%d}/node_1.htm")
+    assert paper.start_urls == []
+    assert paper.allowed_domains == ["example.cn", "cdn.example.net"]
+    assert (api.listing_api, api.item_url) == (
+        "https://example.cn/api/list?page={page}",
+        "data.list[].url",
+    )

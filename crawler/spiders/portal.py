@@ -10,16 +10,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime, timedelta
 from typing import Any, Self
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
-from scrapy.selector import Selector
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from crawler import distributed, listing
 from crawler.config import SiteProfile, resolve_redis_url
+from crawler.extraction.dates import SHANGHAI, date_from_url
 from crawler.incremental import (
     CONDITIONAL,
     KIND,
@@ -28,6 +31,7 @@ from crawler.incremental import (
     RequestKind,
     incremental_manager,
 )
+from crawler.listing import epaper, jsonapi
 from crawler.runs import record_error
 from crawler.spiders.base import NewsmonSpider
 
@@ -40,13 +44,31 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-class PortalSpider(NewsmonSpider):
-    """``scrapy crawl portal -a site=NAME [-a backfill=1]``: one configured site, all its sources.
+def _day(value: Any, name: str) -> date | None:
+    if value in (None, "", False):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
 
-    Listing pages are followed page by page up to the profile's
-    ``max_listing_pages``; the incremental middleware stops paging at the
-    first page whose articles are all stored, so full depth only happens on a
-    site's first run or with ``backfill``.
+
+class PortalSpider(NewsmonSpider):
+    """``scrapy crawl portal -a site=NAME [-a backfill=1] [-a since=DATE -a until=DATE]``.
+
+    One configured site, all its sources. Listing pages (and a declared JSON
+    ``listing_api``) are followed page by page up to the profile's
+    ``max_listing_pages``; the incremental middleware stops paging at the first
+    page whose articles are all stored, so full depth only happens on a site's
+    first run or with ``backfill``. An ``epaper`` site reads today's and
+    yesterday's editions (Asia/Shanghai), every page of each.
+
+    ``since``/``until`` backfill a range of days: every edition in it, listings
+    paged until their articles' URL dates fall before ``since`` (articles dated
+    outside the range are left), sitemap and feed entries changed in the range.
+    Links outside the site's scope (``crawler.listing.scope``) are never followed.
     """
 
     name = "portal"
@@ -59,6 +81,8 @@ class PortalSpider(NewsmonSpider):
         backfill: Any = False,
         worker: Any = False,
         idle_exit: Any = 0,
+        since: Any = None,
+        until: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -70,12 +94,26 @@ class PortalSpider(NewsmonSpider):
         self.worker = _truthy(worker)
         #: in worker mode, close after this many idle seconds (0: wait for work for ever)
         self.idle_exit = float(idle_exit or 0)
+        self.since, self.until = _day(since, "since"), _day(until, "until")
+        if self.until and not self.since:
+            raise ValueError("until needs since: give the first day of the range too")
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since {self.since} is after until {self.until}")
+        if self.since:
+            self.backfill = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         profile = spider.options.config.site(spider.site_name or "")
         spider.profile = profile
+        spider.scope = listing.Scope.of_site(
+            [*profile.start_urls, *profile.sitemaps, *profile.feeds, profile.listing_api]
+            + ([profile.epaper.split("{", 1)[0]] if profile.epaper else []),
+            profile.allowed_domains,
+        )
+        # Scrapy's offsite middleware then drops off-scope requests, redirects included.
+        spider.allowed_domains = list(spider.scope.domains)
         # The site's politeness, below anything given on the command line (-s NAME=VALUE).
         settings = crawler.settings
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", profile.concurrency, priority="spider")
@@ -128,6 +166,8 @@ class PortalSpider(NewsmonSpider):
         raise DontCloseSpider
 
     profile: SiteProfile
+    scope: listing.Scope
+    allowed_domains: list[str]
 
     @property
     def article_pattern(self) -> re.Pattern[str] | None:
@@ -164,10 +204,27 @@ class PortalSpider(NewsmonSpider):
             )
             self.backfill = True
 
+    def _edition_days(self) -> list[date]:
+        """The e-paper days to read: the ``since``..``until`` range, else today and yesterday."""
+        today = datetime.now(SHANGHAI).date()
+        if self.since:
+            return epaper.days(self.since, min(self.until or today, today))
+        return [today, today - timedelta(days=1)]
+
+    def _editions(self) -> list[str]:
+        if not self.profile.epaper or "listing" not in self.sources:
+            return []
+        return [epaper.edition_url(self.profile.epaper, d) for d in self._edition_days()]
+
     def _seed_requests(self) -> Iterator[Request]:
+        for url in self._editions():
+            request = self._listing_request(url, page_no=1)
+            yield request.replace(errback=self.on_edition_error)
         if "listing" in self.sources:
             for url in self.profile.start_urls:
                 yield self._listing_request(url, page_no=1)
+            if self.profile.listing_api:
+                yield self._api_request(1)
         if "sitemap" in self.sources:
             for url in self.profile.sitemaps:
                 yield self._source_request(url, self.parse_sitemap, depth=0)
@@ -177,8 +234,10 @@ class PortalSpider(NewsmonSpider):
 
     def _sources(self) -> list[str]:
         profile = self.profile
+        api = [jsonapi.page_url(profile.listing_api, 1)] if profile.listing_api else []
         return (
-            (profile.start_urls if "listing" in self.sources else [])
+            self._editions()
+            + (profile.start_urls + api if "listing" in self.sources else [])
             + (profile.sitemaps if "sitemap" in self.sources else [])
             + (profile.feeds if "feed" in self.sources else [])
         )
@@ -199,6 +258,12 @@ class PortalSpider(NewsmonSpider):
             },
             dont_filter=page_no == 1,
         )
+
+    def _api_request(self, page_no: int) -> Request:
+        request = self._listing_request(
+            jsonapi.page_url(self.profile.listing_api, page_no), page_no, next_page=page_no > 1
+        )
+        return request.replace(callback=self.parse_listing_api)
 
     def _source_request(self, url: str, callback: Any, **meta: Any) -> Request:
         return Request(
@@ -241,19 +306,81 @@ class PortalSpider(NewsmonSpider):
                 self.crawler, response.url, "listing", "the listing page is not an HTML page"
             )
             return
-        selector = Selector(response)
-        links = listing.article_links(selector, response.url, self.article_pattern)
-        if not links:
+        page = listing.read_listing(
+            response.text, response.url, scope=self.scope, pattern=self.article_pattern
+        )
+        if not page.links and not page.pages:
             record_error(
                 self.crawler, response.url, "listing", "no article links found on the listing page"
             )
-        for url in links:
-            yield self._article_request(url)
+        yield from self._articles_and_next(response, page.links, page.next_page)
+        for url in page.pages:  # the other pages (版面) of an e-paper edition
+            yield self._listing_request(url, response.meta.get(PAGE_NO, 1)).replace(
+                dont_filter=False
+            )
+
+    def parse_listing_api(self, response: Response) -> Iterator[Request]:
+        """A page of the declared JSON listing: the URLs at ``item_url``, then page N+1."""
+        if self._not_modified(response):
+            return
+        try:
+            data = jsonapi.load(response.body)
+        except ValueError as exc:
+            record_error(self.crawler, response.url, "listing", str(exc))
+            return
+        links: list[str] = []
+        for value in jsonapi.values_at(data, self.profile.item_url):
+            if isinstance(value, str) and "<" in value:  # an HTML fragment of the list
+                links += listing.read_listing(
+                    value, response.url, scope=self.scope, pattern=self.article_pattern
+                ).links
+            elif isinstance(value, str):
+                url = listing.absolute(value, response.url)
+                if url and self.scope.contains(url) and url not in links:
+                    links.append(url)
+        if not links and response.meta.get(PAGE_NO, 1) == 1:
+            record_error(
+                self.crawler,
+                response.url,
+                "listing",
+                f"no article URLs at {self.profile.item_url!r} in the listing API's answer",
+            )
         page_no = response.meta.get(PAGE_NO, 1)
-        if page_no < self.profile.max_listing_pages:
-            following = listing.next_page(selector, response.url)
-            if following:
-                yield self._listing_request(following, page_no + 1, next_page=True)
+        following = jsonapi.page_url(self.profile.listing_api, page_no + 1) if links else None
+        yield from self._articles_and_next(response, links, following, api=True)
+
+    def _in_range(self, url: str) -> bool:
+        when = date_from_url(url)
+        if when is None or self.since is None:
+            return True
+        return self.since <= when.date() <= (self.until or when.date())
+
+    def _articles_and_next(
+        self, response: Response, links: list[str], following: str | None, api: bool = False
+    ) -> Iterator[Request]:
+        for url in links:
+            if self._in_range(url):
+                yield self._article_request(url)
+        page_no = response.meta.get(PAGE_NO, 1)
+        if not following or page_no >= self.profile.max_listing_pages:
+            return
+        if self.since and links:
+            dated = [date_from_url(u) for u in links]
+            if all(d is not None and d.date() < self.since for d in dated):
+                return  # the listing has gone past the range's first day
+        if api:
+            yield self._api_request(page_no + 1)
+        else:
+            yield self._listing_request(following, page_no + 1, next_page=True)
+
+    def on_edition_error(self, failure: Failure) -> None:
+        """An edition that is not out (yet): left, not an error; anything else is one."""
+        error = failure.value
+        if isinstance(error, HttpError) and error.response.status == 404:
+            request: Any = failure.request  # type: ignore[attr-defined]
+            self._skip(request.url, "no_edition", "no e-paper edition at this address (yet)")
+            return
+        self.on_error(failure)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if self._not_modified(response):
@@ -267,18 +394,26 @@ class PortalSpider(NewsmonSpider):
                         entry.url, self.parse_sitemap, depth_in_index=depth + 1
                     )
             return
-        pattern = self.article_pattern
         for entry in entries:
-            if pattern is None or pattern.search(entry.url):
+            if self._wanted(entry):
                 yield self._article_request(entry.url, entry.modified)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         if self._not_modified(response):
             return
-        pattern = self.article_pattern
         for entry in listing.feed_entries(response.body, response.url):
-            if pattern is None or pattern.search(entry.url):
+            if self._wanted(entry):
                 yield self._article_request(entry.url, entry.modified)
+
+    def _wanted(self, entry: listing.Entry) -> bool:
+        """A sitemap or feed entry on the site, matching its pattern, and in the date range."""
+        pattern = self.article_pattern
+        if not self.scope.contains(entry.url) or (pattern and not pattern.search(entry.url)):
+            return False
+        if self.since and entry.modified is not None:
+            day = entry.modified.astimezone(SHANGHAI).date()
+            return self.since <= day <= (self.until or day)
+        return self._in_range(entry.url)
 
 
 class SitemapSpider(PortalSpider):

@@ -44,6 +44,11 @@ def cmd_config_check(ctx: Context) -> int:
         print(f"  {site.name}: {sources} sources, {when}, {site.concurrency} in flight{note}")
     if not config.sites:
         print("no [[sites]]: `newsmon monitor` has nothing to watch", file=sys.stderr)
+    if ctx.args.online:
+        from newsmon.cli.links import check_online
+
+        print("online: each start page fetched once")
+        return check_online(ctx)
     return EXIT_OK
 
 
@@ -109,6 +114,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--force", action="store_true", help="replace an existing file")
     q.set_defaults(func=cmd_config_init)
     q = actions.add_parser("check", parents=[common], help="validate the config and list its sites")
+    q.add_argument(
+        "--online",
+        action="store_true",
+        help="fetch each start page once and count its article links (flags sites with none)",
+    )
+    q.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help=argparse.SUPPRESS)
     q.set_defaults(func=cmd_config_check)
 
     p = sub.add_parser("db", parents=[common], help="schema migrations of the archive")

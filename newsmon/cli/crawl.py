@@ -69,7 +69,13 @@ def _crawl_urls(ctx: Context, urls: list[str], extra: dict[str, Any]) -> int:
 
 
 def run_monitor(
-    ctx: Context, config: Config, names: Sequence[str], *, backfill: bool, extra: dict[str, Any]
+    ctx: Context,
+    config: Config,
+    names: Sequence[str],
+    *,
+    backfill: bool,
+    extra: dict[str, Any],
+    span: dict[str, str] | None = None,
 ) -> int:
     """Run the ``portal`` spider once for each named site, side by side; print what is new.
 
@@ -96,7 +102,11 @@ def run_monitor(
         for name, holder in leases.refused.items():
             print(f"{name}: skipped: the site is being crawled by {holder}", file=sys.stderr)
         held = [p for p in profiles if p.name in leases.held]
-        code = _monitor_sites(ctx, config, held, sessions, backfill, extra) if held else EXIT_OK
+        code = (
+            _monitor_sites(ctx, config, held, sessions, backfill, extra, span or {})
+            if held
+            else EXIT_OK
+        )
     return EXIT_FAILED if leases.refused else code
 
 
@@ -107,13 +117,14 @@ def _monitor_sites(
     sessions: Any,
     backfill: bool,
     extra: dict[str, Any],
+    span: dict[str, str],
 ) -> int:
     from newsmon.runner import run_spiders
     from storage.records import run_record
     from storage.repository import list_runs
 
     overrides = _log_level(ctx) | {"NEWSMON_PROGRESS": sys.stderr.isatty()} | extra
-    runs = [("portal", {"site": p.name, "backfill": backfill}) for p in profiles]
+    runs = [("portal", {"site": p.name, "backfill": backfill, **span}) for p in profiles]
     all_stats = run_spiders(runs, config, ctx.db_url, overrides)
 
     failed = 0
@@ -154,7 +165,30 @@ def cmd_monitor(ctx: Context) -> int:
     if ctx.args.distributed:
         return _push_starts(ctx, [*ctx.args.site, *(ctx.args.site_opt or [])])
     names = [*ctx.args.site, *(ctx.args.site_opt or [])]
-    return run_monitor(ctx, ctx.config, names, backfill=ctx.args.backfill, extra=overrides)
+    span = _span(ctx.args.since, ctx.args.until)
+    return run_monitor(
+        ctx, ctx.config, names, backfill=ctx.args.backfill, extra=overrides, span=span
+    )
+
+
+def _span(since: str | None, until: str | None) -> dict[str, str]:
+    """``--since``/``--until`` as the portal spider's arguments, checked here."""
+    from datetime import date
+
+    if until and not since:
+        raise CliError("--until needs --since (the first day of the range)", EXIT_USAGE)
+    days = {}
+    for name, value in (("since", since), ("until", until)):
+        if value:
+            try:
+                days[name] = date.fromisoformat(value)
+            except ValueError:
+                raise CliError(
+                    f"--{name}: expected YYYY-MM-DD, got {value!r}", EXIT_USAGE
+                ) from None
+    if "until" in days and days["until"] < days["since"]:
+        raise CliError(f"--since {since} is after --until {until}", EXIT_USAGE)
+    return {k: v.isoformat() for k, v in days.items()}
 
 
 def _redis_url(ctx: Context) -> str:
@@ -253,6 +287,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--backfill",
         action="store_true",
         help="page to max_listing_pages even where articles are known",
+    )
+    p.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="backfill from this day: every e-paper edition, listings and sitemaps back to it",
+    )
+    p.add_argument(
+        "--until",
+        metavar="YYYY-MM-DD",
+        help="with --since: the last day of the range (default: today)",
     )
     _add_set_option(p)
     p.add_argument(
