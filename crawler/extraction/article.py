@@ -132,7 +132,12 @@ def extract_article(
         trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
         head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
     source = byline.find_source(
-        meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_tail=tail
+        meta=meta,
+        jsonld=jsonld,
+        header=header,
+        trailer=trailer,
+        body_tail=tail,
+        headline=headline.text,
     )
     author = byline.find_author(
         meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_head=head, body_tail=tail

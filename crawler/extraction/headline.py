@@ -11,6 +11,10 @@ from lxml import etree
 from crawler.extraction.metadata import jsonld_value
 from crawler.extraction.tree import clean, hint_of, text_of
 
+#: class/id words that name a headline element ("title", and "heading"/"headline" on
+#: table-era portals such as qianlong.com's ``<div class="Heading">`` and BBC's templates)
+_HEADLINE_HINT = re.compile(r"title|heading|headline")
+
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |–|——|-{2,})\s*")
 
 
@@ -62,13 +66,14 @@ def find_headline(
     for order, el in enumerate(root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong")):
         tag = el.tag
         hint = hint_of(el)
-        if tag not in ("h1", "h2", "h3") and "title" not in hint:
+        named = _HEADLINE_HINT.search(hint) is not None
+        if tag not in ("h1", "h2", "h3") and not named:
             continue
         text = text_of(el)
         if not 2 <= len(text) <= 150:
             continue
         score = {"h1": 1.0, "h2": 0.6, "h3": 0.3}.get(tag, 0.2)
-        if "title" in hint:
+        if named:
             score += 0.3
         if any(text == e for e in evidence):
             score += 3
@@ -90,8 +95,10 @@ def find_headline(
         return Headline(evidence[0], None)
     if segments:
         return Headline(segments[0], None)
-    if best is not None and best[2].element is not None and best[2].element.tag == "h1":
-        return best[2]
+    if best is not None and best[2].element is not None:
+        el = best[2].element
+        if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
+            return best[2]
     return None
 
 

@@ -1,0 +1,131 @@
+"""General extraction rules, each shown on pages of at least two sites (issue 11).
+
+Real pages come from the *tune* part of the development set (``fixtures/split.json``);
+where the tune part shows a failure kind on only one site, a small synthetic page
+modelled on a real template stands for the second.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from crawler.extraction import ExtractedArticle, extract_bytes
+from crawler.extraction.byline import is_outlet_like
+from crawler.extraction.dates import SHANGHAI
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
+SPLIT = json.loads((FIXTURES / "split.json").read_text("utf-8"))
+BODY = "".join(
+    f"<p>第{i}段：市里今天召开会议，部署下一阶段的工作，要求各部门抓好落实。</p>" for i in range(6)
+)
+
+
+@cache
+def real(key: str) -> ExtractedArticle:
+    assert key in SPLIT["pages"]["tune"], "rules are developed on tune pages only"
+    return extract_bytes(
+        (FIXTURES / key.replace("/", "/pages/", 1)).read_bytes(), fetched_at=FETCHED_AT
+    )
+
+
+def page(html: str, encoding: str = "utf-8") -> ExtractedArticle:
+    return extract_bytes(html.encode(encoding), fetched_at=FETCHED_AT)
+
+
+def article(info: str, title: str = "全市重点项目建设推进会召开", head: str = "") -> str:
+    return (
+        f"<html><head>{head}<title>{title}_某某新闻网</title></head><body>"
+        f'<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        f'<div class="article"><h1>{title}</h1><div class="info">{info}</div>'
+        f'<div class="content">{BODY}</div></div></body></html>'
+    )
+
+
+# --------------------------------------------------------------------------- source
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real2/yahoo-2.html", "新华网"),  # "转载文章" button next to the credit
+        ("real2/yahoo-3.html", "南方都市报"),
+        ("real2/39net-1.html", "39健康网"),  # "举报/反馈" after the date
+        ("real2/theorychina-1.html", None),  # "字体放大" is a button, and no outlet is named
+    ],
+)
+def test_interface_words_are_not_sources_on_real_pages(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        '2024-05-20 10:00 <span class="source">来源：<span>作者</span></span>',
+        '<span class="source">更新时间</span> 2024-05-20 10:00',
+        '2024-05-20 10:00 <span class="source">本文来源于</span>',
+        "2024-05-20 10:00 来源：页面功能 【打印】【关闭】",
+        "2024-05-20 10:00 来源：NEWS.EXAMPLE.COM",
+        "2024-05-20 10:00 来源：新闻动态",
+        "2024-05-20 10:00 来源：全市重点项目建设推进会召开",
+        "2024-05-20 10:00 来源：今天全市召开了会议，大家都很满意",
+    ],
+)
+def test_a_source_that_is_no_outlet_is_null(info: str) -> None:
+    assert page(article(info)).source is None
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        ("2024-05-20 10:00 来源：北青网-北京青年报", "北青网-北京青年报"),
+        ("2024-05-20 10:00 来源：综合新华社、人民网等", "新华社"),
+        ("2024-05-20 10:00 来源：sd退役军人之家", "sd退役军人之家"),
+        ("2024-05-20 10:00 来源：中共某某县委宣传部", "中共某某县委宣传部"),
+    ],
+)
+def test_outlets_are_kept(info: str, source: str) -> None:
+    assert page(article(info)).source == source
+
+
+def test_outlet_shape() -> None:
+    assert is_outlet_like("新华社")
+    assert is_outlet_like("光明网-光明日报")
+    for word in (
+        "作者",
+        "更新时间",
+        "本文来源于",
+        "页面功能",
+        "BUSINESS.SOHU.COM",
+        "首页",
+        "举报/反馈",
+    ):
+        assert not is_outlet_like(word), word
+
+
+# --------------------------------------------------------------------------- headline + encoding
+
+
+def test_gb_pages_without_any_charset_decode_and_find_their_headline() -> None:
+    # 163.com 2005 and qianlong.com 2005: GB2312 bytes, no BOM, no HTTP charset, no <meta>
+    assert real("real2/163-3.html").title == "CCER经济学人分析中国经济热度"
+    qianlong = real("real2/qianlong-1.html")
+    assert qianlong.title == "北京市儿童(13-15岁)心理素质发展现状调查研究报告"
+    assert "为了贯彻落实北京市“十五”时期儿童发展规划" in qianlong.body
+
+
+def test_a_headline_class_names_the_headline_when_the_page_has_no_title() -> None:
+    html = (
+        '<html><body><table><tr><td class="navThis"><a href="/">首页</a> &gt;&gt; 工作动态</td></tr>'
+        '<tr><td><div class="article-headline">县里召开春耕生产工作会议</div>'
+        f'<div class="Date">2005-03-06 16:17:00</div><div class="Content">{BODY}</div>'
+        "</td></tr></table></body></html>"
+    )
+    got = page(html, "gbk")
+    assert got.title == "县里召开春耕生产工作会议"
+    assert got.published_at == datetime(2005, 3, 6, 16, 17, tzinfo=SHANGHAI)
