@@ -40,8 +40,9 @@ _SOURCE_END_RE = re.compile(
     r"|\s*\d{4}\s*[-/.年]"
     r"|\s*\d{1,2}[:：]\d{2}"
     r"|\s*[（(\[【<]"
-    r"|_[A-Za-z]*\d"
     r"|[、，,；;。|丨]"
+    # an outlet's name never holds an underscore: "新华日报_NF4425" ends at it
+    r"|\s*_"
     r"|\s+(?![A-Za-z])"
 )
 _SOURCE_STRIP = " \t:：·•-—_|/\"'“”《》"
@@ -86,8 +87,6 @@ _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source
 _SOURCE_HINT_RE = re.compile(
     r"source|laiyuan|media_?name|publisher|(?:^|[\s_-])(?:from|ly|src|origin)(?:$|[\s_-])"
 )
-# The company behind a self-media account ("青岛软媒网络科技有限公司"), not the account.
-_NOT_SOURCE_HINT_RE = re.compile(r"authentication|certif|renzheng|verify")
 # fmt: off
 _AUTHOR_METAS = (
     "author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
@@ -98,7 +97,7 @@ _AUTHOR_METAS = (
 _FURNITURE = frozenset(
     {
         "原创", "举报", "分享", "分享至", "分享到", "关注", "收藏", "收藏本文", "字号", "评论",
-        "人参与", "参与", "下载客户端", "独家抢先看", "优质原创作者", "打印", "关闭", "大", "中",
+        "人参与", "参与", "打印", "关闭", "大", "中",
         "小", "超大", "标准", "放大", "缩小", "正常", "字体", "我要评论", "纠错", "调整字体",
         "订阅", "推荐", "置顶", "热门", "转发", "微信", "微博", "QQ空间", "更多",
     }
@@ -180,8 +179,20 @@ def _name_value(value: Any) -> str | None:
 
 
 def _hinted_source(header: Sequence[TextPiece]) -> str | None:
+    """A header piece whose class says source; a class the date shares names the row, not a slot.
+
+    (baijiahao's ``article-source`` wraps the date, the time and the verifying company
+    alike: no piece of that row is the source by its class.)
+    """
+    row = {
+        m.group(0)
+        for p in header
+        if _DATEISH_RE.search(p.text)
+        for m in _SOURCE_HINT_RE.finditer(p.hint)
+    }
     for piece in header:
-        if not _SOURCE_HINT_RE.search(piece.hint) or _NOT_SOURCE_HINT_RE.search(piece.hint):
+        hinted = {m.group(0) for m in _SOURCE_HINT_RE.finditer(piece.hint)}
+        if not hinted or hinted <= row:
             continue
         if piece.text in _FURNITURE or _DATEISH_RE.search(piece.text):
             continue

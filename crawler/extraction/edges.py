@@ -28,7 +28,7 @@ __all__ = [
 # Sentence-final punctuation, closing quotes and brackets allowed after it.
 _SENTENCE_END = re.compile(r"[。！？!?…]+[”’\"'」』）)]*$|[。！？!?…][”’\"'」』]$")
 _CAPTION_WORDS = re.compile(
-    r"供图|摄影?[）)]?$|截图|资料图?|图为|图片来[自源]|视觉中国|新华社发|(?:^|\s)图[:：/]|[(（]图[)）]"
+    r"供图|摄影?[）)]?$|截图|资料图?|图为|图片来[自源]|新华社发|(?:^|\s)图[:：/]|[(（]图[)）]"
 )
 # The info line under a headline that sits inside the body container:
 # "2023年1月29日 10:22 稿源：无锡日报 作者：陈晨 阅读：2,301".
@@ -41,7 +41,7 @@ _MAX_UNPUNCTUATED_CAPTION = 60
 _RELATED_LABEL = re.compile(
     r"^[【\[]?(?:延伸[·•]?(?:阅读|推荐)|相关(?:新闻|阅读|报道|链接|文章|推荐|专题)|推荐阅读|扩展阅读"
     r"|拓展阅读|更多(?:阅读|精彩|新闻|报道|推荐)|热门推荐|热点推荐|往期(?:回顾|推荐|精彩)|猜你喜欢"
-    r"|此前报道|前情回顾|点击进入专题|进入专题)[】\]]?[:：]?$"
+    r"|此前报道|前情回顾|(?:点击|点此)?(?:进入|查看)专题)[】\]]?[:：]?$"
 )
 # Labelled closing credits (editor, author, source...): after them come platform menus.
 _CLOSING_CREDIT = re.compile(
