@@ -129,3 +129,19 @@ def test_a_headline_class_names_the_headline_when_the_page_has_no_title() -> Non
     got = page(html, "gbk")
     assert got.title == "县里召开春耕生产工作会议"
     assert got.published_at == datetime(2005, 3, 6, 16, 17, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------- time
+
+
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        # kepuchina.cn: the only time, "时间：2019-09-24 17:08", sits below the body
+        ("real2/kepuchina-1.html", datetime(2019, 9, 24, 17, 8, tzinfo=SHANGHAI)),
+        # 51offer.com: bare date on top, "发布于：2015-11-05 11:34" under the body
+        ("real2/51offer-1.html", datetime(2015, 11, 5, 11, 34, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_labelled_time_after_the_body_completes_the_date(key: str, when: datetime) -> None:
+    assert real(key).published_at == when

@@ -120,7 +120,7 @@ def extract_article(
     host = urlsplit(url).hostname if url else None
 
     published = dates.find_published(
-        meta=meta, jsonld=jsonld, header=header, url=url, now=fetched_at
+        meta=meta, jsonld=jsonld, header=header, url=url, now=fetched_at, trailer=trailer
     )
     head = body_head + [b.text for b in blocks[:2]]
     tail = [b.text for b in blocks[-2:]] + body_tail
