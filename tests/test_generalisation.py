@@ -145,3 +145,29 @@ def test_a_headline_class_names_the_headline_when_the_page_has_no_title() -> Non
 )
 def test_a_labelled_time_after_the_body_completes_the_date(key: str, when: datetime) -> None:
     assert real(key).published_at == when
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # new.qq.com-style state object and an epoch variable
+        '<script>window.DATA = {"title": "x", "pubtime": "2022-07-31 21:34:31"};</script>',
+        '<script>var ct = "1659274471"; var id = 5;</script>',
+        # toutiao-style config literal
+        "<script>var BASE_DATA = {articleInfo: {publish_time: '2022-07-31 21:34:31'}}</script>",
+        # a data attribute on an element the visible text leaves empty
+        '<span class="time" data-time="1659274471000"></span>',
+    ],
+)
+def test_a_time_kept_only_in_a_script_or_attribute_is_found(where: str) -> None:
+    html = article("来源：某某日报").replace("</body>", f"{where}</body>")
+    assert page(html).published_at == datetime(2022, 7, 31, 21, 34, 31, tzinfo=SHANGHAI)
+
+
+def test_a_date_only_header_takes_the_clock_of_the_script_on_the_same_day() -> None:
+    html = article("2022-07-31 来源：某某日报").replace(
+        "</body>", '<script>var publishTime = "2022-07-31 21:34";</script></body>'
+    )
+    assert page(html).published_at == datetime(2022, 7, 31, 21, 34, tzinfo=SHANGHAI)
+    other_day = html.replace('"2022-07-31 21:34"', '"2022-08-02 21:34"')
+    assert page(other_day).published_at == datetime(2022, 7, 31, tzinfo=SHANGHAI)

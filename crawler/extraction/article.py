@@ -19,6 +19,7 @@ from crawler.extraction.encoding import decode_html
 from crawler.extraction.headline import find_headline, find_site_name
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import read_jsonld, read_meta
+from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
@@ -120,7 +121,13 @@ def extract_article(
     host = urlsplit(url).hostname if url else None
 
     published = dates.find_published(
-        meta=meta, jsonld=jsonld, header=header, url=url, now=fetched_at, trailer=trailer
+        meta=meta,
+        jsonld=jsonld,
+        header=header,
+        url=url,
+        now=fetched_at,
+        trailer=trailer,
+        scripted=lambda now: scripted_time(root, now),
     )
     head = body_head + [b.text for b in blocks[:2]]
     tail = [b.text for b in blocks[-2:]] + body_tail

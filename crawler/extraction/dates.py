@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -423,6 +423,7 @@ def find_published_stamp(
     url: str | None,
     now: datetime | None,
     trailer: Sequence[TextPiece] = (),
+    scripted: Callable[[datetime], Stamp | None] | None = None,
 ) -> Stamp | None:
     """:func:`find_published` with the date-only flag kept.
 
@@ -441,6 +442,10 @@ def find_published_stamp(
     kepuchina.cn prints "时间：2019-09-24 17:08" below the article, 51offer.com
     "发布于：2015-11-05 11:34" under a header that shows the bare date. It must fall on
     the header's date when there is one.
+
+    ``scripted(now)`` (a time found only in a script or data attribute, see
+    :mod:`crawler.extraction.scripted`; called only when needed) comes after the info line and before the
+    update metas; it also completes a date-only info line on the same day.
 
     When (1) and (2) are within a day of each other they are the same event and
     the printed time wins (sina's meta is the CMS save time, minutes to hours
@@ -462,6 +467,12 @@ def find_published_stamp(
         late = _labelled_clock(trailer, current, anchor)
         if late is not None and (not candidates or late.when.date() == candidates[0].when.date()):
             candidates.insert(0, late)
+    if strong is None and scripted is not None and (not candidates or not candidates[0].has_time):
+        hidden = scripted(current)
+        if hidden is not None and not candidates:
+            candidates.append(hidden)
+        elif hidden is not None and hidden.when.date() == candidates[0].when.date():
+            candidates.insert(0, hidden)
 
     if strong is not None:
         for printed in candidates:
@@ -497,9 +508,16 @@ def find_published(
     url: str | None,
     now: datetime | None,
     trailer: Sequence[TextPiece] = (),
+    scripted: Callable[[datetime], Stamp | None] | None = None,
 ) -> datetime | None:
     """The article's own publication time (Asia/Shanghai); see :func:`find_published_stamp`."""
     stamp = find_published_stamp(
-        meta=meta, jsonld=jsonld, header=header, url=url, now=now, trailer=trailer
+        meta=meta,
+        jsonld=jsonld,
+        header=header,
+        url=url,
+        now=now,
+        trailer=trailer,
+        scripted=scripted,
     )
     return stamp.when if stamp else None
