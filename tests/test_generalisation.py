@@ -171,3 +171,42 @@ def test_a_date_only_header_takes_the_clock_of_the_script_on_the_same_day() -> N
     assert page(html).published_at == datetime(2022, 7, 31, 21, 34, tzinfo=SHANGHAI)
     other_day = html.replace('"2022-07-31 21:34"', '"2022-08-02 21:34"')
     assert page(other_day).published_at == datetime(2022, 7, 31, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------- author
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real2/163-2.html", "姚峰"),  # "…吗？”（姚峰 上海报道）" closing the last paragraph
+        ("real2/ifeng-2.html", "韩涵"),  # "文丨政能亮特约评论员 韩涵" opening the body
+        ("real2/qianlong-1.html", "闵乐夫 赵兰波 刘韬 刘晋芳 胡玉顺"),  # "执笔人：…" under it
+    ],
+)
+def test_bylines_on_real_pages(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ("2024-05-20 10:00 记者 张三 李四", "张三 李四"),
+        ("2024-05-20 10:00 文/张三、李四", "张三 李四"),
+        ('2024-05-20 10:00 <span>作者：</span><span class="name">王小明</span>', "王小明"),
+        ("2024-05-20 10:00 本网评论员 刘大伟", "刘大伟"),
+        ("2024-05-20 10:00 作者：赞赏", None),
+        ("2024-05-20 10:00 作者：<a>关注</a>", None),
+        ("2024-05-20 10:00 作者：计划表", None),
+        ("2024-05-20 10:00 作者 分享", None),
+    ],
+)
+def test_several_authors_and_no_interface_words(info: str, author: str | None) -> None:
+    assert page(article(info)).author == author
+
+
+def test_a_place_and_report_sign_off_names_the_reporter() -> None:
+    html = article("2024-05-20 10:00").replace(
+        "</div></div></body>", "<p>会议要求各地抓紧落实。（张三 北京报道）</p></div></div></body>"
+    )
+    assert page(html).author == "张三"

@@ -291,6 +291,9 @@ def _trailing_name(line: str) -> str | None:
     if m is None:
         return None
     names = NAMES_SPLIT_RE.split(m["names"])
+    # "（姚峰 上海报道）", "（张三 北京报道）": a place-and-报道 sign-off after the names
+    if len(names) > 1 and names[-1].endswith("报道"):
+        names = names[:-1]
     if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
         return None
     return " ".join(names) if all(is_person_name(n) for n in names) else None
