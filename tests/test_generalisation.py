@@ -210,3 +210,44 @@ def test_a_place_and_report_sign_off_names_the_reporter() -> None:
         "</div></div></body>", "<p>会议要求各地抓紧落实。（张三 北京报道）</p></div></div></body>"
     )
     assert page(html).author == "张三"
+
+
+# --------------------------------------------------------------------------- title
+
+
+def titled(title: str, above_body: str) -> ExtractedArticle:
+    return page(
+        f"<html><head><title>{title}</title></head><body>"
+        '<div class="nav"><a href="/">首页</a></div>'
+        f'<div class="wrap">{above_body}<div class="content">{BODY}</div></div></body></html>'
+    )
+
+
+def test_a_title_naming_only_the_site_and_column_loses_to_the_headline_over_the_body() -> None:
+    # kepuchina.cn: <title>科普中国-辟谣文章</title>, the headline in div.rumor-title
+    assert real("real2/kepuchina-1.html").title == "徒手抓子弹真的存在吗？"
+    # a county portal: <title>新闻动态</title>, the headline in div.article-title
+    got = titled("新闻动态", '<div class="article-title">县里召开春耕生产工作会议</div>')
+    assert got.title == "县里召开春耕生产工作会议"
+
+
+@pytest.mark.parametrize("sep", ["_", "|", " - ", "——", "｜"])
+def test_site_suffixes_are_cut(sep: str) -> None:
+    assert (
+        titled(f"县里召开春耕生产工作会议{sep}某某县人民政府", "").title
+        == "县里召开春耕生产工作会议"
+    )
+
+
+def test_markup_printed_as_text_leaves_the_title() -> None:
+    got = titled("某某网", "<h1>&lt;div&gt;县里召开春耕生产工作会议&lt;/div&gt;</h1>")
+    assert got.title == "县里召开春耕生产工作会议"
+
+
+def test_kicker_is_left_out_and_a_dash_subtitle_joined() -> None:
+    got = titled(
+        "某某日报",
+        '<h3 class="yt">坚持新发展理念</h3><h1>县里召开春耕生产工作会议</h1>'
+        '<h2 class="ft">——记某某县的春耕</h2>',
+    )
+    assert got.title == "县里召开春耕生产工作会议——记某某县的春耕"

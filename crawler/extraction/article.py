@@ -16,7 +16,13 @@ from crawler.extraction.blocks import Section, TextPiece
 from crawler.extraction.body import body_blocks, find_body_container, pieces_after, pieces_between
 from crawler.extraction.breadcrumb import find_breadcrumb
 from crawler.extraction.encoding import decode_html
-from crawler.extraction.headline import find_headline, find_site_name
+from crawler.extraction.headline import (
+    Headline,
+    find_headline,
+    find_site_name,
+    unmarked,
+    with_subtitle,
+)
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import read_jsonld, read_meta
 from crawler.extraction.scripted import scripted_time
@@ -103,10 +109,11 @@ def extract_article(
         raise NotAnArticle("the page has no HTML content")
     meta = read_meta(root)
     jsonld = read_jsonld(root)
-    headline = find_headline(root, meta, jsonld)
+    container = find_body_container(root)
+    headline = find_headline(root, meta, jsonld, container)
     if headline is None:
         raise NotAnArticle("no headline found")
-    container = find_body_container(root)
+    headline = with_subtitle(Headline(unmarked(headline.text), headline.element))
     if container is None:
         raise NotAnArticle("no article text found")
 
