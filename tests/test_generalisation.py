@@ -251,3 +251,24 @@ def test_kicker_is_left_out_and_a_dash_subtitle_joined() -> None:
         '<h2 class="ft">——记某某县的春耕</h2>',
     )
     assert got.title == "县里召开春耕生产工作会议——记某某县的春耕"
+
+
+# --------------------------------------------------------------------------- body
+
+
+PARA = "第{}段：市里今天召开会议，部署下一阶段的工作，要求各部门抓好落实，确保各项任务按期完成。"
+
+
+@pytest.mark.parametrize("label", ["相关新闻：", "【推荐阅读】", "延伸阅读", "相关链接"])
+def test_a_related_label_in_mid_article_drops_nothing(label: str) -> None:
+    paragraphs = [PARA.format(i) for i in range(1, 7)] + [label] + [PARA.format(i) for i in (7, 8)]
+    html = article("2024-05-20 10:00").replace(BODY, "".join(f"<p>{p}</p>" for p in paragraphs))
+    body = page(html).body
+    assert body.startswith(PARA.format(1))
+    assert body.endswith(PARA.format(8))
+
+
+def test_a_related_box_of_links_is_still_cut() -> None:
+    links = "".join(f'<p><a href="/n{i}">某地第{i}条新闻标题</a></p>' for i in range(4))
+    html = article("2024-05-20 10:00").replace(BODY, BODY + "<p>相关新闻：</p>" + links)
+    assert "某地第0条新闻标题" not in page(html).body

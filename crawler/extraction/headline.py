@@ -43,7 +43,7 @@ def with_subtitle(headline: Headline) -> Headline:
     nxt = el.getnext()
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
-    if nxt is None or nxt.tag in ("p",) and not _HEADLINE_HINT.search(hint_of(nxt)):
+    if nxt is None or (nxt.tag in ("p",) and not _HEADLINE_HINT.search(hint_of(nxt))):
         return headline
     sub = unmarked(text_of(nxt))
     if _SUBTITLE_RE.match(sub) and len(sub) <= 80 and sub not in headline.text:
