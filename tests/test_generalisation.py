@@ -272,3 +272,23 @@ def test_a_related_box_of_links_is_still_cut() -> None:
     links = "".join(f'<p><a href="/n{i}">某地第{i}条新闻标题</a></p>' for i in range(4))
     html = article("2024-05-20 10:00").replace(BODY, BODY + "<p>相关新闻：</p>" + links)
     assert "某地第0条新闻标题" not in page(html).body
+
+
+# --------------------------------------------------------------------------- e-paper
+
+
+@pytest.mark.parametrize(
+    ("edition", "issue"), [("第03版:要闻", "第25312期"), ("第A05版：本地新闻", "第8120期")]
+)
+def test_edition_and_issue_numbers_are_never_title_or_source(edition: str, issue: str) -> None:
+    # founder-style 数字报 article page: 版次 in a title-named cell, 期号 next to the date
+    html = (
+        "<html><head><title>某某日报</title></head><body>"
+        f'<table><tr><td class="title">{edition}</td></tr></table>'
+        f'<div class="article"><div class="article-title">县里召开春耕生产工作会议</div>'
+        f'<div class="info"><span>2024年05月20日</span> <span>{issue}</span></div>'
+        f'<div class="content">{BODY}</div></div></body></html>'
+    )
+    got = page(html)
+    assert got.title == "县里召开春耕生产工作会议"
+    assert got.source is None

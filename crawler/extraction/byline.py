@@ -83,6 +83,7 @@ _OUTLET_END_RE = re.compile(
     r"|发布|之家|号|周末|观察|资讯|财经|日报|晚报|时报|快报|商报)$"
 )
 _MAX_BARE_SOURCE = 12
+_EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid")
 _SOURCE_HINT_RE = re.compile(
     r"source|laiyuan|media_?name|publisher|(?:^|[\s_-])(?:from|ly|src|origin)(?:$|[\s_-])"
@@ -144,6 +145,8 @@ def is_outlet_like(value: str) -> bool:
     end like an outlet: 报, 网, 社, 台, 客户端, 局...).
     """
     if value.startswith(("http", "www.")) or _DOMAIN_RE.match(value):
+        return False
+    if _EDITION_RE.search(value):  # an e-paper's 版次 "第03版:要闻" or 期号 "第25312期"
         return False
     if value in _MENU_WORDS or value in _FURNITURE or _LABEL_IN_SOURCE_RE.search(value):
         return False

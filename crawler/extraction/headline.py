@@ -25,6 +25,8 @@ class Headline:
 
 
 _LITERAL_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+# An e-paper's 版次 "第03版:要闻" or 期号 "第25312期": never the headline.
+_EDITION_RE = re.compile(r"^\s*第\s*[A-Za-z]?\d+\s*[版期]")
 _SUBTITLE_RE = re.compile(r"^(?:——|—|--)\s*\S")
 
 
@@ -116,7 +118,7 @@ def find_headline(
         if tag not in ("h1", "h2", "h3") and not named:
             continue
         text = unmarked(text_of(el))
-        if not 2 <= len(text) <= 150:
+        if not 2 <= len(text) <= 150 or _EDITION_RE.match(text):
             continue
         score = {"h1": 1.0, "h2": 0.6, "h3": 0.3}.get(tag, 0.2)
         if named:
