@@ -16,14 +16,21 @@ from crawler.extraction.blocks import Section, TextPiece
 from crawler.extraction.body import body_blocks, find_body_container, pieces_after, pieces_between
 from crawler.extraction.breadcrumb import find_breadcrumb
 from crawler.extraction.encoding import decode_html
-from crawler.extraction.headline import find_headline, find_site_name
+from crawler.extraction.headline import (
+    Headline,
+    find_headline,
+    find_site_name,
+    unmarked,
+    with_subtitle,
+)
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import read_jsonld, read_meta
+from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -102,10 +109,11 @@ def extract_article(
         raise NotAnArticle("the page has no HTML content")
     meta = read_meta(root)
     jsonld = read_jsonld(root)
-    headline = find_headline(root, meta, jsonld)
+    container = find_body_container(root)
+    headline = find_headline(root, meta, jsonld, container)
     if headline is None:
         raise NotAnArticle("no headline found")
-    container = find_body_container(root)
+    headline = with_subtitle(Headline(unmarked(headline.text), headline.element))
     if container is None:
         raise NotAnArticle("no article text found")
 
@@ -120,7 +128,13 @@ def extract_article(
     host = urlsplit(url).hostname if url else None
 
     published = dates.find_published(
-        meta=meta, jsonld=jsonld, header=header, url=url, now=fetched_at
+        meta=meta,
+        jsonld=jsonld,
+        header=header,
+        url=url,
+        now=fetched_at,
+        trailer=trailer,
+        scripted=lambda now: scripted_time(root, now),
     )
     head = body_head + [b.text for b in blocks[:2]]
     tail = [b.text for b in blocks[-2:]] + body_tail
@@ -132,7 +146,12 @@ def extract_article(
         trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
         head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
     source = byline.find_source(
-        meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_tail=tail
+        meta=meta,
+        jsonld=jsonld,
+        header=header,
+        trailer=trailer,
+        body_tail=tail,
+        headline=headline.text,
     )
     author = byline.find_author(
         meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_head=head, body_tail=tail

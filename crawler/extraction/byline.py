@@ -40,8 +40,9 @@ _SOURCE_END_RE = re.compile(
     r"|\s*\d{4}\s*[-/.年]"
     r"|\s*\d{1,2}[:：]\d{2}"
     r"|\s*[（(\[【<]"
-    r"|_[A-Za-z]*\d"
     r"|[、，,；;。|丨]"
+    # an outlet's name never holds an underscore: "新华日报_NF4425" ends at it
+    r"|\s*_"
     r"|\s+(?![A-Za-z])"
 )
 _SOURCE_STRIP = " \t:：·•-—_|/\"'“”《》"
@@ -55,12 +56,38 @@ _GENERIC_SOURCES = frozenset(
     }
 )
 # fmt: on
+# Label and interface words: a "source" holding one is a label or a button, not an outlet
+# ("作者", "更新时间", "本文来源于", "页面功能", "转载文章", "举报/反馈", "字体放大", "我来说两句").
+_LABEL_IN_SOURCE_RE = re.compile(
+    r"来源|稿源|作者|记者|编辑|责编|时间|日期|功能|转载|举报|反馈|字体|字号|放大|缩小|打印|关闭"
+    r"|评论|说两句|分享|收藏|订阅|点击|浏览|阅读|返回|登录|注册|客户端下载|下载"
+)
+# A domain, whatever its case: "BUSINESS.SOHU.COM", "news.example.cn".
+_DOMAIN_RE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}$")
+# Navigation words that stand alone in menus and breadcrumbs.
+# fmt: off
+_MENU_WORDS = frozenset(
+    {
+        "首页", "新闻", "国内", "国际", "社会", "财经", "体育", "娱乐", "科技", "军事", "教育",
+        "健康", "文化", "旅游", "汽车", "房产", "时政", "要闻", "专题", "视频", "图片", "直播",
+        "滚动", "本地", "正文", "返回首页", "网站首页", "新闻中心", "新闻动态",
+    }
+)
+# fmt: on
+# Lists credit several outlets: "综合新华社、人民网等" keeps the first one (cut at 、 below).
+_LIST_LEAD_RE = re.compile(r"^综合(?=[^\s、，,]{2,})")
+# A long unbroken run of Han text with none of an outlet's closing words reads as a
+# headline or a sentence: "对比试车—测试昌河北斗星", not "北青网-北京青年报".
+_OUTLET_END_RE = re.compile(
+    r"(?:报|网|社|台|刊|志|客户端|新闻|频道|在线|传媒|媒体|中心|局|委|部|办|院|府|会|厅"
+    r"|发布|之家|号|周末|观察|资讯|财经|日报|晚报|时报|快报|商报)$"
+)
+_MAX_BARE_SOURCE = 12
+_EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid")
 _SOURCE_HINT_RE = re.compile(
     r"source|laiyuan|media_?name|publisher|(?:^|[\s_-])(?:from|ly|src|origin)(?:$|[\s_-])"
 )
-# The company behind a self-media account ("青岛软媒网络科技有限公司"), not the account.
-_NOT_SOURCE_HINT_RE = re.compile(r"authentication|certif|renzheng|verify")
 # fmt: off
 _AUTHOR_METAS = (
     "author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
@@ -71,7 +98,7 @@ _AUTHOR_METAS = (
 _FURNITURE = frozenset(
     {
         "原创", "举报", "分享", "分享至", "分享到", "关注", "收藏", "收藏本文", "字号", "评论",
-        "人参与", "参与", "下载客户端", "独家抢先看", "优质原创作者", "打印", "关闭", "大", "中",
+        "人参与", "参与", "打印", "关闭", "大", "中",
         "小", "超大", "标准", "放大", "缩小", "正常", "字体", "我要评论", "纠错", "调整字体",
         "订阅", "推荐", "置顶", "热门", "转发", "微信", "微博", "QQ空间", "更多",
     }
@@ -101,14 +128,31 @@ def _clean_source(value: str) -> str | None:
     end = _SOURCE_END_RE.search(value, 1)
     if end is not None:
         value = value[: end.start()]
-    value = value.strip(_SOURCE_STRIP)
+    value = _LIST_LEAD_RE.sub("", value.strip(_SOURCE_STRIP))
     if not 2 <= len(value) <= 30 or value in _GENERIC_SOURCES:
         return None
-    if value.isdigit() or _DATEISH_RE.search(value) or "记者" in value:
+    if value.isdigit() or _DATEISH_RE.search(value):
         return None
-    if value.startswith(("http", "www.")):
-        return None
-    return value
+    return value if is_outlet_like(value) else None
+
+
+def is_outlet_like(value: str) -> bool:
+    """Whether a credited "source" reads as an outlet's name (新华社, 北青网-北京青年报, sd退役军人之家).
+
+    Not a label or interface word (作者, 更新时间, 本文来源于, 页面功能, 举报/反馈), not a
+    menu word (首页, 新闻动态), not an address or a domain in any case (BUSINESS.SOHU.COM),
+    not a sentence (punctuation) and not a headline (a long run of text that does not
+    end like an outlet: 报, 网, 社, 台, 客户端, 局...).
+    """
+    if value.startswith(("http", "www.")) or _DOMAIN_RE.match(value):
+        return False
+    if _EDITION_RE.search(value):  # an e-paper's 版次 "第03版:要闻" or 期号 "第25312期"
+        return False
+    if value in _MENU_WORDS or value in _FURNITURE or _LABEL_IN_SOURCE_RE.search(value):
+        return False
+    if re.search(r"[，,。！？!?；;：:]", value):
+        return False
+    return len(value) <= _MAX_BARE_SOURCE or _OUTLET_END_RE.search(value) is not None
 
 
 def _joined(pieces: Sequence[TextPiece]) -> str:
@@ -138,8 +182,20 @@ def _name_value(value: Any) -> str | None:
 
 
 def _hinted_source(header: Sequence[TextPiece]) -> str | None:
+    """A header piece whose class says source; a class the date shares names the row, not a slot.
+
+    (baijiahao's ``article-source`` wraps the date, the time and the verifying company
+    alike: no piece of that row is the source by its class.)
+    """
+    row = {
+        m.group(0)
+        for p in header
+        if _DATEISH_RE.search(p.text)
+        for m in _SOURCE_HINT_RE.finditer(p.hint)
+    }
     for piece in header:
-        if not _SOURCE_HINT_RE.search(piece.hint) or _NOT_SOURCE_HINT_RE.search(piece.hint):
+        hinted = {m.group(0) for m in _SOURCE_HINT_RE.finditer(piece.hint)}
+        if not hinted or hinted <= row:
             continue
         if piece.text in _FURNITURE or _DATEISH_RE.search(piece.text):
             continue
@@ -191,6 +247,7 @@ def find_source(
     header: Sequence[TextPiece],
     trailer: Sequence[TextPiece],
     body_tail: Sequence[str] = (),
+    headline: str | None = None,
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
@@ -237,6 +294,9 @@ def _trailing_name(line: str) -> str | None:
     if m is None:
         return None
     names = NAMES_SPLIT_RE.split(m["names"])
+    # "（姚峰 上海报道）", "（张三 北京报道）": a place-and-报道 sign-off after the names
+    if len(names) > 1 and names[-1].endswith("报道"):
+        names = names[:-1]
     if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
         return None
     return " ".join(names) if all(is_person_name(n) for n in names) else None

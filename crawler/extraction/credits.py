@@ -16,12 +16,12 @@ from crawler.extraction.names import (
 # What separates a credit keyword from its value: 编辑：张三, 编辑|张三, 文/张三.
 _SEP_CHARS = ":：|丨/／"
 SEP = rf"[{_SEP_CHARS}]"
-# Reporter/author bylines. 作者/撰文 need a separator ("优质原创作者", "作者最新文章");
+# Reporter/author bylines. 作者/撰文 need a separator (a badge "原创作者", "作者最新文章");
 # 记者/通讯员 may be followed by a space or glued to the name (checked in take_names).
 _REPORTER_RE = re.compile(
-    r"(?=[作撰采文特记通])"  # lets the scan skip to candidate characters (several times faster)
-    rf"(?:作者|撰文|撰稿|采写|文字|特约撰稿人?)\s*(?:{SEP}\s*|\s+(?=[{HAN}]))"
-    rf"|(?:记者|通讯员)(?:\s*{SEP}\s*|\s+)?"
+    r"(?=[作撰采文特记通执评])"  # lets the scan skip to candidate characters (several times faster)
+    rf"(?:作者|撰文|撰稿|采写|文字|特约撰稿人?|执笔人?)\s*(?:{SEP}\s*|\s+(?=[{HAN}]))"
+    rf"|(?:记者|通讯员|评论员)(?:\s*{SEP}\s*|\s+)?"
     rf"|(?<![{HAN}])文\s*{SEP}\s*"
 )
 _NAME_THEN_ROLE_MARKS = ("编译", "撰文", "/文", "／文", "/ 文")
@@ -39,7 +39,7 @@ _ORGISH_OFFICE_RE = re.compile(rf"^[{HAN}]{{2,15}}(?:[局委会厅部办院所�
 _CREDIT_KEYWORDS = (
     "责任编辑|网络编辑|值班编辑|本文编辑|编辑|责编|校对|审核|审校|终审|初审|复审|监制|主编|美编"
     "|统筹|策划|出品人?|制图|设计|视频|摄影|摄像|图片来源|图片|图|记者|通讯员|作者|撰文|撰稿|采写"
-    "|采访|整理|文字|文|实习生|来源|稿源|出处|转载自|转自|摘自|翻译|编译|原创"
+    "|采访|整理|文字|文|实习生|来源|稿源|出处|转载自|转自|摘自|翻译|编译|原创|执笔人?"
 )
 # A line that opens with a credit keyword and a separator: "责任编辑：杨倩_NF4425",
 # "编辑|禤志杰", "文/张三", "采写：南都见习记者 林子沛", "来源：网络".

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -398,6 +398,23 @@ def _from_header(
     return [stamp for _, _, stamp in ranked]
 
 
+def _labelled_clock(
+    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None
+) -> Stamp | None:
+    """The first date with a clock in ``pieces`` that a label (时间：, 发布于) or class names."""
+    for piece in pieces:
+        for found in _scan(piece.text, now, anchor):
+            if not found.stamp.has_time or found.stamp.when > now + _SAME_EVENT:
+                continue
+            label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
+            if label is not None and (label["upd"] or label["upd2"]):
+                continue
+            labelled = label is not None and any(label.groups())
+            if labelled or _TIME_HINT.search(piece.hint):
+                return found.stamp
+    return None
+
+
 def find_published_stamp(
     *,
     meta: Mapping[str, str],
@@ -405,6 +422,8 @@ def find_published_stamp(
     header: Sequence[TextPiece],
     url: str | None,
     now: datetime | None,
+    trailer: Sequence[TextPiece] = (),
+    scripted: Callable[[datetime], Stamp | None] | None = None,
 ) -> Stamp | None:
     """:func:`find_published` with the date-only flag kept.
 
@@ -417,6 +436,16 @@ def find_published_stamp(
        to the meta/JSON-LD/URL date;
     3. an update meta (:data:`UPDATED_METAS`) or JSON-LD ``dateModified``;
     4. a date in the URL.
+
+    Where the info line gives no time of day (only a date, or nothing), a labelled or
+    time-hinted date *with* a clock printed after the body (``trailer``) completes it:
+    kepuchina.cn prints "时间：2019-09-24 17:08" below the article, 51offer.com
+    "发布于：2015-11-05 11:34" under a header that shows the bare date. It must fall on
+    the header's date when there is one.
+
+    ``scripted(now)`` (a time found only in a script or data attribute, see
+    :mod:`crawler.extraction.scripted`; called only when needed) comes after the info line and before the
+    update metas; it also completes a date-only info line on the same day.
 
     When (1) and (2) are within a day of each other they are the same event and
     the printed time wins (sina's meta is the CMS save time, minutes to hours
@@ -434,6 +463,16 @@ def find_published_stamp(
     from_url = date_from_url(url, now=current) if url else None
     anchor = strong.when if strong else weak.when if weak else from_url
     candidates = _from_header(header, current, anchor)
+    if strong is None and (not candidates or not candidates[0].has_time):
+        late = _labelled_clock(trailer, current, anchor)
+        if late is not None and (not candidates or late.when.date() == candidates[0].when.date()):
+            candidates.insert(0, late)
+    if strong is None and scripted is not None and (not candidates or not candidates[0].has_time):
+        hidden = scripted(current)
+        if hidden is not None and not candidates:
+            candidates.append(hidden)
+        elif hidden is not None and hidden.when.date() == candidates[0].when.date():
+            candidates.insert(0, hidden)
 
     if strong is not None:
         for printed in candidates:
@@ -468,7 +507,17 @@ def find_published(
     header: Sequence[TextPiece],
     url: str | None,
     now: datetime | None,
+    trailer: Sequence[TextPiece] = (),
+    scripted: Callable[[datetime], Stamp | None] | None = None,
 ) -> datetime | None:
     """The article's own publication time (Asia/Shanghai); see :func:`find_published_stamp`."""
-    stamp = find_published_stamp(meta=meta, jsonld=jsonld, header=header, url=url, now=now)
+    stamp = find_published_stamp(
+        meta=meta,
+        jsonld=jsonld,
+        header=header,
+        url=url,
+        now=now,
+        trailer=trailer,
+        scripted=scripted,
+    )
     return stamp.when if stamp else None

@@ -28,7 +28,7 @@ __all__ = [
 # Sentence-final punctuation, closing quotes and brackets allowed after it.
 _SENTENCE_END = re.compile(r"[。！？!?…]+[”’\"'」』）)]*$|[。！？!?…][”’\"'」』]$")
 _CAPTION_WORDS = re.compile(
-    r"供图|摄影?[）)]?$|截图|资料图?|图为|图片来[自源]|视觉中国|新华社发|(?:^|\s)图[:：/]|[(（]图[)）]"
+    r"供图|摄影?[）)]?$|截图|资料图?|图为|图片来[自源]|新华社发|(?:^|\s)图[:：/]|[(（]图[)）]"
 )
 # The info line under a headline that sits inside the body container:
 # "2023年1月29日 10:22 稿源：无锡日报 作者：陈晨 阅读：2,301".
@@ -41,7 +41,7 @@ _MAX_UNPUNCTUATED_CAPTION = 60
 _RELATED_LABEL = re.compile(
     r"^[【\[]?(?:延伸[·•]?(?:阅读|推荐)|相关(?:新闻|阅读|报道|链接|文章|推荐|专题)|推荐阅读|扩展阅读"
     r"|拓展阅读|更多(?:阅读|精彩|新闻|报道|推荐)|热门推荐|热点推荐|往期(?:回顾|推荐|精彩)|猜你喜欢"
-    r"|此前报道|前情回顾|点击进入专题|进入专题)[】\]]?[:：]?$"
+    r"|此前报道|前情回顾|(?:点击|点此)?(?:进入|查看)专题)[】\]]?[:：]?$"
 )
 # Labelled closing credits (editor, author, source...): after them come platform menus.
 _CLOSING_CREDIT = re.compile(
@@ -108,17 +108,34 @@ def _chars(blocks: Sequence[Block]) -> int:
     return sum(len(b.text) for b in blocks)
 
 
+def _link_list(blocks: Sequence[Block]) -> bool:
+    """Whether ``blocks`` read as a box of links (headlines), not article prose.
+
+    Link titles do not end a sentence; paragraphs do. Two or more paragraphs, more
+    sentences than headlines among them, are the article, whatever label came before;
+    a lone teaser paragraph under the label (163.com's "延伸 · 推荐") is still a box.
+    """
+    lines = list(dict.fromkeys(b.text for b in blocks if not _is_credit(b.text)))  # once each
+    sentences = sum(1 for text in lines if ends_sentence(text))
+    return sentences < 2 or sentences * 2 <= len(lines)
+
+
 def _split_related(blocks: list[Block], credits: list[str]) -> list[Block]:
-    """Cut a related-links box off either end (its credit lines go to ``credits``)."""
+    """Cut a related-links box off either end (its credit lines go to ``credits``).
+
+    Only a box: a 相关/推荐 label followed by article paragraphs (a mid-article
+    subheading, a link lead-in inside the text) cuts nothing, so nothing between the
+    article's first and last paragraph is ever dropped.
+    """
     total = _chars(blocks) or 1
     for i, block in enumerate(blocks):
         if not is_related_label(block.text):
             continue
         before, after = blocks[:i], blocks[i + 1 :]
-        if i > 0 and _chars(after) <= _RELATED_SHARE * total:
+        if i > 0 and _chars(after) <= _RELATED_SHARE * total and _link_list(after):
             credits.extend(b.text for b in after if _is_credit(b.text))
             return before
-        if _chars(before) <= _RELATED_SHARE * _RELATED_SHARE * _chars(after):
+        if _chars(before) <= _RELATED_SHARE * _RELATED_SHARE * _chars(after) and _link_list(before):
             # a box before the text: what precedes the label is promotion, not article
             credits.extend(b.text for b in before if _is_credit(b.text))
             blocks = after

@@ -11,6 +11,10 @@ from lxml import etree
 from crawler.extraction.metadata import jsonld_value
 from crawler.extraction.tree import clean, hint_of, text_of
 
+#: class/id words that name a headline element ("title", and "heading"/"headline" on
+#: table-era portals such as qianlong.com's ``<div class="Heading">`` and BBC's templates)
+_HEADLINE_HINT = re.compile(r"title|heading|headline")
+
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |–|——|-{2,})\s*")
 
 
@@ -18,6 +22,35 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |–|——|-{2,})\s*")
 class Headline:
     text: str
     element: etree._Element | None
+
+
+_LITERAL_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+# An e-paper's 版次 "第03版:要闻" or 期号 "第25312期": never the headline.
+_EDITION_RE = re.compile(r"^\s*第\s*[A-Za-z]?\d+\s*[版期]")
+_SUBTITLE_RE = re.compile(r"^(?:——|—|--)\s*\S")
+
+
+def unmarked(text: str) -> str:
+    """``text`` without markup printed as text ("<div>标题</div>" escaped into the page)."""
+    if "<" not in text:
+        return text
+    return clean(_LITERAL_TAG_RE.sub("", text))
+
+
+def with_subtitle(headline: Headline) -> Headline:
+    """A two-line headline joined as shown: the main line and the next element's "——副题"."""
+    el = headline.element
+    if el is None:
+        return headline
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is None or (nxt.tag in ("p",) and not _HEADLINE_HINT.search(hint_of(nxt))):
+        return headline
+    sub = unmarked(text_of(nxt))
+    if _SUBTITLE_RE.match(sub) and len(sub) <= 80 and sub not in headline.text:
+        return Headline(headline.text + sub, el)
+    return headline
 
 
 def page_title(root: etree._Element) -> str:
@@ -34,8 +67,25 @@ def _common_prefix(a: str, b: str) -> int:
     return i
 
 
+def _heads_body(el: etree._Element, container: etree._Element | None) -> bool:
+    """Whether ``el`` sits just above the article body: its parent or grandparent holds both."""
+    if container is None:
+        return False
+    holder = el.getparent()
+    for _ in range(2):
+        if holder is None:
+            return False
+        if any(node is holder for node in container.iterancestors()):
+            return el not in container.iterancestors()
+        holder = holder.getparent()
+    return False
+
+
 def find_headline(
-    root: etree._Element, meta: dict[str, str], jsonld: list[dict[str, Any]]
+    root: etree._Element,
+    meta: dict[str, str],
+    jsonld: list[dict[str, Any]],
+    container: etree._Element | None = None,
 ) -> Headline | None:
     """The headline as shown on the page.
 
@@ -43,7 +93,9 @@ def find_headline(
     by agreement with the evidence the page gives elsewhere (``<title>``,
     ``og:title``, the government ``ArticleTitle`` meta, JSON-LD ``headline``).
     A heading that only repeats the site name (some portals wrap the logo in h1)
-    loses to one that agrees with the evidence.
+    loses to one that agrees with the evidence. When nothing agrees, a heading or
+    title-named element in the wrapper of the body ``container`` wins over a
+    ``<title>`` that names only the site and column ("科普中国-辟谣文章", "新闻动态").
     """
     title = page_title(root)
     evidence = [
@@ -62,13 +114,14 @@ def find_headline(
     for order, el in enumerate(root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong")):
         tag = el.tag
         hint = hint_of(el)
-        if tag not in ("h1", "h2", "h3") and "title" not in hint:
+        named = _HEADLINE_HINT.search(hint) is not None
+        if tag not in ("h1", "h2", "h3") and not named:
             continue
-        text = text_of(el)
-        if not 2 <= len(text) <= 150:
+        text = unmarked(text_of(el))
+        if not 2 <= len(text) <= 150 or _EDITION_RE.match(text):
             continue
         score = {"h1": 1.0, "h2": 0.6, "h3": 0.3}.get(tag, 0.2)
-        if "title" in hint:
+        if named:
             score += 0.3
         if any(text == e for e in evidence):
             score += 3
@@ -86,12 +139,25 @@ def find_headline(
             best = (score, -order, Headline(text, el))
     if best is not None and best[0] >= 2:
         return best[2]
+    if not evidence:
+        # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3)
+        for tags in (("h1",), ("div", "p", "span", "td", "strong"), ("h2", "h3")):
+            for el in root.iter(*tags):
+                if el.tag in ("div", "p", "span", "td", "strong") and not _HEADLINE_HINT.search(
+                    hint_of(el)
+                ):
+                    continue
+                text = unmarked(text_of(el))
+                if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
+                    return Headline(text, el)
     if evidence:
         return Headline(evidence[0], None)
     if segments:
         return Headline(segments[0], None)
-    if best is not None and best[2].element is not None and best[2].element.tag == "h1":
-        return best[2]
+    if best is not None and best[2].element is not None:
+        el = best[2].element
+        if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
+            return best[2]
     return None
 
 

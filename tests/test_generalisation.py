@@ -1,0 +1,294 @@
+"""General extraction rules, each shown on pages of at least two sites (issue 11).
+
+Real pages come from the *tune* part of the development set (``fixtures/split.json``);
+where the tune part shows a failure kind on only one site, a small synthetic page
+modelled on a real template stands for the second.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from crawler.extraction import ExtractedArticle, extract_bytes
+from crawler.extraction.byline import is_outlet_like
+from crawler.extraction.dates import SHANGHAI
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
+SPLIT = json.loads((FIXTURES / "split.json").read_text("utf-8"))
+BODY = "".join(
+    f"<p>第{i}段：市里今天召开会议，部署下一阶段的工作，要求各部门抓好落实。</p>" for i in range(6)
+)
+
+
+@cache
+def real(key: str) -> ExtractedArticle:
+    assert key in SPLIT["pages"]["tune"], "rules are developed on tune pages only"
+    return extract_bytes(
+        (FIXTURES / key.replace("/", "/pages/", 1)).read_bytes(), fetched_at=FETCHED_AT
+    )
+
+
+def page(html: str, encoding: str = "utf-8") -> ExtractedArticle:
+    return extract_bytes(html.encode(encoding), fetched_at=FETCHED_AT)
+
+
+def article(info: str, title: str = "全市重点项目建设推进会召开", head: str = "") -> str:
+    return (
+        f"<html><head>{head}<title>{title}_某某新闻网</title></head><body>"
+        f'<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        f'<div class="article"><h1>{title}</h1><div class="info">{info}</div>'
+        f'<div class="content">{BODY}</div></div></body></html>'
+    )
+
+
+# --------------------------------------------------------------------------- source
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real2/yahoo-2.html", "新华网"),  # "转载文章" button next to the credit
+        ("real2/yahoo-3.html", "南方都市报"),
+        ("real2/39net-1.html", "39健康网"),  # "举报/反馈" after the date
+        ("real2/theorychina-1.html", None),  # "字体放大" is a button, and no outlet is named
+    ],
+)
+def test_interface_words_are_not_sources_on_real_pages(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        '2024-05-20 10:00 <span class="source">来源：<span>作者</span></span>',
+        '<span class="source">更新时间</span> 2024-05-20 10:00',
+        '2024-05-20 10:00 <span class="source">本文来源于</span>',
+        "2024-05-20 10:00 来源：页面功能 【打印】【关闭】",
+        "2024-05-20 10:00 来源：NEWS.EXAMPLE.COM",
+        "2024-05-20 10:00 来源：新闻动态",
+        "2024-05-20 10:00 来源：全市重点项目建设推进会召开",
+        "2024-05-20 10:00 来源：今天全市召开了会议，大家都很满意",
+    ],
+)
+def test_a_source_that_is_no_outlet_is_null(info: str) -> None:
+    assert page(article(info)).source is None
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        ("2024-05-20 10:00 来源：北青网-北京青年报", "北青网-北京青年报"),
+        ("2024-05-20 10:00 来源：综合新华社、人民网等", "新华社"),
+        ("2024-05-20 10:00 来源：sd退役军人之家", "sd退役军人之家"),
+        ("2024-05-20 10:00 来源：中共某某县委宣传部", "中共某某县委宣传部"),
+    ],
+)
+def test_outlets_are_kept(info: str, source: str) -> None:
+    assert page(article(info)).source == source
+
+
+def test_outlet_shape() -> None:
+    assert is_outlet_like("新华社")
+    assert is_outlet_like("光明网-光明日报")
+    for word in (
+        "作者",
+        "更新时间",
+        "本文来源于",
+        "页面功能",
+        "BUSINESS.SOHU.COM",
+        "首页",
+        "举报/反馈",
+    ):
+        assert not is_outlet_like(word), word
+
+
+# --------------------------------------------------------------------------- headline + encoding
+
+
+def test_gb_pages_without_any_charset_decode_and_find_their_headline() -> None:
+    # 163.com 2005 and qianlong.com 2005: GB2312 bytes, no BOM, no HTTP charset, no <meta>
+    assert real("real2/163-3.html").title == "CCER经济学人分析中国经济热度"
+    qianlong = real("real2/qianlong-1.html")
+    assert qianlong.title == "北京市儿童(13-15岁)心理素质发展现状调查研究报告"
+    assert "为了贯彻落实北京市“十五”时期儿童发展规划" in qianlong.body
+
+
+def test_a_headline_class_names_the_headline_when_the_page_has_no_title() -> None:
+    html = (
+        '<html><body><table><tr><td class="navThis"><a href="/">首页</a> &gt;&gt; 工作动态</td></tr>'
+        '<tr><td><div class="article-headline">县里召开春耕生产工作会议</div>'
+        f'<div class="Date">2005-03-06 16:17:00</div><div class="Content">{BODY}</div>'
+        "</td></tr></table></body></html>"
+    )
+    got = page(html, "gbk")
+    assert got.title == "县里召开春耕生产工作会议"
+    assert got.published_at == datetime(2005, 3, 6, 16, 17, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------- time
+
+
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        # kepuchina.cn: the only time, "时间：2019-09-24 17:08", sits below the body
+        ("real2/kepuchina-1.html", datetime(2019, 9, 24, 17, 8, tzinfo=SHANGHAI)),
+        # 51offer.com: bare date on top, "发布于：2015-11-05 11:34" under the body
+        ("real2/51offer-1.html", datetime(2015, 11, 5, 11, 34, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_labelled_time_after_the_body_completes_the_date(key: str, when: datetime) -> None:
+    assert real(key).published_at == when
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # new.qq.com-style state object and an epoch variable
+        '<script>window.DATA = {"title": "x", "pubtime": "2022-07-31 21:34:31"};</script>',
+        '<script>var ct = "1659274471"; var id = 5;</script>',
+        # toutiao-style config literal
+        "<script>var BASE_DATA = {articleInfo: {publish_time: '2022-07-31 21:34:31'}}</script>",
+        # a data attribute on an element the visible text leaves empty
+        '<span class="time" data-time="1659274471000"></span>',
+    ],
+)
+def test_a_time_kept_only_in_a_script_or_attribute_is_found(where: str) -> None:
+    html = article("来源：某某日报").replace("</body>", f"{where}</body>")
+    assert page(html).published_at == datetime(2022, 7, 31, 21, 34, 31, tzinfo=SHANGHAI)
+
+
+def test_a_date_only_header_takes_the_clock_of_the_script_on_the_same_day() -> None:
+    html = article("2022-07-31 来源：某某日报").replace(
+        "</body>", '<script>var publishTime = "2022-07-31 21:34";</script></body>'
+    )
+    assert page(html).published_at == datetime(2022, 7, 31, 21, 34, tzinfo=SHANGHAI)
+    other_day = html.replace('"2022-07-31 21:34"', '"2022-08-02 21:34"')
+    assert page(other_day).published_at == datetime(2022, 7, 31, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------- author
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real2/163-2.html", "姚峰"),  # "…吗？”（姚峰 上海报道）" closing the last paragraph
+        ("real2/ifeng-2.html", "韩涵"),  # "文丨政能亮特约评论员 韩涵" opening the body
+        ("real2/qianlong-1.html", "闵乐夫 赵兰波 刘韬 刘晋芳 胡玉顺"),  # "执笔人：…" under it
+    ],
+)
+def test_bylines_on_real_pages(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ("2024-05-20 10:00 记者 张三 李四", "张三 李四"),
+        ("2024-05-20 10:00 文/张三、李四", "张三 李四"),
+        ('2024-05-20 10:00 <span>作者：</span><span class="name">王小明</span>', "王小明"),
+        ("2024-05-20 10:00 本网评论员 刘大伟", "刘大伟"),
+        ("2024-05-20 10:00 作者：赞赏", None),
+        ("2024-05-20 10:00 作者：<a>关注</a>", None),
+        ("2024-05-20 10:00 作者：计划表", None),
+        ("2024-05-20 10:00 作者 分享", None),
+    ],
+)
+def test_several_authors_and_no_interface_words(info: str, author: str | None) -> None:
+    assert page(article(info)).author == author
+
+
+def test_a_place_and_report_sign_off_names_the_reporter() -> None:
+    html = article("2024-05-20 10:00").replace(
+        "</div></div></body>", "<p>会议要求各地抓紧落实。（张三 北京报道）</p></div></div></body>"
+    )
+    assert page(html).author == "张三"
+
+
+# --------------------------------------------------------------------------- title
+
+
+def titled(title: str, above_body: str) -> ExtractedArticle:
+    return page(
+        f"<html><head><title>{title}</title></head><body>"
+        '<div class="nav"><a href="/">首页</a></div>'
+        f'<div class="wrap">{above_body}<div class="content">{BODY}</div></div></body></html>'
+    )
+
+
+def test_a_title_naming_only_the_site_and_column_loses_to_the_headline_over_the_body() -> None:
+    # kepuchina.cn: <title>科普中国-辟谣文章</title>, the headline in div.rumor-title
+    assert real("real2/kepuchina-1.html").title == "徒手抓子弹真的存在吗？"
+    # a county portal: <title>新闻动态</title>, the headline in div.article-title
+    got = titled("新闻动态", '<div class="article-title">县里召开春耕生产工作会议</div>')
+    assert got.title == "县里召开春耕生产工作会议"
+
+
+@pytest.mark.parametrize("sep", ["_", "|", " - ", "——", "｜"])
+def test_site_suffixes_are_cut(sep: str) -> None:
+    assert (
+        titled(f"县里召开春耕生产工作会议{sep}某某县人民政府", "").title
+        == "县里召开春耕生产工作会议"
+    )
+
+
+def test_markup_printed_as_text_leaves_the_title() -> None:
+    got = titled("某某网", "<h1>&lt;div&gt;县里召开春耕生产工作会议&lt;/div&gt;</h1>")
+    assert got.title == "县里召开春耕生产工作会议"
+
+
+def test_kicker_is_left_out_and_a_dash_subtitle_joined() -> None:
+    got = titled(
+        "某某日报",
+        '<h3 class="yt">坚持新发展理念</h3><h1>县里召开春耕生产工作会议</h1>'
+        '<h2 class="ft">——记某某县的春耕</h2>',
+    )
+    assert got.title == "县里召开春耕生产工作会议——记某某县的春耕"
+
+
+# --------------------------------------------------------------------------- body
+
+
+PARA = "第{}段：市里今天召开会议，部署下一阶段的工作，要求各部门抓好落实，确保各项任务按期完成。"
+
+
+@pytest.mark.parametrize("label", ["相关新闻：", "【推荐阅读】", "延伸阅读", "相关链接"])
+def test_a_related_label_in_mid_article_drops_nothing(label: str) -> None:
+    paragraphs = [PARA.format(i) for i in range(1, 7)] + [label] + [PARA.format(i) for i in (7, 8)]
+    html = article("2024-05-20 10:00").replace(BODY, "".join(f"<p>{p}</p>" for p in paragraphs))
+    body = page(html).body
+    assert body.startswith(PARA.format(1))
+    assert body.endswith(PARA.format(8))
+
+
+def test_a_related_box_of_links_is_still_cut() -> None:
+    links = "".join(f'<p><a href="/n{i}">某地第{i}条新闻标题</a></p>' for i in range(4))
+    html = article("2024-05-20 10:00").replace(BODY, BODY + "<p>相关新闻：</p>" + links)
+    assert "某地第0条新闻标题" not in page(html).body
+
+
+# --------------------------------------------------------------------------- e-paper
+
+
+@pytest.mark.parametrize(
+    ("edition", "issue"), [("第03版:要闻", "第25312期"), ("第A05版：本地新闻", "第8120期")]
+)
+def test_edition_and_issue_numbers_are_never_title_or_source(edition: str, issue: str) -> None:
+    # founder-style 数字报 article page: 版次 in a title-named cell, 期号 next to the date
+    html = (
+        "<html><head><title>某某日报</title></head><body>"
+        f'<table><tr><td class="title">{edition}</td></tr></table>'
+        f'<div class="article"><div class="article-title">县里召开春耕生产工作会议</div>'
+        f'<div class="info"><span>2024年05月20日</span> <span>{issue}</span></div>'
+        f'<div class="content">{BODY}</div></div></body></html>'
+    )
+    got = page(html)
+    assert got.title == "县里召开春耕生产工作会议"
+    assert got.source is None
