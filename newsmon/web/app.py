@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from newsmon import __version__
 from newsmon.dates import parse_day
 from newsmon.web.pages import render
+from newsmon.web.report_routes import add_report_routes
 from newsmon.web.schemas import ArticleDetail, ArticleList, Counts, Problem, RunList
 from storage.records import article_record, run_record
 from storage.repository import get_article, list_runs
@@ -355,6 +356,7 @@ def create_app(engine: Engine) -> FastAPI:
             runs = [run_record(r) for r in list_runs(session, 100)]
         return page("runs.html", runs=runs)
 
+    add_report_routes(app, archive)
     return app
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from jinja2 import DictLoader, Environment, StrictUndefined
 
+from newsmon.web.report_page import REPORT_STYLE, REPORT_TEMPLATE
+
 _BASE = """<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -64,12 +66,13 @@ _BASE = """<!doctype html>
   table.runs th, table.runs td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; }
   .status-ok { color: #1e7a34; } .status-failed, .status-error { color: var(--accent); }
   .reprints li { margin: .15rem 0; }
+{{ report_style }}
 </style>
 </head>
 <body>
 <header>
   <a class="brand" href="/">newsmon</a>
-  <nav><a href="/">搜索 Search</a><a href="/runs">抓取记录 Runs</a><a href="/openapi.json">API (OpenAPI)</a></nav>
+  <nav><a href="/">搜索 Search</a><a href="/report">报告 Report</a><a href="/runs">抓取记录 Runs</a><a href="/openapi.json">API (OpenAPI)</a></nav>
 </header>
 <main>
 {% block main %}{% endblock %}
@@ -236,6 +239,7 @@ TEMPLATES = {
     "article.html": _ARTICLE,
     "runs.html": _RUNS,
     "error.html": _ERROR,
+    "report.html": REPORT_TEMPLATE,
 }
 
 # autoescape=True for every template, whatever its name: all of them are HTML.
@@ -246,4 +250,4 @@ _ENV = Environment(
 
 def render(name: str, **context: Any) -> str:
     """The named template rendered with ``context``; every value is HTML-escaped."""
-    return _ENV.get_template(name).render(**context)
+    return _ENV.get_template(name).render(report_style=REPORT_STYLE, **context)
