@@ -1,4 +1,5 @@
-"""Alerts: the ``[alerts]`` config, delivery to the log, a JSONL file, a webhook and an Atom feed, and run health checks.
+"""Alerts: the ``[alerts]`` config, delivery to the log, a JSONL file, a webhook, notification URLs
+(Apprise, newsmon/sinks/urls.py) and an Atom feed, daily digests, and run health checks.
 
 Alerts are rows in the database (storage/models.py) before they go anywhere,
 one per article (``match:<id>``) or per finding of a run (``health:<run>:<check>``),
@@ -26,6 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.config import Config, ConfigError
 from newsmon import __version__
+from newsmon.sinks import DeliveryError
+from newsmon.sinks import urls as url_sink
 from storage.models import CrawlRun, utcnow
 from storage.monitoring import (
     Pending,
@@ -66,15 +69,30 @@ class AlertSettings:
     #: a health alert when a run's share of failed requests is this much above the site's usual share
     health_error_jump: float = 0.25
     extra_headers: dict[str, str] = field(default_factory=dict)
+    #: notification URLs sent through Apprise (each its own sink, see newsmon/sinks/urls.py)
+    urls: list[str] = field(default_factory=list)
+    #: "daily": the URL sinks get one message per keyword and day instead of one per article
+    digest: str | None = None
+
+    @property
+    def url_sinks(self) -> dict[str, str]:
+        """Sink name → notification URL."""
+        return {url_sink.sink_name(url): url for url in self.urls}
 
     @property
     def sinks(self) -> list[str]:
         """Sinks with a delivery row per alert (the Atom feed is rewritten from the alerts instead)."""
-        return [
+        fixed = [
             name
             for name, on in ((LOG, self.log), (JSONL, self.jsonl), (WEBHOOK, self.webhook))
             if on
         ]
+        return fixed + list(self.url_sinks)
+
+    @property
+    def match_sinks(self) -> list[str]:
+        """Sinks told of each new match at once (with a digest, the URL sinks wait for it)."""
+        return [s for s in self.sinks if not (self.digest and s.startswith(url_sink.PREFIX))]
 
 
 def _fail(config: Config, key: str, message: str) -> ConfigError:
@@ -115,6 +133,8 @@ _KEYS = {
     "health",
     "health_min_runs",
     "health_error_jump",
+    "urls",
+    "digest",
 }
 
 
@@ -148,6 +168,18 @@ def alert_settings(config: Config) -> AlertSettings:
     ):
         raise _fail(config, "webhook_headers", 'expected a table of header = "value" strings')
     settings.extra_headers = dict(headers)
+    urls = table.get("urls", [])
+    if not isinstance(urls, list) or not all(isinstance(u, str) and u.strip() for u in urls):
+        raise _fail(config, "urls", 'expected a list of notification URLs, e.g. ["mailto://…"]')
+    for index, url in enumerate(urls):
+        problem = url_sink.check_url(url.strip())
+        if problem:
+            raise _fail(config, "urls", f"entry {index + 1}: {problem}")
+    settings.urls = list(dict.fromkeys(u.strip() for u in urls))
+    digest = table.get("digest", "off")
+    if digest not in ("off", "daily"):
+        raise _fail(config, "digest", f'expected "daily" or "off", got {digest!r}')
+    settings.digest = None if digest == "off" else digest
     settings.atom_entries = int(_number(config, table, "atom_entries", 50, 1))
     settings.webhook_timeout_seconds = _number(config, table, "webhook_timeout_seconds", 10, 0.1)
     settings.retry_seconds = _number(config, table, "retry_seconds", 30, 0.1)
@@ -262,8 +294,7 @@ def raise_health_alerts(session: Session, run: CrawlRun, settings: AlertSettings
 # --------------------------------------------------------------------------- delivery
 
 
-class DeliveryError(Exception):
-    """A sink could not take an alert now; it is retried later."""
+__all__ = ["DeliveryError"]  # re-exported: it used to live here
 
 
 def _log_alert(alert: Pending) -> None:
@@ -349,6 +380,7 @@ def deliver(
     retries_now: int = 0,
     sleep: Callable[[float], None] = time.sleep,
     keep_going: Callable[[], bool] = lambda: True,
+    now: datetime | None = None,
 ) -> DeliveryReport:
     """Raise alerts for new matches, then deliver every due alert to every sink; rewrite the Atom feed.
 
@@ -358,10 +390,17 @@ def deliver(
     attempt. ``retries_now`` extra tries with a short backoff are made at once (for
     ``--once``, which will not be around later). ``keep_going`` is asked before each
     delivery (the scheduler renews its delivery lease there); false ends the pass.
+    With ``digest = "daily"``, each finished day's digests are raised first (``now``:
+    the time to judge "finished" by, for tests).
     """
     report = DeliveryReport()
     with sessions.begin() as session:
-        report.raised = len(raise_match_alerts(session, settings.sinks))
+        report.raised = len(raise_match_alerts(session, settings.match_sinks))
+    if settings.digest and settings.urls:
+        from newsmon.digest import raise_digests
+
+        with sessions.begin() as session:
+            raise_digests(session, list(settings.url_sinks), now=now)
     for sink in settings.sinks:
         with sessions() as session:
             due = due_deliveries(session, sink)
@@ -408,6 +447,12 @@ def _deliver_one(
                 _append_jsonl(settings.jsonl, alert)
             elif sink == WEBHOOK:
                 _post(settings, alert)
+            elif sink in settings.url_sinks:
+                url_sink.send(
+                    settings.url_sinks[sink], *url_sink.message(alert.kind, alert.payload)
+                )
+            else:  # a URL since removed from the config: nothing to send it to
+                raise DeliveryError(f"sink {sink} is no longer configured")
         except DeliveryError as exc:
             error = str(exc)
             attempts += 1

@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -197,7 +197,9 @@ def build_report(
     periods: Iterable[Period],
     province: str | None = None,
     gazetteer: Gazetteer | None = None,
+    article_ids: Collection[int] | None = None,
 ) -> Report:
+    """The report of ``keyword`` over ``periods`` (only ``article_ids`` when given: a digest's)."""
     gazetteer = gazetteer or default_gazetteer()
     periods = list(periods) or [Period("all")]
     full_province = resolve_province(gazetteer, province) if province else None
@@ -214,7 +216,7 @@ def build_report(
                 rows[(name, None)] = Row(name, None, full_province)
     hits_by_period: dict[str, list[SectionHit]] = {}
     for period in periods:
-        hits = keyword_sections(session, keyword, period.since, period.until)
+        hits = keyword_sections(session, keyword, period.since, period.until, article_ids)
         if full_province:
             hits = [
                 h for h in hits if h.city in cities and cities[h.city].province == full_province

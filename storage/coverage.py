@@ -4,21 +4,22 @@ One :class:`SectionHit` per section (its city, district, heading and places) wit
 the article it belongs to (time, title, source, site, reprint group). The report
 (``newsmon.report``) groups them by city; this module only reads.
 
-An article counts when its title or body contains the keyword, or when it was
-flagged with it as a configured keyword: a substring test (``LIKE``), so a report
-reads every article of the period once; that is the price of reporting on words
-that were never configured.
+An article counts when its title or body contains the keyword: a substring test
+(``LIKE``), so a report reads every article of the period once; that is the price
+of reporting on words that were never configured.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleFingerprint, Section, Site
+from storage.models import Alert, Article, ArticleFingerprint, Section, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ def keyword_sections(
     keyword: str,
     since: datetime | None = None,
     until: datetime | None = None,
+    article_ids: Collection[int] | None = None,
 ) -> list[SectionHit]:
     """Sections of articles mentioning ``keyword`` published in ``[since, until)``, oldest first.
 
@@ -82,6 +84,8 @@ def keyword_sections(
             )
         )
     )
+    if article_ids is not None:
+        stmt = stmt.where(Article.id.in_(list(article_ids)))
     if since is not None:
         stmt = stmt.where(Article.published_at >= since)
     if until is not None:
@@ -106,3 +110,19 @@ def keyword_sections(
         )
         for row in session.execute(stmt)
     ]
+
+
+def match_alerts_between(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, int | None, datetime, dict[str, Any]]]:
+    """(alert id, article id, raised_at, payload) of the match alerts raised in ``[start, end)``."""
+    rows = session.execute(
+        select(Alert.id, Alert.article_id, Alert.raised_at, Alert.payload)
+        .where(Alert.kind == "match", Alert.raised_at >= start, Alert.raised_at < end)
+        .order_by(Alert.id)
+    )
+    return [(r[0], r[1], r[2], dict(r[3] or {})) for r in rows]
+
+
+def alert_exists(session: Session, key: str) -> bool:
+    return session.scalar(select(Alert.id).where(Alert.key == key)) is not None
