@@ -1,5 +1,8 @@
-"""Alerts: the ``[alerts]`` config, delivery to the log, a JSONL file, a webhook, notification URLs
-(Apprise, newsmon/sinks/urls.py) and an Atom feed, daily digests, and run health checks.
+"""Alerts: the ``[alerts]`` config, the delivery loop, daily digests, and run health checks.
+
+The sinks themselves live in newsmon/sinks/: the log (``log.py``), a JSONL file
+(``jsonl.py``), a webhook (``webhook.py``), notification URLs through Apprise
+(``urls.py``) and an Atom feed (``atom.py``).
 
 Alerts are rows in the database (storage/models.py) before they go anywhere,
 one per article (``match:<id>``) or per finding of a run (``health:<run>:<check>``),
@@ -9,14 +12,9 @@ growing delay, so a webhook that is down only delays its own alerts.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,10 +24,12 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.config import Config, ConfigError
-from newsmon import __version__
-from newsmon.sinks import DeliveryError
+from newsmon.sinks import DeliveryError, atom
+from newsmon.sinks import jsonl as jsonl_sink
+from newsmon.sinks import log as log_sink
 from newsmon.sinks import urls as url_sink
-from storage.models import CrawlRun, utcnow
+from newsmon.sinks import webhook as webhook_sink
+from storage.models import CrawlRun
 from storage.monitoring import (
     Pending,
     due_deliveries,
@@ -39,7 +39,6 @@ from storage.monitoring import (
     previous_runs,
     raise_alert,
     raise_match_alerts,
-    recent_match_alerts,
 )
 
 logger = logging.getLogger("newsmon.alerts")
@@ -297,75 +296,6 @@ def raise_health_alerts(session: Session, run: CrawlRun, settings: AlertSettings
 __all__ = ["DeliveryError"]  # re-exported: it used to live here
 
 
-def _log_alert(alert: Pending) -> None:
-    p = alert.payload
-    if alert.kind == "match":
-        logger.warning(
-            "ALERT new match [%s] %s  %s  (site %s, published %s)",
-            ",".join(p.get("keywords") or []),
-            p.get("title"),
-            p.get("url"),
-            p.get("site"),
-            p.get("published_at"),
-        )
-    else:
-        logger.warning("ALERT health %s: %s", p.get("check"), p.get("message"))
-
-
-def _jsonl_has(path: Path, alert_id: int) -> bool:
-    """Whether an earlier, interrupted attempt already wrote this alert's line."""
-    if not path.exists():
-        return False
-    with path.open("rb") as f:
-        # Lines are short and appended in order: the end of the file is where a torn attempt is.
-        f.seek(max(0, path.stat().st_size - 1024 * 1024))
-        for line in f.read().splitlines():
-            try:
-                if json.loads(line).get("alert_id") == alert_id:
-                    return True
-            except (ValueError, AttributeError):
-                continue
-    return False
-
-
-def _append_jsonl(path: Path, alert: Pending) -> None:
-    if alert.attempts and _jsonl_has(path, alert.alert_id):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(alert.payload, ensure_ascii=False, sort_keys=True) + "\n"
-    try:
-        with path.open("a", encoding="utf-8") as f:
-            f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as exc:
-        raise DeliveryError(f"cannot append to {path}: {exc.strerror or exc}") from exc
-
-
-def _post(settings: AlertSettings, alert: Pending) -> None:
-    assert settings.webhook is not None
-    body = json.dumps(alert.payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        settings.webhook,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": f"newsmon/{__version__} (alerts)",
-            # Lets a receiver drop the rare repeat (a crash between its 2xx and our commit).
-            "Idempotency-Key": f"newsmon-alert-{alert.alert_id}",
-            **settings.extra_headers,
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.webhook_timeout_seconds) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"{getattr(exc, 'reason', exc)}") from None
-
-
 @dataclass(slots=True)
 class DeliveryReport:
     raised: int = 0
@@ -441,12 +371,18 @@ def _deliver_one(
             note_attempt(session, alert.delivery_id)
         try:
             if sink == LOG:
-                _log_alert(alert)
+                log_sink.send(alert)
             elif sink == JSONL:
                 assert settings.jsonl is not None
-                _append_jsonl(settings.jsonl, alert)
+                jsonl_sink.append(settings.jsonl, alert)
             elif sink == WEBHOOK:
-                _post(settings, alert)
+                assert settings.webhook is not None
+                webhook_sink.post(
+                    settings.webhook,
+                    alert,
+                    headers=settings.extra_headers,
+                    timeout=settings.webhook_timeout_seconds,
+                )
             elif sink in settings.url_sinks:
                 url_sink.send(
                     settings.url_sinks[sink], *url_sink.message(alert.kind, alert.payload)
@@ -472,41 +408,6 @@ def _deliver_one(
 
 
 def write_atom(sessions: sessionmaker[Session], settings: AlertSettings) -> None:
-    """Rewrite the Atom feed of the newest match alerts (atomically: readers never see half a file)."""
-    from feedgen.feed import FeedGenerator
-
+    """Rewrite the Atom feed of the newest match alerts (newsmon/sinks/atom.py)."""
     assert settings.atom is not None
-    with sessions() as session:
-        alerts = list(recent_match_alerts(session, settings.atom_entries))
-    feed = FeedGenerator()
-    feed.id("urn:newsmon:alerts")
-    feed.title("newsmon: new matching articles")
-    feed.author({"name": "newsmon"})
-    feed.link(href=settings.atom.as_uri(), rel="self")
-    feed.subtitle("Articles that newly matched the monitored keywords")
-    feed.language("zh-CN")
-    feed.generator("newsmon", __version__)
-    feed.updated(alerts[0].raised_at if alerts else utcnow())
-    for alert in reversed(alerts):  # add_entry prepends: oldest first in, newest first out
-        p = alert.payload or {}
-        entry = feed.add_entry()
-        entry.id(f"urn:newsmon:article:{alert.article_id}")
-        entry.title(p.get("title") or p.get("url") or "untitled")
-        if p.get("url"):
-            entry.link(href=p["url"])
-        entry.updated(alert.raised_at)
-        if p.get("published_at"):
-            entry.published(datetime.fromisoformat(p["published_at"]))
-        keywords = ", ".join(p.get("keywords") or [])
-        entry.summary(f"{keywords} · {p.get('site') or ''} · {p.get('source') or ''}".strip(" ·"))
-        for keyword in p.get("keywords") or []:
-            entry.category(term=keyword)
-    settings.atom.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".atom-", dir=settings.atom.parent)
-    os.close(fd)
-    try:
-        feed.atom_file(tmp, pretty=True)
-        os.replace(tmp, settings.atom)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atom.write_atom(sessions, settings.atom, settings.atom_entries)
