@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -110,6 +111,9 @@ class StorePipeline:
         self.timer: LoopingCall | None = None
         #: the counts last written into the run's row while it runs
         self.live: dict[str, int] = {}
+        self.live_at = float("-inf")
+        #: seconds between two such writes (each is a write transaction: SQLite has one writer)
+        self.live_every = crawler.settings.getfloat("NEWSMON_LIVE_COUNTS_EVERY", 2.0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -160,8 +164,10 @@ class StorePipeline:
             "new_matches": s.get_value("newsmon/matches/new", 0),
             "errors": s.get_value("newsmon/errors", 0),
         }
-        if counts == self.live:
+        now = time.monotonic()
+        if counts == self.live or now - self.live_at < self.live_every:
             return
+        self.live_at = now
         try:
             with self.sessions.begin() as session:
                 run = session.get(CrawlRun, self.run_id)

@@ -24,6 +24,7 @@ import logging
 import re
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -283,7 +284,7 @@ class WebCrawls:
     # -- stopping ---------------------------------------------------------------------------
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        """Stop the running crawls (each records its run as interrupted) and wait a little."""
+        """Stop the running crawls (each records its run as interrupted); wait ``timeout`` in all."""
         if self.runtime is not None:
             self.runtime.stopping.set()
             self.runtime.hurry.set()  # its site runs get SIGTERM at once
@@ -293,5 +294,6 @@ class WebCrawls:
         for child in children:
             if child.poll() is None:
                 child.terminate()  # Scrapy closes the spider and records the run
+        deadline = time.monotonic() + timeout
         for thread in threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
