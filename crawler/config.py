@@ -69,6 +69,23 @@ class SiteProfile:
     verifiable_offline: bool = True
 
 
+#: A ``[web] token`` shorter than this is refused: it guards crawls started from the network.
+MIN_TOKEN_LENGTH = 16
+
+
+@dataclass(slots=True)
+class WebSettings:
+    """The ``[web]`` table: who may start crawls from ``newsmon serve``.
+
+    No token: the endpoints that start crawls are off (they answer 404 and say so).
+    """
+
+    #: the shared secret of POST /api/crawl, POST /api/sites/{name}/run and the runs page's form
+    token: str | None = field(default=None, repr=False)
+    #: crawls started from the web that may run at once (more: 429)
+    max_crawls: int = 2
+
+
 @dataclass(slots=True)
 class Config:
     path: Path | None = None
@@ -80,7 +97,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     sites: list[SiteProfile] = field(default_factory=list)
     alerts: dict[str, Any] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
+    web: WebSettings = field(default_factory=WebSettings)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def site(self, name: str) -> SiteProfile:
         for profile in self.sites:
@@ -188,6 +206,7 @@ def _parse(path: Path, text: str) -> Config:
     config.exclude = tuple(r.strings(monitor, "exclude", "monitor.exclude"))
 
     config.alerts = r.get(data, "alerts", dict, "alerts", {})
+    config.web = _web(r, r.get(data, "web", dict, "web", {}))
 
     sites = r.get(data, "sites", list, "sites", [])
     names: set[str] = set()
@@ -318,6 +337,31 @@ def _read_discovery(
         if error:
             raise r.fail(f"{q}.epaper", error, site_line)
     profile.epaper = template
+
+
+def _web(r: _Reader, table: dict[str, Any]) -> WebSettings:
+    unknown = sorted(set(table) - {"token", "max_crawls"})
+    if unknown:
+        raise r.fail(f"web.{unknown[0]}", "unknown key (known: max_crawls, token)")
+    web = WebSettings()
+    if "token" in table:
+        # The messages never quote the token: it is a secret.
+        token = r.get(table, "token", str, "web.token", "")
+        if not token.strip():
+            raise r.fail("web.token", "empty; remove the key to keep crawls from the web off")
+        if any(ch.isspace() or not ch.isprintable() for ch in token):
+            raise r.fail("web.token", "must not contain spaces or control characters")
+        if len(token) < MIN_TOKEN_LENGTH:
+            raise r.fail(
+                "web.token",
+                f"too short: at least {MIN_TOKEN_LENGTH} characters "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe())')",
+            )
+        web.token = token
+    web.max_crawls = r.get(table, "max_crawls", int, "web.max_crawls", 2)
+    if web.max_crawls < 1:
+        raise r.fail("web.max_crawls", "must be at least 1")
+    return web
 
 
 def load_config(path: str | Path | None = None) -> Config:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -108,6 +109,11 @@ class StorePipeline:
         self.store_failed = False
         self.buffer: list[tuple[ArticleItem, ToSave]] = []
         self.timer: LoopingCall | None = None
+        #: the counts last written into the run's row while it runs
+        self.live: dict[str, int] = {}
+        self.live_at = float("-inf")
+        #: seconds between two such writes (each is a write transaction: SQLite has one writer)
+        self.live_every = crawler.settings.getfloat("NEWSMON_LIVE_COUNTS_EVERY", 2.0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -135,9 +141,43 @@ class StorePipeline:
             )
             self.run_id = run.id
         self.stats.set_value("newsmon/run_id", self.run_id)
-        self.timer = LoopingCall(self.flush)
+        self.timer = LoopingCall(self._tick)
         self.timer.start(self.interval, now=False)
         logger.info("storing into %s (crawl run %s)", redact(self.db_url), self.run_id)
+
+    def _tick(self) -> None:
+        self.flush()
+        self._live_counts()
+
+    def _live_counts(self) -> None:
+        """Write the counts so far into the run's row, when they moved (/runs shows them live)."""
+        if self.sessions is None or self.run_id is None:
+            return
+        s = self.stats
+        counts = {
+            "requests": s.get_value("downloader/request_count", 0),
+            "responses": s.get_value("downloader/response_count", 0),
+            "bytes": s.get_value("downloader/response_bytes", 0),
+            "articles_new": s.get_value("newsmon/articles/new", 0),
+            "articles_updated": s.get_value("newsmon/articles/updated", 0),
+            "articles_unchanged": s.get_value("newsmon/articles/unchanged", 0),
+            "new_matches": s.get_value("newsmon/matches/new", 0),
+            "errors": s.get_value("newsmon/errors", 0),
+        }
+        now = time.monotonic()
+        if counts == self.live or now - self.live_at < self.live_every:
+            return
+        self.live_at = now
+        try:
+            with self.sessions.begin() as session:
+                run = session.get(CrawlRun, self.run_id)
+                if run is not None and run.status == "running":
+                    for key, value in counts.items():
+                        setattr(run, key, value)
+        except SQLAlchemyError as exc:  # only the live view lags; the close writes them all
+            logger.debug("could not update the counts of run %s: %s", self.run_id, exc)
+            return
+        self.live = counts
 
     def close_spider(self) -> None:
         if self.timer is not None and self.timer.running:

@@ -82,6 +82,8 @@ NEWSMON_PROGRESS = False
 # Articles are written in batches of this many, or after this many seconds, whichever first.
 NEWSMON_STORE_BATCH = 100
 NEWSMON_STORE_INTERVAL = 1.0
+# A running run's counts are written into its crawl_runs row at most this often (/runs shows them).
+NEWSMON_LIVE_COUNTS_EVERY = 2.0
 NEWSMON_PROGRESS_INTERVAL = 0.5
 NEWSMON_CONFIG = None
 NEWSMON_KEYWORDS = None

@@ -1,4 +1,8 @@
-"""Alerts: the ``[alerts]`` config, delivery to the log, a JSONL file, a webhook and an Atom feed, and run health checks.
+"""Alerts: the ``[alerts]`` config, the delivery loop, daily digests, and run health checks.
+
+The sinks themselves live in newsmon/sinks/: the log (``log.py``), a JSONL file
+(``jsonl.py``), a webhook (``webhook.py``), notification URLs through Apprise
+(``urls.py``) and an Atom feed (``atom.py``).
 
 Alerts are rows in the database (storage/models.py) before they go anywhere,
 one per article (``match:<id>``) or per finding of a run (``health:<run>:<check>``),
@@ -8,14 +12,9 @@ growing delay, so a webhook that is down only delays its own alerts.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,8 +24,12 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.config import Config, ConfigError
-from newsmon import __version__
-from storage.models import CrawlRun, utcnow
+from newsmon.sinks import DeliveryError, atom
+from newsmon.sinks import jsonl as jsonl_sink
+from newsmon.sinks import log as log_sink
+from newsmon.sinks import urls as url_sink
+from newsmon.sinks import webhook as webhook_sink
+from storage.models import CrawlRun
 from storage.monitoring import (
     Pending,
     due_deliveries,
@@ -36,7 +39,6 @@ from storage.monitoring import (
     previous_runs,
     raise_alert,
     raise_match_alerts,
-    recent_match_alerts,
 )
 
 logger = logging.getLogger("newsmon.alerts")
@@ -66,15 +68,30 @@ class AlertSettings:
     #: a health alert when a run's share of failed requests is this much above the site's usual share
     health_error_jump: float = 0.25
     extra_headers: dict[str, str] = field(default_factory=dict)
+    #: notification URLs sent through Apprise (each its own sink, see newsmon/sinks/urls.py)
+    urls: list[str] = field(default_factory=list)
+    #: "daily": the URL sinks get one message per keyword and day instead of one per article
+    digest: str | None = None
+
+    @property
+    def url_sinks(self) -> dict[str, str]:
+        """Sink name → notification URL."""
+        return {url_sink.sink_name(url): url for url in self.urls}
 
     @property
     def sinks(self) -> list[str]:
         """Sinks with a delivery row per alert (the Atom feed is rewritten from the alerts instead)."""
-        return [
+        fixed = [
             name
             for name, on in ((LOG, self.log), (JSONL, self.jsonl), (WEBHOOK, self.webhook))
             if on
         ]
+        return fixed + list(self.url_sinks)
+
+    @property
+    def match_sinks(self) -> list[str]:
+        """Sinks told of each new match at once (with a digest, the URL sinks wait for it)."""
+        return [s for s in self.sinks if not (self.digest and s.startswith(url_sink.PREFIX))]
 
 
 def _fail(config: Config, key: str, message: str) -> ConfigError:
@@ -115,6 +132,8 @@ _KEYS = {
     "health",
     "health_min_runs",
     "health_error_jump",
+    "urls",
+    "digest",
 }
 
 
@@ -148,6 +167,18 @@ def alert_settings(config: Config) -> AlertSettings:
     ):
         raise _fail(config, "webhook_headers", 'expected a table of header = "value" strings')
     settings.extra_headers = dict(headers)
+    urls = table.get("urls", [])
+    if not isinstance(urls, list) or not all(isinstance(u, str) and u.strip() for u in urls):
+        raise _fail(config, "urls", 'expected a list of notification URLs, e.g. ["mailto://…"]')
+    for index, url in enumerate(urls):
+        problem = url_sink.check_url(url.strip())
+        if problem:
+            raise _fail(config, "urls", f"entry {index + 1}: {problem}")
+    settings.urls = list(dict.fromkeys(u.strip() for u in urls))
+    digest = table.get("digest", "off")
+    if digest not in ("off", "daily"):
+        raise _fail(config, "digest", f'expected "daily" or "off", got {digest!r}')
+    settings.digest = None if digest == "off" else digest
     settings.atom_entries = int(_number(config, table, "atom_entries", 50, 1))
     settings.webhook_timeout_seconds = _number(config, table, "webhook_timeout_seconds", 10, 0.1)
     settings.retry_seconds = _number(config, table, "retry_seconds", 30, 0.1)
@@ -262,77 +293,7 @@ def raise_health_alerts(session: Session, run: CrawlRun, settings: AlertSettings
 # --------------------------------------------------------------------------- delivery
 
 
-class DeliveryError(Exception):
-    """A sink could not take an alert now; it is retried later."""
-
-
-def _log_alert(alert: Pending) -> None:
-    p = alert.payload
-    if alert.kind == "match":
-        logger.warning(
-            "ALERT new match [%s] %s  %s  (site %s, published %s)",
-            ",".join(p.get("keywords") or []),
-            p.get("title"),
-            p.get("url"),
-            p.get("site"),
-            p.get("published_at"),
-        )
-    else:
-        logger.warning("ALERT health %s: %s", p.get("check"), p.get("message"))
-
-
-def _jsonl_has(path: Path, alert_id: int) -> bool:
-    """Whether an earlier, interrupted attempt already wrote this alert's line."""
-    if not path.exists():
-        return False
-    with path.open("rb") as f:
-        # Lines are short and appended in order: the end of the file is where a torn attempt is.
-        f.seek(max(0, path.stat().st_size - 1024 * 1024))
-        for line in f.read().splitlines():
-            try:
-                if json.loads(line).get("alert_id") == alert_id:
-                    return True
-            except (ValueError, AttributeError):
-                continue
-    return False
-
-
-def _append_jsonl(path: Path, alert: Pending) -> None:
-    if alert.attempts and _jsonl_has(path, alert.alert_id):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(alert.payload, ensure_ascii=False, sort_keys=True) + "\n"
-    try:
-        with path.open("a", encoding="utf-8") as f:
-            f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as exc:
-        raise DeliveryError(f"cannot append to {path}: {exc.strerror or exc}") from exc
-
-
-def _post(settings: AlertSettings, alert: Pending) -> None:
-    assert settings.webhook is not None
-    body = json.dumps(alert.payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        settings.webhook,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": f"newsmon/{__version__} (alerts)",
-            # Lets a receiver drop the rare repeat (a crash between its 2xx and our commit).
-            "Idempotency-Key": f"newsmon-alert-{alert.alert_id}",
-            **settings.extra_headers,
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.webhook_timeout_seconds) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"{getattr(exc, 'reason', exc)}") from None
+__all__ = ["DeliveryError"]  # re-exported: it used to live here
 
 
 @dataclass(slots=True)
@@ -349,6 +310,7 @@ def deliver(
     retries_now: int = 0,
     sleep: Callable[[float], None] = time.sleep,
     keep_going: Callable[[], bool] = lambda: True,
+    now: datetime | None = None,
 ) -> DeliveryReport:
     """Raise alerts for new matches, then deliver every due alert to every sink; rewrite the Atom feed.
 
@@ -358,10 +320,17 @@ def deliver(
     attempt. ``retries_now`` extra tries with a short backoff are made at once (for
     ``--once``, which will not be around later). ``keep_going`` is asked before each
     delivery (the scheduler renews its delivery lease there); false ends the pass.
+    With ``digest = "daily"``, each finished day's digests are raised first (``now``:
+    the time to judge "finished" by, for tests).
     """
     report = DeliveryReport()
     with sessions.begin() as session:
-        report.raised = len(raise_match_alerts(session, settings.sinks))
+        report.raised = len(raise_match_alerts(session, settings.match_sinks))
+    if settings.digest and settings.urls:
+        from newsmon.digest import raise_digests
+
+        with sessions.begin() as session:
+            raise_digests(session, list(settings.url_sinks), now=now)
     for sink in settings.sinks:
         with sessions() as session:
             due = due_deliveries(session, sink)
@@ -402,12 +371,24 @@ def _deliver_one(
             note_attempt(session, alert.delivery_id)
         try:
             if sink == LOG:
-                _log_alert(alert)
+                log_sink.send(alert)
             elif sink == JSONL:
                 assert settings.jsonl is not None
-                _append_jsonl(settings.jsonl, alert)
+                jsonl_sink.append(settings.jsonl, alert)
             elif sink == WEBHOOK:
-                _post(settings, alert)
+                assert settings.webhook is not None
+                webhook_sink.post(
+                    settings.webhook,
+                    alert,
+                    headers=settings.extra_headers,
+                    timeout=settings.webhook_timeout_seconds,
+                )
+            elif sink in settings.url_sinks:
+                url_sink.send(
+                    settings.url_sinks[sink], *url_sink.message(alert.kind, alert.payload)
+                )
+            else:  # a URL since removed from the config: nothing to send it to
+                raise DeliveryError(f"sink {sink} is no longer configured")
         except DeliveryError as exc:
             error = str(exc)
             attempts += 1
@@ -427,41 +408,6 @@ def _deliver_one(
 
 
 def write_atom(sessions: sessionmaker[Session], settings: AlertSettings) -> None:
-    """Rewrite the Atom feed of the newest match alerts (atomically: readers never see half a file)."""
-    from feedgen.feed import FeedGenerator
-
+    """Rewrite the Atom feed of the newest match alerts (newsmon/sinks/atom.py)."""
     assert settings.atom is not None
-    with sessions() as session:
-        alerts = list(recent_match_alerts(session, settings.atom_entries))
-    feed = FeedGenerator()
-    feed.id("urn:newsmon:alerts")
-    feed.title("newsmon: new matching articles")
-    feed.author({"name": "newsmon"})
-    feed.link(href=settings.atom.as_uri(), rel="self")
-    feed.subtitle("Articles that newly matched the monitored keywords")
-    feed.language("zh-CN")
-    feed.generator("newsmon", __version__)
-    feed.updated(alerts[0].raised_at if alerts else utcnow())
-    for alert in reversed(alerts):  # add_entry prepends: oldest first in, newest first out
-        p = alert.payload or {}
-        entry = feed.add_entry()
-        entry.id(f"urn:newsmon:article:{alert.article_id}")
-        entry.title(p.get("title") or p.get("url") or "untitled")
-        if p.get("url"):
-            entry.link(href=p["url"])
-        entry.updated(alert.raised_at)
-        if p.get("published_at"):
-            entry.published(datetime.fromisoformat(p["published_at"]))
-        keywords = ", ".join(p.get("keywords") or [])
-        entry.summary(f"{keywords} · {p.get('site') or ''} · {p.get('source') or ''}".strip(" ·"))
-        for keyword in p.get("keywords") or []:
-            entry.category(term=keyword)
-    settings.atom.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".atom-", dir=settings.atom.parent)
-    os.close(fd)
-    try:
-        feed.atom_file(tmp, pretty=True)
-        os.replace(tmp, settings.atom)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atom.write_atom(sessions, settings.atom, settings.atom_entries)

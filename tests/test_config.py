@@ -189,3 +189,34 @@ def test_discovery_keys(tmp_path: Path) -> None:
         "https://example.cn/api/list?page={page}",
         "data.list[].url",
     )
+
+
+SECRET = "s3cret-" + "x" * 20
+
+
+def test_the_web_table_token_and_bound(tmp_path: Path) -> None:
+    assert load_config(_write(tmp_path, GOOD)).web.token is None  # off unless configured
+    config = load_config(_write(tmp_path, f'[web]\ntoken = "{SECRET}"\nmax_crawls = 3\n'))
+    assert (config.web.token, config.web.max_crawls) == (SECRET, 3)
+    assert SECRET not in repr(config)  # nor in anything that prints the config
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('token = ""', ":2: web.token: empty; remove the key"),
+        ('token = "abc123"', ":2: web.token: too short: at least 16 characters"),
+        ('token = "has a space in it, quite long"', ":2: web.token: must not contain spaces"),
+        ("token = 12345678901234567890", ":2: web.token: expected str, got int"),
+        ("max_crawls = 0", ":2: web.max_crawls: must be at least 1"),
+        ('tokn = "x"', ":2: web.tokn: unknown key (known: max_crawls, token)"),
+    ],
+)
+def test_a_bad_web_table_names_line_and_key_never_the_token(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config(_write(tmp_path, f"[web]\n{table}\n"))
+    assert message in str(error.value)
+    assert "abc123" not in str(error.value)  # the token is a secret, even a bad one
+    assert "has a space" not in str(error.value)

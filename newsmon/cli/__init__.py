@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 from crawler.config import ConfigError
 from newsmon import __version__
-from newsmon.cli import archive, config, crawl, demo, extract, links, schedule
+from newsmon.cli import archive, config, crawl, demo, extract, links, report, schedule
 from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
 
 #: Modules with a ``register(subparsers, common)`` function, in help order.
-COMMAND_MODULES = (extract, links, crawl, demo, archive, schedule, config)
+COMMAND_MODULES = (extract, links, crawl, demo, archive, report, schedule, config)
 
 
 def build_parser() -> argparse.ArgumentParser:

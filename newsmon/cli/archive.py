@@ -237,7 +237,7 @@ def cmd_serve(ctx: Context) -> int:
     a = ctx.args
     sessions = ctx.sessions()  # fail now, with one line, if the database cannot be opened
     try:
-        serve(sessions.kw["bind"], host=a.host, port=a.port)
+        serve(sessions.kw["bind"], host=a.host, port=a.port, config=ctx.config, db_url=ctx.db_url)
     except OSError as exc:  # address in use, or not an address of this machine
         raise CliError(f"cannot listen on {a.host}:{a.port}: {exc.strerror or exc}") from None
     return EXIT_OK

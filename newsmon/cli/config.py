@@ -35,6 +35,12 @@ def cmd_config_check(ctx: Context) -> int:
         f"keywords: {', '.join(config.keywords)}"
         + (f"; exclude: {', '.join(config.exclude)}" if config.exclude else "")
     )
+    web = config.web
+    print(
+        f"web: crawls from the web on (token set, up to {web.max_crawls} at once)"
+        if web.token
+        else "web: crawls from the web off (no [web] token)"
+    )
     for site in config.sites:
         when = (
             f"cron {site.cron}" if site.cron else f"every {site.interval_minutes or 'default'} min"

@@ -1,22 +1,39 @@
-"""The crawl a scheduler starts for one run of a site: a ``newsmon monitor`` child process.
+"""The crawl a scheduler (or ``newsmon serve``) starts: a ``newsmon`` child process.
 
-The child is ``python -m newsmon.cli --parent PID monitor SITE ...``: it stops when the
-scheduler that started it dies (:func:`die_with_parent`), and the scheduler gives its
-``crawl_runs`` row the final status and exit reason once it ends (:func:`finish_run`).
+The child is ``python -m newsmon.cli --parent PID monitor SITE ...`` (or ``crawl URL ...``,
+see :func:`cli_command`): it stops when the process that started it dies
+(:func:`die_with_parent`), and that process gives a site run's ``crawl_runs`` row the
+final status and exit reason once it ends (:func:`finish_run`).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from crawler.config import ENV_DB_URL
 from storage.models import CrawlRun, utcnow
 from storage.monitoring import runs_started_since
+
+
+def cli_command(*args: str) -> list[str]:
+    """``python -m newsmon.cli --parent OUR_PID ARGS``: a command run as our child.
+
+    Give the database URL through :func:`child_env`, never in ``args``: any user on
+    the machine can read a process's arguments.
+    """
+    return [sys.executable, "-m", "newsmon.cli", "--parent", str(os.getpid()), *args]
+
+
+def child_env(db_url: str) -> dict[str, str]:
+    """The child's environment: ours, with the database URL."""
+    return {**os.environ, ENV_DB_URL: db_url}
 
 
 def die_with_parent(parent: int) -> None:

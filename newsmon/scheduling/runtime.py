@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.config import Config, ConfigError, load_config
 from newsmon.alerts import AlertSettings, deliver, raise_health_alerts
-from newsmon.scheduling.child import finish_run
+from newsmon.scheduling.child import child_env, cli_command, finish_run
 from newsmon.scheduling.leases import (
     ALERTS_LEASE,
     LEASE_SETTING,
@@ -126,31 +125,23 @@ class Runtime:
 
     def child_command(self, site: str, config_path: str | None = None) -> list[str]:
         assert self.config.path is not None
-        return [
-            sys.executable,
-            "-m",
-            "newsmon.cli",
-            "--parent",
-            str(os.getpid()),
+        return cli_command(
             "monitor",
             site,
             "--config",
             config_path or str(self.config.path),
-            # The database URL (and its password) goes in the environment (child_env), not
-            # here: any user on the machine can read a process's arguments.
+            # The database URL (and its password) goes in the environment (child_env).
             "--set",
             f"{LEASE_SETTING}={self.owner}",
             # Scrapy's own limit closes the spider cleanly (status timeout); ours below is the backstop.
             "--set",
             f"CLOSESPIDER_TIMEOUT={self.settings.time_limit_seconds:g}",
             *(["--verbose"] if self.verbose else []),
-        ]
+        )
 
     def child_env(self) -> dict[str, str]:
         """The crawl's environment: ours, with the database URL."""
-        from crawler.config import ENV_DB_URL
-
-        return {**os.environ, ENV_DB_URL: self.db_url}
+        return child_env(self.db_url)
 
     def run_site(self, site: str) -> Outcome:
         """Crawl ``site`` once in a child process, if its lease can be had; record and alert.
@@ -162,12 +153,21 @@ class Runtime:
             return Outcome(site, "skipped", reason="the scheduler is stopping")
         if self.redis_url:
             return self._queue(site)
-        ttl = self.settings.lease_seconds
+        who = self.take_lease(site)
+        if who is not None:
+            logger.warning("%s: not started: the site is being crawled by %s", site, who)
+            return Outcome(site, "skipped", reason=f"lease held by {who}")
+        return self.run_leased(site)
+
+    def take_lease(self, site: str) -> str | None:
+        """Take ``site``'s lease for a run: None when we have it, else who holds it."""
         with self.sessions.begin() as session:
-            if not acquire_lease(session, site, self.owner, ttl):
-                who = describe_holder(session, site)
-                logger.warning("%s: not started: the site is being crawled by %s", site, who)
-                return Outcome(site, "skipped", reason=f"lease held by {who}")
+            if acquire_lease(session, site, self.owner, self.settings.lease_seconds):
+                return None
+            return describe_holder(session, site)
+
+    def run_leased(self, site: str) -> Outcome:
+        """Crawl ``site`` in a child process, its lease taken (:meth:`take_lease`); give it back after."""
         try:
             started = utcnow()
             with self.sessions.begin() as session:

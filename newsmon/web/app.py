@@ -9,12 +9,13 @@ script at all.
 from __future__ import annotations
 
 import argparse
+import logging
 import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -26,9 +27,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.config import Config
 from newsmon import __version__
 from newsmon.dates import parse_day
+from newsmon.web.crawl_routes import add_crawl_routes
+from newsmon.web.crawls import WebCrawls
 from newsmon.web.pages import render
+from newsmon.web.report_routes import add_report_routes
 from newsmon.web.schemas import ArticleDetail, ArticleList, Counts, Problem, RunList
 from storage.records import article_record, run_record
 from storage.repository import get_article, list_runs
@@ -205,10 +210,21 @@ def _bars(counts: list[tuple[str | None, int]], width: int = 360) -> list[dict[s
 # --------------------------------------------------------------------------- the app
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The ASGI app over the archive at ``engine`` (schema and index already created)."""
+def create_app(engine: Engine, crawls: WebCrawls | None = None) -> FastAPI:
+    """The ASGI app over the archive at ``engine`` (schema and index already created).
+
+    ``crawls`` starts crawls from the web (``[web] token``); without it those endpoints are off.
+    """
     archive = Archive(engine)
+    web = crawls or WebCrawls(Config(), "", engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        web.shutdown()  # crawls started from here stop with the server (their runs say so)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="newsmon",
         version=__version__,
         description=(
@@ -291,7 +307,9 @@ def create_app(engine: Engine) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def _errors(request: Request, exc: HTTPException) -> Any:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
         return page("error.html", status=exc.status_code, message=str(exc.detail))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -350,11 +368,21 @@ def create_app(engine: Engine) -> FastAPI:
         )
 
     @app.get("/runs", response_class=HTMLResponse, include_in_schema=False)
-    def runs_page() -> HTMLResponse:
+    def runs_page(started: int | None = None) -> HTMLResponse:
         with archive.sessions() as session:
             runs = [run_record(r) for r in list_runs(session, 100)]
-        return page("runs.html", runs=runs)
+        jobs = web.jobs()
+        return page(
+            "runs.html",
+            runs=runs,
+            web={"enabled": web.enabled, "sites": web.sites(), "jobs": jobs, "started": started},
+            # A plain refresh (no script) while something runs: the counts move on their own.
+            refresh=any(r["status"] == "running" for r in runs)
+            or any(j["status"] == "running" for j in jobs),
+        )
 
+    add_report_routes(app, archive)
+    add_crawl_routes(app, web)
     return app
 
 
@@ -372,15 +400,38 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(engine: Engine, host: str = "127.0.0.1", port: int = 8080) -> None:
-    """Serve the app until interrupted; says the bound address on stderr once listening."""
+def serve(
+    engine: Engine,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    *,
+    config: Config | None = None,
+    db_url: str = "",
+) -> None:
+    """Serve the app until interrupted; says the bound address on stderr once listening.
+
+    With a ``[web] token`` in ``config``, crawls can be started from the web (into ``db_url``).
+    """
     import uvicorn
 
+    crawls = WebCrawls(config or Config(), db_url, engine)
     sock = bind(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     print(f"newsmon: serving http://{shown}:{bound}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
-    config = uvicorn.Config(
-        create_app(engine), log_level="warning", access_log=False, server_header=False
+    # newsmon's own log (refused requests, the crawls started from the web) on stderr.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    newsmon_log = logging.getLogger("newsmon")
+    newsmon_log.addHandler(handler)
+    newsmon_log.setLevel(logging.INFO)
+    if crawls.enabled:
+        print(
+            f"newsmon: crawls from the web on (up to {crawls.limit} at once)",
+            file=sys.stderr,
+            flush=True,
+        )
+    server_config = uvicorn.Config(
+        create_app(engine, crawls), log_level="warning", access_log=False, server_header=False
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(server_config).run(sockets=[sock])

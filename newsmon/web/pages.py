@@ -12,12 +12,15 @@ from typing import Any
 
 from jinja2 import DictLoader, Environment, StrictUndefined
 
+from newsmon.web.report_page import REPORT_STYLE, REPORT_TEMPLATE
+
 _BASE = """<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{% block title %}newsmon{% endblock %}</title>
+{% block head %}{% endblock %}
 <style>
   :root { --ink: #1d232b; --muted: #65707d; --line: #dde2e8; --accent: #b3261e; --bar: #3b6ea8; }
   * { box-sizing: border-box; }
@@ -64,12 +67,18 @@ _BASE = """<!doctype html>
   table.runs th, table.runs td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; }
   .status-ok { color: #1e7a34; } .status-failed, .status-error { color: var(--accent); }
   .reprints li { margin: .15rem 0; }
+  form.crawl { display: flex; flex-wrap: wrap; gap: .5rem .8rem; align-items: end; background: #fff;
+               padding: .8rem 1rem; border: 1px solid var(--line); border-radius: 6px; margin: .6rem 0; }
+  form.crawl label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
+  form.crawl textarea { width: 36rem; max-width: 100%; }
+  .notice { background: #eef6ee; border: 1px solid #b9dcbf; padding: .4rem .8rem; border-radius: 4px; }
+{{ report_style }}
 </style>
 </head>
 <body>
 <header>
   <a class="brand" href="/">newsmon</a>
-  <nav><a href="/">搜索 Search</a><a href="/runs">抓取记录 Runs</a><a href="/openapi.json">API (OpenAPI)</a></nav>
+  <nav><a href="/">搜索 Search</a><a href="/report">报告 Report</a><a href="/runs">抓取记录 Runs</a><a href="/openapi.json">API (OpenAPI)</a></nav>
 </header>
 <main>
 {% block main %}{% endblock %}
@@ -199,8 +208,38 @@ _ARTICLE = """{% extends "base.html" %}
 
 _RUNS = """{% extends "base.html" %}
 {% block title %}抓取记录 Crawl runs — newsmon{% endblock %}
+{% block head %}{% if refresh %}<meta http-equiv="refresh" content="5">{% endif %}{% endblock %}
 {% block main %}
 <h1>抓取记录 Crawl runs</h1>
+{%- if web.enabled %}
+{%- if web.started %}<p class="notice" id="started">已开始 Started web crawl {{ web.started }}; its run shows below as it goes.</p>{% endif %}
+<form class="crawl" id="crawl-urls" method="post" action="/runs/crawl">
+<label>抓取网址 Crawl URLs (one per line, http/https)<textarea name="urls" rows="3" required></textarea></label>
+<label>令牌 Token<input type="password" name="token" autocomplete="current-password" required></label>
+<button type="submit">抓取 Crawl</button>
+</form>
+{%- if web.sites %}
+<form class="crawl" id="run-site" method="post" action="/runs/site">
+<label>运行站点 Run a site<select name="site">{% for name in web.sites %}<option>{{ name }}</option>{% endfor %}</select></label>
+<label>令牌 Token<input type="password" name="token" autocomplete="current-password" required></label>
+<button type="submit">运行 Run</button>
+</form>
+{%- endif %}
+{%- if web.jobs %}
+<h2>从网页启动 Started from the web</h2>
+<table class="runs" id="web-crawls">
+<thead><tr><th>#</th><th>Started</th><th>What</th><th>Status</th><th>Run</th></tr></thead>
+<tbody>
+{%- for j in web.jobs %}
+<tr><td>{{ j.id }}</td><td>{{ j.started_at[:19] | replace("T", " ") }}</td><td>{{ j.kind }}: {{ j.target }}</td>
+<td class="status-{{ j.status }}">{{ j.status }}{% if j.reason %} ({{ j.reason }}){% endif %}</td><td>{{ j.run_id or "" }}</td></tr>
+{%- endfor %}
+</tbody>
+</table>
+{%- endif %}
+{%- else %}
+<p class="meta" id="crawl-off">从网页抓取未开启 Crawling from the web is off: set a <code>[web] token</code> in the config.</p>
+{%- endif %}
 {%- if runs %}
 <table class="runs" id="runs">
 <thead><tr><th>#</th><th>Started</th><th>Finished</th><th>Spider</th><th>Status</th><th>Requests</th><th>New / updated / same</th><th>Matches</th><th>Errors</th></tr></thead>
@@ -236,6 +275,7 @@ TEMPLATES = {
     "article.html": _ARTICLE,
     "runs.html": _RUNS,
     "error.html": _ERROR,
+    "report.html": REPORT_TEMPLATE,
 }
 
 # autoescape=True for every template, whatever its name: all of them are HTML.
@@ -246,4 +286,4 @@ _ENV = Environment(
 
 def render(name: str, **context: Any) -> str:
     """The named template rendered with ``context``; every value is HTML-escaped."""
-    return _ENV.get_template(name).render(**context)
+    return _ENV.get_template(name).render(report_style=REPORT_STYLE, **context)

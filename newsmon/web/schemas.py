@@ -72,3 +72,26 @@ class RunList(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+class CrawlRequest(BaseModel):
+    """What ``POST /api/crawl`` takes: the http(s) URLs of article pages."""
+
+    urls: list[str] = Field(min_length=1, max_length=100, examples=[["https://example.cn/a.html"]])
+
+
+class CrawlJob(BaseModel):
+    """A crawl started from the web; its run (once it has one) is in /api/runs."""
+
+    id: int
+    kind: str = Field(description="urls or site")
+    target: str
+    started_at: str
+    finished_at: str | None
+    status: str = Field(description="running, then the run's status (ok, failed, timeout …)")
+    run_id: int | None
+    reason: str
+
+
+class CrawlJobList(BaseModel):
+    results: list[CrawlJob]

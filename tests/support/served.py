@@ -74,12 +74,13 @@ def crawl_archive(web: WebServer, home: Path, db: str) -> dict[str, int]:
 class Server:
     """``newsmon serve --port 0`` in a child process; the port is read from its first line."""
 
-    def __init__(self, db: str, home: Path) -> None:
+    def __init__(self, db: str, home: Path, *args: str) -> None:
         env = {**os.environ, "NEWSMON_HOME": str(home)}
         env.pop("NEWSMON_DB_URL", None)
+        env.pop("NEWSMON_CONFIG", None)
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newsmon.cli", "serve", "--port", "0", "--db", db],
+            [sys.executable, "-m", "newsmon.cli", "serve", "--port", "0", "--db", db, *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
