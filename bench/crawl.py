@@ -282,8 +282,16 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[st
     }
 
 
+BARE_VARIANTS = (("default", "bare (default)"), ("items1", "bare (CI=1)"))
+
+
 def bench(
-    n: int, server: str, page_kb: int, repeats: int, processes: list[int | None]
+    n: int,
+    server: str,
+    page_kb: int,
+    repeats: int,
+    processes: list[int | None],
+    no_bare: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every kind of crawl ``repeats`` times, alternated; results by kind."""
     results: dict[str, list[dict[str, Any]]] = {}
@@ -300,7 +308,7 @@ def bench(
                 file=sys.stderr,
             )
             for rep in range(repeats):
-                for variant, label in (("default", "bare (default)"), ("items1", "bare (CI=1)")):
+                for variant, label in [] if no_bare else BARE_VARIANTS:
                     row = bare_run(base, tmp, variant)
                     results.setdefault(label, []).append(row)
                     _progress(n, rep, label, row)
@@ -374,6 +382,9 @@ def main() -> None:
     parser.add_argument("--page-kb", type=int, default=0, help="pad article pages to ~this size")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
+        "--no-bare", action="store_true", help="newsmon's crawls only (the memory check)"
+    )
+    parser.add_argument(
         "--processes",
         default="",
         help="comma-separated NEWSMON_EXTRACT_PROCESSES values to compare (default: its default)",
@@ -394,7 +405,7 @@ def main() -> None:
         f"page padding {args.page_kb or 'none'} KB; {args.repeats} alternated runs"
     )
     for n in [args.articles, *args.also]:
-        report(n, bench(n, args.server, args.page_kb, args.repeats, processes))
+        report(n, bench(n, args.server, args.page_kb, args.repeats, processes, args.no_bare))
 
 
 if __name__ == "__main__":
