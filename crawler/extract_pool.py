@@ -14,6 +14,9 @@ Workers are started with ``forkserver``: forking the crawling process itself wou
 the reactor's threads and sockets into the child. The fork server preloads
 ``crawler.extraction``, so a new worker starts in milliseconds.
 
+Workers also compress the page for the archive (``storage.repository.compress``), the
+other CPU-heavy step of a large page that would otherwise run in the crawling process.
+
 Failures stay with the page, never the crawl:
 
 - a page whose extraction runs longer than ``NEWSMON_EXTRACT_TIMEOUT`` seconds (default
@@ -47,6 +50,7 @@ from typing import Any, TypeVar
 from twisted.internet.defer import Deferred, DeferredLock, DeferredSemaphore
 
 from crawler.extraction import ExtractedArticle, extract_bytes
+from storage.repository import compress
 
 T = TypeVar("T")
 
@@ -127,11 +131,12 @@ def _fault(url: str) -> None:
         time.sleep(3600)
 
 
-def _work(page: Page, timeout: float) -> ExtractedArticle:
+def _work(page: Page, timeout: float) -> tuple[ExtractedArticle, bytes]:
+    """The article, and the page compressed for the archive (work the reactor is spared too)."""
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         _fault(page.url)
-        return extract_page(page)
+        return extract_page(page), compress(page.body)
     except _Alarm:
         raise ExtractionAborted(
             f"extraction took longer than {timeout:g} s (NEWSMON_EXTRACT_TIMEOUT): stopped"
@@ -179,7 +184,7 @@ def configured(settings: Any) -> tuple[int, float]:
 
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.extraction", "crawler.extract_pool"])
+    context.set_forkserver_preload(["crawler.extract_pool"])
     return context
 
 
@@ -194,10 +199,16 @@ def _kill(executor: ProcessPoolExecutor) -> None:
         process.kill()
 
 
-def _deferred(future: Future[T]) -> Deferred[T]:
-    """A Deferred fired on the reactor thread when ``future`` completes."""
+def _reactor() -> Any:
+    """The running reactor, imported late: importing it first would install the default one."""
     from twisted.internet import reactor
 
+    return reactor
+
+
+def _deferred(future: Future[T]) -> Deferred[T]:
+    """A Deferred fired on the reactor thread when ``future`` completes."""
+    reactor = _reactor()
     deferred: Deferred[T] = Deferred()
 
     def settle(done: Future[T]) -> None:
@@ -209,7 +220,7 @@ def _deferred(future: Future[T]) -> Deferred[T]:
         else:
             deferred.callback(done.result())
 
-    future.add_done_callback(lambda done: reactor.callFromThread(settle, done))  # type: ignore[attr-defined]
+    future.add_done_callback(lambda done: reactor.callFromThread(settle, done))
     return deferred
 
 
@@ -255,7 +266,8 @@ class ExtractPool:
             self._alone = None
         executor.shutdown(wait=False, cancel_futures=True)
 
-    def extract(self, page: Page) -> Deferred[ExtractedArticle]:
+    def extract(self, page: Page) -> Deferred[tuple[ExtractedArticle, bytes]]:
+        """``(article, page bytes compressed as storage.repository.compress does)``."""
         return self.run(_work, page, self.timeout, url=page.url)
 
     def run(self, function: Callable[..., T], *args: Any, url: str = "the page") -> Deferred[T]:
@@ -281,8 +293,6 @@ class ExtractPool:
             self.isolation.release()
 
     async def _attempt(self, function: Callable[..., T], args: tuple[Any, ...], alone: bool) -> T:
-        from twisted.internet import reactor
-
         executor = self._executor(alone)
         try:
             future = executor.submit(function, *args)
@@ -303,7 +313,7 @@ class ExtractPool:
                 )
             )
 
-        guard = reactor.callLater(hard_limit, stop)  # type: ignore[attr-defined]
+        guard = _reactor().callLater(hard_limit, stop)
         try:
             return await deferred
         except BrokenProcessPool:
@@ -335,9 +345,7 @@ def pool_for(settings: Any) -> ExtractPool | None:
         return None
     key = (processes, timeout)
     if key not in _pools or _pools[key].closed:
-        from twisted.internet import reactor
-
         pool = ExtractPool(processes, timeout)
         _pools[key] = pool
-        reactor.addSystemEventTrigger("before", "shutdown", pool.close)  # type: ignore[attr-defined]
+        _reactor().addSystemEventTrigger("before", "shutdown", pool.close)
     return _pools[key]

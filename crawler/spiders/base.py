@@ -61,10 +61,11 @@ class NewsmonSpider(Spider):
         try:
             page = page_of(response, keywords=options.keywords, exclude=options.exclude)
             pool = self.extract_pool()
+            compressed = None
             if pool is None:
                 article = extract_page(page)
             else:
-                article = await maybe_deferred_to_future(pool.extract(page))
+                article, compressed = await maybe_deferred_to_future(pool.extract(page))
         except NotHtml as exc:
             self._not_article(seed, "not_html", str(exc))
         except ExtractionError as exc:
@@ -74,7 +75,9 @@ class NewsmonSpider(Spider):
             record_error(self.crawler, seed, "extract", str(exc))
             self.logger.warning("%s: %s", seed, exc)
         else:
-            return [item_of(response, page, article, site=self.site_name, fetched_url=seed)]
+            item = item_of(response, page, article, site=self.site_name, fetched_url=seed)
+            item.raw_compressed = compressed
+            return [item]
         return []
 
     def _not_article(self, url: str, kind: str, reason: str) -> None:
