@@ -1,12 +1,31 @@
-"""Crawl throughput: a bare link-following spider vs newsmon's full crawl vs its no-change re-crawl.
+"""Crawl throughput: newsmon's full crawl against a bare Scrapy spider that follows the same links.
 
-    python bench/crawl.py [--articles 5000] [--also 20000] [--server nginx|python]
+    python bench/crawl.py [--articles 2000] [--also 20000] [--page-kb 200]
+                          [--repeats 3] [--processes 0,1,2,4] [--server nginx|python]
 
-Generates the sample portal (newsmon.sample_site) with N articles, serves it on
-127.0.0.1 (nginx when installed — `apt-get install nginx` — else Python's
-threading server, which then shares the two cores with the crawler and is said
-so), and measures, each crawl in its own process: pages/s, requests, peak RSS.
-Prints a Markdown table for docs/benchmarks.md.
+Generates the sample portal (newsmon.sample_site) with N articles and serves it on
+127.0.0.1 (nginx when installed — `apt-get install nginx` — else Python's threading
+server, which then shares the cores with the crawler and is said so). Then, alternated
+in one run, ``--repeats`` times each, every crawl in its own process:
+
+- **bare (default)**: a Scrapy spider with Scrapy's default settings but for the
+  concurrency (32, no delay, no AutoThrottle, robots.txt obeyed, as newsmon's bench
+  profile). It follows exactly the links newsmon follows — the listing's article links
+  (one CSS selector) and its next page (one XPath) — and does nothing with article pages.
+- **bare (CONCURRENT_ITEMS=1)**: the same spider with newsmon's ``CONCURRENT_ITEMS = 1``
+  (the "tuned" bare spider: Scrapy's 100 item slots per response cost bookkeeping).
+- **newsmon**: ``newsmon monitor`` on a fresh SQLite archive (decode, extract, match,
+  compress, store, index), with ``NEWSMON_EXTRACT_PROCESSES`` set to each ``--processes``
+  value (omitted: its default).
+- **re-crawl**: ``newsmon monitor`` again on the archive of the last full crawl, nothing
+  changed on the site: how many requests it makes.
+
+pages/s is responses over the crawl's own elapsed time (process start-up excluded);
+peak RSS is the crawling process's ``ru_maxrss`` (worker processes not included; their
+memory does not grow with the site). Each figure carries the 1-minute load average
+when it started: this machine is shared, so compare ratios taken in one run.
+``--page-kb`` pads every article page with navigation, inline scripts and styles,
+sidebars and a footer to about that size, as real portal pages are (~200 KB).
 """
 
 from __future__ import annotations
@@ -14,14 +33,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,21 +76,29 @@ BARE_SPIDER = """
 import sys, json
 from scrapy import Spider, Request
 from scrapy.crawler import CrawlerProcess
-from scrapy.linkextractors import LinkExtractor
 
 class Bare(Spider):
     name = "bare"
     start_urls = [sys.argv[1]]
-    links = LinkExtractor()
-    def parse(self, response):
-        for link in self.links.extract_links(response):
-            yield Request(link.url, callback=self.parse)
 
-process = CrawlerProcess({
+    def parse(self, response):
+        # exactly what newsmon follows on the sample portal: its article links, its next page
+        for href in response.css("ul.list a::attr(href)").getall():
+            yield response.follow(href, callback=self.parse_article)
+        for href in response.xpath('//a[text()="下一页"]/@href').getall():
+            yield response.follow(href, callback=self.parse)
+
+    def parse_article(self, response):
+        return None
+
+settings = {
     "LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
     "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": True,
-    "TELNETCONSOLE_ENABLED": False, "CONCURRENT_ITEMS": 1,
-})
+    "TELNETCONSOLE_ENABLED": False,
+}
+if sys.argv[2] == "items1":
+    settings["CONCURRENT_ITEMS"] = 1
+process = CrawlerProcess(settings)
 crawler = process.create_crawler(Bare)
 process.crawl(crawler)
 process.start()
@@ -113,15 +143,8 @@ def start_server(kind: str, root: Path, tmp: Path) -> tuple[subprocess.Popen[byt
     if kind == "nginx":
         conf = tmp / "nginx.conf"
         conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=root))
-        proc = subprocess.Popen(
-            [
-                shutil.which("nginx") or "/usr/sbin/nginx",
-                "-c",
-                str(conf),
-                "-e",
-                str(tmp / "error.log"),
-            ]
-        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        proc = subprocess.Popen([nginx, "-c", str(conf), "-e", str(tmp / "error.log")])
     else:
         proc = subprocess.Popen(
             [
@@ -131,7 +154,7 @@ def start_server(kind: str, root: Path, tmp: Path) -> tuple[subprocess.Popen[byt
                 str(port),
                 "--bind",
                 "127.0.0.1",
-                "--directory",
+                "-d",
                 str(root),
             ],
             stdout=subprocess.DEVNULL,
@@ -141,33 +164,109 @@ def start_server(kind: str, root: Path, tmp: Path) -> tuple[subprocess.Popen[byt
     return proc, f"http://127.0.0.1:{port}"
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float, int]:
-    """Run a child; return (stdout, wall seconds, its own peak RSS in MB, via wait4)."""
+# -- realistic page sizes ---------------------------------------------------------------------
+
+
+def _padding(target_bytes: int, seed: int) -> tuple[str, str, str]:
+    """(head, top, bottom) HTML that brings an article page to about ``target_bytes``.
+
+    What real portal pages carry around the article: a channel navigation, inline
+    scripts and styles, sidebars of headline links, a long footer. Varied per page.
+    """
+    rng = random.Random(seed)
+    words = ["新闻", "财经", "体育", "娱乐", "科技", "汽车", "房产", "教育", "旅游", "健康"]
+    nav = "".join(
+        f'<li><a href="/channel/{i}/index.html">{rng.choice(words)}{i}</a></li>' for i in range(120)
+    )
+    top = f'<div class="header"><ul class="channels">{nav}</ul></div>'
+    budget = max(0, target_bytes - 12_000)
+    script_bytes, style_bytes = budget * 45 // 100, budget * 10 // 100
+    sidebar_bytes = budget - script_bytes - style_bytes
+    js_line = "var _m{0}=function(a,b){{return a.replace(/x{0}/g,b)+String({0});}};\n"
+    script = "".join(js_line.format(rng.randrange(10**6)) for _ in range(script_bytes // 62))
+    css_line = ".c{0}{{margin:0 {1}px;color:#{0:06x}}}\n"
+    style = "".join(
+        css_line.format(rng.randrange(16**6), rng.randrange(40)) for _ in range(style_bytes // 34)
+    )
+    items = []
+    size = 0
+    while size < sidebar_bytes:
+        n = rng.randrange(10**6)
+        item = (
+            f'<li><a href="/news/2022/{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}/{n}.html">'
+            f"{rng.choice(words)}频道推荐阅读：相关新闻标题第{n}号</a></li>"
+        )
+        items.append(item)
+        size += len(item.encode())
+    half = len(items) // 2
+    head = f"<style>{style}</style><script>{script}</script>"
+    bottom = (
+        f'<div class="side"><h3>热点推荐</h3><ul>{"".join(items[:half])}</ul></div>'
+        f'<div class="side"><h3>相关阅读</h3><ul>{"".join(items[half:])}</ul></div>'
+        f'<script>window._stat&&_stat.push(["page",{seed}]);</script>'
+    )
+    return head, top, bottom
+
+
+def padded_site(n: int, page_kb: int) -> Any:
+    from newsmon.sample_site import SampleSite
+
+    class PaddedSite(SampleSite):
+        def article_html(self, article: Any) -> str:
+            page = super().article_html(article)
+            if not page_kb:
+                return page
+            head, top, bottom = _padding(page_kb * 1024, article.number)
+            page = page.replace("</head>", head + "</head>", 1)
+            page = page.replace("<body>", "<body>" + top, 1)
+            return page.replace('<div class="footer">', bottom + '<div class="footer">', 1)
+
+    return PaddedSite.generate(n, private_keyword_articles=0)
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float, int]:
+    """Run a child; return (stdout, wall seconds, its own peak RSS in MB, via ``wait4``)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    assert proc.stdout is not None
-    assert proc.stderr is not None
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stderr.write(err.decode(errors="replace")[-3000:])
-        raise SystemExit(f"{' '.join(command[:4])} failed with {proc.returncode}")
-    return out.decode(), wall, int(usage.ru_maxrss / 1024)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            sys.stderr.write(err.read().decode(errors="replace")[-3000:])
+            raise SystemExit(f"{' '.join(command[:4])} failed with {proc.returncode}")
+        return out.read().decode(), wall, int(usage.ru_maxrss / 1024)
 
 
-def newsmon_run(base: str, tmp: Path, db: str) -> dict[str, Any]:
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def bare_run(base: str, tmp: Path, variant: str) -> dict[str, Any]:
+    script = tmp / "bare.py"
+    script.write_text(textwrap.dedent(BARE_SPIDER), encoding="utf-8")
+    before = load()
+    out, _wall, rss = _run([sys.executable, str(script), f"{base}/news/list_1.html", variant])
+    return {**json.loads(out.strip().splitlines()[-1]), "rss": rss, "load": before}
+
+
+def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[str, Any]:
     config = tmp / "config.toml"
     config.write_text(CONFIG.format(base=base), encoding="utf-8")
     env = {**os.environ, "NEWSMON_HOME": str(tmp)}
+    env.pop("NEWSMON_EXTRACT_PROCESSES", None)
+    if processes is not None:
+        env["NEWSMON_EXTRACT_PROCESSES"] = str(processes)
     newsmon = [sys.executable, "-m", "newsmon.cli"]
-    _, wall, rss = measure([*newsmon, "monitor", "--config", str(config), "--db", db], env)
-    out, _, _ = measure([*newsmon, "runs", "--limit", "1", "--format", "json", "--db", db], env)
+    before = load()
+    _, wall, rss = _run([*newsmon, "monitor", "--config", str(config), "--db", db], env)
+    out, _, _ = _run([*newsmon, "runs", "--limit", "1", "--format", "json", "--db", db], env)
     run = json.loads(out)[0]
-    from datetime import datetime
-
     seconds = (
         datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])
     ).total_seconds()
@@ -178,53 +277,117 @@ def newsmon_run(base: str, tmp: Path, db: str) -> dict[str, Any]:
         "wall": wall,
         "rss": rss,
         "new": run["articles_new"],
-        "matches": run["new_matches"],
+        "errors": run["errors"],
+        "load": before,
     }
 
 
-def bench(n: int, server: str) -> list[dict[str, Any]]:
-    from newsmon.sample_site import SampleSite
+BARE_VARIANTS = (("default", "bare (default)"), ("items1", "bare (CI=1)"))
 
-    rows: list[dict[str, Any]] = []
+
+def bench(
+    n: int,
+    server: str,
+    page_kb: int,
+    repeats: int,
+    processes: list[int | None],
+    no_bare: bool = False,
+) -> dict[str, list[dict[str, Any]]]:
+    """Every kind of crawl ``repeats`` times, alternated; results by kind."""
+    results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmpdir:
         tmp = Path(tmpdir)
         tmp.chmod(0o755)  # nginx's workers run as another user and must read the site
-        site = tmp / "site"
-        proc, base = start_server(server, site, tmp)
+        site_dir = tmp / "site"
+        proc, base = start_server(server, site_dir, tmp)
         try:
-            SampleSite.generate(n, private_keyword_articles=0).write(site, base)
-            bare_script = tmp / "bare.py"
-            bare_script.write_text(textwrap.dedent(BARE_SPIDER))
-            out, _wall, rss = measure(
-                [sys.executable, str(bare_script), f"{base}/news/list_1.html"]
+            padded_site(n, page_kb).write(site_dir, base)
+            sizes = [p.stat().st_size for p in (site_dir / "news").glob("*/*/*.html")]
+            print(
+                f"# {n} articles, article pages {statistics.mean(sizes) / 1024:.0f} KB mean",
+                file=sys.stderr,
             )
-            bare = json.loads(out.strip().splitlines()[-1])
-            rows.append({"what": "bare Scrapy spider (follow links)", **bare, "rss": rss})
-            db = f"sqlite:///{tmp / 'bench.sqlite3'}"
-            rows.append(
-                {"what": "newsmon full crawl (extract, match, store)", **newsmon_run(base, tmp, db)}
-            )
-            rows.append({"what": "newsmon no-change re-crawl", **newsmon_run(base, tmp, db)})
+            for rep in range(repeats):
+                for variant, label in [] if no_bare else BARE_VARIANTS:
+                    row = bare_run(base, tmp, variant)
+                    results.setdefault(label, []).append(row)
+                    _progress(n, rep, label, row)
+                for k in processes:
+                    db = f"sqlite:///{tmp / f'bench-{rep}-{k}.sqlite3'}"
+                    label = "newsmon" if k is None else f"newsmon, {k} extraction processes"
+                    row = newsmon_run(base, tmp, db, k)
+                    results.setdefault(label, []).append(row)
+                    _progress(n, rep, label, row)
+                again = newsmon_run(base, tmp, db, processes[-1])
+                results.setdefault("no-change re-crawl", []).append(again)
+                _progress(n, rep, "no-change re-crawl", again)
         finally:
             proc.send_signal(signal.SIGTERM if server == "python" else signal.SIGQUIT)
             proc.wait(timeout=10)
-    for row in rows:
-        row["n"] = n
-        row["pps"] = row["responses"] / row["seconds"] if row["seconds"] else 0.0
-    return rows
+    for rows in results.values():
+        for row in rows:
+            row["pps"] = row["responses"] / row["seconds"] if row["seconds"] else 0.0
+    return results
+
+
+def _progress(n: int, rep: int, label: str, row: dict[str, Any]) -> None:
+    pps = row["responses"] / row["seconds"] if row["seconds"] else 0.0
+    print(
+        f"# {n} run {rep + 1} {label}: {row['requests']} requests, {row['seconds']:.1f} s, "
+        f"{pps:.0f} pages/s, {row['rss']} MB, load {row['load']:.2f}",
+        file=sys.stderr,
+    )
+
+
+def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
+    print(f"\n{n} articles:\n")
+    print(
+        "| crawl | requests | pages/s best | pages/s median | runs (pages/s @ load) | peak RSS MB |"
+    )
+    print("|---|---:|---:|---:|---|---:|")
+    for label, rows in results.items():
+        pps = [r["pps"] for r in rows]
+        runs = ", ".join(f"{r['pps']:.0f} @ {r['load']:.1f}" for r in rows)
+        if label == "no-change re-crawl":
+            runs = ", ".join(f"{r['requests']} requests @ {r['load']:.1f}" for r in rows)
+        print(
+            f"| {label} | {rows[0]['requests']} | {max(pps):.0f} | {statistics.median(pps):.0f} "
+            f"| {runs} | {max(r['rss'] for r in rows)} |"
+        )
+    print()
+    bares = {k: v for k, v in results.items() if k.startswith("bare")}
+    for label, rows in results.items():
+        if not label.startswith("newsmon"):
+            continue
+        if any(r["errors"] for r in rows) or any(r["new"] != n for r in rows):
+            print(
+                f"- {label}: stored {[r['new'] for r in rows]} of {n}, errors {[r['errors'] for r in rows]}"
+            )
+        for bare_label, bare_rows in bares.items():
+            best = max(r["pps"] for r in rows) / max(r["pps"] for r in bare_rows)
+            median = statistics.median(r["pps"] for r in rows) / statistics.median(
+                r["pps"] for r in bare_rows
+            )
+            print(f"- {label} / {bare_label}: {median:.2f} (medians), {best:.2f} (bests)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument(
-        "--also",
-        type=int,
-        action="append",
-        default=[],
-        help="another site size, for the memory check",
+        "--also", type=int, action="append", default=[], help="another site size (memory check)"
+    )
+    parser.add_argument("--page-kb", type=int, default=0, help="pad article pages to ~this size")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--no-bare", action="store_true", help="newsmon's crawls only (the memory check)"
+    )
+    parser.add_argument(
+        "--processes",
+        default="",
+        help="comma-separated NEWSMON_EXTRACT_PROCESSES values to compare (default: its default)",
     )
     parser.add_argument(
         "--server",
@@ -233,41 +396,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.server == "python":
-        print(
-            "note: nginx not found; serving with Python's http.server, which competes for the same 2 cores",
-            file=sys.stderr,
-        )
-    results = []
+        print("note: nginx not found; serving with Python's http.server, on the same cores")
+    processes: list[int | None] = (
+        [int(p) for p in args.processes.split(",")] if args.processes else [None]
+    )
+    print(
+        f"server: {args.server}; {os.cpu_count()} cores; load at start {os.getloadavg()}; "
+        f"page padding {args.page_kb or 'none'} KB; {args.repeats} alternated runs"
+    )
     for n in [args.articles, *args.also]:
-        results.extend(bench(n, args.server))
-    print(f"server: {args.server}; {os.cpu_count()} cores\n")
-    print("| articles | crawl | requests | responses | seconds | pages/s | peak RSS MB |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    for r in results:
-        print(
-            f"| {r['n']} | {r['what']} | {r['requests']} | {r['responses']} | {r['seconds']:.1f} | {r['pps']:.0f} | {r['rss']} |"
-        )
-    by_n: dict[int, dict[str, dict[str, Any]]] = {}
-    for r in results:
-        by_n.setdefault(r["n"], {})[r["what"]] = r
-    print()
-    for n, rows in by_n.items():
-        bare = rows["bare Scrapy spider (follow links)"]
-        full = rows["newsmon full crawl (extract, match, store)"]
-        again = rows["newsmon no-change re-crawl"]
-        print(
-            f"{n} articles: full crawl at {full['pps'] / bare['pps']:.0%} of the bare spider's pages/s; "
-            f"no-change re-crawl made {again['requests']} requests (robots.txt included)"
-        )
-    if len(by_n) > 1:
-        sizes = sorted(by_n)
-        small, large = (
-            by_n[s]["newsmon full crawl (extract, match, store)"]["rss"]
-            for s in (sizes[0], sizes[-1])
-        )
-        print(
-            f"peak RSS of the full crawl: {small} MB at {sizes[0]} articles, {large} MB at {sizes[-1]} ({large / small - 1:+.0%})"
-        )
+        report(n, bench(n, args.server, args.page_kb, args.repeats, processes, args.no_bare))
 
 
 if __name__ == "__main__":

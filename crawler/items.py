@@ -19,3 +19,5 @@ class ArticleItem:
     status: int
     fetched_at: datetime
     site: str | None = None
+    #: ``raw_html`` compressed for the archive, when an extraction worker did it off the reactor
+    raw_compressed: bytes | None = None

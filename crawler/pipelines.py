@@ -22,7 +22,14 @@ from crawler.options import crawler_options
 from crawler.runs import ERROR_LIST, record_error
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.models import utcnow
-from storage.repository import Saved, ToSave, save_articles, save_entry, start_run
+from storage.repository import (
+    Compressed,
+    Saved,
+    ToSave,
+    save_articles,
+    save_entry,
+    start_run,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +201,7 @@ class StorePipeline:
         site = item.site or article.site_name or urlsplit(item.fetched_url).hostname
         entry = ToSave(
             article,
-            item.raw_html,
+            Compressed(item.raw_compressed) if item.raw_compressed else item.raw_html,
             item.content_type,
             item.fetched_url,
             site,

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from scrapy.http import Response
 
-from crawler.extraction import ExtractionError, extract_bytes
+from crawler.extract_pool import Page
+from crawler.extraction import ExtractedArticle, ExtractionError
 from crawler.items import ArticleItem
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
@@ -22,34 +23,39 @@ def content_type_of(response: Response) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def article_item(
-    response: Response,
-    *,
-    site: str | None = None,
-    keywords: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    fetched_url: str | None = None,
-) -> ArticleItem:
-    """Extract the article on ``response``; raise :class:`ExtractionError` saying why it is not one."""
+def page_of(
+    response: Response, *, keywords: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> Page:
+    """What extraction needs from ``response``; raise :class:`NotHtml` for a PDF, an image..."""
     content_type = content_type_of(response)
     mime = (content_type or "").split(";", 1)[0].strip().lower()
     if mime and not mime.startswith(_HTML_TYPES):
         raise NotHtml(f"not an HTML page ({mime})")
-    fetched_at = datetime.now(UTC)
-    article = extract_bytes(
+    return Page(
         response.body,
-        url=response.url,
-        content_type=content_type,
-        fetched_at=fetched_at,
-        keywords=keywords,
-        exclude=exclude,
+        response.url,
+        content_type,
+        datetime.now(UTC),
+        tuple(keywords),
+        tuple(exclude),
     )
+
+
+def item_of(
+    response: Response,
+    page: Page,
+    article: ExtractedArticle,
+    *,
+    site: str | None = None,
+    fetched_url: str | None = None,
+) -> ArticleItem:
+    """The item of an extracted ``page`` of ``response``."""
     return ArticleItem(
         article=article,
         raw_html=response.body,
-        content_type=content_type,
+        content_type=page.content_type,
         fetched_url=fetched_url or response.url,
         status=response.status,
-        fetched_at=fetched_at,
+        fetched_at=page.fetched_at,
         site=site,
     )

@@ -85,6 +85,11 @@ NEWSMON_STORE_INTERVAL = 1.0
 # A running run's counts are written into its crawl_runs row at most this often (/runs shows them).
 NEWSMON_LIVE_COUNTS_EVERY = 2.0
 NEWSMON_PROGRESS_INTERVAL = 0.5
+# Extraction worker processes (crawler/extract_pool.py); None = the NEWSMON_EXTRACT_PROCESSES
+# environment variable, else one per CPU core beyond the first. 0 = extract in the crawling process.
+NEWSMON_EXTRACT_PROCESSES = None
+# Seconds one page's extraction may take in a worker; None = $NEWSMON_EXTRACT_TIMEOUT, else 30.
+NEWSMON_EXTRACT_TIMEOUT = None
 NEWSMON_CONFIG = None
 NEWSMON_KEYWORDS = None
 NEWSMON_EXCLUDE = None

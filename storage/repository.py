@@ -32,7 +32,13 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 
 
+class Compressed(bytes):
+    """Page bytes already compressed by :func:`compress` (in an extraction worker): kept as they are."""
+
+
 def compress(raw: bytes) -> bytes:
+    if isinstance(raw, Compressed):
+        return bytes(raw)
     return zlib.compress(raw, 6)
 
 

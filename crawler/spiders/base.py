@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Self
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.failure import Failure
 
+from crawler.extract_pool import (
+    ExtractionAborted,
+    ExtractPool,
+    configured,
+    extract_page,
+    pool_for,
+)
 from crawler.extraction import ExtractionError
 from crawler.incremental import incremental_manager
 from crawler.items import ArticleItem
 from crawler.options import Options, crawler_options
-from crawler.responses import NotHtml, article_item
+from crawler.responses import NotHtml, item_of, page_of
 from crawler.runs import describe_failure, record_error
 
 SEED = "newsmon_seed"
@@ -31,27 +38,47 @@ class NewsmonSpider(Spider):
     report_not_articles = True
     site_name: str | None = None
     options: Options
+    _pool: ExtractPool | bool | None = False  # False: not asked yet
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.options = crawler_options(crawler)
+        configured(crawler.settings)  # a bad NEWSMON_EXTRACT_* value fails the crawl's start
         return spider
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+    def extract_pool(self) -> ExtractPool | None:
+        """The extraction pool, started at the first article (once the reactor runs); None: in-process."""
+        if self._pool is False:
+            self._pool = pool_for(self.crawler.settings)
+        assert self._pool is not True
+        return self._pool
+
+    async def parse_article(self, response: Response) -> list[ArticleItem]:
+        """Extract the article, in the extraction pool when there is one (crawler.extract_pool)."""
         seed = response.meta.get(SEED, response.url)
+        options = self.options
         try:
-            yield article_item(
-                response,
-                site=self.site_name,
-                keywords=self.options.keywords,
-                exclude=self.options.exclude,
-                fetched_url=seed,
-            )
+            page = page_of(response, keywords=options.keywords, exclude=options.exclude)
+            pool = self.extract_pool()
+            compressed = None
+            if pool is None:
+                article = extract_page(page)
+            else:
+                article, compressed = await maybe_deferred_to_future(pool.extract(page))
         except NotHtml as exc:
             self._not_article(seed, "not_html", str(exc))
         except ExtractionError as exc:
             self._not_article(seed, "not_article", f"not an article: {exc}")
+        except ExtractionAborted as exc:
+            # not the page's fault as far as we know: a failure, and fetched again next run
+            record_error(self.crawler, seed, "extract", str(exc))
+            self.logger.warning("%s: %s", seed, exc)
+        else:
+            item = item_of(response, page, article, site=self.site_name, fetched_url=seed)
+            item.raw_compressed = compressed
+            return [item]
+        return []
 
     def _not_article(self, url: str, kind: str, reason: str) -> None:
         if self.report_not_articles:

@@ -1,0 +1,351 @@
+"""Article extraction in worker processes, so the crawl's event loop only does I/O.
+
+Decoding and extracting a page is CPU work (milliseconds to tens of milliseconds for a
+real 200 KB page); done on Scrapy's reactor thread it stalls every download in flight.
+:class:`ExtractPool` runs it in a ``concurrent.futures.ProcessPoolExecutor`` and hands
+the result back to the reactor as a ``Deferred``.
+
+How many processes: ``NEWSMON_EXTRACT_PROCESSES`` (a Scrapy setting, else the
+environment variable of that name); by default one per CPU core beyond the first, the
+first core being the reactor's. ``0`` extracts in the crawling process, as a one-core
+machine does by default.
+
+Workers are started with ``forkserver``: forking the crawling process itself would copy
+the reactor's threads and sockets into the child. The fork server preloads
+``crawler.extraction``, so a new worker starts in milliseconds.
+
+Workers also compress the page for the archive (``storage.repository.compress``), the
+other CPU-heavy step of a large page that would otherwise run in the crawling process.
+
+Failures stay with the page, never the crawl:
+
+- a page whose extraction runs longer than ``NEWSMON_EXTRACT_TIMEOUT`` seconds (default
+  30) is stopped inside its worker by an alarm; if the worker does not answer even then
+  (stuck in C code), the pool's processes are killed ``2 × timeout + 10`` seconds after
+  the page was handed out; either way the page fails with :class:`ExtractionAborted`
+  saying so (other pages caught in the kill are retried, as below);
+- a worker that dies (killed, out of memory, a crash in a C library) breaks the pool for
+  every page in flight. The pool is replaced, and those pages are extracted again one at
+  a time in a separate single-worker pool: a page that kills its worker there too is the
+  culprit and fails; the others succeed.
+
+Pages are handed out at most two per worker at a time, so a page's time limit runs from
+(about) when a worker takes it, not from when it was queued behind others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from twisted.internet.defer import Deferred, DeferredLock, DeferredSemaphore
+
+from crawler.extraction import ExtractedArticle, extract_bytes
+from storage.repository import compress
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 30.0
+#: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
+#: exit abruptly on a page whose URL contains TEXT, ``hang:TEXT`` makes it sleep (the
+#: alarm stops it), ``stall:TEXT`` sleep with the alarm blocked (only a kill stops it).
+FAULT_ENV = "NEWSMON_EXTRACT_FAULT"
+
+
+class ExtractionAborted(Exception):
+    """The page's extraction was stopped (too slow) or its worker process died."""
+
+
+class _Alarm(BaseException):
+    """Raised in a worker by the time limit's alarm (a BaseException: no ``except Exception`` eats it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What a worker needs to extract one page (pickled to it)."""
+
+    body: bytes
+    url: str
+    content_type: str | None
+    fetched_at: datetime
+    keywords: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+
+
+def extract_page(page: Page) -> ExtractedArticle:
+    """Decode and extract ``page``: what a worker runs, and the crawl itself with 0 processes."""
+    return extract_bytes(
+        page.body,
+        url=page.url,
+        content_type=page.content_type,
+        fetched_at=page.fetched_at,
+        keywords=page.keywords,
+        exclude=page.exclude,
+    )
+
+
+# -- inside a worker process ------------------------------------------------------------------
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Alarm
+
+
+_WARM_UP = (
+    "<html><head><title>新闻标题_网站</title></head><body><h1>南京召开全市工作会议</h1>"
+    "<div class='info'>2023-01-29 10:00 来源：新华日报</div><div class='content'>"
+    + "<p>南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。</p>" * 4
+    + "</div></body></html>"
+).encode()
+
+
+def _init_worker() -> None:
+    # Ctrl-C is the crawling process's to handle: it stops the crawl, then the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    # Build the extractor's lazy tables now, so a worker's first page is not charged for them.
+    with contextlib.suppress(Exception):
+        extract_bytes(_WARM_UP, url="http://127.0.0.1/news/2023/0129/1.html", keywords=["会议"])
+
+
+def _fault(url: str) -> None:
+    fault = os.environ.get(FAULT_ENV, "")
+    action, _, marker = fault.partition(":")
+    if not marker or marker not in url:
+        return
+    if action == "exit":
+        os._exit(70)
+    if action == "hang":
+        time.sleep(3600)
+    if action == "stall":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
+
+
+def _work(page: Page, timeout: float) -> tuple[ExtractedArticle, bytes]:
+    """The article, and the page compressed for the archive (work the reactor is spared too)."""
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        _fault(page.url)
+        return extract_page(page), compress(page.body)
+    except _Alarm:
+        raise ExtractionAborted(
+            f"extraction took longer than {timeout:g} s (NEWSMON_EXTRACT_TIMEOUT): stopped"
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+# -- in the crawling process ------------------------------------------------------------------
+
+
+def default_processes() -> int:
+    """One worker per core beyond the first (0 on a one-core machine)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(0, cores - 1)
+
+
+def configured(settings: Any) -> tuple[int, float]:
+    """``(processes, timeout)`` from the Scrapy settings, else the environment, else defaults."""
+
+    def value(name: str) -> str | None:
+        setting = settings.get(name) if settings is not None else None
+        text = os.environ.get(name) if setting in (None, "") else setting
+        return None if text in (None, "") else str(text)
+
+    processes_text = value("NEWSMON_EXTRACT_PROCESSES")
+    timeout_text = value("NEWSMON_EXTRACT_TIMEOUT")
+    try:
+        processes = default_processes() if processes_text is None else int(processes_text)
+        timeout = DEFAULT_TIMEOUT if timeout_text is None else float(timeout_text)
+    except ValueError as exc:
+        raise ValueError(
+            f"NEWSMON_EXTRACT_PROCESSES must be a whole number and NEWSMON_EXTRACT_TIMEOUT "
+            f"a number of seconds: {exc}"
+        ) from None
+    if processes < 0 or timeout <= 0:
+        raise ValueError(
+            "NEWSMON_EXTRACT_PROCESSES must be 0 or more, NEWSMON_EXTRACT_TIMEOUT above 0"
+        )
+    return processes, timeout
+
+
+def _context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.extract_pool"])
+    return context
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    """Kill an executor's workers: Python 3.14 has ``kill_workers``; before it, its process table."""
+    kill = getattr(executor, "kill_workers", None)
+    if kill is not None:
+        kill()
+        return
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
+
+
+def _reactor() -> Any:
+    """The running reactor, imported late: importing it first would install the default one."""
+    from twisted.internet import reactor
+
+    return reactor
+
+
+def _deferred(future: Future[T]) -> Deferred[T]:
+    """A Deferred fired on the reactor thread when ``future`` completes."""
+    reactor = _reactor()
+    deferred: Deferred[T] = Deferred()
+
+    def settle(done: Future[T]) -> None:
+        if deferred.called:  # timed out already
+            return
+        error = done.exception()
+        if error is not None:
+            deferred.errback(error)
+        else:
+            deferred.callback(done.result())
+
+    future.add_done_callback(lambda done: reactor.callFromThread(settle, done))
+    return deferred
+
+
+class ExtractPool:
+    """Worker processes that extract pages; :meth:`extract` returns a Deferred of the article."""
+
+    def __init__(self, processes: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if processes < 1:
+            raise ValueError("an ExtractPool needs at least one process")
+        self.processes = processes
+        self.timeout = timeout
+        self.slots = DeferredSemaphore(2 * processes)
+        self.isolation = DeferredLock()
+        self._main: ProcessPoolExecutor | None = None
+        self._alone: ProcessPoolExecutor | None = None
+        #: The worker's own alarm stops slow Python code at ``timeout``; this much after the
+        #: page was handed out, a worker that has not answered (stuck in C code) is killed.
+        #: The margin covers a worker's start-up on a loaded machine.
+        self.hard_limit = 2 * timeout + 10.0
+        self.restarts = 0
+        self.closed = False
+
+    def _executor(self, alone: bool = False) -> ProcessPoolExecutor:
+        if self.closed:
+            raise ExtractionAborted("the extraction pool is shut down")
+        current = self._alone if alone else self._main
+        if current is None:
+            current = ProcessPoolExecutor(
+                1 if alone else self.processes, mp_context=_context(), initializer=_init_worker
+            )
+            if alone:
+                self._alone = current
+            else:
+                self._main = current
+        return current
+
+    def _replace(self, executor: ProcessPoolExecutor) -> None:
+        """Drop a broken (or killed) executor; the next page starts a new one."""
+        if executor is self._main:
+            self._main = None
+            self.restarts += 1
+        elif executor is self._alone:
+            self._alone = None
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def extract(self, page: Page) -> Deferred[tuple[ExtractedArticle, bytes]]:
+        """``(article, page bytes compressed as storage.repository.compress does)``."""
+        return self.run(_work, page, self.timeout, url=page.url)
+
+    def run(self, function: Callable[..., T], *args: Any, url: str = "the page") -> Deferred[T]:
+        """``function(*args)`` in a worker, with the pool's failure handling (see the module)."""
+        return Deferred.fromCoroutine(self._run(function, args, url))
+
+    async def _run(self, function: Callable[..., T], args: tuple[Any, ...], url: str) -> T:
+        await self.slots.acquire()
+        try:
+            return await self._attempt(function, args, alone=False)
+        except BrokenProcessPool:
+            pass  # some page broke the pool: try this one again on its own
+        finally:
+            self.slots.release()
+        await self.isolation.acquire()
+        try:
+            return await self._attempt(function, args, alone=True)
+        except BrokenProcessPool:
+            raise ExtractionAborted(
+                f"the extraction worker process died while extracting {url}"
+            ) from None
+        finally:
+            self.isolation.release()
+
+    async def _attempt(self, function: Callable[..., T], args: tuple[Any, ...], alone: bool) -> T:
+        executor = self._executor(alone)
+        try:
+            future = executor.submit(function, *args)
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise
+        deferred = _deferred(future)
+        hard_limit = self.hard_limit
+
+        def stop() -> None:
+            if deferred.called:
+                return
+            _kill(executor)  # first: shutting the executor down forgets its processes
+            deferred.errback(
+                ExtractionAborted(
+                    f"extraction took longer than {hard_limit:g} s and did not stop: "
+                    "its worker process was killed"
+                )
+            )
+
+        guard = _reactor().callLater(hard_limit, stop)
+        try:
+            return await deferred
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise
+        except ExtractionAborted:
+            if not future.done():  # killed by us: the executor is broken now
+                self._replace(executor)
+            raise
+        finally:
+            if guard.active():
+                guard.cancel()
+
+    def close(self) -> None:
+        self.closed = True
+        for executor in (self._main, self._alone):
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        self._main = self._alone = None
+
+
+_pools: dict[tuple[int, float], ExtractPool] = {}
+
+
+def pool_for(settings: Any) -> ExtractPool | None:
+    """The process's pool for these settings (shared by its crawlers); None = extract in-process."""
+    processes, timeout = configured(settings)
+    if processes == 0:
+        return None
+    key = (processes, timeout)
+    if key not in _pools or _pools[key].closed:
+        pool = ExtractPool(processes, timeout)
+        _pools[key] = pool
+        _reactor().addSystemEventTrigger("before", "shutdown", pool.close)
+    return _pools[key]

@@ -1,0 +1,156 @@
+"""Extraction in worker processes (crawler.extract_pool): same records as in-process; a dying or
+hanging worker fails its page, never the crawl.
+
+Real crawls (``newsmon monitor``) of the generated portal served on 127.0.0.1. The faults are
+real: ``NEWSMON_EXTRACT_FAULT`` makes the worker process that extracts a marked page really
+exit, or really sleep (with the time-limit alarm blocked, for ``stall``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.extract_pool import configured, default_processes
+from newsmon.sample_site import SampleSite
+from storage import Article, make_engine
+from tests.cli import newsmon, newsmon_json
+from tests.support.webserver import WebServer
+
+CONFIG = """\
+[monitor]
+keywords = ["新春第一会"]
+
+[[sites]]
+name = "jiangnan"
+start_urls = ["{base}/news/list_1.html"]
+max_listing_pages = 20
+concurrency = 16
+download_delay = 0
+autothrottle = false
+"""
+
+ARTICLES = 30
+
+
+@pytest.fixture
+def site(web: WebServer, tmp_path: Path) -> SampleSite:
+    generated = SampleSite.generate(ARTICLES, private_keyword_articles=0)
+    generated.write(tmp_path / "site", web.base_url)
+    web.add_dir("/", tmp_path / "site")
+    (tmp_path / "config.toml").write_text(CONFIG.format(base=web.base_url), encoding="utf-8")
+    return generated
+
+
+def _monitor(tmp_path: Path, name: str, **env: str) -> tuple[str, dict[str, Any]]:
+    home = tmp_path / name
+    home.mkdir()
+    db = f"sqlite:///{home / 'archive.sqlite3'}"
+    result = newsmon(
+        "monitor", "--config", str(tmp_path / "config.toml"), home=home, db=db, env=env
+    )
+    run = newsmon_json("runs", "--limit", "1", "--format", "json", home=home, db=db)[0]
+    return result.stderr, run | {"db": db, "returncode": result.returncode}
+
+
+def _records(db: str) -> dict[str, tuple[Any, ...]]:
+    engine = make_engine(db)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(
+                Article.url,
+                Article.title,
+                Article.body,
+                Article.published_at,
+                Article.source,
+                Article.keywords,
+                Article.raw_html,
+            )
+        ).all()
+    engine.dispose()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def test_a_crawl_with_worker_processes_stores_what_an_in_process_crawl_stores(
+    site: SampleSite, tmp_path: Path
+) -> None:
+    _, here = _monitor(tmp_path, "in-process", NEWSMON_EXTRACT_PROCESSES="0")
+    stderr, pooled = _monitor(tmp_path, "pooled", NEWSMON_EXTRACT_PROCESSES="2")
+
+    assert pooled["returncode"] == 0, stderr
+    assert here["articles_new"] == pooled["articles_new"] == ARTICLES
+    assert here["errors"] == pooled["errors"] == 0
+    assert here["new_matches"] == pooled["new_matches"] > 0
+    assert _records(pooled["db"]) == _records(here["db"])
+
+
+@pytest.mark.parametrize(
+    ("fault", "timeout", "reason"),
+    [
+        ("exit", "30", "the extraction worker process died while extracting"),
+        ("hang", "1", "extraction took longer than 1 s (NEWSMON_EXTRACT_TIMEOUT): stopped"),
+        (
+            "stall",
+            "1",
+            "extraction took longer than 12 s and did not stop: its worker process was killed",
+        ),
+    ],
+)
+def test_a_page_whose_worker_dies_or_hangs_fails_alone_and_is_fetched_again_next_run(
+    site: SampleSite, tmp_path: Path, fault: str, timeout: str, reason: str
+) -> None:
+    victim = site.listed[7]
+    marker = f"/{victim.number}.html"
+    stderr, run = _monitor(
+        tmp_path,
+        fault,
+        NEWSMON_EXTRACT_PROCESSES="2",
+        NEWSMON_EXTRACT_TIMEOUT=timeout,
+        NEWSMON_EXTRACT_FAULT=f"{fault}:{marker}",
+    )
+
+    assert run["articles_new"] == ARTICLES - 1, stderr
+    assert run["errors"] == 1
+    [error] = run["error_list"]
+    assert error["url"].endswith(marker)
+    assert error["kind"] == "extract"
+    assert reason in error["reason"]
+    stored = _records(run["db"])
+    assert len(stored) == ARTICLES - 1
+    assert not any(url.endswith(marker) for url in stored)
+
+    # Nothing wrong with the page itself: without the fault the next run fetches and stores it.
+    home = tmp_path / fault
+    db = run["db"]
+    again = newsmon(
+        "monitor",
+        "--config",
+        str(tmp_path / "config.toml"),
+        home=home,
+        db=db,
+        env={"NEWSMON_EXTRACT_PROCESSES": "2"},
+    )
+    assert again.returncode == 0, again.stderr
+    assert any(url.endswith(marker) for url in _records(db))
+
+
+def test_settings_then_environment_then_defaults_choose_the_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NEWSMON_EXTRACT_PROCESSES", raising=False)
+    monkeypatch.delenv("NEWSMON_EXTRACT_TIMEOUT", raising=False)
+    assert configured({}) == (default_processes(), 30.0)
+    monkeypatch.setenv("NEWSMON_EXTRACT_PROCESSES", "0")
+    assert configured({}) == (0, 30.0)
+    assert configured({"NEWSMON_EXTRACT_PROCESSES": "3", "NEWSMON_EXTRACT_TIMEOUT": "5"}) == (
+        3,
+        5.0,
+    )
+    with pytest.raises(ValueError, match="NEWSMON_EXTRACT_PROCESSES"):
+        configured({"NEWSMON_EXTRACT_PROCESSES": "many"})
+    with pytest.raises(ValueError, match="0 or more"):
+        configured({"NEWSMON_EXTRACT_PROCESSES": "-1"})
