@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from storage.migrate import ensure_schema
 from storage.models import Base
 from storage.search import install_search
+from storage.search.index import register_functions
 
 #: Seconds a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30
@@ -38,6 +39,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # The search index's triggers compute an article's bigrams with this function.
+            register_functions(dbapi_conn)
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
