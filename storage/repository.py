@@ -18,7 +18,7 @@ from w3lib.url import canonicalize_url
 from crawler.extraction import ExtractedArticle
 from storage.db import dialect_insert
 from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
-from storage.search import ArticleQuery, search_articles
+from storage.search import ArticleQuery, fingerprint_articles, search_articles
 
 
 class SaveOutcome(enum.StrEnum):
@@ -32,11 +32,24 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 
 
+#: zstd level for raw HTML: as fast as zlib's level 6 was, and smaller (docs/benchmarks.md).
+ZSTD_LEVEL = 9
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
 def compress(raw: bytes) -> bytes:
-    return zlib.compress(raw, 6)
+    """Raw HTML as stored: a zstd frame."""
+    import zstandard
+
+    return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(raw)
 
 
 def decompress(blob: bytes) -> bytes:
+    """Stored raw HTML back: zstd frames, and the zlib streams of archives stored before zstd."""
+    if blob[:4] == _ZSTD_MAGIC:
+        import zstandard
+
+        return zstandard.ZstdDecompressor().decompress(blob)
     return zlib.decompress(blob)
 
 
@@ -144,7 +157,9 @@ def save_articles(
 
     Rows are keyed by canonical URL, so re-storing never makes a second row (the
     same URL twice in one batch is stored once). The raw bytes are kept
-    zlib-compressed so the archive can be re-extracted without fetching. If a
+    zstd-compressed so the archive can be re-extracted without fetching. New and
+    changed articles are fingerprinted for reprints here, in the batch, so that no
+    reader waits for it. If a
     concurrent writer inserted one of the URLs meanwhile, the flush raises
     ``IntegrityError``; the caller then stores the batch one by one with
     :func:`save_article`, which retries such a row as an update.
@@ -198,6 +213,14 @@ def save_articles(
         _apply(session, row, article, digest)
         results.append((SaveOutcome.UPDATED, row, entry))
     session.flush()
+    fingerprint_articles(
+        session,
+        [
+            (row.id, row.body, row.content_hash, outcome is SaveOutcome.NEW)
+            for outcome, row, _entry in results
+            if outcome is not SaveOutcome.UNCHANGED
+        ],
+    )
 
     # Keyword flags: one query for the matches the batch's rows already have.
     ids = [row.id for _, row, _ in results]
@@ -281,6 +304,7 @@ def reapply_extraction(
     row.updated_at = utcnow()
     _apply(session, row, article, digest)
     session.flush()
+    fingerprint_articles(session, [(row.id, row.body, digest, False)])
     return True
 
 

@@ -15,7 +15,7 @@ from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from storage import Base, create_schema, make_engine
 from storage.repository import save_article
-from storage.search import ArticleQuery, count_by, search_articles
+from storage.search import ArticleQuery, count_by, reprint_groups, reprint_info, search_articles
 from storage.search import query as query_module
 from storage.search.grams import document_grams, plan
 
@@ -184,3 +184,30 @@ def test_an_archive_with_the_old_trigram_index_is_reindexed_on_open(db_url: str)
             assert "ix_articles_grams" in names
             assert "ix_articles_body_trgm" not in names
     engine.dispose()
+
+
+def test_articles_are_fingerprinted_when_stored_and_no_reader_catches_up(
+    sessions: sessionmaker[Session],
+) -> None:
+    body = "镇江市出台二十条措施，持续优化营商环境，服务企业发展，推动产业强市建设再上新台阶。" * 2
+    _store(
+        sessions,
+        [
+            _doc(1, "原文", body, hours=1),
+            _doc(2, "转载", body.replace("，", ", "), hours=2),  # punctuation differs
+            _doc(3, "别的", "无锡召开大会，部署全年工作任务，推进重大项目建设，确保完成目标。" * 2),
+        ],
+    )
+    with sessions() as session:
+        groups = reprint_groups(session, [1, 2, 3])
+        assert groups[1] == groups[2] != groups[3]
+        assert session.scalar(text("SELECT count(*) FROM article_fingerprints")) == 3
+        assert reprint_info(session, 2)["earliest"]["id"] == 1
+    # An edit that makes it another text leaves the group, at store time too.
+    _store(
+        sessions,
+        [_doc(2, "转载", "完全不同的内容，讲的是扬州的文旅项目和运河文化带建设进展。" * 2)],
+    )
+    with sessions() as session:
+        groups = reprint_groups(session, [1, 2])
+        assert groups[1] != groups[2]

@@ -114,22 +114,13 @@ def _stale_ids(session: Session, limit: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def _assign(session: Session, article_id: int, body: str, digest: str) -> None:
-    """Fingerprint one article and put it in the group of the copies it matches."""
-    session.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
-    # The group was labelled with this article's id: relabel the copies it leaves behind,
-    # or the article would still share the label (not the text) with them.
-    left = session.scalar(
-        select(func.min(ArticleFingerprint.article_id)).where(
-            ArticleFingerprint.reprint_group == article_id
-        )
-    )
-    if left is not None:
-        session.execute(
-            update(ArticleFingerprint)
-            .where(ArticleFingerprint.reprint_group == article_id)
-            .values(reprint_group=left)
-        )
+def _assign(session: Session, article_id: int, body: str, digest: str, new: bool = False) -> None:
+    """Fingerprint one article and put it in the group of the copies it matches.
+
+    ``new``: the article was just inserted, so it has no fingerprint and labels no group.
+    """
+    if not new:
+        _forget(session, article_id)
     value, is_simhash = fingerprint(body)
     parts = bands(value)
     candidates = session.execute(
@@ -174,11 +165,36 @@ def _assign(session: Session, article_id: int, body: str, digest: str) -> None:
     )
 
 
+def _forget(session: Session, article_id: int) -> None:
+    session.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
+    # The group was labelled with this article's id: relabel the copies it leaves behind,
+    # or the article would still share the label (not the text) with them.
+    left = session.scalar(
+        select(func.min(ArticleFingerprint.article_id)).where(
+            ArticleFingerprint.reprint_group == article_id
+        )
+    )
+    if left is not None:
+        session.execute(
+            update(ArticleFingerprint)
+            .where(ArticleFingerprint.reprint_group == article_id)
+            .values(reprint_group=left)
+        )
+
+
+def fingerprint_articles(session: Session, articles: Iterable[tuple[int, str, str, bool]]) -> None:
+    """Fingerprint stored articles, given as ``(id, body, content_hash, new)``, and group them
+    with their copies: called where articles are stored (storage.repository), in their batch."""
+    for article_id, body, digest, new in articles:
+        _assign(session, article_id, body, digest, new)
+        session.flush()
+
+
 def sync_reprints(session: Session, batch: int = 500) -> int:
     """Fingerprint the articles that are new or whose text changed; return how many.
 
-    Cheap when nothing changed (one indexed anti-join), so read paths call it
-    before answering. The caller commits.
+    Articles are fingerprinted when stored; this catches up archives made by
+    earlier versions (``newsmon reindex``, the 0003 migration). The caller commits.
     """
     done = 0
     while True:
