@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, insert, text  # noqa: E402
+from sqlalchemy import Engine, insert, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from storage import Article, Base, Section, make_engine  # noqa: E402
@@ -251,6 +251,19 @@ def report(name: str, engine: Engine, n: int, runs: int) -> None:
     print(f"bytes per article: {sum(b for _n, b in parts):,.0f} in all")
     for part, per in parts[:12]:
         print(f"  {part:<40} {per:>8,.0f}")
+    try:
+        from storage.search import fingerprint_articles
+    except ImportError:  # versions that fingerprinted lazily, before queries
+        return
+    with Session(engine) as session:
+        sample = session.execute(
+            select(Article.id, Article.body, Article.content_hash).limit(2000)
+        ).all()
+        began = time.perf_counter()
+        fingerprint_articles(session, [(i, body, digest, True) for i, body, digest in sample])
+        spent = (time.perf_counter() - began) * 1000 / max(len(sample), 1)
+        session.rollback()
+    print(f"reprint fingerprint at store time: {spent:.2f} ms per article")
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from storage import Base, create_schema, make_engine
-from storage.repository import save_article
+from storage.repository import decompress, save_article
 from storage.search import ArticleQuery, count_by, reprint_groups, reprint_info, search_articles
 from storage.search import query as query_module
 from storage.search.grams import document_grams, plan
+from tests.cli import newsmon, newsmon_json
 
 T0 = datetime(2023, 2, 1, tzinfo=UTC)
 
@@ -211,3 +213,31 @@ def test_articles_are_fingerprinted_when_stored_and_no_reader_catches_up(
     with sessions() as session:
         groups = reprint_groups(session, [1, 2])
         assert groups[1] != groups[2]
+
+
+def test_db_stats_prints_bytes_by_part(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    create_schema(engine)
+    _store(sessionmaker(engine), [_doc(i, f"第{i}篇", "无锡的报道。" * 30) for i in range(1, 4)])
+    with engine.connect() as conn:
+        blob = bytes(conn.scalar(text("SELECT raw_html FROM articles LIMIT 1")))
+    engine.dispose()
+    assert blob[:4] == b"\x28\xb5\x2f\xfd"  # raw HTML is stored as a zstd frame
+    assert decompress(blob) == b"<html></html>"
+    stats = newsmon_json("db", "stats", "--format", "json", db=db_url, home=tmp_path)
+    assert stats["articles"] == 3
+    assert set(stats["bytes"]) == {
+        "articles (rows)",
+        "raw HTML",
+        "sections",
+        "search index",
+        "other indexes",
+        "other",
+    }
+    assert stats["bytes"]["search index"] > 0
+    assert stats["bytes"]["articles (rows)"] > 0
+    assert stats["bytes"]["raw HTML"] >= 3 * len(blob)
+    shown = newsmon("db", "stats", db=db_url, home=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "search index" in shown.stdout
+    assert "3 articles" in shown.stdout

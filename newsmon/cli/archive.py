@@ -215,6 +215,29 @@ def cmd_reindex(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_db_stats(ctx: Context) -> int:
+    """``newsmon db stats``: the archive's bytes by part, in all and per article."""
+    from storage.sizes import PARTS, archive_sizes
+
+    sizes = archive_sizes(ctx.sessions().kw["bind"])
+    if ctx.args.format == "json":
+        print(
+            to_json(
+                {
+                    "articles": sizes.articles,
+                    "bytes": sizes.parts,
+                    "bytes_per_article": {p: round(sizes.per_article(p)) for p in PARTS},
+                }
+            )
+        )
+        return EXIT_OK
+    rows = [[p, f"{sizes.parts[p]:,}", f"{sizes.per_article(p):,.0f}"] for p in PARTS]
+    rows.append(["total", f"{sizes.total:,}", f"{sizes.per_article():,.0f}"])
+    print(f"{sizes.articles:,} articles")
+    print(table(rows, ["PART", "BYTES", "PER ARTICLE"], [16, 15, 11]))
+    return EXIT_OK
+
+
 def cmd_serve(ctx: Context) -> int:
     from newsmon.web.app import serve
 

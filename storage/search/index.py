@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 GRAMS_TABLE = "articles_grams"
 _GRAMS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {GRAMS_TABLE} USING fts5("
-    "grams, content='', detail=none, tokenize='ascii')",
+    "grams, content='', detail=none, columnsize=0, tokenize='ascii')",
     f"CREATE TRIGGER IF NOT EXISTS {GRAMS_TABLE}_ai AFTER INSERT ON articles BEGIN "
     f"INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, newsmon_grams(new.title, new.body));"
     " END",
