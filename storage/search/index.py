@@ -66,11 +66,10 @@ _SECTIONS_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_sections_city_article ON sections (city, article_id)"
 )
 #: Newest first, undated last, then by id: the order of results, walked for frequent terms.
-_TIME_INDEX = {
-    "sqlite": "CREATE INDEX IF NOT EXISTS ix_articles_time ON articles (published_at, id)",
-    "postgresql": "CREATE INDEX IF NOT EXISTS ix_articles_time "
-    "ON articles (published_at DESC NULLS LAST, id DESC)",
-}
+#: (SQLite's index on published_at serves: its entries end with the rowid, the id.)
+_PG_TIME_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_articles_time ON articles (published_at DESC NULLS LAST, id DESC)"
+)
 PG_GRAMS_INDEX = "ix_articles_grams"
 _PG_GRAMS_DDL = (
     f"CREATE INDEX IF NOT EXISTS {PG_GRAMS_INDEX} ON articles "
@@ -99,7 +98,6 @@ def install_search(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
             conn.exec_driver_sql(_SECTIONS_INDEX)
-            conn.exec_driver_sql(_TIME_INDEX["sqlite"])
             _install_grams(conn)
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
@@ -141,7 +139,7 @@ def _install_pg(conn: Connection) -> None:
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
     conn.exec_driver_sql(_SECTIONS_INDEX)
-    conn.exec_driver_sql(_TIME_INDEX["postgresql"])
+    conn.exec_driver_sql(_PG_TIME_INDEX)
     conn.exec_driver_sql(PG_FUNCTION)
     conn.exec_driver_sql(_PG_GRAMS_DDL)
     for name in _PG_OLD:

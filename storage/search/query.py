@@ -34,6 +34,7 @@ from sqlalchemy import (
     table,
     text,
     true,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
@@ -124,6 +125,10 @@ def _contains(dialect: str, term: str) -> ColumnElement[bool]:
         # Nothing to fold (Chinese): strpos, much cheaper than ILIKE on multibyte text.
         needle = literal(term, String)
         return or_(func.strpos(Article.title, needle) > 0, func.strpos(Article.body, needle) > 0)
+    if term.lower() == term.upper():
+        # Nothing to fold: instr(), a plain byte search, much cheaper than LIKE.
+        needle = literal(term, String)
+        return or_(func.instr(Article.title, needle) > 0, func.instr(Article.body, needle) > 0)
     pattern = like_pattern(term)
     if dialect == "postgresql":
         return or_(
@@ -355,16 +360,43 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     if q.unique:
         return _search_unique(session, q)
     matching = _matching(session, q)
-    rows = session.execute(matching.limit(COUNT_LIMIT + 1)).all()
-    exact = len(rows) <= COUNT_LIMIT
+    if _more_than_the_bound(session, q):
+        rows: list[Any] = []
+        exact = False
+    else:
+        # One pass over the matches: their ids and times, sorted here.
+        columns = matching.with_only_columns(Article.id, _when(session))
+        rows = list(session.execute(columns.limit(COUNT_LIMIT + 1)))
+        exact = len(rows) <= COUNT_LIMIT
     total = len(rows) if exact else COUNT_LIMIT
-    if q.sort == "relevance" and q.terms() and rows:
+    if q.sort == "relevance" and q.terms() and total:
         ids = _by_relevance(session, q, matching)
     elif exact:
-        ids = _newest_first(list(rows))[max(q.offset, 0) :][: max(q.limit, 0)]
+        ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     else:
         ids = _walk(session, q)
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
+
+
+def _when(session: Session) -> Any:
+    """published_at as stored: on SQLite ISO text, which sorts as time does, unparsed."""
+    if session.get_bind().dialect.name == "sqlite":
+        return type_coerce(Article.published_at, String)
+    return Article.published_at
+
+
+def _more_than_the_bound(session: Session, q: ArticleQuery) -> bool:
+    """Whether the index alone shows more than COUNT_LIMIT matches (SQLite: text without
+    filters whose index answer is exact), without reading a row."""
+    if session.get_bind().dialect.name != "sqlite" or not _unfiltered(q, text_ok=True):
+        return False
+    found = _text(session, q.terms())
+    if not found.fts or found.confirm:
+        return False
+    candidates = select(_GRAMS.c.rowid).where(_fts_match(found.fts)).limit(COUNT_LIMIT + 1)
+    return int(session.scalar(select(func.count()).select_from(candidates.subquery())) or 0) > (
+        COUNT_LIMIT
+    )
 
 
 def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> list[int]:
@@ -396,9 +428,9 @@ def _search_unique(session: Session, q: ArticleQuery) -> SearchPage:
     return SearchPage(total=total, articles=_load(session, ids))
 
 
-def _unfiltered(q: ArticleQuery) -> bool:
+def _unfiltered(q: ArticleQuery, text_ok: bool = False) -> bool:
     return not (
-        q.terms()
+        (q.terms() and not text_ok)
         or q.city
         or q.district
         or q.source
