@@ -67,9 +67,7 @@ _SECTIONS_INDEX = (
 )
 #: Newest first, undated last, then by id: the order of results, walked for frequent terms.
 #: (SQLite's index on published_at serves: its entries end with the rowid, the id.)
-_PG_TIME_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_articles_time ON articles (published_at DESC NULLS LAST, id DESC)"
-)
+_PG_TIME_INDEX = "CREATE INDEX IF NOT EXISTS ix_articles_time ON articles (published_at DESC NULLS LAST, id DESC)"
 PG_GRAMS_INDEX = "ix_articles_grams"
 _PG_GRAMS_DDL = (
     f"CREATE INDEX IF NOT EXISTS {PG_GRAMS_INDEX} ON articles "

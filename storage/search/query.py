@@ -360,21 +360,24 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     if q.unique:
         return _search_unique(session, q)
     matching = _matching(session, q)
-    if _more_than_the_bound(session, q):
-        rows: list[Any] = []
-        exact = False
+    indexed = _index_count(session, q)
+    rows: list[Any] = []
+    if indexed is not None and (indexed > COUNT_LIMIT or _walk_is_cheaper(session, q, indexed)):
+        # The index alone gave the total; the page comes from walking newest first.
+        exact, total = indexed <= COUNT_LIMIT, min(indexed, COUNT_LIMIT)
+        walk = True
     else:
         # One pass over the matches: their ids and times, sorted here.
         columns = matching.with_only_columns(Article.id, _when(session))
         rows = list(session.execute(columns.limit(COUNT_LIMIT + 1)))
-        exact = len(rows) <= COUNT_LIMIT
-    total = len(rows) if exact else COUNT_LIMIT
+        exact, total = len(rows) <= COUNT_LIMIT, min(len(rows), COUNT_LIMIT)
+        walk = not exact
     if q.sort == "relevance" and q.terms() and total:
         ids = _by_relevance(session, q, matching)
-    elif exact:
-        ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
+    elif walk:
+        ids = _walk(session, q) if total else []
     else:
-        ids = _walk(session, q)
+        ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
 
 
@@ -385,18 +388,25 @@ def _when(session: Session) -> Any:
     return Article.published_at
 
 
-def _more_than_the_bound(session: Session, q: ArticleQuery) -> bool:
-    """Whether the index alone shows more than COUNT_LIMIT matches (SQLite: text without
-    filters whose index answer is exact), without reading a row."""
+def _index_count(session: Session, q: ArticleQuery) -> int | None:
+    """The number of matches (up to COUNT_LIMIT + 1) from the index alone, without reading an
+    article row: SQLite, text the index answers exactly, no filter. None otherwise."""
     if session.get_bind().dialect.name != "sqlite" or not _unfiltered(q, text_ok=True):
-        return False
+        return None
     found = _text(session, q.terms())
     if not found.fts or found.confirm:
-        return False
+        return None
     candidates = select(_GRAMS.c.rowid).where(_fts_match(found.fts)).limit(COUNT_LIMIT + 1)
-    return int(session.scalar(select(func.count()).select_from(candidates.subquery())) or 0) > (
-        COUNT_LIMIT
-    )
+    return int(session.scalar(select(func.count()).select_from(candidates.subquery())) or 0)
+
+
+def _walk_is_cheaper(session: Session, q: ArticleQuery, matches: int) -> bool:
+    """Whether reading articles newest first fills the page in fewer rows than reading every
+    match would (expected rows walked: the page's end times articles per match)."""
+    if not matches:
+        return False
+    articles = int(session.scalar(select(func.max(Article.id))) or 0)
+    return (max(q.offset, 0) + max(q.limit, 0)) * articles / matches < matches / 2
 
 
 def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> list[int]:
