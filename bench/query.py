@@ -239,8 +239,8 @@ def raw_html_sizes(count: int = 300) -> tuple[float, float]:
     return plain / count, stored / count
 
 
-def report(name: str, engine: Engine, n: int, runs: int) -> None:
-    load, index = build(engine, n)
+def report(name: str, engine: Engine, n: int, runs: int, reuse: bool = False) -> None:
+    load, index = (0.0, 0.0) if reuse else build(engine, n)
     with engine.connect() as conn:
         stored = conn.scalar(text("SELECT count(*) FROM articles"))
     print(f"\n{name}: {stored:,} articles, loaded in {load:.0f} s, indexed in {index:.0f} s")
@@ -254,6 +254,8 @@ def report(name: str, engine: Engine, n: int, runs: int) -> None:
     try:
         from storage.search import fingerprint_articles
     except ImportError:  # versions that fingerprinted lazily, before queries
+        return
+    if reuse:
         return
     with Session(engine) as session:
         sample = session.execute(
@@ -276,18 +278,23 @@ def main() -> int:
         help="PostgreSQL URL to benchmark too (its archive tables are dropped and rebuilt)",
     )
     parser.add_argument("--sqlite", help="SQLite file to build (default: a temporary one)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the archives as built by an earlier run (--sqlite FILE, --pg URL)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.sqlite or str(Path(tmp) / "bench.sqlite3")
         engine = make_engine(f"sqlite:///{path}")
-        report(f"SQLite {path}", engine, args.articles, args.runs)
+        report(f"SQLite {path}", engine, args.articles, args.runs, args.reuse)
         engine.dispose()
     plain, stored = raw_html_sizes()
     print(f"\nraw HTML of a generated page: {plain:,.0f} bytes, stored as {stored:,.0f}")
     if args.pg:
         engine = make_engine(args.pg)
-        report("PostgreSQL", engine, args.articles, args.runs)
+        report("PostgreSQL", engine, args.articles, args.runs, args.reuse)
         engine.dispose()
     return 0
 

@@ -389,15 +389,22 @@ def _when(session: Session) -> Any:
 
 
 def _index_count(session: Session, q: ArticleQuery) -> int | None:
-    """The number of matches (up to COUNT_LIMIT + 1) from the index alone, without reading an
-    article row: SQLite, text the index answers exactly, no filter. None otherwise."""
-    if session.get_bind().dialect.name != "sqlite" or not _unfiltered(q, text_ok=True):
+    """The number of matches (up to COUNT_LIMIT + 1) from the index alone, for text the index
+    answers exactly and no other filter; None otherwise. SQLite reads no article row;
+    PostgreSQL's bitmap scan skips the pages it knows to be all visible."""
+    if not _unfiltered(q, text_ok=True):
         return None
     found = _text(session, q.terms())
-    if not found.fts or found.confirm:
+    if found.confirm:
         return None
-    candidates = select(_GRAMS.c.rowid).where(_fts_match(found.fts)).limit(COUNT_LIMIT + 1)
-    return int(session.scalar(select(func.count()).select_from(candidates.subquery())) or 0)
+    if found.fts:
+        candidates = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
+    elif found.pg_grams:
+        candidates = select(Article.id).where(_pg_grams_match(found.pg_grams))
+    else:
+        return None
+    counted = select(func.count()).select_from(candidates.limit(COUNT_LIMIT + 1).subquery())
+    return int(session.scalar(counted) or 0)
 
 
 def _walk_is_cheaper(session: Session, q: ArticleQuery, matches: int) -> bool:
