@@ -34,7 +34,7 @@ def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     """Leave alone what the models do not declare: APScheduler's job table, and the tables and
-    indexes storage/search/index.py manages itself (FTS5, pg_trgm, the sections city index)."""
+    indexes storage/search/index.py manages itself (the bigram index, the sections city index)."""
     return not (reflected and compare_to is None)
 
 

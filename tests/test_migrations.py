@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from storage import create_schema, make_engine
 from storage.migrate import current_revision, head_revision, include_object, upgrade
 from storage.models import Base
+from storage.repository import decompress
 from tests.cli import newsmon, newsmon_json
 
 NOW = datetime(2023, 1, 29, 2, 22, tzinfo=UTC)
@@ -125,6 +126,16 @@ def test_upgrading_an_archive_of_the_first_schema_keeps_every_row(
     )
     again = newsmon("db", "upgrade", db=db_url, home=tmp_path)
     assert f"already at revision {head_revision()}" in again.stdout
+    # 0003: the old articles got their reprint fingerprints during the upgrade, the bigram
+    # index answers two-character terms, and the zlib raw HTML of old rows still reads.
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM article_fingerprints")) == 2
+        blobs = conn.scalars(sa.text("SELECT raw_html FROM articles")).all()
+    engine.dispose()
+    assert [decompress(bytes(b)) for b in blobs] == [b"", b""]
+    found = newsmon_json("query", "正文", "--format", "json", db=db_url, home=tmp_path)
+    assert sorted(r["title"] for r in found) == ["标题1", "标题2"]
 
 
 def test_an_old_postgresql_schema_is_refused_and_an_old_sqlite_one_upgraded(

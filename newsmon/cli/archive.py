@@ -37,21 +37,6 @@ def _port(value: str) -> int:
     return number
 
 
-def _sync_reprints(sessions: Any) -> None:
-    """Group articles stored since the last look (new rows are fingerprinted lazily)."""
-    from sqlalchemy.exc import OperationalError
-
-    from storage.search import sync_reprints
-
-    try:
-        with sessions.begin() as session:
-            sync_reprints(session)
-    except OperationalError:
-        # A read-only archive or a writer holding the lock too long: answer without the
-        # newest rows' groups rather than not at all.
-        pass
-
-
 _QUERY_DEFAULTS: dict[str, Any] = {
     "keyword": None,
     "matched": False,
@@ -86,7 +71,6 @@ def cmd_query(ctx: Context) -> int:
     if a.sort == "relevance" and not a.text:
         raise CliError("--sort relevance needs TEXT to rank by", EXIT_USAGE)
     sessions = ctx.sessions()
-    _sync_reprints(sessions)
     if a.group_by:
         with sessions() as session:
             counts = count_by(session, query, a.group_by)
@@ -123,11 +107,12 @@ def cmd_query(ctx: Context) -> int:
         return table(rows_, ["ID", "PUBLISHED", "SOURCE", "TITLE", "CITIES"], [5, 16, 12, 44, 30])
 
     output_records(records, a.format, render)
-    if a.format == "table" and page.total > len(records):
+    if a.format == "table" and (page.total > len(records) or not page.exact):
         # On stderr, so that the table itself stays one header line plus one line per article.
+        # Beyond COUNT_LIMIT matches the total is a lower bound: "10,000+".
         first = a.offset + 1 if records else a.offset
         print(
-            f"{first}-{a.offset + len(records)} of {page.total}; --offset for more",
+            f"{first}-{a.offset + len(records)} of {page.total_text()}; --offset for more",
             file=sys.stderr,
         )
     return EXIT_OK
@@ -139,7 +124,6 @@ def cmd_show(ctx: Context) -> int:
     from storage.search import reprint_info
 
     sessions = ctx.sessions()
-    _sync_reprints(sessions)
     with sessions() as session:
         row = get_article(session, ctx.args.ref)
         if row is None:
@@ -228,6 +212,29 @@ def cmd_reindex(ctx: Context) -> int:
     with Session(engine) as session, session.begin():
         grouped = rebuild_reprints(session)
     print(f"search index rebuilt; {grouped} articles fingerprinted for reprints")
+    return EXIT_OK
+
+
+def cmd_db_stats(ctx: Context) -> int:
+    """``newsmon db stats``: the archive's bytes by part, in all and per article."""
+    from storage.sizes import PARTS, archive_sizes
+
+    sizes = archive_sizes(ctx.sessions().kw["bind"])
+    if ctx.args.format == "json":
+        print(
+            to_json(
+                {
+                    "articles": sizes.articles,
+                    "bytes": sizes.parts,
+                    "bytes_per_article": {p: round(sizes.per_article(p)) for p in PARTS},
+                }
+            )
+        )
+        return EXIT_OK
+    rows = [[p, f"{sizes.parts[p]:,}", f"{sizes.per_article(p):,.0f}"] for p in PARTS]
+    rows.append(["total", f"{sizes.total:,}", f"{sizes.per_article():,.0f}"])
+    print(f"{sizes.articles:,} articles")
+    print(table(rows, ["PART", "BYTES", "PER ARTICLE"], [16, 15, 11]))
     return EXIT_OK
 
 

@@ -136,3 +136,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     q.set_defaults(func=cmd_db_upgrade)
     q = actions.add_parser("current", parents=[common], help="show the schema revision")
     q.set_defaults(func=cmd_db_current)
+    from newsmon.cli.archive import cmd_db_stats
+
+    q = actions.add_parser(
+        "stats", parents=[common], help="bytes of the archive by part, in all and per article"
+    )
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    q.set_defaults(func=cmd_db_stats)

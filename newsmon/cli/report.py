@@ -47,7 +47,6 @@ def periods_from_args(a: argparse.Namespace) -> list[Any]:
 
 
 def cmd_report(ctx: Context) -> int:
-    from newsmon.cli.archive import _sync_reprints
     from newsmon.report import ReportError, build_report, to_csv, to_markdown, to_table
 
     a = ctx.args
@@ -55,7 +54,6 @@ def cmd_report(ctx: Context) -> int:
         raise CliError("KEYWORD is empty", EXIT_USAGE)
     periods = periods_from_args(a)
     sessions = ctx.sessions()
-    _sync_reprints(sessions)
     try:
         with sessions() as session:
             report = build_report(session, a.keyword, periods, a.province)

@@ -12,8 +12,6 @@ import argparse
 import logging
 import socket
 import sys
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -24,7 +22,6 @@ from urllib.parse import urlencode
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.config import Config
@@ -45,14 +42,11 @@ from storage.search import (
     reprint_info,
     search_articles,
     snippet,
-    sync_reprints,
 )
 
 #: The page size of the web page; the API takes ``limit`` up to MAX_LIMIT.
 PAGE_SIZE = 20
 MAX_LIMIT = 200
-#: Seconds between two catch-ups of the reprint groups while serving.
-SYNC_EVERY = 10.0
 
 SECURITY_HEADERS = {
     # No script may run, inline or not: scraped text that slipped through would stay inert.
@@ -156,28 +150,15 @@ def _none_if_blank(value: str | None) -> str | None:
 
 
 class Archive:
-    """The database behind the app, with a throttled catch-up of reprint groups."""
+    """The database behind the app. Reprint groups are kept where articles are stored, so a
+    request never waits for them."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        self._lock = threading.Lock()
-        self._synced_at = float("-inf")
-
-    def sync(self) -> None:
-        with self._lock:
-            if time.monotonic() - self._synced_at < SYNC_EVERY:
-                return
-            try:
-                with self.sessions.begin() as session:
-                    sync_reprints(session)
-            except OperationalError:
-                return  # a crawler holds the write lock: group the new rows next time
-            self._synced_at = time.monotonic()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        self.sync()
         with self.sessions() as session:
             yield session
 
@@ -263,7 +244,13 @@ def create_app(engine: Engine, crawls: WebCrawls | None = None) -> FastAPI:
             page = search_articles(session, query)
             groups = reprint_groups(session, [a.id for a in page.articles])
             results = [{**article_record(a), "reprint_group": groups[a.id]} for a in page.articles]
-        return {"total": page.total, "limit": limit, "offset": offset, "results": results}
+        return {
+            "total": page.total,
+            "total_exact": page.exact,
+            "limit": limit,
+            "offset": offset,
+            "results": results,
+        }
 
     @app.get(
         "/api/articles/{article_id}",
@@ -335,6 +322,7 @@ def create_app(engine: Engine, crawls: WebCrawls | None = None) -> FastAPI:
             "search.html",
             form=form,
             total=found.total,
+            total_text=found.total_text(),
             items=items,
             first=offset + 1,
             last=offset + len(items),

@@ -135,7 +135,7 @@ _SEARCH = """{% extends "base.html" %}
 </form>
 
 <p class="summary" id="summary">
-{%- if total %}{{ first }}–{{ last }} / 共 {{ total }} 篇{% if searched %} matching{% endif %}
+{%- if total %}{{ first }}–{{ last }} / 共 {{ total_text }} 篇{% if searched %} matching{% endif %}
 {%- else %}没有找到 — no articles match{% endif %}</p>
 
 <ol class="results" id="results">

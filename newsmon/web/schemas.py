@@ -50,7 +50,11 @@ class ArticleDetail(ArticleOut):
 
 
 class ArticleList(BaseModel):
-    total: int = Field(description="articles matching in all")
+    total: int = Field(
+        description="articles matching in all: exact up to 10,000; beyond, 10000 and "
+        "total_exact false (more match)"
+    )
+    total_exact: bool = Field(True, description="false when total is a lower bound (10,000+)")
     limit: int
     offset: int
     results: list[ArticleOut]

@@ -1,7 +1,7 @@
 """Searching the archive: Chinese substring search, filters, counts and reprint groups.
 
-- :mod:`storage.search.index`: the trigram indexes (SQLite FTS5, PostgreSQL
-  pg_trgm), installed when an archive is opened;
+- :mod:`storage.search.grams` and :mod:`storage.search.index`: the bigram index
+  (SQLite FTS5, PostgreSQL GIN), installed when an archive is opened;
 - :mod:`storage.search.query`: :class:`ArticleQuery`, :func:`search_articles`
   and :func:`count_by`, the one query path for both backends;
 - :mod:`storage.search.reprints`: SimHash fingerprints and reprint groups;
@@ -25,6 +25,7 @@ from storage.search.reprints import (
     Copy,
     copies_of,
     fingerprint,
+    fingerprint_articles,
     hamming,
     rebuild_reprints,
     reprint_groups,
@@ -43,6 +44,7 @@ __all__ = [
     "copies_of",
     "count_by",
     "fingerprint",
+    "fingerprint_articles",
     "fts_phrase",
     "hamming",
     "highlight",

@@ -1,12 +1,19 @@
 """The search indexes: install, rebuild and detect them.
 
-Chinese text has no spaces, so word tokenizers cannot find 营商环境 inside a
-sentence. Both backends index character trigrams instead: SQLite an FTS5 table
-with the ``trigram`` tokenizer (external content over ``articles``, kept in step
-by triggers), PostgreSQL ``pg_trgm`` GIN indexes on ``title`` and ``body``. Both
-also get an index on the sections' ``(city, article_id)``. These are not in the
-models: they are made here, outside the migrations, and skipped where the
-backend cannot make them (search then scans).
+Both backends index character bigrams (storage/search/grams.py) of title and body:
+
+- SQLite: ``articles_grams``, a contentless FTS5 table without positions whose rows
+  hold an article's pairs, written by triggers on ``articles`` through the SQL
+  function ``newsmon_grams(title, body)`` that :func:`register_functions` adds to
+  every connection newsmon opens (storage/db.py).
+- PostgreSQL: a GIN index on the expression ``newsmon_grams(title, body)``, an
+  IMMUTABLE SQL function returning the array of pairs.
+
+Both also get an index on the sections' ``(city, article_id)`` and one that walks
+articles newest first. These are not in the models: they are made here, outside
+the migrations, when an archive is opened. An archive made with the trigram
+indexes of earlier versions gets the new index on first open (and loses the old
+one, which it no longer needs); where the backend cannot make it, search scans.
 """
 
 from __future__ import annotations
@@ -14,29 +21,41 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from storage.search.grams import PG_FUNCTION, document_grams
+
 log = logging.getLogger(__name__)
 
-_FTS_DDL = (
-    # External content: the text lives once, in `articles`; the index holds trigrams only.
-    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
-    "title, body, content='articles', content_rowid='id', tokenize='trigram')",
-    "CREATE TRIGGER IF NOT EXISTS articles_fts_ai AFTER INSERT ON articles BEGIN "
-    "INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    "CREATE TRIGGER IF NOT EXISTS articles_fts_ad AFTER DELETE ON articles BEGIN "
-    "INSERT INTO articles_fts(articles_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); END",
+GRAMS_TABLE = "articles_grams"
+_GRAMS_DDL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {GRAMS_TABLE} USING fts5("
+    "grams, content='', detail=none, columnsize=0, tokenize='ascii')",
+    f"CREATE TRIGGER IF NOT EXISTS {GRAMS_TABLE}_ai AFTER INSERT ON articles BEGIN "
+    f"INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, newsmon_grams(new.title, new.body));"
+    " END",
+    f"CREATE TRIGGER IF NOT EXISTS {GRAMS_TABLE}_ad AFTER DELETE ON articles BEGIN "
+    f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) "
+    "VALUES ('delete', old.id, newsmon_grams(old.title, old.body)); END",
     # Only a change of title or body touches the index: re-fetches that update times do not.
-    "CREATE TRIGGER IF NOT EXISTS articles_fts_au AFTER UPDATE OF title, body ON articles BEGIN "
-    "INSERT INTO articles_fts(articles_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); "
-    "INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    f"CREATE TRIGGER IF NOT EXISTS {GRAMS_TABLE}_au AFTER UPDATE OF title, body ON articles "
+    f"BEGIN INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) "
+    "VALUES ('delete', old.id, newsmon_grams(old.title, old.body)); "
+    f"INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, newsmon_grams(new.title, new.body));"
+    " END",
 )
-_FTS_DROP = (
+_GRAMS_DROP = (
+    f"DROP TRIGGER IF EXISTS {GRAMS_TABLE}_ai",
+    f"DROP TRIGGER IF EXISTS {GRAMS_TABLE}_ad",
+    f"DROP TRIGGER IF EXISTS {GRAMS_TABLE}_au",
+    f"DROP TABLE IF EXISTS {GRAMS_TABLE}",
+)
+#: The trigram index of versions before the bigram one (dropped on first open).
+_OLD_FTS_DROP = (
     "DROP TRIGGER IF EXISTS articles_fts_ai",
     "DROP TRIGGER IF EXISTS articles_fts_ad",
     "DROP TRIGGER IF EXISTS articles_fts_au",
@@ -46,88 +65,101 @@ _FTS_DROP = (
 _SECTIONS_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_sections_city_article ON sections (city, article_id)"
 )
-_PG_INDEXES = {
-    "ix_articles_title_trgm": "CREATE INDEX IF NOT EXISTS ix_articles_title_trgm "
-    "ON articles USING gin (title gin_trgm_ops)",
-    "ix_articles_body_trgm": "CREATE INDEX IF NOT EXISTS ix_articles_body_trgm "
-    "ON articles USING gin (body gin_trgm_ops)",
-}
+#: Newest first, undated last, then by id: the order of results, walked for frequent terms.
+#: (SQLite's index on published_at serves: its entries end with the rowid, the id.)
+_PG_TIME_INDEX = "CREATE INDEX IF NOT EXISTS ix_articles_time ON articles (published_at DESC NULLS LAST, id DESC)"
+PG_GRAMS_INDEX = "ix_articles_grams"
+_PG_GRAMS_DDL = (
+    f"CREATE INDEX IF NOT EXISTS {PG_GRAMS_INDEX} ON articles "
+    "USING gin (newsmon_grams(title, body))"
+)
+_PG_OLD = ("ix_articles_title_trgm", "ix_articles_body_trgm")
 
-# Engines known to have the FTS5 table (only positive answers are cached: another
+# Engines known to have the grams table (only positive answers are cached: another
 # process may install it later).
 _fts_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 _fts_lock = threading.Lock()
+
+
+def register_functions(dbapi_connection: Any) -> None:
+    """Add ``newsmon_grams(title, body)`` to an SQLite connection (the index's triggers call it)."""
+    dbapi_connection.create_function("newsmon_grams", 2, document_grams, deterministic=True)
 
 
 def install_search(engine: Engine) -> None:
     """Create the search index and its triggers if missing; index existing rows once.
 
     Idempotent, and safe to call from every process that opens the archive. Where
-    the index cannot be made (an SQLite without FTS5 trigram, a PostgreSQL without
-    pg_trgm) it logs a warning: search still works, by scanning.
+    the index cannot be made (an SQLite without FTS5) it logs a warning: search
+    still works, by scanning.
     """
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
             conn.exec_driver_sql(_SECTIONS_INDEX)
-            _install_fts(conn)
+            _install_grams(conn)
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            _install_pg_trgm(conn)
+            _install_pg(conn)
 
 
-def _install_fts(conn: Connection) -> None:
+def _install_grams(conn: Connection) -> None:
     existed = conn.scalar(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'")
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": GRAMS_TABLE},
     )
-    try:
-        for ddl in _FTS_DDL:
-            conn.exec_driver_sql(ddl)
-    except DBAPIError as exc:  # SQLite older than 3.34 or built without FTS5
-        log.warning("no full-text index (SQLite FTS5 trigram unavailable: %s); search scans", exc)
+    if existed:
         return
-    if not existed:
-        # An archive made before the index existed: index what it already holds.
-        conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    try:
+        for ddl in _GRAMS_DDL:
+            conn.exec_driver_sql(ddl)
+    except DBAPIError as exc:  # SQLite built without FTS5
+        log.warning("no full-text index (SQLite FTS5 unavailable: %s); search scans", exc)
+        return
+    # A new archive, or one made before this index existed: index what it already holds,
+    # and drop the trigram index of earlier versions.
+    for ddl in _OLD_FTS_DROP:
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql(
+        f"INSERT INTO {GRAMS_TABLE}(rowid, grams) "
+        "SELECT id, newsmon_grams(title, body) FROM articles"
+    )
 
 
-def _install_pg_trgm(conn: Connection) -> None:
+def _install_pg(conn: Connection) -> None:
     present = set(
         conn.scalars(
             text("SELECT indexname FROM pg_indexes WHERE tablename IN ('articles', 'sections')")
         ).all()
     )
-    if set(_PG_INDEXES) <= present and "ix_sections_city_article" in present:
+    wanted = {PG_GRAMS_INDEX, "ix_sections_city_article", "ix_articles_time"}
+    if wanted <= present and not present & set(_PG_OLD):
         return
-    # Two processes opening a new archive at once would race on CREATE EXTENSION.
+    # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
     conn.exec_driver_sql(_SECTIONS_INDEX)
-    try:
-        with conn.begin_nested():
-            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            for ddl in _PG_INDEXES.values():
-                conn.exec_driver_sql(ddl)
-    except DBAPIError as exc:
-        first = str(exc).strip().splitlines()[0]
-        log.warning("no trigram index (pg_trgm unavailable: %s); search scans", first)
+    conn.exec_driver_sql(_PG_TIME_INDEX)
+    conn.exec_driver_sql(PG_FUNCTION)
+    conn.exec_driver_sql(_PG_GRAMS_DDL)
+    for name in _PG_OLD:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
 def rebuild_search(engine: Engine) -> None:
     """Rebuild the search index from scratch (for an archive whose index is missing or suspect)."""
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
-            for ddl in _FTS_DROP:
+            for ddl in _GRAMS_DROP:
                 conn.exec_driver_sql(ddl)
-            _install_fts(conn)
+            _install_grams(conn)
         _fts_engines.discard(engine)
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            _install_pg_trgm(conn)
-            for name in _PG_INDEXES:
-                conn.exec_driver_sql(f"REINDEX INDEX {name}")
+            _install_pg(conn)
+            conn.exec_driver_sql(f"REINDEX INDEX {PG_GRAMS_INDEX}")
 
 
-def has_fts(session: Session) -> bool:
-    """Whether the session's archive has the FTS5 trigram table (SQLite only)."""
+def has_grams(session: Session) -> bool:
+    """Whether the session's archive has the FTS5 bigram table (SQLite only)."""
     engine = session.get_bind()
     if not isinstance(engine, Engine):
         engine = engine.engine
@@ -137,7 +169,8 @@ def has_fts(session: Session) -> bool:
         if engine in _fts_engines:
             return True
     found = session.scalar(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'")
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": GRAMS_TABLE},
     )
     if found:
         with _fts_lock:

@@ -1,10 +1,15 @@
 """The one query path of ``newsmon query``, the API and the web page: filters, sorting, counts.
 
-:func:`search_articles` and :func:`count_by` serve both backends. Terms of three
-characters or more go through the trigram index where there is one (FTS5
-``MATCH`` on SQLite); shorter terms, and every term where the index is missing,
-are matched as substrings with ``LIKE``. All user input reaches the database as
-bound parameters.
+:func:`search_articles` and :func:`count_by` serve both backends. Every term of
+two characters or more goes through the bigram index (storage/search/grams.py),
+single characters too on SQLite; the rows the index gives are confirmed against
+the text where the index alone cannot be sure. All user input reaches the
+database as bound parameters.
+
+Totals are exact up to :data:`COUNT_LIMIT`; beyond it a search says "10,000+"
+(``SearchPage.exact`` is false) and takes its page by walking the articles newest
+first, which is quick exactly because so many match. ``--unique`` still counts
+every match (its reprint groups need them all).
 """
 
 from __future__ import annotations
@@ -17,30 +22,33 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    Text,
     TextClause,
     column,
     exists,
     false,
     func,
     literal,
-    literal_column,
     or_,
     select,
     table,
     text,
     true,
+    type_coerce,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Article, ArticleFingerprint, Section, Site
-from storage.search.index import has_fts
+from storage.search.grams import plan
+from storage.search.index import GRAMS_TABLE, has_grams
 
 SortOrder = Literal["time", "relevance"]
 GroupBy = Literal["city", "day", "source", "site"]
 GROUP_BY_CHOICES: tuple[str, ...] = ("city", "day", "source", "site")
 
-#: Shortest term the trigram indexes can answer; shorter ones are matched with LIKE.
-TRIGRAM = 3
+#: Totals are exact up to this many matches; beyond, a search reports "COUNT_LIMIT+".
+COUNT_LIMIT = 10_000
 #: Weight of a hit in the title against one in the body, for relevance.
 TITLE_WEIGHT = 5.0
 
@@ -79,10 +87,18 @@ class ArticleQuery:
 
 @dataclass(slots=True)
 class SearchPage:
-    """One page of results and the number of articles matching in all."""
+    """One page of results and the number of articles matching in all.
+
+    When ``exact`` is false, more than ``total`` (= :data:`COUNT_LIMIT`) articles match.
+    """
 
     total: int
     articles: list[Article] = field(default_factory=list)
+    exact: bool = True
+
+    def total_text(self) -> str:
+        """The total as people read it: ``1,234``, or ``10,000+`` beyond the bound."""
+        return f"{self.total:,}" + ("" if self.exact else "+")
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -100,31 +116,21 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-_FTS = table("articles_fts", column("rowid"))
+_GRAMS = table(GRAMS_TABLE, column("rowid"))
 
 
 def _contains(dialect: str, term: str) -> ColumnElement[bool]:
+    """``term`` occurs in the title or the body (ASCII letters case-folded, as SQLite's LIKE)."""
+    if dialect == "postgresql" and term.lower() == term.upper():
+        # Nothing to fold (Chinese): strpos, much cheaper than ILIKE on multibyte text.
+        needle = literal(term, String)
+        return or_(func.strpos(Article.title, needle) > 0, func.strpos(Article.body, needle) > 0)
+    if term.lower() == term.upper():
+        # Nothing to fold: instr(), a plain byte search, much cheaper than LIKE.
+        needle = literal(term, String)
+        return or_(func.instr(Article.title, needle) > 0, func.instr(Article.body, needle) > 0)
     pattern = like_pattern(term)
     if dialect == "postgresql":
-        if len(term) < TRIGRAM:
-            # pg_trgm cannot narrow a pattern of under three characters: through the index it
-            # would visit every entry. strpos() keeps the planner to one sequential scan.
-            needle = literal(term.lower(), String)
-            if term.lower() == term.upper():  # nothing to fold: skip lower() over every body
-                return or_(
-                    func.strpos(Article.title, needle) > 0, func.strpos(Article.body, needle) > 0
-                )
-            return or_(
-                func.strpos(func.lower(Article.title), needle) > 0,
-                func.strpos(func.lower(Article.body), needle) > 0,
-            )
-        if term.lower() == term.upper():
-            # Nothing to case-fold (Chinese): LIKE, much cheaper than ILIKE on multibyte
-            # text; pg_trgm's GIN indexes serve both.
-            return or_(
-                Article.title.like(pattern, escape="\\"), Article.body.like(pattern, escape="\\")
-            )
-        # ILIKE to match SQLite's ASCII-case-insensitive LIKE.
         return or_(
             Article.title.ilike(pattern, escape="\\"), Article.body.ilike(pattern, escape="\\")
         )
@@ -171,22 +177,50 @@ def _group_key() -> ColumnElement[int]:
     return func.coalesce(ArticleFingerprint.reprint_group, Article.id)
 
 
-def _split_terms(session: Session, q: ArticleQuery) -> tuple[str | None, list[str]]:
-    """(FTS5 MATCH string for the terms the trigram table can answer, terms left for LIKE)."""
-    terms = q.terms()
-    fts_terms = [t for t in terms if len(t) >= TRIGRAM] if has_fts(session) else []
-    like_terms = [t for t in terms if t not in fts_terms]
-    fts_query = " AND ".join(fts_phrase(t) for t in fts_terms) if fts_terms else None
-    return fts_query, like_terms
+@dataclass(slots=True)
+class _Text:
+    """How the text terms of a query are answered: by the index, then confirmed."""
+
+    #: SQLite: the FTS5 query over the bigram table
+    fts: str | None = None
+    #: PostgreSQL: pairs the indexed expression must contain
+    pg_grams: list[str] = field(default_factory=list)
+    #: terms the index cannot answer exactly: checked against the text
+    confirm: list[str] = field(default_factory=list)
+
+
+def _text(session: Session, terms: list[str]) -> _Text:
+    dialect = session.get_bind().dialect.name
+    found = _Text()
+    fts_parts: list[str] = []
+    indexed = dialect == "postgresql" or has_grams(session)
+    for term in terms:
+        p = plan(term)
+        if dialect == "postgresql":
+            found.pg_grams.extend(g for g in p.pg_grams if g not in found.pg_grams)
+            exact = len(term) == 2 and p.pg_grams == (term.lower(),)
+        else:
+            exact = indexed and p.exact
+            if indexed and p.fts:
+                fts_parts.append(f"({p.fts})")
+        if not exact:
+            found.confirm.append(term)
+    found.fts = " AND ".join(fts_parts) or None
+    return found
 
 
 def _fts_match(fts_query: str) -> ColumnElement[bool]:
-    clause: TextClause = text("articles_fts MATCH :fts_query").bindparams(fts_query=fts_query)
+    clause: TextClause = text(f"{GRAMS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query)
     return clause.self_group()  # type: ignore[return-value]  # a boolean SQL fragment
 
 
+def _pg_grams_match(grams: list[str]) -> ColumnElement[bool]:
+    indexed = func.newsmon_grams(Article.title, Article.body, type_=ARRAY(Text))
+    return indexed.contains(literal(grams, ARRAY(Text)))
+
+
 def _score(like_terms: list[str]) -> ColumnElement[Any]:
-    """Relevance without FTS5, lower is better (bm25's convention).
+    """Relevance, lower is better (the convention of FTS5's bm25).
 
     Hits in the title, plus hits in the body damped by its length (as bm25 does), so a
     long round-up mentioning a term in passing does not outrank an article about it.
@@ -201,30 +235,22 @@ def _score(like_terms: list[str]) -> ColumnElement[Any]:
     )
 
 
-def _matching(session: Session, q: ArticleQuery) -> Select[Any]:
-    """SELECT of the matching articles' ``id``, ``published_at`` and ``reprint_group``."""
+def _filters(session: Session, q: ArticleQuery, walk: bool = False) -> list[ColumnElement[bool]]:
+    """The conditions of every filter but the text. ``walk``: for a scan newest first, where
+    each row is tested in turn (the city filter as a probe, not a list to start from)."""
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]] = []
-    stmt = select(Article.id)
-    if any("\x00" in t for t in q.terms()):
-        # No stored text holds a NUL, and PostgreSQL would refuse it as a parameter.
-        return stmt.add_columns(
-            Article.published_at.label("published_at"), Article.id.label("reprint_group")
-        ).where(false())
-    fts_query, like_terms = _split_terms(session, q)
-    if fts_query:
-        stmt = stmt.join(_FTS, _FTS.c.rowid == Article.id)
-        conditions.append(_fts_match(fts_query))
-    for term in like_terms:
-        conditions.append(_contains(dialect, term))
     if q.city or q.district:
-        # IN (subquery): one pass over the sections index, then a probe per candidate.
         sections = select(Section.article_id)
         if q.city:
             sections = sections.where(Section.city == q.city)
         if q.district:
             sections = sections.where(Section.district == q.district)
-        conditions.append(Article.id.in_(sections))
+        if walk:
+            conditions.append(exists(sections.where(Section.article_id == Article.id)))
+        else:
+            # IN (subquery): one pass over the sections index, then a probe per candidate.
+            conditions.append(Article.id.in_(sections))
     if q.source:
         conditions.append(Article.source == q.source)
     if q.site:
@@ -242,6 +268,27 @@ def _matching(session: Session, q: ArticleQuery) -> Select[Any]:
         conditions.append(Article.published_at >= q.since)
     if q.until:
         conditions.append(Article.published_at < q.until)
+    return conditions
+
+
+def _matching(session: Session, q: ArticleQuery) -> Select[Any]:
+    """SELECT of the matching articles' ``id``, ``published_at`` and ``reprint_group``."""
+    dialect = session.get_bind().dialect.name
+    conditions: list[ColumnElement[bool]] = []
+    stmt = select(Article.id)
+    if any("\x00" in t for t in q.terms()):
+        # No stored text holds a NUL, and PostgreSQL would refuse it as a parameter.
+        return stmt.add_columns(
+            Article.published_at.label("published_at"), Article.id.label("reprint_group")
+        ).where(false())
+    found = _text(session, q.terms())
+    if found.fts:
+        stmt = stmt.join(_GRAMS, _GRAMS.c.rowid == Article.id)
+        conditions.append(_fts_match(found.fts))
+    if found.pg_grams:
+        conditions.append(_pg_grams_match(found.pg_grams))
+    conditions.extend(_contains(dialect, term) for term in found.confirm)
+    conditions.extend(_filters(session, q))
     if not q.unique:
         return stmt.add_columns(
             Article.published_at.label("published_at"), Article.id.label("reprint_group")
@@ -271,26 +318,121 @@ def _matching(session: Session, q: ArticleQuery) -> Select[Any]:
 # --------------------------------------------------------------------------- queries
 
 
+def _newest_first(rows: list[Any]) -> list[int]:
+    dated = sorted((r for r in rows if r[1] is not None), key=lambda r: (r[1], r[0]), reverse=True)
+    undated = sorted((r for r in rows if r[1] is None), key=lambda r: r[0], reverse=True)
+    return [r[0] for r in dated + undated]
+
+
+def _walk(session: Session, q: ArticleQuery) -> list[int]:
+    """A page of matches found by reading articles newest first and testing each (for queries
+    matching more than COUNT_LIMIT articles: the page fills after a few rows)."""
+    dialect = session.get_bind().dialect.name
+    conditions = [_contains(dialect, t) for t in q.terms()]
+    conditions.extend(_filters(session, q, walk=True))
+    stmt = (
+        select(Article.id)
+        .where(true(), *conditions)
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+        .limit(max(q.limit, 0))
+        .offset(max(q.offset, 0))
+    )
+    return list(session.scalars(stmt))
+
+
+def _load(session: Session, ids: list[int]) -> list[Article]:
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(Article).where(Article.id.in_(ids)).options(selectinload(Article.sections))
+    ).all()
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     """The page of articles matching ``q`` (``q.limit`` from ``q.offset``) and their total.
 
     Sorted newest first (``time``: publication time, then id) or best match first
-    (``relevance``: title hits weigh more than body hits; ties newest first).
+    (``relevance``: title hits weigh more than body hits; ties newest first). The
+    total is exact up to :data:`COUNT_LIMIT` matches (``SearchPage.exact``).
     """
+    if q.unique:
+        return _search_unique(session, q)
+    matching = _matching(session, q)
+    indexed = _index_count(session, q)
+    rows: list[Any] = []
+    if indexed is not None and (indexed > COUNT_LIMIT or _walk_is_cheaper(session, q, indexed)):
+        # The index alone gave the total; the page comes from walking newest first.
+        exact, total = indexed <= COUNT_LIMIT, min(indexed, COUNT_LIMIT)
+        walk = True
+    else:
+        # One pass over the matches: their ids and times, sorted here.
+        columns = matching.with_only_columns(Article.id, _when(session))
+        rows = list(session.execute(columns.limit(COUNT_LIMIT + 1)))
+        exact, total = len(rows) <= COUNT_LIMIT, min(len(rows), COUNT_LIMIT)
+        walk = not exact
+    if q.sort == "relevance" and q.terms() and total:
+        ids = _by_relevance(session, q, matching)
+    elif walk:
+        ids = _walk(session, q) if total else []
+    else:
+        ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
+    return SearchPage(total=total, articles=_load(session, ids), exact=exact)
+
+
+def _when(session: Session) -> Any:
+    """published_at as stored: on SQLite ISO text, which sorts as time does, unparsed."""
+    if session.get_bind().dialect.name == "sqlite":
+        return type_coerce(Article.published_at, String)
+    return Article.published_at
+
+
+def _index_count(session: Session, q: ArticleQuery) -> int | None:
+    """The number of matches (up to COUNT_LIMIT + 1) from the index alone, for text the index
+    answers exactly and no other filter; None otherwise. SQLite reads no article row;
+    PostgreSQL's bitmap scan skips the pages it knows to be all visible."""
+    if not _unfiltered(q, text_ok=True):
+        return None
+    found = _text(session, q.terms())
+    if found.confirm:
+        return None
+    if found.fts:
+        candidates = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
+    elif found.pg_grams:
+        candidates = select(Article.id).where(_pg_grams_match(found.pg_grams))
+    else:
+        return None
+    counted = select(func.count()).select_from(candidates.limit(COUNT_LIMIT + 1).subquery())
+    return int(session.scalar(counted) or 0)
+
+
+def _walk_is_cheaper(session: Session, q: ArticleQuery, matches: int) -> bool:
+    """Whether reading articles newest first fills the page in fewer rows than reading every
+    match would (expected rows walked: the page's end times articles per match)."""
+    if not matches:
+        return False
+    articles = int(session.scalar(select(func.max(Article.id))) or 0)
+    return (max(q.offset, 0) + max(q.limit, 0)) * articles / matches < matches / 2
+
+
+def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> list[int]:
+    hits = matching.subquery("hits")
+    page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
+    order = (_score(q.terms()).asc(), Article.published_at.desc().nulls_last(), Article.id.desc())
+    return list(
+        session.scalars(page.order_by(*order).limit(max(q.limit, 0)).offset(max(q.offset, 0)))
+    )
+
+
+def _search_unique(session: Session, q: ArticleQuery) -> SearchPage:
+    """``--unique``: one article per reprint group, counted exactly."""
     hits = _matching(session, q).subquery("hits")
     total = int(session.scalar(select(func.count()).select_from(hits)) or 0)
-    fts_query, like_terms = _split_terms(session, q)
-    if q.sort == "relevance" and (fts_query or like_terms) and total:
-        # Scored apart from the filtering: FTS5's bm25() only works in a plain query over the
-        # FTS table, not under the window function that --unique adds.
+    if q.sort == "relevance" and q.terms() and total:
         page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
-        if fts_query:
-            page = page.join(_FTS, _FTS.c.rowid == Article.id).where(_fts_match(fts_query))
-            score: ColumnElement[Any] = func.bm25(literal_column("articles_fts"), TITLE_WEIGHT, 1.0)
-        else:
-            score = _score(like_terms)
         order: tuple[Any, ...] = (
-            score.asc(),
+            _score(q.terms()).asc(),
             Article.published_at.desc().nulls_last(),
             Article.id.desc(),
         )
@@ -300,13 +442,22 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     ids = list(
         session.scalars(page.order_by(*order).limit(max(q.limit, 0)).offset(max(q.offset, 0)))
     )
-    if not ids:
-        return SearchPage(total=total)
-    rows = session.scalars(
-        select(Article).where(Article.id.in_(ids)).options(selectinload(Article.sections))
-    ).all()
-    by_id = {row.id: row for row in rows}
-    return SearchPage(total=total, articles=[by_id[i] for i in ids if i in by_id])
+    return SearchPage(total=total, articles=_load(session, ids))
+
+
+def _unfiltered(q: ArticleQuery, text_ok: bool = False) -> bool:
+    return not (
+        (q.terms() and not text_ok)
+        or q.city
+        or q.district
+        or q.source
+        or q.site
+        or q.keyword
+        or q.matched
+        or q.since
+        or q.until
+        or q.unique
+    )
 
 
 def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | None, int]]:
@@ -314,15 +465,22 @@ def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | Non
 
     An article about three cities counts once under each; with ``q.unique`` a
     reprint group counts once. Largest count first, except days: oldest first.
+    Over the whole archive, cities are counted from the sections' ``(city,
+    article_id)`` index alone.
     """
     if by not in GROUP_BY_CHOICES:
         raise ValueError(f"cannot group by {by!r}; choose from {', '.join(GROUP_BY_CHOICES)}")
     dialect = session.get_bind().dialect.name
     hits = _matching(session, q).subquery("hits")
     counted = func.count((hits.c.reprint_group if q.unique else hits.c.id).distinct())
-    if by == "city" and not q.unique:
-        # Straight from the sections' (city, article_id) index, probing the matching ids.
+    if by == "city" and _unfiltered(q):
+        # Every section belongs to a stored article (foreign key, cascading delete).
         key: Any = Section.city
+        counted = func.count(Section.article_id.distinct())
+        stmt = select(key.label("key"), counted.label("n")).where(Section.city.is_not(None))
+    elif by == "city" and not q.unique:
+        # Straight from the sections' (city, article_id) index, probing the matching ids.
+        key = Section.city
         counted = func.count(Section.article_id.distinct())
         stmt = select(key.label("key"), counted.label("n")).where(
             Section.city.is_not(None), Section.article_id.in_(select(hits.c.id))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleFingerprint
@@ -114,22 +114,13 @@ def _stale_ids(session: Session, limit: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def _assign(session: Session, article_id: int, body: str, digest: str) -> None:
-    """Fingerprint one article and put it in the group of the copies it matches."""
-    session.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
-    # The group was labelled with this article's id: relabel the copies it leaves behind,
-    # or the article would still share the label (not the text) with them.
-    left = session.scalar(
-        select(func.min(ArticleFingerprint.article_id)).where(
-            ArticleFingerprint.reprint_group == article_id
-        )
-    )
-    if left is not None:
-        session.execute(
-            update(ArticleFingerprint)
-            .where(ArticleFingerprint.reprint_group == article_id)
-            .values(reprint_group=left)
-        )
+def _assign(session: Session, article_id: int, body: str, digest: str, new: bool = False) -> None:
+    """Fingerprint one article and put it in the group of the copies it matches.
+
+    ``new``: the article was just inserted, so it has no fingerprint and labels no group.
+    """
+    if not new:
+        _forget(session, article_id)
     value, is_simhash = fingerprint(body)
     parts = bands(value)
     candidates = session.execute(
@@ -174,11 +165,106 @@ def _assign(session: Session, article_id: int, body: str, digest: str) -> None:
     )
 
 
+def _forget(session: Session, article_id: int) -> None:
+    session.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
+    # The group was labelled with this article's id: relabel the copies it leaves behind,
+    # or the article would still share the label (not the text) with them.
+    left = session.scalar(
+        select(func.min(ArticleFingerprint.article_id)).where(
+            ArticleFingerprint.reprint_group == article_id
+        )
+    )
+    if left is not None:
+        session.execute(
+            update(ArticleFingerprint)
+            .where(ArticleFingerprint.reprint_group == article_id)
+            .values(reprint_group=left)
+        )
+
+
+def fingerprint_articles(session: Session, articles: Iterable[tuple[int, str, str, bool]]) -> None:
+    """Fingerprint stored articles, given as ``(id, body, content_hash, new)``, and group them
+    with their copies: called where articles are stored (storage.repository), in their batch.
+
+    Changed articles are regrouped one by one; new ones together: one query for the
+    stored copies of the whole batch, one insert.
+    """
+    fresh = []
+    for article_id, body, digest, new in articles:
+        if new:
+            fresh.append((article_id, body, digest))
+        else:
+            _assign(session, article_id, body, digest)
+            session.flush()
+    if fresh:
+        _assign_new(session, fresh)
+
+
+def _assign_new(session: Session, articles: list[tuple[int, str, str]]) -> None:
+    rows: list[dict[str, Any]] = []
+    for article_id, body, digest in articles:
+        value, is_simhash = fingerprint(body)
+        parts = bands(value)
+        rows.append(
+            {
+                "article_id": article_id,
+                "content_hash": digest,
+                "simhash": _signed(value),
+                "is_simhash": is_simhash,
+                **{f"band{i}": parts[i] for i in range(BANDS)},
+                "reprint_group": article_id,
+            }
+        )
+    band_cols = [getattr(ArticleFingerprint, f"band{i}") for i in range(BANDS)]
+    known: list[dict[str, Any]] = []
+    for start in range(0, len(rows), 200):
+        chunk = rows[start : start + 200]
+        found = session.execute(
+            select(ArticleFingerprint).where(
+                or_(*(col.in_({r[f"band{i}"] for r in chunk}) for i, col in enumerate(band_cols)))
+            )
+        ).scalars()
+        known.extend(
+            {
+                "article_id": f.article_id,
+                "simhash": f.simhash,
+                "is_simhash": f.is_simhash,
+                **{f"band{i}": getattr(f, f"band{i}") for i in range(BANDS)},
+                "reprint_group": f.reprint_group,
+            }
+            for f in found
+        )
+    for row in rows:
+        limit = REPRINT_DISTANCE if row["is_simhash"] else 0
+        value = _unsigned(row["simhash"])
+        groups = {
+            other["reprint_group"]
+            for other in known
+            if other["is_simhash"] == row["is_simhash"]
+            and any(other[f"band{i}"] == row[f"band{i}"] for i in range(BANDS))
+            and hamming(_unsigned(other["simhash"]), value) <= limit
+        }
+        group = min(groups, default=row["article_id"])
+        if len(groups) > 1:
+            # This copy bridges two groups: they were one all along.
+            session.execute(
+                update(ArticleFingerprint)
+                .where(ArticleFingerprint.reprint_group.in_(groups))
+                .values(reprint_group=group)
+            )
+            for other in known:
+                if other["reprint_group"] in groups:
+                    other["reprint_group"] = group
+        row["reprint_group"] = group
+        known.append(row)
+    session.execute(insert(ArticleFingerprint), rows)
+
+
 def sync_reprints(session: Session, batch: int = 500) -> int:
     """Fingerprint the articles that are new or whose text changed; return how many.
 
-    Cheap when nothing changed (one indexed anti-join), so read paths call it
-    before answering. The caller commits.
+    Articles are fingerprinted when stored; this catches up archives made by
+    earlier versions (``newsmon reindex``, the 0003 migration). The caller commits.
     """
     done = 0
     while True:

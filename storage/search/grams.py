@@ -1,0 +1,91 @@
+"""Character bigrams: what the search index holds, and what a query term asks of it.
+
+Chinese text has no spaces, so word tokenizers cannot find 无锡 inside a sentence.
+The index holds the text's overlapping character pairs instead (无锡市 → 无锡, 锡市),
+the approach of Lucene's CJK analyzer and of PostgreSQL's pg_bigm. A term of two
+characters is one pair; a longer term asks for all of its pairs, and the rows that
+have them all are then confirmed against the text (the pairs of 营商环境 may sit
+apart). Letters and digits are paired alike, so Latin words work the same way.
+
+On SQLite the pairs of a document are written, space-separated, into an FTS5 table
+(``ascii`` tokenizer: every pair is one token, ASCII case folded as ``LIKE`` folds
+it) without positions (``detail=none``): the index says which rows hold a pair,
+nothing more, which keeps it small. The last character of each run of letters
+is indexed alone too, so that a single character is a prefix query (``"锡"*``)
+that finds every occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Runs of letters and digits (no underscore): pairs never span a space or punctuation.
+_RUN = re.compile(r"[^\W_]+")
+
+
+def document_grams(title: str | None, body: str | None) -> str:
+    """The space-separated pairs (and run-final characters) of an article's title and body."""
+    grams: set[str] = set()
+    for text in (title, body):
+        if not text:
+            continue
+        for run in _RUN.findall(text):
+            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+            grams.add(run[-1])
+    return " ".join(grams)
+
+
+def _quoted(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class TermPlan:
+    """How the index answers one term."""
+
+    #: FTS5 query of the pairs the term's rows must hold (None: the index cannot help)
+    fts: str | None
+    #: PostgreSQL: the pairs an indexed row must hold (lower-cased), empty if none
+    pg_grams: tuple[str, ...]
+    #: whether the index's answer is exact (SQLite); else rows are confirmed against the text
+    exact: bool
+
+
+def plan(term: str) -> TermPlan:
+    runs = _RUN.findall(term)
+    parts: list[str] = []
+    for run in runs:
+        if len(run) == 1:
+            parts.append(_quoted(run) + "*")
+        else:
+            parts.extend(_quoted(run[i : i + 2]) for i in range(len(run) - 1))
+    fts = " AND ".join(dict.fromkeys(parts)) or None
+    exact = len(runs) == 1 and runs[0] == term and len(term) <= 2
+    return TermPlan(fts=fts, pg_grams=_pg_grams(runs), exact=exact)
+
+
+def _pg_grams(runs: list[str]) -> tuple[str, ...]:
+    """Pairs for PostgreSQL's index, which lower-cases the text: only pairs whose case folding
+    cannot differ between Python and the server's locale (ASCII, or caseless like Chinese)."""
+    grams: dict[str, None] = {}
+    for run in runs:
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            if all(c.isascii() or c.lower() == c == c.upper() for c in pair):
+                grams[pair.lower()] = None
+    return tuple(grams)
+
+
+#: PostgreSQL: the same pairs, by an IMMUTABLE SQL function an expression GIN index is built on.
+#: Runs are split on whitespace and ASCII punctuation only (what the server's locale calls a
+#: letter does not matter); pairs holding Chinese punctuation are indexed too, and harmless.
+PG_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION newsmon_grams(title text, body text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(w, i, 2)), '{}')
+  FROM regexp_split_to_table(lower(coalesce(title, '') || ' ' || coalesce(body, '')),
+                             '[\s!-/:-@\[-`{-~]+') AS w,
+       generate_series(1, char_length(w) - 1) AS i
+$$
+"""
