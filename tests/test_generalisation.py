@@ -330,3 +330,22 @@ def test_an_epaper_article_takes_the_edition_date_and_the_paper(props: str, pape
     assert got.title == "县里召开春耕生产工作会议"
     assert got.source == paper
     assert got.published_at == datetime(2024, 5, 20, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+@pytest.mark.parametrize(
+    ("info", "iso"),
+    [
+        # a Paris-based Chinese service: the city's time named after the clock
+        ("发布时间：2024-05-20 10:22 巴黎时间 来源：某某国际广播", "2024-05-20T10:22:00+02:00"),
+        ("2024年05月20日 10:22（GMT+1） 来源：某某国际广播", "2024-05-20T10:22:00+01:00"),
+        # a London-based service: GMT, and the e-mail form of an offset
+        ("2024年5月20日 10:22 GMT 来源：某某中文网", "2024-05-20T10:22:00+00:00"),
+        ("最后更新 无 | 2024-05-20 10:22:00 +0100 来源：某某中文网", "2024-05-20T10:22:00+01:00"),
+    ],
+)
+def test_a_time_printed_with_another_zone_keeps_that_zone(info: str, iso: str) -> None:
+    got = page(article(info)).as_record()
+    assert got["published_at"] == iso
