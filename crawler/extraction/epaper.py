@@ -72,8 +72,8 @@ def _element_text(root: etree._Element, tag: str) -> str:
 
 def _has_edition_line(root: etree._Element) -> bool:
     for el in root.iter("td", "div", "span", "p", "li", "strong"):
-        text = el.text
-        if text and len(text) < 30 and EDITION_LINE_RE.match(clean("".join(el.itertext()))):
+        text = el.text  # the 版次 opens its element: "第1版<span>要闻</span>"
+        if text and "版" in text and len(text) < 30 and EDITION_LINE_RE.match(text_of(el)):
             return True
     return False
 
