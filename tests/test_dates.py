@@ -54,24 +54,31 @@ def test_parse_datetime_forms(text: str, expected: datetime) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "offset"),
     [
-        ("2023-01-29T10:22:00+08:00", sh(2023, 1, 29, 10, 22)),
-        ("2023-01-29T02:22:00Z", sh(2023, 1, 29, 10, 22)),
-        ("2023-01-29T02:22:00.000Z", sh(2023, 1, 29, 10, 22)),
-        ("2023-01-29T10:22+0800", sh(2023, 1, 29, 10, 22)),
-        ("2023-01-28T21:22:00-05:00", sh(2023, 1, 29, 10, 22)),
-        ("2023-01-29 02:22 UTC", sh(2023, 1, 29, 10, 22)),
-        ("2023-01-29 10:22 GMT+8", sh(2023, 1, 29, 10, 22)),
+        ("2023-01-29T10:22:00+08:00", sh(2023, 1, 29, 10, 22), 8),
+        ("2023-01-29T02:22:00Z", sh(2023, 1, 29, 10, 22), 0),
+        ("2023-01-29T02:22:00.000Z", sh(2023, 1, 29, 10, 22), 0),
+        ("2023-01-29T10:22+0800", sh(2023, 1, 29, 10, 22), 8),
+        ("2023-01-28T21:22:00-05:00", sh(2023, 1, 29, 10, 22), -5),
+        ("2023-01-29 02:22 UTC", sh(2023, 1, 29, 10, 22), 0),
+        ("2023-01-29 10:22 GMT+8", sh(2023, 1, 29, 10, 22), 8),
         # a time range, not an offset of -11:30
-        ("2023-01-29 10:22-11:30", sh(2023, 1, 29, 10, 22)),
+        ("2023-01-29 10:22-11:30", sh(2023, 1, 29, 10, 22), 8),
+        # printed zones are kept (issue 11): the same instant, in the zone the page names
+        ("2023-01-29 03:22 巴黎时间", sh(2023, 1, 29, 10, 22), 1),  # CET in winter
+        ("2023-07-29 04:22（巴黎时间）", sh(2023, 7, 29, 10, 22), 2),  # CEST in summer
+        ("2023-01-29 03:22 UTC+1", sh(2023, 1, 29, 10, 22), 1),
+        ("2023-01-29 03:22:00 +0100", sh(2023, 1, 29, 10, 22), 1),
+        ("2023-01-29 02:22 (GMT)", sh(2023, 1, 29, 10, 22), 0),
+        ("2023年1月29日 10:22 北京时间", sh(2023, 1, 29, 10, 22), 8),
     ],
 )
-def test_parse_datetime_zones(text: str, expected: datetime) -> None:
+def test_parse_datetime_zones(text: str, expected: datetime, offset: int) -> None:
     parsed = parse_datetime(text, now=NOW)
-    assert parsed == expected
+    assert parsed == expected  # the same instant
     assert parsed is not None
-    assert parsed.utcoffset() == timedelta(hours=8)
+    assert parsed.utcoffset() == timedelta(hours=offset)  # ... in the zone printed
 
 
 @pytest.mark.parametrize(

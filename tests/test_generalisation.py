@@ -292,3 +292,60 @@ def test_edition_and_issue_numbers_are_never_title_or_source(edition: str, issue
     got = page(html)
     assert got.title == "县里召开春耕生产工作会议"
     assert got.source is None
+
+
+def test_a_news_site_writing_enpproperty_comments_keeps_its_own_time() -> None:
+    # the same CMS writes <!--enpproperty <date>…--> on ordinary web articles: no 版次, no
+    # founder-* markup, so the comment's clock is a publication time and nothing changes
+    comment = (
+        "<!--enpproperty <articleid>1</articleid><date>2024-05-20 09:28:27.0</date>"
+        "<author></author><title>别的标题</title>/enpproperty-->"
+    )
+    html = article("2024-05-20 09:28 来源：某某日报").replace(BODY, comment + BODY)
+    got = page(html)
+    assert got.title == "全市重点项目建设推进会召开"
+    assert got.published_at == datetime(2024, 5, 20, 9, 28, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("props", "paper"),
+    [
+        (
+            "<founder-date>2024-05-20 23:59:57</founder-date><founder-papername>某某日报</founder-papername>",
+            "某某日报",
+        ),
+        ("<date>2024-05-20 06:03:12:0</date><title>县里召开春耕生产工作会议</title>", "某某晚报"),
+    ],
+)
+def test_an_epaper_article_takes_the_edition_date_and_the_paper(props: str, paper: str) -> None:
+    # an e-paper's property clock is when the edition was built: the day only is kept
+    html = (
+        "<html><head><title>某某晚报数字报</title></head><body>"
+        '<div class="ban">第03版：要闻</div><p>2024年05月20日 第25312期</p>'
+        '<div class="article"><h3>引题一行</h3><h1>县里召开春耕生产工作会议</h1>'
+        f'<div id="ozoom"><!--enpproperty {props} /enpproperty-->{BODY}</div></div>'
+        "</body></html>"
+    )
+    got = page(html)
+    assert got.title == "县里召开春耕生产工作会议"
+    assert got.source == paper
+    assert got.published_at == datetime(2024, 5, 20, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+@pytest.mark.parametrize(
+    ("info", "iso"),
+    [
+        # a Paris-based Chinese service: the city's time named after the clock
+        ("发布时间：2024-05-20 10:22 巴黎时间 来源：某某国际广播", "2024-05-20T10:22:00+02:00"),
+        ("2024年05月20日 10:22（GMT+1） 来源：某某国际广播", "2024-05-20T10:22:00+01:00"),
+        # a London-based service: GMT, and the e-mail form of an offset
+        ("2024年5月20日 10:22 GMT 来源：某某中文网", "2024-05-20T10:22:00+00:00"),
+        ("最后更新 无 | 2024-05-20 10:22:00 +0100 来源：某某中文网", "2024-05-20T10:22:00+01:00"),
+    ],
+)
+def test_a_time_printed_with_another_zone_keeps_that_zone(info: str, iso: str) -> None:
+    got = page(article(info)).as_record()
+    assert got["published_at"] == iso

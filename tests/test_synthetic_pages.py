@@ -1,6 +1,6 @@
 """Saved pages made for failure types the real dev set lacks: GBK and Big5 bytes, a headline
 inside the body container, a government template with ``<br>`` paragraphs and its metas,
-a traditional-Chinese round-up. Each ``NAME.html`` has its ``NAME.expected.json``.
+a traditional-Chinese round-up, two e-paper (数字报) article pages. Each ``NAME.html`` has its ``NAME.expected.json``.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from crawler.extraction.blocks import Section, TextPiece
 from crawler.extraction.body import body_blocks, find_body_container, pieces_after, pieces_between
 from crawler.extraction.breadcrumb import find_breadcrumb
 from crawler.extraction.encoding import decode_html
+from crawler.extraction.epaper import epaper_meta
 from crawler.extraction.headline import (
     Headline,
     find_headline,
@@ -30,7 +31,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -108,6 +109,8 @@ def extract_article(
     if root is None or not isinstance(root.tag, str):
         raise NotAnArticle("the page has no HTML content")
     meta = read_meta(root)
+    for key, value in epaper_meta(root).items():  # a 数字报 page's 主题, paper, edition date
+        meta.setdefault(key, value)
     jsonld = read_jsonld(root)
     container = find_body_container(root)
     headline = find_headline(root, meta, jsonld, container)

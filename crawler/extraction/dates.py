@@ -17,13 +17,37 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Dates before this are taken for noise (IDs, phone numbers), not news.
 MIN_YEAR = 1990
 
+# Zones printed by name after a time ("巴黎时间"); 北京时间 is the default zone anyway.
+_CITY_ZONES: dict[str, str] = {
+    "巴黎": "Europe/Paris",
+    "伦敦": "Europe/London",
+    "柏林": "Europe/Berlin",
+    "罗马": "Europe/Rome",
+    "马德里": "Europe/Madrid",
+    "布鲁塞尔": "Europe/Brussels",
+    "莫斯科": "Europe/Moscow",
+    "东京": "Asia/Tokyo",
+    "首尔": "Asia/Seoul",
+    "新加坡": "Asia/Singapore",
+    "纽约": "America/New_York",
+    "华盛顿": "America/New_York",
+    "洛杉矶": "America/Los_Angeles",
+    "悉尼": "Australia/Sydney",
+    "格林尼治": "UTC",
+    "格林威治": "UTC",
+}
+
 # A time of day: 10:22, 10:22:00, 10：22, 10时22分, 10点22分30秒, 10:22:00.000.
 _TIME = (
     r"(?P<H>[01]?\d|2[0-3])\s*[:：时点]\s*(?P<M>[0-5]?\d)(?:\s*分)?"
     r"(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:\.\d{1,9})?|\s*(?P<S2>[0-5]?\d)\s*秒)?(?![\d:：])"
     # an explicit offset only counts when it is glued to the time, as ISO 8601 writes it
     r"(?:(?P<Z>Z(?![A-Za-z]))|(?P<off>[+-](?:[01]\d|2[0-3]):?[0-5]\d)(?!\d)"
-    r"|\s*(?P<utc>GMT|UTC)(?:\s*(?P<goff>[+-]\d{1,2})(?::?(?P<goffm>[0-5]\d))?)?(?![\dA-Za-z]))?"
+    # ... or after a space in the e-mail/RFC 2822 form, four digits and no colon: "10:22 +0100"
+    r"|\s+(?P<off2>[+-](?:[01]\d|2[0-3])[0-5]\d)(?![\d:：])"
+    r"|\s*[(（]?\s*(?P<utc>GMT|UTC)(?:\s*(?P<goff>[+-]\d{1,2})(?::?(?P<goffm>[0-5]\d))?)?(?![\dA-Za-z])"
+    # a city's time: "10:22 巴黎时间", "（伦敦时间）"
+    r"|\s*[(（]?\s*(?P<city>" + "|".join(_CITY_ZONES) + r")时间)?"
 )
 
 _DATETIME_RE = re.compile(
@@ -131,7 +155,8 @@ _SAME_EVENT = timedelta(days=1)
 class Stamp:
     """A parsed point in time and whether the text gave its time of day.
 
-    ``when`` is always aware and expressed in Asia/Shanghai; for a date-only
+    ``when`` is always aware: in the zone the text printed (GMT, 巴黎时间, UTC+1,
+    +0100, an ISO offset), else Asia/Shanghai; for a date-only
     expression (``2023-01-29``, ``昨天``) it is midnight and ``has_time`` is false,
     so that callers can print a date rather than a made-up ``00:00``.
     """
@@ -164,9 +189,15 @@ def _int(value: str | None) -> int:
 def _zone(g: Mapping[str, str | None], prefix: str, iso: bool) -> timezone | ZoneInfo:
     if g.get(prefix + "Z"):
         return UTC
+    city = g.get(prefix + "city")
+    if city:
+        return ZoneInfo(_CITY_ZONES[city])
     off = g.get(prefix + "off")
     # "10:22-11:30" is a time range, not an offset: trust a bare offset only in ISO-looking
-    # text (a "T" separator or seconds), as machine-written stamps always have one of them
+    # text (a "T" separator or seconds), as machine-written stamps always have one of them;
+    # "10:22 +0100" (space, four digits, no colon) is the e-mail form and reads as an offset
+    if not off and g.get(prefix + "off2"):
+        off, iso = g.get(prefix + "off2"), True
     if off and (iso or g.get(prefix + "S")):
         digits = off[1:].replace(":", "")
         delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
@@ -191,7 +222,8 @@ def _build(
         when = datetime(year, month, day, hour, minute, second, tzinfo=_zone(g, prefix, iso))
     except ValueError:  # month 13, February 30, second 61
         return None
-    return Stamp(when.astimezone(SHANGHAI), has_time)
+    # a time printed with its zone (GMT, 巴黎时间, UTC+1, +0100) stays in that zone
+    return Stamp(when, has_time)
 
 
 def _year_ok(year: int, now: datetime) -> bool:
@@ -290,8 +322,8 @@ def parse_datetime(
 ) -> datetime | None:
     """The first date/time expression in ``text`` as an aware datetime (Asia/Shanghai).
 
-    Naive times are taken as Asia/Shanghai; ones with an offset or ``Z`` are
-    converted to it. Date-only expressions give midnight (see :func:`has_time_of_day`).
+    Naive times are taken as Asia/Shanghai; ones printed with a zone (an offset, ``Z``,
+    GMT/UTC, a city's time such as 巴黎时间) keep that zone's offset. Date-only expressions give midnight (see :func:`has_time_of_day`).
     """
     stamp = parse_stamp(text, now=now, anchor=anchor)
     return stamp.when if stamp else None

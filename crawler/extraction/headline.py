@@ -111,10 +111,12 @@ def find_headline(
     ]
     segments = [s for s in _TITLE_SPLIT.split(title) if s] if title else []
     best: tuple[float, int, Headline] | None = None
-    for order, el in enumerate(root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong")):
+    for order, el in enumerate(
+        root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "founder-title")
+    ):
         tag = el.tag
         hint = hint_of(el)
-        named = _HEADLINE_HINT.search(hint) is not None
+        named = tag == "founder-title" or _HEADLINE_HINT.search(hint) is not None
         if tag not in ("h1", "h2", "h3") and not named:
             continue
         text = unmarked(text_of(el))

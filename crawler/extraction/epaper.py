@@ -1,0 +1,113 @@
+"""Newspaper e-paper (数字报) article pages: what their markup says about the article.
+
+Founder's (方正) e-paper systems, which most Chinese dailies use, print an article page
+as a masthead, the edition date, the 版次 ("第03版:要闻") and often the 期号 ("第25312期"),
+then 引题 / 主题 / 副题, the byline and the text. Two kinds of markup say which is which:
+
+- ``<founder-title>``, ``<founder-author>``, ``<founder-content>`` elements around the
+  headline, the byline and the text (the older table templates), and
+- an ``<!--enpproperty ...-->`` comment holding the article's fields: ``<founder-date>``,
+  ``<founder-title>``, ``<founder-author>``, ``<founder-papername>`` on the older templates;
+  ``<date>``, ``<title>``, ``<introtitle>`` (引题), ``<subtitle>``, ``<author>`` on the newer.
+
+:func:`epaper_meta` turns them into meta-like entries that the ordinary readers of
+headline, time, source and author already weigh: the 主题 as ``articletitle`` (evidence
+for the headline, so neither the masthead in ``<title>`` nor the 版次 wins), the paper as
+``contentsource``, the **edition date** as a date-only ``pubdate`` (an e-paper's clock in
+``<founder-date>`` — "23:59:57" — is when the edition was built, not a publication time),
+the byline as ``author``. A page is taken for an e-paper article only when it has
+``founder-*`` markup, or an ``enpproperty`` comment and a 版次 line; web pages of the same
+CMS (news sites also write ``enpproperty`` comments) keep their own times.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extraction.tree import clean, text_of
+
+_FIELD_RE = re.compile(r"<(?P<key>[a-z-]+)>(?P<value>.*?)</(?P=key)>", re.S)
+_TAG_RE = re.compile(r"<[^<>]*>|<!\[CDATA\[|\]\]>")
+_DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
+)
+# 版次 as printed above the article: "第03版:要闻", "第A05版：本地新闻", "01版:要闻"
+EDITION_LINE_RE = re.compile(r"^\s*(?:第\s*)?[A-Za-z]?\d{1,3}\s*版\s*[:：]?\s*\S{0,12}\s*$")
+# What follows the paper's name in the e-paper's <title>: "江川日报数字报", "…电子版"
+_PAPER_SUFFIX_RE = re.compile(r"(?:数字报刊?|电子报|电子版|数字版|数字报纸|手机版)(?:平台)?$")
+_PAPER_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:报|报社)$")
+_TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜|-{1,2}|—{1,2}|–)\s*")
+
+
+def _text(value: str) -> str:
+    return clean(_TAG_RE.sub("", value))
+
+
+def _properties(root: etree._Element) -> dict[str, str]:
+    """The fields of the page's ``enpproperty`` comment (first value of each), tags stripped."""
+    # the comment often follows </html>: lxml keeps it as a sibling of the root
+    nodes = (*root.itersiblings(etree.Comment, preceding=True), *root.iter(etree.Comment))
+    for node in (*nodes, *root.itersiblings(etree.Comment)):
+        text = node.text or ""
+        if "enpproperty" not in text:
+            continue
+        fields: dict[str, str] = {}
+        for m in _FIELD_RE.finditer(text):
+            value = _text(m["value"])
+            if value:
+                fields.setdefault(m["key"], value)
+        return fields
+    return {}
+
+
+def _element_text(root: etree._Element, tag: str) -> str:
+    for el in root.iter(tag):
+        text = text_of(el)  # comment children (<!--<npm:article-title>-->) left out
+        if text:
+            return text
+    return ""
+
+
+def _has_edition_line(root: etree._Element) -> bool:
+    for el in root.iter("td", "div", "span", "p", "li", "strong"):
+        text = el.text  # the 版次 opens its element: "第1版<span>要闻</span>"
+        if text and "版" in text and len(text) < 30 and EDITION_LINE_RE.match(text_of(el)):
+            return True
+    return False
+
+
+def _paper_from_title(root: etree._Element) -> str | None:
+    """The paper named by the page's ``<title>``: a segment that reads as a paper's name."""
+    for el in root.iter("title"):
+        for segment in _TITLE_SPLIT_RE.split(clean("".join(el.itertext()))):
+            name = _PAPER_SUFFIX_RE.sub("", segment)
+            if _PAPER_RE.match(name):
+                return name
+        break
+    return None
+
+
+def epaper_meta(root: etree._Element) -> dict[str, str]:
+    """Meta-like entries for an e-paper article page; empty for any other page."""
+    props = _properties(root)
+    founder_title = _element_text(root, "founder-title")
+    founder = bool(founder_title) or any(k.startswith("founder-") for k in props)
+    if not founder and not (props and _has_edition_line(root)):
+        return {}
+    out: dict[str, str] = {}
+    title = founder_title or props.get("founder-title") or props.get("title")
+    if title:
+        out["articletitle"] = title
+    paper = props.get("founder-papername") or _paper_from_title(root)
+    if paper:
+        out["contentsource"] = paper
+    m = _DATE_RE.search(props.get("founder-date") or props.get("date") or "")
+    if m:
+        out["pubdate"] = f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
+    author = _element_text(root, "founder-author") or props.get("founder-author")
+    author = author or props.get("author")
+    if author:
+        out["author"] = author
+    return out
