@@ -18,10 +18,9 @@ from twisted.internet.task import LoopingCall
 from crawler.extraction import EXTRACTOR_VERSION
 from crawler.items import ArticleItem
 from crawler.options import crawler_options
-from crawler.runs import ERROR_LIST, record_error
-from storage import CrawlRun, create_schema, make_engine, redact
-from storage.models import utcnow
-from storage.repository import Saved, ToSave, save_articles, save_entry, start_run
+from crawler.runs import FLUSH, record_error, run_status
+from storage import create_schema, make_engine, redact
+from storage.repository import Saved, ToSave, finish_run, save_articles, save_entry, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -63,25 +62,6 @@ class ValidatePipeline:
         return item
 
 
-def _run_status(reason: str, store_failed: bool, stats: Any) -> tuple[str, str]:
-    """``(status, reason)`` of a finished run, from Scrapy's close reason and the run's stats."""
-    if store_failed:
-        return "failed", f"{reason}: database writes failed"
-    sources = stats.get_value("newsmon/sources/total", 0)
-    if sources and not stats.get_value("newsmon/sources/ok", 0):
-        return (
-            "failed",
-            f"{reason}: none of the {sources} listing/sitemap/feed pages could be fetched",
-        )
-    if reason == "finished":
-        return "ok", reason
-    if reason in ("shutdown", "cancelled"):
-        return "interrupted", reason
-    if reason == "closespider_timeout":
-        return "timeout", reason
-    return "failed", reason
-
-
 class StorePipeline:
     """Write articles in batches and keep the run's ``crawl_runs`` row.
 
@@ -118,6 +98,7 @@ class StorePipeline:
             crawler.settings.getfloat("NEWSMON_STORE_INTERVAL", 1.0),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.flush, signal=FLUSH)
         return pipeline
 
     @property
@@ -129,14 +110,19 @@ class StorePipeline:
         create_schema(engine)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         spider = self.crawler.spider
+        self.timer = LoopingCall(self.flush)
+        self.timer.start(self.interval, now=False)
+        if getattr(spider, "worker", False):
+            # A worker stores into whichever run its requests belong to (crawler.worker opens
+            # and closes those rows): the run id is in the stats, set when it joins a run.
+            logger.info("storing into %s (worker)", redact(self.db_url))
+            return
         with self.sessions.begin() as session:
             run = start_run(
                 session, spider.name if spider else "?", getattr(spider, "site_name", None)
             )
             self.run_id = run.id
         self.stats.set_value("newsmon/run_id", self.run_id)
-        self.timer = LoopingCall(self.flush)
-        self.timer.start(self.interval, now=False)
         logger.info("storing into %s (crawl run %s)", redact(self.db_url), self.run_id)
 
     def close_spider(self) -> None:
@@ -176,9 +162,10 @@ class StorePipeline:
             return
         batch, self.buffer = self.buffer, []
         saved: list[Saved] = []
+        run_id = self.stats.get_value("newsmon/run_id")
         try:
             with self.sessions.begin() as session:
-                written = save_articles(session, [entry for _, entry in batch], self.run_id)
+                written = save_articles(session, [entry for _, entry in batch], run_id)
             # Only now, after the commit: a commit that fails (the disk full) stored nothing.
             saved = written
         except IntegrityError:
@@ -186,7 +173,7 @@ class StorePipeline:
             try:
                 for _, entry in batch:
                     with self.sessions.begin() as session:
-                        one = save_entry(session, entry, self.run_id)
+                        one = save_entry(session, entry, run_id)
                     saved.append(one)
             except SQLAlchemyError as exc:
                 self._store_failed([item for item, _ in batch[len(saved) :]], exc)
@@ -203,6 +190,7 @@ class StorePipeline:
         self.buffer = []
         if not self.store_failed:
             self.store_failed = True
+            self.stats.inc_value("newsmon/store_failed")
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
 
@@ -242,46 +230,11 @@ class StorePipeline:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
-            return
-        s = self.stats
-        by_status = {
-            key.rsplit("/", 1)[-1]: value
-            for key, value in s.get_stats().items()
-            if key.startswith("downloader/response_status_count/")
-        }
-        status, reason = _run_status(reason, self.store_failed, s)
+            return  # (a worker's runs are closed by crawler.worker)
+        status, reason = run_status(reason, self.store_failed, self.stats.get_stats())
         try:
             with self.sessions.begin() as session:
-                run = session.get(CrawlRun, self.run_id)
-                if run is None:
-                    return
-                run.finished_at = utcnow()
-                run.status = status
-                run.reason = reason
-                run.requests = s.get_value("downloader/request_count", 0)
-                run.responses = s.get_value("downloader/response_count", 0)
-                run.bytes = s.get_value("downloader/response_bytes", 0)
-                run.articles_new = s.get_value("newsmon/articles/new", 0)
-                run.articles_updated = s.get_value("newsmon/articles/updated", 0)
-                run.articles_unchanged = s.get_value("newsmon/articles/unchanged", 0)
-                run.new_matches = s.get_value("newsmon/matches/new", 0)
-                run.errors = s.get_value("newsmon/errors", 0)
-                run.error_list = list(s.get_value(ERROR_LIST) or [])
-                run.stats = {
-                    "responses_by_status": by_status,
-                    "errors_by_kind": {
-                        k.rsplit("/", 1)[-1]: v
-                        for k, v in s.get_stats().items()
-                        if k.startswith("newsmon/errors/")
-                    },
-                    "stored": list(s.get_value("newsmon/stored") or []),
-                    "new_matches": list(s.get_value("newsmon/new_matches") or []),
-                    "incremental": {
-                        k.rsplit("/", 1)[-1]: v
-                        for k, v in s.get_stats().items()
-                        if k.startswith(("newsmon/incremental/", "newsmon/conditional/"))
-                    },
-                }
+                finish_run(session, self.run_id, status, reason, dict(self.stats.get_stats()))
         except SQLAlchemyError as exc:
             logger.error("could not record crawl run %s: %s", self.run_id, exc)
-            s.set_value("newsmon/run_record_failed", str(exc).splitlines()[0])
+            self.stats.set_value("newsmon/run_record_failed", str(exc).splitlines()[0])

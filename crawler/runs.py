@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -27,6 +28,8 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 ERROR_LIST = "newsmon/error_list"
+#: A signal: store what is buffered now (a worker leaving its run; see crawler.worker).
+FLUSH = object()
 #: At most this many failures keep their URL in the run's row; the counters keep counting.
 MAX_ERRORS_LISTED = 500
 
@@ -85,3 +88,22 @@ def describe_failure(failure: Failure, timeout: float | None = None) -> tuple[st
     if "maxsize" in message.lower() or "max size" in message.lower():
         return "too_large", "page larger than DOWNLOAD_MAXSIZE"
     return "download", f"{type(exc).__name__}: {message}"
+
+
+def run_status(reason: str, store_failed: bool, stats: Mapping[str, Any]) -> tuple[str, str]:
+    """``(status, reason)`` of a finished run, from Scrapy's close reason and the run's stats."""
+    if store_failed:
+        return "failed", f"{reason}: database writes failed"
+    sources = stats.get("newsmon/sources/total", 0)
+    if sources and not stats.get("newsmon/sources/ok", 0):
+        return (
+            "failed",
+            f"{reason}: none of the {sources} listing/sitemap/feed pages could be fetched",
+        )
+    if reason == "finished":
+        return "ok", reason
+    if reason in ("shutdown", "cancelled"):
+        return "interrupted", reason
+    if reason == "closespider_timeout":
+        return "timeout", reason
+    return "failed", reason

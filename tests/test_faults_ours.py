@@ -206,7 +206,9 @@ def small_disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Small
     if done.returncode != 0:
         # Root without the right to mount (an unprivileged container): fill the disk by the
         # other real mechanism rather than skip.
-        warnings.warn(f"cannot mount a tmpfs ({done.stderr.strip()}): using a file-size limit")
+        warnings.warn(
+            f"cannot mount a tmpfs ({done.stderr.strip()}): using a file-size limit", stacklevel=2
+        )
         yield SmallDisk(mount, "file-size limit")
         return
     try:

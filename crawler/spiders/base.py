@@ -11,7 +11,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.extraction import ExtractionError
-from crawler.incremental import incremental_manager
+from crawler.incremental import KIND, RequestKind, incremental_manager
 from crawler.items import ArticleItem
 from crawler.options import Options, crawler_options
 from crawler.responses import NotHtml, article_item
@@ -77,4 +77,8 @@ class NewsmonSpider(Spider):
             self._skip(seed, kind, reason)  # the site asks us not to fetch it: honoured
             return
         record_error(self.crawler, seed, kind, reason)
+        if request.meta.get(KIND) == RequestKind.LISTING:
+            # pages after it went unread: the next run pages to full depth
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsmon/incremental/listing_failed")
         self.logger.warning("%s: %s", seed, reason)
