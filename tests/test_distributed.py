@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
-import signal
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -99,7 +99,8 @@ def test_two_workers_fetch_and_store_every_article_exactly_once(
     assert run["new_matches"] == len(site.keyword_paths())
     # Both workers took part: the frontier really was shared.
     pages = [int(re.search(r"; (\d+) pages", err).group(1)) for _, err in outputs]  # type: ignore[union-attr]
-    assert all(n > 0 for n in pages) and sum(pages) == run["responses"], (pages, run)
+    assert all(n > 0 for n in pages), pages
+    assert sum(pages) == run["responses"], (pages, run)
 
     # Nothing of the run is left on Redis: the next run starts from nothing.
     client = redis.Redis.from_url(redis_url)
@@ -193,7 +194,7 @@ class Workers:
         self.procs = [
             subprocess.Popen(
                 command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )  # fmt: skip
+            )
             for _ in range(n)
         ]
 
@@ -264,7 +265,7 @@ def test_two_workers_over_two_runs_refetch_what_a_local_run_would(
     workers = Workers(2, config, db_url, redis_url, tmp_path)
     try:
         (first,) = workers.run(1)
-        assert first["status"] == "ok" and first["new"] == 5, first  # 1 2 4 5 7
+        assert (first["status"], first["new"]) == ("ok", 5), first  # 1 2 4 5 7
         assert {e["url"] for e in first["errors"]} == {gone, web.url("/news/list_2.html")}
         # Two workers, and no page of the site fetched twice in the run.
         hits = {p: n for p, n in web.hit_counts().items() if p.startswith("/news/")}
@@ -287,7 +288,7 @@ def test_two_workers_over_two_runs_refetch_what_a_local_run_would(
     assert web.hits("/news/2023/0129/7.html") == 1  # its lastmod changed: fetched again
     assert web.hits("/news/list_2.html") == 1
     assert web.hits("/news/2023/0129/1.html") == 0  # unchanged and stored: skipped
-    assert second["new"] == 2 and second["errors"] == [], second
+    assert (second["new"], second["errors"]) == (2, []), second
     client = redis.Redis.from_url(redis_url)
     assert sorted(k.decode() for k in client.keys("newsmon:jiangnan:*")) == []
 
