@@ -18,7 +18,7 @@ from twisted.internet.task import LoopingCall
 from crawler.extraction import EXTRACTOR_VERSION
 from crawler.items import ArticleItem
 from crawler.options import crawler_options
-from crawler.runs import FLUSH, record_error, run_status
+from crawler.runs import FLUSH, RunSpool, record_error, run_status, this_process
 from storage import create_schema, make_engine, redact
 from storage.repository import Saved, ToSave, finish_run, save_articles, save_entry, start_run
 
@@ -88,6 +88,7 @@ class StorePipeline:
         self.store_failed = False
         self.buffer: list[tuple[ArticleItem, ToSave]] = []
         self.timer: LoopingCall | None = None
+        self.spool = RunSpool(crawler.settings.get("NEWSMON_RUN_SPOOL") or None, db_url)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -109,6 +110,7 @@ class StorePipeline:
         engine = make_engine(self.db_url)
         create_schema(engine)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.spool.close_orphans(self.sessions)
         spider = self.crawler.spider
         self.timer = LoopingCall(self.flush)
         self.timer.start(self.interval, now=False)
@@ -121,6 +123,7 @@ class StorePipeline:
             run = start_run(
                 session, spider.name if spider else "?", getattr(spider, "site_name", None)
             )
+            run.stats = {"process": this_process()}
             self.run_id = run.id
         self.stats.set_value("newsmon/run_id", self.run_id)
         logger.info("storing into %s (crawl run %s)", redact(self.db_url), self.run_id)
@@ -231,10 +234,21 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
             return  # (a worker's runs are closed by crawler.worker)
+        note = getattr(spider, "note_unfinished", None)
+        if note is not None:
+            note(reason)  # what the user will be told failed is in the row too
         status, reason = run_status(reason, self.store_failed, self.stats.get_stats())
+        stats = {
+            k: v
+            for k, v in self.stats.get_stats().items()
+            if k.startswith(("downloader/", "newsmon/"))
+        }
         try:
             with self.sessions.begin() as session:
-                finish_run(session, self.run_id, status, reason, dict(self.stats.get_stats()))
+                finish_run(session, self.run_id, status, reason, stats)
         except SQLAlchemyError as exc:
             logger.error("could not record crawl run %s: %s", self.run_id, exc)
             self.stats.set_value("newsmon/run_record_failed", str(exc).splitlines()[0])
+            spooled = self.spool.keep(self.run_id, status, reason, stats)
+            if spooled:
+                logger.error("its outcome is kept in %s until the database answers", spooled)

@@ -461,5 +461,12 @@ def finish_run(
     return True
 
 
+def running_crawls(session: Session) -> Sequence[CrawlRun]:
+    """Runs of ``newsmon crawl`` (no site) still marked ``running``."""
+    return session.scalars(
+        select(CrawlRun).where(CrawlRun.site.is_(None), CrawlRun.status == "running")
+    ).all()
+
+
 def list_runs(session: Session, limit: int = 20) -> Sequence[CrawlRun]:
     return session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)).all()

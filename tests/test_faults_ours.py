@@ -12,6 +12,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import tempfile
 import sys
 import time
 import warnings
@@ -307,7 +308,10 @@ def test_kill_9_of_monitor_mid_crawl_then_the_next_run_stores_what_is_missing_on
 @pytest.fixture
 def private_pg(tmp_path: Path) -> Iterator[PrivatePostgres]:
     """A PostgreSQL cluster of this test's own, which it may stop and start."""
-    server = PrivatePostgres.create(tmp_path / "pg")
+    # Not under pytest's tmp_path: a pytest session starting meanwhile (another xdist
+    # worker, a second run) makes /tmp/pytest-of-USER private again, and the cluster's
+    # owner (the postgres user, under root) could no longer reach its files.
+    server = PrivatePostgres.create(Path(tempfile.mkdtemp(prefix="newsmon-pg-")) / "pg")
     try:
         yield server
     finally:
@@ -365,9 +369,22 @@ def test_postgresql_down_for_good_the_crawl_ends_with_a_reason_and_nothing_half_
     assert "Traceback" not in err
     assert all(n == 12 for _, n in _articles(db))
     assert "database write failed" in err
-    # Its row could be closed only if the server came back in time; a site's run left
-    # `running` is closed by the next run of the site (the kill -9 test shows that).
-    assert _runs(db)[-1].status in ("running", "failed")
+    # The server was down when the run ended: its row is still `running`, and its outcome
+    # waits in a file for the database to answer again.
+    (stuck,) = _runs(db)
+    assert stuck.status == "running"
+    assert len(list((tmp_path / "pending-runs").glob("*.json"))) == 1
+    told = {ln.split(": ", 1)[0] for ln in err.splitlines() if ln.startswith("http")}
+    assert told
+
+    # The next crawl on the archive closes it with what its user was told.
+    again = newsmon("crawl", urls[0], *FAST, home=tmp_path, db=db)
+    assert again.returncode == 0, again.stderr
+    first, second = _runs(db)
+    assert (first.status, second.status) == ("failed", "ok")
+    assert "database" in (first.reason or "")
+    assert {e["url"] for e in first.error_list} == told
+    assert list((tmp_path / "pending-runs").glob("*.json")) == []
 
 
 # -- the config broken while the scheduler runs --------------------------------------------------
@@ -407,3 +424,22 @@ def test_a_config_broken_while_the_scheduler_runs_is_reported_and_the_last_good_
     assert "invalid TOML" in said[0]
     assert "keep the last good config" in said[0]
     assert f"config {config} loads again" in log
+
+
+def test_a_crawl_killed_with_sigkill_is_closed_by_the_next_crawl(
+    web: WebServer, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    urls = _pages(web, 10, 1.0)
+    one_by_one = ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "NEWSMON_STORE_BATCH=1")
+    crawl = _start(tmp_path, "crawl", *urls, *FAST, *one_by_one, "--db", db)
+    wait_until("the first article stored", lambda: len(_articles(db)) >= 1)
+    crawl.send_signal(signal.SIGKILL)
+    crawl.communicate(timeout=30)
+    assert [r.status for r in _runs(db)] == ["running"]
+
+    again = newsmon("crawl", *urls[:1], *FAST, home=tmp_path, db=db)
+    assert again.returncode == 0, again.stderr
+    killed, ok = _runs(db)
+    assert (killed.status, ok.status) == ("interrupted", "ok")
+    assert "process ended" in (killed.reason or "")

@@ -111,3 +111,5 @@ class PrivatePostgres:
             capture_output=True, cwd=self.root, check=False,
         )  # fmt: skip
         shutil.rmtree(self.root, ignore_errors=True)
+        if self.root.parent.name.startswith("newsmon-pg-"):
+            shutil.rmtree(self.root.parent, ignore_errors=True)
