@@ -12,8 +12,8 @@ import resource
 import shutil
 import signal
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Iterator
