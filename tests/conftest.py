@@ -136,12 +136,31 @@ def db_url(request: pytest.FixtureRequest) -> str:
 # -- redis ----------------------------------------------------------------------------------
 
 
+def xdist_worker_number() -> int:
+    """0 for ``gw0`` (or without pytest-xdist), 1 for ``gw1``, …"""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+
+
+def worker_redis_url(url: str) -> str:
+    """The Redis database of this pytest-xdist worker: the URL's number plus the worker's,
+    so that workers never flush each other's keys (Redis has 16 databases by default)."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    number = base + xdist_worker_number()
+    if number > 15:
+        pytest.fail(
+            f"Redis database {number} for xdist worker {xdist_worker_number()}: use fewer workers"
+        )
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    """URL of database 0 on the test Redis server, empty at the start and flushed after."""
+    """URL of this worker's database on the test Redis server, empty at the start and flushed after."""
     import redis
 
-    url = _server_url(REDIS_ENV, "Redis")
+    url = worker_redis_url(_server_url(REDIS_ENV, "Redis"))
     client = redis.Redis.from_url(url)
     try:
         client.flushdb()
