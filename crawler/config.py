@@ -95,6 +95,8 @@ class Config:
     redis_seen_ttl: int = 7 * 24 * 3600
     keywords: tuple[str, ...] = DEFAULT_KEYWORDS
     exclude: tuple[str, ...] = ()
+    #: days a link that led to no article stays ignored before it is tried again
+    forget_ignored_days: float = 30.0
     sites: list[SiteProfile] = field(default_factory=list)
     alerts: dict[str, Any] = field(default_factory=dict)
     web: WebSettings = field(default_factory=WebSettings)
@@ -204,6 +206,11 @@ def _parse(path: Path, text: str) -> Config:
         keywords = r.strings(monitor, "keywords", "monitor.keywords")
         config.keywords = tuple(keywords)
     config.exclude = tuple(r.strings(monitor, "exclude", "monitor.exclude"))
+    config.forget_ignored_days = float(
+        r.get(monitor, "forget_ignored_days", float, "monitor.forget_ignored_days", 30.0)
+    )
+    if config.forget_ignored_days <= 0:
+        raise r.fail("monitor.forget_ignored_days", "must be positive")
 
     config.alerts = r.get(data, "alerts", dict, "alerts", {})
     config.web = _web(r, r.get(data, "web", dict, "web", {}))

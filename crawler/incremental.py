@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Self
 
@@ -32,14 +32,17 @@ from scrapy.utils.misc import load_object
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.extraction import EXTRACTOR_VERSION
 from crawler.options import crawler_options
 from storage import create_schema, make_engine
+from storage.models import utcnow
+from storage.monitoring import forget_ignored
 from storage.repository import (
     canonical_url,
     fetched_times,
     get_validators,
     ignored_urls,
-    previous_run_status,
+    previous_run_incomplete,
     save_ignored,
     save_validators,
 )
@@ -71,9 +74,11 @@ class IncrementalManager:
     articles failed, the next run must see the listing again to retry them.
     """
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, forget_ignored_days: float = 30.0) -> None:
         self.db_url = db_url
+        self.forget_ignored_days = forget_ignored_days
         self._sessions: sessionmaker[Session] | None = None
+        self._forgotten = False
         self.requested: set[str] = set()
         self.pending_validators: dict[str, tuple[str | None, str | None]] = {}
         self.pending_ignored: dict[str, str] = {}
@@ -85,7 +90,31 @@ class IncrementalManager:
             engine = make_engine(self.db_url)
             create_schema(engine)
             self._sessions = sessionmaker(engine)
+        if not self._forgotten:
+            self._forgotten = True
+            self._forget()
         return self._sessions
+
+    def _forget(self) -> None:
+        """Once a run: ignored links past ``[monitor] forget_ignored_days``, or judged by
+        another extractor version, are tried again."""
+        assert self._sessions is not None
+        older_than = utcnow() - timedelta(days=self.forget_ignored_days)
+        try:
+            with self._sessions.begin() as session:
+                forgotten = forget_ignored(session, older_than, EXTRACTOR_VERSION)
+        except SQLAlchemyError as exc:
+            logger.error("could not forget old ignored links: %s", exc)
+            return
+        if forgotten:
+            logger.info("%s links that led to no article will be tried again", forgotten)
+
+    def reset(self) -> None:
+        """A new run (of a long-lived worker): forget this run's memory, forget old links."""
+        self.requested = set()
+        self.pending_validators = {}
+        self.pending_ignored = {}
+        self._forgotten = False
 
     def select_new(self, candidates: Iterable[tuple[str, datetime | None]]) -> tuple[set[str], int]:
         """``(urls worth fetching, how many were already requested in this run)``.
@@ -115,9 +144,9 @@ class IncrementalManager:
                 self.requested.add(key)
         return wanted, repeats
 
-    def previous_run_status(self, site: str, run_id: int | None) -> str | None:
+    def previous_run_incomplete(self, site: str, run_id: int | None) -> str | None:
         with self.sessions() as session:
-            return previous_run_status(session, site, run_id)
+            return previous_run_incomplete(session, site, run_id)
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         with self.sessions() as session:
@@ -131,6 +160,8 @@ class IncrementalManager:
         self.pending_ignored[url] = reason
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if getattr(spider, "worker", False):
+            return  # a worker's share goes to whoever closes the run (crawler.worker)
         if self.pending_ignored:
             try:
                 with self.sessions.begin() as session:
@@ -167,7 +198,8 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        manager = IncrementalManager(crawler_options(crawler).db_url)
+        options = crawler_options(crawler)
+        manager = IncrementalManager(options.db_url, options.config.forget_ignored_days)
         crawler.signals.connect(manager.spider_closed, signal=signals.spider_closed)
         return cls(crawler, manager)
 

@@ -19,13 +19,13 @@ from twisted.internet.task import LoopingCall
 from crawler.extraction import EXTRACTOR_VERSION
 from crawler.items import ArticleItem
 from crawler.options import crawler_options
-from crawler.runs import ERROR_LIST, record_error
+from crawler.runs import FLUSH, RunSpool, record_error, run_status, this_process
 from storage import CrawlRun, create_schema, make_engine, redact
-from storage.models import utcnow
 from storage.repository import (
     Compressed,
     Saved,
     ToSave,
+    finish_run,
     save_articles,
     save_entry,
     start_run,
@@ -71,25 +71,6 @@ class ValidatePipeline:
         return item
 
 
-def _run_status(reason: str, store_failed: bool, stats: Any) -> tuple[str, str]:
-    """``(status, reason)`` of a finished run, from Scrapy's close reason and the run's stats."""
-    if store_failed:
-        return "failed", f"{reason}: database writes failed"
-    sources = stats.get_value("newsmon/sources/total", 0)
-    if sources and not stats.get_value("newsmon/sources/ok", 0):
-        return (
-            "failed",
-            f"{reason}: none of the {sources} listing/sitemap/feed pages could be fetched",
-        )
-    if reason == "finished":
-        return "ok", reason
-    if reason in ("shutdown", "cancelled"):
-        return "interrupted", reason
-    if reason == "closespider_timeout":
-        return "timeout", reason
-    return "failed", reason
-
-
 class StorePipeline:
     """Write articles in batches and keep the run's ``crawl_runs`` row.
 
@@ -116,6 +97,7 @@ class StorePipeline:
         self.store_failed = False
         self.buffer: list[tuple[ArticleItem, ToSave]] = []
         self.timer: LoopingCall | None = None
+        self.spool = RunSpool(crawler.settings.get("NEWSMON_RUN_SPOOL") or None, db_url)
         #: the counts last written into the run's row while it runs
         self.live: dict[str, int] = {}
         self.live_at = float("-inf")
@@ -131,6 +113,7 @@ class StorePipeline:
             crawler.settings.getfloat("NEWSMON_STORE_INTERVAL", 1.0),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.flush, signal=FLUSH)
         return pipeline
 
     @property
@@ -141,16 +124,28 @@ class StorePipeline:
         engine = make_engine(self.db_url)
         create_schema(engine)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.spool.close_orphans(self.sessions)
         spider = self.crawler.spider
+        self.timer = LoopingCall(self._tick)
+        self.timer.start(self.interval, now=False)
+        if getattr(spider, "worker", False):
+            # A worker stores into whichever run its requests belong to (crawler.worker opens
+            # and closes those rows): the run id is in the stats, set when it joins a run.
+            logger.info("storing into %s (worker)", redact(self.db_url))
+            return
         with self.sessions.begin() as session:
             run = start_run(
                 session, spider.name if spider else "?", getattr(spider, "site_name", None)
             )
+            run.stats = {"process": this_process()}
             self.run_id = run.id
         self.stats.set_value("newsmon/run_id", self.run_id)
-        self.timer = LoopingCall(self._tick)
-        self.timer.start(self.interval, now=False)
         logger.info("storing into %s (crawl run %s)", redact(self.db_url), self.run_id)
+
+    def close_spider(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.flush()
 
     def _tick(self) -> None:
         self.flush()
@@ -186,11 +181,6 @@ class StorePipeline:
             return
         self.live = counts
 
-    def close_spider(self) -> None:
-        if self.timer is not None and self.timer.running:
-            self.timer.stop()
-        self.flush()
-
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
@@ -223,9 +213,10 @@ class StorePipeline:
             return
         batch, self.buffer = self.buffer, []
         saved: list[Saved] = []
+        run_id = self.stats.get_value("newsmon/run_id")
         try:
             with self.sessions.begin() as session:
-                written = save_articles(session, [entry for _, entry in batch], self.run_id)
+                written = save_articles(session, [entry for _, entry in batch], run_id)
             # Only now, after the commit: a commit that fails (the disk full) stored nothing.
             saved = written
         except IntegrityError:
@@ -233,7 +224,7 @@ class StorePipeline:
             try:
                 for _, entry in batch:
                     with self.sessions.begin() as session:
-                        one = save_entry(session, entry, self.run_id)
+                        one = save_entry(session, entry, run_id)
                     saved.append(one)
             except SQLAlchemyError as exc:
                 self._store_failed([item for item, _ in batch[len(saved) :]], exc)
@@ -250,6 +241,7 @@ class StorePipeline:
         self.buffer = []
         if not self.store_failed:
             self.store_failed = True
+            self.stats.inc_value("newsmon/store_failed")
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
 
@@ -289,46 +281,22 @@ class StorePipeline:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
-            return
-        s = self.stats
-        by_status = {
-            key.rsplit("/", 1)[-1]: value
-            for key, value in s.get_stats().items()
-            if key.startswith("downloader/response_status_count/")
+            return  # (a worker's runs are closed by crawler.worker)
+        note = getattr(spider, "note_unfinished", None)
+        if note is not None:
+            note(reason)  # what the user will be told failed is in the row too
+        status, reason = run_status(reason, self.store_failed, self.stats.get_stats())
+        stats = {
+            k: v
+            for k, v in self.stats.get_stats().items()
+            if k.startswith(("downloader/", "newsmon/"))
         }
-        status, reason = _run_status(reason, self.store_failed, s)
         try:
             with self.sessions.begin() as session:
-                run = session.get(CrawlRun, self.run_id)
-                if run is None:
-                    return
-                run.finished_at = utcnow()
-                run.status = status
-                run.reason = reason
-                run.requests = s.get_value("downloader/request_count", 0)
-                run.responses = s.get_value("downloader/response_count", 0)
-                run.bytes = s.get_value("downloader/response_bytes", 0)
-                run.articles_new = s.get_value("newsmon/articles/new", 0)
-                run.articles_updated = s.get_value("newsmon/articles/updated", 0)
-                run.articles_unchanged = s.get_value("newsmon/articles/unchanged", 0)
-                run.new_matches = s.get_value("newsmon/matches/new", 0)
-                run.errors = s.get_value("newsmon/errors", 0)
-                run.error_list = list(s.get_value(ERROR_LIST) or [])
-                run.stats = {
-                    "responses_by_status": by_status,
-                    "errors_by_kind": {
-                        k.rsplit("/", 1)[-1]: v
-                        for k, v in s.get_stats().items()
-                        if k.startswith("newsmon/errors/")
-                    },
-                    "stored": list(s.get_value("newsmon/stored") or []),
-                    "new_matches": list(s.get_value("newsmon/new_matches") or []),
-                    "incremental": {
-                        k.rsplit("/", 1)[-1]: v
-                        for k, v in s.get_stats().items()
-                        if k.startswith(("newsmon/incremental/", "newsmon/conditional/"))
-                    },
-                }
+                finish_run(session, self.run_id, status, reason, stats)
         except SQLAlchemyError as exc:
             logger.error("could not record crawl run %s: %s", self.run_id, exc)
-            s.set_value("newsmon/run_record_failed", str(exc).splitlines()[0])
+            self.stats.set_value("newsmon/run_record_failed", str(exc).splitlines()[0])
+            spooled = self.spool.keep(self.run_id, status, reason, stats)
+            if spooled:
+                logger.error("its outcome is kept in %s until the database answers", spooled)

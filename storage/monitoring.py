@@ -23,6 +23,7 @@ from storage.models import (
     AlertDelivery,
     Article,
     CrawlRun,
+    IgnoredUrl,
     Match,
     OpsState,
     Site,
@@ -131,12 +132,50 @@ def previous_runs(session: Session, site: str, before_id: int, limit: int) -> Se
     ).all()
 
 
+# --------------------------------------------------------------------------- ignored URLs
+
+#: The extractor version the ignored URLs were judged with (``ops_state``).
+IGNORED_EXTRACTOR = "ignored_urls_extractor_version"
+#: Reasons that depend on the extractor: a better one may find an article there.
+EXTRACTOR_REASONS = ("not_article",)
+
+
+def forget_ignored(session: Session, older_than: datetime, extractor_version: int) -> int:
+    """Forget ignored URLs seen before ``older_than``, and those the extractor judged when
+    its version was not ``extractor_version``; return how many were forgotten.
+
+    A link that once led to no article (an error page, a short body) is tried again after a
+    while, and as soon as the extractor changes, instead of being skipped for ever.
+    """
+    forgotten = session.execute(
+        delete(IgnoredUrl)
+        .where(IgnoredUrl.seen_at < older_than)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    judged_with = get_state(session, IGNORED_EXTRACTOR)
+    if judged_with != str(extractor_version):  # (None: judged before versions were kept)
+        forgotten += session.execute(
+            delete(IgnoredUrl)
+            .where(IgnoredUrl.reason.in_(EXTRACTOR_REASONS))
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        set_state(session, IGNORED_EXTRACTOR, str(extractor_version))
+    return int(forgotten or 0)
+
+
 # --------------------------------------------------------------------------- state
 
 
 def get_state(session: Session, key: str) -> str | None:
     row = session.get(OpsState, key)
     return row.value if row else None
+
+
+def set_state(session: Session, key: str, value: str) -> None:
+    stmt = dialect_insert(session, OpsState).values(key=key, value=value)
+    session.execute(
+        stmt.on_conflict_do_update(index_elements=[OpsState.key], set_={"value": value})
+    )
 
 
 def state_since(session: Session, key: str) -> datetime:

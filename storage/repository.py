@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -432,6 +433,69 @@ def previous_run_status(session: Session, site: str, before_id: int | None) -> s
     if before_id is not None:
         stmt = stmt.where(CrawlRun.id < before_id)
     return session.scalar(stmt.order_by(CrawlRun.id.desc()).limit(1))
+
+
+def previous_run_incomplete(session: Session, site: str, before_id: int | None) -> str | None:
+    """Why the site's run before ``before_id`` may have missed listing pages, or ``None``.
+
+    It did not end ``ok``, or one of its listing pages, sitemaps or feeds failed: pages
+    after it were then never read, and stopping at the first all-known page would never
+    reach them.
+    """
+    stmt = select(CrawlRun).where(CrawlRun.site == site)
+    if before_id is not None:
+        stmt = stmt.where(CrawlRun.id < before_id)
+    run = session.scalar(stmt.order_by(CrawlRun.id.desc()).limit(1))
+    if run is None:
+        return None
+    if run.status != "ok":
+        return f"ended {run.status}"
+    failed = (run.stats or {}).get("incremental", {}).get("listing_failed", 0)
+    return f"could not read {failed} listing pages" if failed else None
+
+
+def finish_run(
+    session: Session, run_id: int, status: str, reason: str, stats: dict[str, Any]
+) -> bool:
+    """Close run ``run_id`` with its status and what it counted; false when it has no row.
+
+    ``stats`` holds Scrapy-style counters (``downloader/…``, ``newsmon/…``) and the lists
+    ``newsmon/error_list``, ``newsmon/new_matches`` and ``newsmon/stored``.
+    """
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        return False
+
+    def under(prefix: str | tuple[str, ...]) -> dict[str, Any]:
+        return {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith(prefix)}
+
+    run.finished_at = utcnow()
+    run.status = status
+    run.reason = reason
+    run.requests = stats.get("downloader/request_count", 0)
+    run.responses = stats.get("downloader/response_count", 0)
+    run.bytes = stats.get("downloader/response_bytes", 0)
+    run.articles_new = stats.get("newsmon/articles/new", 0)
+    run.articles_updated = stats.get("newsmon/articles/updated", 0)
+    run.articles_unchanged = stats.get("newsmon/articles/unchanged", 0)
+    run.new_matches = stats.get("newsmon/matches/new", 0)
+    run.errors = stats.get("newsmon/errors", 0)
+    run.error_list = list(stats.get("newsmon/error_list") or [])
+    run.stats = {
+        "responses_by_status": under("downloader/response_status_count/"),
+        "errors_by_kind": under("newsmon/errors/"),
+        "stored": list(stats.get("newsmon/stored") or []),
+        "new_matches": list(stats.get("newsmon/new_matches") or []),
+        "incremental": under(("newsmon/incremental/", "newsmon/conditional/")),
+    } | ({"workers": stats["workers"]} if "workers" in stats else {})
+    return True
+
+
+def running_crawls(session: Session) -> Sequence[CrawlRun]:
+    """Runs of ``newsmon crawl`` (no site) still marked ``running``."""
+    return session.scalars(
+        select(CrawlRun).where(CrawlRun.site.is_(None), CrawlRun.status == "running")
+    ).all()
 
 
 def list_runs(session: Session, limit: int = 20) -> Sequence[CrawlRun]:

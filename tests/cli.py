@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,12 @@ def newsmon(
     db: str | None = None,
     timeout: float = 120,
     env: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``newsmon ARGS`` with its home (data and default config) in ``home``."""
+    """Run ``newsmon ARGS`` with its home (data and default config) in ``home``.
+
+    ``preexec`` runs in the child before newsmon starts (e.g. to set a resource limit).
+    """
     full_env = {**os.environ, "NEWSMON_HOME": str(home), **(env or {})}
     full_env.pop("NEWSMON_DB_URL", None)
     full_env.pop("NEWSMON_CONFIG", None)
@@ -34,6 +39,7 @@ def newsmon(
         env=full_env,
         cwd=home,
         check=False,
+        preexec_fn=preexec,
     )
 
 

@@ -22,6 +22,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from tests.support.ci import unavailable  # noqa: E402
 from tests.support.served import ServedArchive, Server, crawl_archive  # noqa: E402
 from tests.support.webserver import WebServer  # noqa: E402
 
@@ -45,17 +46,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.redis)
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
 def _server_url(env: str, what: str) -> str:
     url = os.environ.get(env)
     if not url:
-        reason = f"{what} not available: {env} is not set (scripts/test sets it)"
-        if _in_ci():
-            pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
-        pytest.skip(reason)
+        unavailable(f"{what} not available: {env} is not set (scripts/test sets it)")
     return url
 
 
@@ -104,12 +98,18 @@ def pg_server_url() -> str:
     return _server_url(PG_ENV, "PostgreSQL")
 
 
+def pg_prefix() -> str:
+    """The start of the names of this process's test databases: concurrent sessions and
+    pytest-xdist workers on one server each see only their own."""
+    return f"newsmon_t_{os.getpid()}_"
+
+
 @pytest.fixture
 def pg_url(pg_server_url: str) -> Iterator[str]:
     """SQLAlchemy URL (postgresql+psycopg) of a new, empty database, dropped after the test."""
     import psycopg
 
-    name = f"newsmon_t_{uuid.uuid4().hex[:16]}"
+    name = f"{pg_prefix()}{uuid.uuid4().hex[:12]}"
     admin = _libpq_url(pg_server_url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -136,12 +136,31 @@ def db_url(request: pytest.FixtureRequest) -> str:
 # -- redis ----------------------------------------------------------------------------------
 
 
+def xdist_worker_number() -> int:
+    """0 for ``gw0`` (or without pytest-xdist), 1 for ``gw1``, …"""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+
+
+def worker_redis_url(url: str) -> str:
+    """The Redis database of this pytest-xdist worker: the URL's number plus the worker's,
+    so that workers never flush each other's keys (Redis has 16 databases by default)."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    number = base + xdist_worker_number()
+    if number > 15:
+        pytest.fail(
+            f"Redis database {number} for xdist worker {xdist_worker_number()}: use fewer workers"
+        )
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    """URL of database 0 on the test Redis server, empty at the start and flushed after."""
+    """URL of this worker's database on the test Redis server, empty at the start and flushed after."""
     import redis
 
-    url = _server_url(REDIS_ENV, "Redis")
+    url = worker_redis_url(_server_url(REDIS_ENV, "Redis"))
     client = redis.Redis.from_url(url)
     try:
         client.flushdb()

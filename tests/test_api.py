@@ -6,14 +6,8 @@ import re
 
 import pytest
 
-from newsmon.cli import build_parser
 from tests.support.archive_pages import HOSTILE_TITLE
 from tests.support.served import ServedArchive
-
-
-def test_serve_binds_loopback_by_default() -> None:
-    args = build_parser().parse_args(["serve"])
-    assert (args.host, args.port) == ("127.0.0.1", 8080)
 
 
 def test_search_with_a_city_filter_answers_total_and_article_records(

@@ -280,7 +280,3 @@ def test_find_places_tells_same_named_districts_apart(gazetteer: Gazetteer) -> N
     xuzhou = gazetteer.find_places("徐州市鼓楼区")
     assert [(p.name, p.city) for p in nanjing] == [("南京", "南京"), ("鼓楼", "南京")]
     assert [(p.name, p.city) for p in xuzhou] == [("徐州", "徐州"), ("鼓楼", "徐州")]
-
-
-def test_default_gazetteer_is_cached() -> None:
-    assert default_gazetteer() is default_gazetteer()

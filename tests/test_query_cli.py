@@ -31,6 +31,13 @@ def test_query_with_filters_sort_offset_and_unique(
     assert [r["id"] for r in found] == [ids["reprint"], ids["original"]]
     assert found[0]["reprint_group"] == found[1]["reprint_group"]
     assert [r["id"] for r in query("营商环境", "--city", "镇江", "--unique")] == [ids["original"]]
+    # --unique picks the earliest copy among the articles that match (as the README says):
+    # with the original filtered out by date, its reprint stands for the group.
+    times = {r["id"]: r["published_at"] for r in found}
+    assert times[ids["original"]] < times[ids["reprint"]]
+    after = str(times[ids["reprint"]])[:16].replace("T", " ")
+    unique = query("营商环境", "--city", "镇江", "--since", after, "--unique")
+    assert [r["id"] for r in unique] == [ids["reprint"]]
     assert [r["id"] for r in query("营商环境", "--offset", "1", "--limit", "1")] == [ids["reprint"]]
     assert query("营商环境", "--sort", "relevance")[0]["id"] == ids["hostile"]
     assert [r["id"] for r in query("营商", "--source", "坏网站")] == [ids["hostile"]]

@@ -7,12 +7,14 @@ paragraph breaks, so body bounds are compared with whitespace removed on both si
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
 from crawler.extraction import ExtractedArticle, decode_html, extract_bytes
@@ -129,7 +131,74 @@ def test_every_page_is_labelled_and_every_label_has_a_page() -> None:
     assert set(JUNK) <= files
 
 
+#: Elements that do not break a line of text; every other element (and ``<br>``) does.
+INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "big",
+        "cite",
+        "code",
+        "del",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+    ]
+)
+
+
+def _paragraphs(page: str) -> str:
+    """The page's text cut at every block element and ``<br>``: one paragraph a line, without
+    whitespace (as a reader sees the paragraphs, whatever the markup)."""
+    pieces: list[list[str]] = [[]]
+
+    def cut() -> None:
+        if pieces[-1]:
+            pieces.append([])
+
+    def walk(element: Any) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag not in ("script", "style", "noscript"):
+            if tag not in INLINE:
+                cut()
+            pieces[-1].append(element.text or "")
+            for child in element:
+                walk(child)
+            if tag not in INLINE:
+                cut()
+        pieces[-1].append(element.tail or "")
+
+    walk(lxml.html.fromstring(page))
+    return "\n".join(_squash("".join(p)) for p in pieces)
+
+
+def test_paragraphs_cuts_at_blocks_and_br_only() -> None:
+    page = "<div><p>一<b>二</b></p>三<br>四<span>五</span><div>六</div></div>"
+    assert [p for p in _paragraphs(page).split("\n") if p] == ["一二", "三", "四五", "六"]
+
+
 @pytest.mark.parametrize("label", LABELS, ids=[label["file"] for label in LABELS])
 def test_body_is_one_paragraph_per_line(label: dict[str, Any]) -> None:
-    lines = extracted(label["file"]).body.split("\n")
-    assert all(line and line == line.strip() for line in lines)
+    """Each line of the body lies within one paragraph of the page (two paragraphs never
+    merge into a line; a trailing credit may be cut off), and two successive lines are never
+    one paragraph cut in two."""
+    page, _ = decode_html((REAL / "pages" / label["file"]).read_bytes())
+    paragraphs = _paragraphs(page)
+    lines = [_squash(line) for line in extracted(label["file"]).body.split("\n")]
+    assert all(lines)
+    assert [line for line in lines if line not in paragraphs] == []
+    assert [(a, b) for a, b in itertools.pairwise(lines) if a + b in paragraphs] == []

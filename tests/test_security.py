@@ -32,6 +32,7 @@ from newsmon.cli import main
 from storage import make_engine
 from tests.cli import ROOT, newsmon
 from tests.support.archive_pages import HOSTILE_PATH, HOSTILE_TITLE, SEED, SEED_PATH, hostile_page
+from tests.support.ci import unavailable
 from tests.support.faults import archive_rows
 from tests.support.scheduled import write_config
 from tests.support.served import Server
@@ -324,7 +325,7 @@ def _listening(port: int) -> list[str]:
 
 def test_the_web_server_listens_on_127_0_0_1_only_by_default(tmp_path: Path) -> None:
     if not Path("/proc/net/tcp").exists():
-        pytest.skip("no /proc/net/tcp to read the listening address from")
+        unavailable("no /proc/net/tcp to read the listening address from")
     server = Server(f"sqlite:///{tmp_path / 'archive.sqlite3'}", tmp_path)
     try:
         port = urlsplit(server.base_url).port

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import http.client
+import os
+import shutil
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -11,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.cli import ROOT
+from tests.conftest import pg_prefix
 from tests.support import WebServer
 
 
@@ -230,26 +236,12 @@ def test_pg_url_is_a_fresh_connectable_database(pg_url: str) -> None:
         conn.execute("CREATE TABLE t (title text)")
         conn.execute("INSERT INTO t VALUES ('新春第一会')")
         assert conn.execute("SELECT title FROM t").fetchone() == ("新春第一会",)
-        # Databases of earlier tests in this run were dropped.
+        # Databases of earlier tests in this process were dropped.
         others = conn.execute(
-            "SELECT datname FROM pg_database"
-            " WHERE starts_with(datname, 'newsmon_t_') AND datname <> %s",
-            (name,),
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s) AND datname <> %s",
+            (pg_prefix(), name),
         ).fetchall()
     assert others == []
-
-
-def test_db_url_works_with_sqlalchemy(db_url: str) -> None:
-    sqlalchemy = pytest.importorskip("sqlalchemy")
-
-    engine = sqlalchemy.create_engine(db_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sqlalchemy.text("CREATE TABLE t (title varchar(50))"))
-            conn.execute(sqlalchemy.text("INSERT INTO t VALUES (:t)"), {"t": "无锡宜兴"})
-            assert conn.execute(sqlalchemy.text("SELECT title FROM t")).scalar_one() == "无锡宜兴"
-    finally:
-        engine.dispose()
 
 
 def test_redis_url_is_empty_and_answers(redis_url: str) -> None:
@@ -263,3 +255,61 @@ def test_redis_url_is_empty_and_answers(redis_url: str) -> None:
         assert client.get("newsmon:test") == "苏州".encode()
     finally:
         client.close()
+
+
+# -- CI cannot skip -------------------------------------------------------------------------------
+
+
+def _pytest(node: str, ci: str | None) -> subprocess.CompletedProcess[str]:
+    """Run one test of this suite in a child pytest, without any test server configured."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSMON_TEST_", "CI"))}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    if ci is not None:
+        env["CI"] = ci
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", node],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        "test_support.py::test_redis_url_is_empty_and_answers",
+        "test_support.py::test_pg_url_is_a_fresh_connectable_database",
+    ],
+)
+def test_a_missing_server_skips_by_hand_and_fails_under_ci(node: str) -> None:
+    node = f"tests/{node}"
+    by_hand = _pytest(node, None)
+    assert by_hand.returncode == 0, by_hand.stdout
+    assert "1 skipped" in by_hand.stdout
+    ci = _pytest(node, "true")
+    assert ci.returncode == 1, ci.stdout
+    assert "1 error" in ci.stdout  # the fixture fails it
+    assert "CI=true requires it" in ci.stdout
+
+
+def test_ci_run_sets_ci_itself(tmp_path: Path) -> None:
+    # .ci/run as it is, in a copy of the tree whose scripts/test only reports what it got.
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / "scripts").mkdir()
+    shutil.copy2(ROOT / ".ci" / "run", tmp_path / ".ci" / "run")
+    probe = tmp_path / "scripts" / "test"
+    probe.write_text('#!/usr/bin/env bash\necho "CI=${CI:-unset} args=$*"\n', encoding="utf-8")
+    probe.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    done = subprocess.run(
+        [str(tmp_path / ".ci" / "run"), "-k", "x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=30,
+    )
+    assert (done.returncode, done.stdout) == (0, "CI=true args=-k x\n"), done.stderr

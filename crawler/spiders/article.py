@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy import Request
 
+from crawler.runs import ERROR_LIST, record_error
 from crawler.spiders.base import SEED, NewsmonSpider
 
 
@@ -25,6 +26,20 @@ class ArticleSpider(NewsmonSpider):
         if not self.seed_urls:
             raise ValueError("give at least one URL: -a url=URL[,URL...]")
         self.site_name = site
+
+    def note_unfinished(self, reason: str) -> None:
+        """At the end: a URL neither stored nor failed was never fetched (the crawl stopped
+        early); list it as failed, as the CLI tells the user, so that the run's row agrees."""
+        stats = self.crawler.stats
+        assert stats is not None
+        done = {e["url"] for e in stats.get_value("newsmon/stored") or []}
+        done |= {e["url"] for e in stats.get_value(ERROR_LIST) or []}
+        for url in self.seed_urls:
+            if url not in done:
+                record_error(
+                    self.crawler, url, "unfinished", f"not stored: the crawl stopped ({reason})"
+                )
+                done.add(url)
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.seed_urls:

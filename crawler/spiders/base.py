@@ -18,7 +18,7 @@ from crawler.extract_pool import (
     pool_for,
 )
 from crawler.extraction import ExtractionError
-from crawler.incremental import incremental_manager
+from crawler.incremental import KIND, RequestKind, incremental_manager
 from crawler.items import ArticleItem
 from crawler.options import Options, crawler_options
 from crawler.responses import NotHtml, item_of, page_of
@@ -104,4 +104,8 @@ class NewsmonSpider(Spider):
             self._skip(seed, kind, reason)  # the site asks us not to fetch it: honoured
             return
         record_error(self.crawler, seed, kind, reason)
+        if request.meta.get(KIND) == RequestKind.LISTING:
+            # pages after it went unread: the next run pages to full depth
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsmon/incremental/listing_failed")
         self.logger.warning("%s: %s", seed, reason)

@@ -34,6 +34,7 @@ from crawler.incremental import (
 from crawler.listing import epaper, jsonapi
 from crawler.runs import record_error
 from crawler.spiders.base import NewsmonSpider
+from crawler.worker import WorkerRuns
 
 PAGE_NO = "newsmon_page_no"
 #: Sitemap indexes nest; deeper than this is a loop or a mistake.
@@ -137,24 +138,40 @@ class PortalSpider(NewsmonSpider):
             redis_url, site, config.redis_seen_ttl
         ).items():
             crawler.settings.set(name, value, priority="spider")
-        self.redis = distributed.connect(redis_url)
+        frontier = distributed.Frontier(distributed.connect(redis_url), site, config.redis_seen_ttl)
+        self.runs = WorkerRuns(crawler, self, frontier)
+        self.backfill_default = self.backfill
         self._idle_since: float | None = None
         self._seen_responses = -1
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.runs.open, signal=signals.spider_opened)
+        crawler.signals.connect(self.runs.closed_spider, signal=signals.spider_closed)
+
+    def join_run(self, run_id: int | None) -> None:
+        """The shared scheduler popped a request of run ``run_id`` (crawler.distributed)."""
+        self.runs.join(run_id)
+
+    def seed(self, run_id: int) -> int:
+        """Worker mode: queue the site's listing pages, sitemaps and feeds for run ``run_id``."""
+        assert self.crawler.engine is not None
+        assert self.crawler.stats is not None
+        sources = self._sources()
+        self.crawler.stats.inc_value("newsmon/sources/total", len(sources))
+        for request in self._seed_requests():
+            self.crawler.engine.crawl(request)
+        return len(sources)
 
     def _on_idle(self) -> None:
-        """Worker mode: seed the frontier when the site is due; else wait (or leave when idle long)."""
+        """Worker mode: leave the run (closing it if last), seed the next when the site is
+        due; else wait for work (or leave when idle long enough)."""
         stats = self.crawler.stats
         assert stats is not None
-        assert self.crawler.engine is not None
-        if distributed.pop_start(self.redis, self.site_name or ""):
-            sources = self._sources()
-            stats.inc_value("newsmon/sources/total", len(sources))
-            self.logger.info(
-                "%s is due: seeding the shared frontier with %s pages", self.site_name, len(sources)
-            )
-            for request in self._seed_requests():
-                self.crawler.engine.crawl(request)
+        try:
+            seeded = self.runs.idle()
+        except Exception as exc:  # Redis or the database away: the worker waits, it does not quit
+            self.logger.error("%s: %s", self.site_name, exc)
+            seeded = False
+        if seeded:
             self._idle_since = None
             raise DontCloseSpider
         responses = stats.get_value("downloader/response_count", 0)
@@ -168,6 +185,9 @@ class PortalSpider(NewsmonSpider):
     profile: SiteProfile
     scope: listing.Scope
     allowed_domains: list[str]
+    #: worker mode: the runs of the site this worker takes part in
+    runs: WorkerRuns
+    backfill_default = False
 
     @property
     def article_pattern(self) -> re.Pattern[str] | None:
@@ -185,22 +205,23 @@ class PortalSpider(NewsmonSpider):
             yield request
 
     def _backfill_after_a_bad_run(self) -> None:
-        """Page to full depth when the site's previous run did not end ``ok``.
+        """Page to full depth when the site's previous run may have missed listing pages.
 
-        A killed or failed run may have stored listing page 1 but not the pages
-        after it; stopping at the first all-known page would then never reach them.
+        A killed or failed run, or one whose listing page 2 failed, may have stored page 1
+        but not the pages after it; stopping at the first all-known page would then never
+        reach them.
         """
         manager = incremental_manager(self.crawler)
         if self.backfill or manager is None:
             return
         assert self.crawler.stats is not None
         run_id = self.crawler.stats.get_value("newsmon/run_id")
-        previous = manager.previous_run_status(self.site_name or "", run_id)
-        if previous not in (None, "ok"):
+        incomplete = manager.previous_run_incomplete(self.site_name or "", run_id)
+        if incomplete:
             self.logger.info(
-                "%s: the previous run ended %s: paging to full depth this time",
+                "%s: the previous run %s: paging to full depth this time",
                 self.site_name,
-                previous,
+                incomplete,
             )
             self.backfill = True
 
@@ -244,6 +265,10 @@ class PortalSpider(NewsmonSpider):
 
     # -- requests ---------------------------------------------------------------------------
 
+    def _run_meta(self) -> dict[str, Any]:
+        """Worker mode: the run a request belongs to (its fingerprints are that run's)."""
+        return {distributed.RUN: self.runs.run_id} if self.worker else {}
+
     def _listing_request(self, url: str, page_no: int, next_page: bool = False) -> Request:
         return Request(
             url,
@@ -255,6 +280,7 @@ class PortalSpider(NewsmonSpider):
                 NEXT_PAGE: next_page,
                 PAGE_NO: page_no,
                 "handle_httpstatus_list": [304],
+                **self._run_meta(),
             },
             dont_filter=page_no == 1,
         )
@@ -275,6 +301,7 @@ class PortalSpider(NewsmonSpider):
                 CONDITIONAL: True,
                 "handle_httpstatus_list": [304],
                 **meta,
+                **self._run_meta(),
             },
             dont_filter=True,
         )
@@ -284,7 +311,7 @@ class PortalSpider(NewsmonSpider):
             url,
             callback=self.parse_article,
             errback=self.on_error,
-            meta={KIND: RequestKind.ARTICLE, MODIFIED: modified},
+            meta={KIND: RequestKind.ARTICLE, MODIFIED: modified, **self._run_meta()},
         )
 
     # -- callbacks --------------------------------------------------------------------------

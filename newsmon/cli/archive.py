@@ -273,7 +273,9 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
         help="published on or before (YYYY-MM-DD, inclusive)",
     )
     p.add_argument(
-        "--unique", action="store_true", help="one article per reprint group (the earliest copy)"
+        "--unique",
+        action="store_true",
+        help="one article per reprint group: the earliest copy among those that match",
     )
 
 

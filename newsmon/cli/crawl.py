@@ -223,9 +223,50 @@ def _push_starts(ctx: Context, names: Sequence[str]) -> int:
     return EXIT_OK
 
 
+class RunHealth:
+    """Scrapy extension of ``newsmon worker``: health alerts for each run a worker closes.
+
+    The alerts are recorded with their deliveries; the scheduler (``newsmon schedule``)
+    delivers them, as it delivers the matches the workers store.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        from crawler.options import crawler_options
+
+        self.options = crawler_options(crawler)
+        self._sessions: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunHealth:
+        from crawler.worker import RUN_CLOSED
+
+        extension = cls(crawler)
+        crawler.signals.connect(extension.run_closed, signal=RUN_CLOSED)
+        return extension
+
+    def run_closed(self, site: str, run_id: int) -> None:
+        from sqlalchemy.orm import sessionmaker
+
+        from newsmon.alerts import alert_settings, raise_health_alerts
+        from storage import CrawlRun, make_engine
+
+        if self._sessions is None:
+            self._sessions = sessionmaker(make_engine(self.options.db_url))
+        with self._sessions.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            findings = raise_health_alerts(session, run, alert_settings(self.options.config))
+        for finding in findings:
+            print(f"{site}: run {run_id}: health: {finding.message}", file=sys.stderr)
+
+
 def cmd_worker(ctx: Context) -> int:
-    """Crawl sites' requests from the shared Redis frontier until stopped (or idle too long)."""
+    """Crawl sites' requests from the shared Redis frontier until stopped (or idle too long).
+
+    Each crawl of a site is its own run (crawler.worker): the worker that closes it prints
+    a line and raises its health alerts.
+    """
     from newsmon.runner import run_spiders
+    from newsmon.scheduling.settings import lease_seconds
 
     config = ctx.config
     names = (
@@ -237,14 +278,22 @@ def cmd_worker(ctx: Context) -> int:
         raise CliError("name the sites to work for, or --all (and configure [[sites]])", EXIT_USAGE)
     url = _redis_url(ctx)
     ctx.sessions()
-    overrides = _log_level(ctx) | {"NEWSMON_REDIS_URL": url} | _scrapy_overrides(ctx.args.set)
+    overrides = (
+        _log_level(ctx)
+        | {
+            "NEWSMON_REDIS_URL": url,
+            "NEWSMON_LEASE_SECONDS": lease_seconds(config),
+            "EXTENSIONS": {f"{__name__}.RunHealth": 900},
+        }
+        | _scrapy_overrides(ctx.args.set)
+    )
     runs = [("portal", {"site": n, "worker": True, "idle_exit": ctx.args.idle_exit}) for n in names]
     stats_per_site = run_spiders(runs, config, ctx.db_url, overrides)
     for name, stats in zip(names, stats_per_site, strict=True):
         print(
-            f"{name}: worker run {stats.get('newsmon/run_id')} - "
-            f"{stats.get('downloader/response_count', 0)} pages, {stats.get('newsmon/articles/new', 0)} new articles, "
-            f"{stats.get('newsmon/matches/new', 0)} new matches, {stats.get('newsmon/errors', 0)} errors",
+            f"{name}: worker done - took part in runs up to {stats.get('newsmon/run_id')}, "
+            f"closed {stats.get('newsmon/worker/runs_closed', 0)}; "
+            f"{stats.get('downloader/response_count', 0)} pages, {stats.get('newsmon/articles/new', 0)} new articles",
             file=sys.stderr,
         )
     return EXIT_OK

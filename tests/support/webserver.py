@@ -266,7 +266,18 @@ class WebServer:
             self._hits.clear()
             self._requests.clear()
 
+    def forget_hits(self) -> None:
+        """Forget hit counts and recorded requests, keeping the routes."""
+        with self._lock:
+            self._hits.clear()
+            self._requests.clear()
+
     # -- what happened ----------------------------------------------------------------------
+
+    def hit_counts(self) -> dict[str, int]:
+        """Requests received per path (without the query), since the last reset."""
+        with self._lock:
+            return {path: n for path, n in self._hits.items() if "?" not in path}
 
     def hits(self, path: str) -> int:
         """Requests received for ``path`` (any method, any outcome, 404s included).
