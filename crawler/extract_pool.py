@@ -39,6 +39,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -108,7 +109,25 @@ _WARM_UP = (
 ).encode()
 
 
+def _exit_with_parent() -> None:
+    """End this worker when its parent, the forkserver, is gone.
+
+    The forkserver exits as soon as the crawling process does, however that ends (a
+    ``kill -9`` included); without this, a worker blocked on its call queue would live on,
+    orphaned, holding the crawl's stdout and stderr open.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _init_worker() -> None:
+    _exit_with_parent()
     # Ctrl-C is the crawling process's to handle: it stops the crawl, then the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _on_alarm)
