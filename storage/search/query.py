@@ -398,7 +398,10 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     indexed = _index_count(session, q, found, bound)
     in_city = _city_articles(session, q) if found.confirm else None
     limit = bound if in_city is None else max(bound, in_city)
-    candidates = _candidates(session, found, limit) if found.confirm else None
+    # The candidates of the text alone say something only without other filters, or to
+    # choose which side drives (with other filters they would be counted for nothing).
+    useful = found.confirm and (in_city is not None or _unfiltered(q, text_ok=True))
+    candidates = _candidates(session, found, limit) if useful else None
     # PostgreSQL: confirm the city's articles rather than the index's candidates when the
     # city has fewer (the index cannot give ids without reading every candidate's row).
     drive = in_city is not None and candidates is not None and in_city < candidates
