@@ -241,3 +241,34 @@ def test_db_stats_prints_bytes_by_part(db_url: str, tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "search index" in shown.stdout
     assert "3 articles" in shown.stdout
+
+
+def test_long_terms_with_a_city_are_exact_whichever_side_drives(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 营商环境 in 40 articles, 3 of them in 镇江 (PostgreSQL then starts from 镇江's sections);
+    # 营商环境 split apart (pairs present, term absent) in the rest: candidates, not matches.
+    docs = [
+        _doc(i, f"第{i}篇", "持续优化营商环境。", city="镇江" if i % 13 == 0 else "无锡", hours=i)
+        for i in range(1, 41)
+    ]
+    docs += [_doc(40 + i, "拆开", "营商、商环、环境。", city="镇江", hours=i) for i in range(1, 5)]
+    _store(sessions, docs)
+    with sessions() as session:
+        for city, want in (
+            ("镇江", [39, 26, 13]),
+            ("无锡", [i for i in range(40, 0, -1) if i % 13]),
+        ):
+            page = search_articles(session, ArticleQuery(text="营商环境", city=city, limit=100))
+            assert [int(a.title[1:-1]) for a in page.articles] == want, city
+            assert (page.total, page.exact) == (len(want), True)
+        monkeypatch.setenv(query_module.COUNT_LIMIT_ENV, "10")
+        page = search_articles(session, ArticleQuery(text="营商环境", city="无锡", limit=5))
+        assert (page.total_text(), page.exact) == ("10+", False)
+        assert [int(a.title[1:-1]) for a in page.articles] == [40, 38, 37, 36, 35]
+        whole = search_articles(session, ArticleQuery(text="营商环境", limit=3, offset=1))
+        assert whole.total_text() == "10+"
+        assert [int(a.title[1:-1]) for a in whole.articles] == [39, 38, 37]
+        monkeypatch.setenv(query_module.COUNT_LIMIT_ENV, "many")
+        with pytest.raises(ValueError, match="NEWSMON_SEARCH_COUNT_LIMIT"):
+            search_articles(session, ArticleQuery(text="营商环境"))

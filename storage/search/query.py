@@ -14,6 +14,7 @@ every match (its reprint groups need them all).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     TextClause,
+    any_,
     column,
     exists,
     false,
@@ -49,6 +51,8 @@ GROUP_BY_CHOICES: tuple[str, ...] = ("city", "day", "source", "site")
 
 #: Totals are exact up to this many matches; beyond, a search reports "COUNT_LIMIT+".
 COUNT_LIMIT = 10_000
+#: Environment variable that overrides :data:`COUNT_LIMIT` (a positive integer).
+COUNT_LIMIT_ENV = "NEWSMON_SEARCH_COUNT_LIMIT"
 #: Weight of a hit in the title against one in the body, for relevance.
 TITLE_WEIGHT = 5.0
 
@@ -99,6 +103,20 @@ class SearchPage:
     def total_text(self) -> str:
         """The total as people read it: ``1,234``, or ``10,000+`` beyond the bound."""
         return f"{self.total:,}" + ("" if self.exact else "+")
+
+
+def count_limit() -> int:
+    """The bound of exact totals: $NEWSMON_SEARCH_COUNT_LIMIT if set, else :data:`COUNT_LIMIT`."""
+    raw = os.environ.get(COUNT_LIMIT_ENV, "").strip()
+    if not raw:
+        return COUNT_LIMIT
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{COUNT_LIMIT_ENV} must be a positive whole number, not {raw!r}")
+    return value
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -235,9 +253,13 @@ def _score(like_terms: list[str]) -> ColumnElement[Any]:
     )
 
 
-def _filters(session: Session, q: ArticleQuery, walk: bool = False) -> list[ColumnElement[bool]]:
+def _filters(
+    session: Session, q: ArticleQuery, walk: bool = False, drive: bool = False
+) -> list[ColumnElement[bool]]:
     """The conditions of every filter but the text. ``walk``: for a scan newest first, where
-    each row is tested in turn (the city filter as a probe, not a list to start from)."""
+    each row is tested in turn (the city filter as a probe, not a list to start from).
+    ``drive`` (PostgreSQL): the city's article ids first, as an array the primary key is
+    probed with (the planner cannot misjudge it as a hash join over every article)."""
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]] = []
     if q.city or q.district:
@@ -248,6 +270,9 @@ def _filters(session: Session, q: ArticleQuery, walk: bool = False) -> list[Colu
             sections = sections.where(Section.district == q.district)
         if walk:
             conditions.append(exists(sections.where(Section.article_id == Article.id)))
+        elif drive:
+            ids = func.array(sections.scalar_subquery(), type_=ARRAY(Article.id.type))
+            conditions.append(Article.id == any_(ids))
         else:
             # IN (subquery): one pass over the sections index, then a probe per candidate.
             conditions.append(Article.id.in_(sections))
@@ -271,8 +296,10 @@ def _filters(session: Session, q: ArticleQuery, walk: bool = False) -> list[Colu
     return conditions
 
 
-def _matching(session: Session, q: ArticleQuery) -> Select[Any]:
-    """SELECT of the matching articles' ``id``, ``published_at`` and ``reprint_group``."""
+def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[Any]:
+    """SELECT of the matching articles' ``id``, ``published_at`` and ``reprint_group``.
+    ``drive``: start from the city's sections and confirm each of their articles against
+    the text, without the bigram index (PostgreSQL, see :func:`_drive_from_city`)."""
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]] = []
     stmt = select(Article.id)
@@ -285,10 +312,13 @@ def _matching(session: Session, q: ArticleQuery) -> Select[Any]:
     if found.fts:
         stmt = stmt.join(_GRAMS, _GRAMS.c.rowid == Article.id)
         conditions.append(_fts_match(found.fts))
-    if found.pg_grams:
+    if found.pg_grams and not drive:
         conditions.append(_pg_grams_match(found.pg_grams))
-    conditions.extend(_contains(dialect, term) for term in found.confirm)
-    conditions.extend(_filters(session, q))
+    if drive:
+        conditions.extend(_contains(dialect, term) for term in q.terms())
+    else:
+        conditions.extend(_contains(dialect, term) for term in found.confirm)
+    conditions.extend(_filters(session, q, drive=drive))
     if not q.unique:
         return stmt.add_columns(
             Article.published_at.label("published_at"), Article.id.label("reprint_group")
@@ -355,22 +385,48 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
 
     Sorted newest first (``time``: publication time, then id) or best match first
     (``relevance``: title hits weigh more than body hits; ties newest first). The
-    total is exact up to :data:`COUNT_LIMIT` matches (``SearchPage.exact``).
+    total is exact up to :func:`count_limit` matches (``SearchPage.exact``).
+
+    The total is counted first, in the database; only when it is within the bound are
+    the matches' ids and times read to sort them here. Beyond the bound, the page comes
+    from walking the articles newest first (it fills after a few rows, as so many match).
     """
     if q.unique:
         return _search_unique(session, q)
-    matching = _matching(session, q)
-    indexed = _index_count(session, q)
+    bound = count_limit()
+    found = _text(session, q.terms())
+    indexed = _index_count(session, q, found, bound)
+    in_city = _city_articles(session, q) if found.confirm else None
+    limit = bound if in_city is None else max(bound, in_city)
+    # The candidates of the text alone say something only without other filters, or to
+    # choose which side drives (with other filters they would be counted for nothing).
+    useful = found.confirm and (in_city is not None or _unfiltered(q, text_ok=True))
+    candidates = _candidates(session, found, limit) if useful else None
+    # PostgreSQL: confirm the city's articles rather than the index's candidates when the
+    # city has fewer (the index cannot give ids without reading every candidate's row).
+    drive = in_city is not None and candidates is not None and in_city < candidates
+    matching = _matching(session, q, drive=drive)
     rows: list[Any] = []
-    if indexed is not None and (indexed > COUNT_LIMIT or _walk_is_cheaper(session, q, indexed)):
+    if indexed is not None and (indexed > bound or _walk_is_cheaper(session, q, indexed)):
         # The index alone gave the total; the page comes from walking newest first.
-        exact, total = indexed <= COUNT_LIMIT, min(indexed, COUNT_LIMIT)
+        exact, total = indexed <= bound, min(indexed, bound)
         walk = True
+    elif candidates is not None and candidates > bound:
+        # More candidates than the bound: count the confirmed ones in the database (stopping
+        # at bound + 1) rather than bringing up to bound + 1 rows here.
+        counted = select(func.count()).select_from(
+            matching.with_only_columns(literal(1)).limit(bound + 1).subquery()
+        )
+        confirmed = int(session.scalar(counted) or 0)
+        exact, total = confirmed <= bound, min(confirmed, bound)
+        walk = not exact
+        if exact:
+            rows = list(session.execute(matching.with_only_columns(Article.id, _when(session))))
     else:
         # One pass over the matches: their ids and times, sorted here.
         columns = matching.with_only_columns(Article.id, _when(session))
-        rows = list(session.execute(columns.limit(COUNT_LIMIT + 1)))
-        exact, total = len(rows) <= COUNT_LIMIT, min(len(rows), COUNT_LIMIT)
+        rows = list(session.execute(columns.limit(bound + 1)))
+        exact, total = len(rows) <= bound, min(len(rows), bound)
         walk = not exact
     if q.sort == "relevance" and q.terms() and total:
         ids = _by_relevance(session, q, matching)
@@ -388,23 +444,41 @@ def _when(session: Session) -> Any:
     return Article.published_at
 
 
-def _index_count(session: Session, q: ArticleQuery) -> int | None:
-    """The number of matches (up to COUNT_LIMIT + 1) from the index alone, for text the index
+def _index_count(session: Session, q: ArticleQuery, found: _Text, bound: int) -> int | None:
+    """The number of matches (up to bound + 1) from the index alone, for text the index
     answers exactly and no other filter; None otherwise. SQLite reads no article row;
     PostgreSQL's bitmap scan skips the pages it knows to be all visible."""
-    if not _unfiltered(q, text_ok=True):
+    if not _unfiltered(q, text_ok=True) or found.confirm:
         return None
-    found = _text(session, q.terms())
-    if found.confirm:
-        return None
+    return _candidates(session, found, bound)
+
+
+def _candidates(session: Session, found: _Text, bound: int) -> int | None:
+    """How many articles the index names for the text (up to ``bound`` + 1), before they
+    are confirmed against it; None when the index cannot help."""
     if found.fts:
-        candidates = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
+        candidates = select(literal(1)).select_from(_GRAMS).where(_fts_match(found.fts))
     elif found.pg_grams:
-        candidates = select(Article.id).where(_pg_grams_match(found.pg_grams))
+        candidates = select(literal(1)).select_from(Article).where(_pg_grams_match(found.pg_grams))
     else:
         return None
-    counted = select(func.count()).select_from(candidates.limit(COUNT_LIMIT + 1).subquery())
+    counted = select(func.count()).select_from(candidates.limit(bound + 1).subquery())
     return int(session.scalar(counted) or 0)
+
+
+def _city_articles(session: Session, q: ArticleQuery) -> int | None:
+    """PostgreSQL with a city or district filter, sorted by time: how many articles it has
+    (read from the sections index alone); None otherwise."""
+    if not (q.city or q.district) or q.sort != "time":
+        return None
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    sections = select(Section.article_id).distinct()
+    if q.city:
+        sections = sections.where(Section.city == q.city)
+    if q.district:
+        sections = sections.where(Section.district == q.district)
+    return int(session.scalar(select(func.count()).select_from(sections.subquery())) or 0)
 
 
 def _walk_is_cheaper(session: Session, q: ArticleQuery, matches: int) -> bool:
