@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
 import time
@@ -109,25 +110,44 @@ _WARM_UP = (
 ).encode()
 
 
-def _exit_with_parent() -> None:
-    """End this worker when its parent, the forkserver, is gone.
+def _exit_with(crawler_pid: int) -> None:
+    """End this worker as soon as the crawling process has ended, however it ended.
 
-    The forkserver exits as soon as the crawling process does, however that ends (a
-    ``kill -9`` included); without this, a worker blocked on its call queue would live on,
-    orphaned, holding the crawl's stdout and stderr open.
+    A worker's parent is the forkserver, and the forkserver lives as long as any worker
+    does, so neither notices a crawl that exited or was killed (``kill -9``): the worker
+    would live on, blocked on its call queue, holding the crawl's stdout and stderr open.
+    A pidfd (Linux) becomes readable when the process ends, zombie or not; elsewhere the
+    process table is polled.
     """
-    parent = os.getppid()
+
+    def alive() -> bool:
+        try:
+            with open(f"/proc/{crawler_pid}/stat", "rb") as stat:
+                return stat.read().rsplit(b")", 1)[-1].split()[0] not in (b"Z", b"X")
+        except FileNotFoundError:
+            return False
+        except OSError:
+            try:
+                os.kill(crawler_pid, 0)
+            except ProcessLookupError:
+                return False
+            return True
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
+        try:
+            fd = os.pidfd_open(crawler_pid)
+        except (AttributeError, OSError):
+            while alive():
+                time.sleep(0.5)
+        else:
+            select.select([fd], [], [])
         os._exit(0)
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="crawl-watch", daemon=True).start()
 
 
-def _init_worker() -> None:
-    _exit_with_parent()
+def _init_worker(crawler_pid: int) -> None:
+    _exit_with(crawler_pid)
     # Ctrl-C is the crawling process's to handle: it stops the crawl, then the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -268,7 +288,10 @@ class ExtractPool:
         current = self._alone if alone else self._main
         if current is None:
             current = ProcessPoolExecutor(
-                1 if alone else self.processes, mp_context=_context(), initializer=_init_worker
+                1 if alone else self.processes,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
             if alone:
                 self._alone = current
