@@ -10,6 +10,8 @@ from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.cli import newsmon
 from tests.support.served import ServedArchive, crawl_archive
@@ -158,7 +160,10 @@ def test_report_page_in_a_browser_map_and_table(
     driver.find_element(By.NAME, "province").send_keys("江苏")
     driver.find_element(By.NAME, "year").send_keys("2023")
     driver.find_element(By.ID, "report-button").click()
-    title = driver.find_element(By.ID, "report-title")
+    # The click submits the form; the report is a new page load, which takes its time.
+    title = WebDriverWait(driver, 30).until(
+        expected_conditions.presence_of_element_located((By.ID, "report-title"))
+    )
     assert title.text == "新春第一会 · 江苏省"
     tiles = {
         t.get_attribute("data-city"): t.get_attribute("data-status")
@@ -185,7 +190,12 @@ def test_report_page_in_a_browser_map_and_table(
     assert shot.stat().st_size > 10_000
     # Each city links to its articles.
     driver.find_element(By.CSS_SELECTOR, 'a.tile[data-city="南京"]').click()
-    results = driver.find_elements(By.CSS_SELECTOR, "#results li.result")
+    WebDriverWait(driver, 30).until(expected_conditions.url_contains("city=%E5%8D%97%E4%BA%AC"))
+    results = WebDriverWait(driver, 30).until(
+        expected_conditions.presence_of_all_elements_located(
+            (By.CSS_SELECTOR, "#results li.result")
+        )
+    )
     assert len(results) == 2
     assert "city=%E5%8D%97%E4%BA%AC" in driver.current_url
 
