@@ -6,9 +6,12 @@ real 200 KB page); done on Scrapy's reactor thread it stalls every download in f
 the result back to the reactor as a ``Deferred``.
 
 How many processes: ``NEWSMON_EXTRACT_PROCESSES`` (a Scrapy setting, else the
-environment variable of that name); by default one per CPU core beyond the first, the
-first core being the reactor's. ``0`` extracts in the crawling process, as a one-core
-machine does by default.
+environment variable of that name); ``0`` extracts in the crawling process. By default
+one per CPU core beyond the first, the first core being the reactor's — but none on a
+machine of one or two cores: measured there on an idle 2-core machine (``bench/crawl.py``,
+docs/benchmarks.md), one worker process made the crawl slower, not faster (108 against
+123 pages/s on 2 KB pages, 46 against 51 on 215 KB pages, medians of 3), because handing
+pages to a worker and back costs the reactor about what extracting them does.
 
 Workers are started with ``forkserver``: forking the crawling process itself would copy
 the reactor's threads and sockets into the child. The fork server preloads
@@ -188,12 +191,12 @@ def _work(page: Page, timeout: float) -> tuple[ExtractedArticle, bytes]:
 
 
 def default_processes() -> int:
-    """One worker per core beyond the first (0 on a one-core machine)."""
+    """One worker per core beyond the first; none on one or two cores (see the module docstring)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(0, cores - 1)
+    return 0 if cores <= 2 else cores - 1
 
 
 def configured(settings: Any) -> tuple[int, float]:

@@ -432,7 +432,10 @@ def test_a_crawl_killed_with_sigkill_is_closed_by_the_next_crawl(
     db = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
     urls = _pages(web, 10, 1.0)
     one_by_one = ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "NEWSMON_STORE_BATCH=1")
-    crawl = _start(tmp_path, "crawl", *urls, *FAST, *one_by_one, "--db", db)
+    # With an extraction worker: it must end with the crawl, or it keeps the crawl's stdout
+    # and stderr open and communicate() below never sees them close.
+    pool = ("--set", "NEWSMON_EXTRACT_PROCESSES=1")
+    crawl = _start(tmp_path, "crawl", *urls, *FAST, *one_by_one, *pool, "--db", db)
     wait_until("the first article stored", lambda: len(_articles(db)) >= 1)
     crawl.send_signal(signal.SIGKILL)
     crawl.communicate(timeout=30)
