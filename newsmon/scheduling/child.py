@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -34,6 +35,25 @@ def cli_command(*args: str) -> list[str]:
 def child_env(db_url: str) -> dict[str, str]:
     """The child's environment: ours, with the database URL."""
     return {**os.environ, ENV_DB_URL: db_url}
+
+
+def spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start a child crawl with its output (stdout and stderr, one text stream) piped to us.
+
+    In its own session: a Ctrl-C at the terminal reaches the parent only, which then gives
+    the crawl its grace period instead of it stopping at once.
+    """
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
 
 
 def die_with_parent(parent: int) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.config import Config, ConfigError, load_config
 from newsmon.alerts import AlertSettings, deliver, raise_health_alerts
-from newsmon.scheduling.child import child_env, cli_command, finish_run
+from newsmon.scheduling.child import child_env, cli_command, finish_run, spawn
 from newsmon.scheduling.leases import (
     ALERTS_LEASE,
     LEASE_SETTING,
@@ -200,19 +200,7 @@ class Runtime:
         limit = self.settings.time_limit_seconds
         logger.info("%s: crawl starting (time limit %g s)", site, limit)
         tail: deque[str] = deque(maxlen=20)
-        child = subprocess.Popen(
-            self.child_command(site, self.config_for_crawl()),
-            env=self.child_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            # Its own session: a Ctrl-C at the terminal reaches the scheduler only, which then
-            # gives the crawl its grace period instead of it stopping at once.
-            start_new_session=True,
-        )
+        child = spawn(self.child_command(site, self.config_for_crawl()), self.child_env())
         reader = threading.Thread(
             target=self._relay, args=(site, child, tail), name=f"out-{site}", daemon=True
         )

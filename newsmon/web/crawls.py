@@ -35,7 +35,7 @@ from sqlalchemy.orm import sessionmaker
 from crawler.config import Config, ConfigError
 from newsmon.alerts import alert_settings
 from newsmon.cli.context import CliError, check_http_url
-from newsmon.scheduling.child import child_env, cli_command, describe_exit
+from newsmon.scheduling.child import child_env, cli_command, describe_exit, spawn
 from newsmon.scheduling.leases import owner_token
 from newsmon.scheduling.runtime import Runtime
 from newsmon.scheduling.settings import schedule_settings
@@ -226,17 +226,7 @@ class WebCrawls:
             *urls,
         )
         try:
-            child = subprocess.Popen(
-                command,
-                env=child_env(runtime.db_url),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                start_new_session=True,  # a Ctrl-C at the server's terminal is the server's
-            )
+            child = spawn(command, child_env(runtime.db_url))
         except OSError as exc:
             self._finish(job, "failed", f"could not start the crawl: {exc}")
             raise WebCrawlError(500, f"could not start the crawl: {exc.strerror or exc}") from None
