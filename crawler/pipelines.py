@@ -26,6 +26,7 @@ from storage.repository import (
     Saved,
     ToSave,
     finish_run,
+    run_counts,
     save_articles,
     save_entry,
     start_run,
@@ -155,17 +156,7 @@ class StorePipeline:
         """Write the counts so far into the run's row, when they moved (/runs shows them live)."""
         if self.sessions is None or self.run_id is None:
             return
-        s = self.stats
-        counts = {
-            "requests": s.get_value("downloader/request_count", 0),
-            "responses": s.get_value("downloader/response_count", 0),
-            "bytes": s.get_value("downloader/response_bytes", 0),
-            "articles_new": s.get_value("newsmon/articles/new", 0),
-            "articles_updated": s.get_value("newsmon/articles/updated", 0),
-            "articles_unchanged": s.get_value("newsmon/articles/unchanged", 0),
-            "new_matches": s.get_value("newsmon/matches/new", 0),
-            "errors": s.get_value("newsmon/errors", 0),
-        }
+        counts = run_counts(self.stats.get_stats())
         now = time.monotonic()
         if counts == self.live or now - self.live_at < self.live_every:
             return

@@ -454,6 +454,24 @@ def previous_run_incomplete(session: Session, site: str, before_id: int | None) 
     return f"could not read {failed} listing pages" if failed else None
 
 
+#: A run row's count columns and the crawl counter each is read from.
+RUN_COUNTERS = {
+    "requests": "downloader/request_count",
+    "responses": "downloader/response_count",
+    "bytes": "downloader/response_bytes",
+    "articles_new": "newsmon/articles/new",
+    "articles_updated": "newsmon/articles/updated",
+    "articles_unchanged": "newsmon/articles/unchanged",
+    "new_matches": "newsmon/matches/new",
+    "errors": "newsmon/errors",
+}
+
+
+def run_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """The run row's count columns from a crawl's counters (0 for a counter not yet seen)."""
+    return {column: stats.get(key, 0) for column, key in RUN_COUNTERS.items()}
+
+
 def finish_run(
     session: Session, run_id: int, status: str, reason: str, stats: dict[str, Any]
 ) -> bool:
@@ -472,14 +490,8 @@ def finish_run(
     run.finished_at = utcnow()
     run.status = status
     run.reason = reason
-    run.requests = stats.get("downloader/request_count", 0)
-    run.responses = stats.get("downloader/response_count", 0)
-    run.bytes = stats.get("downloader/response_bytes", 0)
-    run.articles_new = stats.get("newsmon/articles/new", 0)
-    run.articles_updated = stats.get("newsmon/articles/updated", 0)
-    run.articles_unchanged = stats.get("newsmon/articles/unchanged", 0)
-    run.new_matches = stats.get("newsmon/matches/new", 0)
-    run.errors = stats.get("newsmon/errors", 0)
+    for column, value in run_counts(stats).items():
+        setattr(run, column, value)
     run.error_list = list(stats.get("newsmon/error_list") or [])
     run.stats = {
         "responses_by_status": under("downloader/response_status_count/"),
