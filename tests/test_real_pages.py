@@ -59,12 +59,7 @@ JUNK: dict[str, list[str]] = {
 }
 
 # (page, field) pairs the extractor does not reach, each with why. Strict: a fix shows up.
-XFAIL: dict[tuple[str, str], str] = {
-    ("ifeng-3.html", "author"): (
-        "label says no author, but the page prints [责任编辑：刘斌] right under the body and "
-        "the labelling rule takes the named editor; newsmon returns 刘斌 (label to be reviewed)"
-    ),
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 FIELDS = ["title", "published", "source", "author", "body_first", "body_last"]
 

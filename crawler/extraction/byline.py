@@ -20,15 +20,26 @@ _NAME_SLASH_OUTLET_RE = re.compile(
 _LEAD_CREDIT_RE = re.compile(
     r"^[^。！？]{0,40}?[（(](?P<inner>[^（）()]{0,12}?(?:记者|通讯员|作者)[^（）()]{1,40})[）)]"
 )
+# The same without brackets: "本报讯 记者 张三 通讯员 李四 近日，…", "XX网讯 记者 张三 …".
+_LEAD_PLAIN_CREDIT_RE = re.compile(
+    r"^[^。！？（()）]{0,30}?讯\s*[:：]?\s*"
+    r"(?P<inner>(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)[^。！？，,；;（(]{2,40})"
+)
 # "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph.
 _TRAILING_NAME_RE = re.compile(
     rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:[\s、][{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
 )
+# "…抓紧落实。（记者 张三 通讯员 李四）", "…抓紧落实。（来源：湖北日报）": a credit in
+# brackets closing the article's last sentence.
+_TRAILING_CREDIT_RE = re.compile(
+    r"(?<=[。！？!?…”’\"])\s*[（(](?P<inner>[^（）()。！？]{3,40})[）)]\s*$"
+)
 
 _SOURCE_LABEL_RE = re.compile(
     # not 图片来源/资料来源/数据来源/视频来源: those credit a picture or a figure, not the article
-    r"(?<![图片频据料])(?:稿件|新闻|信息|本文|文章|内容|消息)?(?:来源|稿源|出处)(?!于)"
-    rf"\s*(?:{SEP}|\s)\s*"
+    r"(?<![图片频据料])(?:稿件|新闻|信息|本文|文章|内容|消息)?(?:来源|稿源|出处)"
+    # "来源于：人民网" with its colon; a bare "本文来源于" is a label with nothing after it
+    rf"(?:\s*(?:{SEP}|\s)|于\s*[:：])\s*"
     r"|(?:转载自|转自|摘自|选自)\s*[:：]?\s*"
 )
 # Where a source value ends: a following label, a date, a bracket, a code like _NF4425.
@@ -40,6 +51,8 @@ _SOURCE_END_RE = re.compile(
     r"|\s*\d{4}\s*[-/.年]"
     r"|\s*\d{1,2}[:：]\d{2}"
     r"|\s*[（(\[【<]"
+    # a closing bracket ends it too: "（来源：湖北日报）", "【来源：湖北日报】"
+    r"|\s*[）)\]】>]"
     r"|[、，,；;。|丨]"
     # an outlet's name never holds an underscore: "新华日报_NF4425" ends at it
     r"|\s*_"
@@ -74,8 +87,12 @@ _MENU_WORDS = frozenset(
     }
 )
 # fmt: on
-# Lists credit several outlets: "综合新华社、人民网等" keeps the first one (cut at 、 below).
-_LIST_LEAD_RE = re.compile(r"^综合(?=[^\s、，,]{2,})")
+# Lists credit several outlets: "综合新华社、人民网等" keeps the first one (cut at 、 below);
+# the words that lead into an outlet are dropped: "综合自新华社", "据新华社".
+_LIST_LEAD_RE = re.compile(r"^(?:综合自?|据|转自|摘自)(?=[^\s、，,]{2,})")
+# "澎湃新闻综合", "中国新闻网综合报道": the outlet compiled the piece; the outlet is kept
+# (only after an outlet's ending: "新浪财经-自媒体综合" is a column's name).
+_COMPILED_TAIL_RE = re.compile(r"(?<=[报网社台刊闻端])综合(?:报道|整理)?$")
 # A long unbroken run of Han text with none of an outlet's closing words reads as a
 # headline or a sentence: "对比试车—测试昌河北斗星", not "北青网-北京青年报".
 _OUTLET_END_RE = re.compile(
@@ -129,6 +146,8 @@ def _clean_source(value: str) -> str | None:
     if end is not None:
         value = value[: end.start()]
     value = _LIST_LEAD_RE.sub("", value.strip(_SOURCE_STRIP))
+    # a title mark inside the name: "光明网-《光明日报》" is 光明网-光明日报
+    value = _COMPILED_TAIL_RE.sub("", value.replace("《", "").replace("》", ""))
     if not 2 <= len(value) <= 30 or value in _GENERIC_SOURCES:
         return None
     if value.isdigit() or _DATEISH_RE.search(value):
@@ -254,7 +273,7 @@ def find_source(
     Evidence, strongest first: a 来源/稿源/出处/转载自 label in the info line; a
     ``ContentSource``/``source`` meta; an info-line piece whose class says source;
     a 来源 label at the end of the article (``body_tail`` credit lines, then the
-    ``trailer``); JSON-LD ``publisher``; and last the account name printed next to
+    ``trailer``); a JSON-LD ``author`` that is an outlet, then ``publisher``; and last the account name printed next to
     the date without a label (self-media platforms). Generic credits (网络, 本站)
     and reporters' names are never returned.
     """
@@ -272,6 +291,13 @@ def find_source(
         value = _labelled_source(text)
         if value:
             return value
+    closing = _trailing_credit(body_tail)
+    value = _labelled_source(closing) if closing else None
+    if value:
+        return value
+    value = _outlet_author(jsonld)
+    if value:
+        return value
     for obj in jsonld:
         name = _name_value(obj.get("publisher")) or _name_value(obj.get("sourceOrganization"))
         value = _clean_source(name or "")
@@ -280,13 +306,37 @@ def find_source(
     return _unlabelled_source(header)
 
 
+def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:
+    """A JSON-LD ``author`` that names an outlet (新华社, 中国新闻网), whatever its ``@type``.
+
+    On platforms the ``publisher`` is the platform itself (今日头条, 百家号) and the account
+    that posted the article, an outlet, stands in ``author``: the outlet is the source.
+    A personal handle (松科说娱乐) does not end like an outlet and is passed over.
+    """
+    for obj in jsonld:
+        value = _clean_source(_name_value(obj.get("author")) or "")
+        if value and _OUTLET_END_RE.search(value) and not is_person_name(value):
+            return value
+    return None
+
+
 # --------------------------------------------------------------------------- author
 
 
 def _lead_reporter(line: str) -> str | None:
-    """A reporter credited inside an ordinary first paragraph: "新京报讯（记者 陆一夫）…"."""
-    m = _LEAD_CREDIT_RE.match(line)
+    """A reporter credited inside an ordinary first paragraph: "新京报讯（记者 陆一夫）…",
+    "本报讯 记者 张三 通讯员 李四 近日，…"."""
+    m = _LEAD_CREDIT_RE.match(line) or _LEAD_PLAIN_CREDIT_RE.match(line)
     return reporter_in(m["inner"]) if m else None
+
+
+def _trailing_credit(body_tail: Sequence[str]) -> str | None:
+    """The bracketed credit closing the last paragraph that is article text, if any."""
+    for line in reversed(body_tail):
+        if not is_credit_line(line):
+            m = _TRAILING_CREDIT_RE.search(line)
+            return m["inner"] if m else None
+    return None
 
 
 def _trailing_name(line: str) -> str | None:
@@ -341,10 +391,12 @@ def _reporters(
             yield reporter_in(line) or _trailing_name(line)
     # joined, like the header: "作者：" and the name are often separate elements
     yield reporter_in(_joined(trailer))
-    # the article's last paragraph may close with a bare "（张巨峰）"
+    # the article's last paragraph may close with a bare "（张巨峰）" or "（记者 张三）"
     for line, credit in reversed(body_tail):
         if not credit:
             yield _trailing_name(line)
+            closing = _TRAILING_CREDIT_RE.search(line)
+            yield reporter_in(closing["inner"]) if closing else None
             break
 
 

@@ -57,7 +57,8 @@ _DATETIME_RE = re.compile(
     # 2023-01-29, 2023/1/29, 2023.01.29, 2023年1月29日, each optionally followed by a time
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
     r"(?!\d)|\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号]|(?!\d)))"
-    rf"(?:(?:\s*T\s*|\s*[,，]?\s*)(?:{_TIME}))?"
+    # ... the time may follow a weekday: "2024年05月20日 星期一 10:22", "2024-05-20（周一）10:22"
+    rf"(?:(?:\s*T\s*|\s*[,，]?\s*(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*)?)(?:{_TIME}))?"
     # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
     r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<md_')}"

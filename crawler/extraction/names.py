@@ -36,7 +36,12 @@ ROLE_SUFFIX = re.compile(
     r"(?P<photo>摄影|翻摄|拍摄|摄|供图|制图)$"
     rf"|(?:报道|整理|编译|综合|整合|撰文|采写|发自[{HAN}]*|等)$"
 )
-_PHOTO_AFTER = re.compile(r"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![" + HAN + "])")
+# "张蕊 摄", "张蕊/摄影": a photo credit; "文：张三 摄影：王五" is a new credit, not one
+_PHOTO_AFTER = re.compile(rf"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![{HAN}]|\s*[:：|丨/／])")
+# "记者 张三 通讯员 李四": the reporters' list goes on after a second reporter keyword
+_CO_REPORTER = re.compile(r"(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)")
+_CO_SEP = re.compile(r"\s*[:：]?\s*")
+_CREDIT_SEP = re.compile(r"\s*[:：|丨/／]")
 # fmt: off
 _NOT_NAMES = frozenset(
     {
@@ -94,22 +99,32 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
     ``记者从市发改委获悉`` or ``记者查询发现，`` name nobody.
     """
     names: list[str] = []
+    after_keyword = False
     while True:
         gap = _NAME_GAP.match(text, pos)
         gap_end = gap.end() if gap else pos
-        if names and gap_end == pos:
+        if names and gap_end == pos and not after_keyword:
             break
+        after_keyword = False
         m = _NAME_TOKEN.match(text, gap_end)
         if m is None:
             break
         token, end = m.group(), m.end()
+        co = _CO_REPORTER.match(token) if names else None
+        if co is not None:
+            if co.end() == len(token):  # "… 通讯员 李四": the keyword alone, names follow
+                pos = _CO_SEP.match(text, end).end()  # type: ignore[union-attr]
+                after_keyword = True
+                continue
+            token = token[co.end() :]  # "… 通讯员李四": a name glued to it
         role = ROLE_SUFFIX.search(token)
         if role is not None and len(token) - len(role.group()) >= 2:
             if role["photo"]:
                 return None
             token = token[: role.start()]
         elif role is not None or token in _NOT_NAMES:
-            if role is not None and role["photo"]:
+            # "张三 摄" credits a photo; "张三 摄影：王五" starts the photographer's credit
+            if role is not None and role["photo"] and not _CREDIT_SEP.match(text, end):
                 return None
             break
         first = not names
