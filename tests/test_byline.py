@@ -180,7 +180,7 @@ def test_source_label(line: str, expected: str | None) -> None:
             "央视新闻客户端",
         ),
         (
-            "JSON-LD publisher",
+            "JSON-LD publisher names the hosting site, not a credit",
             {
                 "jsonld": [
                     {
@@ -189,7 +189,20 @@ def test_source_label(line: str, expected: str | None) -> None:
                     }
                 ]
             },
-            "扬子晚报",
+            None,
+        ),
+        (
+            "JSON-LD author that is an outlet, the platform as publisher",
+            {
+                "jsonld": [
+                    {
+                        "@type": "NewsArticle",
+                        "author": {"@type": "Person", "name": "新华社"},
+                        "publisher": {"@type": "Organization", "name": "今日头条"},
+                    }
+                ]
+            },
+            "新华社",
         ),
         (
             "toutiao: the account next to the date",

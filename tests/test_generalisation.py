@@ -93,6 +93,119 @@ def test_outlets_are_kept(info: str, source: str) -> None:
     assert page(article(info)).source == source
 
 
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # a label's brackets are no part of the outlet (regional daily, county portal)
+        ("2024-05-20 10:22 【来源：湖北日报】", "湖北日报"),
+        (
+            "【发布时间：2024-05-20 10:22】【来源：某某县人民政府】【字体：大 中 小】",
+            "某某县人民政府",
+        ),
+        # a title mark inside a compound credit (a portal reprinting its paper)
+        ("2024-05-20 10:22 来源：光明网-《光明日报》", "光明网-光明日报"),
+        # the words leading into or closing an outlet are not its name
+        ("2024-05-20 10:22 来源：据新华社", "新华社"),
+        ("2024-05-20 10:22 来源: 综合自新华社、人民网", "新华社"),
+        ("2024-05-20 10:22 来源：澎湃新闻综合", "澎湃新闻"),
+        ("2024-05-20 10:22 来源：新浪财经-自媒体综合", "新浪财经-自媒体综合"),  # a column's name
+        ("2024-05-20 10:22 来源于：人民网", "人民网"),
+        # a government portal's source slot (two portal shapes)
+        ("2024-05-20 10:22 发布机构：某某县发改局", "某某县发改局"),
+        (
+            "<table><tr><td>发布日期：2024-05-20</td><td>供稿单位：</td><td>某某市统计局</td>"
+            "<td>浏览次数：12</td></tr></table>",
+            "某某市统计局",
+        ),
+    ],
+)
+def test_outlet_names_lose_their_labels_and_brackets(info: str, source: str) -> None:
+    assert page(article(info)).source == source
+
+
+def closing(paragraph: str, info: str = "2024-05-20 10:22") -> ExtractedArticle:
+    """A page whose last paragraph is ``paragraph``."""
+    return page(
+        article(info).replace("</div></div></body>", f"<p>{paragraph}</p></div></div></body>")
+    )
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "source", "author"),
+    [
+        # a regional daily: "（记者 张三 通讯员 李四）" glued to the last sentence
+        ("会议要求各地抓紧落实。（记者 张三 通讯员 李四）", None, "张三 李四"),
+        ("会议要求各地抓紧落实。（本报记者 王小明）", None, "王小明"),
+        # a county portal reprinting: "（来源：湖北日报）" glued to the last sentence
+        ("会议要求各地抓紧落实。（来源：湖北日报）", "湖北日报", None),
+        ("会议要求各地抓紧落实。(来源：某某县融媒体中心)", "某某县融媒体中心", None),
+        # a figure's source is not the article's
+        ("今年全市固定资产投资增长8%。（数据来源：市统计局）", None, None),
+    ],
+)
+def test_a_credit_closing_the_last_sentence(
+    paragraph: str, source: str | None, author: str | None
+) -> None:
+    got = closing(paragraph)
+    assert (got.source, got.author) == (source, author)
+
+
+@pytest.mark.parametrize(
+    "credit_line",
+    [
+        "（来源：湖北日报）",  # a credit line of its own, in brackets
+        "来源：湖北日报 | 记者 张三",
+    ],
+)
+def test_a_bracketed_or_shared_credit_line_after_the_body(credit_line: str) -> None:
+    assert closing(credit_line).source == "湖北日报"
+
+
+def test_the_platform_publisher_is_not_the_source_on_real_pages() -> None:
+    # toutiao.com: JSON-LD author 新华社 (the posting account), publisher 今日头条 (the platform)
+    assert real("real2/toutiao-1.html").source == "新华社"
+    assert real("real2/toutiao-2.html").source == "新华社"
+
+
+@pytest.mark.parametrize(
+    ("ld", "source"),
+    [
+        # another platform: the account, an outlet, as author; the platform as publisher
+        (
+            '{"@type":"NewsArticle","author":{"@type":"Organization","name":"中国新闻网"},'
+            '"publisher":{"@type":"Organization","name":"某某号"}}',
+            "中国新闻网",
+        ),
+        # a paper's own site: the publisher names the site, and no credit is printed
+        ('{"@type":"NewsArticle","publisher":{"@type":"Organization","name":"某某日报"}}', None),
+        # a personal handle as author names no outlet
+        (
+            '{"@type":"NewsArticle","author":{"@type":"Person","name":"松科说娱乐"},'
+            '"publisher":{"@type":"Organization","name":"某某号"}}',
+            None,
+        ),
+    ],
+)
+def test_jsonld_author_outlet_and_publisher(ld: str, source: str | None) -> None:
+    head = f'<script type="application/ld+json">{ld}</script>'
+    assert page(article("2024-05-20 10:22", head=head)).source == source
+
+
+@pytest.mark.parametrize(
+    ("lead", "source", "when"),
+    [
+        # the info line inside the body container, over the first paragraph
+        ("<p>来源：湖北日报 作者：张三</p>", "湖北日报", None),
+        ("<p>2024-05-21 09:00 来源：某某县融媒体中心</p>", "某某县融媒体中心", "2024-05-21T09:00"),
+    ],
+)
+def test_an_info_line_inside_the_body_container(lead: str, source: str, when: str | None) -> None:
+    got = page(article("").replace(BODY, lead + BODY))
+    assert got.source == source
+    assert (got.published_at and got.published_at.isoformat()[:16]) == when
+    assert not got.body.startswith(("来源", "2024"))
+
+
 def test_outlet_shape() -> None:
     assert is_outlet_like("新华社")
     assert is_outlet_like("光明网-光明日报")
@@ -203,6 +316,43 @@ def test_bylines_on_real_pages(key: str, author: str) -> None:
 )
 def test_several_authors_and_no_interface_words(info: str, author: str | None) -> None:
     assert page(article(info)).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        # 通讯员 are credited authors too (the labelling rule): a regional daily's info line
+        ("时间：2024-05-20 来源：某某日报 作者：记者 张三 通讯员 李四", "张三 李四"),
+        # ... and a county portal's
+        ("2024-05-20 10:22 记者：王小明 通讯员：李华", "王小明 李华"),
+        # a writer-and-photographer credit names its writer
+        ("2024-05-20 10:22 文/图 张三", "张三"),
+        ("2024-05-20 10:22 图文：李四", "李四"),
+        # a photographer's credit after the writers' does not cancel them
+        ("2024-05-20 10:22 文：张三 李四 摄影：王五", "张三 李四"),
+        # ... but a photo credit alone names no author
+        ("2024-05-20 10:22 记者 张三 摄", None),
+        # an advertisement's "图文 口述" is no byline
+        ("2024-05-20 10:22 <a>18岁以下勿点击/图文</a> <a>口述:“老公怎么办”</a>", None),
+    ],
+)
+def test_writer_credits(info: str, author: str | None) -> None:
+    assert page(article(info)).author == author
+
+
+@pytest.mark.parametrize(
+    ("lead", "author"),
+    [
+        # a city daily: "本报讯 记者 张三 通讯员 李四 近日，…" without brackets
+        ("<p>本报讯 记者 张三 通讯员 李四 近日，市里召开会议，部署工作。</p>", "张三 李四"),
+        # a news site: "某某网讯 记者 王小明 5月20日，…"
+        ("<p>某某网讯 记者 王小明 5月20日，市里召开会议，部署工作。</p>", "王小明"),
+        # a lead that only mentions a reporter names nobody
+        ("<p>本报讯 记者从市发改委获悉，今年全市投资增长。</p>", None),
+    ],
+)
+def test_an_unbracketed_byline_opening_the_first_paragraph(lead: str, author: str | None) -> None:
+    assert page(article("2024-05-20 10:22").replace(BODY, lead + BODY)).author == author
 
 
 def test_a_place_and_report_sign_off_names_the_reporter() -> None:
@@ -333,6 +483,18 @@ def test_an_epaper_article_takes_the_edition_date_and_the_paper(props: str, pape
 
 
 # --------------------------------------------------------------------------- time zones
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        # a weekday between the date and the clock (an e-paper's and a portal's shapes)
+        "2024年05月20日 星期一 10:22 来源：某某日报",
+        "发布时间：2024-05-20（周一）10:22 来源：某某县人民政府",
+    ],
+)
+def test_a_weekday_between_date_and_clock(info: str) -> None:
+    assert page(article(info)).published_at == datetime(2024, 5, 20, 10, 22, tzinfo=SHANGHAI)
 
 
 @pytest.mark.parametrize(

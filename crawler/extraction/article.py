@@ -126,7 +126,11 @@ def extract_article(
     if len(body) < MIN_BODY_CHARS:
         raise NotAnArticle(f"article text too short ({len(body)} characters)")
 
+    # the info line printed inside the body container ("来源：湖北日报" over the first
+    # paragraph) counts as part of the header
     header = pieces_between(root, headline.element, container, limit=80)
+    shown = {p.text for p in header}
+    header += [TextPiece(line, "") for line in body_head if line not in shown]
     trailer = pieces_after(root, container, limit=40)
     host = urlsplit(url).hostname if url else None
 

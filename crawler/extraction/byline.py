@@ -41,6 +41,8 @@ _SOURCE_LABEL_RE = re.compile(
     # "来源于：人民网" with its colon; a bare "本文来源于" is a label with nothing after it
     rf"(?:\s*(?:{SEP}|\s)|于\s*[:：])\s*"
     r"|(?:转载自|转自|摘自|选自)\s*[:：]?\s*"
+    # a government portal's source slot: "发布机构：县发改局", "供稿单位：市统计局"
+    r"|(?:发布机构|发布单位|来源单位|供稿单位|供稿)\s*[:：]\s*"
 )
 # Where a source value ends: a following label, a date, a bracket, a code like _NF4425.
 _SOURCE_END_RE = re.compile(
@@ -272,9 +274,12 @@ def find_source(
 
     Evidence, strongest first: a 来源/稿源/出处/转载自 label in the info line; a
     ``ContentSource``/``source`` meta; an info-line piece whose class says source;
-    a 来源 label at the end of the article (``body_tail`` credit lines, then the
-    ``trailer``); a JSON-LD ``author`` that is an outlet, then ``publisher``; and last the account name printed next to
-    the date without a label (self-media platforms). Generic credits (网络, 本站)
+    a 来源 label at the end of the article (``body_tail`` credit lines, the
+    ``trailer``, then "（来源：湖北日报）" closing the last sentence); a JSON-LD ``author`` that is an outlet; and last the account name
+    printed next to the date without a label (self-media platforms). JSON-LD
+    ``publisher`` is never the source: it names the site or platform that hosts the
+    page (今日头条 for every toutiao article), which is the site name, not a credit;
+    a page that prints no credit has no source. Generic credits (网络, 本站)
     and reporters' names are never returned.
     """
     value = _labelled_source(_joined(header))
@@ -298,11 +303,6 @@ def find_source(
     value = _outlet_author(jsonld)
     if value:
         return value
-    for obj in jsonld:
-        name = _name_value(obj.get("publisher")) or _name_value(obj.get("sourceOrganization"))
-        value = _clean_source(name or "")
-        if value:
-            return value
     return _unlabelled_source(header)
 
 

@@ -61,6 +61,7 @@ class Trimmed:
     """The article's own blocks and the credit lines cut from its ends (kept for bylines)."""
 
     blocks: list[Block]
+    #: credit and info lines cut from the start ("来源：湖北日报", "2024-05-20 来源：…")
     head_credits: list[str] = field(default_factory=list)
     tail_credits: list[str] = field(default_factory=list)
 
@@ -177,9 +178,10 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     items = out.blocks
     while start < len(items):
         block = items[start]
-        if _is_credit(block.text):
+        if _is_credit(block.text) or is_info_line(block.text):
+            # kept for the date, source and byline: an info line inside the body container
             out.head_credits.append(block.text)
-        elif not (is_caption(block) or _echoes(block.text, title) or is_info_line(block.text)):
+        elif not (is_caption(block) or _echoes(block.text, title)):
             break
         start += 1
 
