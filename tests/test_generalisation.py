@@ -123,6 +123,22 @@ def test_outlet_names_lose_their_labels_and_brackets(info: str, source: str) -> 
     assert page(article(info)).source == source
 
 
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # an opinion column is an outlet; a comment button is not
+        ("2024-05-20 10:22 来源：新京报评论", "新京报评论"),
+        ("2024-05-20 10:22 来源：人民日报评论", "人民日报评论"),
+        ("2024-05-20 10:22 <span>来源：</span><span>发表评论</span>", None),
+        # a weekday printed in its own element next to the date is no account
+        ("<span>2024-05-20</span><span>星期一</span><span>10:22</span>", None),
+        ("<span>星期一</span> <span>2024年05月20日</span>", None),
+    ],
+)
+def test_columns_are_outlets_and_weekdays_are_not(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
 def closing(paragraph: str, info: str = "2024-05-20 10:22") -> ExtractedArticle:
     """A page whose last paragraph is ``paragraph``."""
     return page(
@@ -341,6 +357,21 @@ def test_writer_credits(info: str, author: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("info", "author", "head"),
+    [
+        # a label after the name ends the list: "单位" is no second name (单 is a surname)
+        ("2024-05-20 10:22 作者：张三 单位：某某县发改局", "张三", ""),
+        ("2024-05-20 10:22 记者：王小明 审核：李华", "王小明", ""),
+        # a byline written into the author meta, as a paper's site and a portal write it
+        ("2024-05-20 10:22", "张三", '<meta name="author" content="新华社记者 张三">'),
+        ("2024-05-20 10:22", "李四 王五", '<meta name="author" content="本报记者 李四 王五">'),
+    ],
+)
+def test_labels_and_metas_around_names(info: str, author: str, head: str) -> None:
+    assert page(article(info, head=head)).author == author
+
+
+@pytest.mark.parametrize(
     ("lead", "author"),
     [
         # a city daily: "本报讯 记者 张三 通讯员 李四 近日，…" without brackets
@@ -491,10 +522,53 @@ def test_an_epaper_article_takes_the_edition_date_and_the_paper(props: str, pape
         # a weekday between the date and the clock (an e-paper's and a portal's shapes)
         "2024年05月20日 星期一 10:22 来源：某某日报",
         "发布时间：2024-05-20（周一）10:22 来源：某某县人民政府",
+        # a labelled clock after the labelled date
+        "日期：2024-05-20 时间：10:22 来源：某某县人民政府",
+        # a 12-hour clock with 上午/下午 (a Taiwanese portal's and a mainland app's shapes)
+        "2024/5/20 上午 10:22 來源：某某通訊社",
+        "2024年5月20日 上午10:22 来源：某某客户端",
     ],
 )
 def test_a_weekday_between_date_and_clock(info: str) -> None:
     assert page(article(info)).published_at == datetime(2024, 5, 20, 10, 22, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("info", "when"),
+    [
+        ("2024/5/20 下午 02:22 來源：某某通訊社", datetime(2024, 5, 20, 14, 22, tzinfo=SHANGHAI)),
+        (
+            "2024年5月20日 晚上8时05分 来源：某某客户端",
+            datetime(2024, 5, 20, 20, 5, tzinfo=SHANGHAI),
+        ),
+        (
+            "2024年5月20日 中午12:30 来源：某某客户端",
+            datetime(2024, 5, 20, 12, 30, tzinfo=SHANGHAI),
+        ),
+        # traditional labels rank like simplified ones: the publication time, not the update
+        (
+            "更新時間：2024/05/21 09:00 發布時間：2024/05/20 10:22",
+            datetime(2024, 5, 20, 10, 22, tzinfo=SHANGHAI),
+        ),
+        (
+            "最後更新：2024/05/21 09:00 發稿時間：2024/05/20 10:22",
+            datetime(2024, 5, 20, 10, 22, tzinfo=SHANGHAI),
+        ),
+    ],
+)
+def test_twelve_hour_clocks_and_traditional_labels(info: str, when: datetime) -> None:
+    assert page(article(info)).published_at == when
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["2024-05-20 来源：某某日报", "来源：某某县人民政府"],
+)
+def test_a_labelled_time_closing_the_body_completes_the_header(header: str) -> None:
+    html = article(header).replace(
+        "</div></div></body>", "<p>发布时间：2024-05-20 10:22</p></div></div></body>"
+    )
+    assert page(html).published_at == datetime(2024, 5, 20, 10, 22, tzinfo=SHANGHAI)
 
 
 @pytest.mark.parametrize(

@@ -134,24 +134,26 @@ def extract_article(
     trailer = pieces_after(root, container, limit=40)
     host = urlsplit(url).hostname if url else None
 
+    head = body_head + [b.text for b in blocks[:2]]
+    tail = [b.text for b in blocks[-2:]] + body_tail
+    printed = [p.text for p in header] + [p.text for p in trailer] + head + tail
+    traditional = has_traditional("".join(printed))
+    if traditional:
+        # labels are matched in simplified script (記者 is 记者, 發布時間 is 发布时间);
+        # names stay as printed
+        header = [TextPiece(simplify(p.text), p.hint) for p in header]
+        trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
+        head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
     published = dates.find_published(
         meta=meta,
         jsonld=jsonld,
         header=header,
         url=url,
         now=fetched_at,
-        trailer=trailer,
+        # a labelled time printed at the end of the body counts as printed after it
+        trailer=[TextPiece(t, "") for t in tail] + trailer,
         scripted=lambda now: scripted_time(root, now),
     )
-    head = body_head + [b.text for b in blocks[:2]]
-    tail = [b.text for b in blocks[-2:]] + body_tail
-    printed = [p.text for p in header] + [p.text for p in trailer] + head + tail
-    traditional = has_traditional("".join(printed))
-    if traditional:
-        # credit labels are matched in simplified script (記者 is 记者); names stay as printed
-        header = [TextPiece(simplify(p.text), p.hint) for p in header]
-        trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
-        head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
     source = byline.find_source(
         meta=meta,
         jsonld=jsonld,

@@ -75,7 +75,8 @@ _GENERIC_SOURCES = frozenset(
 # ("作者", "更新时间", "本文来源于", "页面功能", "转载文章", "举报/反馈", "字体放大", "我来说两句").
 _LABEL_IN_SOURCE_RE = re.compile(
     r"来源|稿源|作者|记者|编辑|责编|时间|日期|功能|转载|举报|反馈|字体|字号|放大|缩小|打印|关闭"
-    r"|评论|说两句|分享|收藏|订阅|点击|浏览|阅读|返回|登录|注册|客户端下载|下载"
+    # 评论 as a button or a count ("发表评论", "评论(12)"), not a column ("新京报评论")
+    r"|^评论|(?:发表|查看|我要|网友|参与)评论|说两句|分享|收藏|订阅|点击|浏览|阅读|返回|登录|注册|客户端下载|下载"
 )
 # A domain, whatever its case: "BUSINESS.SOHU.COM", "news.example.cn".
 _DOMAIN_RE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}$")
@@ -102,6 +103,7 @@ _OUTLET_END_RE = re.compile(
     r"|发布|之家|号|周末|观察|资讯|财经|日报|晚报|时报|快报|商报)$"
 )
 _MAX_BARE_SOURCE = 12
+_WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]$")
 _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid")
 _SOURCE_HINT_RE = re.compile(
@@ -170,6 +172,8 @@ def is_outlet_like(value: str) -> bool:
     if _EDITION_RE.search(value):  # an e-paper's 版次 "第03版:要闻" or 期号 "第25312期"
         return False
     if value in _MENU_WORDS or value in _FURNITURE or _LABEL_IN_SOURCE_RE.search(value):
+        return False
+    if _WEEKDAY_RE.match(value):  # "星期一" printed in its own element next to the date
         return False
     if re.search(r"[，,。！？!?；;：:]", value):
         return False
@@ -366,6 +370,10 @@ def _person_from_metadata(
         names = [n for n in NAMES_SPLIT_RE.split(value) if n]
         if names and all(is_person_name(n) for n in names):
             return " ".join(names)
+        # "新华社记者 张三": a byline written into the meta
+        byline = reporter_in(value) if names else None
+        if byline:
+            return byline
     return None
 
 

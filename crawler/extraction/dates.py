@@ -39,6 +39,8 @@ _CITY_ZONES: dict[str, str] = {
 
 # A time of day: 10:22, 10:22:00, 10：22, 10时22分, 10点22分30秒, 10:22:00.000.
 _TIME = (
+    # 上午/下午 before the clock: "下午 02:22", "下午2时22分" (a 12-hour clock)
+    r"(?:(?P<ap>上午|下午|中午|晚上|凌晨|早上)\s*)?"
     r"(?P<H>[01]?\d|2[0-3])\s*[:：时点]\s*(?P<M>[0-5]?\d)(?:\s*分)?"
     r"(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:\.\d{1,9})?|\s*(?P<S2>[0-5]?\d)\s*秒)?(?![\d:：])"
     # an explicit offset only counts when it is glued to the time, as ISO 8601 writes it
@@ -57,8 +59,11 @@ _DATETIME_RE = re.compile(
     # 2023-01-29, 2023/1/29, 2023.01.29, 2023年1月29日, each optionally followed by a time
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
     r"(?!\d)|\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号]|(?!\d)))"
-    # ... the time may follow a weekday: "2024年05月20日 星期一 10:22", "2024-05-20（周一）10:22"
-    rf"(?:(?:\s*T\s*|\s*[,，]?\s*(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*)?)(?:{_TIME}))?"
+    # ... the time may follow a weekday or its own label: "2024年05月20日 星期一 10:22",
+    # "2024-05-20（周一）10:22", "日期：2024-05-20 时间：10:22"
+    r"(?:(?:\s*T\s*|\s*[,，]?\s*"
+    r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|时间\s*[:：]\s*)?)"
+    rf"(?:{_TIME}))?"
     # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
     r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<md_')}"
@@ -75,6 +80,7 @@ _DATETIME_RE = re.compile(
     re.IGNORECASE,
 )
 
+_AFTERNOON = frozenset({"下午", "中午", "晚上"})
 _ISO_T = re.compile(r"\d\s*T\s*\d", re.IGNORECASE)
 
 _AGO_UNITS = {
@@ -217,6 +223,12 @@ def _build(
     """The stamp for a calendar date and the (maybe absent) time groups; None if impossible."""
     has_time = g.get(prefix + "H") is not None
     hour = _int(g.get(prefix + "H"))
+    if (
+        g.get(prefix + "ap") in _AFTERNOON
+        and hour < 12
+        and not (g[prefix + "ap"] == "中午" and hour >= 11)
+    ):
+        hour += 12  # 下午2:22 is 14:22; 中午12:30 and 中午11:50 stay
     minute = _int(g.get(prefix + "M"))
     second = _int(g.get(prefix + "S") or g.get(prefix + "S2"))
     try:

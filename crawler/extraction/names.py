@@ -128,6 +128,8 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
                 return None
             break
         first = not names
+        if not first and _CREDIT_SEP.match(text, end) and text[end : end + 1] not in "/／":
+            break  # "作者：张三 单位：某某局": a label, not a second name
         ok = plausible_name(token) if first and not glued else is_person_name(token)
         if first and glued and ok and role is None:
             # a glued name must stand alone: "记者陈智 整合", "（记者陈智）", not "记者查询发现，"
