@@ -504,6 +504,8 @@ def test_find_author(case: str, kwargs: dict[str, Any], expected: str | None) ->
         "编辑 刘晓阳 校对 李铭",
         "编辑|禤志杰",
         "（实习生王金茹对此文亦有贡献）",
+        "转自《北京科技报》",
+        "（摘自《人民日报》）",
         "来源：网络",
         "来源：无锡交警",
         "（完）",

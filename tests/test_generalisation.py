@@ -177,6 +177,19 @@ def test_a_bracketed_or_shared_credit_line_after_the_body(credit_line: str) -> N
     assert closing(credit_line).source == "湖北日报"
 
 
+@pytest.mark.parametrize(
+    ("credit_line", "source"),
+    [
+        ("转自《北京科技报》", "北京科技报"),  # cn.yahoo.com 2005 closes its reprints so
+        ("（摘自《某某日报》）", "某某日报"),  # a county portal reprinting a paper
+    ],
+)
+def test_a_reprint_credit_closing_the_body(credit_line: str, source: str) -> None:
+    got = closing(credit_line, info="2024-05-20 10:22 来源：转载文章")
+    assert got.source == source
+    assert credit_line not in got.body
+
+
 def test_the_platform_publisher_is_not_the_source_on_real_pages() -> None:
     # toutiao.com: JSON-LD author 新华社 (the posting account), publisher 今日头条 (the platform)
     assert real("real2/toutiao-1.html").source == "新华社"
