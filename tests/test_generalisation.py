@@ -139,6 +139,43 @@ def test_columns_are_outlets_and_weekdays_are_not(info: str, source: str | None)
     assert page(article(info)).source == source
 
 
+def test_an_interface_word_before_the_account_is_stepped_over_on_a_real_page() -> None:
+    # 360kuai.com: "播报文章" (a text-to-speech button), then the account, then the date
+    assert real("real2/360kuai-1.html").source == "中国新闻网"
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        # a news app's player and reaction buttons next to the date
+        "<span>2024-05-20 10:22</span> <span>听新闻</span> <span>点赞</span>",
+        "<span>语音播报</span> <span>2024-05-20 10:22</span>",
+        # a portal's toggles and paging
+        "<span>2024-05-20 10:22</span> <span>繁体</span> <span>手机版</span>",
+        "<span>上一篇</span> <span>2024-05-20 10:22</span>",
+        # a self-media page's location tag and follower counter
+        "<span>2024-05-20 10:22</span> <span>发布于北京</span>",
+        "<span>2024-05-20 10:22</span> <span>IP属地北京</span> <span>粉丝</span>",
+        # a section name of the menu
+        "<span>国内新闻</span> <span>2024-05-20 10:22</span>",
+    ],
+)
+def test_interface_and_menu_words_next_to_the_date_are_no_account(info: str) -> None:
+    assert page(article(info)).source is None
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # the account is still found past the furniture, on either side of the date
+        ("<span>播报文章</span> <span>某某日报</span> <span>2024-05-20 10:22</span>", "某某日报"),
+        ("<span>2024-05-20 10:22</span> <span>点赞</span> <span>某某发布</span>", "某某发布"),
+    ],
+)
+def test_the_account_past_the_furniture(info: str, source: str) -> None:
+    assert page(article(info)).source == source
+
+
 def closing(paragraph: str, info: str = "2024-05-20 10:22") -> ExtractedArticle:
     """A page whose last paragraph is ``paragraph``."""
     return page(

@@ -10,6 +10,7 @@ from typing import Any
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.credits import SEP, editor_in, is_credit_line, reporter_in
 from crawler.extraction.names import HAN, NAMES_SPLIT_RE, ROLE_SUFFIX, is_person_name
+from crawler.extraction.vocabulary import INTERFACE_WORDS, MENU_WORDS
 
 # "石佳/中国青年报": a reporter and the outlet in one info-line piece.
 _NAME_SLASH_OUTLET_RE = re.compile(
@@ -67,7 +68,7 @@ _GENERIC_SOURCES = frozenset(
     {
         "网络", "互联网", "网络整理", "网络综合", "网友", "网友投稿", "投稿", "本站", "本网",
         "本站原创", "本网原创", "原创", "综合", "综合整理", "综合报道", "未知", "佚名", "暂无",
-        "无", "其他", "其它", "转载", "不详", "自媒体",
+        "无", "其他", "其它", "转载", "不详", "自媒体", "本报讯", "本网讯", "本台讯",
     }
 )
 # fmt: on
@@ -80,16 +81,6 @@ _LABEL_IN_SOURCE_RE = re.compile(
 )
 # A domain, whatever its case: "BUSINESS.SOHU.COM", "news.example.cn".
 _DOMAIN_RE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}$")
-# Navigation words that stand alone in menus and breadcrumbs.
-# fmt: off
-_MENU_WORDS = frozenset(
-    {
-        "首页", "新闻", "国内", "国际", "社会", "财经", "体育", "娱乐", "科技", "军事", "教育",
-        "健康", "文化", "旅游", "汽车", "房产", "时政", "要闻", "专题", "视频", "图片", "直播",
-        "滚动", "本地", "正文", "返回首页", "网站首页", "新闻中心", "新闻动态",
-    }
-)
-# fmt: on
 # Lists credit several outlets: "综合新华社、人民网等" keeps the first one (cut at 、 below);
 # the words that lead into an outlet are dropped: "综合自新华社", "据新华社".
 _LIST_LEAD_RE = re.compile(r"^(?:综合自?|据|转自|摘自)(?=[^\s、，,]{2,})")
@@ -114,21 +105,12 @@ _AUTHOR_METAS = (
     "author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
 )
 # fmt: on
-# Page furniture that sits next to the date in info lines.
-# fmt: off
-_FURNITURE = frozenset(
-    {
-        "原创", "举报", "分享", "分享至", "分享到", "关注", "收藏", "收藏本文", "字号", "评论",
-        "人参与", "参与", "打印", "关闭", "大", "中",
-        "小", "超大", "标准", "放大", "缩小", "正常", "字体", "我要评论", "纠错", "调整字体",
-        "订阅", "推荐", "置顶", "热门", "转发", "微信", "微博", "QQ空间", "更多",
-    }
-)
-# fmt: on
+# Page furniture that sits next to the date in info lines (buttons, counters, toggles).
+_FURNITURE = INTERFACE_WORDS
 _WORDY_RE = re.compile(r"\w")
 # Labelled or numeric pieces are not account names ("来自北京" is the writer's location).
 # A repeated headline is no account name either.
-_NOT_ACCOUNT_RE = re.compile(r"[:：？?！!，。“”]|^来自|^\d+$")
+_NOT_ACCOUNT_RE = re.compile(r"[:：？?！!，。“”]|^来自|^发布于|^IP属地|^\d+$")
 _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
 _DATEISH_RE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}(?:\s|日|$)|\d{1,2}[:：]\d{2}"
@@ -171,7 +153,7 @@ def is_outlet_like(value: str) -> bool:
         return False
     if _EDITION_RE.search(value):  # an e-paper's 版次 "第03版:要闻" or 期号 "第25312期"
         return False
-    if value in _MENU_WORDS or value in _FURNITURE or _LABEL_IN_SOURCE_RE.search(value):
+    if value in MENU_WORDS or value in _FURNITURE or _LABEL_IN_SOURCE_RE.search(value):
         return False
     if _WEEKDAY_RE.match(value):  # "星期一" printed in its own element next to the date
         return False
