@@ -261,8 +261,9 @@ def find_source(
     Evidence, strongest first: a 来源/稿源/出处/转载自 label in the info line; a
     ``ContentSource``/``source`` meta; an info-line piece whose class says source;
     a 来源 label at the end of the article (``body_tail`` credit lines, the
-    ``trailer``, then "（来源：湖北日报）" closing the last sentence); a JSON-LD ``author`` that is an outlet; and last the account name
-    printed next to the date without a label (self-media platforms). JSON-LD
+    ``trailer``, then "（来源：湖北日报）" closing the last sentence); a JSON-LD
+    ``author`` that is an outlet; and last the account name printed next to the
+    date without a label (self-media platforms). JSON-LD
     ``publisher`` is never the source: it names the site or platform that hosts the
     page (今日头条 for every toutiao article), which is the site name, not a credit;
     a page that prints no credit has no source. Generic credits (网络, 本站)
