@@ -422,6 +422,23 @@ def test_labels_and_metas_around_names(info: str, author: str, head: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("info", "tail", "author"),
+    [
+        # two-character names padded to the width of three, as some templates print them:
+        # a portal's editor line under the body, a regional daily's reporters in the info line
+        ("2024-05-20 10:22", "<p>责任编辑：王　磊</p>", "王磊"),
+        ("2024-05-20 10:22 记者 张 三 李 四", "", "张三 李四"),
+        ("2024-05-20 10:22", "<p>（责编：王 磊、欧阳娜娜）</p>", "王磊 欧阳娜娜"),
+        # a lone character and a photo mark is no name
+        ("2024-05-20 10:22 记者 王 摄", "", None),
+    ],
+)
+def test_padded_two_character_names(info: str, tail: str, author: str | None) -> None:
+    html = article(info).replace("</div></div></body>", f"{tail}</div></div></body>")
+    assert page(html).author == author
+
+
+@pytest.mark.parametrize(
     ("lead", "author"),
     [
         # a city daily: "本报讯 记者 张三 通讯员 李四 近日，…" without brackets

@@ -41,6 +41,8 @@ _PHOTO_AFTER = re.compile(rf"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![{HAN}]
 # "记者 张三 通讯员 李四": the reporters' list goes on after a second reporter keyword
 _CO_REPORTER = re.compile(r"(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)")
 _CO_SEP = re.compile(r"\s*[:：]?\s*")
+# A surname and a given name of one character each, one space apart, standing alone.
+_PADDED_NAME = re.compile(rf"(?P<a>[{HAN}])[ \u3000\xa0]{{1,2}}(?P<b>[{HAN}])(?![{HAN}])")
 _CREDIT_SEP = re.compile(r"\s*[:：|丨/／]")
 # fmt: off
 _NOT_NAMES = frozenset(
@@ -110,6 +112,10 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
         if m is None:
             break
         token, end = m.group(), m.end()
+        padded = _PADDED_NAME.match(text, gap_end)
+        if padded is not None and token in _SURNAMES:
+            # "王　磊", "张 三": a two-character name padded to the width of three
+            token, end = padded["a"] + padded["b"], padded.end()
         co = _CO_REPORTER.match(token) if names else None
         if co is not None:
             if co.end() == len(token):  # "… 通讯员 李四": the keyword alone, names follow
