@@ -72,7 +72,18 @@ def measure(root: etree._Element) -> TextStats:
         for child in el:
             tag = child.tag
             if tag.__class__ is str and tag not in skip:
-                if depth < _MAX_DEPTH:
+                if not len(child):
+                    # a leaf (most elements): counted here, without a call
+                    cn = cl = cp = 0
+                    leaf = child.text
+                    if leaf and not leaf.isspace():
+                        cn = len(leaf.strip())
+                        cp = len(findall(leaf))
+                        cl = cn if in_link or tag == "a" else 0
+                        chars[child] = own[child] = cn
+                        links[child] = cl
+                        punct[child] = own_punct[child] = cp
+                elif depth < _MAX_DEPTH:
                     cn, cl, cp = walk(child, in_link or tag == "a", depth + 1)
                 else:
                     cn = len("".join(child.itertext()).strip())
@@ -189,10 +200,20 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
 
     def flush() -> None:
         nonlocal line, media
+        if not line.parts:  # nothing since the last block edge (the common case)
+            line.tag = "p"
+            return
         text = clean("".join(line.parts))
         if text:
-            plain = clean("".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e))
-            emphasized = line.tag in HEADING_TAGS or not plain
+            if line.tag in HEADING_TAGS:
+                emphasized = True
+            elif True not in line.emph:
+                emphasized = False  # its plain text is all of it
+            else:
+                plain = clean(
+                    "".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e)
+                )
+                emphasized = not plain
             if line.links < len(text) * 0.6:
                 (blocks if started else before).append(
                     Block(text=text, tag=line.tag, emphasized=emphasized, after_media=media)
@@ -252,57 +273,75 @@ def pieces_between(
     the body costs what it holds, not the whole page. A ``stop`` that encloses
     ``start`` ends the zone where ``stop`` ends.
     """
-    pieces: list[TextPiece] = []
+    zone = _Zone(stop, limit)
     if start is None:
-        _walk_pieces(root, stop, pieces, limit)
-        return pieces
+        zone.walk(root)
+        return zone.pieces
     node: etree._Element | None = start
     while node is not None and node is not stop:
         if node.tail:
-            _add_piece(pieces, node.tail, node.getparent())
-        if len(pieces) >= limit:
-            return pieces
+            zone.add(node.tail, node.getparent())
+        if len(zone.pieces) >= limit:
+            return zone.pieces
         for sibling in node.itersiblings():
-            if not _walk_pieces(sibling, stop, pieces, limit):
-                return pieces
+            if not zone.walk(sibling):
+                return zone.pieces
         node = node.getparent()
-    return pieces
+    return zone.pieces
 
 
-def _walk_pieces(
-    el: etree._Element, stop: etree._Element | None, pieces: list[TextPiece], limit: int
-) -> bool:
-    """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
-    if el is stop:
-        return False
-    if is_element(el) and el.tag not in SKIP_TAGS:
-        if el.text:
-            _add_piece(pieces, el.text, el)
-            if len(pieces) >= limit:
-                return False
-        for child in el:
-            if not _walk_pieces(child, stop, pieces, limit):
-                return False
-    if el.tail and el.getparent() is not None:
-        _add_piece(pieces, el.tail, el.getparent())
-    return len(pieces) < limit
+class _Zone:
+    """The text pieces of a stretch of the page, up to ``limit`` of them or ``stop``."""
+
+    __slots__ = ("hints", "limit", "pieces", "stop")
+
+    def __init__(self, stop: etree._Element | None, limit: int) -> None:
+        self.stop = stop
+        self.limit = limit
+        self.pieces: list[TextPiece] = []
+        # element -> the class/id hints of it and its three nearest ancestors (texts of
+        # one element, or of siblings, share them)
+        self.hints: dict[etree._Element | None, str] = {}
+
+    def walk(self, el: etree._Element) -> bool:
+        """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
+        if el is self.stop:
+            return False
+        pieces, limit = self.pieces, self.limit
+        if el.tag.__class__ is str and el.tag not in SKIP_TAGS:
+            if el.text:
+                self.add(el.text, el)
+                if len(pieces) >= limit:
+                    return False
+            for child in el:
+                if not self.walk(child):
+                    return False
+        if el.tail:
+            parent = el.getparent()
+            if parent is not None:
+                self.add(el.tail, parent)
+        return len(pieces) < limit
+
+    def add(self, text: str, el: etree._Element | None) -> None:
+        if text.isspace():
+            return
+        text = clean(text)
+        if not text:
+            return
+        hint = self.hints.get(el)
+        if hint is None:
+            hints = []
+            node = el
+            depth = 0
+            while node is not None and depth < 4:
+                found = hint_of(node)
+                if found:
+                    hints.append(found)
+                node = node.getparent()
+                depth += 1
+            hint = self.hints[el] = " ".join(hints)
+        self.pieces.append(TextPiece(text=text, hint=hint))
 
 
 def pieces_after(root: etree._Element, start: etree._Element, limit: int) -> list[TextPiece]:
     return pieces_between(root, start, None, limit)
-
-
-def _add_piece(pieces: list[TextPiece], text: str, el: etree._Element | None) -> None:
-    text = clean(text)
-    if not text:
-        return
-    hints = []
-    node = el
-    depth = 0
-    while node is not None and depth < 4:
-        hint = hint_of(node)
-        if hint:
-            hints.append(hint)
-        node = node.getparent()
-        depth += 1
-    pieces.append(TextPiece(text=text, hint=" ".join(hints)))

@@ -36,12 +36,16 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
     """
     tags = ("a",) if before is None else ("a", before.tag)
     first_seen: dict[etree._Element, tuple[int, int]] = {}
+    parents: set[etree._Element | None] = set()  # a link's near ancestors are its sibling's
     for index, link in enumerate(root.iter(*tags)):
         if link is before:
             break
         if link.tag != "a":
             continue
         node = link.getparent()
+        if node in parents:
+            continue
+        parents.add(node)
         for level in range(3):
             if node is None:
                 break
@@ -52,15 +56,17 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
     hinted: list[etree._Element] = []
     separated: list[etree._Element] = []
     for el in sorted(first_seen, key=first_seen.__getitem__):
-        links = sum(1 for _ in el.iter("a"))
+        links = 0
+        for links, _ in enumerate(el.iter("a"), 1):  # counted up to 9
+            if links > 8:
+                break
         if links < 2 or links > 8:
             continue
         hint = hint_of(el)
         if hint and any(token in hint for token in CRUMB_TOKENS):
             hinted.append(el)
             continue
-        own = "".join(clean(t) for t in _own_text(el))
-        if own and all(ch in CRUMB_SEPARATORS for ch in own) and any(ch in ">›»→" for ch in own):
+        if _only_separators(el):
             separated.append(el)
     # the crumb nearest the headline is the page's own; a labelled one beats a bare run
     for el in [*reversed(hinted), *separated]:
@@ -68,6 +74,20 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
         if 2 <= len(parts) <= 8 and all(len(p) <= 20 for p in parts):
             return parts
     return []
+
+
+def _only_separators(el: etree._Element) -> bool:
+    """Whether the text between the element's links is separators only, an arrow among them.
+
+    Stops at the first text that is not a separator (most candidates are menus with words).
+    """
+    arrow = False
+    for text in _own_text(el):
+        text = clean(text)
+        if any(ch not in CRUMB_SEPARATORS for ch in text):
+            return False
+        arrow = arrow or any(ch in ">›»→" for ch in text)
+    return arrow
 
 
 def _own_text(el: etree._Element) -> Iterator[str]:

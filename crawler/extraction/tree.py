@@ -31,7 +31,10 @@ def hint_of(el: etree._Element) -> str:
 
 def is_noise(el: etree._Element, tokens: frozenset[str] = NOISE_TOKENS) -> bool:
     """Whether the element's class/id names page furniture (one of ``tokens``)."""
-    hint = hint_of(el)
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:  # most elements: nothing to split
+        return False
+    hint = f"{cls or ''} {ident or ''}".strip().lower()
     if not hint:
         return False
     return any(token in tokens for token in _TOKEN_SPLIT.split(hint))
