@@ -31,36 +31,33 @@ _MAX_DEPTH = 400
 
 @dataclass(slots=True)
 class TextStats:
-    """Visible-text counts of every element with text, computed bottom-up in one walk.
+    """Visible-text counts, computed bottom-up in one walk.
 
-    ``chars`` and ``links`` count non-space characters (all of them, and those inside
-    ``<a>``); ``punct`` counts prose punctuation; ``own``/``own_punct`` count only the
-    text that sits directly in the element or its inline children, which is where a
-    ``<br>``-separated body keeps its paragraphs.
+    ``chars`` and ``links`` map every element with text to its count of non-space
+    characters (all of them, and those inside ``<a>``). ``paragraphs`` lists each
+    ``<p>`` with text as ``(p, chars, links, punctuation)``; ``loose`` lists each
+    container element (``CONTAINER_TAGS``) with text of its own as ``(element, chars,
+    punctuation)``, counting only the text that sits directly in it or in its inline
+    children, which is where a ``<br>``-separated body keeps its paragraphs. Both
+    lists are in post-order (an element after its descendants).
     """
 
     chars: dict[etree._Element, int]
     links: dict[etree._Element, int]
-    punct: dict[etree._Element, int]
-    own: dict[etree._Element, int]
-    own_punct: dict[etree._Element, int]
+    paragraphs: list[tuple[etree._Element, int, int, int]]
+    loose: list[tuple[etree._Element, int, int]]
 
 
 def measure(root: etree._Element) -> TextStats:
     """Count every element's text once, children before parents (no element is walked twice)."""
-    stats = TextStats({}, {}, {}, {}, {})
-    chars, links, punct, own, own_punct = (
-        stats.chars,
-        stats.links,
-        stats.punct,
-        stats.own,
-        stats.own_punct,
-    )
+    stats = TextStats({}, {}, [], [])
+    chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
     findall = PROSE_PUNCT.findall
     skip = SKIP_TAGS
     block = BLOCK_TAGS
+    containers = CONTAINER_TAGS
 
-    def walk(el: etree._Element, in_link: bool, depth: int) -> tuple[int, int, int]:
+    def walk(el: etree._Element, tag: str, in_link: bool, depth: int) -> tuple[int, int, int]:
         # returns (chars, link chars, punctuation) of el's subtree, its tail excluded;
         # len(strip()) stands for the count of non-space characters: text nodes of
         # article pages have their spaces at the ends, and it is several times cheaper
@@ -70,8 +67,8 @@ def measure(root: etree._Element) -> TextStats:
             o = n = len(text.strip())
             op = pc = len(findall(text))
         for child in el:
-            tag = child.tag
-            if tag.__class__ is str and tag not in skip:
+            ctag = child.tag
+            if ctag.__class__ is str and ctag not in skip:
                 if not len(child):
                     # a leaf (most elements): counted here, without a call
                     cn = cl = cp = 0
@@ -79,12 +76,15 @@ def measure(root: etree._Element) -> TextStats:
                     if leaf and not leaf.isspace():
                         cn = len(leaf.strip())
                         cp = len(findall(leaf))
-                        cl = cn if in_link or tag == "a" else 0
-                        chars[child] = own[child] = cn
+                        cl = cn if in_link or ctag == "a" else 0
+                        chars[child] = cn
                         links[child] = cl
-                        punct[child] = own_punct[child] = cp
+                        if ctag == "p":
+                            paragraphs.append((child, cn, cl, cp))
+                        elif ctag in containers:
+                            loose.append((child, cn, cp))
                 elif depth < _MAX_DEPTH:
-                    cn, cl, cp = walk(child, in_link or tag == "a", depth + 1)
+                    cn, cl, cp = walk(child, ctag, in_link or ctag == "a", depth + 1)
                 else:
                     cn = len("".join(child.itertext()).strip())
                     cl, cp = (cn if in_link else 0), 0
@@ -92,7 +92,7 @@ def measure(root: etree._Element) -> TextStats:
                     n += cn
                     ln += cl
                     pc += cp
-                    if tag not in block and tag != "a":
+                    if ctag not in block and ctag != "a":
                         o += cn
                         op += cp
             tail = child.tail
@@ -108,13 +108,13 @@ def measure(root: etree._Element) -> TextStats:
                 ln = n
             chars[el] = n
             links[el] = ln
-            punct[el] = pc
-            if o:
-                own[el] = o
-                own_punct[el] = op
+            if tag == "p":
+                paragraphs.append((el, n, ln, pc))
+            if o and tag in containers:
+                loose.append((el, o, op))
         return n, ln, pc
 
-    walk(root, False, 0)
+    walk(root, root.tag, False, 0)
     return stats
 
 
@@ -131,7 +131,7 @@ def find_body_container(
     """
     if stats is None:
         stats = measure(root)
-    chars, links, punct = stats.chars, stats.links, stats.punct
+    chars, links = stats.chars, stats.links
     scores: dict[etree._Element, float] = {}
     noisy: dict[etree._Element, bool] = {}
 
@@ -158,14 +158,12 @@ def find_body_container(
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
 
-    for el, n in chars.items():
-        if el.tag == "p":
-            length = n - links[el]
-            if length >= 10:
-                vote(el.getparent(), length, punct[el])
-    for el, length in stats.own.items():
-        if length >= 20 and el.tag in CONTAINER_TAGS:
-            vote(el, length, stats.own_punct[el])
+    for el, n, in_links, marks in stats.paragraphs:
+        if n - in_links >= 10:
+            vote(el.getparent(), n - in_links, marks)
+    for el, length, marks in stats.loose:
+        if length >= 20:
+            vote(el, length, marks)
 
     best: etree._Element | None = None
     best_score = 0.0
