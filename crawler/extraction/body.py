@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from crawler.extraction.blocks import Block, TextPiece
-from crawler.extraction.tree import clean, hint_of, is_element, is_noise
+from crawler.extraction.tree import clean, hint_of, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -237,19 +237,22 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 line.tag = tag
         emph = emph or tag in EMPHASIS_TAGS or tag in HEADING_TAGS
         in_link = in_link or tag == "a"
-        if el.text:
-            line.parts.append(el.text)
+        text = el.text
+        if text:
+            line.parts.append(text)
             line.emph.append(emph)
             if in_link:
-                line.links += len(clean(el.text))
+                line.links += len(clean(text))
         for child in el:
-            if is_element(child):
+            if child.tag.__class__ is str:
                 walk(child, emph, in_link)
-            if child.tail:
-                line.parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                # (flush() may have replaced the line while walking the child)
+                line.parts.append(tail)
                 line.emph.append(emph)
                 if in_link:
-                    line.links += len(clean(child.tail))
+                    line.links += len(clean(tail))
         if is_block:
             flush()
 
@@ -306,18 +309,22 @@ class _Zone:
         if el is self.stop:
             return False
         pieces, limit = self.pieces, self.limit
-        if el.tag.__class__ is str and el.tag not in SKIP_TAGS:
-            if el.text:
-                self.add(el.text, el)
+        tag = el.tag
+        if tag.__class__ is str and tag not in SKIP_TAGS:
+            text = el.text
+            if text:
+                self.add(text, el)
                 if len(pieces) >= limit:
                     return False
+            walk = self.walk
             for child in el:
-                if not self.walk(child):
+                if not walk(child):
                     return False
-        if el.tail:
+        tail = el.tail
+        if tail:
             parent = el.getparent()
             if parent is not None:
-                self.add(el.tail, parent)
+                self.add(tail, parent)
         return len(pieces) < limit
 
     def add(self, text: str, el: etree._Element | None) -> None:

@@ -26,15 +26,16 @@ def is_element(node: Any) -> bool:
 
 
 def hint_of(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip().lower()
+    """The element's ``class`` and ``id`` values, lower-cased and space-joined ("" for neither)."""
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return ""
+    return f"{cls or ''} {ident or ''}".strip().lower()
 
 
 def is_noise(el: etree._Element, tokens: frozenset[str] = NOISE_TOKENS) -> bool:
     """Whether the element's class/id names page furniture (one of ``tokens``)."""
-    cls, ident = el.get("class"), el.get("id")
-    if not cls and not ident:  # most elements: nothing to split
-        return False
-    hint = f"{cls or ''} {ident or ''}".strip().lower()
+    hint = hint_of(el)
     if not hint:
         return False
     return any(token in tokens for token in _TOKEN_SPLIT.split(hint))
