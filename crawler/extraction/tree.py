@@ -18,7 +18,10 @@ def clean(text: str | None) -> str:
     """Collapse whitespace (ideographic and no-break spaces included) and strip."""
     if not text:
         return ""
-    return _WS.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:
+        return _WS.sub(" ", text).strip()
+    # the same without the regex: str.split() splits on exactly what \s matches
+    return " ".join(text.split())
 
 
 def is_element(node: Any) -> bool:
