@@ -312,7 +312,7 @@ class _Zone:
         tag = el.tag
         if tag.__class__ is str and tag not in SKIP_TAGS:
             text = el.text
-            if text:
+            if text and not text.isspace():
                 self.add(text, el)
                 if len(pieces) >= limit:
                     return False
@@ -321,7 +321,7 @@ class _Zone:
                 if not walk(child):
                     return False
         tail = el.tail
-        if tail:
+        if tail and not tail.isspace():
             parent = el.getparent()
             if parent is not None:
                 self.add(tail, parent)
