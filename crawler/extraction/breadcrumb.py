@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
-from crawler.extraction.tree import clean, hint_of, is_element
+from crawler.extraction.tree import clean, hint_of
 from crawler.extraction.vocabulary import CRUMB_LABEL, CRUMB_SEPARATORS, CRUMB_TOKENS
 
 
@@ -76,26 +75,34 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
     return []
 
 
+_ARROWS = frozenset(">›»→")
+
+
 def _only_separators(el: etree._Element) -> bool:
-    """Whether the text between the element's links is separators only, an arrow among them.
+    """Whether the text between the element's links is separators only, an arrow among them."""
+    return _separators(el) is True
 
-    Stops at the first text that is not a separator (most candidates are menus with words).
-    """
+
+def _separators(el: etree._Element) -> bool | None:
+    """None at the first text between links (not inside them) that is not a separator,
+    else whether an arrow was among them. Stops there: most candidates are menus with words."""
     arrow = False
-    for text in _own_text(el):
+    text = el.text
+    if text and not text.isspace():
         text = clean(text)
-        if any(ch not in CRUMB_SEPARATORS for ch in text):
-            return False
-        arrow = arrow or any(ch in ">›»→" for ch in text)
-    return arrow
-
-
-def _own_text(el: etree._Element) -> Iterator[str]:
-    """Text that sits between the element's links (separators), not inside them."""
-    if el.text:
-        yield el.text
+        if not CRUMB_SEPARATORS.issuperset(text):
+            return None
+        arrow = not _ARROWS.isdisjoint(text)
     for child in el:
-        if is_element(child) and child.tag != "a":
-            yield from _own_text(child)
-        if child.tail:
-            yield child.tail
+        if child.tag.__class__ is str and child.tag != "a":
+            found = _separators(child)
+            if found is None:
+                return None
+            arrow = arrow or found
+        tail = child.tail
+        if tail and not tail.isspace():
+            tail = clean(tail)
+            if not CRUMB_SEPARATORS.issuperset(tail):
+                return None
+            arrow = arrow or not _ARROWS.isdisjoint(tail)
+    return arrow

@@ -33,19 +33,21 @@ _SUBTITLE_RE = re.compile(r"^(?:——|—|--)\s*\S")
 _HEADING_TAGS = ("h1", "h2", "h3", "founder-title")
 
 
-def _candidates(root: etree._Element) -> list[etree._Element]:
+def _candidates(root: etree._Element) -> list[tuple[etree._Element, bool]]:
     """Headline candidates in document order: h1-h3, founder-title (e-papers), and
-    div/p/span/td/strong whose class or id says "title" (``_HEADLINE_HINT``)."""
+    div/p/span/td/strong whose class or id says "title" (``_HEADLINE_HINT``); each with
+    whether it is *named* a headline (by that hint, or being a founder-title)."""
     found = []
     search = _HEADLINE_HINT.search
     for el in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "founder-title"):
-        if el.tag in _HEADING_TAGS:
-            found.append(el)
-            continue
+        tag = el.tag
         # class and id looked at apart: the words cannot span the space hint_of puts between
         cls, ident = el.get("class"), el.get("id")
-        if (cls and search(cls.lower())) or (ident and search(ident.lower())):
-            found.append(el)
+        named = bool((cls and search(cls.lower())) or (ident and search(ident.lower())))
+        if tag in _HEADING_TAGS:
+            found.append((el, named or tag == "founder-title"))
+        elif named:
+            found.append((el, True))
     return found
 
 
@@ -134,9 +136,8 @@ def find_headline(
     segments = [s for s in _TITLE_SPLIT.split(title) if s] if title else []
     texts: dict[etree._Element, str] = {}  # candidate -> its text, for the second look
     best: tuple[float, int, Headline] | None = None
-    for order, el in enumerate(_candidates(root)):
+    for order, (el, named) in enumerate(_candidates(root)):
         tag = el.tag
-        named = tag == "founder-title" or _HEADLINE_HINT.search(hint_of(el)) is not None
         text = texts[el] = unmarked(text_of(el))
         if not 2 <= len(text) <= 150 or _EDITION_RE.match(text):
             continue
