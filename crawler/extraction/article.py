@@ -188,11 +188,11 @@ def _parser() -> etree.HTMLParser:
 def _as_utf8(data: bytes, text: str, encoding: str) -> bytes:
     """``text`` as UTF-8 without NULs: ``data`` itself when it already is that (most pages).
 
-    A strict UTF-8 (or ASCII) decode that replaced nothing and met no BOM and no NUL
-    gives back exactly ``data`` when encoded, so the copy is skipped.
+    A strict UTF-8 decode that replaced nothing and met no BOM and no NUL gives back
+    exactly ``data`` when encoded, so the copy is skipped.
     """
     if (
-        encoding in ("utf-8", "ascii")
+        encoding == "utf-8"
         and b"\x00" not in data
         and not data.startswith(codecs.BOM_UTF8)
         and "\ufffd" not in text
