@@ -274,49 +274,40 @@ def pieces_between(
     the body costs what it holds, not the whole page. A ``stop`` that encloses
     ``start`` ends the zone where ``stop`` ends.
     """
-    zone = _Zone(stop, limit)
-    if start is None:
-        zone.walk(root)
-        return zone.pieces
-    node: etree._Element | None = start
-    while node is not None and node is not stop:
-        if node.tail:
-            zone.add(node.tail, node.getparent())
-        if len(zone.pieces) >= limit:
-            return zone.pieces
-        for sibling in node.itersiblings():
-            if not zone.walk(sibling):
-                return zone.pieces
-        node = node.getparent()
-    return zone.pieces
+    pieces: list[TextPiece] = []
+    # element -> the class/id hints of it and its three nearest ancestors (texts of one
+    # element, or of siblings, share them)
+    hints: dict[etree._Element | None, str] = {}
 
+    def add(text: str, el: etree._Element | None) -> None:
+        text = clean(text)
+        if not text:
+            return
+        hint = hints.get(el)
+        if hint is None:
+            found = []
+            node = el
+            depth = 0
+            while node is not None and depth < 4:
+                one = hint_of(node)
+                if one:
+                    found.append(one)
+                node = node.getparent()
+                depth += 1
+            hint = hints[el] = " ".join(found)
+        pieces.append(TextPiece(text=text, hint=hint))
 
-class _Zone:
-    """The text pieces of a stretch of the page, up to ``limit`` of them or ``stop``."""
-
-    __slots__ = ("hints", "limit", "pieces", "stop")
-
-    def __init__(self, stop: etree._Element | None, limit: int) -> None:
-        self.stop = stop
-        self.limit = limit
-        self.pieces: list[TextPiece] = []
-        # element -> the class/id hints of it and its three nearest ancestors (texts of
-        # one element, or of siblings, share them)
-        self.hints: dict[etree._Element | None, str] = {}
-
-    def walk(self, el: etree._Element) -> bool:
+    def walk(el: etree._Element) -> bool:
         """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
-        if el is self.stop:
+        if el is stop:
             return False
-        pieces, limit = self.pieces, self.limit
         tag = el.tag
         if tag.__class__ is str and tag not in SKIP_TAGS:
             text = el.text
             if text and not text.isspace():
-                self.add(text, el)
+                add(text, el)
                 if len(pieces) >= limit:
                     return False
-            walk = self.walk
             for child in el:
                 if not walk(child):
                     return False
@@ -324,28 +315,23 @@ class _Zone:
         if tail and not tail.isspace():
             parent = el.getparent()
             if parent is not None:
-                self.add(tail, parent)
+                add(tail, parent)
         return len(pieces) < limit
 
-    def add(self, text: str, el: etree._Element | None) -> None:
-        if text.isspace():
-            return
-        text = clean(text)
-        if not text:
-            return
-        hint = self.hints.get(el)
-        if hint is None:
-            hints = []
-            node = el
-            depth = 0
-            while node is not None and depth < 4:
-                found = hint_of(node)
-                if found:
-                    hints.append(found)
-                node = node.getparent()
-                depth += 1
-            hint = self.hints[el] = " ".join(hints)
-        self.pieces.append(TextPiece(text=text, hint=hint))
+    if start is None:
+        walk(root)
+        return pieces
+    node: etree._Element | None = start
+    while node is not None and node is not stop:
+        if node.tail:
+            add(node.tail, node.getparent())
+        if len(pieces) >= limit:
+            return pieces
+        for sibling in node.itersiblings():
+            if not walk(sibling):
+                return pieces
+        node = node.getparent()
+    return pieces
 
 
 def pieces_after(root: etree._Element, start: etree._Element, limit: int) -> list[TextPiece]:
