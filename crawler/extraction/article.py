@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from crawler.extraction.headline import (
     Headline,
     find_headline,
     find_site_name,
+    page_title,
     unmarked,
     with_subtitle,
 )
@@ -113,7 +115,8 @@ def extract_article(
         meta.setdefault(key, value)
     jsonld = read_jsonld(root)
     container = find_body_container(root)
-    headline = find_headline(root, meta, jsonld, container)
+    title = page_title(root)
+    headline = find_headline(root, meta, jsonld, container, title)
     if headline is None:
         raise NotAnArticle("no headline found")
     headline = with_subtitle(Headline(unmarked(headline.text), headline.element))
@@ -175,7 +178,7 @@ def extract_article(
         published_at=published,
         source=source,
         author=author,
-        site_name=find_site_name(root, meta, headline.text, host),
+        site_name=find_site_name(root, meta, headline.text, host, title),
         breadcrumb=find_breadcrumb(root, headline.element),
         body=body,
         sections=split_sections(blocks),
@@ -185,7 +188,23 @@ def extract_article(
 
 def _parser() -> etree.HTMLParser:
     # lxml parsers must not be shared between threads; making one costs microseconds
-    return etree.HTMLParser(encoding="utf-8")
+    return etree.HTMLParser(encoding="utf-8", collect_ids=False)  # (no XPath id() here)
+
+
+def _as_utf8(data: bytes, text: str, encoding: str) -> bytes:
+    """``text`` as UTF-8 without NULs: ``data`` itself when it already is that (most pages).
+
+    A strict UTF-8 decode that replaced nothing and met no BOM and no NUL gives back
+    exactly ``data`` when encoded, so the copy is skipped.
+    """
+    if (
+        encoding == "utf-8"
+        and b"\x00" not in data
+        and not data.startswith(codecs.BOM_UTF8)
+        and "\ufffd" not in text
+    ):
+        return data
+    return text.replace("\x00", "").encode("utf-8")
 
 
 def extract_bytes(
@@ -200,10 +219,10 @@ def extract_bytes(
     """Decode raw page bytes (any GB/UTF charset, declared or not) and extract the article."""
     if not data.strip():
         raise NotAnArticle("the page is empty")
-    text, _encoding = decode_html(data, content_type)
+    text, encoding = decode_html(data, content_type)
     # a plain lxml tree: lxml.html's per-element class lookup would cost more than parsing
     # (parsel does the same: lxml refuses str input that carries an XML encoding declaration)
-    root = etree.fromstring(text.replace("\x00", "").encode("utf-8"), _parser())
+    root = etree.fromstring(_as_utf8(data, text, encoding), _parser())
     if root is None:
         raise NotAnArticle("the page has no HTML content")
     return extract_article(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from crawler.extraction.blocks import Block, TextPiece
-from crawler.extraction.tree import clean, hint_of, is_element, is_noise
+from crawler.extraction.tree import clean, hint_of, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -31,36 +31,33 @@ _MAX_DEPTH = 400
 
 @dataclass(slots=True)
 class TextStats:
-    """Visible-text counts of every element with text, computed bottom-up in one walk.
+    """Visible-text counts, computed bottom-up in one walk.
 
-    ``chars`` and ``links`` count non-space characters (all of them, and those inside
-    ``<a>``); ``punct`` counts prose punctuation; ``own``/``own_punct`` count only the
-    text that sits directly in the element or its inline children, which is where a
-    ``<br>``-separated body keeps its paragraphs.
+    ``chars`` and ``links`` map every element with text to its count of non-space
+    characters (all of them, and those inside ``<a>``). ``paragraphs`` lists each
+    ``<p>`` with text as ``(p, chars, links, punctuation)``; ``loose`` lists each
+    container element (``CONTAINER_TAGS``) with text of its own as ``(element, chars,
+    punctuation)``, counting only the text that sits directly in it or in its inline
+    children, which is where a ``<br>``-separated body keeps its paragraphs. Both
+    lists are in post-order (an element after its descendants).
     """
 
     chars: dict[etree._Element, int]
     links: dict[etree._Element, int]
-    punct: dict[etree._Element, int]
-    own: dict[etree._Element, int]
-    own_punct: dict[etree._Element, int]
+    paragraphs: list[tuple[etree._Element, int, int, int]]
+    loose: list[tuple[etree._Element, int, int]]
 
 
 def measure(root: etree._Element) -> TextStats:
     """Count every element's text once, children before parents (no element is walked twice)."""
-    stats = TextStats({}, {}, {}, {}, {})
-    chars, links, punct, own, own_punct = (
-        stats.chars,
-        stats.links,
-        stats.punct,
-        stats.own,
-        stats.own_punct,
-    )
+    stats = TextStats({}, {}, [], [])
+    chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
     findall = PROSE_PUNCT.findall
     skip = SKIP_TAGS
     block = BLOCK_TAGS
+    containers = CONTAINER_TAGS
 
-    def walk(el: etree._Element, in_link: bool, depth: int) -> tuple[int, int, int]:
+    def walk(el: etree._Element, tag: str, in_link: bool, depth: int) -> tuple[int, int, int]:
         # returns (chars, link chars, punctuation) of el's subtree, its tail excluded;
         # len(strip()) stands for the count of non-space characters: text nodes of
         # article pages have their spaces at the ends, and it is several times cheaper
@@ -70,10 +67,24 @@ def measure(root: etree._Element) -> TextStats:
             o = n = len(text.strip())
             op = pc = len(findall(text))
         for child in el:
-            tag = child.tag
-            if tag.__class__ is str and tag not in skip:
-                if depth < _MAX_DEPTH:
-                    cn, cl, cp = walk(child, in_link or tag == "a", depth + 1)
+            ctag = child.tag
+            if ctag.__class__ is str and ctag not in skip:
+                if not len(child):
+                    # a leaf (most elements): counted here, without a call
+                    cn = cl = cp = 0
+                    leaf = child.text
+                    if leaf and not leaf.isspace():
+                        cn = len(leaf.strip())
+                        cp = len(findall(leaf))
+                        cl = cn if in_link or ctag == "a" else 0
+                        chars[child] = cn
+                        links[child] = cl
+                        if ctag == "p":
+                            paragraphs.append((child, cn, cl, cp))
+                        elif ctag in containers:
+                            loose.append((child, cn, cp))
+                elif depth < _MAX_DEPTH:
+                    cn, cl, cp = walk(child, ctag, in_link or ctag == "a", depth + 1)
                 else:
                     cn = len("".join(child.itertext()).strip())
                     cl, cp = (cn if in_link else 0), 0
@@ -81,7 +92,7 @@ def measure(root: etree._Element) -> TextStats:
                     n += cn
                     ln += cl
                     pc += cp
-                    if tag not in block and tag != "a":
+                    if ctag not in block and ctag != "a":
                         o += cn
                         op += cp
             tail = child.tail
@@ -97,13 +108,13 @@ def measure(root: etree._Element) -> TextStats:
                 ln = n
             chars[el] = n
             links[el] = ln
-            punct[el] = pc
-            if o:
-                own[el] = o
-                own_punct[el] = op
+            if tag == "p":
+                paragraphs.append((el, n, ln, pc))
+            if o and tag in containers:
+                loose.append((el, o, op))
         return n, ln, pc
 
-    walk(root, False, 0)
+    walk(root, root.tag, False, 0)
     return stats
 
 
@@ -120,7 +131,7 @@ def find_body_container(
     """
     if stats is None:
         stats = measure(root)
-    chars, links, punct = stats.chars, stats.links, stats.punct
+    chars, links = stats.chars, stats.links
     scores: dict[etree._Element, float] = {}
     noisy: dict[etree._Element, bool] = {}
 
@@ -147,14 +158,12 @@ def find_body_container(
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
 
-    for el, n in chars.items():
-        if el.tag == "p":
-            length = n - links[el]
-            if length >= 10:
-                vote(el.getparent(), length, punct[el])
-    for el, length in stats.own.items():
-        if length >= 20 and el.tag in CONTAINER_TAGS:
-            vote(el, length, stats.own_punct[el])
+    for el, n, in_links, marks in stats.paragraphs:
+        if n - in_links >= 10:
+            vote(el.getparent(), n - in_links, marks)
+    for el, length, marks in stats.loose:
+        if length >= 20:
+            vote(el, length, marks)
 
     best: etree._Element | None = None
     best_score = 0.0
@@ -189,10 +198,20 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
 
     def flush() -> None:
         nonlocal line, media
+        if not line.parts:  # nothing since the last block edge (the common case)
+            line.tag = "p"
+            return
         text = clean("".join(line.parts))
         if text:
-            plain = clean("".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e))
-            emphasized = line.tag in HEADING_TAGS or not plain
+            if line.tag in HEADING_TAGS:
+                emphasized = True
+            elif True not in line.emph:
+                emphasized = False  # its plain text is all of it
+            else:
+                plain = clean(
+                    "".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e)
+                )
+                emphasized = not plain
             if line.links < len(text) * 0.6:
                 (blocks if started else before).append(
                     Block(text=text, tag=line.tag, emphasized=emphasized, after_media=media)
@@ -218,19 +237,22 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 line.tag = tag
         emph = emph or tag in EMPHASIS_TAGS or tag in HEADING_TAGS
         in_link = in_link or tag == "a"
-        if el.text:
-            line.parts.append(el.text)
+        text = el.text
+        if text:
+            line.parts.append(text)
             line.emph.append(emph)
             if in_link:
-                line.links += len(clean(el.text))
+                line.links += len(clean(text))
         for child in el:
-            if is_element(child):
+            if child.tag.__class__ is str:
                 walk(child, emph, in_link)
-            if child.tail:
-                line.parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                # (flush() may have replaced the line while walking the child)
+                line.parts.append(tail)
                 line.emph.append(emph)
                 if in_link:
-                    line.links += len(clean(child.tail))
+                    line.links += len(clean(tail))
         if is_block:
             flush()
 
@@ -253,56 +275,64 @@ def pieces_between(
     ``start`` ends the zone where ``stop`` ends.
     """
     pieces: list[TextPiece] = []
+    # element -> the class/id hints of it and its three nearest ancestors (texts of one
+    # element, or of siblings, share them)
+    hints: dict[etree._Element | None, str] = {}
+
+    def add(text: str, el: etree._Element | None) -> None:
+        text = clean(text)
+        if not text:
+            return
+        hint = hints.get(el)
+        if hint is None:
+            found = []
+            node = el
+            depth = 0
+            while node is not None and depth < 4:
+                one = hint_of(node)
+                if one:
+                    found.append(one)
+                node = node.getparent()
+                depth += 1
+            hint = hints[el] = " ".join(found)
+        pieces.append(TextPiece(text=text, hint=hint))
+
+    def walk(el: etree._Element) -> bool:
+        """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
+        if el is stop:
+            return False
+        tag = el.tag
+        if tag.__class__ is str and tag not in SKIP_TAGS:
+            text = el.text
+            if text and not text.isspace():
+                add(text, el)
+                if len(pieces) >= limit:
+                    return False
+            for child in el:
+                if not walk(child):
+                    return False
+        tail = el.tail
+        if tail and not tail.isspace():
+            parent = el.getparent()
+            if parent is not None:
+                add(tail, parent)
+        return len(pieces) < limit
+
     if start is None:
-        _walk_pieces(root, stop, pieces, limit)
+        walk(root)
         return pieces
     node: etree._Element | None = start
     while node is not None and node is not stop:
         if node.tail:
-            _add_piece(pieces, node.tail, node.getparent())
+            add(node.tail, node.getparent())
         if len(pieces) >= limit:
             return pieces
         for sibling in node.itersiblings():
-            if not _walk_pieces(sibling, stop, pieces, limit):
+            if not walk(sibling):
                 return pieces
         node = node.getparent()
     return pieces
 
 
-def _walk_pieces(
-    el: etree._Element, stop: etree._Element | None, pieces: list[TextPiece], limit: int
-) -> bool:
-    """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
-    if el is stop:
-        return False
-    if is_element(el) and el.tag not in SKIP_TAGS:
-        if el.text:
-            _add_piece(pieces, el.text, el)
-            if len(pieces) >= limit:
-                return False
-        for child in el:
-            if not _walk_pieces(child, stop, pieces, limit):
-                return False
-    if el.tail and el.getparent() is not None:
-        _add_piece(pieces, el.tail, el.getparent())
-    return len(pieces) < limit
-
-
 def pieces_after(root: etree._Element, start: etree._Element, limit: int) -> list[TextPiece]:
     return pieces_between(root, start, None, limit)
-
-
-def _add_piece(pieces: list[TextPiece], text: str, el: etree._Element | None) -> None:
-    text = clean(text)
-    if not text:
-        return
-    hints = []
-    node = el
-    depth = 0
-    while node is not None and depth < 4:
-        hint = hint_of(node)
-        if hint:
-            hints.append(hint)
-        node = node.getparent()
-        depth += 1
-    pieces.append(TextPiece(text=text, hint=" ".join(hints)))

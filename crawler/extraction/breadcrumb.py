@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
-from crawler.extraction.tree import clean, hint_of, is_element
+from crawler.extraction.tree import clean, hint_of
 from crawler.extraction.vocabulary import CRUMB_LABEL, CRUMB_SEPARATORS, CRUMB_TOKENS
 
 
@@ -36,12 +35,16 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
     """
     tags = ("a",) if before is None else ("a", before.tag)
     first_seen: dict[etree._Element, tuple[int, int]] = {}
+    parents: set[etree._Element | None] = set()  # a link's near ancestors are its sibling's
     for index, link in enumerate(root.iter(*tags)):
         if link is before:
             break
         if link.tag != "a":
             continue
         node = link.getparent()
+        if node in parents:
+            continue
+        parents.add(node)
         for level in range(3):
             if node is None:
                 break
@@ -52,15 +55,17 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
     hinted: list[etree._Element] = []
     separated: list[etree._Element] = []
     for el in sorted(first_seen, key=first_seen.__getitem__):
-        links = sum(1 for _ in el.iter("a"))
+        links = 0
+        for links, _ in enumerate(el.iter("a"), 1):  # counted up to 9
+            if links > 8:
+                break
         if links < 2 or links > 8:
             continue
         hint = hint_of(el)
         if hint and any(token in hint for token in CRUMB_TOKENS):
             hinted.append(el)
             continue
-        own = "".join(clean(t) for t in _own_text(el))
-        if own and all(ch in CRUMB_SEPARATORS for ch in own) and any(ch in ">›»→" for ch in own):
+        if _only_separators(el):
             separated.append(el)
     # the crumb nearest the headline is the page's own; a labelled one beats a bare run
     for el in [*reversed(hinted), *separated]:
@@ -70,12 +75,34 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
     return []
 
 
-def _own_text(el: etree._Element) -> Iterator[str]:
-    """Text that sits between the element's links (separators), not inside them."""
-    if el.text:
-        yield el.text
+_ARROWS = frozenset(">›»→")
+
+
+def _only_separators(el: etree._Element) -> bool:
+    """Whether the text between the element's links is separators only, an arrow among them."""
+    return _separators(el) is True
+
+
+def _separators(el: etree._Element) -> bool | None:
+    """None at the first text between links (not inside them) that is not a separator,
+    else whether an arrow was among them. Stops there: most candidates are menus with words."""
+    arrow = False
+    text = el.text
+    if text and not text.isspace():
+        text = clean(text)
+        if not CRUMB_SEPARATORS.issuperset(text):
+            return None
+        arrow = not _ARROWS.isdisjoint(text)
     for child in el:
-        if is_element(child) and child.tag != "a":
-            yield from _own_text(child)
-        if child.tail:
-            yield child.tail
+        if child.tag.__class__ is str and child.tag != "a":
+            found = _separators(child)
+            if found is None:
+                return None
+            arrow = arrow or found
+        tail = child.tail
+        if tail and not tail.isspace():
+            tail = clean(tail)
+            if not CRUMB_SEPARATORS.issuperset(tail):
+                return None
+            arrow = arrow or not _ARROWS.isdisjoint(tail)
+    return arrow

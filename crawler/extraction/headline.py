@@ -30,6 +30,27 @@ _EDITION_RE = re.compile(r"^\s*第\s*[A-Za-z]?\d+\s*[版期]")
 _SUBTITLE_RE = re.compile(r"^(?:——|—|--)\s*\S")
 
 
+_HEADING_TAGS = ("h1", "h2", "h3", "founder-title")
+
+
+def _candidates(root: etree._Element) -> list[tuple[etree._Element, bool]]:
+    """Headline candidates in document order: h1-h3, founder-title (e-papers), and
+    div/p/span/td/strong whose class or id says "title" (``_HEADLINE_HINT``); each with
+    whether it is *named* a headline (by that hint, or being a founder-title)."""
+    found = []
+    search = _HEADLINE_HINT.search
+    for el in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "founder-title"):
+        tag = el.tag
+        # class and id looked at apart: the words cannot span the space hint_of puts between
+        cls, ident = el.get("class"), el.get("id")
+        named = bool((cls and search(cls.lower())) or (ident and search(ident.lower())))
+        if tag in _HEADING_TAGS:
+            found.append((el, named or tag == "founder-title"))
+        elif named:
+            found.append((el, True))
+    return found
+
+
 def unmarked(text: str) -> str:
     """``text`` without markup printed as text ("<div>标题</div>" escaped into the page)."""
     if "<" not in text:
@@ -86,6 +107,7 @@ def find_headline(
     meta: dict[str, str],
     jsonld: list[dict[str, Any]],
     container: etree._Element | None = None,
+    title: str | None = None,
 ) -> Headline | None:
     """The headline as shown on the page.
 
@@ -96,8 +118,10 @@ def find_headline(
     loses to one that agrees with the evidence. When nothing agrees, a heading or
     title-named element in the wrapper of the body ``container`` wins over a
     ``<title>`` that names only the site and column ("科普中国-辟谣文章", "新闻动态").
+    ``title`` is the page's ``<title>`` text when the caller has read it already.
     """
-    title = page_title(root)
+    if title is None:
+        title = page_title(root)
     evidence = [
         v
         for v in (
@@ -110,16 +134,11 @@ def find_headline(
         if v
     ]
     segments = [s for s in _TITLE_SPLIT.split(title) if s] if title else []
+    texts: dict[etree._Element, str] = {}  # candidate -> its text, for the second look
     best: tuple[float, int, Headline] | None = None
-    for order, el in enumerate(
-        root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "founder-title")
-    ):
+    for order, (el, named) in enumerate(_candidates(root)):
         tag = el.tag
-        hint = hint_of(el)
-        named = tag == "founder-title" or _HEADLINE_HINT.search(hint) is not None
-        if tag not in ("h1", "h2", "h3") and not named:
-            continue
-        text = unmarked(text_of(el))
+        text = texts[el] = unmarked(text_of(el))
         if not 2 <= len(text) <= 150 or _EDITION_RE.match(text):
             continue
         score = {"h1": 1.0, "h2": 0.6, "h3": 0.3}.get(tag, 0.2)
@@ -144,12 +163,9 @@ def find_headline(
     if not evidence:
         # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3)
         for tags in (("h1",), ("div", "p", "span", "td", "strong"), ("h2", "h3")):
-            for el in root.iter(*tags):
-                if el.tag in ("div", "p", "span", "td", "strong") and not _HEADLINE_HINT.search(
-                    hint_of(el)
-                ):
+            for el, text in texts.items():
+                if el.tag not in tags:
                     continue
-                text = unmarked(text_of(el))
                 if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
                     return Headline(text, el)
     if evidence:
@@ -164,7 +180,11 @@ def find_headline(
 
 
 def find_site_name(
-    root: etree._Element, meta: dict[str, str], headline: str | None, host: str | None
+    root: etree._Element,
+    meta: dict[str, str],
+    headline: str | None,
+    host: str | None,
+    title: str | None = None,
 ) -> str | None:
     """The site that served the page: ``og:site_name``, ``SiteName``, else the ``<title>`` suffix."""
     for key in (
@@ -176,7 +196,8 @@ def find_site_name(
     ):
         if meta.get(key):
             return meta[key]
-    title = page_title(root)
+    if title is None:
+        title = page_title(root)
     if title:
         rest = title
         if headline and title.startswith(headline):

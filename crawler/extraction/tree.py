@@ -18,7 +18,10 @@ def clean(text: str | None) -> str:
     """Collapse whitespace (ideographic and no-break spaces included) and strip."""
     if not text:
         return ""
-    return _WS.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:
+        return _WS.sub(" ", text).strip()
+    # the same without the regex: str.split() splits on exactly what \s matches
+    return " ".join(text.split())
 
 
 def is_element(node: Any) -> bool:
@@ -26,7 +29,11 @@ def is_element(node: Any) -> bool:
 
 
 def hint_of(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip().lower()
+    """The element's ``class`` and ``id`` values, lower-cased and space-joined ("" for neither)."""
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return ""
+    return f"{cls or ''} {ident or ''}".strip().lower()
 
 
 def is_noise(el: etree._Element, tokens: frozenset[str] = NOISE_TOKENS) -> bool:

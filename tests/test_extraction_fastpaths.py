@@ -1,0 +1,102 @@
+"""The shortcuts taken for speed give what the plain way gives.
+
+- a UTF-8 page is parsed from its own bytes, any other page from its decoded text
+  re-encoded: both must build the same article, whatever the page's charset, BOM,
+  NULs or undecodable bytes;
+- ``clean`` collapses whitespace with ``str.split`` unless a zero-width space or a BOM
+  needs the regex: the result must be the regex's for every whitespace character.
+"""
+
+from __future__ import annotations
+
+import codecs
+import random
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from parsel import Selector
+
+from crawler.extraction import decode_html, extract_article, extract_bytes
+from crawler.extraction.article import _as_utf8
+from crawler.extraction.tree import clean
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "pages"
+
+_PAGE = (
+    "<html><head><meta charset='{charset}'><title>城市更新行动推进会召开_本地新闻</title></head>"
+    "<body><div class='nav'><a href='/'>首页</a> &gt; <a href='/n'>本地新闻</a></div>"
+    "<h1>城市更新行动推进会召开</h1><div class='info'>2024-05-20 09:30 来源：新华日报</div>"
+    "<div class='article'><p>5月20日，全市城市更新行动推进会召开，会议总结了去年的工作。</p>"
+    "<p>会议要求，各地要把城市更新作为推动高质量发展的重要抓手，统筹推进各项任务。</p>"
+    "<p>会上，各区作了交流发言，介绍了老旧小区改造和历史街区保护的做法。</p></div></body></html>"
+)
+
+
+def _slow_way(data: bytes) -> dict[str, object]:
+    """The article as built from the decoded text re-encoded (what every page got before)."""
+    text, _ = decode_html(data)
+    parser = etree.HTMLParser(encoding="utf-8")
+    root = etree.fromstring(text.replace("\x00", "").encode("utf-8"), parser)
+    return extract_article(Selector(root=root, type="html")).as_record()
+
+
+def _cases() -> list[tuple[str, bytes]]:
+    utf8 = _PAGE.format(charset="utf-8")
+    gbk = _PAGE.format(charset="gbk")
+    return [
+        ("utf-8", utf8.encode("utf-8")),
+        ("utf-8 with BOM", codecs.BOM_UTF8 + utf8.encode("utf-8")),
+        ("utf-8 with NULs", utf8.replace("会议要求", "会议\x00要求").encode("utf-8")),
+        ("utf-8 with a broken byte", utf8.encode("utf-8").replace("各区".encode(), b"\xff\xfe")),
+        ("ascii", _PAGE.format(charset="ascii").encode("ascii", "xmlcharrefreplace")),
+        ("gbk", gbk.encode("gbk")),
+        ("gbk undeclared", _PAGE.replace("<meta charset='{charset}'>", "").encode("gbk")),
+        ("utf-8 declared gbk", gbk.encode("utf-8")),
+    ]
+
+
+@pytest.mark.parametrize(("name", "data"), _cases(), ids=[name for name, _ in _cases()])
+def test_bytes_and_reencoded_text_give_the_same_article(name: str, data: bytes) -> None:
+    got = extract_bytes(data).as_record()
+    assert got == _slow_way(data)
+    assert got["title"] == "城市更新行动推进会召开"
+    assert "老旧小区改造" in str(got["body"])
+
+
+def test_utf8_page_is_parsed_from_its_own_bytes_and_others_are_copied() -> None:
+    cases = dict(_cases())
+    for name in ("utf-8", "utf-8 declared gbk"):
+        data = cases[name]
+        text, encoding = decode_html(data)
+        assert _as_utf8(data, text, encoding) is data, name
+    copied = ("utf-8 with BOM", "utf-8 with NULs", "utf-8 with a broken byte", "gbk", "ascii")
+    for name in copied:  # ("ascii" is read as cp1252, as browsers do)
+        data = cases[name]
+        text, encoding = decode_html(data)
+        copy = _as_utf8(data, text, encoding)
+        assert copy is not data, name
+        assert copy == text.replace("\x00", "").encode("utf-8"), name
+
+
+@pytest.mark.parametrize("page", sorted(REAL.glob("*.html"))[::6], ids=lambda p: p.name)
+def test_real_pages_same_both_ways(page: Path) -> None:
+    data = page.read_bytes()
+    assert extract_bytes(data).as_record() == _slow_way(data)
+
+
+_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+
+
+def test_clean_is_the_regex_for_every_whitespace_character() -> None:
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert {"\u3000", "\xa0", "\x1c"} <= set(spaces)
+    alphabet = [*spaces, "\u200b", "\ufeff", "a", "中", "。"]
+    rnd = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 10)))
+        assert clean(text) == _WS.sub(" ", text).strip(), repr(text)
+    assert clean(None) == ""
+    assert clean("") == ""
+    assert clean(" \u3000城市\xa0 更新\u200b行动\n") == "城市 更新 行动"
