@@ -9,6 +9,7 @@ from crawler.extraction.credits import closing_credit_start
 from crawler.extraction.edges import is_caption, is_info_line, is_related_label, trim_body
 
 PROSE = "会议强调，要以更大力度抓项目、促投资，全年新开工亿元以上产业项目不少于三百个。"
+P = [f"第{i}段：{PROSE}" for i in range(1, 5)]  # four different paragraphs
 
 
 @pytest.mark.parametrize(
@@ -81,8 +82,16 @@ def test_closing_credit_start(text: str, kept: str | None) -> None:
     assert (text[:cut] if cut is not None else None) == kept
 
 
-def _body(*texts: str, media: tuple[int, ...] = ()) -> list[Block]:
-    return [Block(t, after_media=i in media) for i, t in enumerate(texts)]
+def _body(
+    *texts: str,
+    media: tuple[int, ...] = (),
+    linked: tuple[int, ...] = (),
+    after_links: tuple[int, ...] = (),
+) -> list[Block]:
+    return [
+        Block(t, after_media=i in media, linked=i in linked, after_links=i in after_links)
+        for i, t in enumerate(texts)
+    ]
 
 
 TITLE = "姚明对周琦说了啥？周琦上下半场判若两人"
@@ -142,6 +151,43 @@ TITLE = "姚明对周琦说了啥？周琦上下半场判若两人"
             [PROSE, "说完这些话后，陈同佳上车离开了现场。"],
             ["责任编辑：吴金明"],
             id="link-lead-in-and-editor",
+        ),
+        pytest.param(
+            _body(
+                P[0],
+                P[1],
+                "推荐阅读",
+                "·某地新闻标题（05-18）",
+                "·另一条标题",
+                P[2],
+                P[3],
+                linked=(3, 4),
+            ),
+            [P[0], P[1], P[2], P[3]],
+            [],
+            id="related-box-in-mid-article-out-the-article-goes-on",
+        ),
+        pytest.param(
+            _body(
+                P[0],
+                P[1],
+                "推荐阅读",
+                P[2],
+                P[3],
+                "相关报道：",
+                "·某地新闻标题",
+                after_links=(3,),
+                linked=(6,),
+            ),
+            [P[0], P[1], P[2], P[3]],
+            [],
+            id="box-whose-links-were-left-out-then-a-box-at-the-end",
+        ),
+        pytest.param(
+            _body(P[0], P[1], "相关链接", P[2], P[3]),
+            [P[0], P[1], "相关链接", P[2], P[3]],
+            [],
+            id="a-label-with-no-links-under-it-drops-nothing",
         ),
         pytest.param(
             _body(PROSE, "（张三 摄）", PROSE),

@@ -8,6 +8,7 @@ modelled on a real template stands for the second.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -520,6 +521,48 @@ def test_a_related_box_of_links_is_still_cut() -> None:
     links = "".join(f'<p><a href="/n{i}">某地第{i}条新闻标题</a></p>' for i in range(4))
     html = article("2024-05-20 10:00").replace(BODY, BODY + "<p>相关新闻：</p>" + links)
     assert "某地第0条新闻标题" not in page(html).body
+
+
+def _portal_table_box(label: str, first: int) -> str:
+    # cn.biz.yahoo.com 2005: a grey table, the label in a bold cell, links in the others
+    cells = "".join(
+        f'<td><div align="left"><font color=#ff0033><a href="/z{i}.html">第{i}个专题的标题</a>'
+        "</font></div></td>"
+        for i in range(first, first + 4)
+    )
+    return (
+        f'<table width="90%" bgcolor="#E7E7E7"><tr><td rowspan="2"><div align="left"><b>{label}'
+        f"</b></div></td>{cells}</tr></table>"
+    )
+
+
+def _cms_link_lines(label: str, first: int) -> str:
+    # a news CMS: the label in <strong>, one link a line with its date after it
+    return f"<p><strong>{label}</strong></p>" + "".join(
+        f'<p>·<a href="/a{i}.html">第{i}个专题的标题</a>（2024-05-1{i % 10} 08:00）</p>'
+        for i in range(first, first + 3)
+    )
+
+
+@pytest.mark.parametrize("box", [_portal_table_box, _cms_link_lines], ids=["portal-table", "cms"])
+@pytest.mark.parametrize("label", ["推荐阅读", "相关新闻："])
+def test_a_related_box_in_mid_article_is_taken_out_and_the_article_goes_on(
+    box: Callable[[str, int], str], label: str
+) -> None:
+    paragraphs = [f"<p>{PARA.format(i)}</p>" for i in range(1, 9)]
+    body = "".join(paragraphs[:5]) + box(label, 1) + "".join(paragraphs[5:]) + box("相关报道：", 5)
+    got = page(article("2024-05-20 10:00").replace(BODY, body)).body
+    # the box (label and links) out, every paragraph in, and the box at the end cut
+    assert got.splitlines() == [PARA.format(i) for i in range(1, 9)]
+
+
+def test_the_paragraphs_after_a_related_table_in_mid_article_stay() -> None:
+    # yahoo.com 2005: a 推荐阅读 table five paragraphs before the end, a 相关报道 box after it
+    body = real("real2/yahoo-4.html").body
+    assert "历史总是由或善或假" in body
+    assert "我们相信：纸里包不住火。" in body
+    assert "推荐阅读" not in body and "2005年股市展望系列沙龙" not in body
+    assert "相关报道" not in body and "广西骗子" not in body
 
 
 # --------------------------------------------------------------------------- e-paper

@@ -14,12 +14,17 @@ class Block:
     or the block is an ``<h2>``–``<h4>`` heading: the way round-up articles
     usually mark their per-city headings. ``after_media`` is true when an image or
     a player came right before the block, with no text between: where captions sit.
+    ``linked`` is true when some of the text is link text (``·<a>标题</a>（05-20）``);
+    ``after_links`` when lines that were all or mostly links were left out right
+    before the block (a box of links the body walk does not keep as text).
     """
 
     text: str
     tag: str = "p"
     emphasized: bool = False
     after_media: bool = False
+    linked: bool = False
+    after_links: bool = False
 
 
 @dataclass(frozen=True, slots=True)

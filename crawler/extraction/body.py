@@ -195,9 +195,10 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
     line = _Line([], [], 0, "p")
     started = after is None or not any(a is container for a in after.iterancestors())
     media = False
+    dropped_links = False  # a line of links was left out since the last block
 
     def flush() -> None:
-        nonlocal line, media
+        nonlocal line, media, dropped_links
         if not line.parts:  # nothing since the last block edge (the common case)
             line.tag = "p"
             return
@@ -214,9 +215,18 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 emphasized = not plain
             if line.links < len(text) * 0.6:
                 (blocks if started else before).append(
-                    Block(text=text, tag=line.tag, emphasized=emphasized, after_media=media)
+                    Block(
+                        text=text,
+                        tag=line.tag,
+                        emphasized=emphasized,
+                        after_media=media,
+                        linked=line.links > 0,
+                        after_links=dropped_links,
+                    )
                 )
-                media = False
+                media = dropped_links = False
+            else:
+                dropped_links = True
         line = _Line([], [], 0, "p")
 
     def walk(el: etree._Element, emph: bool, in_link: bool) -> None:

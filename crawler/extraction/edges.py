@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.extraction.blocks import Block
 from crawler.extraction.credits import closing_credit_start, is_credit_line
@@ -121,26 +121,64 @@ def _link_list(blocks: Sequence[Block]) -> bool:
     return sentences < 2 or sentences * 2 <= len(lines)
 
 
-def _split_related(blocks: list[Block], credits: list[str]) -> list[Block]:
-    """Cut a related-links box off either end (its credit lines go to ``credits``).
+def _box_end(blocks: list[Block], i: int) -> int:
+    """Where the box of links under the related label ``blocks[i]`` ends.
 
-    Only a box: a 相关/推荐 label followed by article paragraphs (a mid-article
-    subheading, a link lead-in inside the text) cuts nothing, so nothing between the
-    article's first and last paragraph is ever dropped.
+    The box is the run of link lines right after the label (``·<a>标题</a>（05-20）``:
+    link text, no sentence); links the body walk left out are no block at all.
+    """
+    j = i + 1
+    while j < len(blocks) and blocks[j].linked and not ends_sentence(blocks[j].text):
+        j += 1
+    return j
+
+
+def _prose_follows(blocks: list[Block], j: int) -> bool:
+    """Whether article paragraphs follow a box that ends at ``j``: up to the next related
+    label (or the end), the blocks read as prose, not as more headlines."""
+    k = j
+    while k < len(blocks) and not is_related_label(blocks[k].text):
+        k += 1
+    return not _link_list(blocks[j:k])
+
+
+def _split_related(blocks: list[Block], credits: list[str]) -> list[Block]:
+    """Cut related-links boxes (their credit lines go to ``credits``).
+
+    A box is a 相关/推荐 label and the link lines under it. Before the text, it is
+    cut with whatever promotion precedes it; in mid-article — article paragraphs
+    follow it, in the same container — the box alone is taken out and the article
+    goes on; at the end it cuts everything from the label on. A label followed
+    straight by article paragraphs, with no links under it (a mid-article subheading,
+    a link lead-in inside the text), cuts nothing: nothing between the article's
+    first and last paragraph is ever dropped.
     """
     total = _chars(blocks) or 1
-    for i, block in enumerate(blocks):
-        if not is_related_label(block.text):
+    i = 0
+    while i < len(blocks):
+        if not is_related_label(blocks[i].text):
+            i += 1
             continue
         before, after = blocks[:i], blocks[i + 1 :]
-        if i > 0 and _chars(after) <= _RELATED_SHARE * total and _link_list(after):
-            credits.extend(b.text for b in after if _is_credit(b.text))
-            return before
         if _chars(before) <= _RELATED_SHARE * _RELATED_SHARE * _chars(after) and _link_list(before):
             # a box before the text: what precedes the label is promotion, not article
             credits.extend(b.text for b in before if _is_credit(b.text))
             blocks = after
             total = _chars(blocks) or 1
+            i = 0
+            continue
+        j = _box_end(blocks, i)
+        if i > 0 and _prose_follows(blocks, j):
+            # a box in mid-article: out, and the article goes on after it
+            if j > i + 1 or (j < len(blocks) and blocks[j].after_links):
+                blocks = blocks[:i] + blocks[j:]
+            else:
+                i += 1
+            continue
+        if i > 0 and _chars(after) <= _RELATED_SHARE * total and _link_list(after):
+            credits.extend(b.text for b in after if _is_credit(b.text))
+            return before
+        i += 1
     return blocks
 
 
@@ -201,7 +239,7 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
         cut = closing_credit_start(plain) if len(plain) == len(last.text) else None
         if cut is not None:
             tail.insert(0, last.text[cut:])
-            kept[-1] = Block(last.text[:cut].rstrip(), last.tag, last.emphasized, last.after_media)
+            kept[-1] = replace(last, text=last.text[:cut].rstrip())
     out.blocks = kept
     out.tail_credits = tail + out.tail_credits
     return out
