@@ -4,7 +4,9 @@
   re-encoded: both must build the same article, whatever the page's charset, BOM,
   NULs or undecodable bytes;
 - ``clean`` collapses whitespace with ``str.split`` unless a zero-width space or a BOM
-  needs the regex: the result must be the regex's for every whitespace character.
+  needs the regex: the result must be the regex's for every whitespace character;
+- the scripted-time search matches its key regex only where ``str.find`` saw a key
+  start: the matches must be ``finditer``'s, in the same order, for any script.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import codecs
 import random
 import re
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,8 @@ from parsel import Selector
 
 from crawler.extraction import decode_html, extract_article, extract_bytes
 from crawler.extraction.article import _as_utf8
+from crawler.extraction.dates import SHANGHAI
+from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
 from crawler.extraction.tree import clean
 
 REAL = Path(__file__).parent / "fixtures" / "real" / "pages"
@@ -100,3 +106,74 @@ def test_clean_is_the_regex_for_every_whitespace_character() -> None:
     assert clean(None) == ""
     assert clean("") == ""
     assert clean(" \u3000城市\xa0 更新\u200b行动\n") == "城市 更新 行动"
+
+
+def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, str | None, str | None]]:
+    # (where each match ends and its value: a match of the regex may start at a quote
+    # before the key, where the key search starts it at the key)
+    return [(m.end(), m["quoted"], m["bare"]) for m in matches]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'var ct = "1659274471";',
+        "var CT=1659274471000;",
+        "var act = 1659274471; var ct = 1659274472;",  # a key inside a word is none
+        "{'pubDate': '2024-05-20 10:00', \"PUBLISH_TIME\" : \"2024-05-21 08:00:00\"}",
+        'x.publishTime="2024-05-20T10:00:00+08:00";createTime = "2024-05-19 09:00"',
+        'xct = "ct: 16592744710000";',  # a match inside the value of a rejected one
+        'a_pubtime="2024-05-20 10:00"; "datePublished":"2024-05-20"',
+        "function select(o){return o.ct}; window.DATA={date_published: 1716170000}",
+        "var İct = 1659274471; ct=1659274471",  # İ lower-cases to two characters
+        "",
+    ],
+)
+def test_key_search_is_the_regex(script: str) -> None:
+    assert _spans(key_matches(script)) == _spans(_SCRIPT_KEY_RE.finditer(script))
+
+
+def test_key_search_is_the_regex_on_random_scripts_and_real_pages() -> None:
+    pieces = [
+        "ct",
+        "CT",
+        "pub",
+        "pubDate",
+        "publish_time",
+        "date",
+        "create_time",
+        "ptime",
+        " ",
+        "=",
+        ":",
+        '"',
+        "'",
+        "_",
+        "x",
+        "1716170000",
+        "2024-05-20 10:00",
+        "\n",
+        "中",
+    ]
+    rnd = random.Random(11)
+    for _ in range(5_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 25)))
+        assert _spans(key_matches(text)) == _spans(_SCRIPT_KEY_RE.finditer(text)), repr(text)
+    for page in sorted(REAL.glob("*.html")):
+        root = etree.fromstring(page.read_bytes(), etree.HTMLParser())
+        for script in root.iter("script"):
+            text = script.text or ""
+            assert _spans(key_matches(text)) == _spans(_SCRIPT_KEY_RE.finditer(text)), page.name
+
+
+def test_data_attributes_are_read_name_by_name() -> None:
+    # data-time comes first in the list of names, so it wins over an earlier data-date
+    html = (
+        '<html><body><span data-date="2024-05-18 08:00">x</span>'
+        '<span data-time="2024-05-20 10:00">y</span></body></html>'
+    )
+    root = etree.fromstring(html.encode(), etree.HTMLParser())
+    now = datetime(2024, 6, 1, tzinfo=SHANGHAI)
+    stamp = scripted_time(root, now)
+    assert stamp is not None
+    assert stamp.when == datetime(2024, 5, 20, 10, 0, tzinfo=SHANGHAI)
