@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from storage.search import (
     simhash,
     sync_reprints,
 )
+from storage.search.reprints import normalise_body
 from tests.support.archive_pages import SEED, original_page
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -333,6 +336,28 @@ PARAGRAPHS = BODY.split("\n")
 def test_simhash_tells_copies_from_other_texts(other: str, copies: bool) -> None:
     distance = hamming(simhash(BODY), simhash(other))
     assert (distance <= 3) is copies, distance
+
+
+def _simhash_bit_by_bit(body: str) -> int:
+    """The SimHash as its definition reads: per bit, the majority vote of the shingles."""
+    chars = normalise_body(body)
+    shingles = {chars[i : i + 3] for i in range(len(chars) - 2)} or ({chars} if chars else set())
+    hashes = [
+        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles
+    ]
+    votes = [sum(h >> bit & 1 for h in hashes) for bit in range(64)]
+    return sum(1 << bit for bit in range(64) if votes[bit] > len(hashes) / 2)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_simhash_is_the_bitwise_majority_of_its_shingles(seed: int) -> None:
+    # Stored fingerprints must not change with how the votes are counted.
+    rnd = random.Random(seed)
+    body = "".join(
+        rnd.choice("无锡宜兴营商环境新春第一会召开ab1，。") for _ in range(rnd.randint(1, 900))
+    )
+    assert simhash(body) == _simhash_bit_by_bit(body)
+    assert simhash(BODY) == _simhash_bit_by_bit(BODY)
 
 
 def test_short_bodies_group_only_when_equal() -> None:
