@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from storage.search.counts import install_counts
 from storage.search.grams import PG_FUNCTION, document_grams
 
 log = logging.getLogger(__name__)
@@ -97,9 +98,11 @@ def install_search(engine: Engine) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql(_SECTIONS_INDEX)
             _install_grams(conn)
+            install_counts(conn)
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             _install_pg(conn)
+            install_counts(conn)
 
 
 def _install_grams(conn: Connection) -> None:
@@ -151,11 +154,13 @@ def rebuild_search(engine: Engine) -> None:
             for ddl in _GRAMS_DROP:
                 conn.exec_driver_sql(ddl)
             _install_grams(conn)
+            install_counts(conn, again=True)
         _fts_engines.discard(engine)
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             _install_pg(conn)
             conn.exec_driver_sql(f"REINDEX INDEX {PG_GRAMS_INDEX}")
+            install_counts(conn, again=True)
 
 
 def has_grams(session: Session) -> bool:

@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Article, ArticleFingerprint, Section, Site
+from storage.search.counts import counted as counted_totals
 from storage.search.grams import plan
 from storage.search.index import GRAMS_TABLE, has_grams
 
@@ -539,11 +540,15 @@ def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | Non
 
     An article about three cities counts once under each; with ``q.unique`` a
     reprint group counts once. Largest count first, except days: oldest first.
-    Over the whole archive, cities are counted from the sections' ``(city,
-    article_id)`` index alone.
+    Over the whole archive, cities and days are read from the counts the archive
+    keeps as articles are written (storage/search/counts.py).
     """
     if by not in GROUP_BY_CHOICES:
         raise ValueError(f"cannot group by {by!r}; choose from {', '.join(GROUP_BY_CHOICES)}")
+    if by in ("city", "day") and _unfiltered(q):
+        kept = counted_totals(session, by)
+        if kept is not None:
+            return kept
     dialect = session.get_bind().dialect.name
     hits = _matching(session, q).subquery("hits")
     counted = func.count((hits.c.reprint_group if q.unique else hits.c.id).distinct())
