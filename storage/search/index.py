@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from storage.search.counts import install_counts
-from storage.search.grams import PG_FUNCTION, document_grams
+from storage.search.grams import PG_FUNCTION, PG_FUNCTION_BODY, document_grams
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,9 @@ _PG_GRAMS_DDL = (
     "USING gin (newsmon_grams(title, body))"
 )
 _PG_OLD = ("ix_articles_title_trgm", "ix_articles_body_trgm")
+#: maintenance_work_mem of the transaction that builds the PostgreSQL index (the default 64 MB
+#: makes a GIN build of a million articles merge many runs).
+PG_BUILD_MEMORY = "512MB"
 
 # Engines known to have the grams table (only positive answers are cached: another
 # process may install it later).
@@ -135,10 +138,13 @@ def _install_pg(conn: Connection) -> None:
         ).all()
     )
     wanted = {PG_GRAMS_INDEX, "ix_sections_city_article", "ix_articles_time"}
-    if wanted <= present and not present & set(_PG_OLD):
+    source = conn.scalar(text("SELECT prosrc FROM pg_proc WHERE proname = 'newsmon_grams'"))
+    if wanted <= present and not present & set(_PG_OLD) and source == PG_FUNCTION_BODY:
         return
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
+    # A GIN build sorts its keys in this memory, then merges: more of it, fewer merges.
+    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_BUILD_MEMORY}'")
     conn.exec_driver_sql(_SECTIONS_INDEX)
     conn.exec_driver_sql(_PG_TIME_INDEX)
     conn.exec_driver_sql(PG_FUNCTION)
@@ -159,6 +165,7 @@ def rebuild_search(engine: Engine) -> None:
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             _install_pg(conn)
+            conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_BUILD_MEMORY}'")
             conn.exec_driver_sql(f"REINDEX INDEX {PG_GRAMS_INDEX}")
             install_counts(conn, again=True)
 

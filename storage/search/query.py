@@ -15,7 +15,7 @@ every match (its reprint groups need them all).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -31,6 +31,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     table,
@@ -264,11 +265,7 @@ def _filters(
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]] = []
     if q.city or q.district:
-        sections = select(Section.article_id)
-        if q.city:
-            sections = sections.where(Section.city == q.city)
-        if q.district:
-            sections = sections.where(Section.district == q.district)
+        sections = _place_ids(q)
         if walk:
             conditions.append(exists(sections.where(Section.article_id == Article.id)))
         elif drive:
@@ -446,19 +443,41 @@ def _when(session: Session) -> Any:
 
 
 def _index_count(session: Session, q: ArticleQuery, found: _Text, bound: int) -> int | None:
-    """The number of matches (up to bound + 1) from the index alone, for text the index
-    answers exactly and no other filter; None otherwise. SQLite reads no article row;
-    PostgreSQL's bitmap scan skips the pages it knows to be all visible."""
-    if not _unfiltered(q, text_ok=True) or found.confirm:
+    """The number of matches (up to bound + 1) from the indexes alone, for text the index
+    answers exactly and no other filter (on SQLite, a city or district filter too); None
+    otherwise. SQLite reads no article row; PostgreSQL's bitmap scan skips the pages it
+    knows to be all visible."""
+    if found.confirm:
         return None
-    return _candidates(session, found, bound)
+    if _unfiltered(q, text_ok=True):
+        return _candidates(session, found, bound)
+    place = ArticleQuery(text=q.text, city=q.city, district=q.district)
+    if found.fts and _unfiltered(replace(q, city=None, district=None), text_ok=True):
+        return _candidates(session, found, bound, within=_place_ids(place))
+    return None
 
 
-def _candidates(session: Session, found: _Text, bound: int) -> int | None:
+def _place_ids(q: ArticleQuery) -> Select[Any]:
+    """The ids of the articles with a section about ``q.city`` (and ``q.district``)."""
+    sections = select(Section.article_id)
+    if q.city:
+        sections = sections.where(Section.city == q.city)
+    if q.district:
+        sections = sections.where(Section.district == q.district)
+    return sections
+
+
+def _candidates(
+    session: Session, found: _Text, bound: int, within: Select[Any] | None = None
+) -> int | None:
     """How many articles the index names for the text (up to ``bound`` + 1), before they
-    are confirmed against it; None when the index cannot help."""
+    are confirmed against it; None when the index cannot help. ``within`` (SQLite): only
+    those among these ids, made into one list that the index's rows are looked up in
+    (``+rowid``: as a constraint handed to FTS5, it would run the query once per id)."""
     if found.fts:
         candidates = select(literal(1)).select_from(_GRAMS).where(_fts_match(found.fts))
+        if within is not None:
+            candidates = candidates.where(literal_column(f"+{GRAMS_TABLE}.rowid").in_(within))
     elif found.pg_grams:
         candidates = select(literal(1)).select_from(Article).where(_pg_grams_match(found.pg_grams))
     else:
@@ -474,11 +493,7 @@ def _city_articles(session: Session, q: ArticleQuery) -> int | None:
         return None
     if session.get_bind().dialect.name != "postgresql":
         return None
-    sections = select(Section.article_id).distinct()
-    if q.city:
-        sections = sections.where(Section.city == q.city)
-    if q.district:
-        sections = sections.where(Section.district == q.district)
+    sections = _place_ids(q).distinct()
     return int(session.scalar(select(func.count()).select_from(sections.subquery())) or 0)
 
 
