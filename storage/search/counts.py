@@ -12,12 +12,12 @@ article or a section is inserted, deleted or changed, whatever code does it.
 
 SQLite has one writer at a time, so its triggers add to ``search_counts``
 directly. PostgreSQL has many (crawl workers): there a row trigger appends the
-change to ``search_count_deltas`` (no lock taken on the counts), and a trigger at
-the end of each statement folds every committed change into ``search_counts``
-when it gets a transaction advisory lock without waiting; if another writer is
-folding, it leaves its changes for the next one. Readers add the two tables up,
-so a count is right whether folded or not, and writers never wait on each other
-or deadlock over a hot day.
+change to ``search_count_deltas`` (no lock taken on the counts), and a deferred
+trigger, once per transaction as it commits, folds every committed change into
+``search_counts`` when it gets a transaction advisory lock without waiting; if
+another writer is folding, it leaves its changes for the next one. Readers add
+the two tables up, so a count is right whether folded or not, and writers never
+wait on each other or deadlock over a hot day.
 
 :func:`install_counts` installs the triggers and counts what the archive holds
 (migration 0004, and whenever the triggers are missing: an archive loaded in
@@ -84,7 +84,7 @@ _SQLITE_TRIGGERS = {
 }
 
 #: Key of the transaction advisory lock a PostgreSQL writer folds the deltas under.
-_PG_FOLD_LOCK = 0x6E6D636F756E74  # "nmcount"
+FOLD_LOCK = 0x6E6D636F756E74  # "nmcount"
 _PG_ALONE = _ALONE.replace("IS NOT", "IS DISTINCT FROM")
 _PG_DDL = (
     f"""
@@ -124,7 +124,11 @@ END $$""",
     f"""
 CREATE OR REPLACE FUNCTION newsmon_fold_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF pg_try_advisory_xact_lock({_PG_FOLD_LOCK}) THEN
+  IF current_setting('newsmon.counts_folded', true) = 'yes' THEN
+    RETURN NULL;
+  END IF;
+  PERFORM set_config('newsmon.counts_folded', 'yes', true);
+  IF pg_try_advisory_xact_lock({FOLD_LOCK}) THEN
     WITH moved AS (DELETE FROM {DELTAS} RETURNING kind, key, n)
     INSERT INTO {COUNTS}(kind, key, n)
     SELECT kind, key, sum(n) FROM moved GROUP BY kind, key ORDER BY kind, key
@@ -138,14 +142,12 @@ END $$""",
     "DROP TRIGGER IF EXISTS search_counts_section ON sections",
     "CREATE TRIGGER search_counts_section BEFORE INSERT OR DELETE OR UPDATE OF "
     "article_id, city ON sections FOR EACH ROW EXECUTE FUNCTION newsmon_count_section()",
-    "DROP TRIGGER IF EXISTS search_counts_fold_articles ON articles",
-    "CREATE TRIGGER search_counts_fold_articles AFTER INSERT OR DELETE OR UPDATE "
-    "ON articles FOR EACH STATEMENT EXECUTE FUNCTION newsmon_fold_counts()",
-    "DROP TRIGGER IF EXISTS search_counts_fold_sections ON sections",
-    "CREATE TRIGGER search_counts_fold_sections AFTER INSERT OR DELETE OR UPDATE "
-    "ON sections FOR EACH STATEMENT EXECUTE FUNCTION newsmon_fold_counts()",
+    # At commit, once per transaction: the fold's lock is held only while committing.
+    f"DROP TRIGGER IF EXISTS search_counts_fold ON {DELTAS}",
+    f"CREATE CONSTRAINT TRIGGER search_counts_fold AFTER INSERT ON {DELTAS} "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION newsmon_fold_counts()",
 )
-_PG_TRIGGERS = ("search_counts_article", "search_counts_section", "search_counts_fold_sections")
+_PG_TRIGGERS = ("search_counts_article", "search_counts_section", "search_counts_fold")
 
 
 def installed(conn: Connection) -> bool:
