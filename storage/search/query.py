@@ -15,7 +15,7 @@ every match (its reprint groups need them all).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -31,7 +31,6 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    literal_column,
     or_,
     select,
     table,
@@ -443,18 +442,17 @@ def _when(session: Session) -> Any:
 
 
 def _index_count(session: Session, q: ArticleQuery, found: _Text, bound: int) -> int | None:
-    """The number of matches (up to bound + 1) from the indexes alone, for text the index
-    answers exactly and no other filter (on SQLite, a city or district filter too); None
-    otherwise. SQLite reads no article row; PostgreSQL's bitmap scan skips the pages it
-    knows to be all visible."""
-    if found.confirm:
+    """The number of matches (up to bound + 1) from the index alone, for text the index
+    answers exactly and no other filter; None otherwise. SQLite reads no article row;
+    PostgreSQL's bitmap scan skips the pages it knows to be all visible.
+
+    (With a city filter too, SQLite could count from the index and the city's ids alone,
+    ``+rowid IN (...)``; measured on 100,000 articles that cost 42 ms for 无锡 in one city
+    against 75 ms for the one pass that also reads the matches' times, which it would then
+    still need: it saves only when more than the bound match.)"""
+    if not _unfiltered(q, text_ok=True) or found.confirm:
         return None
-    if _unfiltered(q, text_ok=True):
-        return _candidates(session, found, bound)
-    place = ArticleQuery(text=q.text, city=q.city, district=q.district)
-    if found.fts and _unfiltered(replace(q, city=None, district=None), text_ok=True):
-        return _candidates(session, found, bound, within=_place_ids(place))
-    return None
+    return _candidates(session, found, bound)
 
 
 def _place_ids(q: ArticleQuery) -> Select[Any]:
@@ -467,17 +465,11 @@ def _place_ids(q: ArticleQuery) -> Select[Any]:
     return sections
 
 
-def _candidates(
-    session: Session, found: _Text, bound: int, within: Select[Any] | None = None
-) -> int | None:
+def _candidates(session: Session, found: _Text, bound: int) -> int | None:
     """How many articles the index names for the text (up to ``bound`` + 1), before they
-    are confirmed against it; None when the index cannot help. ``within`` (SQLite): only
-    those among these ids, made into one list that the index's rows are looked up in
-    (``+rowid``: as a constraint handed to FTS5, it would run the query once per id)."""
+    are confirmed against it; None when the index cannot help."""
     if found.fts:
         candidates = select(literal(1)).select_from(_GRAMS).where(_fts_match(found.fts))
-        if within is not None:
-            candidates = candidates.where(literal_column(f"+{GRAMS_TABLE}.rowid").in_(within))
     elif found.pg_grams:
         candidates = select(literal(1)).select_from(Article).where(_pg_grams_match(found.pg_grams))
     else:
