@@ -1,6 +1,6 @@
 """The one query path of ``newsmon query``, the API and the web page: filters, sorting, counts.
 
-:func:`search_articles` and :func:`count_by` serve both backends. Every term of
+:func:`search_articles` serves both backends (and :func:`storage.search.groups.count_by`). Every term of
 two characters or more goes through the bigram index (storage/search/grams.py),
 single characters too on SQLite; the rows the index gives are confirmed against
 the text where the index alone cannot be sure. All user input reaches the
@@ -14,8 +14,9 @@ every match (its reprint groups need them all).
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -31,6 +32,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     table,
@@ -42,7 +44,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Article, ArticleFingerprint, Section, Site
-from storage.search.counts import counted as counted_totals
 from storage.search.grams import plan
 from storage.search.index import GRAMS_TABLE, has_grams
 
@@ -174,22 +175,6 @@ def _keyword_flag(dialect: str, keyword: str) -> ColumnElement[bool]:
 def _any_keyword() -> ColumnElement[bool]:
     # json_array_length exists under that name on both backends.
     return func.json_array_length(Article.keywords) > 0
-
-
-def _site_name() -> ColumnElement[Any]:
-    """The site an article is counted under: the name the page gave, else the profile's name."""
-    return func.coalesce(
-        Article.site_name,
-        select(Site.name).where(Site.id == Article.site_id).scalar_subquery(),
-    )
-
-
-def _day(dialect: str) -> ColumnElement[Any]:
-    """The publication day in Asia/Shanghai, as ``YYYY-MM-DD``."""
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", Article.published_at), "YYYY-MM-DD")
-    # Stored as naive UTC text; China has kept UTC+8 without daylight saving since 1991.
-    return func.date(Article.published_at, "+8 hours")
 
 
 def _group_key() -> ColumnElement[int]:
@@ -392,6 +377,9 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
         return _search_unique(session, q)
     bound = count_limit()
     found = _text(session, q.terms())
+    in_place = _search_in_place(session, q, found, bound)
+    if in_place is not None:
+        return in_place
     indexed = _index_count(session, q, found, bound)
     in_city = _city_articles(session, q) if found.confirm else None
     limit = bound if in_city is None else max(bound, in_city)
@@ -432,6 +420,42 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     else:
         ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
+
+
+def _search_in_place(
+    session: Session, q: ArticleQuery, found: _Text, bound: int
+) -> SearchPage | None:
+    """SQLite, text and a city (or district) filter, newest first: the index's rows looked up
+    in the list of the city's article ids (``+rowid``: handed to FTS5 as a constraint, the
+    query would run once per id), so no article row is read to count; then the matches'
+    times (and text, for terms the index cannot answer alone) are read by id. None when
+    this does not apply, or when more candidates than the bound need confirming."""
+    if not found.fts or not (q.city or q.district) or q.sort != "time":
+        return None
+    if not _unfiltered(replace(q, text=None, city=None, district=None)):
+        return None
+    in_place = literal_column(f"+{GRAMS_TABLE}.rowid").in_(_place_ids(q))
+    ids = list(
+        session.scalars(
+            select(_GRAMS.c.rowid).where(_fts_match(found.fts), in_place).limit(bound + 1)
+        )
+    )
+    if len(ids) > bound:
+        if found.confirm:
+            return None
+        return SearchPage(total=bound, articles=_load(session, _walk(session, q)), exact=False)
+    dialect = session.get_bind().dialect.name
+    listed = func.json_each(literal(json.dumps(ids), String)).table_valued("value")
+    rows = list(
+        session.execute(
+            select(Article.id, _when(session)).where(
+                Article.id.in_(select(listed.c.value)),
+                *(_contains(dialect, t) for t in found.confirm),
+            )
+        )
+    )
+    page = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
+    return SearchPage(total=len(rows), articles=_load(session, page))
 
 
 def _when(session: Session) -> Any:
@@ -540,59 +564,3 @@ def _unfiltered(q: ArticleQuery, text_ok: bool = False) -> bool:
         or q.until
         or q.unique
     )
-
-
-def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | None, int]]:
-    """How many articles matching ``q`` fall under each city, day, source or site.
-
-    An article about three cities counts once under each; with ``q.unique`` a
-    reprint group counts once. Largest count first, except days: oldest first.
-    Over the whole archive, cities and days are read from the counts the archive
-    keeps as articles are written (storage/search/counts.py).
-    """
-    if by not in GROUP_BY_CHOICES:
-        raise ValueError(f"cannot group by {by!r}; choose from {', '.join(GROUP_BY_CHOICES)}")
-    if by in ("city", "day") and _unfiltered(q):
-        kept = counted_totals(session, by)
-        if kept is not None:
-            return kept
-    dialect = session.get_bind().dialect.name
-    hits = _matching(session, q).subquery("hits")
-    counted = func.count((hits.c.reprint_group if q.unique else hits.c.id).distinct())
-    if by == "city" and _unfiltered(q):
-        # Every section belongs to a stored article (foreign key, cascading delete).
-        key: Any = Section.city
-        counted = func.count(Section.article_id.distinct())
-        stmt = select(key.label("key"), counted.label("n")).where(Section.city.is_not(None))
-    elif by == "city" and not q.unique:
-        # Straight from the sections' (city, article_id) index, probing the matching ids.
-        key = Section.city
-        counted = func.count(Section.article_id.distinct())
-        stmt = select(key.label("key"), counted.label("n")).where(
-            Section.city.is_not(None), Section.article_id.in_(select(hits.c.id))
-        )
-    elif by == "city":
-        key = Section.city
-        stmt = (
-            select(key.label("key"), counted.label("n"))
-            .select_from(hits)
-            .join(Section, Section.article_id == hits.c.id)
-            .where(Section.city.is_not(None))
-        )
-    else:
-        key = {
-            "day": _day(dialect),
-            "source": Article.source,
-            "site": _site_name(),
-        }[by]
-        stmt = (
-            select(key.label("key"), counted.label("n"))
-            .select_from(hits)
-            .join(Article, Article.id == hits.c.id)
-        )
-    stmt = stmt.group_by(key)
-    order = (key.asc(),) if by == "day" else (counted.desc(), key.asc())
-    return [
-        (None if k is None else str(k), int(n))
-        for k, n in session.execute(stmt.order_by(*order)).all()
-    ]
