@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from storage.search.counts import install_counts
-from storage.search.grams import PG_FUNCTION, PG_FUNCTION_BODY, document_grams
+from storage.search.grams import PG_FUNCTION, PG_FUNCTION_BODY, PG_FUNCTION_COST, document_grams
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,11 @@ def _install_pg(conn: Connection) -> None:
         ).all()
     )
     wanted = {PG_GRAMS_INDEX, "ix_sections_city_article", "ix_articles_time"}
-    source = conn.scalar(text("SELECT prosrc FROM pg_proc WHERE proname = 'newsmon_grams'"))
-    if wanted <= present and not present & set(_PG_OLD) and source == PG_FUNCTION_BODY:
+    function = conn.execute(
+        text("SELECT prosrc, procost FROM pg_proc WHERE proname = 'newsmon_grams'")
+    ).first()
+    current = function is not None and tuple(function) == (PG_FUNCTION_BODY, PG_FUNCTION_COST)
+    if wanted <= present and not present & set(_PG_OLD) and current:
         return
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
