@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from storage import Article, Base, Section, make_engine  # noqa: E402
 from storage.search import ArticleQuery, count_by, install_search, search_articles  # noqa: E402
+from storage.sizes import PARTS, archive_sizes  # noqa: E402
 
 SEED = ROOT / "tests" / "fixtures" / "portal" / "xinchun-2023.html"
 CITIES = [
@@ -137,11 +138,16 @@ def build(engine: Engine, n: int) -> tuple[float, float]:
     loaded = time.perf_counter()
     # Indexed after the load, as one pass (the triggers keep it in step from then on).
     install_search(engine)
-    # Statistics for the planner, and (PostgreSQL) the visibility map that lets the sections
-    # index answer the city filter alone, as autovacuum would have done on a live archive.
+    indexed = time.perf_counter() - loaded
+    _analyze(engine)
+    return loaded - began, indexed
+
+
+def _analyze(engine: Engine) -> None:
+    """Statistics for the planner, and (PostgreSQL) the visibility map that lets the sections
+    index answer the city filter alone, as autovacuum would have done on a live archive."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
-    return loaded - began, time.perf_counter() - loaded
 
 
 def _flush(engine: Engine, articles: list[dict[str, Any]], sections: list[dict[str, Any]]) -> None:
@@ -198,8 +204,12 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, float, float, float, s
         def by_city_all(_i: int) -> object:
             return count_by(session, ArticleQuery(), "city")
 
+        def by_day_all(_i: int) -> object:
+            return count_by(session, ArticleQuery(), "day")
+
         rows.append((f"group-by city of {KEYWORD}", *timed(session, by_city, runs), ""))
         rows.append(("group-by city, whole archive", *timed(session, by_city_all, runs), ""))
+        rows.append(("group-by day, whole archive", *timed(session, by_day_all, runs), ""))
     return rows
 
 
@@ -239,17 +249,36 @@ def raw_html_sizes(count: int = 300) -> tuple[float, float]:
     return plain / count, stored / count
 
 
+def bring_up(engine: Engine) -> float:
+    """Give an archive built by an earlier version what this one keeps beside the articles
+    (new tables; the search index and counts, made from what is stored, as ``newsmon db
+    upgrade`` and the next open would); return the seconds it took (0 when nothing to do)."""
+    began = time.perf_counter()
+    Base.metadata.create_all(engine)
+    install_search(engine)
+    spent = time.perf_counter() - began
+    if spent > 1:
+        _analyze(engine)
+    return spent
+
+
 def report(name: str, engine: Engine, n: int, runs: int, reuse: bool = False) -> None:
     load, index = (0.0, 0.0) if reuse else build(engine, n)
     with engine.connect() as conn:
         stored = conn.scalar(text("SELECT count(*) FROM articles"))
     print(f"\n{name}: {stored:,} articles, loaded in {load:.0f} s, indexed in {index:.0f} s")
+    if reuse:
+        print(f"brought up to this version's indexes and counts in {bring_up(engine):.1f} s")
     print(f"{'query':<46} {'p50 ms':>8} {'min':>8} {'max':>8}")
     for label, p50, low, high, note in measure(engine, runs):
         print(f"{label:<46} {p50:>8.1f} {low:>8.1f} {high:>8.1f}  {note}")
+    kept = archive_sizes(engine)
+    print(f"bytes per article (newsmon db stats): {kept.per_article():,.0f} in all")
+    for part in PARTS:
+        print(f"  {part:<40} {kept.per_article(part):>8,.0f}")
     parts = sizes(engine, stored or 1)
-    print(f"bytes per article: {sum(b for _n, b in parts):,.0f} in all")
-    for part, per in parts[:12]:
+    print("by table and index (PostgreSQL: without TOAST):")
+    for part, per in parts[:14]:
         print(f"  {part:<40} {per:>8,.0f}")
     try:
         from storage.search import fingerprint_articles
@@ -268,6 +297,38 @@ def report(name: str, engine: Engine, n: int, runs: int, reuse: bool = False) ->
     print(f"reprint fingerprint at store time: {spent:.2f} ms per article")
 
 
+def store_cost(url: str, n: int, rounds: int = 3) -> dict[str, float]:
+    """Milliseconds per article to insert ``n`` generated articles (batches of 100) into empty
+    tables: bare, with the search index's triggers, and with the index's and the counts'
+    triggers (median of ``rounds``). The archive at ``url`` is dropped and made again."""
+    from storage.search import counts
+
+    rows = list(generate(n, seed=11))
+    spent: dict[str, list[float]] = {"bare": [], "index": [], "index+counts": []}
+    engine = make_engine(url)
+    for _round in range(rounds):
+        for mode, samples in spent.items():
+            Base.metadata.drop_all(engine)
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS articles_grams")
+            Base.metadata.create_all(engine)
+            if mode != "bare":
+                install_search(engine)
+            if mode == "index":
+                with engine.begin() as conn:
+                    counts.drop_counts(conn)
+            began = time.perf_counter()
+            for i in range(0, n, 100):
+                _flush(
+                    engine,
+                    [r for r, _s in rows[i : i + 100]],
+                    [x for _r, s in rows[i : i + 100] for x in s],
+                )
+            samples.append((time.perf_counter() - began) * 1000 / n)
+    engine.dispose()
+    return {mode: statistics.median(samples) for mode, samples in spent.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -278,6 +339,14 @@ def main() -> int:
         help="PostgreSQL URL to benchmark too (its archive tables are dropped and rebuilt)",
     )
     parser.add_argument("--sqlite", help="SQLite file to build (default: a temporary one)")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument(
+        "--store-cost",
+        type=int,
+        metavar="N",
+        help="instead: ms per article of inserting N articles bare, with the index's triggers, "
+        "and with the counts' too (drops the archives it is given)",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -287,9 +356,16 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.sqlite or str(Path(tmp) / "bench.sqlite3")
-        engine = make_engine(f"sqlite:///{path}")
-        report(f"SQLite {path}", engine, args.articles, args.runs, args.reuse)
-        engine.dispose()
+        if args.store_cost:
+            urls = ([] if args.no_sqlite else [f"sqlite:///{path}"]) + [args.pg] * bool(args.pg)
+            for url in urls:
+                cost = store_cost(url, args.store_cost)
+                print(url.split(":")[0], ", ".join(f"{k} {v:.2f} ms" for k, v in cost.items()))
+            return 0
+        if not args.no_sqlite:
+            engine = make_engine(f"sqlite:///{path}")
+            report(f"SQLite {path}", engine, args.articles, args.runs, args.reuse)
+            engine.dispose()
     plain, stored = raw_html_sizes()
     print(f"\nraw HTML of a generated page: {plain:,.0f} bytes, stored as {stored:,.0f}")
     if args.pg:

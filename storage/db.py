@@ -21,6 +21,8 @@ from storage.search.index import register_functions
 SQLITE_BUSY_TIMEOUT = 30
 #: Bytes of the archive file SQLite may memory-map for reading.
 SQLITE_MMAP_BYTES = 1 << 30
+#: PostgreSQL work_mem of newsmon's connections (see make_engine).
+PG_WORK_MEM = "64MB"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -50,7 +52,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _pg_settings(dbapi_conn: Any, _record: Any) -> None:
+            # The bigram index's bitmap of a frequent pair (无锡: 175,000 of 1,000,000 articles)
+            # outgrows the default 4 MB and turns lossy: every row of a lossy page is then
+            # checked by computing its pairs (7.4 s instead of 0.15 s to count 10,001 matches).
+            # JIT compiling pays off for long analytic queries, not for these (+100 ms each).
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET work_mem = '{PG_WORK_MEM}'")
+                cur.execute("SET jit = off")
+            dbapi_conn.commit()
+
+    return engine
 
 
 def create_schema(engine: Engine) -> None:

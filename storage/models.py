@@ -151,6 +151,30 @@ class ArticleFingerprint(Base):
     reprint_group: Mapped[int] = mapped_column(Integer, index=True)
 
 
+class SearchCount(Base):
+    """How many articles fall on a day of publication or under a city, for group-by counts of
+    the whole archive without reading it. Kept by triggers (storage/search/counts.py)."""
+
+    __tablename__ = "search_counts"
+
+    #: ``day`` (``key``: YYYY-MM-DD in Asia/Shanghai, ``''`` undated) or ``city``
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+class SearchCountDelta(Base):
+    """A change to a :class:`SearchCount` not yet folded into it (PostgreSQL writers append
+    here rather than lock a count; readers add both up)."""
+
+    __tablename__ = "search_count_deltas"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(50))
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class CrawlRun(Base):
     """One run of a spider: when, how it ended, and what it fetched and stored."""
 

@@ -136,6 +136,16 @@ def test_upgrading_an_archive_of_the_first_schema_keeps_every_row(
     assert [decompress(bytes(b)) for b in blobs] == [b"", b""]
     found = newsmon_json("query", "正文", "--format", "json", db=db_url, home=tmp_path)
     assert sorted(r["title"] for r in found) == ["标题1", "标题2"]
+    # 0004: the articles per city and per day are counted, and group-bys read those counts
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        kept = conn.execute(sa.text("SELECT kind, key, n FROM search_counts ORDER BY 1, 2")).all()
+    engine.dispose()
+    assert [tuple(r) for r in kept] == [("city", "无锡", 1), ("day", "2023-01-29", 2)]
+    by_city = newsmon_json(
+        "query", "--group-by", "city", "--format", "json", db=db_url, home=tmp_path
+    )
+    assert by_city == [{"city": "无锡", "count": 1}]
 
 
 def test_an_old_postgresql_schema_is_refused_and_an_old_sqlite_one_upgraded(

@@ -426,3 +426,27 @@ def test_processes_opening_a_new_archive_at_once_all_succeed(db_url: str) -> Non
     ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [e[-1500:] for e in errors if e]
+
+
+@pytest.mark.parametrize("bound", ["1", "10000"])
+def test_a_city_filter_answers_as_the_general_path(
+    archive: Session, monkeypatch: pytest.MonkeyPatch, bound: str
+) -> None:
+    """SQLite answers text + city from the index and the city's ids (_search_in_place): the
+    same totals and pages as the general path, within the bound and beyond it."""
+    import storage.search.query as query_module
+
+    monkeypatch.setenv("NEWSMON_SEARCH_COUNT_LIMIT", bound)
+
+    def answers() -> list[tuple[int, bool, list[int]]]:
+        found = []
+        for term in ("营商", "营商环境", "创新", "新春第一会"):
+            for city in ("镇江", "无锡", "扬州", "南京"):
+                page = search_articles(archive, ArticleQuery(text=term, city=city, limit=2))
+                found.append((page.total, page.exact, [a.id for a in page.articles]))
+        return found
+
+    fast = answers()
+    monkeypatch.setattr(query_module, "_search_in_place", lambda *_args: None)
+    assert fast == answers()
+    assert any(ids for _total, _exact, ids in fast)

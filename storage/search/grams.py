@@ -80,12 +80,19 @@ def _pg_grams(runs: list[str]) -> tuple[str, ...]:
 #: PostgreSQL: the same pairs, by an IMMUTABLE SQL function an expression GIN index is built on.
 #: Runs are split on whitespace and ASCII punctuation only (what the server's locale calls a
 #: letter does not matter); pairs holding Chinese punctuation are indexed too, and harmless.
-PG_FUNCTION = r"""
-CREATE OR REPLACE FUNCTION newsmon_grams(title text, body text) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(w, i, 2)), '{}')
+#: A pair may come more than once: GIN keeps each key of a row once, and ``@>`` does not
+#: care, so the index is the same as with ``DISTINCT``, which took half of the build's time.
+PG_FUNCTION_BODY = r"""
+  SELECT coalesce(array_agg(substr(w, i, 2)), '{}')
   FROM regexp_split_to_table(lower(coalesce(title, '') || ' ' || coalesce(body, '')),
                              '[\s!-/:-@\[-`{-~]+') AS w,
        generate_series(1, char_length(w) - 1) AS i
-$$
+"""
+#: What the planner is told one call costs (in cpu_operator_cost units: a call takes ~1 ms, an
+#: operator ~0.1 µs). At the default of 100, on a million articles it preferred reading rows in
+#: order and computing the pairs of each until 10,001 matched (8.5 s for 无锡) to the GIN index.
+PG_FUNCTION_COST = 10000
+PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION newsmon_grams(title text, body text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE COST {PG_FUNCTION_COST} AS $${PG_FUNCTION_BODY}$$
 """

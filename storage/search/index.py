@@ -27,7 +27,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from storage.search.grams import PG_FUNCTION, document_grams
+from storage.search.counts import install_counts
+from storage.search.grams import PG_FUNCTION, PG_FUNCTION_BODY, PG_FUNCTION_COST, document_grams
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ _PG_GRAMS_DDL = (
     "USING gin (newsmon_grams(title, body))"
 )
 _PG_OLD = ("ix_articles_title_trgm", "ix_articles_body_trgm")
+#: maintenance_work_mem of the transaction that builds the PostgreSQL index (the default 64 MB
+#: makes a GIN build of a million articles merge many runs).
+PG_BUILD_MEMORY = "512MB"
 
 # Engines known to have the grams table (only positive answers are cached: another
 # process may install it later).
@@ -97,9 +101,11 @@ def install_search(engine: Engine) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql(_SECTIONS_INDEX)
             _install_grams(conn)
+            install_counts(conn)
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             _install_pg(conn)
+            install_counts(conn)
 
 
 def _install_grams(conn: Connection) -> None:
@@ -132,10 +138,16 @@ def _install_pg(conn: Connection) -> None:
         ).all()
     )
     wanted = {PG_GRAMS_INDEX, "ix_sections_city_article", "ix_articles_time"}
-    if wanted <= present and not present & set(_PG_OLD):
+    function = conn.execute(
+        text("SELECT prosrc, procost FROM pg_proc WHERE proname = 'newsmon_grams'")
+    ).first()
+    current = function is not None and tuple(function) == (PG_FUNCTION_BODY, PG_FUNCTION_COST)
+    if wanted <= present and not present & set(_PG_OLD) and current:
         return
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
+    # A GIN build sorts its keys in this memory, then merges: more of it, fewer merges.
+    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_BUILD_MEMORY}'")
     conn.exec_driver_sql(_SECTIONS_INDEX)
     conn.exec_driver_sql(_PG_TIME_INDEX)
     conn.exec_driver_sql(PG_FUNCTION)
@@ -151,11 +163,14 @@ def rebuild_search(engine: Engine) -> None:
             for ddl in _GRAMS_DROP:
                 conn.exec_driver_sql(ddl)
             _install_grams(conn)
+            install_counts(conn, again=True)
         _fts_engines.discard(engine)
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             _install_pg(conn)
+            conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_BUILD_MEMORY}'")
             conn.exec_driver_sql(f"REINDEX INDEX {PG_GRAMS_INDEX}")
+            install_counts(conn, again=True)
 
 
 def has_grams(session: Session) -> bool:

@@ -1,0 +1,89 @@
+"""Group-by counts of ``newsmon query --group-by``, the API and the web page's charts.
+
+Over the whole archive, cities and days are read from the counts kept as articles
+are written (storage/search/counts.py); otherwise the matches of the query
+(storage/search/query.py) are counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Section, Site
+from storage.search.counts import counted as counted_totals
+from storage.search.query import GROUP_BY_CHOICES, ArticleQuery, _matching, _unfiltered
+
+
+def _site_name() -> ColumnElement[Any]:
+    """The site an article is counted under: the name the page gave, else the profile's name."""
+    return func.coalesce(
+        Article.site_name,
+        select(Site.name).where(Site.id == Article.site_id).scalar_subquery(),
+    )
+
+
+def _day(dialect: str) -> ColumnElement[Any]:
+    """The publication day in Asia/Shanghai, as ``YYYY-MM-DD``."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("Asia/Shanghai", Article.published_at), "YYYY-MM-DD")
+    # Stored as naive UTC text; China has kept UTC+8 without daylight saving since 1991.
+    return func.date(Article.published_at, "+8 hours")
+
+
+def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | None, int]]:
+    """How many articles matching ``q`` fall under each city, day, source or site.
+
+    An article about three cities counts once under each; with ``q.unique`` a
+    reprint group counts once. Largest count first, except days: oldest first.
+    Over the whole archive, cities and days are read from the counts the archive
+    keeps as articles are written (storage/search/counts.py).
+    """
+    if by not in GROUP_BY_CHOICES:
+        raise ValueError(f"cannot group by {by!r}; choose from {', '.join(GROUP_BY_CHOICES)}")
+    if by in ("city", "day") and _unfiltered(q):
+        kept = counted_totals(session, by)
+        if kept is not None:
+            return kept
+    dialect = session.get_bind().dialect.name
+    hits = _matching(session, q).subquery("hits")
+    counted = func.count((hits.c.reprint_group if q.unique else hits.c.id).distinct())
+    if by == "city" and _unfiltered(q):
+        # Every section belongs to a stored article (foreign key, cascading delete).
+        key: Any = Section.city
+        counted = func.count(Section.article_id.distinct())
+        stmt = select(key.label("key"), counted.label("n")).where(Section.city.is_not(None))
+    elif by == "city" and not q.unique:
+        # Straight from the sections' (city, article_id) index, probing the matching ids.
+        key = Section.city
+        counted = func.count(Section.article_id.distinct())
+        stmt = select(key.label("key"), counted.label("n")).where(
+            Section.city.is_not(None), Section.article_id.in_(select(hits.c.id))
+        )
+    elif by == "city":
+        key = Section.city
+        stmt = (
+            select(key.label("key"), counted.label("n"))
+            .select_from(hits)
+            .join(Section, Section.article_id == hits.c.id)
+            .where(Section.city.is_not(None))
+        )
+    else:
+        key = {
+            "day": _day(dialect),
+            "source": Article.source,
+            "site": _site_name(),
+        }[by]
+        stmt = (
+            select(key.label("key"), counted.label("n"))
+            .select_from(hits)
+            .join(Article, Article.id == hits.c.id)
+        )
+    stmt = stmt.group_by(key)
+    order = (key.asc(),) if by == "day" else (counted.desc(), key.asc())
+    return [
+        (None if k is None else str(k), int(n))
+        for k, n in session.execute(stmt.order_by(*order)).all()
+    ]
