@@ -39,8 +39,8 @@ class Compressed(bytes):
 
 
 #: zstd level for raw HTML: zstd's default. Level 9 kept 7% fewer bytes of real 200 KB pages
-#: but took 3 times as long (6.2 against 1.9 ms a page, idle), on the crawl's critical path
-#: when pages are extracted in the crawling process (docs/benchmarks.md, Crawling).
+#: but took 3 to 7 times as long (bench/compress.py), on the crawl's event loop when pages
+#: are extracted in the crawling process (docs/benchmarks.md, Crawling).
 ZSTD_LEVEL = 3
 _compressors = threading.local()
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
