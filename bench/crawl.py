@@ -22,7 +22,8 @@ in one run, ``--repeats`` times each, every crawl in its own process:
 
 pages/s is responses over the crawl's own elapsed time (process start-up excluded);
 peak RSS is the crawling process's ``ru_maxrss`` (worker processes not included; their
-memory does not grow with the site). Each figure carries the 1-minute load average
+memory does not grow with the site); peak anonymous is its highest ``RssAnon`` sampled every
+0.1 s: the memory the crawl itself holds, without the archive's pages SQLite memory-maps. Each figure carries the 1-minute load average
 when it started: this machine is shared, so compare ratios taken in one run.
 ``--page-kb`` pads every article page with navigation, inline scripts and styles,
 sidebars and a footer to about that size, as real portal pages are (~200 KB).
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -227,12 +229,42 @@ def padded_site(n: int, page_kb: int) -> Any:
 # -- runs -------------------------------------------------------------------------------------
 
 
-def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float, int]:
-    """Run a child; return (stdout, wall seconds, its own peak RSS in MB, via ``wait4``)."""
+def _peak_anon(pid: int, peak: list[int], done: threading.Event) -> None:
+    """Sample the child's anonymous resident memory (``RssAnon``) until ``done``; keep the peak.
+
+    ``ru_maxrss`` also counts the pages of files the process maps, and SQLite memory-maps
+    the archive (storage.db): it grows with the archive read, not with what the crawl holds.
+    """
+    path = f"/proc/{pid}/status"
+    while not done.wait(0.1):
+        try:
+            with open(path) as status:
+                for line in status:
+                    if line.startswith("RssAnon:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+                        break
+        except OSError:
+            return
+
+
+def _run(
+    command: list[str], env: dict[str, str] | None = None, anon: list[int] | None = None
+) -> tuple[str, float, int]:
+    """Run a child; return (stdout, wall seconds, its own peak RSS in MB, via ``wait4``).
+
+    ``anon``: a one-element list that receives the child's peak ``RssAnon`` in KB.
+    """
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        done = threading.Event()
+        sampler = threading.Thread(
+            target=_peak_anon, args=(proc.pid, anon if anon is not None else [0], done)
+        )
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
         out.seek(0)
@@ -251,8 +283,16 @@ def bare_run(base: str, tmp: Path, variant: str) -> dict[str, Any]:
     script = tmp / "bare.py"
     script.write_text(textwrap.dedent(BARE_SPIDER), encoding="utf-8")
     before = load()
-    out, _wall, rss = _run([sys.executable, str(script), f"{base}/news/list_1.html", variant])
-    return {**json.loads(out.strip().splitlines()[-1]), "rss": rss, "load": before}
+    anon = [0]
+    out, _wall, rss = _run(
+        [sys.executable, str(script), f"{base}/news/list_1.html", variant], anon=anon
+    )
+    return {
+        **json.loads(out.strip().splitlines()[-1]),
+        "rss": rss,
+        "anon": anon[0] // 1024,
+        "load": before,
+    }
 
 
 def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[str, Any]:
@@ -264,7 +304,8 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[st
         env["NEWSMON_EXTRACT_PROCESSES"] = str(processes)
     newsmon = [sys.executable, "-m", "newsmon.cli"]
     before = load()
-    _, wall, rss = _run([*newsmon, "monitor", "--config", str(config), "--db", db], env)
+    anon = [0]
+    _, wall, rss = _run([*newsmon, "monitor", "--config", str(config), "--db", db], env, anon)
     out, _, _ = _run([*newsmon, "runs", "--limit", "1", "--format", "json", "--db", db], env)
     run = json.loads(out)[0]
     seconds = (
@@ -276,6 +317,7 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[st
         "seconds": seconds,
         "wall": wall,
         "rss": rss,
+        "anon": anon[0] // 1024,
         "new": run["articles_new"],
         "errors": run["errors"],
         "load": before,
@@ -334,7 +376,7 @@ def _progress(n: int, rep: int, label: str, row: dict[str, Any]) -> None:
     pps = row["responses"] / row["seconds"] if row["seconds"] else 0.0
     print(
         f"# {n} run {rep + 1} {label}: {row['requests']} requests, {row['seconds']:.1f} s, "
-        f"{pps:.0f} pages/s, {row['rss']} MB, load {row['load']:.2f}",
+        f"{pps:.0f} pages/s, {row['rss']} MB ({row['anon']} MB anonymous), load {row['load']:.2f}",
         file=sys.stderr,
     )
 
@@ -342,9 +384,10 @@ def _progress(n: int, rep: int, label: str, row: dict[str, Any]) -> None:
 def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
     print(f"\n{n} articles:\n")
     print(
-        "| crawl | requests | pages/s best | pages/s median | runs (pages/s @ load) | peak RSS MB |"
+        "| crawl | requests | pages/s best | pages/s median | runs (pages/s @ load) "
+        "| peak RSS MB | peak anonymous MB |"
     )
-    print("|---|---:|---:|---:|---|---:|")
+    print("|---|---:|---:|---:|---|---:|---:|")
     for label, rows in results.items():
         pps = [r["pps"] for r in rows]
         runs = ", ".join(f"{r['pps']:.0f} @ {r['load']:.1f}" for r in rows)
@@ -352,7 +395,7 @@ def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
             runs = ", ".join(f"{r['requests']} requests @ {r['load']:.1f}" for r in rows)
         print(
             f"| {label} | {rows[0]['requests']} | {max(pps):.0f} | {statistics.median(pps):.0f} "
-            f"| {runs} | {max(r['rss'] for r in rows)} |"
+            f"| {runs} | {max(r['rss'] for r in rows)} | {max(r['anon'] for r in rows)} |"
         )
     print()
     bares = {k: v for k, v in results.items() if k.startswith("bare")}

@@ -22,7 +22,6 @@ from crawler.options import crawler_options
 from crawler.runs import FLUSH, RunSpool, record_error, run_status, this_process
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.repository import (
-    Compressed,
     Saved,
     ToSave,
     finish_run,
@@ -182,7 +181,7 @@ class StorePipeline:
         site = item.site or article.site_name or urlsplit(item.fetched_url).hostname
         entry = ToSave(
             article,
-            Compressed(item.raw_compressed) if item.raw_compressed else item.raw_html,
+            item.raw_html,
             item.content_type,
             item.fetched_url,
             site,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from w3lib.url import canonicalize_url
@@ -37,8 +38,11 @@ class Compressed(bytes):
     """Page bytes already compressed by :func:`compress` (in an extraction worker): kept as they are."""
 
 
-#: zstd level for raw HTML: as fast as zlib's level 6 was, and smaller (docs/benchmarks.md).
-ZSTD_LEVEL = 9
+#: zstd level for raw HTML: zstd's default. Level 9 kept 7% fewer bytes of real 200 KB pages
+#: but took 3 to 7 times as long (bench/compress.py), on the crawl's event loop when pages
+#: are extracted in the crawling process (docs/benchmarks.md, Crawling).
+ZSTD_LEVEL = 3
+_compressors = threading.local()
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
@@ -46,9 +50,12 @@ def compress(raw: bytes) -> bytes:
     """Raw HTML as stored: a zstd frame (kept as it is when a worker already compressed it)."""
     if isinstance(raw, Compressed):
         return bytes(raw)
-    import zstandard
+    compressor = getattr(_compressors, "zstd", None)
+    if compressor is None:  # one per thread (a compressor is not thread-safe), made once
+        import zstandard
 
-    return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(raw)
+        compressor = _compressors.zstd = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return bytes(compressor.compress(raw))
 
 
 def decompress(blob: bytes) -> bytes:
@@ -160,103 +167,180 @@ class ToSave:
 def save_articles(
     session: Session, batch: Sequence[ToSave], run_id: int | None = None
 ) -> list[Saved]:
-    """Insert or update a batch of articles: one lookup query and one flush for all of them.
+    """Insert or update a batch of articles with a few bulk statements, whatever its size.
 
-    Rows are keyed by canonical URL, so re-storing never makes a second row (the
-    same URL twice in one batch is stored once). The raw bytes are kept
-    zstd-compressed so the archive can be re-extracted without fetching. New and
-    changed articles are fingerprinted for reprints here, in the batch, so that no
-    reader waits for it. If a
-    concurrent writer inserted one of the URLs meanwhile, the flush raises
-    ``IntegrityError``; the caller then stores the batch one by one with
-    :func:`save_article`, which retries such a row as an update.
+    Rows are keyed by canonical URL, so re-storing never makes a second row (the same
+    URL twice in a batch is stored once, the later copy updating the earlier). A row
+    stored again keeps ``first_seen_at``; an unchanged one only gets its fetch time and
+    URL. Raw bytes are kept zstd-compressed for re-extraction without fetching. New and
+    changed articles are fingerprinted for reprints here, so that no reader waits for it.
+
+    Bulk statements (one lookup, one multi-row INSERT ... RETURNING, UPDATEs by id in
+    executemany, bulk inserts of sections and matches), not the ORM's unit of work, which
+    cost milliseconds per article on the crawl's event loop. If a concurrent writer
+    inserted one of the URLs meanwhile, the INSERT raises ``IntegrityError``; the caller
+    then stores the batch one by one with :func:`save_entry` (such a row is an update).
     """
     keys = []
     for entry in batch:
         if not entry.article.url:
             raise ValueError("an article needs a URL to be stored")
         keys.append(canonical_url(entry.article.url))
-    rows = {
-        row.url: row for row in session.scalars(select(Article).where(Article.url.in_(set(keys))))
-    }
-    sites: dict[str, Site] = {}
-    results: list[tuple[SaveOutcome, Article, ToSave]] = []
+    # What is stored of the batch's URLs, by URL: id, content_hash, extractor_version, keywords.
+    stored: dict[str, list[Any]] = {}
+    for chunk in _chunks(set(keys)):
+        for url, *state in session.execute(
+            select(
+                Article.url,
+                Article.id,
+                Article.content_hash,
+                Article.extractor_version,
+                Article.keywords,
+            ).where(Article.url.in_(chunk))
+        ):
+            stored[url] = state
+    sites: dict[str, int] = {}
+    inserts: dict[str, dict[str, Any]] = {}  # new rows by URL, in batch order
+    updates: dict[int, dict[str, Any]] = {}  # columns to set on stored rows, by id
+    contents: dict[str, tuple[ToSave, str]] = {}  # what each new or changed row now says
+    outcomes: list[tuple[SaveOutcome, str, ToSave]] = []
     for key, entry in zip(keys, batch, strict=True):
-        article, now = entry.article, entry.fetched_at
+        article, now, version = entry.article, entry.fetched_at, entry.extractor_version
         digest = content_hash(article)
-        site_row = None
+        site_id = None
         if entry.site:
-            site_row = sites.get(entry.site) or get_or_create_site(session, entry.site)
-            sites[entry.site] = site_row
-        row = rows.get(key)
-        if row is None:
-            row = Article(
-                url=key,
-                fetched_url=entry.fetched_url,
-                site_id=site_row.id if site_row else None,
-                raw_html=compress(entry.raw_html),
-                raw_content_type=entry.content_type,
-                extractor_version=entry.extractor_version,
-                first_seen_at=now,
-                fetched_at=now,
-                updated_at=now,
-            )
-            _apply(session, row, article, digest)
-            session.add(row)
-            rows[key] = row
-            results.append((SaveOutcome.NEW, row, entry))
-            continue
-        row.fetched_at = now
-        row.fetched_url = entry.fetched_url
-        if row.content_hash == digest and row.extractor_version == entry.extractor_version:
-            results.append((SaveOutcome.UNCHANGED, row, entry))
-            continue
-        row.raw_html = compress(entry.raw_html)
-        row.raw_content_type = entry.content_type
-        row.extractor_version = entry.extractor_version
-        row.updated_at = now
-        if site_row is not None:
-            row.site_id = site_row.id
-        _apply(session, row, article, digest)
-        results.append((SaveOutcome.UPDATED, row, entry))
-    session.flush()
+            if entry.site not in sites:
+                sites[entry.site] = get_or_create_site(session, entry.site).id
+            site_id = sites[entry.site]
+        keywords = list(dict.fromkeys(article.keywords))
+        row = inserts.get(key)
+        if row is None and key not in stored:
+            row = inserts[key] = {"url": key, "first_seen_at": now, "site_id": site_id}
+            before = None
+        elif row is not None:  # the same URL earlier in this batch
+            before = (row["content_hash"], row["extractor_version"])
+        else:
+            article_id, stored_digest, stored_version, stored_keywords = stored[key]
+            before = (stored_digest, stored_version)
+            row = updates.setdefault(article_id, {})
+            stored[key] = [article_id, digest, version, keywords]
+        if key in inserts or keywords != stored_keywords or "keywords" in row:
+            row["keywords"] = keywords
+        row.update(fetched_at=now, fetched_url=entry.fetched_url)
+        if before is None:
+            outcome = SaveOutcome.NEW
+        elif before == (digest, version):
+            outcome = SaveOutcome.UNCHANGED
+        else:
+            outcome = SaveOutcome.UPDATED
+        if outcome is not SaveOutcome.UNCHANGED:
+            contents[key] = (entry, digest)
+            row.update(_columns(article, digest), raw_html=compress(entry.raw_html))
+            row.update(raw_content_type=entry.content_type, extractor_version=version)
+            row["updated_at"] = now
+            if site_id is not None:
+                row["site_id"] = site_id
+        outcomes.append((outcome, key, entry))
+    ids = {key: state[0] for key, state in stored.items()}
+    if inserts:
+        inserted = session.execute(
+            insert(Article).returning(Article.id, sort_by_parameter_order=True),
+            list(inserts.values()),
+        ).scalars()
+        ids.update(zip(inserts, inserted, strict=True))
+    for values in _by_columns(updates):
+        session.execute(update(Article), values)
+    rewritten = [ids[key] for key in contents if key not in inserts]
+    if rewritten:
+        session.execute(delete(Section).where(Section.article_id.in_(rewritten)))
+    sections = [
+        {"article_id": ids[key], "position": i, **_section(s)}
+        for key, (entry, _) in contents.items()
+        for i, s in enumerate(entry.article.sections)
+    ]
+    if sections:
+        session.execute(insert(Section), sections)
     fingerprint_articles(
         session,
         [
-            (row.id, row.body, row.content_hash, outcome is SaveOutcome.NEW)
-            for outcome, row, _entry in results
-            if outcome is not SaveOutcome.UNCHANGED
+            (ids[key], entry.article.body, digest, key in inserts)
+            for key, (entry, digest) in contents.items()
         ],
     )
+    return _save_matches(
+        session, [(outcome, ids[key], entry) for outcome, key, entry in outcomes], run_id
+    )
 
-    # Keyword flags: one query for the matches the batch's rows already have.
-    ids = [row.id for _, row, _ in results]
-    existing: dict[int, set[str]] = {}
+
+def _by_columns(updates: dict[int, dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Bulk UPDATE parameter lists, one per set of columns (an executemany sets the same ones)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for article_id, values in updates.items():
+        groups.setdefault(tuple(sorted(values)), []).append({"id": article_id, **values})
+    yield from groups.values()
+
+
+def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
+    """The ``articles`` columns that hold what the page says."""
+    return {
+        "title": article.title,
+        "published_at": article.published_at,
+        "source": article.source,
+        "author": article.author,
+        "site_name": article.site_name,
+        "breadcrumb": list(article.breadcrumb),
+        "body": article.body,
+        "content_hash": digest,
+    }
+
+
+def _section(section: Any) -> dict[str, Any]:
+    return {
+        "label": section.label,
+        "city": section.city,
+        "district": section.district,
+        "heading": section.heading,
+        "text": section.text,
+        "places": list(section.places),
+    }
+
+
+def _save_matches(
+    session: Session, results: Sequence[tuple[SaveOutcome, int, ToSave]], run_id: int | None
+) -> list[Saved]:
+    """Make each article's ``matches`` rows agree with its keywords: one query for the rows
+    it has, then one delete per article that lost keywords and one insert for the batch."""
+    had: dict[int, set[str]] = {}
     for article_id, keyword in session.execute(
-        select(Match.article_id, Match.keyword).where(Match.article_id.in_(set(ids)))
+        select(Match.article_id, Match.keyword).where(
+            Match.article_id.in_({article_id for _, article_id, _ in results})
+        )
     ):
-        existing.setdefault(article_id, set()).add(keyword)
+        had.setdefault(article_id, set()).add(keyword)
+    stored = {article_id: set(keywords) for article_id, keywords in had.items()}
+    added_at: dict[tuple[int, str], datetime] = {}  # when each match was first seen
     saved: list[Saved] = []
-    for outcome, row, entry in results:
-        had = existing.setdefault(row.id, set())
+    for outcome, article_id, entry in results:  # a URL twice in a batch: in order
+        now = had.setdefault(article_id, set())
         wanted = list(dict.fromkeys(entry.article.keywords))
-        row.keywords = wanted
-        added = tuple(k for k in wanted if k not in had)
-        gone = had - set(wanted)
+        added = tuple(k for k in wanted if k not in now)
+        for keyword in added:
+            added_at.setdefault((article_id, keyword), entry.fetched_at)
+        had[article_id] = set(wanted)
+        saved.append(Saved(outcome, article_id, added))
+    for article_id, keywords in had.items():
+        gone = stored.get(article_id, set()) - keywords
         if gone:
             session.execute(
-                delete(Match).where(Match.article_id == row.id, Match.keyword.in_(gone))
+                delete(Match).where(Match.article_id == article_id, Match.keyword.in_(gone))
             )
-        for keyword in added:
-            session.add(
-                Match(
-                    article_id=row.id, keyword=keyword, matched_at=entry.fetched_at, run_id=run_id
-                )
-            )
-        had.update(added)
-        had.difference_update(gone)
-        saved.append(Saved(outcome, row.id, added))
-    session.flush()
+    rows = [
+        {"article_id": i, "keyword": k, "matched_at": at, "run_id": run_id}
+        for (i, k), at in added_at.items()
+        if k in had[i] and k not in stored.get(i, ())
+    ]
+    if rows:
+        session.execute(insert(Match), rows)
     return saved
 
 

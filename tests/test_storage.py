@@ -13,16 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from storage import Article, Section, create_schema, make_engine
+from storage.models import Match
 from storage.records import article_record
 from storage.repository import (
     ArticleQuery,
     SaveOutcome,
+    ToSave,
     canonical_url,
     decompress,
     fetched_times,
     get_article,
     query_articles,
     save_article,
+    save_articles,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -162,3 +165,72 @@ def test_fetched_times_canonicalises(sessions: sessionmaker[Session]) -> None:
             session, ["http://example.test/a.html?a=1&b=2", "http://example.test/new.html"]
         )
     assert set(found) == {canonical_url("http://example.test/a.html?a=1&b=2")}
+
+
+def _entry(article: Extracted, at: datetime, raw: bytes = b"<html>v1</html>") -> ToSave:
+    return ToSave(article, raw, "text/html", article.url or "", "example", 1, at)
+
+
+def test_a_batch_mixes_new_updated_and_unchanged_and_keeps_first_seen(
+    sessions: sessionmaker[Session],
+) -> None:
+    day1, day2 = datetime(2023, 1, 29, 4, tzinfo=UTC), datetime(2023, 1, 30, 4, tzinfo=UTC)
+    a, b = _article(), _article(url="http://example.test/b.html", keywords=[])
+    with sessions.begin() as session:
+        first = save_articles(session, [_entry(a, day1), _entry(b, day1)])
+    changed_b = replace(b, title="改过的标题", sections=[], keywords=["营商环境"])
+    c = _article(url="http://example.test/c.html", body="另一篇的正文。")
+    with sessions.begin() as session:
+        second = save_articles(
+            session, [_entry(a, day2), _entry(changed_b, day2, b"<html>v2</html>"), _entry(c, day2)]
+        )
+    assert [s.outcome for s in first] == [SaveOutcome.NEW, SaveOutcome.NEW]
+    assert [s.outcome for s in second] == [
+        SaveOutcome.UNCHANGED,
+        SaveOutcome.UPDATED,
+        SaveOutcome.NEW,
+    ]
+    assert [s.new_keywords for s in second] == [(), ("营商环境",), ("新春第一会",)]
+    assert second[0].article_id == first[0].article_id
+    assert second[1].article_id == first[1].article_id
+    with sessions() as session:
+        rows = {r.url: r for r in session.scalars(select(Article))}
+        kept, updated = rows[canonical_url(a.url or "")], rows[canonical_url(b.url or "")]
+        # stored again: first seen stays, fetched moves; only a change moves updated_at
+        assert (kept.first_seen_at, kept.fetched_at, kept.updated_at) == (day1, day2, day1)
+        assert (updated.first_seen_at, updated.fetched_at, updated.updated_at) == (
+            day1,
+            day2,
+            day2,
+        )
+        assert (updated.title, updated.keywords) == ("改过的标题", ["营商环境"])
+        assert decompress(updated.raw_html) == b"<html>v2</html>"
+        assert decompress(kept.raw_html) == b"<html>v1</html>"
+        assert session.scalars(
+            select(Match.keyword).where(Match.article_id == updated.id)
+        ).all() == ["营商环境"]
+    assert (_count(sessions, Article), _count(sessions, Section)) == (3, 2)
+
+
+def test_the_same_url_twice_in_a_batch_is_stored_once_as_its_last_copy(
+    sessions: sessionmaker[Session],
+) -> None:
+    at = datetime(2023, 1, 29, 4, tzinfo=UTC)
+    a = _article()
+    later = replace(a, title="第二版", keywords=[], sections=[])
+    with sessions.begin() as session:
+        saved = save_articles(
+            session, [_entry(a, at), _entry(a, at), _entry(later, at, b"<html>v2</html>")]
+        )
+    assert [s.outcome for s in saved] == [
+        SaveOutcome.NEW,
+        SaveOutcome.UNCHANGED,
+        SaveOutcome.UPDATED,
+    ]
+    assert len({s.article_id for s in saved}) == 1
+    assert saved[0].new_keywords == ("新春第一会",)
+    with sessions() as session:
+        row = session.scalars(select(Article)).one()
+        assert (row.title, row.keywords, row.sections) == ("第二版", [], [])
+        assert decompress(row.raw_html) == b"<html>v2</html>"
+        assert session.scalars(select(Match)).all() == []

@@ -23,6 +23,7 @@ from crawler.items import ArticleItem
 from crawler.options import Options, crawler_options
 from crawler.responses import NotHtml, item_of, page_of
 from crawler.runs import describe_failure, record_error
+from storage.repository import Compressed, compress
 
 SEED = "newsmon_seed"
 
@@ -61,9 +62,9 @@ class NewsmonSpider(Spider):
         try:
             page = page_of(response, keywords=options.keywords, exclude=options.exclude)
             pool = self.extract_pool()
-            compressed = None
             if pool is None:
                 article = extract_page(page)
+                compressed = compress(page.body)
             else:
                 article, compressed = await maybe_deferred_to_future(pool.extract(page))
         except NotHtml as exc:
@@ -76,7 +77,7 @@ class NewsmonSpider(Spider):
             self.logger.warning("%s: %s", seed, exc)
         else:
             item = item_of(response, page, article, site=self.site_name, fetched_url=seed)
-            item.raw_compressed = compressed
+            item.raw_html = Compressed(compressed)  # kept compressed until its batch is stored
             return [item]
         return []
 
