@@ -234,3 +234,29 @@ def test_the_same_url_twice_in_a_batch_is_stored_once_as_its_last_copy(
         assert (row.title, row.keywords, row.sections) == ("第二版", [], [])
         assert decompress(row.raw_html) == b"<html>v2</html>"
         assert session.scalars(select(Match)).all() == []
+
+
+def test_postgresql_connections_raise_work_mem_but_never_lower_it(pg_url: str) -> None:
+    """newsmon's connections get at least PG_WORK_MEM (and no JIT); a server or database
+    configured with more keeps its own figure."""
+    import psycopg
+
+    from storage.db import PG_WORK_MEM
+
+    def settings() -> tuple[str, str]:
+        engine = make_engine(pg_url)
+        try:
+            with engine.connect() as conn:
+                return (
+                    str(conn.exec_driver_sql("SHOW work_mem").scalar()),
+                    str(conn.exec_driver_sql("SHOW jit").scalar()),
+                )
+        finally:
+            engine.dispose()
+
+    assert settings() == (PG_WORK_MEM, "off")
+    name = pg_url.rsplit("/", 1)[1]
+    libpq = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{name}\" SET work_mem = '256MB'")
+    assert settings() == ("256MB", "off")
