@@ -239,3 +239,44 @@ def test_undated_articles_come_last_in_day_counts_on_every_path(
     with sessions() as session:
         assert count_by(session, ArticleQuery(), "day") == expected
         assert count_by(session, ArticleQuery(source="镇江日报"), "day") == expected
+
+
+def test_recounting_while_a_crawl_stores_counts_each_article_once(pg_url: str) -> None:
+    """``newsmon reindex`` counts again while workers store (PostgreSQL): an article
+    committed between the recount's statements, while another worker folds, is counted
+    once (its change stays a delta, which must not be added to a count that holds it)."""
+    import threading
+
+    from storage.search.counts import recount
+
+    engine = make_engine(pg_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    _store(sessions, [_doc(1, [_sec("无锡")])])
+    writer = threading.Thread(target=_store, args=(sessions, [_doc(2, [_sec("无锡")])]))
+
+    class Conn:
+        """The recount's connection; a worker stores and commits after its first statement."""
+
+        def __init__(self, conn: object) -> None:
+            self.conn = conn
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.conn, name)
+
+        def exec_driver_sql(self, sql: str, *args: object) -> object:
+            result = self.conn.exec_driver_sql(sql, *args)  # type: ignore[attr-defined]
+            if not writer.is_alive() and writer.ident is None:
+                writer.start()
+                writer.join(timeout=2)  # waits for the recount, if the recount makes it wait
+            return result
+
+    with sessions() as folding:  # another worker folding: the writer's change stays a delta
+        folding.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_LOCK})
+        with engine.begin() as conn:
+            recount(Conn(conn))  # type: ignore[arg-type]
+        writer.join(timeout=30)
+        folding.commit()
+    assert not writer.is_alive()
+    assert _assert_agree(sessions) == [("无锡", 2)]
+    engine.dispose()
