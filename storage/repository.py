@@ -171,9 +171,10 @@ def save_articles(
 
     Rows are keyed by canonical URL, so re-storing never makes a second row (the same
     URL twice in a batch is stored once, the later copy updating the earlier). A row
-    stored again keeps ``first_seen_at``; an unchanged one only gets its fetch time and
-    URL. Raw bytes are kept zstd-compressed for re-extraction without fetching. New and
-    changed articles are fingerprinted for reprints here, so that no reader waits for it.
+    stored again keeps ``first_seen_at``; an unchanged one only gets its fetch time, URL
+    and keywords (with their matches). Raw bytes are kept zstd-compressed for
+    re-extraction without fetching. New and changed articles are fingerprinted for
+    reprints here, so that no reader waits for it.
 
     Bulk statements (one lookup, one multi-row INSERT ... RETURNING, UPDATEs by id in
     executemany, bulk inserts of sections and matches), not the ORM's unit of work, which
