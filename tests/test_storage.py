@@ -260,3 +260,30 @@ def test_postgresql_connections_raise_work_mem_but_never_lower_it(pg_url: str) -
     with psycopg.connect(libpq, autocommit=True) as conn:
         conn.execute(f"ALTER DATABASE \"{name}\" SET work_mem = '256MB'")
     assert settings() == ("256MB", "off")
+
+
+def test_a_batch_larger_than_the_backends_parameter_limit_is_stored(tmp_path) -> None:
+    """save_articles splits its lookups by id like its lookups by URL: a batch of more
+    articles than a statement may hold parameters (SQLite 32,766, PostgreSQL 65,535) is
+    stored. SQLite's limit is lowered on the connection here to keep the batch small."""
+    import sqlite3
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'archive.db'}")
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    at = datetime(2023, 1, 29, 4, tzinfo=UTC)
+    articles = [
+        _article(url=f"http://example.test/{i}.html", body=f"第{i}篇。", keywords=[])
+        for i in range(700)
+    ]
+    with sessions.begin() as session:
+        save_articles(session, [_entry(a, at) for a in articles])
+    changed = [replace(a, body=a.body + "改", keywords=["改"]) for a in articles]
+    with sessions.begin() as session:
+        raw = session.connection().connection.driver_connection
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 600)
+        saved = save_articles(session, [_entry(a, at) for a in changed])
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32766)
+    assert {s.outcome for s in saved} == {SaveOutcome.UPDATED}
+    assert (_count(sessions, Section), _count(sessions, Match)) == (700, 700)
+    engine.dispose()
