@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -171,9 +171,10 @@ def save_articles(
 
     Rows are keyed by canonical URL, so re-storing never makes a second row (the same
     URL twice in a batch is stored once, the later copy updating the earlier). A row
-    stored again keeps ``first_seen_at``; an unchanged one only gets its fetch time and
-    URL. Raw bytes are kept zstd-compressed for re-extraction without fetching. New and
-    changed articles are fingerprinted for reprints here, so that no reader waits for it.
+    stored again keeps ``first_seen_at``; an unchanged one only gets its fetch time, URL
+    and keywords (with their matches). Raw bytes are kept zstd-compressed for
+    re-extraction without fetching. New and changed articles are fingerprinted for
+    reprints here, so that no reader waits for it.
 
     Bulk statements (one lookup, one multi-row INSERT ... RETURNING, UPDATEs by id in
     executemany, bulk inserts of sections and matches), not the ORM's unit of work, which
@@ -250,9 +251,8 @@ def save_articles(
         ids.update(zip(inserts, inserted, strict=True))
     for values in _by_columns(updates):
         session.execute(update(Article), values)
-    rewritten = [ids[key] for key in contents if key not in inserts]
-    if rewritten:
-        session.execute(delete(Section).where(Section.article_id.in_(rewritten)))
+    for chunk in _chunks(ids[key] for key in contents if key not in inserts):
+        session.execute(delete(Section).where(Section.article_id.in_(chunk)))
     sections = [
         {"article_id": ids[key], "position": i, **_section(s)}
         for key, (entry, _) in contents.items()
@@ -311,12 +311,11 @@ def _save_matches(
     """Make each article's ``matches`` rows agree with its keywords: one query for the rows
     it has, then one delete per article that lost keywords and one insert for the batch."""
     had: dict[int, set[str]] = {}
-    for article_id, keyword in session.execute(
-        select(Match.article_id, Match.keyword).where(
-            Match.article_id.in_({article_id for _, article_id, _ in results})
-        )
-    ):
-        had.setdefault(article_id, set()).add(keyword)
+    for chunk in _chunks({article_id for _, article_id, _ in results}):
+        for article_id, keyword in session.execute(
+            select(Match.article_id, Match.keyword).where(Match.article_id.in_(chunk))
+        ):
+            had.setdefault(article_id, set()).add(keyword)
     stored = {article_id: set(keywords) for article_id, keywords in had.items()}
     added_at: dict[tuple[int, str], datetime] = {}  # when each match was first seen
     saved: list[Saved] = []
@@ -401,9 +400,10 @@ def reapply_extraction(
 
 #: Rows looked up per ``IN (...)`` query, well under every backend's parameter limit.
 _CHUNK = 500
+_Key = TypeVar("_Key", str, int)
 
 
-def _chunks(keys: Iterable[str]) -> Iterator[list[str]]:
+def _chunks(keys: Iterable[_Key]) -> Iterator[list[_Key]]:
     keys = list(keys)
     for i in range(0, len(keys), _CHUNK):
         yield keys[i : i + _CHUNK]

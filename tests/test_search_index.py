@@ -272,3 +272,26 @@ def test_long_terms_with_a_city_are_exact_whichever_side_drives(
         monkeypatch.setenv(query_module.COUNT_LIMIT_ENV, "many")
         with pytest.raises(ValueError, match="NEWSMON_SEARCH_COUNT_LIMIT"):
             search_articles(session, ArticleQuery(text="营商环境"))
+
+
+def test_the_postgresql_index_build_never_lowers_maintenance_work_mem(pg_url: str) -> None:
+    """The index is built with at least PG_BUILD_MEMORY; a database configured with
+    more builds with its own figure."""
+    import psycopg
+    from sqlalchemy import event
+
+    name = pg_url.rsplit("/", 1)[1]
+    libpq = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{name}\" SET maintenance_work_mem = '1GB'")
+    engine = make_engine(pg_url)
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _memory(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith("CREATE INDEX IF NOT EXISTS ix_articles_grams"):
+            seen.append(conn.exec_driver_sql("SHOW maintenance_work_mem").scalar())
+
+    create_schema(engine)
+    engine.dispose()
+    assert seen == ["1GB"]

@@ -234,3 +234,56 @@ def test_the_same_url_twice_in_a_batch_is_stored_once_as_its_last_copy(
         assert (row.title, row.keywords, row.sections) == ("第二版", [], [])
         assert decompress(row.raw_html) == b"<html>v2</html>"
         assert session.scalars(select(Match)).all() == []
+
+
+def test_postgresql_connections_raise_work_mem_but_never_lower_it(pg_url: str) -> None:
+    """newsmon's connections get at least PG_WORK_MEM (and no JIT); a server or database
+    configured with more keeps its own figure."""
+    import psycopg
+
+    from storage.db import PG_WORK_MEM
+
+    def settings() -> tuple[str, str]:
+        engine = make_engine(pg_url)
+        try:
+            with engine.connect() as conn:
+                return (
+                    str(conn.exec_driver_sql("SHOW work_mem").scalar()),
+                    str(conn.exec_driver_sql("SHOW jit").scalar()),
+                )
+        finally:
+            engine.dispose()
+
+    assert settings() == (PG_WORK_MEM, "off")
+    name = pg_url.rsplit("/", 1)[1]
+    libpq = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{name}\" SET work_mem = '256MB'")
+    assert settings() == ("256MB", "off")
+
+
+def test_a_batch_larger_than_the_backends_parameter_limit_is_stored(tmp_path) -> None:
+    """save_articles splits its lookups by id like its lookups by URL: a batch of more
+    articles than a statement may hold parameters (SQLite 32,766, PostgreSQL 65,535) is
+    stored. SQLite's limit is lowered on the connection here to keep the batch small."""
+    import sqlite3
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'archive.db'}")
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    at = datetime(2023, 1, 29, 4, tzinfo=UTC)
+    articles = [
+        _article(url=f"http://example.test/{i}.html", body=f"第{i}篇。", keywords=[])
+        for i in range(700)
+    ]
+    with sessions.begin() as session:
+        save_articles(session, [_entry(a, at) for a in articles])
+    changed = [replace(a, body=a.body + "改", keywords=["改"]) for a in articles]
+    with sessions.begin() as session:
+        raw = session.connection().connection.driver_connection
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 600)
+        saved = save_articles(session, [_entry(a, at) for a in changed])
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32766)
+    assert {s.outcome for s in saved} == {SaveOutcome.UPDATED}
+    assert (_count(sessions, Section), _count(sessions, Match)) == (700, 700)
+    engine.dispose()

@@ -206,8 +206,14 @@ def drop_counts(conn: Connection) -> None:
 
 
 def recount(conn: Connection) -> None:
-    """Count the archive's articles per day and per city from scratch."""
+    """Count the archive's articles per day and per city from scratch.
+
+    On PostgreSQL, writers wait until the caller's transaction ends: a store committed
+    between these statements would be counted from the tables and again from its delta,
+    left for the next fold while another writer folds. (SQLite: one writer at a time.)"""
     day = (_SQLITE_DAY if conn.dialect.name == "sqlite" else _PG_DAY).format(row="articles")
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql("LOCK TABLE articles, sections IN SHARE MODE")
     conn.exec_driver_sql(f"DELETE FROM {DELTAS}")
     conn.exec_driver_sql(f"DELETE FROM {COUNTS}")
     conn.exec_driver_sql(

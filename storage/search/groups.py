@@ -82,7 +82,8 @@ def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | Non
             .join(Article, Article.id == hits.c.id)
         )
     stmt = stmt.group_by(key)
-    order = (key.asc(),) if by == "day" else (counted.desc(), key.asc())
+    # days: undated last on both backends, as the kept counts list them (SQLite sorts NULL first)
+    order = (key.asc().nulls_last(),) if by == "day" else (counted.desc(), key.asc())
     return [
         (None if k is None else str(k), int(n))
         for k, n in session.execute(stmt.order_by(*order)).all()

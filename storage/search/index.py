@@ -75,8 +75,8 @@ _PG_GRAMS_DDL = (
     "USING gin (newsmon_grams(title, body))"
 )
 _PG_OLD = ("ix_articles_title_trgm", "ix_articles_body_trgm")
-#: maintenance_work_mem of the transaction that builds the PostgreSQL index (the default 64 MB
-#: makes a GIN build of a million articles merge many runs).
+#: maintenance_work_mem (at least) of the transaction that builds the PostgreSQL index (the
+#: default 64 MB makes a GIN build of a million articles merge many runs).
 PG_BUILD_MEMORY = "512MB"
 
 # Engines known to have the grams table (only positive answers are cached: another
@@ -146,14 +146,26 @@ def _install_pg(conn: Connection) -> None:
         return
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
-    # A GIN build sorts its keys in this memory, then merges: more of it, fewer merges.
-    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_BUILD_MEMORY}'")
+    _build_memory(conn)
     conn.exec_driver_sql(_SECTIONS_INDEX)
     conn.exec_driver_sql(_PG_TIME_INDEX)
     conn.exec_driver_sql(PG_FUNCTION)
     conn.exec_driver_sql(_PG_GRAMS_DDL)
     for name in _PG_OLD:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+def _build_memory(conn: Connection) -> None:
+    """Raise maintenance_work_mem to PG_BUILD_MEMORY for the transaction, unless the server
+    gives more: a GIN build sorts its keys in this memory, then merges (more of it, fewer
+    merges)."""
+    conn.execute(
+        text(
+            "SELECT set_config('maintenance_work_mem', :mem, true) WHERE "
+            "pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(:mem)"
+        ),
+        {"mem": PG_BUILD_MEMORY},
+    )
 
 
 def rebuild_search(engine: Engine) -> None:
@@ -168,7 +180,7 @@ def rebuild_search(engine: Engine) -> None:
     elif engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             _install_pg(conn)
-            conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_BUILD_MEMORY}'")
+            _build_memory(conn)
             conn.exec_driver_sql(f"REINDEX INDEX {PG_GRAMS_INDEX}")
             install_counts(conn, again=True)
 
