@@ -19,6 +19,7 @@ from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from crawler.extraction import extract_bytes
 from storage import Article, Base, create_schema, make_engine
+from storage.models import ArticleFingerprint
 from storage.repository import save_article
 from storage.search import (
     ArticleQuery,
@@ -28,6 +29,7 @@ from storage.search import (
     hamming,
     rebuild_search,
     reprint_info,
+    reprints,
     search_articles,
     simhash,
     sync_reprints,
@@ -450,3 +452,28 @@ def test_a_city_filter_answers_as_the_general_path(
     monkeypatch.setattr(query_module, "_search_in_place", lambda *_args: None)
     assert fast == answers()
     assert any(ids for _total, _exact, ids in fast)
+
+
+def test_a_new_article_is_grouped_with_its_copies_only_not_with_rows_sharing_a_band(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stored rows that share a 16-bit band with a new article are read as candidates; only
+    # those within REPRINT_DISTANCE bits are its copies (chosen fingerprints, real grouping).
+    x = 0x1234_5678_9ABC_DEF0
+    chosen = {
+        "原文": x,
+        "同段不同文": x ^ (0xFFFF << 16),  # bands 0, 2 and 3 as x's, 16 bits apart
+        "另一同段": x ^ (0xFF << 48),  # bands 0, 1 and 2 as x's, 8 bits apart
+        "转载": x ^ 0b101,  # 2 bits from x, band 0 differs
+    }
+    monkeypatch.setattr(reprints, "fingerprint", lambda body: (chosen[body], True))
+    ids = {}
+    for n, body in enumerate(chosen, start=1):
+        ids.update(_store(sessions, [_doc(n, body, body)]))
+    with sessions() as session:
+        query = select(ArticleFingerprint.article_id, ArticleFingerprint.reprint_group)
+        groups = {article: group for article, group in session.execute(query)}
+    original, reprint = ids["http://site.test/1.html"], ids["http://site.test/4.html"]
+    assert groups[reprint] == groups[original] == original
+    assert groups[ids["http://site.test/2.html"]] == ids["http://site.test/2.html"]
+    assert groups[ids["http://site.test/3.html"]] == ids["http://site.test/3.html"]
