@@ -2,7 +2,8 @@
 
 `scripts/test` starts PostgreSQL and Redis and exports NEWSMON_TEST_PG_URL and
 NEWSMON_TEST_REDIS_URL. Without them the tests that need a server skip, except under
-CI=true, where they fail. Nothing here imports the application.
+CI=true, where they fail. Nothing here imports the application; the archive fixtures that
+do (``sessions``) come from the plugin ``tests.support.stored``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ if _ROOT not in sys.path:
 from tests.support.ci import unavailable  # noqa: E402
 from tests.support.served import ServedArchive, Server, crawl_archive  # noqa: E402
 from tests.support.webserver import WebServer  # noqa: E402
+
+pytest_plugins = ["tests.support.stored"]
 
 PG_ENV = "NEWSMON_TEST_PG_URL"
 REDIS_ENV = "NEWSMON_TEST_REDIS_URL"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +20,6 @@ from crawler.extraction import Section as ExtractedSection
 from crawler.extraction import extract_bytes
 from storage import Article, Base, create_schema, make_engine
 from storage.models import ArticleFingerprint
-from storage.repository import save_article
 from storage.search import (
     ArticleQuery,
     count_by,
@@ -32,10 +31,10 @@ from storage.search import (
     reprints,
     search_articles,
     simhash,
-    sync_reprints,
 )
 from storage.search.reprints import normalise_body
 from tests.support.archive_pages import SEED, original_page
+from tests.support.stored import store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED_ARTICLE = extract_bytes(SEED, url="http://portal.test/news/8121.html", keywords=["新春第一会"])
@@ -95,36 +94,9 @@ CORPUS = [
 ]
 
 
-def _store(sessions: sessionmaker[Session], articles: list[Extracted]) -> dict[str, int]:
-    ids = {}
-    with sessions.begin() as session:
-        for article in articles:
-            saved = save_article(
-                session,
-                article,
-                raw_html=b"<html></html>",
-                content_type="text/html",
-                fetched_url=article.url or "",
-                site="test",
-                extractor_version=1,
-                fetched_at=datetime.now(UTC),
-            )
-            ids[article.url or ""] = saved.article_id
-        sync_reprints(session)
-    return ids
-
-
-@pytest.fixture
-def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
-
-
 @pytest.fixture
 def archive(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    _store(sessions, CORPUS)
+    store(sessions, CORPUS)
     with sessions() as session:
         yield session
 
@@ -285,7 +257,7 @@ def test_group_by_city_day_source_site(archive: Session) -> None:
 def test_day_is_the_day_in_shanghai(sessions: sessionmaker[Session]) -> None:
     late = datetime(2023, 1, 28, 23, 30, tzinfo=SHANGHAI)  # 15:30 UTC the same day
     early = datetime(2023, 1, 29, 0, 30, tzinfo=SHANGHAI)  # 16:30 UTC on the 28th
-    _store(
+    store(
         sessions, [_doc(1, "晚", "甲", published_at=late), _doc(2, "早", "乙", published_at=early)]
     )
     with sessions() as session:
@@ -295,7 +267,7 @@ def test_day_is_the_day_in_shanghai(sessions: sessionmaker[Session]) -> None:
 def test_the_original_and_its_portal_reprint_are_one_reprint_group(
     sessions: sessionmaker[Session],
 ) -> None:
-    ids = _store(sessions, CORPUS)
+    ids = store(sessions, CORPUS)
     reprint, original = ids[SEED_ARTICLE.url or ""], ids[ORIGINAL.url or ""]
     with sessions() as session:
         info = reprint_info(session, reprint)
@@ -312,8 +284,8 @@ def test_the_original_and_its_portal_reprint_are_one_reprint_group(
 
 
 def test_an_edited_body_is_regrouped(sessions: sessionmaker[Session]) -> None:
-    ids = _store(sessions, [SEED_ARTICLE, ORIGINAL])
-    _store(sessions, [replace(SEED_ARTICLE, body="完全不同的一篇文章。" * 20)])
+    ids = store(sessions, [SEED_ARTICLE, ORIGINAL])
+    store(sessions, [replace(SEED_ARTICLE, body="完全不同的一篇文章。" * 20)])
     with sessions() as session:
         assert reprint_info(session, ids[SEED_ARTICLE.url or ""])["reprints"] == []
 
@@ -370,10 +342,10 @@ def test_short_bodies_group_only_when_equal() -> None:
 
 
 def test_the_index_follows_updates_and_deletes(sessions: sessionmaker[Session]) -> None:
-    _store(sessions, [_doc(1, "甲标题", "原来的正文讲营商环境。")])
+    store(sessions, [_doc(1, "甲标题", "原来的正文讲营商环境。")])
     with sessions() as session:
         assert _titles(session, text="营商环境") == ["甲标题"]
-    _store(sessions, [_doc(1, "甲标题", "改过的正文讲产业强市。")])
+    store(sessions, [_doc(1, "甲标题", "改过的正文讲产业强市。")])
     with sessions() as session:
         assert _titles(session, text="营商环境") == []
         assert _titles(session, text="产业强市") == ["甲标题"]
@@ -387,7 +359,7 @@ def test_install_is_idempotent_and_indexes_an_existing_archive(db_url: str) -> N
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)  # an archive made before the search index existed
     sessions = sessionmaker(engine, expire_on_commit=False)
-    _store(sessions, [_doc(1, "旧文章", "早就存下的营商环境报道。")])
+    store(sessions, [_doc(1, "旧文章", "早就存下的营商环境报道。")])
     create_schema(engine)
     create_schema(engine)
     with sessions() as session:
@@ -469,7 +441,7 @@ def test_a_new_article_is_grouped_with_its_copies_only_not_with_rows_sharing_a_b
     monkeypatch.setattr(reprints, "fingerprint", lambda body: (chosen[body], True))
     ids = {}
     for n, body in enumerate(chosen, start=1):
-        ids.update(_store(sessions, [_doc(n, body, body)]))
+        ids.update(store(sessions, [_doc(n, body, body)]))
     with sessions() as session:
         query = select(ArticleFingerprint.article_id, ArticleFingerprint.reprint_group)
         groups = {article: group for article, group in session.execute(query)}

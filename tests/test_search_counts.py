@@ -3,12 +3,10 @@ with counting the articles, through stores, re-stores, deletes and bulk loads.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +16,7 @@ from storage import Article, Base, Section, create_schema, make_engine
 from storage.repository import save_article
 from storage.search import ArticleQuery, count_by, install_search, rebuild_search
 from storage.search.counts import FOLD_LOCK
+from tests.support.stored import store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A filter every article passes: count_by then counts the articles instead of reading the kept counts.
@@ -44,28 +43,6 @@ def _doc(n: int, sections: list[ExtractedSection], day: int | None = 1) -> Extra
     )
 
 
-def _store(sessions: sessionmaker[Session], articles: list[Extracted]) -> None:
-    with sessions.begin() as session:
-        for article in articles:
-            save_article(
-                session,
-                article,
-                raw_html=b"",
-                content_type="text/html",
-                fetched_url=article.url or "",
-                site="test",
-                extractor_version=1,
-            )
-
-
-@pytest.fixture
-def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
-
-
 def _kept_and_counted(session: Session, by: str) -> tuple[object, object]:
     kept = count_by(session, ArticleQuery(), by)
     counted = count_by(session, EVERYTHING, by) if by == "city" else None
@@ -85,7 +62,7 @@ def _assert_agree(sessions: sessionmaker[Session]) -> list[tuple[str | None, int
 
 
 def test_counts_follow_stores_restores_and_deletes(sessions: sessionmaker[Session]) -> None:
-    _store(
+    store(
         sessions,
         [
             # two sections about 无锡 in one article: it counts once under 无锡
@@ -103,7 +80,7 @@ def test_counts_follow_stores_restores_and_deletes(sessions: sessionmaker[Sessio
             (None, 1),
         ]
     # re-extracted: other sections, another day
-    _store(sessions, [_doc(1, [_sec("苏州"), _sec("南京")], day=3)])
+    store(sessions, [_doc(1, [_sec("苏州"), _sec("南京")], day=3)])
     assert _assert_agree(sessions) == [("南京", 1), ("无锡", 1), ("苏州", 1)]
     with sessions.begin() as session:
         session.execute(delete(Article).where(Article.url == "http://site.test/2.html"))
@@ -121,7 +98,7 @@ def test_a_rolled_back_store_leaves_the_counts(pg_url: str) -> None:
     engine = make_engine(pg_url)
     create_schema(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    _store(sessions, [_doc(1, [_sec("无锡")])])
+    store(sessions, [_doc(1, [_sec("无锡")])])
     with sessions() as session:
         save_article(
             session,
@@ -234,7 +211,7 @@ def test_undated_articles_come_last_in_day_counts_on_every_path(
 ) -> None:
     """Days are listed oldest first and undated articles last, whether the counts are kept
     or counted from a filter's matches, on both backends (SQLite sorts NULL first)."""
-    _store(sessions, [_doc(1, [], day=2), _doc(2, [], day=None), _doc(3, [], day=1)])
+    store(sessions, [_doc(1, [], day=2), _doc(2, [], day=None), _doc(3, [], day=1)])
     expected = [("2023-02-01", 1), ("2023-02-02", 1), (None, 1)]
     with sessions() as session:
         assert count_by(session, ArticleQuery(), "day") == expected
@@ -252,8 +229,8 @@ def test_recounting_while_a_crawl_stores_counts_each_article_once(pg_url: str) -
     engine = make_engine(pg_url)
     create_schema(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    _store(sessions, [_doc(1, [_sec("无锡")])])
-    writer = threading.Thread(target=_store, args=(sessions, [_doc(2, [_sec("无锡")])]))
+    store(sessions, [_doc(1, [_sec("无锡")])])
+    writer = threading.Thread(target=store, args=(sessions, [_doc(2, [_sec("无锡")])]))
 
     class Conn:
         """The recount's connection; a worker stores and commits after its first statement."""

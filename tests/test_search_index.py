@@ -4,7 +4,6 @@ upgrade of archives made with the trigram index of earlier versions. SQLite and 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,11 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from storage import Base, create_schema, make_engine
-from storage.repository import decompress, save_article
+from storage.repository import decompress
 from storage.search import ArticleQuery, count_by, reprint_groups, reprint_info, search_articles
 from storage.search import query as query_module
 from storage.search.grams import document_grams, plan
 from tests.cli import newsmon, newsmon_json
+from tests.support.stored import store
 
 T0 = datetime(2023, 2, 1, tzinfo=UTC)
 
@@ -40,28 +40,6 @@ def _doc(
         sections=sections,
         keywords=[],
     )
-
-
-def _store(sessions: sessionmaker[Session], docs: list[Extracted]) -> None:
-    with sessions.begin() as session:
-        for doc in docs:
-            save_article(
-                session,
-                doc,
-                raw_html=b"<html></html>",
-                content_type="text/html",
-                fetched_url=doc.url or "",
-                site="test",
-                extractor_version=1,
-            )
-
-
-@pytest.fixture
-def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
 
 
 def test_document_grams_are_pairs_within_runs_of_letters() -> None:
@@ -98,7 +76,7 @@ def test_every_term_length_finds_exactly_the_substrings(sessions: sessionmaker[S
     confirmed, must be exactly Python's substring test (ASCII case folded)."""
     rng = random.Random(17)
     docs = [_doc(i, _random_text(rng, 6), _random_text(rng, 40), hours=i) for i in range(1, 80)]
-    _store(sessions, docs)
+    store(sessions, docs)
     terms = {_random_text(rng, rng.randint(1, 5)).strip() for _ in range(150)}
     terms |= {"锡", "a", "B", "无锡", "ab", "营商环境", "1", "%", "_", "a%"}
     with sessions() as session:
@@ -123,7 +101,7 @@ def test_totals_beyond_the_bound_are_a_lower_bound_and_pages_stay_right(
         for i in range(1, 30)
     ]
     docs.append(_doc(30, "无时间", "无锡无时间。", hours=None))
-    _store(sessions, docs)
+    store(sessions, docs)
     with sessions() as session:
         full = search_articles(session, ArticleQuery(text="无锡", limit=100))
         assert full.exact
@@ -150,7 +128,7 @@ def test_group_by_city_of_the_whole_archive_counts_articles_once(
     sessions: sessionmaker[Session],
 ) -> None:
     docs = [_doc(i, f"第{i}篇", "正文。", city="无锡" if i % 3 else "镇江") for i in range(1, 10)]
-    _store(sessions, docs)
+    store(sessions, docs)
     with sessions() as session:
         assert count_by(session, ArticleQuery(), "city") == [("无锡", 6), ("镇江", 3)]
         assert count_by(session, ArticleQuery(text="正文", city="镇江"), "city") == [("镇江", 3)]
@@ -171,7 +149,7 @@ def test_an_archive_with_the_old_trigram_index_is_reindexed_on_open(db_url: str)
                 "CREATE INDEX ix_articles_body_trgm ON articles USING gin (body gin_trgm_ops)"
             )
     sessions = sessionmaker(engine, expire_on_commit=False)
-    _store(sessions, [_doc(1, "旧文章", "早就存下的无锡报道。")])
+    store(sessions, [_doc(1, "旧文章", "早就存下的无锡报道。")])
     create_schema(engine)
     with sessions() as session:
         assert [a.title for a in search_articles(session, ArticleQuery(text="无锡")).articles] == [
@@ -192,7 +170,7 @@ def test_articles_are_fingerprinted_when_stored_and_no_reader_catches_up(
     sessions: sessionmaker[Session],
 ) -> None:
     body = "镇江市出台二十条措施，持续优化营商环境，服务企业发展，推动产业强市建设再上新台阶。" * 2
-    _store(
+    store(
         sessions,
         [
             _doc(1, "原文", body, hours=1),
@@ -206,7 +184,7 @@ def test_articles_are_fingerprinted_when_stored_and_no_reader_catches_up(
         assert session.scalar(text("SELECT count(*) FROM article_fingerprints")) == 3
         assert reprint_info(session, 2)["earliest"]["id"] == 1
     # An edit that makes it another text leaves the group, at store time too.
-    _store(
+    store(
         sessions,
         [_doc(2, "转载", "完全不同的内容，讲的是扬州的文旅项目和运河文化带建设进展。" * 2)],
     )
@@ -218,7 +196,7 @@ def test_articles_are_fingerprinted_when_stored_and_no_reader_catches_up(
 def test_db_stats_prints_bytes_by_part(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(db_url)
     create_schema(engine)
-    _store(sessionmaker(engine), [_doc(i, f"第{i}篇", "无锡的报道。" * 30) for i in range(1, 4)])
+    store(sessionmaker(engine), [_doc(i, f"第{i}篇", "无锡的报道。" * 30) for i in range(1, 4)])
     with engine.connect() as conn:
         blob = bytes(conn.scalar(text("SELECT raw_html FROM articles LIMIT 1")))
     engine.dispose()
@@ -253,7 +231,7 @@ def test_long_terms_with_a_city_are_exact_whichever_side_drives(
         for i in range(1, 41)
     ]
     docs += [_doc(40 + i, "拆开", "营商、商环、环境。", city="镇江", hours=i) for i in range(1, 5)]
-    _store(sessions, docs)
+    store(sessions, docs)
     with sessions() as session:
         for city, want in (
             ("镇江", [39, 26, 13]),

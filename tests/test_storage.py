@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,14 +48,6 @@ def _article(url: str = "http://example.test/a.html?b=2&a=1#top", **changes: obj
         keywords=["新春第一会"],
     )
     return replace(base, **changes)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def sessions(db_url: str) -> sessionmaker[Session]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
 
 
 def _save(sessions: sessionmaker[Session], article: Extracted, raw: bytes = b"<html>v1</html>"):
