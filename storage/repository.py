@@ -93,32 +93,40 @@ def get_or_create_site(session: Session, name: str) -> Site:
     return session.scalars(select(Site).where(Site.name == name)).one()
 
 
+def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
+    """The ``articles`` columns that hold what the page says."""
+    return {
+        "title": article.title,
+        "published_at": article.published_at,
+        "source": article.source,
+        "author": article.author,
+        "site_name": article.site_name,
+        "breadcrumb": list(article.breadcrumb),
+        "body": article.body,
+        "content_hash": digest,
+    }
+
+
+def _section(section: Any) -> dict[str, Any]:
+    return {
+        "label": section.label,
+        "city": section.city,
+        "district": section.district,
+        "heading": section.heading,
+        "text": section.text,
+        "places": list(section.places),
+    }
+
+
 def _apply(session: Session, row: Article, article: ExtractedArticle, digest: str) -> None:
-    row.title = article.title
-    row.published_at = article.published_at
-    row.source = article.source
-    row.author = article.author
-    row.site_name = article.site_name
-    row.breadcrumb = list(article.breadcrumb)
-    row.body = article.body
-    row.content_hash = digest
+    for name, value in _columns(article, digest).items():
+        setattr(row, name, value)
     if row.id is not None and row.sections:
         # Delete the old sections before inserting the new ones: the unit of work would
         # otherwise insert first and trip the (article_id, position) unique constraint.
         row.sections.clear()
         session.flush()
-    row.sections = [
-        Section(
-            position=i,
-            label=s.label,
-            city=s.city,
-            district=s.district,
-            heading=s.heading,
-            text=s.text,
-            places=list(s.places),
-        )
-        for i, s in enumerate(article.sections)
-    ]
+    row.sections = [Section(position=i, **_section(s)) for i, s in enumerate(article.sections)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,31 +286,6 @@ def _by_columns(updates: dict[int, dict[str, Any]]) -> Iterator[list[dict[str, A
     for article_id, values in updates.items():
         groups.setdefault(tuple(sorted(values)), []).append({"id": article_id, **values})
     yield from groups.values()
-
-
-def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
-    """The ``articles`` columns that hold what the page says."""
-    return {
-        "title": article.title,
-        "published_at": article.published_at,
-        "source": article.source,
-        "author": article.author,
-        "site_name": article.site_name,
-        "breadcrumb": list(article.breadcrumb),
-        "body": article.body,
-        "content_hash": digest,
-    }
-
-
-def _section(section: Any) -> dict[str, Any]:
-    return {
-        "label": section.label,
-        "city": section.city,
-        "district": section.district,
-        "heading": section.heading,
-        "text": section.text,
-        "places": list(section.places),
-    }
 
 
 def _save_matches(
