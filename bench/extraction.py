@@ -352,9 +352,7 @@ def load_pages(part: str) -> list[Page]:
         data = path.read_bytes()
         text, _ = decode_html(data)
         fetched = label.get("fetched_at")
-        when = (
-            datetime.fromisoformat(fetched).replace(tzinfo=SHANGHAI) if fetched else FETCHED_AT
-        )
+        when = datetime.fromisoformat(fetched).replace(tzinfo=SHANGHAI) if fetched else FETCHED_AT
         reference = reference_body(text, label)
         pages.append(Page(key, site_of(label), label, data, text, reference, when))
     return pages

@@ -76,20 +76,27 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_caption(block: Block) -> bool:
-    """A picture or video caption: right after the media, short, and worded like one."""
+    """A picture or video caption: right after the media, short, and worded like one.
+
+    Its words are matched in simplified script, like credits: "（圖／記者林悅翻攝）" is
+    "（图／记者林悦翻摄）".
+    """
     text = block.text
     if not block.after_media or len(text) > _MAX_CAPTION:
         return False
-    if _CAPTION_WORDS.search(text):
+    if _CAPTION_WORDS.search(simplify(text)):
         return True
     return len(text) <= _MAX_UNPUNCTUATED_CAPTION and not ends_sentence(text)
 
 
 def is_info_line(text: str) -> bool:
-    """The date/source/author line printed under a headline, not a sentence of the article."""
+    """The date/source/author line printed under a headline, not a sentence of the article.
+
+    Labels are matched in simplified script: "2019-03-18 23:59 聯合報 記者陳嘉寧" is one.
+    """
     if len(text) > _MAX_INFO or ends_sentence(text) or not _INFO_DATE.search(text):
         return False
-    return len(text) <= 30 or _INFO_LABEL.search(text) is not None
+    return len(text) <= 30 or _INFO_LABEL.search(simplify(text)) is not None
 
 
 def is_related_label(text: str) -> bool:
