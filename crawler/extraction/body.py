@@ -28,8 +28,8 @@ from crawler.extraction.vocabulary import (
 
 # Deeper than this, an element's text is counted without walking it (Python's recursion limit).
 _MAX_DEPTH = 400
-# A <form> holding a paragraph of prose this long wraps the page rather than a widget.
-_WRAPPER_PARAGRAPH = 40
+# A <form> holding this much prose in paragraphs wraps the page rather than a widget.
+_WRAPPER_PROSE = 100
 
 
 def unwrap_page_forms(root: etree._Element) -> None:
@@ -37,14 +37,18 @@ def unwrap_page_forms(root: etree._Element) -> None:
 
     Forms are skipped like other widgets (a search box, an e-mail-this form, a comment
     form), but ASP.NET WebForms pages wrap the whole page, article included, in one
-    ``<form id="form1">``: a form that holds a paragraph of prose is such a wrapper.
+    ``<form id="form1">``: a form whose paragraphs hold prose (``_WRAPPER_PROSE``
+    characters of it) is such a wrapper.
     """
     for form in list(root.iter("form")):
+        prose = 0
         for p in form.iter("p"):
-            text = "".join(p.itertext())
-            if len(text.strip()) >= _WRAPPER_PARAGRAPH and PROSE_PUNCT.search(text):
-                form.tag = "div"
-                break
+            text = "".join(p.itertext()).strip()
+            if PROSE_PUNCT.search(text):
+                prose += len(text)
+                if prose >= _WRAPPER_PROSE:
+                    form.tag = "div"
+                    break
 
 
 @dataclass(slots=True)

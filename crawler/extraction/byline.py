@@ -26,10 +26,13 @@ _LEAD_PLAIN_CREDIT_RE = re.compile(
     r"^[^。！？（()）]{0,30}?讯\s*[:：]?\s*"
     r"(?P<inner>(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)[^。！？，,；;（(]{2,40})"
 )
-# "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph.
+# "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph;
+# "（姚峰 上海报道）", "（王煌忠／台中报导）": the names and where they reported from.
 _TRAILING_NAME_RE = re.compile(
-    rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:[\s、][{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
+    rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:\s*[\s、/／]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
 )
+_REPORTED_FROM = ("报道", "报导")
+_SLASH_RE = re.compile(r"\s*[/／]\s*")
 # "…抓紧落实。（记者 张三 通讯员 李四）", "…抓紧落实。（来源：湖北日报）": a credit in
 # brackets closing the article's last sentence.
 _TRAILING_CREDIT_RE = re.compile(
@@ -95,7 +98,7 @@ _OUTLET_END_RE = re.compile(
 )
 _MAX_BARE_SOURCE = 12
 # A counter: "尚余0篇" (free articles left), "1234人阅读", "12条评论"; no outlet counts.
-_COUNTER_RE = re.compile(r"\d\s*(?:篇|条|次|人|个|则)")
+_COUNTER_RE = re.compile(r"\d\s*[万千亿]?\s*(?:篇|条|次|人|个|则)")
 _HINT_SPLIT_RE = re.compile(r"[\s_\-]+")
 _WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]$")
 _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
@@ -344,9 +347,9 @@ def _trailing_name(line: str) -> str | None:
     m = _TRAILING_NAME_RE.search(line)
     if m is None:
         return None
-    names = NAMES_SPLIT_RE.split(m["names"])
-    # "（姚峰 上海报道）", "（张三 北京报道）": a place-and-报道 sign-off after the names
-    if len(names) > 1 and names[-1].endswith("报道"):
+    names = [n for part in _SLASH_RE.split(m["names"]) for n in NAMES_SPLIT_RE.split(part) if n]
+    # "（姚峰 上海报道）", "（王煌忠／台中报导）": a place-and-报道 sign-off after the names
+    if len(names) > 1 and names[-1].endswith(_REPORTED_FROM):
         names = names[:-1]
     if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
         return None
