@@ -218,6 +218,8 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
 def _cut_care_notice(blocks: list[Block]) -> list[Block]:
     """Cut a closing suicide-prevention notice and whatever follows it (see ``_CARE_RE``)."""
     first = max(0, len(blocks) - _NOTICE_BLOCKS)
+    if not any("自杀" in b.text or "自殺" in b.text for b in blocks[first:]):
+        return blocks  # (the usual case, found without converting any script)
     texts = [simplify(b.text) for b in blocks[first:]]
     for k, text in enumerate(texts):
         m = _CARE_RE.search(text)
