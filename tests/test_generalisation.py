@@ -787,6 +787,19 @@ def test_a_closing_suicide_hotline_notice_is_not_body(key: str, last: str) -> No
     assert "專線" not in body
 
 
+def test_a_hotline_reminder_in_mid_article_cuts_nothing() -> None:
+    # a report on suicide prevention quotes the hotline, and the article goes on after it
+    middle = "<p>市卫健委提醒您：如有自杀念头，请拨打心理援助热线：12356。</p>"
+    after = "<p>据介绍，该热线今年以来已接听求助电话三千余次，其中夜间来电占四成，工作人员将继续扩充。</p>"
+    got = page(
+        article("2024-05-20 10:00 来源：某某日报").replace(
+            "</div></div>", middle + after + "</div></div>"
+        )
+    )
+    assert "请拨打心理援助热线：12356。" in got.body
+    assert got.body.endswith("工作人员将继续扩充。")
+
+
 def test_a_closing_reminder_that_is_no_hotline_notice_stays() -> None:
     # "警方提醒您" with an anti-fraud line ends many mainland reports: it is article text
     closing = "<p>警方提醒您：接到自称客服的退款电话要提高警惕，如有疑问请拨打反诈专线96110。</p>"

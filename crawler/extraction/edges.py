@@ -63,6 +63,10 @@ _CARE_RE = re.compile(
 )
 _HOTLINE_RE = re.compile(r"(?:专线|热线|生命线)[^:：\d]{0,6}[:：]?\s*\d[\d-]{2,}")
 _NOTICE_BLOCKS = 12
+# The notice is short lines: its lead-in, and every line after it (hotlines, a slogan,
+# hashtags). A longer line after it is article prose, and the notice is then no ending.
+_NOTICE_LEAD_CHARS = 60
+_NOTICE_LINE_CHARS = 40
 
 
 @dataclass(slots=True)
@@ -216,7 +220,10 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
 
 
 def _cut_care_notice(blocks: list[Block]) -> list[Block]:
-    """Cut a closing suicide-prevention notice and whatever follows it (see ``_CARE_RE``)."""
+    """Cut a closing suicide-prevention notice and the short lines after it (see ``_CARE_RE``).
+
+    Only at the very end: a notice that article prose follows is left where it is.
+    """
     first = max(0, len(blocks) - _NOTICE_BLOCKS)
     if not any("自杀" in b.text or "自殺" in b.text for b in blocks[first:]):
         return blocks  # (the usual case, found without converting any script)
@@ -225,7 +232,12 @@ def _cut_care_notice(blocks: list[Block]) -> list[Block]:
         m = _CARE_RE.search(text)
         if m is None:
             continue
-        notice = "\n".join([text[m.start() :], *texts[k + 1 :]])
+        rest = texts[k + 1 :]
+        if len(text) - m.start() > _NOTICE_LEAD_CHARS or any(
+            len(line) > _NOTICE_LINE_CHARS for line in rest
+        ):
+            continue
+        notice = "\n".join([text[m.start() :], *rest])
         if "自杀" not in notice or _HOTLINE_RE.search(notice) is None:
             continue
         i = first + k
