@@ -826,21 +826,3 @@ def test_a_signoff_with_a_slash_names_the_reporter(closing: str, author: str) ->
 def test_a_traditional_signoff_names_the_reporter() -> None:
     assert real("real3/appledaily-1.html").author == "王煌忠"
     assert real("real3/appledaily-2.html").author == "王煌忠"
-
-
-@pytest.mark.parametrize(
-    ("info", "tail", "source", "author"),
-    [
-        # WeChat-style credits with the full-width bar (来源｜…, 作者｜…, 编辑｜… at the end)
-        ("2024-05-20 10:00 来源｜新华社 作者｜张三", "", "新华社", "张三"),
-        ("2024-05-20 10:00", "<p>来源｜21金融圈</p><p>编辑｜李四</p>", "21金融圈", "李四"),
-        # a Hong Kong page's vertical colon (︰), traditional script
-        ("2024-05-20 10:00 來源︰明報 記者︰陳大文", "", "明報", "陳大文"),
-        ("2024-05-20 10:00 来源：新华社｜编辑：张三", "", "新华社", "张三"),
-    ],
-)
-def test_full_width_bar_and_vertical_colon_separate_credits(
-    info: str, tail: str, source: str, author: str
-) -> None:
-    got = page(article(info).replace("</div></div>", tail + "</div></div>"))
-    assert (got.source, got.author) == (source, author)

@@ -59,7 +59,7 @@ _SOURCE_END_RE = re.compile(
     r"|\s*[（(\[【<]"
     # a closing bracket ends it too: "（来源：湖北日报）", "【来源：湖北日报】"
     r"|\s*[）)\]】>]"
-    r"|[、，,；;。|｜丨]"
+    r"|[、，,；;。|丨]"
     # an outlet's name never holds an underscore: "新华日报_NF4425" ends at it
     r"|\s*_"
     r"|\s+(?![A-Za-z])"

@@ -46,7 +46,7 @@ _RELATED_LABEL = re.compile(
 # Labelled closing credits (editor, author, source...): after them come platform menus.
 _CLOSING_CREDIT = re.compile(
     r"^[（(【\[]?\s*(?:本文)?(?:责任编辑|编辑|责编|作者|来源|稿源|校对|审核|监制|主编|文|撰文|采写)"
-    r"\s*[:：︰|｜丨/／]"
+    r"\s*[:：|丨/／]"
 )
 # Text after the closing credits that is still taken for furniture, at most.
 _AFTER_CREDITS_CHARS = 300

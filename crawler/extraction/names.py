@@ -37,13 +37,13 @@ ROLE_SUFFIX = re.compile(
     rf"|(?:报道|整理|编译|综合|整合|撰文|采写|发自[{HAN}]*|等)$"
 )
 # "张蕊 摄", "张蕊/摄影": a photo credit; "文：张三 摄影：王五" is a new credit, not one
-_PHOTO_AFTER = re.compile(rf"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![{HAN}]|\s*[:：︰|｜丨/／])")
+_PHOTO_AFTER = re.compile(rf"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![{HAN}]|\s*[:：|丨/／])")
 # "记者 张三 通讯员 李四": the reporters' list goes on after a second reporter keyword
 _CO_REPORTER = re.compile(r"(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)")
 _CO_SEP = re.compile(r"\s*[:：]?\s*")
 # A surname and a given name of one character each, one space apart, standing alone.
 _PADDED_NAME = re.compile(rf"(?P<a>[{HAN}])[ \u3000\xa0]{{1,2}}(?P<b>[{HAN}])(?![{HAN}])")
-_CREDIT_SEP = re.compile(r"\s*[:：︰|｜丨/／]")
+_CREDIT_SEP = re.compile(r"\s*[:：|丨/／]")
 # fmt: off
 _NOT_NAMES = frozenset(
     {
