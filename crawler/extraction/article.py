@@ -14,7 +14,13 @@ from parsel import Selector
 
 from crawler.extraction import byline, dates, edges
 from crawler.extraction.blocks import Section, TextPiece
-from crawler.extraction.body import body_blocks, find_body_container, pieces_after, pieces_between
+from crawler.extraction.body import (
+    body_blocks,
+    find_body_container,
+    pieces_after,
+    pieces_between,
+    unwrap_page_forms,
+)
 from crawler.extraction.breadcrumb import find_breadcrumb
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.epaper import epaper_meta
@@ -33,7 +39,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -225,6 +231,7 @@ def extract_bytes(
     root = etree.fromstring(_as_utf8(data, text, encoding), _parser())
     if root is None:
         raise NotAnArticle("the page has no HTML content")
+    unwrap_page_forms(root)  # the tree is this call's own: an ASP.NET page lives in a <form>
     return extract_article(
         Selector(root=root, type="html"),
         url=url,

@@ -2,8 +2,9 @@
 pieces around it (the info line under the headline, what follows the body).
 
 Everything here works on the lxml tree behind a parsel ``Selector`` and never
-mutates it. The page is walked a handful of times at most; the budget per page
-is about a millisecond.
+mutates it, except :func:`unwrap_page_forms`, which ``extract_bytes`` applies to the
+tree it parsed itself. The page is walked a handful of times at most; the budget per
+page is about a millisecond.
 """
 
 from __future__ import annotations
@@ -27,6 +28,27 @@ from crawler.extraction.vocabulary import (
 
 # Deeper than this, an element's text is counted without walking it (Python's recursion limit).
 _MAX_DEPTH = 400
+# A <form> holding this much prose in paragraphs wraps the page rather than a widget.
+_WRAPPER_PROSE = 100
+
+
+def unwrap_page_forms(root: etree._Element) -> None:
+    """Read a page-wide ``<form>`` as a ``<div>`` (renames it in ``root``).
+
+    Forms are skipped like other widgets (a search box, an e-mail-this form, a comment
+    form), but ASP.NET WebForms pages wrap the whole page, article included, in one
+    ``<form id="form1">``: a form whose paragraphs hold prose (``_WRAPPER_PROSE``
+    characters of it) is such a wrapper.
+    """
+    for form in list(root.iter("form")):
+        prose = 0
+        for p in form.iter("p"):
+            text = "".join(p.itertext()).strip()
+            if PROSE_PUNCT.search(text):
+                prose += len(text)
+                if prose >= _WRAPPER_PROSE:
+                    form.tag = "div"
+                    break
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.credits import SEP, editor_in, is_credit_line, reporter_in
 from crawler.extraction.names import HAN, NAMES_SPLIT_RE, ROLE_SUFFIX, is_person_name
-from crawler.extraction.vocabulary import INTERFACE_WORDS, MENU_WORDS
+from crawler.extraction.vocabulary import INTERFACE_WORDS, MENU_WORDS, NOISE_TOKENS
 
 # "石佳/中国青年报": a reporter and the outlet in one info-line piece.
 _NAME_SLASH_OUTLET_RE = re.compile(
@@ -26,10 +26,13 @@ _LEAD_PLAIN_CREDIT_RE = re.compile(
     r"^[^。！？（()）]{0,30}?讯\s*[:：]?\s*"
     r"(?P<inner>(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)[^。！？，,；;（(]{2,40})"
 )
-# "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph.
+# "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph;
+# "（姚峰 上海报道）", "（王煌忠／台中报导）": the names and where they reported from.
 _TRAILING_NAME_RE = re.compile(
-    rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:[\s、][{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
+    rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:\s*[\s、/／]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
 )
+_REPORTED_FROM = ("报道", "报导")
+_SLASH_RE = re.compile(r"\s*[/／]\s*")
 # "…抓紧落实。（记者 张三 通讯员 李四）", "…抓紧落实。（来源：湖北日报）": a credit in
 # brackets closing the article's last sentence.
 _TRAILING_CREDIT_RE = re.compile(
@@ -94,6 +97,9 @@ _OUTLET_END_RE = re.compile(
     r"|发布|之家|号|周末|观察|资讯|财经|日报|晚报|时报|快报|商报)$"
 )
 _MAX_BARE_SOURCE = 12
+# A counter: "尚余0篇" (free articles left), "1234人阅读", "12条评论"; no outlet counts.
+_COUNTER_RE = re.compile(r"\d\s*[万千亿]?\s*(?:篇|条|次|人|个|则)")
+_HINT_SPLIT_RE = re.compile(r"[\s_\-]+")
 _WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]$")
 _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid")
@@ -157,6 +163,8 @@ def is_outlet_like(value: str) -> bool:
         return False
     if _WEEKDAY_RE.match(value):  # "星期一" printed in its own element next to the date
         return False
+    if _COUNTER_RE.search(value):
+        return False
     if re.search(r"[，,。！？!?；;：:]", value):
         return False
     return len(value) <= _MAX_BARE_SOURCE or _OUTLET_END_RE.search(value) is not None
@@ -213,11 +221,17 @@ def _hinted_source(header: Sequence[TextPiece]) -> str | None:
     return None
 
 
+def _noise_tokens(hint: str) -> set[str]:
+    return {token for token in _HINT_SPLIT_RE.split(hint) if token in NOISE_TOKENS}
+
+
 def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
     """The account/outlet printed next to the first date with no label (toutiao, baijiahao…).
 
     The nearest name-like piece before the date wins over one after it; furniture
-    (举报, 原创, 字号) is stepped over, a label or a sentence ends the search on that side.
+    (举报, 原创, 字号, or a piece whose class names a toolbar — ``print``, ``share``,
+    ``social`` — that the date's own row does not carry) is stepped over, a label or a
+    sentence ends the search on that side.
     """
     texts = [p.text for p in header]
     for i, text in enumerate(texts):
@@ -225,10 +239,13 @@ def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
             continue
         before = range(i - 1, max(-1, i - 4), -1)
         after = range(i + 1, min(len(texts), i + 4))
+        row = _noise_tokens(header[i].hint)
         for side in (before, after):
             for j in side:
                 candidate = texts[j]
                 if candidate in _FURNITURE or len(candidate) < 2 or not _WORDY_RE.search(candidate):
+                    continue
+                if _noise_tokens(header[j].hint) - row:  # a button of a share or print bar
                     continue
                 if (
                     len(candidate) > 20
@@ -330,9 +347,9 @@ def _trailing_name(line: str) -> str | None:
     m = _TRAILING_NAME_RE.search(line)
     if m is None:
         return None
-    names = NAMES_SPLIT_RE.split(m["names"])
-    # "（姚峰 上海报道）", "（张三 北京报道）": a place-and-报道 sign-off after the names
-    if len(names) > 1 and names[-1].endswith("报道"):
+    names = [n for part in _SLASH_RE.split(m["names"]) for n in NAMES_SPLIT_RE.split(part) if n]
+    # "（姚峰 上海报道）", "（王煌忠／台中报导）": a place-and-报道 sign-off after the names
+    if len(names) > 1 and names[-1].endswith(_REPORTED_FROM):
         names = names[:-1]
     if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
         return None

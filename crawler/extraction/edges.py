@@ -54,6 +54,19 @@ _AFTER_CREDITS_SHARE = 0.2
 # A related box near an end holds less text than the article it follows or precedes.
 _RELATED_SHARE = 0.5
 _LEAD_IN_CHARS = 20
+# A suicide-prevention notice closing the article, which Taiwanese media print under every
+# report of a suicide: "《蘋果》關心你 … 自殺防治諮詢安心專線：0800-788995",
+# "★中時電子報關心您：再給自己一次機會 自殺諮詢專線：…", "●《ETNEWS新聞雲》提醒您…".
+# Matched in simplified script: an address to the reader, then 自杀 and a hotline number.
+_CARE_RE = re.compile(
+    r"[★☆●■◆▲]?\s*(?:《[^》]{1,15}》|[^\s。！？，,（）()《》]{0,12}?)(?:关心您|关心你|提醒您|提醒你)"
+)
+_HOTLINE_RE = re.compile(r"(?:专线|热线|生命线)[^:：\d]{0,6}[:：]?\s*\d[\d-]{2,}")
+_NOTICE_BLOCKS = 12
+# The notice is short lines: its lead-in, and every line after it (hotlines, a slogan,
+# hashtags). A longer line after it is article prose, and the notice is then no ending.
+_NOTICE_LEAD_CHARS = 60
+_NOTICE_LINE_CHARS = 40
 
 
 @dataclass(slots=True)
@@ -76,20 +89,27 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_caption(block: Block) -> bool:
-    """A picture or video caption: right after the media, short, and worded like one."""
+    """A picture or video caption: right after the media, short, and worded like one.
+
+    Its words are matched in simplified script, like credits: "（圖／記者林悅翻攝）" is
+    "（图／记者林悦翻摄）".
+    """
     text = block.text
     if not block.after_media or len(text) > _MAX_CAPTION:
         return False
-    if _CAPTION_WORDS.search(text):
+    if _CAPTION_WORDS.search(simplify(text)):
         return True
     return len(text) <= _MAX_UNPUNCTUATED_CAPTION and not ends_sentence(text)
 
 
 def is_info_line(text: str) -> bool:
-    """The date/source/author line printed under a headline, not a sentence of the article."""
+    """The date/source/author line printed under a headline, not a sentence of the article.
+
+    Labels are matched in simplified script: "2019-03-18 23:59 聯合報 記者陳嘉寧" is one.
+    """
     if len(text) > _MAX_INFO or ends_sentence(text) or not _INFO_DATE.search(text):
         return False
-    return len(text) <= 30 or _INFO_LABEL.search(text) is not None
+    return len(text) <= 30 or _INFO_LABEL.search(simplify(text)) is not None
 
 
 def is_related_label(text: str) -> bool:
@@ -199,18 +219,48 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
     return blocks
 
 
+def _cut_care_notice(blocks: list[Block]) -> list[Block]:
+    """Cut a closing suicide-prevention notice and the short lines after it (see ``_CARE_RE``).
+
+    Only at the very end: a notice that article prose follows is left where it is.
+    """
+    first = max(0, len(blocks) - _NOTICE_BLOCKS)
+    if not any("自杀" in b.text or "自殺" in b.text for b in blocks[first:]):
+        return blocks  # (the usual case, found without converting any script)
+    texts = [simplify(b.text) for b in blocks[first:]]
+    for k, text in enumerate(texts):
+        m = _CARE_RE.search(text)
+        if m is None:
+            continue
+        rest = texts[k + 1 :]
+        if len(text) - m.start() > _NOTICE_LEAD_CHARS or any(
+            len(line) > _NOTICE_LINE_CHARS for line in rest
+        ):
+            continue
+        notice = "\n".join([text[m.start() :], *rest])
+        if "自杀" not in notice or _HOTLINE_RE.search(notice) is None:
+            continue
+        i = first + k
+        block = blocks[i]
+        kept = block.text[: m.start()].rstrip() if len(text) == len(block.text) else ""
+        return [*blocks[:i], replace(block, text=kept)] if kept else blocks[:i]
+    return blocks
+
+
 def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     """The article's blocks from its first sentence to its last.
 
     Dropped from the start: credit and 原标题 lines, captions, lines echoing the
     headline, the date/source info line, a related box that precedes the text. Dropped from the end: a related
-    box, labelled closing credits and whatever furniture follows them, credit lines,
+    box, labelled closing credits and whatever furniture follows them, a suicide-prevention
+    hotline notice, credit lines,
     a lone link lead-in ("点击进入专题："), and a closing byline in brackets glued to
     the last sentence ("…举行。（张巨峰）").
     """
     out = Trimmed([b for b in blocks if b.text != title])
     out.blocks = _split_related(out.blocks, out.tail_credits)
     out.blocks = _cut_after_credits(out.blocks, out.tail_credits)
+    out.blocks = _cut_care_notice(out.blocks)
 
     start = 0
     items = out.blocks
