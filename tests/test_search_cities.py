@@ -189,7 +189,37 @@ def test_each_row_holds_its_pairs_and_cities_through_every_change(sqlite_url: st
         session.execute(update(Article).where(Article.id == six).values(title="扬州新闻"))
         session.execute(update(Section).where(Section.city == "无锡").values(district="锡山"))
     _check(sessions)
+    # other code, without foreign keys: a section of no article, then that article's row
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.execute(
+            sa.insert(Section).values(
+                article_id=999, position=0, label="", city="南通", heading="", text="", places=[]
+            )
+        )
+        conn.commit()
+    _check(sessions)
+    with sessions.begin() as session:
+        session.execute(
+            sa.insert(Article).values(
+                id=999,
+                url="http://site.test/999.html",
+                fetched_url="",
+                title="后来的文章",
+                body="南通。",
+                breadcrumb=[],
+                keywords=[],
+                content_hash="9" * 64,
+                raw_html=b"",
+                extractor_version=1,
+                first_seen_at=T0,
+                fetched_at=T0,
+                updated_at=T0,
+            )
+        )
+    _check(sessions)
     with sessions() as session:
+        assert search_articles(session, ArticleQuery(text="南通", city="南通")).total == 1
         found = search_articles(session, ArticleQuery(text="扬州", city="wuxi"))
         assert [a.title for a in found.articles] == ["扬州新闻"]
         assert search_articles(session, ArticleQuery(city="Wuxi")).total == 1

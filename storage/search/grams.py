@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 #: Runs of letters and digits (no underscore): pairs never span a space or punctuation.
 _RUN = re.compile(r"[^\W_]+")
@@ -54,11 +53,6 @@ def document_grams(title: str | None, body: str | None) -> str:
     return " ".join(grams)
 
 
-@lru_cache(maxsize=256)
-def _cached_grams(title: str | None, body: str | None) -> str:
-    return document_grams(title, body)
-
-
 def city_token(city: str) -> str:
     """The index token of a city: ``§`` and the name, one token for FTS5's ``ascii`` tokenizer
     (which splits at ASCII punctuation and spaces and folds ASCII case, and keeps every other
@@ -71,12 +65,8 @@ def city_token(city: str) -> str:
 
 def index_row(title: str | None, body: str | None, cities: str | None) -> str:
     """An article's row of the SQLite index: its pairs, then a token per city of ``cities``
-    (a JSON array of names; SQL NULL or ``[]``: none).
-
-    The index's triggers call this (as ``newsmon_index_row``) twice for each change of an
-    article's cities: once to remove its row as it was, once to write it again; the recent
-    pairs are kept (256 articles) so that the second call does not compute them again."""
-    grams = _cached_grams(title, body)
+    (a JSON array of names; SQL NULL or ``[]``: none)."""
+    grams = document_grams(title, body)
     names = json.loads(cities) if cities else []
     tokens = {city_token(name) for name in names if name}
     if not tokens:

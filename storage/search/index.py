@@ -4,13 +4,17 @@ Both backends index character bigrams (storage/search/grams.py) of title and bod
 
 - SQLite: ``articles_grams``, a contentless FTS5 table without positions whose rows
   hold an article's pairs and a token per city of its sections (``§无锡``), written
-  by triggers on ``articles`` and ``sections`` through the SQL function
-  ``newsmon_index_row(title, body, cities)`` that :func:`register_functions` adds to
-  every connection newsmon opens (storage/db.py). A contentless table forgets a row
-  only when told exactly what it held: a section whose city is new to its article
-  (or the last of its city to go) makes the article's row again, removing it with
-  the cities it had and writing it with those it has; an article is removed before
-  its sections cascade away. Migration 0005 makes the index of earlier archives again.
+  by triggers on ``articles`` and ``sections`` through SQL functions that
+  :func:`register_functions` adds to every connection newsmon opens (storage/db.py).
+  Without positions or stored content, such a table is a set of (token, article id)
+  postings, and FTS5 keeps no record of a row beyond them (``columnsize=0``): so a
+  section whose city is new to its article adds that one token under the article's
+  id (an ``INSERT`` with the same rowid), and the last section of a city to go takes
+  it out again (a ``'delete'`` of that token alone), without computing the article's
+  pairs again. A contentless table forgets a posting only when told exactly what the
+  row held: an article is taken out (its pairs and its cities) before a cascade
+  deletes its sections, and a change of title or body replaces the pairs alone.
+  Migration 0005 makes the index of earlier archives again, with the cities.
 - PostgreSQL: a GIN index on the expression ``newsmon_grams(title, body)``, an
   IMMUTABLE SQL function returning the array of pairs.
 
@@ -37,6 +41,7 @@ from storage.search.grams import (
     PG_FUNCTION,
     PG_FUNCTION_BODY,
     PG_FUNCTION_COST,
+    city_token,
     document_grams,
     index_row,
 )
@@ -45,68 +50,58 @@ log = logging.getLogger(__name__)
 
 GRAMS_TABLE = "articles_grams"
 _G = GRAMS_TABLE
-#: The SQL function that makes an article's row: pairs and city tokens (grams.index_row).
+#: SQL functions: an article's row (pairs and city tokens, grams.index_row) and a city's token.
 ROW_FUNCTION = "newsmon_index_row"
+CITY_FUNCTION = "newsmon_city_token"
 #: Present only when the index holds the articles' cities (archives of migration 0005 on).
 CITIES_TRIGGER = f"{_G}_sections_ai"
+#: The cities of ``new`` or ``old``'s sections, as a JSON array.
+_CITIES = (
+    "(SELECT json_group_array(DISTINCT city) FROM sections "
+    "WHERE article_id = {row}.id AND city IS NOT NULL)"
+)
 
 
-def _cities(article: str, without: str | None = None, also: str | None = None) -> str:
-    """SQL: the JSON array of the cities of ``article``'s sections; ``without``: leaving out
-    the section of that id, ``also``: adding that city (the sections as they were before)."""
-    if without is None:
-        return (
-            "(SELECT json_group_array(DISTINCT city) FROM sections "
-            f"WHERE article_id = {article} AND city IS NOT NULL)"
-        )
+def _row(row: str) -> str:
+    return f"{ROW_FUNCTION}({row}.title, {row}.body, {_CITIES.format(row=row)})"
+
+
+def _city(op: str, row: str) -> str:
+    """SQL: add (``op`` 'insert') or remove ('delete') the token of ``row``'s city in its
+    article's row, when no other section of the article has that city and the article is
+    there (a cascade deletes an article's sections after the article and its index row)."""
+    others = f"s.article_id = {row}.article_id AND s.city = {row}.city"
+    if op == "insert":
+        # the section itself (new.id) is in the table already
+        others += f" AND s.id IS NOT {row}.id"
+        columns, values = f"{_G}(rowid, grams)", ""
+    else:
+        columns, values = f"{_G}({_G}, rowid, grams)", "'delete', "
     return (
-        "(SELECT json_group_array(DISTINCT city) FROM (SELECT city FROM sections "
-        f"WHERE article_id = {article} AND id IS NOT {without} UNION ALL SELECT {also}) "
-        "WHERE city IS NOT NULL)"
-    )
-
-
-def _row(row: str, cities: str) -> str:
-    return f"{ROW_FUNCTION}({row}.title, {row}.body, {cities})"
-
-
-def _rewrite(article: str, without: str, also: str, when: str = "") -> str:
-    """SQL: take ``article``'s row out of the index as it was (its cities: the sections but
-    ``without``, plus ``also``) and write it again with the cities its sections have now."""
-    where = f"WHERE a.id = {article}{when}"
-    return (
-        f"INSERT INTO {_G}({_G}, rowid, grams) SELECT 'delete', a.id, "
-        f"{_row('a', _cities(article, without, also))} FROM articles a {where}; "
-        f"INSERT INTO {_G}(rowid, grams) SELECT a.id, {_row('a', _cities(article))} "
-        f"FROM articles a {where};"
+        f"INSERT INTO {columns} SELECT {values}{row}.article_id, {CITY_FUNCTION}({row}.city) "
+        f"WHERE {row}.city IS NOT NULL "
+        f"AND EXISTS (SELECT 1 FROM articles a WHERE a.id = {row}.article_id) "
+        f"AND NOT EXISTS (SELECT 1 FROM sections s WHERE {others});"
     )
 
 
 _GRAMS_TRIGGERS = {
     f"{_G}_ai": "AFTER INSERT ON articles BEGIN "
-    f"INSERT INTO {_G}(rowid, grams) VALUES (new.id, {_row('new', _cities('new.id'))}); END",
+    f"INSERT INTO {_G}(rowid, grams) VALUES (new.id, {_row('new')}); END",
     # BEFORE: the article's sections are still there (a cascade deletes them after the row).
     f"{_G}_bd": "BEFORE DELETE ON articles BEGIN "
-    f"INSERT INTO {_G}({_G}, rowid, grams) "
-    f"VALUES ('delete', old.id, {_row('old', _cities('old.id'))}); END",
+    f"INSERT INTO {_G}({_G}, rowid, grams) VALUES ('delete', old.id, {_row('old')}); END",
     # Only a change of title or body touches the index: re-fetches that update times do not.
+    # The pairs are replaced; the cities' tokens stay.
     f"{_G}_au": "AFTER UPDATE OF title, body ON articles BEGIN "
     f"INSERT INTO {_G}({_G}, rowid, grams) "
-    f"VALUES ('delete', old.id, {_row('old', _cities('old.id'))}); "
-    f"INSERT INTO {_G}(rowid, grams) VALUES (new.id, {_row('new', _cities('new.id'))}); END",
-    # A section's city changes the article's row only when no other section has that city.
-    # (Sections of an article being deleted: its row is gone already, nothing is written.)
-    CITIES_TRIGGER: "AFTER INSERT ON sections WHEN new.city IS NOT NULL AND NOT EXISTS "
-    "(SELECT 1 FROM sections s WHERE s.article_id = new.article_id AND s.city = new.city "
-    "AND s.id IS NOT new.id) BEGIN " + _rewrite("new.article_id", "new.id", "NULL") + " END",
-    f"{_G}_sections_ad": "AFTER DELETE ON sections WHEN old.city IS NOT NULL AND NOT EXISTS "
-    "(SELECT 1 FROM sections s WHERE s.article_id = old.article_id AND s.city = old.city) "
-    "BEGIN " + _rewrite("old.article_id", "old.id", "old.city") + " END",
+    "VALUES ('delete', old.id, newsmon_grams(old.title, old.body)); "
+    f"INSERT INTO {_G}(rowid, grams) VALUES (new.id, newsmon_grams(new.title, new.body)); END",
+    CITIES_TRIGGER: f"AFTER INSERT ON sections BEGIN {_city('insert', 'new')} END",
+    f"{_G}_sections_ad": f"AFTER DELETE ON sections BEGIN {_city('delete', 'old')} END",
     f"{_G}_sections_au": "AFTER UPDATE OF article_id, city ON sections "
     "WHEN old.article_id IS NOT new.article_id OR old.city IS NOT new.city BEGIN "
-    + _rewrite("old.article_id", "new.id", "old.city")
-    + _rewrite("new.article_id", "new.id", "NULL", " AND new.article_id IS NOT old.article_id")
-    + " END",
+    f"{_city('delete', 'old')} {_city('insert', 'new')} END",
 }
 _GRAMS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {_G} USING fts5("
@@ -148,10 +143,11 @@ _fts_lock = threading.Lock()
 
 
 def register_functions(dbapi_connection: Any) -> None:
-    """Add ``newsmon_index_row(title, body, cities)`` to an SQLite connection (the index's
-    triggers call it), and ``newsmon_grams(title, body)``, which those of archives before
-    migration 0005 call."""
+    """Add the functions the index's triggers call to an SQLite connection:
+    ``newsmon_index_row(title, body, cities)``, ``newsmon_city_token(city)`` and
+    ``newsmon_grams(title, body)`` (which the triggers of archives before 0005 call too)."""
     dbapi_connection.create_function(ROW_FUNCTION, 3, index_row, deterministic=True)
+    dbapi_connection.create_function(CITY_FUNCTION, 1, city_token, deterministic=True)
     dbapi_connection.create_function("newsmon_grams", 2, document_grams, deterministic=True)
 
 
@@ -197,8 +193,7 @@ def _install_grams(conn: Connection) -> None:
     for ddl in _OLD_FTS_DROP:
         conn.exec_driver_sql(ddl)
     conn.exec_driver_sql(
-        f"INSERT INTO {GRAMS_TABLE}(rowid, grams) "
-        f"SELECT a.id, {_row('a', _cities('a.id'))} FROM articles a"
+        f"INSERT INTO {GRAMS_TABLE}(rowid, grams) SELECT a.id, {_row('a')} FROM articles a"
     )
 
 
