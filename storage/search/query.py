@@ -349,12 +349,23 @@ def _newest_first(rows: list[Any]) -> list[int]:
     return [r[0] for r in dated + undated]
 
 
-def _walk(session: Session, q: ArticleQuery) -> list[int]:
+def _walk(session: Session, q: ArticleQuery, found: _Text | None = None) -> list[int]:
     """A page of matches found by reading articles newest first and testing each (for queries
-    matching more than COUNT_LIMIT articles: the page fills after a few rows)."""
+    matching more than COUNT_LIMIT articles: the page fills after a few rows).
+
+    SQLite, with the index's ``found``: the walk reads the index on publication time alone
+    and tests each entry's id against the index's list of ids (made once; ``+``: the list
+    is probed, not read in id order), so only the rows in the list are read, and only to
+    confirm terms the index cannot answer exactly."""
     dialect = session.get_bind().dialect.name
-    conditions = [_contains(dialect, t) for t in q.terms()]
-    conditions.extend(_filters(session, q, walk=True))
+    if found is not None and found.fts:
+        listed = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
+        conditions = [literal_column(f"+{Article.__tablename__}.id").in_(listed)]
+        conditions.extend(_contains(dialect, t) for t in found.confirm)
+        conditions.extend(_filters(session, _rest(q, found), walk=True))
+    else:
+        conditions = [_contains(dialect, t) for t in q.terms()]
+        conditions.extend(_filters(session, q, walk=True))
     stmt = (
         select(Article.id)
         .where(true(), *conditions)
@@ -405,7 +416,7 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     drive = in_city is not None and candidates is not None and in_city < candidates
     matching = _matching(session, q, drive=drive)
     rows: list[Any] = []
-    if indexed is not None and (indexed > bound or _walk_is_cheaper(session, q, indexed)):
+    if indexed is not None and (indexed > bound or _walk_is_cheaper(session, q, found, indexed)):
         # The index alone gave the total; the page comes from walking newest first.
         exact, total = indexed <= bound, min(indexed, bound)
         walk = True
@@ -429,7 +440,7 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     if q.sort == "relevance" and q.terms() and total:
         ids = _by_relevance(session, q, matching)
     elif walk:
-        ids = _walk(session, q) if total else []
+        ids = _walk(session, q, found) if total else []
     else:
         ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
@@ -456,7 +467,9 @@ def _search_in_place(
     if len(ids) > bound:
         if found.confirm:
             return None
-        return SearchPage(total=bound, articles=_load(session, _walk(session, q)), exact=False)
+        return SearchPage(
+            total=bound, articles=_load(session, _walk(session, q, found)), exact=False
+        )
     dialect = session.get_bind().dialect.name
     listed = func.json_each(literal(json.dumps(ids), String)).table_valued("value")
     rows = list(
@@ -526,13 +539,23 @@ def _city_articles(session: Session, q: ArticleQuery) -> int | None:
     return int(session.scalar(select(func.count()).select_from(sections.subquery())) or 0)
 
 
-def _walk_is_cheaper(session: Session, q: ArticleQuery, matches: int) -> bool:
+#: SQLite: how many entries of the time index a walk reads for the cost of reading one
+#: article row for its time (measured on 100,000 articles: 0.3 against 2.5 µs, cached).
+_INDEX_WALK_RATIO = 8
+
+
+def _walk_is_cheaper(session: Session, q: ArticleQuery, found: _Text, matches: int) -> bool:
     """Whether reading articles newest first fills the page in fewer rows than reading every
-    match would (expected rows walked: the page's end times articles per match)."""
+    match would (expected rows walked: the page's end times articles per match). On SQLite
+    with the index's list of ids, the walk reads the time index alone (see :func:`_walk`),
+    several entries for the cost of one row."""
     if not matches:
         return False
     articles = int(session.scalar(select(func.max(Article.id))) or 0)
-    return (max(q.offset, 0) + max(q.limit, 0)) * articles / matches < matches / 2
+    walked = (max(q.offset, 0) + max(q.limit, 0)) * articles / matches
+    if found.fts:
+        return walked < matches * _INDEX_WALK_RATIO
+    return walked < matches / 2
 
 
 def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> list[int]:
