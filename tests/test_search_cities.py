@@ -280,6 +280,12 @@ def test_a_city_filter_finds_exactly_the_articles_with_a_section_there(
                         page = search_articles(session, replace(q, sort=sort))
                         assert {a.title for a in page.articles} == want, (term, city, district)
                         assert (page.total, page.exact) == (len(want), True)
+                    # short pages (walked newest first when that reads less): the same order
+                    order = [a.id for a in search_articles(session, q).articles]
+                    for offset in (0, 2):
+                        short = search_articles(session, replace(q, limit=3, offset=offset))
+                        assert [a.id for a in short.articles] == order[offset : offset + 3]
+                        assert short.total == len(want)
                     unique = search_articles(session, replace(q, unique=True))
                     assert {a.title for a in unique.articles} <= want
                     assert count_by(session, q, "city") == count_by(

@@ -353,10 +353,11 @@ def _walk(session: Session, q: ArticleQuery, found: _Text | None = None) -> list
     """A page of matches found by reading articles newest first and testing each (for queries
     matching more than COUNT_LIMIT articles: the page fills after a few rows).
 
-    SQLite, with the index's ``found``: the walk reads the index on publication time alone
-    and tests each entry's id against the index's list of ids (made once; ``+``: the list
-    is probed, not read in id order), so only the rows in the list are read, and only to
-    confirm terms the index cannot answer exactly."""
+    SQLite, with the index's ``found`` (for lists of at most COUNT_LIMIT ids): the walk
+    reads the index on publication time alone and tests each entry's id against the
+    index's list of ids (made once; ``+``: the list is probed, not read in id order), so
+    only the rows in the list are read, and only to confirm terms the index cannot
+    answer exactly."""
     dialect = session.get_bind().dialect.name
     if found is not None and found.fts:
         listed = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
@@ -416,10 +417,13 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     drive = in_city is not None and candidates is not None and in_city < candidates
     matching = _matching(session, q, drive=drive)
     rows: list[Any] = []
+    # SQLite: walk the time index probing the index's list of ids, when that list is known
+    # to be short (the count was exact); a longer one costs more to make than the walk saves.
+    listed = False
     if indexed is not None and (indexed > bound or _walk_is_cheaper(session, q, found, indexed)):
         # The index alone gave the total; the page comes from walking newest first.
         exact, total = indexed <= bound, min(indexed, bound)
-        walk = True
+        walk, listed = True, indexed <= bound
     elif candidates is not None and candidates > bound:
         # More candidates than the bound: count the confirmed ones in the database (stopping
         # at bound + 1) rather than bringing up to bound + 1 rows here.
@@ -440,7 +444,7 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     if q.sort == "relevance" and q.terms() and total:
         ids = _by_relevance(session, q, matching)
     elif walk:
-        ids = _walk(session, q, found) if total else []
+        ids = _walk(session, q, found if listed else None) if total else []
     else:
         ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
@@ -467,9 +471,7 @@ def _search_in_place(
     if len(ids) > bound:
         if found.confirm:
             return None
-        return SearchPage(
-            total=bound, articles=_load(session, _walk(session, q, found)), exact=False
-        )
+        return SearchPage(total=bound, articles=_load(session, _walk(session, q)), exact=False)
     dialect = session.get_bind().dialect.name
     listed = func.json_each(literal(json.dumps(ids), String)).table_valued("value")
     rows = list(
@@ -548,12 +550,13 @@ def _walk_is_cheaper(session: Session, q: ArticleQuery, found: _Text, matches: i
     """Whether reading articles newest first fills the page in fewer rows than reading every
     match would (expected rows walked: the page's end times articles per match). On SQLite
     with the index's list of ids, the walk reads the time index alone (see :func:`_walk`),
-    several entries for the cost of one row."""
+    several entries for the cost of one row, when the list is short (``matches`` at most
+    COUNT_LIMIT)."""
     if not matches:
         return False
     articles = int(session.scalar(select(func.max(Article.id))) or 0)
     walked = (max(q.offset, 0) + max(q.limit, 0)) * articles / matches
-    if found.fts:
+    if found.fts and matches <= count_limit():
         return walked < matches * _INDEX_WALK_RATIO
     return walked < matches / 2
 
