@@ -1,7 +1,6 @@
 """The SQLite index's city tokens (storage/search/index.py, migration 0005): each article's row
 holds its pairs and its sections' cities through every change; a city filter finds exactly the
-articles with a section about the city, on both backends; and document_grams is the definition
-it replaced."""
+articles with a section about the city, on both backends."""
 
 from __future__ import annotations
 
@@ -32,45 +31,8 @@ _RUN = re.compile(r"[^\W_]+")
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _earlier_document_grams(title: str | None, body: str | None) -> str:
-    """document_grams as it was defined before it was made faster (the reference)."""
-    grams: set[str] = set()
-    for part in (title, body):
-        if not part:
-            continue
-        for run in _RUN.findall(part):
-            grams.update(run[i : i + 2] for i in range(len(run) - 1))
-            grams.add(run[-1])
-    return " ".join(grams)
-
-
 def _tokens(grams: str) -> list[str]:
     return grams.split()
-
-
-def _same(title: str | None, body: str | None) -> None:
-    got = _tokens(document_grams(title, body))
-    assert len(got) == len(set(got)), (title, body)
-    assert set(got) == set(_tokens(_earlier_document_grams(title, body))), (title, body)
-
-
-def test_document_grams_is_the_earlier_definition_on_random_and_real_text() -> None:
-    rng = random.Random(14)
-    alphabet = "无锡宜兴aAbZ09_ ，。\n\t-·é́\u3000𠀀😀"
-    for _ in range(3000):
-        _same(
-            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) or None,
-            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))),
-        )
-    for edge in ("", " ", "_", "a", "无", "a b", "ab ", " ab", "a_b", "无锡", "x\ny"):
-        _same(edge, edge)
-        _same(None, edge)
-    pages = sorted((Path(__file__).parent / "fixtures" / "real" / "pages").glob("*.html"))
-    assert len(pages) > 20
-    for page in pages:
-        html = page.read_text("utf-8", errors="replace")
-        visible = re.sub(r"<[^>]+>", " ", html)
-        _same(visible[:80], visible)
 
 
 def test_a_city_token_is_one_token_of_its_own_and_never_a_pair() -> None:
@@ -131,7 +93,7 @@ def _wanted(session: Session) -> set[tuple[str, int]]:
         sa.select(Article.id, Article.title, Article.body)
     ):
         # the ascii tokenizer folds ASCII letters, and only those
-        tokens = set(_tokens(_earlier_document_grams(title, body).translate(_ASCII_FOLD)))
+        tokens = set(_tokens(document_grams(title, body).translate(_ASCII_FOLD)))
         tokens |= {city_token(c) for c in cities.get(article_id, ())}
         wanted |= {(t, article_id) for t in tokens}
     return wanted

@@ -38,18 +38,14 @@ _HEX_MARK = "\u00b6"  # ¶
 
 
 def document_grams(title: str | None, body: str | None) -> str:
-    """The space-separated pairs (and run-final characters) of an article's title and body.
-
-    Every pair of a run is a pair of the runs joined by spaces, and so is every run's last
-    character followed by the space: so the pairs of that one string, less the ones a space
-    begins, are the answer (the pairs are made by ``map`` in C, not a loop per run). A token
-    ``"x "`` is the run-final ``x``: FTS5 splits at the space. The order is a set's."""
-    runs = _RUN.findall(f"{title or ''}\n{body or ''}")
-    if not runs:
-        return ""
-    joined = " ".join(runs) + " "
-    grams = set(map(str.__add__, joined, joined[1:]))
-    grams.difference_update([" " + run[0] for run in runs])
+    """The space-separated pairs (and run-final characters) of an article's title and body."""
+    grams: set[str] = set()
+    for text in (title, body):
+        if not text:
+            continue
+        for run in _RUN.findall(text):
+            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+            grams.add(run[-1])
     return " ".join(grams)
 
 
