@@ -20,7 +20,7 @@ from crawler.extraction import Section as ExtractedSection
 from storage import Article, Section, create_schema, make_engine
 from storage.migrate import head_revision, upgrade
 from storage.repository import ToSave, save_articles
-from storage.search import ArticleQuery, count_by, search_articles
+from storage.search import ArticleQuery, count_by, rebuild_search, search_articles
 from storage.search import query as query_module
 from storage.search.grams import city_token, document_grams, index_row
 from tests.cli import newsmon_json
@@ -186,6 +186,13 @@ def test_each_row_holds_its_pairs_and_cities_through_every_change(sqlite_url: st
         assert [a.title for a in found.articles] == ["扬州新闻"]
         assert search_articles(session, ArticleQuery(city="Wuxi")).total == 1
         assert search_articles(session, ArticleQuery(city="南京")).total == 0
+    # `newsmon reindex` makes the same index from scratch
+    with sessions() as session:
+        before = _index(session)
+    rebuild_search(engine)
+    _check(sessions)
+    with sessions() as session:
+        assert _index(session) == before
     engine.dispose()
 
 
