@@ -351,14 +351,11 @@ def _newest_first(rows: list[Any]) -> list[int]:
 
 def _walk(session: Session, q: ArticleQuery, found: _Text | None = None) -> list[int]:
     """A page of matches found by reading articles newest first and testing each (for queries
-    matching more than COUNT_LIMIT articles: the page fills after a few rows).
-
-    SQLite, with the index's ``found`` (for lists of at most COUNT_LIMIT ids): the walk
-    reads the index on publication time alone and tests each entry's id against the
-    index's list of ids (made once; ``+``: the list is probed, not read in id order), so
-    only the rows in the list are read, and only to confirm terms the index cannot
-    answer exactly."""
+    matching more than COUNT_LIMIT articles: the page fills after a few rows). SQLite, with
+    the index's ``found`` (a short list): the time index alone is read, each entry's id
+    probed in the index's list of ids (``+``: not read in id order); rows only to confirm."""
     dialect = session.get_bind().dialect.name
+    conditions: list[ColumnElement[bool]]
     if found is not None and found.fts:
         listed = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
         conditions = [literal_column(f"+{Article.__tablename__}.id").in_(listed)]
@@ -541,17 +538,14 @@ def _city_articles(session: Session, q: ArticleQuery) -> int | None:
     return int(session.scalar(select(func.count()).select_from(sections.subquery())) or 0)
 
 
-#: SQLite: how many entries of the time index a walk reads for the cost of reading one
-#: article row for its time (measured on 100,000 articles: 0.3 against 2.5 µs, cached).
+#: SQLite: time index entries a walk reads for the cost of one article row (0.3 / 2.5 µs).
 _INDEX_WALK_RATIO = 8
 
 
 def _walk_is_cheaper(session: Session, q: ArticleQuery, found: _Text, matches: int) -> bool:
     """Whether reading articles newest first fills the page in fewer rows than reading every
-    match would (expected rows walked: the page's end times articles per match). On SQLite
-    with the index's list of ids, the walk reads the time index alone (see :func:`_walk`),
-    several entries for the cost of one row, when the list is short (``matches`` at most
-    COUNT_LIMIT)."""
+    match would (expected rows walked: the page's end times articles per match). SQLite,
+    a short list of ids: the walk reads index entries, several for the cost of a row."""
     if not matches:
         return False
     articles = int(session.scalar(select(func.max(Article.id))) or 0)
