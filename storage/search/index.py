@@ -103,6 +103,8 @@ _GRAMS_TRIGGERS = {
     "WHEN old.article_id IS NOT new.article_id OR old.city IS NOT new.city BEGIN "
     f"{_city('delete', 'old')} {_city('insert', 'new')} END",
 }
+#: The triggers on sections (the cities' tokens).
+SECTION_TRIGGERS = tuple(name for name in _GRAMS_TRIGGERS if "_sections_" in name)
 _GRAMS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {_G} USING fts5("
     "grams, content='', detail=none, columnsize=0, tokenize='ascii')",
