@@ -23,6 +23,7 @@ from storage.repository import ToSave, save_articles
 from storage.search import ArticleQuery, count_by, rebuild_search, search_articles
 from storage.search import query as query_module
 from storage.search.grams import city_token, document_grams, index_row
+from storage.search.index import city_token_sql
 from tests.cli import newsmon_json
 from tests.support.stored import store
 
@@ -48,6 +49,20 @@ def test_a_city_token_is_one_token_of_its_own_and_never_a_pair() -> None:
     assert sorted(row.split()) == sorted(["无锡", "锡", "江阴", "阴", "§无锡"])
     assert index_row(None, None, "[]") == ""
     assert index_row(None, None, '["苏州"]') == "§苏州"
+
+
+def test_the_triggers_spell_a_city_token_as_python_does(sqlite_url: str) -> None:
+    """The triggers on sections make the token in SQL (no function of newsmon's needed)."""
+    engine = make_engine(sqlite_url)
+    names = ["无锡", "Wuxi", "wuxi", "无锡 new", "a-b", "é", "无锡\x7f", "\x01锡", "😀", "¶", "§"]
+    rng = random.Random(3)
+    names += ["".join(rng.choice("无锡aZ -é😀\x7f\u3000") for _ in range(4)) for _ in range(200)]
+    with engine.connect() as conn:
+        for name in names:
+            made = conn.scalar(text(f"SELECT {city_token_sql(':c')}"), {"c": name})
+            # the tokenizer folds ASCII case: hex() spells capitals, Python small letters
+            assert made.translate(_ASCII_FOLD) == city_token(name), name
+    engine.dispose()
 
 
 def _sec(city: str | None, district: str | None = None) -> ExtractedSection:
@@ -116,7 +131,7 @@ def test_each_row_holds_its_pairs_and_cities_through_every_change(sqlite_url: st
         [
             _doc(1, "无锡召开大会。", [_sec("无锡", "宜兴"), _sec("无锡", "江阴"), _sec("苏州")]),
             _doc(2, "镇江的报道。", [_sec("镇江")]),
-            _doc(3, "没有城市。", [_sec(None)]),
+            _doc(3, "没有城市。", [_sec(None), _sec("")]),
             _doc(4, "Wuxi 与 wuxi。", [_sec("Wuxi"), _sec("wuxi")]),
         ],
     )

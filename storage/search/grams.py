@@ -34,7 +34,7 @@ _RUN = re.compile(r"[^\W_]+")
 #: Marks a city's token in the index (not a letter or digit: never part of a pair).
 CITY_MARK = "\u00a7"  # §
 #: Marks a city name that holds ASCII (see :func:`city_token`).
-_HEX_MARK = "\u00b6"  # ¶
+HEX_MARK = "\u00b6"  # ¶
 
 
 def document_grams(title: str | None, body: str | None) -> str:
@@ -55,7 +55,7 @@ def city_token(city: str) -> str:
     character). A name holding any ASCII character is written as ``¶`` and the hex of its
     UTF-8 instead, so every name has its own token, and only that name matches it."""
     if any(c.isascii() for c in city):
-        return _HEX_MARK + city.encode("utf-8").hex()
+        return HEX_MARK + city.encode("utf-8").hex()
     return CITY_MARK + city
 
 

@@ -38,10 +38,11 @@ from sqlalchemy.orm import Session
 
 from storage.search.counts import install_counts
 from storage.search.grams import (
+    CITY_MARK,
+    HEX_MARK,
     PG_FUNCTION,
     PG_FUNCTION_BODY,
     PG_FUNCTION_COST,
-    city_token,
     document_grams,
     index_row,
 )
@@ -50,16 +51,26 @@ log = logging.getLogger(__name__)
 
 GRAMS_TABLE = "articles_grams"
 _G = GRAMS_TABLE
-#: SQL functions: an article's row (pairs and city tokens, grams.index_row) and a city's token.
+#: The SQL function that makes an article's row: pairs and city tokens (grams.index_row).
 ROW_FUNCTION = "newsmon_index_row"
-CITY_FUNCTION = "newsmon_city_token"
 #: Present only when the index holds the articles' cities (archives of migration 0005 on).
 CITIES_TRIGGER = f"{_G}_sections_ai"
-#: The cities of ``new`` or ``old``'s sections, as a JSON array.
+#: The cities of ``new`` or ``old``'s sections, as a JSON array (an empty name is no city).
 _CITIES = (
     "(SELECT json_group_array(DISTINCT city) FROM sections "
-    "WHERE article_id = {row}.id AND city IS NOT NULL)"
+    "WHERE article_id = {row}.id AND city <> '')"
 )
+
+
+def city_token_sql(city: str) -> str:
+    """SQL: grams.city_token of ``city``, in SQL, so that the triggers on sections need no
+    function of newsmon's (a section can be edited from any SQLite shell). ``hex()`` spells
+    UTF-8 in capitals; the tokenizer folds them as it folds the query's."""
+    ascii_char = "'*[' || char(1) || '-' || char(127) || ']*'"
+    return (
+        f"CASE WHEN {city} GLOB {ascii_char} THEN '{HEX_MARK}' || hex({city}) "
+        f"ELSE '{CITY_MARK}' || {city} END"
+    )
 
 
 def _row(row: str) -> str:
@@ -78,8 +89,8 @@ def _city(op: str, row: str) -> str:
     else:
         columns, values = f"{_G}({_G}, rowid, grams)", "'delete', "
     return (
-        f"INSERT INTO {columns} SELECT {values}{row}.article_id, {CITY_FUNCTION}({row}.city) "
-        f"WHERE {row}.city IS NOT NULL "
+        f"INSERT INTO {columns} SELECT {values}{row}.article_id, {city_token_sql(row + '.city')} "
+        f"WHERE {row}.city <> '' "
         f"AND EXISTS (SELECT 1 FROM articles a WHERE a.id = {row}.article_id) "
         f"AND NOT EXISTS (SELECT 1 FROM sections s WHERE {others});"
     )
@@ -145,11 +156,10 @@ _fts_lock = threading.Lock()
 
 
 def register_functions(dbapi_connection: Any) -> None:
-    """Add the functions the index's triggers call to an SQLite connection:
-    ``newsmon_index_row(title, body, cities)``, ``newsmon_city_token(city)`` and
-    ``newsmon_grams(title, body)`` (which the triggers of archives before 0005 call too)."""
+    """Add the functions the index's triggers on articles call to an SQLite connection:
+    ``newsmon_index_row(title, body, cities)`` and ``newsmon_grams(title, body)`` (which
+    the triggers of archives before 0005 call too)."""
     dbapi_connection.create_function(ROW_FUNCTION, 3, index_row, deterministic=True)
-    dbapi_connection.create_function(CITY_FUNCTION, 1, city_token, deterministic=True)
     dbapi_connection.create_function("newsmon_grams", 2, document_grams, deterministic=True)
 
 
