@@ -4,8 +4,9 @@ Both backends index character bigrams (storage/search/grams.py) of title and bod
 
 - SQLite: ``articles_grams``, a contentless FTS5 table without positions whose rows
   hold an article's pairs and a token per city of its sections (``§无锡``), written
-  by triggers on ``articles`` and ``sections`` through SQL functions that
-  :func:`register_functions` adds to every connection newsmon opens (storage/db.py).
+  by triggers on ``articles`` through SQL functions that :func:`register_functions`
+  adds to every connection newsmon opens (storage/db.py), and on ``sections`` in
+  plain SQL (sections can be edited from any SQLite shell; articles cannot).
   Without positions or stored content, such a table is a set of (token, article id)
   postings, and FTS5 keeps no record of a row beyond them (``columnsize=0``): so a
   section whose city is new to its article adds that one token under the article's
