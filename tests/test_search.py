@@ -377,8 +377,11 @@ def test_the_bigram_index_is_there(sessions: sessionmaker[Session]) -> None:
             assert {
                 "articles_grams",
                 "articles_grams_ai",
-                "articles_grams_ad",
+                "articles_grams_bd",
                 "articles_grams_au",
+                "articles_grams_sections_ai",
+                "articles_grams_sections_ad",
+                "articles_grams_sections_au",
             } <= names
             assert "articles_fts" not in names
         else:

@@ -13,15 +13,28 @@ it) without positions (``detail=none``): the index says which rows hold a pair,
 nothing more, which keeps it small. The last character of each run of letters
 is indexed alone too, so that a single character is a prefix query (``"锡"*``)
 that finds every occurrence.
+
+The same row also holds a token per city the article has a section about
+(:func:`city_token`: ``§`` and the name, e.g. ``§无锡``), so that a search with a
+city filter is one FTS5 query (``"无锡" AND "§无锡"``) whose lists FTS5 intersects
+with its own structures. ``§`` is not a letter or digit, so such a token can never
+be a pair or a run's last character, and no pair query or prefix query finds it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 #: Runs of letters and digits (no underscore): pairs never span a space or punctuation.
 _RUN = re.compile(r"[^\W_]+")
+
+
+#: Marks a city's token in the index (not a letter or digit: never part of a pair).
+CITY_MARK = "\u00a7"  # §
+#: Marks a city name that holds ASCII (see :func:`city_token`).
+HEX_MARK = "\u00b6"  # ¶
 
 
 def document_grams(title: str | None, body: str | None) -> str:
@@ -34,6 +47,27 @@ def document_grams(title: str | None, body: str | None) -> str:
             grams.update(run[i : i + 2] for i in range(len(run) - 1))
             grams.add(run[-1])
     return " ".join(grams)
+
+
+def city_token(city: str) -> str:
+    """The index token of a city: ``§`` and the name, one token for FTS5's ``ascii`` tokenizer
+    (which splits at ASCII punctuation and spaces and folds ASCII case, and keeps every other
+    character). A name holding any ASCII character is written as ``¶`` and the hex of its
+    UTF-8 instead, so every name has its own token, and only that name matches it."""
+    if any(c.isascii() for c in city):
+        return HEX_MARK + city.encode("utf-8").hex()
+    return CITY_MARK + city
+
+
+def index_row(title: str | None, body: str | None, cities: str | None) -> str:
+    """An article's row of the SQLite index: its pairs, then a token per city of ``cities``
+    (a JSON array of names; SQL NULL or ``[]``: none)."""
+    grams = document_grams(title, body)
+    names = json.loads(cities) if cities else []
+    tokens = {city_token(name) for name in names if name}
+    if not tokens:
+        return grams
+    return " ".join((grams, *sorted(tokens))) if grams else " ".join(sorted(tokens))
 
 
 def _quoted(token: str) -> str:

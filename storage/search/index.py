@@ -3,9 +3,19 @@
 Both backends index character bigrams (storage/search/grams.py) of title and body:
 
 - SQLite: ``articles_grams``, a contentless FTS5 table without positions whose rows
-  hold an article's pairs, written by triggers on ``articles`` through the SQL
-  function ``newsmon_grams(title, body)`` that :func:`register_functions` adds to
-  every connection newsmon opens (storage/db.py).
+  hold an article's pairs and a token per city of its sections (``§无锡``), written
+  by triggers on ``articles`` through SQL functions that :func:`register_functions`
+  adds to every connection newsmon opens (storage/db.py), and on ``sections`` in
+  plain SQL (sections can be edited from any SQLite shell; articles cannot).
+  Without positions or stored content, such a table is a set of (token, article id)
+  postings, and FTS5 keeps no record of a row beyond them (``columnsize=0``): so a
+  section whose city is new to its article adds that one token under the article's
+  id (an ``INSERT`` with the same rowid), and the last section of a city to go takes
+  it out again (a ``'delete'`` of that token alone), without computing the article's
+  pairs again. A contentless table forgets a posting only when told exactly what the
+  row held: an article is taken out (its pairs and its cities) before a cascade
+  deletes its sections, and a change of title or body replaces the pairs alone.
+  Migration 0005 makes the index of earlier archives again, with the cities.
 - PostgreSQL: a GIN index on the expression ``newsmon_grams(title, body)``, an
   IMMUTABLE SQL function returning the array of pairs.
 
@@ -28,32 +38,93 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from storage.search.counts import install_counts
-from storage.search.grams import PG_FUNCTION, PG_FUNCTION_BODY, PG_FUNCTION_COST, document_grams
+from storage.search.grams import (
+    CITY_MARK,
+    HEX_MARK,
+    PG_FUNCTION,
+    PG_FUNCTION_BODY,
+    PG_FUNCTION_COST,
+    document_grams,
+    index_row,
+)
 
 log = logging.getLogger(__name__)
 
 GRAMS_TABLE = "articles_grams"
-_GRAMS_DDL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {GRAMS_TABLE} USING fts5("
-    "grams, content='', detail=none, columnsize=0, tokenize='ascii')",
-    f"CREATE TRIGGER IF NOT EXISTS {GRAMS_TABLE}_ai AFTER INSERT ON articles BEGIN "
-    f"INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, newsmon_grams(new.title, new.body));"
-    " END",
-    f"CREATE TRIGGER IF NOT EXISTS {GRAMS_TABLE}_ad AFTER DELETE ON articles BEGIN "
-    f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) "
-    "VALUES ('delete', old.id, newsmon_grams(old.title, old.body)); END",
+_G = GRAMS_TABLE
+#: The SQL function that makes an article's row: pairs and city tokens (grams.index_row).
+ROW_FUNCTION = "newsmon_index_row"
+#: Present only when the index holds the articles' cities (archives of migration 0005 on).
+CITIES_TRIGGER = f"{_G}_sections_ai"
+#: The cities of ``new`` or ``old``'s sections, as a JSON array (an empty name is no city).
+_CITIES = (
+    "(SELECT json_group_array(DISTINCT city) FROM sections "
+    "WHERE article_id = {row}.id AND city <> '')"
+)
+
+
+def city_token_sql(city: str) -> str:
+    """SQL: grams.city_token of ``city``, in SQL, so that the triggers on sections need no
+    function of newsmon's (a section can be edited from any SQLite shell). ``hex()`` spells
+    UTF-8 in capitals; the tokenizer folds them as it folds the query's."""
+    ascii_char = "'*[' || char(1) || '-' || char(127) || ']*'"
+    return (
+        f"CASE WHEN {city} GLOB {ascii_char} THEN '{HEX_MARK}' || hex({city}) "
+        f"ELSE '{CITY_MARK}' || {city} END"
+    )
+
+
+def _row(row: str) -> str:
+    return f"{ROW_FUNCTION}({row}.title, {row}.body, {_CITIES.format(row=row)})"
+
+
+def _city(op: str, row: str) -> str:
+    """SQL: add (``op`` 'insert') or remove ('delete') the token of ``row``'s city in its
+    article's row, when no other section of the article has that city and the article is
+    there (a cascade deletes an article's sections after the article and its index row)."""
+    others = f"s.article_id = {row}.article_id AND s.city = {row}.city"
+    if op == "insert":
+        # the section itself (new.id) is in the table already
+        others += f" AND s.id IS NOT {row}.id"
+        columns, values = f"{_G}(rowid, grams)", ""
+    else:
+        columns, values = f"{_G}({_G}, rowid, grams)", "'delete', "
+    return (
+        f"INSERT INTO {columns} SELECT {values}{row}.article_id, {city_token_sql(row + '.city')} "
+        f"WHERE {row}.city <> '' "
+        f"AND EXISTS (SELECT 1 FROM articles a WHERE a.id = {row}.article_id) "
+        f"AND NOT EXISTS (SELECT 1 FROM sections s WHERE {others});"
+    )
+
+
+_GRAMS_TRIGGERS = {
+    f"{_G}_ai": "AFTER INSERT ON articles BEGIN "
+    f"INSERT INTO {_G}(rowid, grams) VALUES (new.id, {_row('new')}); END",
+    # BEFORE: the article's sections are still there (a cascade deletes them after the row).
+    f"{_G}_bd": "BEFORE DELETE ON articles BEGIN "
+    f"INSERT INTO {_G}({_G}, rowid, grams) VALUES ('delete', old.id, {_row('old')}); END",
     # Only a change of title or body touches the index: re-fetches that update times do not.
-    f"CREATE TRIGGER IF NOT EXISTS {GRAMS_TABLE}_au AFTER UPDATE OF title, body ON articles "
-    f"BEGIN INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}, rowid, grams) "
+    # The pairs are replaced; the cities' tokens stay.
+    f"{_G}_au": "AFTER UPDATE OF title, body ON articles BEGIN "
+    f"INSERT INTO {_G}({_G}, rowid, grams) "
     "VALUES ('delete', old.id, newsmon_grams(old.title, old.body)); "
-    f"INSERT INTO {GRAMS_TABLE}(rowid, grams) VALUES (new.id, newsmon_grams(new.title, new.body));"
-    " END",
+    f"INSERT INTO {_G}(rowid, grams) VALUES (new.id, newsmon_grams(new.title, new.body)); END",
+    CITIES_TRIGGER: f"AFTER INSERT ON sections BEGIN {_city('insert', 'new')} END",
+    f"{_G}_sections_ad": f"AFTER DELETE ON sections BEGIN {_city('delete', 'old')} END",
+    f"{_G}_sections_au": "AFTER UPDATE OF article_id, city ON sections "
+    "WHEN old.article_id IS NOT new.article_id OR old.city IS NOT new.city BEGIN "
+    f"{_city('delete', 'old')} {_city('insert', 'new')} END",
+}
+#: The triggers on sections (the cities' tokens).
+SECTION_TRIGGERS = tuple(name for name in _GRAMS_TRIGGERS if "_sections_" in name)
+_GRAMS_DDL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {_G} USING fts5("
+    "grams, content='', detail=none, columnsize=0, tokenize='ascii')",
+    *(f"CREATE TRIGGER IF NOT EXISTS {name} {body}" for name, body in _GRAMS_TRIGGERS.items()),
 )
 _GRAMS_DROP = (
-    f"DROP TRIGGER IF EXISTS {GRAMS_TABLE}_ai",
-    f"DROP TRIGGER IF EXISTS {GRAMS_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {GRAMS_TABLE}_au",
-    f"DROP TABLE IF EXISTS {GRAMS_TABLE}",
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in (*_GRAMS_TRIGGERS, f"{_G}_ad")),
+    f"DROP TABLE IF EXISTS {_G}",
 )
 #: The trigram index of versions before the bigram one (dropped on first open).
 _OLD_FTS_DROP = (
@@ -86,7 +157,10 @@ _fts_lock = threading.Lock()
 
 
 def register_functions(dbapi_connection: Any) -> None:
-    """Add ``newsmon_grams(title, body)`` to an SQLite connection (the index's triggers call it)."""
+    """Add the functions the index's triggers on articles call to an SQLite connection:
+    ``newsmon_index_row(title, body, cities)`` and ``newsmon_grams(title, body)`` (which
+    the triggers of archives before 0005 call too)."""
+    dbapi_connection.create_function(ROW_FUNCTION, 3, index_row, deterministic=True)
     dbapi_connection.create_function("newsmon_grams", 2, document_grams, deterministic=True)
 
 
@@ -109,12 +183,18 @@ def install_search(engine: Engine) -> None:
 
 
 def _install_grams(conn: Connection) -> None:
-    existed = conn.scalar(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-        {"name": GRAMS_TABLE},
+    present = set(
+        conn.scalars(
+            text("SELECT name FROM sqlite_master WHERE name IN (:table, :trigger)"),
+            {"table": GRAMS_TABLE, "trigger": CITIES_TRIGGER},
+        )
     )
-    if existed:
+    if CITIES_TRIGGER in present:
         return
+    if GRAMS_TABLE in present:
+        # The index of versions before migration 0005, without the articles' cities.
+        for ddl in _GRAMS_DROP:
+            conn.exec_driver_sql(ddl)
     try:
         for ddl in _GRAMS_DDL:
             conn.exec_driver_sql(ddl)
@@ -126,9 +206,29 @@ def _install_grams(conn: Connection) -> None:
     for ddl in _OLD_FTS_DROP:
         conn.exec_driver_sql(ddl)
     conn.exec_driver_sql(
-        f"INSERT INTO {GRAMS_TABLE}(rowid, grams) "
-        "SELECT id, newsmon_grams(title, body) FROM articles"
+        f"INSERT INTO {GRAMS_TABLE}(rowid, grams) SELECT a.id, {_row('a')} FROM articles a"
     )
+
+
+def upgrade_grams(conn: Connection) -> None:
+    """Migration 0005: an SQLite archive's index made again with the articles' cities (unless
+    it has them, or has no index yet: it is made when the archive is opened)."""
+    if conn.dialect.name != "sqlite":
+        return
+    found = conn.scalar(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": GRAMS_TABLE},
+    )
+    if found:
+        _install_grams(conn)
+
+
+def drop_grams(conn: Connection) -> None:
+    """Migration 0005's downgrade: the SQLite index dropped (the earlier version makes its own
+    when it opens the archive)."""
+    if conn.dialect.name == "sqlite":
+        for ddl in _GRAMS_DROP:
+            conn.exec_driver_sql(ddl)
 
 
 def _install_pg(conn: Connection) -> None:
@@ -186,7 +286,8 @@ def rebuild_search(engine: Engine) -> None:
 
 
 def has_grams(session: Session) -> bool:
-    """Whether the session's archive has the FTS5 bigram table (SQLite only)."""
+    """Whether the session's archive has the FTS5 bigram table with the articles' cities
+    (SQLite only; an archive not yet upgraded to migration 0005 is searched by scanning)."""
     engine = session.get_bind()
     if not isinstance(engine, Engine):
         engine = engine.engine
@@ -196,8 +297,8 @@ def has_grams(session: Session) -> bool:
         if engine in _fts_engines:
             return True
     found = session.scalar(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-        {"name": GRAMS_TABLE},
+        text("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+        {"name": CITIES_TRIGGER},
     )
     if found:
         with _fts_lock:

@@ -44,7 +44,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Article, ArticleFingerprint, Section, Site
-from storage.search.grams import plan
+from storage.search.grams import city_token, plan
 from storage.search.index import GRAMS_TABLE, has_grams
 
 SortOrder = Literal["time", "relevance"]
@@ -191,14 +191,18 @@ class _Text:
     pg_grams: list[str] = field(default_factory=list)
     #: terms the index cannot answer exactly: checked against the text
     confirm: list[str] = field(default_factory=list)
+    #: SQLite: the city filter is part of ``fts`` (the index holds the articles' cities)
+    city: bool = False
 
 
-def _text(session: Session, terms: list[str]) -> _Text:
+def _text(session: Session, q: ArticleQuery) -> _Text:
+    """How the index answers ``q``'s terms and, on SQLite, its city: the city's token joins
+    the FTS5 query (unless a district is asked for too: that must be the same section's)."""
     dialect = session.get_bind().dialect.name
     found = _Text()
     fts_parts: list[str] = []
     indexed = dialect == "postgresql" or has_grams(session)
-    for term in terms:
+    for term in q.terms():
         p = plan(term)
         if dialect == "postgresql":
             found.pg_grams.extend(g for g in p.pg_grams if g not in found.pg_grams)
@@ -209,8 +213,16 @@ def _text(session: Session, terms: list[str]) -> _Text:
                 fts_parts.append(f"({p.fts})")
         if not exact:
             found.confirm.append(term)
+    if dialect == "sqlite" and indexed and q.city and not q.district:
+        fts_parts.append(fts_phrase(city_token(q.city)))
+        found.city = True
     found.fts = " AND ".join(fts_parts) or None
     return found
+
+
+def _rest(q: ArticleQuery, found: _Text) -> ArticleQuery:
+    """``q`` without the filters the index answers besides the text (SQLite: the city)."""
+    return replace(q, city=None) if found.city else q
 
 
 def _fts_match(fts_query: str) -> ColumnElement[bool]:
@@ -242,7 +254,8 @@ def _score(like_terms: list[str]) -> ColumnElement[Any]:
 def _filters(
     session: Session, q: ArticleQuery, walk: bool = False, drive: bool = False
 ) -> list[ColumnElement[bool]]:
-    """The conditions of every filter but the text. ``walk``: for a scan newest first, where
+    """The conditions of every filter of ``q`` but the text (callers leave out those the
+    index answers: :func:`_rest`). ``walk``: for a scan newest first, where
     each row is tested in turn (the city filter as a probe, not a list to start from).
     ``drive`` (PostgreSQL): the city's article ids first, as an array the primary key is
     probed with (the planner cannot misjudge it as a hash join over every article)."""
@@ -290,7 +303,7 @@ def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[
         return stmt.add_columns(
             Article.published_at.label("published_at"), Article.id.label("reprint_group")
         ).where(false())
-    found = _text(session, q.terms())
+    found = _text(session, q)
     if found.fts:
         stmt = stmt.join(_GRAMS, _GRAMS.c.rowid == Article.id)
         conditions.append(_fts_match(found.fts))
@@ -300,7 +313,7 @@ def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[
         conditions.extend(_contains(dialect, term) for term in q.terms())
     else:
         conditions.extend(_contains(dialect, term) for term in found.confirm)
-    conditions.extend(_filters(session, q, drive=drive))
+    conditions.extend(_filters(session, _rest(q, found), drive=drive))
     if not q.unique:
         return stmt.add_columns(
             Article.published_at.label("published_at"), Article.id.label("reprint_group")
@@ -336,12 +349,21 @@ def _newest_first(rows: list[Any]) -> list[int]:
     return [r[0] for r in dated + undated]
 
 
-def _walk(session: Session, q: ArticleQuery) -> list[int]:
+def _walk(session: Session, q: ArticleQuery, found: _Text | None = None) -> list[int]:
     """A page of matches found by reading articles newest first and testing each (for queries
-    matching more than COUNT_LIMIT articles: the page fills after a few rows)."""
+    matching more than COUNT_LIMIT articles: the page fills after a few rows). SQLite, with
+    the index's ``found`` (a short list): the time index alone is read, each entry's id
+    probed in the index's list of ids (``+``: not read in id order); rows only to confirm."""
     dialect = session.get_bind().dialect.name
-    conditions = [_contains(dialect, t) for t in q.terms()]
-    conditions.extend(_filters(session, q, walk=True))
+    conditions: list[ColumnElement[bool]]
+    if found is not None and found.fts:
+        listed = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
+        conditions = [literal_column(f"+{Article.__tablename__}.id").in_(listed)]
+        conditions.extend(_contains(dialect, t) for t in found.confirm)
+        conditions.extend(_filters(session, _rest(q, found), walk=True))
+    else:
+        conditions = [_contains(dialect, t) for t in q.terms()]
+        conditions.extend(_filters(session, q, walk=True))
     stmt = (
         select(Article.id)
         .where(true(), *conditions)
@@ -376,7 +398,7 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     if q.unique:
         return _search_unique(session, q)
     bound = count_limit()
-    found = _text(session, q.terms())
+    found = _text(session, q)
     in_place = _search_in_place(session, q, found, bound)
     if in_place is not None:
         return in_place
@@ -385,23 +407,23 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     limit = bound if in_city is None else max(bound, in_city)
     # The candidates of the text alone say something only without other filters, or to
     # choose which side drives (with other filters they would be counted for nothing).
-    useful = found.confirm and (in_city is not None or _unfiltered(q, text_ok=True))
+    useful = found.confirm and (in_city is not None or _unfiltered(_rest(q, found), text_ok=True))
     candidates = _candidates(session, found, limit) if useful else None
     # PostgreSQL: confirm the city's articles rather than the index's candidates when the
     # city has fewer (the index cannot give ids without reading every candidate's row).
     drive = in_city is not None and candidates is not None and in_city < candidates
     matching = _matching(session, q, drive=drive)
     rows: list[Any] = []
-    if indexed is not None and (indexed > bound or _walk_is_cheaper(session, q, indexed)):
+    # SQLite: walk the time index probing the index's list of ids, when that list is known
+    # to be short (the count was exact); a longer one costs more to make than the walk saves.
+    listed = False
+    if indexed is not None and (indexed > bound or _walk_is_cheaper(session, q, found, indexed)):
         # The index alone gave the total; the page comes from walking newest first.
         exact, total = indexed <= bound, min(indexed, bound)
-        walk = True
+        walk, listed = True, indexed <= bound
     elif candidates is not None and candidates > bound and in_city is None:
-        # More candidates than the bound and nothing else to narrow them: most likely more
-        # matches than the bound too, so count the confirmed ones in the database (stopping
-        # at bound + 1) rather than bringing up to bound + 1 rows here. With a city filter
-        # the total is most often within the bound, and counting first would confirm every
-        # candidate against the text twice (once more to read the rows): one pass, below.
+        # Text alone, more candidates than the bound: count the confirmed ones in the database
+        # (to bound + 1). A city's total is mostly within it: one pass confirms and reads, below.
         counted = select(func.count()).select_from(
             matching.with_only_columns(literal(1)).limit(bound + 1).subquery()
         )
@@ -419,7 +441,7 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     if q.sort == "relevance" and q.terms() and total:
         ids = _by_relevance(session, q, matching)
     elif walk:
-        ids = _walk(session, q) if total else []
+        ids = _walk(session, q, found if listed else None) if total else []
     else:
         ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
@@ -433,7 +455,7 @@ def _search_in_place(
     query would run once per id), so no article row is read to count; then the matches'
     times (and text, for terms the index cannot answer alone) are read by id. None when
     this does not apply, or when more candidates than the bound need confirming."""
-    if not found.fts or not (q.city or q.district) or q.sort != "time":
+    if not found.fts or found.city or not (q.city or q.district) or q.sort != "time":
         return None
     if not _unfiltered(replace(q, text=None, city=None, district=None)):
         return None
@@ -477,7 +499,7 @@ def _index_count(session: Session, q: ArticleQuery, found: _Text, bound: int) ->
     ``+rowid IN (...)``; measured on 100,000 articles that cost 42 ms for 无锡 in one city
     against 75 ms for the one pass that also reads the matches' times, which it would then
     still need: it saves only when more than the bound match.)"""
-    if not _unfiltered(q, text_ok=True) or found.confirm:
+    if not _unfiltered(_rest(q, found), text_ok=True) or found.confirm:
         return None
     return _candidates(session, found, bound)
 
@@ -516,13 +538,21 @@ def _city_articles(session: Session, q: ArticleQuery) -> int | None:
     return int(session.scalar(select(func.count()).select_from(sections.subquery())) or 0)
 
 
-def _walk_is_cheaper(session: Session, q: ArticleQuery, matches: int) -> bool:
+#: SQLite: time index entries a walk reads for the cost of one article row (0.3 / 2.5 µs).
+_INDEX_WALK_RATIO = 8
+
+
+def _walk_is_cheaper(session: Session, q: ArticleQuery, found: _Text, matches: int) -> bool:
     """Whether reading articles newest first fills the page in fewer rows than reading every
-    match would (expected rows walked: the page's end times articles per match)."""
+    match would (expected rows walked: the page's end times articles per match). SQLite,
+    a short list of ids: the walk reads index entries, several for the cost of a row."""
     if not matches:
         return False
     articles = int(session.scalar(select(func.max(Article.id))) or 0)
-    return (max(q.offset, 0) + max(q.limit, 0)) * articles / matches < matches / 2
+    walked = (max(q.offset, 0) + max(q.limit, 0)) * articles / matches
+    if found.fts and matches <= count_limit():
+        return walked < matches * _INDEX_WALK_RATIO
+    return walked < matches / 2
 
 
 def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> list[int]:
