@@ -1,7 +1,7 @@
 """Where the crawling process spends its time per page: a sampling profile of ``newsmon monitor``.
 
     python bench/profile.py [--articles 1000] [--page-kb 0] [--processes 0] [--rate 200]
-                            [--raw FILE]
+                            [--raw FILE] [--code CHECKOUT]
 
 Generates the sample portal as ``bench/crawl.py`` does, serves it the same way, and runs
 ``newsmon monitor`` on a fresh SQLite archive under py-spy (``pip install py-spy``: a
@@ -76,7 +76,7 @@ def categorise(raw: Path) -> tuple[collections.Counter[str], int]:
 
 
 def profile(args: argparse.Namespace, raw: Path) -> dict[str, object]:
-    spy = shutil.which("py-spy")
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if spy is None:
         raise SystemExit("py-spy is not installed: pip install py-spy")
     with tempfile.TemporaryDirectory(prefix="newsmon-profile-") as tmpdir:
@@ -87,7 +87,7 @@ def profile(args: argparse.Namespace, raw: Path) -> dict[str, object]:
             padded_site(args.articles, args.page_kb).write(tmp / "site", base)
             config = tmp / "config.toml"
             config.write_text(CONFIG.format(base=base), encoding="utf-8")
-            env = {**os.environ, "NEWSMON_HOME": str(tmp)}
+            env = {**os.environ, "NEWSMON_HOME": str(tmp), "PYTHONPATH": str(args.code)}
             env["NEWSMON_EXTRACT_PROCESSES"] = str(args.processes)
             db = f"sqlite:///{tmp / 'profile.sqlite3'}"
             newsmon = [sys.executable, "-m", "newsmon.cli"]
@@ -95,12 +95,12 @@ def profile(args: argparse.Namespace, raw: Path) -> dict[str, object]:
             subprocess.run(
                 [spy, "record", "-r", str(args.rate), "-f", "raw", "-o", str(raw), "--",
                  *newsmon, "monitor", "--config", str(config), "--db", db],
-                env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                env=env, check=True, cwd=args.code, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )  # fmt: skip
             out = subprocess.run(
                 [*newsmon, "runs", "--limit", "1", "--format", "json", "--db", db],
-                env=env, check=True, cwd=ROOT, capture_output=True, text=True,
+                env=env, check=True, cwd=args.code, capture_output=True, text=True,
             ).stdout  # fmt: skip
         finally:
             proc.send_signal(signal.SIGTERM if args.server == "python" else signal.SIGQUIT)
@@ -117,6 +117,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=200, help="samples a second")
     parser.add_argument("--server", choices=["nginx", "python"], default="nginx")
     parser.add_argument("--raw", type=Path, help="keep py-spy's raw samples here")
+    parser.add_argument(
+        "--code", type=Path, default=ROOT, help="profile newsmon from this checkout (before/after)"
+    )
     args = parser.parse_args()
     if args.server == "nginx" and shutil.which("nginx") is None:
         args.server = "python"
