@@ -23,7 +23,10 @@ in one run, ``--repeats`` times each, every crawl in its own process:
 pages/s is responses over the crawl's own elapsed time (process start-up excluded);
 peak RSS is the crawling process's ``ru_maxrss`` (worker processes not included; their
 memory does not grow with the site); peak anonymous is its highest ``RssAnon`` sampled every
-0.1 s: the memory the crawl itself holds, without the archive's pages SQLite memory-maps. Each figure carries the 1-minute load average
+0.1 s: the memory the crawl itself holds, without the archive's pages SQLite memory-maps. CPU s
+is the crawling process's own user + system time (not its extraction workers'); "ms CPU per
+page" subtracts the median of the no-change re-crawl's (start-up and 2 requests) and divides
+by the responses: it moves far less with the machine's load than pages/s. Each figure carries the 1-minute load average
 when it started: this machine is shared, so compare ratios taken in one run.
 ``--page-kb`` pads every article page with navigation, inline scripts and styles,
 sidebars and a footer to about that size, as real portal pages are (~200 KB).
@@ -249,8 +252,9 @@ def _peak_anon(pid: int, peak: list[int], done: threading.Event) -> None:
 
 def _run(
     command: list[str], env: dict[str, str] | None = None, anon: list[int] | None = None
-) -> tuple[str, float, int]:
-    """Run a child; return (stdout, wall seconds, its own peak RSS in MB, via ``wait4``).
+) -> tuple[str, float, int, float]:
+    """Run a child; return (stdout, wall seconds, its own peak RSS in MB, its own CPU seconds,
+    user and system, via ``wait4``: not its children's, so not extraction workers').
 
     ``anon``: a one-element list that receives the child's peak ``RssAnon`` in KB.
     """
@@ -272,7 +276,8 @@ def _run(
         if proc.returncode != 0:
             sys.stderr.write(err.read().decode(errors="replace")[-3000:])
             raise SystemExit(f"{' '.join(command[:4])} failed with {proc.returncode}")
-        return out.read().decode(), wall, int(usage.ru_maxrss / 1024)
+        cpu = usage.ru_utime + usage.ru_stime
+        return out.read().decode(), wall, int(usage.ru_maxrss / 1024), cpu
 
 
 def load() -> float:
@@ -284,13 +289,14 @@ def bare_run(base: str, tmp: Path, variant: str) -> dict[str, Any]:
     script.write_text(textwrap.dedent(BARE_SPIDER), encoding="utf-8")
     before = load()
     anon = [0]
-    out, _wall, rss = _run(
+    out, _wall, rss, cpu = _run(
         [sys.executable, str(script), f"{base}/news/list_1.html", variant], anon=anon
     )
     return {
         **json.loads(out.strip().splitlines()[-1]),
         "rss": rss,
         "anon": anon[0] // 1024,
+        "cpu": cpu,
         "load": before,
     }
 
@@ -305,8 +311,8 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[st
     newsmon = [sys.executable, "-m", "newsmon.cli"]
     before = load()
     anon = [0]
-    _, wall, rss = _run([*newsmon, "monitor", "--config", str(config), "--db", db], env, anon)
-    out, _, _ = _run([*newsmon, "runs", "--limit", "1", "--format", "json", "--db", db], env)
+    _, wall, rss, cpu = _run([*newsmon, "monitor", "--config", str(config), "--db", db], env, anon)
+    out, _, _, _ = _run([*newsmon, "runs", "--limit", "1", "--format", "json", "--db", db], env)
     run = json.loads(out)[0]
     seconds = (
         datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])
@@ -318,6 +324,7 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[st
         "wall": wall,
         "rss": rss,
         "anon": anon[0] // 1024,
+        "cpu": cpu,
         "new": run["articles_new"],
         "errors": run["errors"],
         "load": before,
@@ -376,7 +383,8 @@ def _progress(n: int, rep: int, label: str, row: dict[str, Any]) -> None:
     pps = row["responses"] / row["seconds"] if row["seconds"] else 0.0
     print(
         f"# {n} run {rep + 1} {label}: {row['requests']} requests, {row['seconds']:.1f} s, "
-        f"{pps:.0f} pages/s, {row['rss']} MB ({row['anon']} MB anonymous), load {row['load']:.2f}",
+        f"{pps:.0f} pages/s, {row['cpu']:.2f} s CPU, {row['rss']} MB ({row['anon']} MB anonymous), "
+        f"load {row['load']:.2f}",
         file=sys.stderr,
     )
 
@@ -385,9 +393,9 @@ def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
     print(f"\n{n} articles:\n")
     print(
         "| crawl | requests | pages/s best | pages/s median | runs (pages/s @ load) "
-        "| peak RSS MB | peak anonymous MB |"
+        "| peak RSS MB | peak anonymous MB | CPU s median |"
     )
-    print("|---|---:|---:|---:|---|---:|---:|")
+    print("|---|---:|---:|---:|---|---:|---:|---:|")
     for label, rows in results.items():
         pps = [r["pps"] for r in rows]
         runs = ", ".join(f"{r['pps']:.0f} @ {r['load']:.1f}" for r in rows)
@@ -395,9 +403,20 @@ def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
             runs = ", ".join(f"{r['requests']} requests @ {r['load']:.1f}" for r in rows)
         print(
             f"| {label} | {rows[0]['requests']} | {max(pps):.0f} | {statistics.median(pps):.0f} "
-            f"| {runs} | {max(r['rss'] for r in rows)} | {max(r['anon'] for r in rows)} |"
+            f"| {runs} | {max(r['rss'] for r in rows)} | {max(r['anon'] for r in rows)} "
+            f"| {statistics.median(r['cpu'] for r in rows):.2f} |"
         )
     print()
+    # The crawling process's own CPU time is far less sensitive to a shared machine's load
+    # than pages/s: per page, beyond what a no-change re-crawl (start-up, 2 requests) takes.
+    idle = results.get("no-change re-crawl")
+    for label, rows in results.items():
+        if idle and label.startswith("newsmon"):
+            spent = statistics.median(r["cpu"] for r in rows) - statistics.median(
+                r["cpu"] for r in idle
+            )
+            per_page = 1000 * spent / rows[0]["responses"]
+            print(f"- {label}: {per_page:.2f} ms CPU per page in the crawling process")
     bares = {k: v for k, v in results.items() if k.startswith("bare")}
     for label, rows in results.items():
         if not label.startswith("newsmon"):

@@ -32,8 +32,9 @@ Failures stay with the page, never the crawl:
   a time in a separate single-worker pool: a page that kills its worker there too is the
   culprit and fails; the others succeed.
 
-Pages are handed out at most two per worker at a time, so a page's time limit runs from
-(about) when a worker takes it, not from when it was queued behind others.
+Pages are handed out in batches (those that arrived while the workers were busy, up to
+``BATCH``), at most two batches per worker at a time; each page's time limit runs in the
+worker from when it starts on that page, not from when it was queued behind others.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ from storage.repository import compress
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 30.0
+#: Pages handed to a worker at once, at most (see :meth:`ExtractPool.extract`).
+BATCH = 16
 #: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
 #: exit abruptly on a page whose URL contains TEXT, ``hang:TEXT`` makes it sleep (the
 #: alarm stops it), ``stall:TEXT`` sleep with the alarm blocked (only a kill stops it).
@@ -187,6 +190,20 @@ def _work(page: Page, timeout: float) -> tuple[ExtractedArticle, bytes]:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def _work_batch(
+    pages: list[Page], timeout: float
+) -> list[tuple[ExtractedArticle, bytes] | Exception]:
+    """:func:`_work` for each page in turn, each with its own time limit; a page's failure is
+    its own entry of the list, not the batch's."""
+    done: list[tuple[ExtractedArticle, bytes] | Exception] = []
+    for page in pages:
+        try:
+            done.append(_work(page, timeout))
+        except Exception as exc:
+            done.append(exc)
+    return done
+
+
 # -- in the crawling process ------------------------------------------------------------------
 
 
@@ -284,6 +301,9 @@ class ExtractPool:
         self.hard_limit = 2 * timeout + 10.0
         self.restarts = 0
         self.closed = False
+        #: pages waiting for a worker, with the Deferreds of their results (see :meth:`extract`)
+        self.waiting: list[tuple[Page, Deferred[tuple[ExtractedArticle, bytes]]]] = []
+        self.pumping = False
 
     def _executor(self, alone: bool = False) -> ProcessPoolExecutor:
         if self.closed:
@@ -312,8 +332,61 @@ class ExtractPool:
         executor.shutdown(wait=False, cancel_futures=True)
 
     def extract(self, page: Page) -> Deferred[tuple[ExtractedArticle, bytes]]:
-        """``(article, page bytes compressed as storage.repository.compress does)``."""
-        return self.run(_work, page, self.timeout, url=page.url)
+        """``(article, page bytes compressed as storage.repository.compress does)``.
+
+        Pages go to the workers in batches of up to ``BATCH``: the pages that arrived while
+        every slot was taken leave together. Each hand-over costs the crawling process
+        (a task, two threads of the executor woken, a pickle each way): by the batch, not
+        by the page. Each page keeps its own time limit in the worker and its own outcome;
+        a batch whose worker died or was killed is handed out again page by page, so that
+        only the page at fault fails (see the module docstring).
+        """
+        deferred: Deferred[tuple[ExtractedArticle, bytes]] = Deferred()
+        self.waiting.append((page, deferred))
+        if not self.pumping:
+            self.pumping = True
+            # after this turn of the reactor: the pages of the same turn leave together
+            _reactor().callLater(0, lambda: Deferred.fromCoroutine(self._pump()))
+        return deferred
+
+    async def _pump(self) -> None:
+        """Hand the waiting pages out, a batch whenever a slot is free."""
+        try:
+            while self.waiting:
+                await self.slots.acquire()
+                batch, self.waiting = self.waiting[:BATCH], self.waiting[BATCH:]
+                if not batch:
+                    self.slots.release()
+                    break
+                Deferred.fromCoroutine(self._batch(batch))
+        finally:
+            self.pumping = False
+
+    async def _batch(
+        self, batch: list[tuple[Page, Deferred[tuple[ExtractedArticle, bytes]]]]
+    ) -> None:
+        pages = [page for page, _ in batch]
+        # each page may take the time limit, one after the other, before the worker answers
+        limit = len(pages) * self.timeout + self.hard_limit
+        try:
+            try:
+                outcomes = await self._attempt(_work_batch, (pages, self.timeout), False, limit)
+            finally:
+                self.slots.release()
+        except (BrokenProcessPool, ExtractionAborted):
+            # its worker died or was killed: each page again on its own, as one page is
+            for page, deferred in batch:
+                self.run(_work, page, self.timeout, url=page.url).chainDeferred(deferred)
+            return
+        except Exception as exc:
+            for _, deferred in batch:
+                deferred.errback(exc)
+            return
+        for (_, deferred), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                deferred.errback(outcome)
+            else:
+                deferred.callback(outcome)
 
     def run(self, function: Callable[..., T], *args: Any, url: str = "the page") -> Deferred[T]:
         """``function(*args)`` in a worker, with the pool's failure handling (see the module)."""
@@ -337,7 +410,13 @@ class ExtractPool:
         finally:
             self.isolation.release()
 
-    async def _attempt(self, function: Callable[..., T], args: tuple[Any, ...], alone: bool) -> T:
+    async def _attempt(
+        self,
+        function: Callable[..., T],
+        args: tuple[Any, ...],
+        alone: bool,
+        hard_limit: float | None = None,
+    ) -> T:
         executor = self._executor(alone)
         try:
             future = executor.submit(function, *args)
@@ -345,7 +424,7 @@ class ExtractPool:
             self._replace(executor)
             raise
         deferred = _deferred(future)
-        hard_limit = self.hard_limit
+        hard_limit = self.hard_limit if hard_limit is None else hard_limit
 
         def stop() -> None:
             if deferred.called:

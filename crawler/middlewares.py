@@ -1,4 +1,5 @@
-"""Downloader middlewares: retries that honour ``Retry-After``; robots.txt failures without tracebacks."""
+"""Downloader middlewares: retries that honour ``Retry-After``; robots.txt failures without
+tracebacks; meta refresh without decoding pages that cannot hold one."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
@@ -124,3 +126,36 @@ class QuietRobotsTxtMiddleware(RobotsTxtMiddleware):
         robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
         if not any(isinstance(f, _RobotsFetchFailed) for f in robots_logger.filters):
             robots_logger.addFilter(_RobotsFetchFailed())
+
+
+#: Scrapy looks for a meta refresh in the first 4,096 characters of a page; no character
+#: takes more than 4 bytes in an encoding that writes ASCII as ASCII.
+_REFRESH_WINDOW = 4 * 4096
+
+
+def cannot_refresh(body: bytes) -> bool:
+    """Whether the start of ``body`` certainly holds no meta refresh for Scrapy to find.
+
+    Only for encodings that write ASCII as ASCII (no NUL byte: not UTF-16 or UTF-32), and
+    when no character reference (``&#…;``) could spell the word: otherwise, not certain.
+    """
+    head = body[:_REFRESH_WINDOW].lower()
+    return b"refresh" not in head and b"\x00" not in head and b"&#" not in head
+
+
+class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta refresh redirects, without decoding pages that cannot hold one.
+
+    Scrapy decodes every HTML response whole (``response.text``) to search its first
+    4,096 characters for ``<meta http-equiv="refresh">``: a second decoding of every
+    page besides the extractor's own, ~0.1 ms on a 2 KB page and more on a real 200 KB
+    one. A page whose first bytes do not contain the word is passed on undecoded; any
+    other goes through Scrapy's middleware unchanged.
+    """
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if isinstance(response, HtmlResponse) and cannot_refresh(response.body):
+            return response
+        return super().process_response(request, response)

@@ -49,6 +49,9 @@ SPIDER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 950,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's meta refresh, but pages that cannot hold one are not decoded for it.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.QuickMetaRefreshMiddleware": 580,
     "crawler.incremental.ConditionalGetMiddleware": 580,
     # Scrapy's retry, but a 429/503 with Retry-After waits what the server asked (crawler/middlewares.py).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -7,6 +7,7 @@ config file again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -60,6 +61,10 @@ def run_spiders(
         crawler = process.create_crawler(loader.load(name))
         process.crawl(crawler, **args)
         crawlers.append(crawler)
+    # Scrapy sets its loggers to DEBUG whatever LOG_LEVEL says and leaves the filtering to the
+    # handler: a "Crawled" record for every response and a "Scraped" one for every item were
+    # made only to be dropped (~0.1 ms a page). Below LOG_LEVEL they are not made at all now.
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or logging.DEBUG)
     process.start()
     return [dict(c.stats.get_stats()) if c.stats else {} for c in crawlers]
 

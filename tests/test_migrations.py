@@ -184,3 +184,49 @@ def test_an_archive_made_before_migrations_is_adopted(sqlite_url: str) -> None:
     with engine.connect() as conn:
         assert current_revision(conn) == head_revision()
     engine.dispose()
+
+
+def test_fingerprints_of_the_first_kind_are_all_made_again(db_url: str, tmp_path: Path) -> None:
+    # 0006: the SimHash changed; fingerprints of the first kind left in an archive would
+    # never match the new ones, so the upgrade recomputes every one and regroups.
+    from storage.search.reprints import fingerprint
+
+    _archive_at_0001(db_url)
+    engine = make_engine(db_url)
+    upgrade(engine, "0005")
+    text = "南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。" * 3
+    bodies = {1: text, 2: text.replace("，", ",")}  # a copy: the same letters
+    with engine.begin() as conn:
+        for article_id, body in bodies.items():
+            conn.execute(
+                sa.text("UPDATE articles SET body = :body WHERE id = :id"),
+                {"body": body, "id": article_id},
+            )
+        # as the first kind left them: other values, each article its own group
+        conn.execute(
+            sa.text(
+                "UPDATE article_fingerprints SET simhash = article_id * 1000, "
+                "band0 = article_id, band1 = 0, band2 = 0, band3 = 0, "
+                "reprint_group = article_id, is_simhash = :yes"
+            ),
+            {"yes": True},
+        )
+    engine.dispose()
+
+    result = newsmon("db", "upgrade", db=db_url, home=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "upgraded from 0005" in result.stdout
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT article_id, simhash, is_simhash, reprint_group FROM article_fingerprints "
+                "ORDER BY article_id"
+            )
+        ).all()
+    engine.dispose()
+    value, is_simhash = fingerprint(text)
+    assert is_simhash
+    signed = value - (1 << 64) if value >= 1 << 63 else value
+    assert [tuple(r) for r in rows] == [(1, signed, True, 1), (2, signed, True, 1)]

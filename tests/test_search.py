@@ -291,6 +291,9 @@ def test_an_edited_body_is_regrouped(sessions: sessionmaker[Session]) -> None:
 
 
 BODY = SEED_ARTICLE.body
+#: fingerprint(BODY) and that of a short body: see test_the_fingerprint_of_a_text_is_pinned
+PINNED_FINGERPRINT = 17612255712259193966
+PINNED_SHORT = 10067123336135127496
 PARAGRAPHS = BODY.split("\n")
 
 
@@ -312,13 +315,24 @@ def test_simhash_tells_copies_from_other_texts(other: str, copies: bool) -> None
     assert (distance <= 3) is copies, distance
 
 
+def _shingle_hash(shingle: str) -> int:
+    """A shingle's hash as the definition reads: the XOR of one blake2b value per character and
+    place (one blake2b of the whole text when it is shorter than a shingle)."""
+    if len(shingle) < 3:
+        return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest())
+    value = 0
+    for place, char in enumerate(shingle):
+        person = f"newsmon-place{place}".encode()
+        digest = hashlib.blake2b(char.encode(), digest_size=8, person=person).digest()
+        value ^= int.from_bytes(digest)
+    return value
+
+
 def _simhash_bit_by_bit(body: str) -> int:
-    """The SimHash as its definition reads: per bit, the majority vote of the shingles."""
+    """The SimHash as its definition reads: per bit, the majority vote of every shingle."""
     chars = normalise_body(body)
-    shingles = {chars[i : i + 3] for i in range(len(chars) - 2)} or ({chars} if chars else set())
-    hashes = [
-        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles
-    ]
+    shingles = [chars[i : i + 3] for i in range(len(chars) - 2)] or ([chars] if chars else [])
+    hashes = [_shingle_hash(s) for s in shingles]
     votes = [sum(h >> bit & 1 for h in hashes) for bit in range(64)]
     return sum(1 << bit for bit in range(64) if votes[bit] > len(hashes) / 2)
 
@@ -487,3 +501,10 @@ def test_a_new_article_is_grouped_with_its_copies_only_not_with_rows_sharing_a_b
     assert groups[reprint] == groups[original] == original
     assert groups[ids["http://site.test/2.html"]] == ids["http://site.test/2.html"]
     assert groups[ids["http://site.test/3.html"]] == ids["http://site.test/3.html"]
+
+
+def test_the_fingerprint_of_a_text_is_pinned() -> None:
+    # Stored fingerprints are compared with new ones: a change of how they are computed
+    # needs a migration that recomputes them all (storage/migrations/versions/0006_…).
+    assert fingerprint(BODY) == (PINNED_FINGERPRINT, True)
+    assert fingerprint("镇江召开大会。") == (PINNED_SHORT, False)

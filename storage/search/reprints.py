@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session
 from storage.models import Article, ArticleFingerprint
 from storage.records import local_time
 
-#: Bits of the SimHash, and how far two fingerprints may differ and still be copies.
+#: Bits of the SimHash, and how far two fingerprints may differ and still be copies. How a
+#: fingerprint is computed must not change without a migration that recomputes the stored
+#: ones (storage/migrations/versions/0006_simhash_tabulated.py): copies are found by comparing
+#: fingerprints across articles, and two kinds in one archive would never match.
 SIMHASH_BITS = 64
 REPRINT_DISTANCE = 3
 #: 4 bands of 16 bits: fingerprints within distance 3 agree on at least one whole band.
@@ -39,30 +42,67 @@ def normalise_body(body: str) -> str:
     return _NOT_TEXT.sub("", body).lower()
 
 
+#: Each character's three random 64-bit values, one per place in a shingle, as 24 bytes
+#: (8 big-endian bytes each): derived from the character by blake2b, so the same in every
+#: process and version, and kept once computed. Bounded by the letters and digits that
+#: occur in texts, not by the texts.
+_VALUES: dict[str, bytes] = {}
+
+
+def _char_values(char: str) -> bytes:
+    return b"".join(
+        hashlib.blake2b(
+            char.encode("utf-8"), digest_size=8, person=b"newsmon-place%d" % place
+        ).digest()
+        for place in range(SHINGLE)
+    )
+
+
+def _records(chars: str) -> bytes:
+    """The 24-byte values of every character of ``chars``, in order."""
+    try:
+        return b"".join(map(_VALUES.__getitem__, chars))
+    except KeyError:
+        for char in set(chars).difference(_VALUES):
+            _VALUES[char] = _char_values(char)
+        return b"".join(map(_VALUES.__getitem__, chars))
+
+
 def simhash(body: str) -> int:
     """64-bit SimHash of the character shingles of ``body`` (unsigned).
 
-    Each distinct 3-character shingle votes on every bit with its hash; the
-    fingerprint keeps the majority. Copies differing in a few sentences differ
-    in a few bits; unrelated texts in about half of them.
+    Every 3-character shingle votes on every bit with its 64-bit hash; the fingerprint
+    keeps the majority. Copies differing in a few sentences differ in a few bits;
+    unrelated texts in about half of them. A shingle that occurs twice votes twice (the
+    classic SimHash, weighted by frequency).
+
+    The hash of shingle ``abc`` is ``T0[a] ^ T1[b] ^ T2[c]``, the XOR of a random value
+    per character and place (simple tabulation hashing, see ``_VALUES``): so the votes
+    are counted without a Python step per shingle. For each of the 8 byte positions, the
+    bytes at that position of every shingle's hash form one long integer, made by three
+    strided slices of the characters' values and two XORs; each bit's votes are then one
+    AND and one popcount. A text shorter than a shingle is one shingle, hashed whole.
     """
-    chars = normalise_body(body)
+    return _simhash_of(normalise_body(body))
+
+
+def _simhash_of(chars: str) -> int:
     if len(chars) < SHINGLE:
-        shingles = {chars} if chars else set()
-    else:
-        shingles = {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
-    if not shingles:
-        return 0
-    digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles)
-    half = len(shingles) / 2
+        if not chars:
+            return 0
+        return int.from_bytes(hashlib.blake2b(chars.encode("utf-8"), digest_size=8).digest())
+    count = len(chars) - SHINGLE + 1
+    records = _records(chars)
+    half = count / 2
+    masks = [int.from_bytes(bytes((1 << bit,)) * count) for bit in range(8)]
     value = 0
-    # Per byte position, the column of that byte of every digest as one integer; per bit,
-    # the digests with it set are counted by AND and popcount in C: no Python step per
-    # shingle.
-    count = len(shingles)
-    masks = [int.from_bytes(bytes((1 << bit,)) * count, "big") for bit in range(8)]
     for position in range(8):
-        column = int.from_bytes(digests[position::8], "big")
+        # byte ``position`` of every shingle's hash: T0 of its first character, T1 of its
+        # second, T2 of its third
+        column = 0
+        for place in range(SHINGLE):
+            start = 8 * place + position
+            column ^= int.from_bytes(records[start::24][place : place + count])
         for bit in range(8):
             if (column & masks[bit]).bit_count() > half:
                 value |= 1 << ((7 - position) * 8 + bit)
@@ -86,17 +126,18 @@ def _unsigned(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
 
 
-def _exact_key(body: str) -> int:
-    """Fingerprint of a short body: a hash of its normalised text (copies must be equal)."""
-    digest = hashlib.blake2b(normalise_body(body).encode("utf-8"), digest_size=8).digest()
+def _exact_key(chars: str) -> int:
+    """Fingerprint of a short body: a hash of its normalised text ``chars`` (copies must be equal)."""
+    digest = hashlib.blake2b(chars.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
 def fingerprint(body: str) -> tuple[int, bool]:
     """(fingerprint, whether it is a SimHash); short bodies get an exact-text hash."""
-    if len(normalise_body(body)) >= MIN_SIMHASH_CHARS:
-        return simhash(body), True
-    return _exact_key(body), False
+    chars = normalise_body(body)
+    if len(chars) >= MIN_SIMHASH_CHARS:
+        return _simhash_of(chars), True
+    return _exact_key(chars), False
 
 
 def _stale_ids(session: Session, limit: int) -> list[int]:
@@ -263,8 +304,23 @@ def _assign_new(session: Session, articles: list[tuple[int, str, str]]) -> None:
                 for row in by_band.get((i, other[f"band{i}"]), ())
             ):
                 known.append(other)
+    # The copies found, and the batch's rows as they are grouped, by band value: a row is
+    # compared with those sharing a band, not with all of them.
+    known_by_band: dict[tuple[int, int], list[dict[str, Any]]] = {}
+
+    def remember(other: dict[str, Any]) -> None:
+        for i in range(BANDS):
+            known_by_band.setdefault((i, other[f"band{i}"]), []).append(other)
+
+    for other in known:
+        remember(other)
     for row in rows:
-        groups = {other["reprint_group"] for other in known if _copies(other, row)}
+        groups = {
+            other["reprint_group"]
+            for i in range(BANDS)
+            for other in known_by_band.get((i, row[f"band{i}"]), ())
+            if _copies(other, row)
+        }
         group = min(groups, default=row["article_id"])
         if len(groups) > 1:
             # This copy bridges two groups: they were one all along.
@@ -278,6 +334,7 @@ def _assign_new(session: Session, articles: list[tuple[int, str, str]]) -> None:
                     other["reprint_group"] = group
         row["reprint_group"] = group
         known.append(row)
+        remember(row)
     session.execute(insert(ArticleFingerprint), rows)
 
 
@@ -301,11 +358,27 @@ def sync_reprints(session: Session, batch: int = 500) -> int:
         done += len(rows)
 
 
-def rebuild_reprints(session: Session) -> int:
-    """Forget every fingerprint and group the whole archive again."""
+def rebuild_reprints(session: Session, batch: int = 500) -> int:
+    """Forget every fingerprint and group the whole archive again; return how many.
+
+    In the order the articles were stored, ``batch`` at a time, each batch grouped as
+    a stored batch of new articles is (one query for its stored copies, one insert).
+    """
     session.execute(delete(ArticleFingerprint))
     session.flush()
-    return sync_reprints(session)
+    done = last = 0
+    while True:
+        rows = session.execute(
+            select(Article.id, Article.body, Article.content_hash)
+            .where(Article.id > last)
+            .order_by(Article.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return done
+        _assign_new(session, [(article_id, body, digest) for article_id, body, digest in rows])
+        done += len(rows)
+        last = rows[-1][0]
 
 
 @dataclass(frozen=True, slots=True)
