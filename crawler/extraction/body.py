@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from crawler.extraction.blocks import Block, TextPiece
-from crawler.extraction.tree import clean, hint_of, is_noise
+from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -22,6 +22,7 @@ from crawler.extraction.vocabulary import (
     ENCLOSING_NOISE_TOKENS,
     HEADING_TAGS,
     MEDIA_TAGS,
+    NOISE_TOKENS,
     PROSE_PUNCT,
     SKIP_TAGS,
 )
@@ -55,8 +56,10 @@ def unwrap_page_forms(root: etree._Element) -> None:
 class TextStats:
     """Visible-text counts, computed bottom-up in one walk.
 
-    ``chars`` and ``links`` map every element with text to its count of non-space
-    characters (all of them, and those inside ``<a>``). ``paragraphs`` lists each
+    ``chars`` and ``links`` map every element with text that a paragraph can vote for
+    (every element with children, and leaf containers) to its count of non-space
+    characters (all of them, and those inside ``<a>``; ``links`` leaves out the zeros).
+    ``paragraphs`` lists each
     ``<p>`` with text as ``(p, chars, links, punctuation)``; ``loose`` lists each
     container element (``CONTAINER_TAGS``) with text of its own as ``(element, chars,
     punctuation)``, counting only the text that sits directly in it or in its inline
@@ -99,11 +102,13 @@ def measure(root: etree._Element) -> TextStats:
                         cn = len(leaf.strip())
                         cp = len(findall(leaf))
                         cl = cn if in_link or ctag == "a" else 0
-                        chars[child] = cn
-                        links[child] = cl
                         if ctag == "p":
                             paragraphs.append((child, cn, cl, cp))
                         elif ctag in containers:
+                            # (no other leaf is voted for: its counts are not kept)
+                            chars[child] = cn
+                            if cl:
+                                links[child] = cl
                             loose.append((child, cn, cp))
                 elif depth < _MAX_DEPTH:
                     cn, cl, cp = walk(child, ctag, in_link or ctag == "a", depth + 1)
@@ -129,7 +134,8 @@ def measure(root: etree._Element) -> TextStats:
             if in_link:
                 ln = n
             chars[el] = n
-            links[el] = ln
+            if ln:
+                links[el] = ln
             if tag == "p":
                 paragraphs.append((el, n, ln, pc))
             if o and tag in containers:
@@ -156,17 +162,24 @@ def find_body_container(
     chars, links = stats.chars, stats.links
     scores: dict[etree._Element, float] = {}
     noisy: dict[etree._Element, bool] = {}
+    words: dict[etree._Element, list[str]] = {}  # class/id words, read once per element
+
+    def named(node: etree._Element, tokens: frozenset[str]) -> bool:
+        found = words.get(node)
+        if found is None:
+            found = words[node] = hint_words(node)
+        return not tokens.isdisjoint(found)
 
     def is_noisy(target: etree._Element) -> bool:
         # comment lists and related boxes nest their paragraphs a few levels deep
         cached = noisy.get(target)
         if cached is None:
-            cached = is_noise(target)
+            cached = named(target, NOISE_TOKENS)
             node = target.getparent()
             for _ in range(3):
                 if node is None or cached:
                     break
-                cached = is_noise(node, ENCLOSING_NOISE_TOKENS)
+                cached = named(node, ENCLOSING_NOISE_TOKENS)
                 node = node.getparent()
             noisy[target] = cached
         return cached
@@ -310,6 +323,7 @@ def pieces_between(
     # element -> the class/id hints of it and its three nearest ancestors (texts of one
     # element, or of siblings, share them)
     hints: dict[etree._Element | None, str] = {}
+    own: dict[etree._Element, str] = {}  # element -> its own hint (ancestors are shared)
 
     def add(text: str, el: etree._Element | None) -> None:
         text = clean(text)
@@ -321,7 +335,9 @@ def pieces_between(
             node = el
             depth = 0
             while node is not None and depth < 4:
-                one = hint_of(node)
+                one = own.get(node)
+                if one is None:
+                    one = own[node] = hint_of(node)
                 if one:
                     found.append(one)
                 node = node.getparent()
