@@ -29,7 +29,7 @@ from parsel import Selector
 
 from crawler.extraction import decode_html, extract_article, extract_bytes
 from crawler.extraction.article import _as_utf8, _parser
-from crawler.extraction.body import TextStats, find_body_container, measure
+from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
 from crawler.extraction.dates import SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, _candidates
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
@@ -203,12 +203,16 @@ def _plain_counts(root: etree._Element) -> TextStats:
         text = (text or "").strip()
         return len(text), len(PROSE_PUNCT.findall(text))
 
-    def walk(el: etree._Element, in_link: bool) -> tuple[int, int, int]:
+    def walk(el: etree._Element, in_link: bool, depth: int) -> tuple[int, int, int]:
         n, pc = count(el.text)
         o, op, ln = n, pc, 0
         for child in el:
             if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
-                cn, cl, cp = walk(child, in_link or child.tag == "a")
+                if depth >= _MAX_DEPTH and len(child):  # too deep: its whole text, unwalked
+                    cn = len("".join(child.itertext()).strip())
+                    cl, cp = (cn if in_link else 0), 0
+                else:
+                    cn, cl, cp = walk(child, in_link or child.tag == "a", depth + 1)
                 n, ln, pc = n + cn, ln + cl, pc + cp
                 if child.tag not in BLOCK_TAGS and child.tag != "a":
                     o, op = o + cn, op + cp
@@ -224,7 +228,7 @@ def _plain_counts(root: etree._Element) -> TextStats:
                 stats.loose.append((el, o, op))
         return n, ln, pc
 
-    walk(root, False)
+    walk(root, False, 0)
     return stats
 
 
@@ -313,7 +317,32 @@ def _random_page(rnd: random.Random) -> bytes:
     return f"<html><head><title>t</title></head><body>{body}</body></html>".encode()
 
 
+def _deep_tree(depth: int) -> etree._Element:
+    """A chain of ``depth`` elements (more than lxml's HTML parser builds), text on each."""
+    root = etree.Element("html")
+    el = etree.SubElement(root, "body")
+    for level in range(depth):
+        el = etree.SubElement(el, ("div", "p", "span", "a", "font")[level % 5])
+        el.text = "第一段文字，" if level % 3 else " "
+        el.tail = "尾。" if level % 4 else None
+        if level % 7 == 0:
+            etree.SubElement(el, "img").tail = "说明，"
+            etree.SubElement(el, "noscript").text = "不计"
+            el.append(etree.Comment("c"))
+    return root
+
+
+def test_a_tree_deeper_than_the_limit_is_counted_whole_below_it() -> None:
+    root = _deep_tree(_MAX_DEPTH + 50)
+    chain = [root, *root.iterdescendants("body", "div", "p", "span", "a", "font")]
+    got = measure(root)
+    assert chain[_MAX_DEPTH] in got.chars  # walked down to the limit
+    assert chain[_MAX_DEPTH + 2] not in got.chars  # below it, counted as one text
+    assert got.chars[root] == _plain_counts(root).chars[root] > 0
+
+
 def _trees() -> Iterable[tuple[str, etree._Element]]:
+    yield "deep", _deep_tree(_MAX_DEPTH + 50)
     rnd = random.Random(11)
     for i in range(1_500):
         yield f"random {i}", etree.fromstring(_random_page(rnd), _parser())

@@ -10,6 +10,7 @@ page is about a millisecond.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
@@ -27,7 +28,9 @@ from crawler.extraction.vocabulary import (
     SKIP_TAGS,
 )
 
-# Deeper than this, an element's text is counted without walking it (Python's recursion limit).
+# Deeper than this, an element's text is counted whole, without walking it (a limit kept from
+# the recursive walk this was, which Python's recursion limit bounded; lxml's HTML parser
+# builds trees at most 256 deep).
 _MAX_DEPTH = 400
 # A <form> holding this much prose in paragraphs wraps the page rather than a widget.
 _WRAPPER_PROSE = 100
@@ -74,29 +77,49 @@ class TextStats:
 
 
 def measure(root: etree._Element) -> TextStats:
-    """Count every element's text once, children before parents (no element is walked twice)."""
+    """Count every element's text once, children before parents (no element is walked twice).
+
+    One pass over ``root.iter()`` (lxml hands out the elements in document order, in C)
+    with an explicit stack of the open elements instead of a recursive call per element:
+    ``len()`` of an element says how many of the next nodes are its children. Each
+    element's text and its children's tails count in it; a child's totals are added
+    when its last child is done, so the lists come out in post-order all the same.
+    """
     stats = TextStats({}, {}, [], [])
     chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
     findall = PROSE_PUNCT.findall
     skip = SKIP_TAGS
     block = BLOCK_TAGS
     containers = CONTAINER_TAGS
-
-    def walk(el: etree._Element, tag: str, in_link: bool, depth: int) -> tuple[int, int, int]:
-        # returns (chars, link chars, punctuation) of el's subtree, its tail excluded;
-        # len(strip()) stands for the count of non-space characters: text nodes of
-        # article pages have their spaces at the ends, and it is several times cheaper
-        n = ln = pc = o = op = 0
-        text = el.text
-        if text and not text.isspace():
-            o = n = len(text.strip())
-            op = pc = len(findall(text))
-        for child in el:
+    # the open ancestors of the element being counted, each with its counts so far;
+    # len() counts the text non-space characters: text nodes of article pages have
+    # their spaces at the ends, and it is several times cheaper
+    stack: list[tuple[etree._Element, str, bool, int, int, int, int, int, int]] = []
+    el, tag, in_link = root, root.tag, False
+    n = ln = pc = o = op = 0  # chars, link chars, punctuation; own (inline) chars, punctuation
+    text = root.text
+    if text and not text.isspace():
+        o = n = len(text.strip())
+        op = pc = len(findall(text))
+    remaining = len(root)  # children of el not counted yet
+    nodes = root.iter()
+    next(nodes)
+    while True:
+        if remaining:
+            child = next(nodes)  # the next child of el
             ctag = child.tag
+            tail = child.tail
+            if tail and not tail.isspace():
+                k = len(tail.strip())
+                p = len(findall(tail))
+                n += k
+                pc += p
+                o += k
+                op += p
             if ctag.__class__ is str and ctag not in skip:
-                if not len(child):
-                    # a leaf (most elements): counted here, without a call
-                    cn = cl = cp = 0
+                k = len(child)
+                if not k:
+                    # a leaf (most elements): counted here, without a frame
                     leaf = child.text
                     if leaf and not leaf.isspace():
                         cn = len(leaf.strip())
@@ -110,26 +133,39 @@ def measure(root: etree._Element) -> TextStats:
                             if cl:
                                 links[child] = cl
                             loose.append((child, cn, cp))
-                elif depth < _MAX_DEPTH:
-                    cn, cl, cp = walk(child, ctag, in_link or ctag == "a", depth + 1)
-                else:
-                    cn = len("".join(child.itertext()).strip())
-                    cl, cp = (cn if in_link else 0), 0
+                        n += cn
+                        ln += cl
+                        pc += cp
+                        if ctag not in block and ctag != "a":
+                            o += cn
+                            op += cp
+                    remaining -= 1
+                    continue
+                if len(stack) < _MAX_DEPTH:  # open the child
+                    stack.append((el, tag, in_link, remaining, n, ln, pc, o, op))
+                    el, tag, in_link, remaining = child, ctag, in_link or ctag == "a", k
+                    n = ln = pc = o = op = 0
+                    text = child.text
+                    if text and not text.isspace():
+                        o = n = len(text.strip())
+                        op = pc = len(findall(text))
+                    continue
+                cn = len("".join(child.itertext()).strip())  # too deep: counted whole
                 if cn:
                     n += cn
-                    ln += cl
-                    pc += cp
+                    if in_link:
+                        ln += cn
                     if ctag not in block and ctag != "a":
                         o += cn
-                        op += cp
-            tail = child.tail
-            if tail and not tail.isspace():
-                k = len(tail.strip())
-                p = len(findall(tail))
-                n += k
-                pc += p
-                o += k
-                op += p
+            elif not len(child):  # a comment, or a script without children
+                remaining -= 1
+                continue
+            # what is inside a skipped (or too deep) element is passed over uncounted
+            for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                pass
+            remaining -= 1
+            continue
+        # all of el's children are counted: el is done
         if n:
             if in_link:
                 ln = n
@@ -140,10 +176,18 @@ def measure(root: etree._Element) -> TextStats:
                 paragraphs.append((el, n, ln, pc))
             if o and tag in containers:
                 loose.append((el, o, op))
-        return n, ln, pc
-
-    walk(root, root.tag, False, 0)
-    return stats
+        if not stack:
+            return stats
+        cn, cl, cp, ctag = n, ln, pc, tag
+        el, tag, in_link, remaining, n, ln, pc, o, op = stack.pop()
+        if cn:
+            n += cn
+            ln += cl
+            pc += cp
+            if ctag not in block and ctag != "a":
+                o += cn
+                op += cp
+        remaining -= 1
 
 
 def find_body_container(
