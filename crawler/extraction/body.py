@@ -116,70 +116,61 @@ def measure(root: etree._Element) -> TextStats:
                 pc += p
                 o += k
                 op += p
-            if ctag.__class__ is str and ctag not in skip:
-                k = len(child)
-                if not k:
-                    # a leaf (most elements): counted here, without a frame
-                    leaf = child.text
-                    if leaf and not leaf.isspace():
-                        cn = len(leaf.strip())
-                        cp = len(findall(leaf))
-                        cl = cn if in_link or ctag == "a" else 0
-                        if ctag == "p":
-                            paragraphs.append((child, cn, cl, cp))
-                        elif ctag in containers:
-                            # (no other leaf is voted for: its counts are not kept)
-                            chars[child] = cn
-                            if cl:
-                                links[child] = cl
-                            loose.append((child, cn, cp))
-                        n += cn
-                        ln += cl
-                        pc += cp
-                        if ctag not in block and ctag != "a":
-                            o += cn
-                            op += cp
-                    remaining -= 1
-                    continue
-                if len(stack) < _MAX_DEPTH:  # open the child
-                    stack.append((el, tag, in_link, remaining, n, ln, pc, o, op))
-                    el, tag, in_link, remaining = child, ctag, in_link or ctag == "a", k
-                    n = ln = pc = o = op = 0
-                    text = child.text
-                    if text and not text.isspace():
-                        o = n = len(text.strip())
-                        op = pc = len(findall(text))
-                    continue
-                cn = len("".join(child.itertext()).strip())  # too deep: counted whole
-                if cn:
-                    n += cn
-                    if in_link:
-                        ln += cn
-                    if ctag not in block and ctag != "a":
-                        o += cn
-            elif not len(child):  # a comment, or a script without children
+            if ctag.__class__ is not str or ctag in skip:
+                # a comment, or a skipped element: what is inside it is passed over uncounted
+                if len(child):
+                    for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                        pass
                 remaining -= 1
                 continue
-            # what is inside a skipped (or too deep) element is passed over uncounted
-            for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
-                pass
-            remaining -= 1
-            continue
-        # all of el's children are counted: el is done
-        if n:
-            if in_link:
-                ln = n
-            chars[el] = n
-            if ln:
-                links[el] = ln
-            if tag == "p":
-                paragraphs.append((el, n, ln, pc))
-            if o and tag in containers:
-                loose.append((el, o, op))
-        if not stack:
-            return stats
-        cn, cl, cp, ctag = n, ln, pc, tag
-        el, tag, in_link, remaining, n, ln, pc, o, op = stack.pop()
+            k = len(child)
+            if not k:
+                # a leaf (most elements): counted here, without a frame
+                cn = cl = cp = 0
+                leaf = child.text
+                if leaf and not leaf.isspace():
+                    cn = len(leaf.strip())
+                    cp = len(findall(leaf))
+                    cl = cn if in_link or ctag == "a" else 0
+                    if ctag == "p":
+                        paragraphs.append((child, cn, cl, cp))
+                    elif ctag in containers:
+                        # (no other leaf is voted for: its counts are not kept)
+                        chars[child] = cn
+                        if cl:
+                            links[child] = cl
+                        loose.append((child, cn, cp))
+            elif len(stack) < _MAX_DEPTH:  # open the child
+                stack.append((el, tag, in_link, remaining, n, ln, pc, o, op))
+                el, tag, in_link, remaining = child, ctag, in_link or ctag == "a", k
+                n = ln = pc = o = op = 0
+                text = child.text
+                if text and not text.isspace():
+                    o = n = len(text.strip())
+                    op = pc = len(findall(text))
+                continue
+            else:  # too deep: counted whole, what is inside passed over
+                cn = len("".join(child.itertext()).strip())
+                cl, cp = (cn if in_link else 0), 0
+                for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                    pass
+        else:
+            # all of el's children are counted: el is done
+            if n:
+                if in_link:
+                    ln = n
+                chars[el] = n
+                if ln:
+                    links[el] = ln
+                if tag == "p":
+                    paragraphs.append((el, n, ln, pc))
+                if o and tag in containers:
+                    loose.append((el, o, op))
+            if not stack:
+                return stats
+            cn, cl, cp, ctag = n, ln, pc, tag
+            el, tag, in_link, remaining, n, ln, pc, o, op = stack.pop()
+        # one more child of el is done: its counts go to el
         if cn:
             n += cn
             ln += cl
