@@ -6,7 +6,12 @@
 - ``clean`` collapses whitespace with ``str.split`` unless a zero-width space or a BOM
   needs the regex: the result must be the regex's for every whitespace character;
 - the scripted-time search matches its key regex only where ``str.find`` saw a key
-  start: the matches must be ``finditer``'s, in the same order, for any script.
+  start: the matches must be ``finditer``'s, in the same order, for any script;
+- ``body.measure`` keeps the counts only of elements a paragraph can vote for (and no
+  zero link counts), the vote reads each element's class/id words once, and headline
+  candidates read an element's tag only when its class/id does not already name it: the
+  container, paragraphs and candidates must be those of the plain definitions, on random
+  trees and on every real page.
 """
 
 from __future__ import annotations
@@ -23,12 +28,23 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extraction import decode_html, extract_article, extract_bytes
-from crawler.extraction.article import _as_utf8
+from crawler.extraction.article import _as_utf8, _parser
+from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
 from crawler.extraction.dates import SHANGHAI
+from crawler.extraction.headline import _HEADLINE_HINT, _candidates
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
-from crawler.extraction.tree import clean
+from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
+from crawler.extraction.vocabulary import (
+    BLOCK_TAGS,
+    CONTAINER_TAGS,
+    ENCLOSING_NOISE_TOKENS,
+    NOISE_TOKENS,
+    PROSE_PUNCT,
+    SKIP_TAGS,
+)
 
-REAL = Path(__file__).parent / "fixtures" / "real" / "pages"
+FIXTURES = Path(__file__).parent / "fixtures"
+REAL = FIXTURES / "real" / "pages"
 
 _PAGE = (
     "<html><head><meta charset='{charset}'><title>城市更新行动推进会召开_本地新闻</title></head>"
@@ -177,3 +193,182 @@ def test_data_attributes_are_read_name_by_name() -> None:
     stamp = scripted_time(root, now)
     assert stamp is not None
     assert stamp.when == datetime(2024, 5, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def _plain_counts(root: etree._Element) -> TextStats:
+    """Every element's text counted the plain way: one recursive definition, all elements kept."""
+    stats = TextStats({}, {}, [], [])
+
+    def count(text: str | None) -> tuple[int, int]:
+        text = (text or "").strip()
+        return len(text), len(PROSE_PUNCT.findall(text))
+
+    def walk(el: etree._Element, in_link: bool, depth: int) -> tuple[int, int, int]:
+        n, pc = count(el.text)
+        o, op, ln = n, pc, 0
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+                if depth >= _MAX_DEPTH and len(child):  # too deep: its whole text, unwalked
+                    cn = len("".join(child.itertext()).strip())
+                    cl, cp = (cn if in_link else 0), 0
+                else:
+                    cn, cl, cp = walk(child, in_link or child.tag == "a", depth + 1)
+                n, ln, pc = n + cn, ln + cl, pc + cp
+                if child.tag not in BLOCK_TAGS and child.tag != "a":
+                    o, op = o + cn, op + cp
+            k, kp = count(child.tail)
+            n, pc, o, op = n + k, pc + kp, o + k, op + kp
+        if in_link:
+            ln = n
+        if n:
+            stats.chars[el], stats.links[el] = n, ln
+            if el.tag == "p":
+                stats.paragraphs.append((el, n, ln, pc))
+            if o and el.tag in CONTAINER_TAGS:
+                stats.loose.append((el, o, op))
+        return n, ln, pc
+
+    walk(root, False, 0)
+    return stats
+
+
+def _plain_candidates(root: etree._Element) -> list[tuple[etree._Element, bool]]:
+    found = []
+    for el in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "founder-title"):
+        cls, ident = el.get("class"), el.get("id")
+        named = bool(
+            (cls and _HEADLINE_HINT.search(cls.lower()))
+            or (ident and _HEADLINE_HINT.search(ident.lower()))
+        )
+        if el.tag in ("h1", "h2", "h3", "founder-title"):
+            found.append((el, named or el.tag == "founder-title"))
+        elif named:
+            found.append((el, True))
+    return found
+
+
+_TAGS = [
+    "div",
+    "p",
+    "span",
+    "a",
+    "td",
+    "li",
+    "b",
+    "font",
+    "section",
+    "h1",
+    "h2",
+    "br",
+    "img",
+    "script",
+    "noscript",
+    "style",
+    "strong",
+    "em",
+]
+_WORDS = [
+    "",
+    " ",
+    "\n  ",
+    "\u3000",
+    "\xa0",
+    "文字",
+    "新闻，",
+    "内容。",
+    "link",
+    "a:b",
+    "“引”",
+    " 正文 ",
+    "!",
+]
+_CLASSES = [
+    "",
+    "content",
+    "Article-Title",
+    "news_comment",
+    "share box",
+    "related",
+    "nav-menu",
+    "main",
+    "TITLE",
+    "headline x",
+    "ad",
+]
+
+
+def _random_page(rnd: random.Random) -> bytes:
+    def element(depth: int) -> str:
+        tag = rnd.choice(_TAGS)
+        attrs = ""
+        if rnd.random() < 0.4:
+            attrs += f' class="{rnd.choice(_CLASSES)}"'
+        if rnd.random() < 0.15:
+            attrs += f' id="{rnd.choice(_CLASSES)}"'
+        if tag in ("br", "img"):
+            return f"<{tag}{attrs}>" + rnd.choice(_WORDS)
+        inner = rnd.choice(_WORDS)
+        for _ in range(rnd.randint(0, 4) if depth < 7 else 0):
+            inner += element(depth + 1) if rnd.random() < 0.85 else "<!-- c -->"
+            inner += rnd.choice(_WORDS) * rnd.randint(0, 3)
+        return f"<{tag}{attrs}>{inner}</{tag}>" + rnd.choice(_WORDS)
+
+    body = "".join(element(0) for _ in range(rnd.randint(1, 6)))
+    return f"<html><head><title>t</title></head><body>{body}</body></html>".encode()
+
+
+def _deep_tree(depth: int) -> etree._Element:
+    """A chain of ``depth`` elements (more than lxml's HTML parser builds), text on each."""
+    root = etree.Element("html")
+    el = etree.SubElement(root, "body")
+    for level in range(depth):
+        el = etree.SubElement(el, ("div", "p", "span", "a", "font")[level % 5])
+        el.text = "第一段文字，" if level % 3 else " "
+        el.tail = "尾。" if level % 4 else None
+        if level % 7 == 0:
+            etree.SubElement(el, "img").tail = "说明，"
+            etree.SubElement(el, "noscript").text = "不计"
+            el.append(etree.Comment("c"))
+    return root
+
+
+def test_a_tree_deeper_than_the_limit_is_counted_whole_below_it() -> None:
+    root = _deep_tree(_MAX_DEPTH + 50)
+    chain = [root, *root.iterdescendants("body", "div", "p", "span", "a", "font")]
+    got = measure(root)
+    assert chain[_MAX_DEPTH] in got.chars  # walked down to the limit
+    assert chain[_MAX_DEPTH + 2] not in got.chars  # below it, counted as one text
+    assert got.chars[root] == _plain_counts(root).chars[root] > 0
+
+
+def _trees() -> Iterable[tuple[str, etree._Element]]:
+    yield "deep", _deep_tree(_MAX_DEPTH + 50)
+    rnd = random.Random(11)
+    for i in range(1_500):
+        yield f"random {i}", etree.fromstring(_random_page(rnd), _parser())
+    for page in sorted(FIXTURES.glob("*/pages/*.htm*")) + sorted(FIXTURES.glob("*/*.htm*")):
+        text, _ = decode_html(page.read_bytes())
+        yield page.name, etree.fromstring(text.replace("\x00", "").encode("utf-8"), _parser())
+
+
+def test_counts_vote_and_candidates_are_the_plain_definitions() -> None:
+    seen = 0
+    for name, root in _trees():
+        got, plain = measure(root), _plain_counts(root)
+        assert got.paragraphs == plain.paragraphs, name
+        assert got.loose == plain.loose, name
+        for el, n in plain.chars.items():  # every element a paragraph can vote for
+            if len(el) or el.tag in CONTAINER_TAGS:
+                assert got.chars[el] == n, name
+                assert got.links.get(el, 0) == plain.links[el], name
+        assert set(got.chars) <= set(plain.chars), name
+        assert find_body_container(root) is find_body_container(root, plain), name
+        assert _candidates(root) == _plain_candidates(root), name
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                words = hint_words(el)
+                assert words == (re.split(r"[\s_\-]+", hint_of(el)) if hint_of(el) else []), name
+                for tokens in (NOISE_TOKENS, ENCLOSING_NOISE_TOKENS):
+                    assert is_noise(el, tokens) == any(w in tokens for w in words), name
+        seen += find_body_container(root) is not None
+    assert seen > 1_000  # the random trees do elect containers

@@ -10,11 +10,12 @@ page is about a millisecond.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
 from crawler.extraction.blocks import Block, TextPiece
-from crawler.extraction.tree import clean, hint_of, is_noise
+from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -22,11 +23,14 @@ from crawler.extraction.vocabulary import (
     ENCLOSING_NOISE_TOKENS,
     HEADING_TAGS,
     MEDIA_TAGS,
+    NOISE_TOKENS,
     PROSE_PUNCT,
     SKIP_TAGS,
 )
 
-# Deeper than this, an element's text is counted without walking it (Python's recursion limit).
+# Deeper than this, an element's text is counted whole, without walking it (a limit kept from
+# the recursive walk this was, which Python's recursion limit bounded; lxml's HTML parser
+# builds trees at most 256 deep).
 _MAX_DEPTH = 400
 # A <form> holding this much prose in paragraphs wraps the page rather than a widget.
 _WRAPPER_PROSE = 100
@@ -55,8 +59,10 @@ def unwrap_page_forms(root: etree._Element) -> None:
 class TextStats:
     """Visible-text counts, computed bottom-up in one walk.
 
-    ``chars`` and ``links`` map every element with text to its count of non-space
-    characters (all of them, and those inside ``<a>``). ``paragraphs`` lists each
+    ``chars`` and ``links`` map every element with text that a paragraph can vote for
+    (every element with children, and leaf containers) to its count of non-space
+    characters (all of them, and those inside ``<a>``; ``links`` leaves out the zeros).
+    ``paragraphs`` lists each
     ``<p>`` with text as ``(p, chars, links, punctuation)``; ``loose`` lists each
     container element (``CONTAINER_TAGS``) with text of its own as ``(element, chars,
     punctuation)``, counting only the text that sits directly in it or in its inline
@@ -71,52 +77,37 @@ class TextStats:
 
 
 def measure(root: etree._Element) -> TextStats:
-    """Count every element's text once, children before parents (no element is walked twice)."""
+    """Count every element's text once, children before parents (no element is walked twice).
+
+    One pass over ``root.iter()`` (lxml hands out the elements in document order, in C)
+    with an explicit stack of the open elements instead of a recursive call per element:
+    ``len()`` of an element says how many of the next nodes are its children. Each
+    element's text and its children's tails count in it; a child's totals are added
+    when its last child is done, so the lists come out in post-order all the same.
+    """
     stats = TextStats({}, {}, [], [])
     chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
     findall = PROSE_PUNCT.findall
     skip = SKIP_TAGS
     block = BLOCK_TAGS
     containers = CONTAINER_TAGS
-
-    def walk(el: etree._Element, tag: str, in_link: bool, depth: int) -> tuple[int, int, int]:
-        # returns (chars, link chars, punctuation) of el's subtree, its tail excluded;
-        # len(strip()) stands for the count of non-space characters: text nodes of
-        # article pages have their spaces at the ends, and it is several times cheaper
-        n = ln = pc = o = op = 0
-        text = el.text
-        if text and not text.isspace():
-            o = n = len(text.strip())
-            op = pc = len(findall(text))
-        for child in el:
+    # the open ancestors of the element being counted, each with its counts so far;
+    # len() counts the text non-space characters: text nodes of article pages have
+    # their spaces at the ends, and it is several times cheaper
+    stack: list[tuple[etree._Element, str, bool, int, int, int, int, int, int]] = []
+    el, tag, in_link = root, root.tag, False
+    n = ln = pc = o = op = 0  # chars, link chars, punctuation; own (inline) chars, punctuation
+    text = root.text
+    if text and not text.isspace():
+        o = n = len(text.strip())
+        op = pc = len(findall(text))
+    remaining = len(root)  # children of el not counted yet
+    nodes = root.iter()
+    next(nodes)
+    while True:
+        if remaining:
+            child = next(nodes)  # the next child of el
             ctag = child.tag
-            if ctag.__class__ is str and ctag not in skip:
-                if not len(child):
-                    # a leaf (most elements): counted here, without a call
-                    cn = cl = cp = 0
-                    leaf = child.text
-                    if leaf and not leaf.isspace():
-                        cn = len(leaf.strip())
-                        cp = len(findall(leaf))
-                        cl = cn if in_link or ctag == "a" else 0
-                        chars[child] = cn
-                        links[child] = cl
-                        if ctag == "p":
-                            paragraphs.append((child, cn, cl, cp))
-                        elif ctag in containers:
-                            loose.append((child, cn, cp))
-                elif depth < _MAX_DEPTH:
-                    cn, cl, cp = walk(child, ctag, in_link or ctag == "a", depth + 1)
-                else:
-                    cn = len("".join(child.itertext()).strip())
-                    cl, cp = (cn if in_link else 0), 0
-                if cn:
-                    n += cn
-                    ln += cl
-                    pc += cp
-                    if ctag not in block and ctag != "a":
-                        o += cn
-                        op += cp
             tail = child.tail
             if tail and not tail.isspace():
                 k = len(tail.strip())
@@ -125,19 +116,69 @@ def measure(root: etree._Element) -> TextStats:
                 pc += p
                 o += k
                 op += p
-        if n:
-            if in_link:
-                ln = n
-            chars[el] = n
-            links[el] = ln
-            if tag == "p":
-                paragraphs.append((el, n, ln, pc))
-            if o and tag in containers:
-                loose.append((el, o, op))
-        return n, ln, pc
-
-    walk(root, root.tag, False, 0)
-    return stats
+            if ctag.__class__ is not str or ctag in skip:
+                # a comment, or a skipped element: what is inside it is passed over uncounted
+                if len(child):
+                    for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                        pass
+                remaining -= 1
+                continue
+            k = len(child)
+            if not k:
+                # a leaf (most elements): counted here, without a frame
+                cn = cl = cp = 0
+                leaf = child.text
+                if leaf and not leaf.isspace():
+                    cn = len(leaf.strip())
+                    cp = len(findall(leaf))
+                    cl = cn if in_link or ctag == "a" else 0
+                    if ctag == "p":
+                        paragraphs.append((child, cn, cl, cp))
+                    elif ctag in containers:
+                        # (no other leaf is voted for: its counts are not kept)
+                        chars[child] = cn
+                        if cl:
+                            links[child] = cl
+                        loose.append((child, cn, cp))
+            elif len(stack) < _MAX_DEPTH:  # open the child
+                stack.append((el, tag, in_link, remaining, n, ln, pc, o, op))
+                el, tag, in_link, remaining = child, ctag, in_link or ctag == "a", k
+                n = ln = pc = o = op = 0
+                text = child.text
+                if text and not text.isspace():
+                    o = n = len(text.strip())
+                    op = pc = len(findall(text))
+                continue
+            else:  # too deep: counted whole, what is inside passed over
+                cn = len("".join(child.itertext()).strip())
+                cl, cp = (cn if in_link else 0), 0
+                for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                    pass
+        else:
+            # all of el's children are counted: el is done
+            if n:
+                if in_link:
+                    ln = n
+                chars[el] = n
+                if ln:
+                    links[el] = ln
+                if tag == "p":
+                    paragraphs.append((el, n, ln, pc))
+                if o and tag in containers:
+                    loose.append((el, o, op))
+            if not stack:
+                return stats
+            cn, cl, cp, ctag = n, ln, pc, tag
+            el, tag, in_link, remaining, n, ln, pc, o, op = stack.pop()
+        # one more child of el is done: its counts go to el
+        if cn:
+            n += cn
+            ln += cl
+            pc += cp
+            if ctag not in block and ctag != "a":
+                o += cn
+                op += cp
+        remaining -= 1
 
 
 def find_body_container(
@@ -156,17 +197,24 @@ def find_body_container(
     chars, links = stats.chars, stats.links
     scores: dict[etree._Element, float] = {}
     noisy: dict[etree._Element, bool] = {}
+    words: dict[etree._Element, list[str]] = {}  # class/id words, read once per element
+
+    def named(node: etree._Element, tokens: frozenset[str]) -> bool:
+        found = words.get(node)
+        if found is None:
+            found = words[node] = hint_words(node)
+        return not tokens.isdisjoint(found)
 
     def is_noisy(target: etree._Element) -> bool:
         # comment lists and related boxes nest their paragraphs a few levels deep
         cached = noisy.get(target)
         if cached is None:
-            cached = is_noise(target)
+            cached = named(target, NOISE_TOKENS)
             node = target.getparent()
             for _ in range(3):
                 if node is None or cached:
                     break
-                cached = is_noise(node, ENCLOSING_NOISE_TOKENS)
+                cached = named(node, ENCLOSING_NOISE_TOKENS)
                 node = node.getparent()
             noisy[target] = cached
         return cached
@@ -310,6 +358,7 @@ def pieces_between(
     # element -> the class/id hints of it and its three nearest ancestors (texts of one
     # element, or of siblings, share them)
     hints: dict[etree._Element | None, str] = {}
+    own: dict[etree._Element, str] = {}  # element -> its own hint (ancestors are shared)
 
     def add(text: str, el: etree._Element | None) -> None:
         text = clean(text)
@@ -321,7 +370,9 @@ def pieces_between(
             node = el
             depth = 0
             while node is not None and depth < 4:
-                one = hint_of(node)
+                one = own.get(node)
+                if one is None:
+                    one = own[node] = hint_of(node)
                 if one:
                     found.append(one)
                 node = node.getparent()

@@ -40,14 +40,14 @@ def _candidates(root: etree._Element) -> list[tuple[etree._Element, bool]]:
     found = []
     search = _HEADLINE_HINT.search
     for el in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "founder-title"):
-        tag = el.tag
         # class and id looked at apart: the words cannot span the space hint_of puts between
         cls, ident = el.get("class"), el.get("id")
-        named = bool((cls and search(cls.lower())) or (ident and search(ident.lower())))
-        if tag in _HEADING_TAGS:
-            found.append((el, named or tag == "founder-title"))
-        elif named:
+        if (cls and search(cls.lower())) or (ident and search(ident.lower())):
             found.append((el, True))
+        else:  # (the tag is read only here: most elements are neither named nor headings)
+            tag = el.tag
+            if tag in _HEADING_TAGS:
+                found.append((el, tag == "founder-title"))
     return found
 
 

@@ -36,12 +36,16 @@ def hint_of(el: etree._Element) -> str:
     return f"{cls or ''} {ident or ''}".strip().lower()
 
 
+def hint_words(el: etree._Element) -> list[str]:
+    """The words of the element's class and id (split at spaces, ``_`` and ``-``)."""
+    hint = hint_of(el)
+    return _TOKEN_SPLIT.split(hint) if hint else []
+
+
 def is_noise(el: etree._Element, tokens: frozenset[str] = NOISE_TOKENS) -> bool:
     """Whether the element's class/id names page furniture (one of ``tokens``)."""
     hint = hint_of(el)
-    if not hint:
-        return False
-    return any(token in tokens for token in _TOKEN_SPLIT.split(hint))
+    return bool(hint) and not tokens.isdisjoint(_TOKEN_SPLIT.split(hint))
 
 
 def text_of(el: etree._Element) -> str:

@@ -1,0 +1,137 @@
+"""This checkout's extraction against another checkout's, alternated page by page in one process.
+
+    .venv/bin/python bench/extraction_ab.py --base ../other-checkout [--part tune|check|all]
+        [--rounds 8] [--function body.measure]
+
+Both versions of ``crawler.extraction`` are imported into the same process (the other one
+first, under the same names, then set aside), so that the two run on the same pages under
+the same load, in turn, several rounds (``--rounds``, the order swapped every round), and
+each keeps its best CPU time per page. Without ``--function`` the whole ``extract_bytes`` is
+timed; with ``--function module.name`` (a function of ``crawler.extraction.<module>`` taking
+the parsed tree, such as ``body.measure`` or ``body.find_body_container``) that function alone,
+on a freshly parsed tree each time. Printed: each version's median over pages of its time
+divided by ``lxml.html.fromstring``'s (x lxml) and its median time, then the median and
+quartiles over pages of this checkout's time divided by the other's. Under load on a shared
+machine this paired ratio is steadier than two runs of ``bench/extraction.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+_spent: list[float] = []  # CPU times of --function's calls
+
+
+def _import_extraction(root: Path) -> dict[str, Any]:
+    """``crawler.extraction`` of the checkout at ``root``, its modules by name; sys.modules left clean."""
+    for name in [n for n in sys.modules if n == "crawler" or n.startswith("crawler.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(root))
+    try:
+        package = importlib.import_module("crawler.extraction")
+        modules = {
+            name.removeprefix("crawler.extraction."): module
+            for name, module in sys.modules.items()
+            if name.startswith("crawler.extraction.")
+        }
+        modules[""] = package
+    finally:
+        sys.path.remove(str(root))
+    for name in [n for n in sys.modules if n == "crawler" or n.startswith("crawler.")]:
+        del sys.modules[name]
+    return modules
+
+
+def _best(func: Callable[[], Any], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        func()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", type=Path, required=True, help="the other checkout's root")
+    parser.add_argument("--part", choices=("tune", "check", "all"), default="tune")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--function", help="module.name in crawler.extraction, e.g. body.measure")
+    args = parser.parse_args(argv)
+    if not (args.base / "crawler" / "extraction" / "__init__.py").exists():
+        parser.error(f"{args.base} holds no crawler/extraction package")
+
+    versions = {"base": _import_extraction(args.base.resolve()), "this": _import_extraction(ROOT)}
+    sys.path.insert(0, str(ROOT))
+    from bench.extraction import load_pages  # this checkout's pages and split
+
+    pages = load_pages(args.part)
+    times: dict[str, dict[str, float]] = {name: {} for name in versions}
+    units: dict[str, float] = {}
+    for page in pages:
+        units[page.key] = _best(partial(lxml.html.fromstring, page.data), 9)
+        runs: dict[str, Callable[[], Any]] = {}
+        for name, modules in versions.items():
+            article = modules["article"]
+            if args.function:
+                module, _, func_name = args.function.rpartition(".")
+                func = getattr(modules[module], func_name)
+                text, encoding = article.decode_html(page.data)
+                data = article._as_utf8(page.data, text, encoding)
+
+                def one(
+                    func: Callable[..., Any] = func, data: bytes = data, art: Any = article
+                ) -> None:
+                    root = etree.fromstring(data, art._parser())
+                    start = time.process_time()
+                    func(root)
+                    _spent.append(time.process_time() - start)
+
+                runs[name] = one
+            else:
+
+                def whole(
+                    art: Any = article, error: Any = modules[""].ExtractionError, page: Any = page
+                ) -> None:
+                    with contextlib.suppress(error):
+                        art.extract_bytes(page.data, fetched_at=page.fetched_at)
+
+                runs[name] = whole
+        for turn in range(args.rounds):
+            for name in sorted(versions, reverse=bool(turn % 2)):
+                if args.function:
+                    _spent.clear()
+                    for _ in range(3):
+                        runs[name]()
+                    took = min(_spent)
+                else:
+                    took = _best(runs[name], 3)
+                times[name][page.key] = min(times[name].get(page.key, float("inf")), took)
+
+    what = args.function or "extract_bytes"
+    print(f"{what}, part {args.part}, {len(pages)} pages, {args.rounds} rounds, CPU time")
+    for name in versions:
+        ratio = statistics.median(times[name][k] / units[k] for k in units)
+        ms = 1000 * statistics.median(times[name].values())
+        print(f"{name:5s} x lxml {ratio:.3f}  ms {ms:.3f}")
+    paired = [times["this"][k] / times["base"][k] for k in units]
+    quartiles = ", ".join(f"{q:.3f}" for q in statistics.quantiles(paired, n=4))
+    print(f"this / base per page: median {statistics.median(paired):.3f} (quartiles {quartiles})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

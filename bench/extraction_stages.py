@@ -1,0 +1,139 @@
+"""Where newsmon's extraction time goes, stage by stage, in units of lxml's own parse.
+
+    .venv/bin/python bench/extraction_stages.py [--part tune|check|all] [--repeat N]
+
+For each page of the part, ``extract_bytes`` runs ``--repeat`` times with every stage it
+calls (decoding, parsing, the body vote, the headline, ...) wrapped in a CPU-time counter;
+the fastest run's stage times are divided by the CPU time ``lxml.html.fromstring`` takes to
+parse the same bytes (best of ``--repeat``), the unit of ``bench/extraction.py``'s "x lxml".
+Printed: the median over pages of each stage (over the pages that reach it: ``simplify``
+runs on pages in traditional script only), and of the whole call. ``measure`` is the
+readability vote's text count alone, timed on its own over the same parsed tree, and is
+part of ``find_body_container``. Medians of parts do not add up to the median of the whole.
+The wrappers cost a little themselves, so the whole is a few percent above
+``bench/extraction.py --cpu``'s figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+import time
+import types
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.extraction import load_pages
+from crawler.extraction import (
+    ExtractionError,
+    article,
+    body,
+)
+
+# the names extract_bytes and extract_article call, as article.py imports them
+_STAGES = {
+    article: [
+        "decode_html",
+        "unwrap_page_forms",
+        "read_meta",
+        "epaper_meta",
+        "read_jsonld",
+        "find_body_container",
+        "page_title",
+        "find_headline",
+        "with_subtitle",
+        "body_blocks",
+        "pieces_between",
+        "pieces_after",
+        "has_traditional",
+        "simplify",
+        "find_site_name",
+        "find_breadcrumb",
+        "split_sections",
+        "match_keywords",
+    ],
+    article.edges: ["trim_body"],
+    article.dates: ["find_published"],
+    article.byline: ["find_source", "find_author"],
+}
+
+_spent: dict[str, float] = {}
+
+
+def _counted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    clock = time.process_time
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        start = clock()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _spent[name] = _spent.get(name, 0.0) + clock() - start
+
+    return run
+
+
+def _best(func: Callable[[], Any], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        func()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--part", choices=("tune", "check", "all"), default="tune")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    for module, names in _STAGES.items():
+        for name in names:
+            setattr(module, name, _counted(name, getattr(module, name)))
+    # the parse, counted in article.py only (lxml.html.fromstring calls etree.fromstring too)
+    counted_etree = types.ModuleType("etree_counted")
+    counted_etree.__dict__.update(etree.__dict__)
+    counted_etree.fromstring = _counted("parse (etree.fromstring)", etree.fromstring)  # type: ignore[attr-defined]
+    article.etree = counted_etree  # type: ignore[assignment]
+
+    ratios: dict[str, list[float]] = {}
+    for page in load_pages(args.part):
+        unit = _best(partial(lxml.html.fromstring, page.data), args.repeat)
+        whole, stages = float("inf"), {}
+        for _ in range(args.repeat):
+            _spent.clear()
+            start = time.process_time()
+            with contextlib.suppress(ExtractionError):  # (a page that is no article is timed too)
+                article.extract_bytes(page.data, fetched_at=page.fetched_at)
+            took = time.process_time() - start
+            if took < whole:
+                whole, stages = took, dict(_spent)
+        ratios.setdefault("extract_bytes (whole)", []).append(whole / unit)
+        for name, spent in stages.items():
+            ratios.setdefault(name, []).append(spent / unit)
+        text, encoding = article.decode_html(page.data)
+        root = etree.fromstring(article._as_utf8(page.data, text, encoding), article._parser())
+        ratios.setdefault("  measure (in find_body_container)", []).append(
+            _best(partial(body.measure, root), args.repeat) / unit
+        )
+    print(
+        f"part {args.part}, {len(ratios['extract_bytes (whole)'])} pages, CPU time best of {args.repeat}"
+    )
+    print("| stage | median x lxml | pages |")
+    print("|---|---:|---:|")
+    for name, values in sorted(ratios.items(), key=lambda item: -statistics.median(item[1])):
+        print(f"| {name.strip()} | {statistics.median(values):.2f} | {len(values)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
