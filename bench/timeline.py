@@ -20,6 +20,7 @@ thread of the crawling process's CPU time / wall time (the reactor's is ``MainTh
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -169,6 +170,17 @@ def install() -> None:
 
     ep.ExtractPool.extract = pool_extract  # type: ignore[method-assign]
     ep._work_batch = timed_batch  # type: ignore[assignment]
+    slots = os.environ.get(f"{OUT}_SLOTS")
+    if slots:
+        from twisted.internet.defer import DeferredSemaphore
+
+        init = ep.ExtractPool.__init__
+
+        def pool_init(self: Any, *args: Any, **kwargs: Any) -> None:
+            init(self, *args, **kwargs)
+            self.slots = DeferredSemaphore(int(slots))
+
+        ep.ExtractPool.__init__ = pool_init  # type: ignore[method-assign]
 
     deferred = ep._deferred
 
@@ -309,6 +321,16 @@ def analyse(path: str) -> str:
             lines.append(f"| {label} | {statistics.median(spans):.2f} | {p90:.2f} |")
     in_pool = sum(p["finished"] - p["handed"] for p in articles.values() if "finished" in p)
     in_scraper = sum(p["item"] - p["enqueued"] for p in articles.values())
+    worked = sorted((p["started"], p["finished"]) for p in articles.values() if "started" in p)
+    if worked:
+        handed = min(p["handed"] for p in articles.values() if "handed" in p)
+        gaps = [b[0] - a[1] for a, b in itertools.pairwise(worked)]
+        lines.append(
+            f"worker: first page handed to first started {1000 * (worked[0][0] - handed):.0f} ms; "
+            f"gaps between pages {sum(gaps):.2f} s in all, {sum(g for g in gaps if g > 0.005):.2f} s "
+            f"in gaps over 5 ms; last page finished {1000 * (last - worked[-1][1]):.0f} ms "
+            "before the last commit"
+        )
     sizes = [b["n"] for b in run["batches"] if "n" in b]
     flush = sum(end - start for start, end, _ in run["flushes"])
     lines.append(
@@ -328,7 +350,7 @@ def analyse(path: str) -> str:
         )
     listings = sorted((p for u, p in pages.items() if "list_" in u), key=lambda p: p["enqueued"])
     if len(listings) > 2:
-        gaps = [1000 * (b["enqueued"] - a["enqueued"]) for a, b in zip(listings, listings[1:])]
+        gaps = [1000 * (b["enqueued"] - a["enqueued"]) for a, b in itertools.pairwise(listings)]
         lines.append(
             f"listing pages {len(listings)}: median {statistics.median(gaps):.1f} ms apart; "
             "median ms, response to parse / parse to its end / to next scheduled / "
@@ -338,7 +360,7 @@ def analyse(path: str) -> str:
                 for spans in (
                     [1000 * (a["parse"] - a["enqueued"]) for a in listings if "parse" in a],
                     [1000 * (a["parsed"] - a["parse"]) for a in listings if "parsed" in a],
-                    [1000 * (b["scheduled"] - a["parse"]) for a, b in zip(listings, listings[1:])],
+                    [1000 * (b["scheduled"] - a["parse"]) for a, b in itertools.pairwise(listings)],
                     [1000 * (b["dequeued"] - b["scheduled"]) for b in listings[1:]],
                     [1000 * (b["enqueued"] - b["dequeued"]) for b in listings[1:]],
                 )
@@ -375,6 +397,9 @@ def main() -> None:
     parser.add_argument("--page-kb", type=int, default=0)
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument(
+        "--slots", type=int, default=0, help="batches in flight at once (default: the pool's)"
+    )
     args = parser.parse_args()
     import subprocess
 
@@ -395,18 +420,28 @@ def main() -> None:
                     "NEWSMON_HOME": str(tmp),
                     "NEWSMON_EXTRACT_PROCESSES": str(args.processes),
                     OUT: str(out),
+                    f"{OUT}_SLOTS": str(args.slots or ""),
                     "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
                 }
                 db = f"sqlite:///{tmp / f'timeline-{rep}.sqlite3'}"
                 load = os.getloadavg()[0]
                 subprocess.run(
-                    [sys.executable, __file__, "--child", "monitor", "--config", str(config)]
-                    + ["--db", db],
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        "monitor",
+                        "--config",
+                        str(config),
+                        "--db",
+                        db,
+                    ],
                     env=env,
                     check=True,
                     stdout=subprocess.DEVNULL,
                 )
-                print(f"\n{args.processes} extraction processes, load {load:.1f}:")
+                slots = f", {args.slots} batches in flight" if args.slots else ""
+                print(f"\n{args.processes} extraction processes{slots}, load {load:.1f}:")
                 print(analyse(str(out)))
         finally:
             proc.terminate()
