@@ -11,7 +11,10 @@ one per CPU core beyond the first, the first core being the reactor's — but no
 machine of one or two cores: measured there on an idle 2-core machine (``bench/crawl.py``,
 docs/benchmarks.md), one worker process made the crawl slower, not faster (108 against
 123 pages/s on 2 KB pages, 46 against 51 on 215 KB pages, medians of 3), because handing
-pages to a worker and back costs the reactor about what extracting them does.
+pages to a worker and back costs the reactor about what extracting them does. Since the
+workers start off the reactor (below), one worker beats none on 2 KB pages at low load
+(207 against 182 pages/s, medians of 6) but not on 215 KB pages (62 against 73): the
+default stays.
 
 Workers are started with ``forkserver``: forking the crawling process itself would copy
 the reactor's threads and sockets into the child. The fork server preloads
@@ -20,7 +23,7 @@ which takes a second or more (a new interpreter importing the extraction code), 
 ``ProcessPoolExecutor`` starts its processes inside ``submit``, blocking the caller. So the
 pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
 opens): the crawl downloads meanwhile, and its first pages wait for the workers. Started on
-the reactor at the first article, as before, the start stalled the crawl for 1.3–1.4 s
+the reactor at the first article, as before, the start held the reactor 1–1.4 s
 (docs/benchmarks.md, Crawling, sixth pass).
 
 Workers also compress the page for the archive (``storage.repository.compress``), the

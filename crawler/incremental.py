@@ -204,16 +204,6 @@ class IncrementalMiddleware:
         return cls(crawler, manager)
 
     def _filter(self, outputs: list[Any], spider: Any) -> Iterator[Any]:
-        """The outputs to keep: the page's own requests (its next page, an edition's other
-        pages) first, then its new articles.
-
-        First, because that keeps a crawl's one chain of pages moving: Scrapy hands a
-        callback's outputs on one at a time, each on a later turn of the event loop (an
-        asyncio queue of ``2 × CONCURRENT_ITEMS``), and on a busy loop a turn takes
-        milliseconds. Last, as the spider yields it, the next page reached the scheduler
-        ~60 ms after its listing was read, and downloads ran short of requests
-        (docs/benchmarks.md, Crawling, sixth pass).
-        """
         articles = [o for o in outputs if _is_article(o)]
         wanted: set[str] = set()
         stats = self.crawler.stats
@@ -223,22 +213,28 @@ class IncrementalMiddleware:
                 (r.url, r.meta.get(MODIFIED)) for r in articles
             )
             stats.inc_value("newsmon/incremental/known", len(articles) - len(wanted) - repeats)
-        all_known = bool(articles) and not wanted and not getattr(spider, "backfill", False)
+        new_here = 0
         for output in outputs:
             if _is_article(output):
+                if output.url in wanted:
+                    wanted.discard(output.url)
+                    new_here += 1
+                    stats.inc_value("newsmon/incremental/new")
+                    yield output
                 continue
-            if isinstance(output, Request) and output.meta.get(NEXT_PAGE) and all_known:
+            if (
+                isinstance(output, Request)
+                and output.meta.get(NEXT_PAGE)
+                and articles
+                and new_here == 0
+                and not getattr(spider, "backfill", False)
+            ):
                 stats.inc_value("newsmon/incremental/stopped_paging")
                 logger.debug(
                     "stop paging before %s: every article on the page is known", output.url
                 )
                 continue
             yield output
-        for output in articles:
-            if output.url in wanted:
-                wanted.discard(output.url)
-                stats.inc_value("newsmon/incremental/new")
-                yield output
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any], spider: Any = None

@@ -1,9 +1,6 @@
-"""The incremental middleware hands a listing's own requests on before its articles.
+"""The incremental middleware: a listing page of known articles ends the paging.
 
-Scrapy passes a callback's outputs on one at a time, each on a later turn of the event loop;
-a listing's next page handed on last reached the scheduler tens of milliseconds after the
-listing was read, and a crawl's one chain of listing pages ran at that pace (docs/benchmarks.md,
-Crawling, sixth pass). Real middleware, real SQLite archive.
+Real middleware, real SQLite archive.
 """
 
 from __future__ import annotations
@@ -43,14 +40,7 @@ def _listing(n: int) -> tuple[HtmlResponse, list[Request], Request]:
     return response, articles, following
 
 
-def test_the_next_page_comes_first_then_the_new_articles_in_their_order(tmp_path: Path) -> None:
-    middleware, spider = _middleware(tmp_path)
-    response, articles, following = _listing(1)
-    out = list(middleware.process_spider_output(response, [*articles, following], spider))
-    assert [r.url for r in out] == [following.url, *(a.url for a in articles)]
-
-
-def test_a_page_of_known_articles_still_stops_the_paging(tmp_path: Path) -> None:
+def test_a_page_of_known_articles_stops_the_paging_one_new_article_does_not(tmp_path: Path) -> None:
     middleware, spider = _middleware(tmp_path)
     response, articles, following = _listing(1)
     list(middleware.process_spider_output(response, [*articles, following], spider))
@@ -63,4 +53,4 @@ def test_a_page_of_known_articles_still_stops_the_paging(tmp_path: Path) -> None
     # one new article among known ones: the paging goes on, the new article is handed on
     fresh = Request(f"{BASE}/news/1/9.html", meta={KIND: RequestKind.ARTICLE})
     out = list(middleware.process_spider_output(response, [*articles, fresh, following], spider))
-    assert [r.url for r in out] == [following.url, fresh.url]
+    assert [r.url for r in out] == [fresh.url, following.url]
