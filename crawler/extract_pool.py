@@ -13,7 +13,7 @@ docs/benchmarks.md), one worker process made the crawl slower, not faster (108 a
 123 pages/s on 2 KB pages, 46 against 51 on 215 KB pages, medians of 3), because handing
 pages to a worker and back costs the reactor about what extracting them does. Since the
 workers start off the reactor (below), one worker beats none on 2 KB pages at low load
-(207 against 182 pages/s, medians of 6) but not on 215 KB pages (62 against 73): the
+(207 against 182 pages/s, medians of 6) but not on 215 KB pages (62.5 against 68): the
 default stays.
 
 Workers are started with ``forkserver``: forking the crawling process itself would copy
