@@ -11,11 +11,20 @@ one per CPU core beyond the first, the first core being the reactor's — but no
 machine of one or two cores: measured there on an idle 2-core machine (``bench/crawl.py``,
 docs/benchmarks.md), one worker process made the crawl slower, not faster (108 against
 123 pages/s on 2 KB pages, 46 against 51 on 215 KB pages, medians of 3), because handing
-pages to a worker and back costs the reactor about what extracting them does.
+pages to a worker and back costs the reactor about what extracting them does. Since the
+workers start off the reactor (below), one worker beats none on 2 KB pages at low load
+(207 against 182 pages/s, medians of 6) but not on 215 KB pages (62.5 against 68): the
+default stays.
 
 Workers are started with ``forkserver``: forking the crawling process itself would copy
 the reactor's threads and sockets into the child. The fork server preloads
-``crawler.extraction``, so a new worker starts in milliseconds.
+``crawler.extraction``, so a new worker starts in milliseconds — once the fork server is up,
+which takes a second or more (a new interpreter importing the extraction code), and
+``ProcessPoolExecutor`` starts its processes inside ``submit``, blocking the caller. So the
+pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
+opens): the crawl downloads meanwhile, and its first pages wait for the workers. Started on
+the reactor at the first article, as before, the start held the reactor 1–1.4 s
+(docs/benchmarks.md, Crawling, sixth pass).
 
 Workers also compress the page for the archive (``storage.repository.compress``), the
 other CPU-heavy step of a large page that would otherwise run in the crawling process.
@@ -54,6 +63,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from twisted.internet.defer import Deferred, DeferredLock, DeferredSemaphore
+from twisted.internet.threads import deferToThread
+from twisted.python.failure import Failure
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from storage.repository import compress
@@ -304,6 +315,37 @@ class ExtractPool:
         #: pages waiting for a worker, with the Deferreds of their results (see :meth:`extract`)
         self.waiting: list[tuple[Page, Deferred[tuple[ExtractedArticle, bytes]]]] = []
         self.pumping = False
+        #: whether the worker processes have started (or failed to): see :meth:`start`
+        self.ready = False
+        self._starting: Deferred[None] | None = None
+        self._ready_waiters: list[Deferred[None]] = []
+
+    def start(self) -> None:
+        """Start the worker processes in a thread; pages handed out meanwhile wait for them.
+
+        ``ProcessPoolExecutor`` starts a process inside ``submit`` and waits for the fork
+        server, which at the first start imports the extraction code: a second or more
+        that, on the reactor, no download would move (see the module docstring).
+        """
+        if self.ready or self._starting is not None:
+            return
+        executor = self._executor()
+        self._starting = deferToThread(self._warm, executor)
+        self._starting.addBoth(self._started)
+
+    def _warm(self, executor: ProcessPoolExecutor) -> None:
+        """Each worker process started and through its initializer (in a thread)."""
+        futures = [executor.submit(os.getpid) for _ in range(self.processes)]
+        for future in futures:
+            future.result(timeout=self.hard_limit)
+
+    def _started(self, outcome: Failure | None) -> None:
+        # A failed start is not reported here: the pages handed out next meet the broken
+        # pool and are handled as pages whose worker died (see _batch and _run).
+        self.ready = True
+        waiters, self._ready_waiters = self._ready_waiters, []
+        for waiter in waiters:
+            waiter.callback(None)
 
     def _executor(self, alone: bool = False) -> ProcessPoolExecutor:
         if self.closed:
@@ -352,6 +394,11 @@ class ExtractPool:
     async def _pump(self) -> None:
         """Hand the waiting pages out, a batch whenever a slot is free."""
         try:
+            if not self.ready:
+                self.start()
+                waiter: Deferred[None] = Deferred()
+                self._ready_waiters.append(waiter)
+                await waiter
             while self.waiting:
                 await self.slots.acquire()
                 batch, self.waiting = self.waiting[:BATCH], self.waiting[BATCH:]

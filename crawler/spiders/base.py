@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -46,10 +46,18 @@ class NewsmonSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.options = crawler_options(crawler)
         configured(crawler.settings)  # a bad NEWSMON_EXTRACT_* value fails the crawl's start
+        crawler.signals.connect(spider._start_pool, signal=signals.spider_opened)
         return spider
 
+    def _start_pool(self) -> None:
+        """Start the extraction workers with the crawl, not at its first article: they take a
+        second or more to start, in a thread (crawler.extract_pool), while the crawl downloads."""
+        pool = self.extract_pool()
+        if pool is not None:
+            pool.start()
+
     def extract_pool(self) -> ExtractPool | None:
-        """The extraction pool, started at the first article (once the reactor runs); None: in-process."""
+        """The extraction pool (once the reactor runs); None: extract in-process."""
         if self._pool is False:
             self._pool = pool_for(self.crawler.settings)
         assert self._pool is not True
