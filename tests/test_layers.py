@@ -195,3 +195,13 @@ def test_no_module_points_outside_the_repository(module: str) -> None:
     text = MODULES[module].read_text(encoding="utf-8")
     for outside in ("DESIGN.md", "PERFORMANCE.md", "STYLE.md", "../shared"):
         assert outside not in text, f"{module} mentions {outside}"
+
+
+@pytest.mark.parametrize(
+    "doc", ["README.md", *(str(p.relative_to(ROOT)) for p in sorted((ROOT / "docs").glob("*.md")))]
+)
+def test_no_document_points_outside_the_repository(doc: str) -> None:
+    """The README and docs/ name files of this repository only (a user has nothing else)."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    for outside in ("DESIGN.md", "PERFORMANCE.md", "STYLE.md", "../shared"):
+        assert outside not in text, f"{doc} mentions {outside}"
