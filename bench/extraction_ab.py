@@ -55,15 +55,6 @@ def _import_extraction(root: Path) -> dict[str, Any]:
     return modules
 
 
-def _best(func: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        func()
-        best = min(best, time.process_time() - start)
-    return best
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", type=Path, required=True, help="the other checkout's root")
@@ -76,13 +67,15 @@ def main(argv: list[str] | None = None) -> int:
 
     versions = {"base": _import_extraction(args.base.resolve()), "this": _import_extraction(ROOT)}
     sys.path.insert(0, str(ROOT))
-    from bench.extraction import load_pages  # this checkout's pages and split
+    from bench.extraction import best_seconds, load_pages  # this checkout's pages and split
 
     pages = load_pages(args.part)
     times: dict[str, dict[str, float]] = {name: {} for name in versions}
     units: dict[str, float] = {}
     for page in pages:
-        units[page.key] = _best(partial(lxml.html.fromstring, page.data), 9)
+        units[page.key] = best_seconds(
+            partial(lxml.html.fromstring, page.data), 9, time.process_time
+        )
         runs: dict[str, Callable[[], Any]] = {}
         for name, modules in versions.items():
             article = modules["article"]
@@ -118,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                         runs[name]()
                     took = min(_spent)
                 else:
-                    took = _best(runs[name], 3)
+                    took = best_seconds(runs[name], 3, time.process_time)
                 times[name][page.key] = min(times[name].get(page.key, float("inf")), took)
 
     what = args.function or "extract_bytes"

@@ -32,7 +32,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.extraction import load_pages
+from bench.extraction import best_seconds, load_pages
 from crawler.extraction import (
     ExtractionError,
     article,
@@ -82,15 +82,6 @@ def _counted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _best(func: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        func()
-        best = min(best, time.process_time() - start)
-    return best
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", choices=("tune", "check", "all"), default="tune")
@@ -107,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ratios: dict[str, list[float]] = {}
     for page in load_pages(args.part):
-        unit = _best(partial(lxml.html.fromstring, page.data), args.repeat)
+        unit = best_seconds(
+            partial(lxml.html.fromstring, page.data), args.repeat, time.process_time
+        )
         whole, stages = float("inf"), {}
         for _ in range(args.repeat):
             _spent.clear()
@@ -123,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         text, encoding = article.decode_html(page.data)
         root = etree.fromstring(article._as_utf8(page.data, text, encoding), article._parser())
         ratios.setdefault("  measure (in find_body_container)", []).append(
-            _best(partial(body.measure, root), args.repeat) / unit
+            best_seconds(partial(body.measure, root), args.repeat, time.process_time) / unit
         )
     print(
         f"part {args.part}, {len(ratios['extract_bytes (whole)'])} pages, CPU time best of {args.repeat}"
