@@ -826,3 +826,68 @@ def test_a_signoff_with_a_slash_names_the_reporter(closing: str, author: str) ->
 def test_a_traditional_signoff_names_the_reporter() -> None:
     assert real("real3/appledaily-1.html").author == "王煌忠"
     assert real("real3/appledaily-2.html").author == "王煌忠"
+
+
+# --------------------------------------------------------------------------- 政务公开 pages
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        # PubDate = "页面生成时间 2022-04-24 10:00:43"; the info line says 发布日期 2017-05-15
+        ("real4/wanzai-1.html", "2017-05-15T10:49:00+08:00"),
+        # PubDate = the render stamp 2023-05-16; the catalogue table says 发文日期 2023-04-18
+        ("real4/yichun-1.html", "2023-04-18T00:00:00+08:00"),
+    ],
+)
+def test_a_publication_meta_holding_the_render_stamp_is_not_the_publication_time(
+    key: str, published: str
+) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.isoformat() == published
+
+
+def test_a_publication_meta_other_than_the_render_stamp_is_kept() -> None:
+    head = (
+        '<meta name="PubDate" content="2024-03-02 09:15">'
+        '<meta name="others" content="页面生成时间 2024-05-20 18:00:00">'
+    )
+    got = page(article("来源：市发改委", head=head)).published_at
+    assert got == datetime(2024, 3, 2, 9, 15, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        # 生成日期 in the table, while a related article's "2023-07-12" sits under the headline
+        ("real4/wanzai-2.html", "2023-05-11T00:00:00+08:00"),
+        ("real4/yichun-2.html", "2023-03-31T00:00:00+08:00"),  # 发文日期, each cell its own <td>
+    ],
+)
+def test_the_catalogue_table_of_an_xxgk_item_dates_it(key: str, published: str) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.isoformat() == published
+
+
+def _catalogue(date_label: str) -> str:
+    return (
+        '<table class="xxgk"><tr><td>索 引 号：</td><td>014742224A/2023-0043406</td>'
+        f"<td>{date_label}：</td><td>2024-04-18</td></tr>"
+        "<tr><td>公开方式：</td><td>主动公开</td></tr></table>"
+    )
+
+
+def test_a_date_with_a_clock_in_the_info_line_beats_the_catalogue_table() -> None:
+    html = article("发布时间：2024-04-19 10:30", title="关于印发某某办法的通知")
+    html = html.replace('<div class="article">', '<div class="article">' + _catalogue("发文日期"))
+    assert page(html).published_at == datetime(2024, 4, 19, 10, 30, tzinfo=SHANGHAI)
+
+
+def test_a_dated_table_without_a_catalogue_index_is_not_read() -> None:
+    table = _catalogue("发文日期").replace("索 引 号", "文件编号")
+    html = article("", title="关于印发某某办法的通知").replace(
+        '<div class="article">', '<div class="article">' + table
+    )
+    assert page(html).published_at is None

@@ -469,6 +469,7 @@ def find_published_stamp(
     now: datetime | None,
     trailer: Sequence[TextPiece] = (),
     scripted: Callable[[datetime], Stamp | None] | None = None,
+    record: Callable[[datetime], Stamp | None] | None = None,
 ) -> Stamp | None:
     """:func:`find_published` with the date-only flag kept.
 
@@ -487,6 +488,10 @@ def find_published_stamp(
     kepuchina.cn prints "时间：2019-09-24 17:08" below the article, 51offer.com
     "发布于：2015-11-05 11:34" under a header that shows the bare date. It must fall on
     the header's date when there is one.
+
+    ``record(now)`` (the labelled date of a government page's 信息公开 catalogue table, see
+    :mod:`crawler.extraction.govinfo`) ranks first among the printed dates when the info
+    line has none with a time of day.
 
     ``scripted(now)`` (a time found only in a script or data attribute, see
     :mod:`crawler.extraction.scripted`; called only when needed) comes after the info line and before the
@@ -508,6 +513,10 @@ def find_published_stamp(
     from_url = date_from_url(url, now=current) if url else None
     anchor = strong.when if strong else weak.when if weak else from_url
     candidates = _from_header(header, current, anchor)
+    if strong is None and record is not None and (not candidates or not candidates[0].has_time):
+        listed = record(current)  # a 信息公开 catalogue date beats a bare date in the info line
+        if listed is not None:
+            candidates.insert(0, listed)
     if strong is None and (not candidates or not candidates[0].has_time):
         late = _labelled_clock(trailer, current, anchor)
         if late is not None and (not candidates or late.when.date() == candidates[0].when.date()):
@@ -554,6 +563,7 @@ def find_published(
     now: datetime | None,
     trailer: Sequence[TextPiece] = (),
     scripted: Callable[[datetime], Stamp | None] | None = None,
+    record: Callable[[datetime], Stamp | None] | None = None,
 ) -> datetime | None:
     """The article's own publication time (Asia/Shanghai); see :func:`find_published_stamp`."""
     stamp = find_published_stamp(
@@ -564,5 +574,6 @@ def find_published(
         now=now,
         trailer=trailer,
         scripted=scripted,
+        record=record,
     )
     return stamp.when if stamp else None
