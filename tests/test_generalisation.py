@@ -17,7 +17,7 @@ import pytest
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
-from crawler.extraction.dates import SHANGHAI
+from crawler.extraction.dates import SHANGHAI, parse_stamp
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
@@ -891,3 +891,21 @@ def test_a_dated_table_without_a_catalogue_index_is_not_read() -> None:
         '<div class="article">', '<div class="article">' + table
     )
     assert page(html).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        ("real4/txnews-1.html", "2007-08-24T08:58:00+08:00"),  # "07年08月24日 08:58"
+        ("real4/nmgnews-1.html", "2010-06-04T09:51:00+08:00"),  # "10-06-04 09:51"
+    ],
+)
+def test_a_two_digit_year_in_the_info_line_is_read(key: str, published: str) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.isoformat() == published
+
+
+@pytest.mark.parametrize("text", ["比分10-06-04", "第10-06-04期", "05/20/12 10:30"])
+def test_a_two_digit_year_needs_its_marks_or_a_clock(text: str) -> None:
+    assert parse_stamp(text, now=FETCHED_AT) is None

@@ -64,6 +64,13 @@ _DATETIME_RE = re.compile(
     r"(?:(?:\s*T\s*|\s*[,，]?\s*"
     r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|时间\s*[:：]\s*)?)"
     rf"(?:{_TIME}))?"
+    # a two-digit year, as old portals print it: 07年08月24日 [08:58], and 10-06-04 09:51 (with
+    # dashes only when a time follows: a bare 10-06-04 may be anything)
+    r"|(?<![\d年./:-])(?P<yy>\d{2})\s*年\s*(?P<yy_mo>\d{1,2})\s*月\s*(?P<yy_da>\d{1,2})\s*[日号]"
+    rf"(?:\s*{_TIME.replace('?P<', '?P<yy_')})?"
+    r"|(?<![\d年./:-])(?P<yy2>\d{2})-(?P<yy2_mo>\d{1,2})-"
+    r"(?P<yy2_da>\d{1,2})(?![\d./-])"
+    rf"\s*{_TIME.replace('?P<', '?P<yy2_')}"
     # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
     r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<md_')}"
@@ -281,6 +288,13 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
         month = int(g["m"] or g["m2"])
         day = int(g["d"] or g["d2"])
         stamp = _build(year, month, day, g, "", iso=bool(_ISO_T.search(m[0])))
+    elif g["yy"] or g["yy2"]:
+        prefix = "yy_" if g["yy"] else "yy2_"
+        two = int(g["yy"] or g["yy2"])
+        year = 2000 + two if 2000 + two <= now.year + 1 else 1900 + two
+        if not _year_ok(year, now):
+            return None
+        stamp = _build(year, int(g[prefix + "mo"]), int(g[prefix + "da"]), g, prefix)
     elif g["md_m"]:
         stamp = _yearless(int(g["md_m"]), int(g["md_d"]), g, "md_", now, anchor)
         certain = False
