@@ -909,3 +909,24 @@ def test_a_two_digit_year_in_the_info_line_is_read(key: str, published: str) -> 
 @pytest.mark.parametrize("text", ["比分10-06-04", "第10-06-04期", "05/20/12 10:30"])
 def test_a_two_digit_year_needs_its_marks_or_a_clock(text: str) -> None:
     assert parse_stamp(text, now=FETCHED_AT) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # the site's name in the account slot; "来源：温州晚报" after the body
+        ("real4/66wz-1.html", "温州晚报"),
+        # "青岛新闻网 2006-01-22 10:45:07 中国日报网站": the site, the time, the outlet
+        ("real4/qingdaonews-1.html", "中国日报网站"),
+        ("real4/sznews-1.html", "深圳新闻网"),  # a labelled "来源：深圳新闻网" stays
+    ],
+)
+def test_the_sites_own_name_yields_to_an_outlet_the_page_credits(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+def test_the_sites_own_name_stays_when_nothing_else_is_credited() -> None:
+    html = article(
+        '<span class="source">某某新闻网</span> <span class="time">2024-05-20 10:30</span>'
+    )
+    assert page(html).source == "某某新闻网"

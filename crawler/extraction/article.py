@@ -165,6 +165,7 @@ def extract_article(
         scripted=lambda now: scripted_time(root, now),
         record=lambda now: record_date(root, now),
     )
+    site_name = find_site_name(root, meta, headline.text, host, title)
     source = byline.find_source(
         meta=meta,
         jsonld=jsonld,
@@ -172,6 +173,7 @@ def extract_article(
         trailer=trailer,
         body_tail=tail,
         headline=headline.text,
+        site=site_name,
     )
     author = byline.find_author(
         meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_head=head, body_tail=tail
@@ -186,7 +188,7 @@ def extract_article(
         published_at=published,
         source=source,
         author=author,
-        site_name=find_site_name(root, meta, headline.text, host, title),
+        site_name=site_name,
         breadcrumb=find_breadcrumb(root, headline.element),
         body=body,
         sections=split_sections(blocks),

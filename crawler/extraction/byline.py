@@ -225,13 +225,19 @@ def _noise_tokens(hint: str) -> set[str]:
     return {token for token in _HINT_SPLIT_RE.split(hint) if token in NOISE_TOKENS}
 
 
-def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
+def _is_own_name(value: str, site: str | None) -> bool:
+    """Whether a credited name is the serving site's own (温州网 on 温州网's pages)."""
+    return site is not None and value in site
+
+
+def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> str | None:
     """The account/outlet printed next to the first date with no label (toutiao, baijiahao…).
 
     The nearest name-like piece before the date wins over one after it; furniture
     (举报, 原创, 字号, or a piece whose class names a toolbar — ``print``, ``share``,
     ``social`` — that the date's own row does not carry) is stepped over, a label or a
-    sentence ends the search on that side.
+    sentence ends the search on that side. The site's own name (``site``) yields to an
+    outlet on the date's other side: "青岛新闻网 2006-01-22 10:45:07 中国日报网站".
     """
     texts = [p.text for p in header]
     for i, text in enumerate(texts):
@@ -240,6 +246,7 @@ def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
         before = range(i - 1, max(-1, i - 4), -1)
         after = range(i + 1, min(len(texts), i + 4))
         row = _noise_tokens(header[i].hint)
+        own = None
         for side in (before, after):
             for j in side:
                 candidate = texts[j]
@@ -258,9 +265,11 @@ def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
                     candidate = slash["outlet"]
                 value = _clean_source(candidate)
                 if value is not None and not is_person_name(value):
-                    return value
+                    if not _is_own_name(value, site):
+                        return value
+                    own = own or value
                 break
-        return None
+        return own
     return None
 
 
@@ -272,6 +281,7 @@ def find_source(
     trailer: Sequence[TextPiece],
     body_tail: Sequence[str] = (),
     headline: str | None = None,
+    site: str | None = None,
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
@@ -284,7 +294,10 @@ def find_source(
     ``publisher`` is never the source: it names the site or platform that hosts the
     page (今日头条 for every toutiao article), which is the site name, not a credit;
     a page that prints no credit has no source. Generic credits (网络, 本站)
-    and reporters' names are never returned.
+    and reporters' names are never returned. An unlabelled or class-hinted name that is the
+    serving site's own (``site``: 温州网 in the account slot of 温州网's pages) is the last
+    resort: an outlet credited with a label after the body ("来源：温州晚报") or printed on
+    the date's other side comes first.
     """
     value = _labelled_source(_joined(header))
     if value:
@@ -293,9 +306,9 @@ def find_source(
         value = _clean_source(meta.get(key) or "")
         if value:
             return value
-    value = _hinted_source(header)
-    if value:
-        return value
+    own = _hinted_source(header)
+    if own and not _is_own_name(own, site):
+        return own
     for text in (*(line for line in body_tail if is_credit_line(line)), *(p.text for p in trailer)):
         value = _labelled_source(text)
         if value:
@@ -307,7 +320,10 @@ def find_source(
     value = _outlet_author(jsonld)
     if value:
         return value
-    return _unlabelled_source(header)
+    value = _unlabelled_source(header, site)
+    if own and (value is None or _is_own_name(value, site)):
+        return own
+    return value
 
 
 def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:
