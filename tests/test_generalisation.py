@@ -930,3 +930,14 @@ def test_the_sites_own_name_stays_when_nothing_else_is_credited() -> None:
         '<span class="source">某某新闻网</span> <span class="time">2024-05-20 10:30</span>'
     )
     assert page(html).source == "某某新闻网"
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real4/wanzai-1.html", None),  # "来源：" empty, then "访问量：199" in the next element
+        ("real4/txnews-1.html", "中新网"),  # "<td>来源：</td><td>中新网</td>" after the body
+    ],
+)
+def test_a_credit_label_reads_its_value_in_the_next_element(key: str, source: str | None) -> None:
+    assert real(key).source == source

@@ -65,6 +65,10 @@ _SOURCE_END_RE = re.compile(
     r"|\s+(?![A-Za-z])"
 )
 _SOURCE_STRIP = " \t:：·•-—_|/\"'“”《》"
+# A credit label alone in its element, its value in the next one: "<td>来源：</td><td>中新网</td>".
+_BARE_SOURCE_LABEL_RE = re.compile(
+    r"^(?:稿件|新闻|信息|本文|文章|内容|消息)?(?:来源|稿源|出处)\s*[:：]$"
+)
 # Credited "sources" that name no outlet.
 # fmt: off
 _GENERIC_SOURCES = frozenset(
@@ -128,7 +132,11 @@ _DATEISH_RE = re.compile(
 
 
 def _clean_source(value: str) -> str | None:
-    """The outlet at the start of ``value``; trailing dates, labels, codes and brackets cut off."""
+    """The outlet at the start of ``value``; trailing dates, labels, codes and brackets cut off.
+
+    A value that is itself a label ("来源： 访问量：199": the credit slot is empty and the
+    next field follows) names no outlet.
+    """
     value = value.strip().lstrip(_SOURCE_STRIP)
     if value.startswith("《"):
         close = value.find("》")
@@ -137,6 +145,8 @@ def _clean_source(value: str) -> str | None:
     end = _SOURCE_END_RE.search(value, 1)
     if end is not None:
         value = value[: end.start()]
+    if value.endswith((":", "：")):  # the slot is empty: the next field's label follows
+        return None
     value = _LIST_LEAD_RE.sub("", value.strip(_SOURCE_STRIP))
     # a title mark inside the name: "光明网-《光明日报》" is 光明网-光明日报
     value = _COMPILED_TAIL_RE.sub("", value.replace("《", "").replace("》", ""))
@@ -180,6 +190,21 @@ def _labelled_source(text: str) -> str | None:
         if value is not None:
             return value
     return None
+
+
+def _label_with_value(pieces: Sequence[TextPiece]) -> list[str]:
+    """The pieces' texts, a bare credit label joined with the piece after it (its value)."""
+    texts = [p.text for p in pieces]
+    out: list[str] = []
+    i = 0
+    while i < len(texts):
+        if _BARE_SOURCE_LABEL_RE.match(texts[i]) and i + 1 < len(texts):
+            out.append(f"{texts[i]}{texts[i + 1]}")
+            i += 2
+            continue
+        out.append(texts[i])
+        i += 1
+    return out
 
 
 def _name_value(value: Any) -> str | None:
@@ -309,7 +334,10 @@ def find_source(
     own = _hinted_source(header)
     if own and not _is_own_name(own, site):
         return own
-    for text in (*(line for line in body_tail if is_credit_line(line)), *(p.text for p in trailer)):
+    for text in (
+        *(line for line in body_tail if is_credit_line(line)),
+        *_label_with_value(trailer),
+    ):
         value = _labelled_source(text)
         if value:
             return value
