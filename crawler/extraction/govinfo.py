@@ -53,9 +53,9 @@ def without_render_stamp(meta: Mapping[str, str], now: datetime | None) -> dict[
     if rendered is None:
         return out
     for name in PUBLISHED_METAS:
-        value = out.get(name)
-        if value:
-            stamp = parse_stamp(value, now=now)
+        published = out.get(name)
+        if published:
+            stamp = parse_stamp(published, now=now)
             if stamp is not None and stamp.when == rendered.when:
                 del out[name]
     return out
