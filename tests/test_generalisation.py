@@ -17,7 +17,7 @@ import pytest
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
-from crawler.extraction.dates import SHANGHAI
+from crawler.extraction.dates import SHANGHAI, parse_stamp
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
@@ -826,3 +826,118 @@ def test_a_signoff_with_a_slash_names_the_reporter(closing: str, author: str) ->
 def test_a_traditional_signoff_names_the_reporter() -> None:
     assert real("real3/appledaily-1.html").author == "王煌忠"
     assert real("real3/appledaily-2.html").author == "王煌忠"
+
+
+# --------------------------------------------------------------------------- 政务公开 pages
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        # PubDate = "页面生成时间 2022-04-24 10:00:43"; the info line says 发布日期 2017-05-15
+        ("real4/wanzai-1.html", "2017-05-15T10:49:00+08:00"),
+        # PubDate = the render stamp 2023-05-16; the catalogue table says 发文日期 2023-04-18
+        ("real4/yichun-1.html", "2023-04-18T00:00:00+08:00"),
+    ],
+)
+def test_a_publication_meta_holding_the_render_stamp_is_not_the_publication_time(
+    key: str, published: str
+) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.isoformat() == published
+
+
+def test_a_publication_meta_other_than_the_render_stamp_is_kept() -> None:
+    head = (
+        '<meta name="PubDate" content="2024-03-02 09:15">'
+        '<meta name="others" content="页面生成时间 2024-05-20 18:00:00">'
+    )
+    got = page(article("来源：市发改委", head=head)).published_at
+    assert got == datetime(2024, 3, 2, 9, 15, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        # 生成日期 in the table, while a related article's "2023-07-12" sits under the headline
+        ("real4/wanzai-2.html", "2023-05-11T00:00:00+08:00"),
+        ("real4/yichun-2.html", "2023-03-31T00:00:00+08:00"),  # 发文日期, each cell its own <td>
+    ],
+)
+def test_the_catalogue_table_of_an_xxgk_item_dates_it(key: str, published: str) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.isoformat() == published
+
+
+def _catalogue(date_label: str) -> str:
+    return (
+        '<table class="xxgk"><tr><td>索 引 号：</td><td>014742224A/2023-0043406</td>'
+        f"<td>{date_label}：</td><td>2024-04-18</td></tr>"
+        "<tr><td>公开方式：</td><td>主动公开</td></tr></table>"
+    )
+
+
+def test_a_date_with_a_clock_in_the_info_line_beats_the_catalogue_table() -> None:
+    html = article("发布时间：2024-04-19 10:30", title="关于印发某某办法的通知")
+    html = html.replace('<div class="article">', '<div class="article">' + _catalogue("发文日期"))
+    assert page(html).published_at == datetime(2024, 4, 19, 10, 30, tzinfo=SHANGHAI)
+
+
+def test_a_dated_table_without_a_catalogue_index_is_not_read() -> None:
+    table = _catalogue("发文日期").replace("索 引 号", "文件编号")
+    html = article("", title="关于印发某某办法的通知").replace(
+        '<div class="article">', '<div class="article">' + table
+    )
+    assert page(html).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        ("real4/txnews-1.html", "2007-08-24T08:58:00+08:00"),  # "07年08月24日 08:58"
+        ("real4/nmgnews-1.html", "2010-06-04T09:51:00+08:00"),  # "10-06-04 09:51"
+    ],
+)
+def test_a_two_digit_year_in_the_info_line_is_read(key: str, published: str) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.isoformat() == published
+
+
+@pytest.mark.parametrize("text", ["比分10-06-04", "第10-06-04期", "05/20/12 10:30"])
+def test_a_two_digit_year_needs_its_marks_or_a_clock(text: str) -> None:
+    assert parse_stamp(text, now=FETCHED_AT) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # the site's name in the account slot; "来源：温州晚报" after the body
+        ("real4/66wz-1.html", "温州晚报"),
+        # "青岛新闻网 2006-01-22 10:45:07 中国日报网站": the site, the time, the outlet
+        ("real4/qingdaonews-1.html", "中国日报网站"),
+        ("real4/sznews-1.html", "深圳新闻网"),  # a labelled "来源：深圳新闻网" stays
+    ],
+)
+def test_the_sites_own_name_yields_to_an_outlet_the_page_credits(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+def test_the_sites_own_name_stays_when_nothing_else_is_credited() -> None:
+    html = article(
+        '<span class="source">某某新闻网</span> <span class="time">2024-05-20 10:30</span>'
+    )
+    assert page(html).source == "某某新闻网"
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real4/wanzai-1.html", None),  # "来源：" empty, then "访问量：199" in the next element
+        ("real4/txnews-1.html", "中新网"),  # "<td>来源：</td><td>中新网</td>" after the body
+    ],
+)
+def test_a_credit_label_reads_its_value_in_the_next_element(key: str, source: str | None) -> None:
+    assert real(key).source == source

@@ -24,6 +24,7 @@ from crawler.extraction.body import (
 from crawler.extraction.breadcrumb import find_breadcrumb
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.epaper import epaper_meta
+from crawler.extraction.govinfo import record_date, without_render_stamp
 from crawler.extraction.headline import (
     Headline,
     find_headline,
@@ -39,7 +40,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 7
+EXTRACTOR_VERSION = 8
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -154,7 +155,7 @@ def extract_article(
         trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
         head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
     published = dates.find_published(
-        meta=meta,
+        meta=without_render_stamp(meta, fetched_at),
         jsonld=jsonld,
         header=header,
         url=url,
@@ -162,7 +163,9 @@ def extract_article(
         # a labelled time printed at the end of the body counts as printed after it
         trailer=[TextPiece(t, "") for t in tail] + trailer,
         scripted=lambda now: scripted_time(root, now),
+        record=lambda now: record_date(root, now),
     )
+    site_name = find_site_name(root, meta, headline.text, host, title)
     source = byline.find_source(
         meta=meta,
         jsonld=jsonld,
@@ -170,6 +173,7 @@ def extract_article(
         trailer=trailer,
         body_tail=tail,
         headline=headline.text,
+        site=site_name,
     )
     author = byline.find_author(
         meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_head=head, body_tail=tail
@@ -184,7 +188,7 @@ def extract_article(
         published_at=published,
         source=source,
         author=author,
-        site_name=find_site_name(root, meta, headline.text, host, title),
+        site_name=site_name,
         breadcrumb=find_breadcrumb(root, headline.element),
         body=body,
         sections=split_sections(blocks),

@@ -65,6 +65,10 @@ _SOURCE_END_RE = re.compile(
     r"|\s+(?![A-Za-z])"
 )
 _SOURCE_STRIP = " \t:：·•-—_|/\"'“”《》"
+# A credit label alone in its element, its value in the next one: "<td>来源：</td><td>中新网</td>".
+_BARE_SOURCE_LABEL_RE = re.compile(
+    r"^(?:稿件|新闻|信息|本文|文章|内容|消息)?(?:来源|稿源|出处)\s*[:：]$"
+)
 # Credited "sources" that name no outlet.
 # fmt: off
 _GENERIC_SOURCES = frozenset(
@@ -128,7 +132,11 @@ _DATEISH_RE = re.compile(
 
 
 def _clean_source(value: str) -> str | None:
-    """The outlet at the start of ``value``; trailing dates, labels, codes and brackets cut off."""
+    """The outlet at the start of ``value``; trailing dates, labels, codes and brackets cut off.
+
+    A value that is itself a label ("来源： 访问量：199": the credit slot is empty and the
+    next field follows) names no outlet.
+    """
     value = value.strip().lstrip(_SOURCE_STRIP)
     if value.startswith("《"):
         close = value.find("》")
@@ -137,6 +145,8 @@ def _clean_source(value: str) -> str | None:
     end = _SOURCE_END_RE.search(value, 1)
     if end is not None:
         value = value[: end.start()]
+    if value.endswith((":", "：")):  # the slot is empty: the next field's label follows
+        return None
     value = _LIST_LEAD_RE.sub("", value.strip(_SOURCE_STRIP))
     # a title mark inside the name: "光明网-《光明日报》" is 光明网-光明日报
     value = _COMPILED_TAIL_RE.sub("", value.replace("《", "").replace("》", ""))
@@ -182,6 +192,21 @@ def _labelled_source(text: str) -> str | None:
     return None
 
 
+def _label_with_value(pieces: Sequence[TextPiece]) -> list[str]:
+    """The pieces' texts, a bare credit label joined with the piece after it (its value)."""
+    texts = [p.text for p in pieces]
+    out: list[str] = []
+    i = 0
+    while i < len(texts):
+        if _BARE_SOURCE_LABEL_RE.match(texts[i]) and i + 1 < len(texts):
+            out.append(f"{texts[i]}{texts[i + 1]}")
+            i += 2
+            continue
+        out.append(texts[i])
+        i += 1
+    return out
+
+
 def _name_value(value: Any) -> str | None:
     """``name`` of a JSON-LD node (dict, list of dicts or plain string)."""
     if isinstance(value, str):
@@ -225,13 +250,19 @@ def _noise_tokens(hint: str) -> set[str]:
     return {token for token in _HINT_SPLIT_RE.split(hint) if token in NOISE_TOKENS}
 
 
-def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
+def _is_own_name(value: str, site: str | None) -> bool:
+    """Whether a credited name is the serving site's own (温州网 on 温州网's pages)."""
+    return site is not None and value in site
+
+
+def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> str | None:
     """The account/outlet printed next to the first date with no label (toutiao, baijiahao…).
 
     The nearest name-like piece before the date wins over one after it; furniture
     (举报, 原创, 字号, or a piece whose class names a toolbar — ``print``, ``share``,
     ``social`` — that the date's own row does not carry) is stepped over, a label or a
-    sentence ends the search on that side.
+    sentence ends the search on that side. The site's own name (``site``) yields to an
+    outlet on the date's other side: "青岛新闻网 2006-01-22 10:45:07 中国日报网站".
     """
     texts = [p.text for p in header]
     for i, text in enumerate(texts):
@@ -240,6 +271,7 @@ def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
         before = range(i - 1, max(-1, i - 4), -1)
         after = range(i + 1, min(len(texts), i + 4))
         row = _noise_tokens(header[i].hint)
+        own = None
         for side in (before, after):
             for j in side:
                 candidate = texts[j]
@@ -258,9 +290,11 @@ def _unlabelled_source(header: Sequence[TextPiece]) -> str | None:
                     candidate = slash["outlet"]
                 value = _clean_source(candidate)
                 if value is not None and not is_person_name(value):
-                    return value
+                    if not _is_own_name(value, site):
+                        return value
+                    own = own or value
                 break
-        return None
+        return own
     return None
 
 
@@ -272,6 +306,7 @@ def find_source(
     trailer: Sequence[TextPiece],
     body_tail: Sequence[str] = (),
     headline: str | None = None,
+    site: str | None = None,
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
@@ -284,7 +319,10 @@ def find_source(
     ``publisher`` is never the source: it names the site or platform that hosts the
     page (今日头条 for every toutiao article), which is the site name, not a credit;
     a page that prints no credit has no source. Generic credits (网络, 本站)
-    and reporters' names are never returned.
+    and reporters' names are never returned. An unlabelled or class-hinted name that is the
+    serving site's own (``site``: 温州网 in the account slot of 温州网's pages) is the last
+    resort: an outlet credited with a label after the body ("来源：温州晚报") or printed on
+    the date's other side comes first.
     """
     value = _labelled_source(_joined(header))
     if value:
@@ -293,10 +331,13 @@ def find_source(
         value = _clean_source(meta.get(key) or "")
         if value:
             return value
-    value = _hinted_source(header)
-    if value:
-        return value
-    for text in (*(line for line in body_tail if is_credit_line(line)), *(p.text for p in trailer)):
+    own = _hinted_source(header)
+    if own and not _is_own_name(own, site):
+        return own
+    for text in (
+        *(line for line in body_tail if is_credit_line(line)),
+        *_label_with_value(trailer),
+    ):
         value = _labelled_source(text)
         if value:
             return value
@@ -307,7 +348,10 @@ def find_source(
     value = _outlet_author(jsonld)
     if value:
         return value
-    return _unlabelled_source(header)
+    value = _unlabelled_source(header, site)
+    if own and (value is None or _is_own_name(value, site)):
+        return own
+    return value
 
 
 def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:

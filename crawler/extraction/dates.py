@@ -64,6 +64,13 @@ _DATETIME_RE = re.compile(
     r"(?:(?:\s*T\s*|\s*[,，]?\s*"
     r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|时间\s*[:：]\s*)?)"
     rf"(?:{_TIME}))?"
+    # a two-digit year, as old portals print it: 07年08月24日 [08:58], and 10-06-04 09:51 (with
+    # dashes only when a time follows: a bare 10-06-04 may be anything)
+    r"|(?<![\d年./:-])(?P<yy>\d{2})\s*年\s*(?P<yy_mo>\d{1,2})\s*月\s*(?P<yy_da>\d{1,2})\s*[日号]"
+    rf"(?:\s*{_TIME.replace('?P<', '?P<yy_')})?"
+    r"|(?<![\d年./:-])(?P<yy2>\d{2})-(?P<yy2_mo>\d{1,2})-"
+    r"(?P<yy2_da>\d{1,2})(?![\d./-])"
+    rf"\s*{_TIME.replace('?P<', '?P<yy2_')}"
     # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
     r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<md_')}"
@@ -281,6 +288,13 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
         month = int(g["m"] or g["m2"])
         day = int(g["d"] or g["d2"])
         stamp = _build(year, month, day, g, "", iso=bool(_ISO_T.search(m[0])))
+    elif g["yy"] or g["yy2"]:
+        prefix = "yy_" if g["yy"] else "yy2_"
+        two = int(g["yy"] or g["yy2"])
+        year = 2000 + two if 2000 + two <= now.year + 1 else 1900 + two
+        if not _year_ok(year, now):
+            return None
+        stamp = _build(year, int(g[prefix + "mo"]), int(g[prefix + "da"]), g, prefix)
     elif g["md_m"]:
         stamp = _yearless(int(g["md_m"]), int(g["md_d"]), g, "md_", now, anchor)
         certain = False
@@ -469,6 +483,7 @@ def find_published_stamp(
     now: datetime | None,
     trailer: Sequence[TextPiece] = (),
     scripted: Callable[[datetime], Stamp | None] | None = None,
+    record: Callable[[datetime], Stamp | None] | None = None,
 ) -> Stamp | None:
     """:func:`find_published` with the date-only flag kept.
 
@@ -487,6 +502,10 @@ def find_published_stamp(
     kepuchina.cn prints "时间：2019-09-24 17:08" below the article, 51offer.com
     "发布于：2015-11-05 11:34" under a header that shows the bare date. It must fall on
     the header's date when there is one.
+
+    ``record(now)`` (the labelled date of a government page's 信息公开 catalogue table, see
+    :mod:`crawler.extraction.govinfo`) ranks first among the printed dates when the info
+    line has none with a time of day.
 
     ``scripted(now)`` (a time found only in a script or data attribute, see
     :mod:`crawler.extraction.scripted`; called only when needed) comes after the info line and before the
@@ -508,6 +527,10 @@ def find_published_stamp(
     from_url = date_from_url(url, now=current) if url else None
     anchor = strong.when if strong else weak.when if weak else from_url
     candidates = _from_header(header, current, anchor)
+    if strong is None and record is not None and (not candidates or not candidates[0].has_time):
+        listed = record(current)  # a 信息公开 catalogue date beats a bare date in the info line
+        if listed is not None:
+            candidates.insert(0, listed)
     if strong is None and (not candidates or not candidates[0].has_time):
         late = _labelled_clock(trailer, current, anchor)
         if late is not None and (not candidates or late.when.date() == candidates[0].when.date()):
@@ -554,6 +577,7 @@ def find_published(
     now: datetime | None,
     trailer: Sequence[TextPiece] = (),
     scripted: Callable[[datetime], Stamp | None] | None = None,
+    record: Callable[[datetime], Stamp | None] | None = None,
 ) -> datetime | None:
     """The article's own publication time (Asia/Shanghai); see :func:`find_published_stamp`."""
     stamp = find_published_stamp(
@@ -564,5 +588,6 @@ def find_published(
         now=now,
         trailer=trailer,
         scripted=scripted,
+        record=record,
     )
     return stamp.when if stamp else None
