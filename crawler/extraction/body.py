@@ -9,7 +9,7 @@ page is about a millisecond.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from lxml import etree
@@ -67,16 +67,20 @@ class TextStats:
     container element (``CONTAINER_TAGS``) with text of its own as ``(element, chars,
     punctuation)``, counting only the text that sits directly in it or in its inline
     children, which is where a ``<br>``-separated body keeps its paragraphs. Both
-    lists are in post-order (an element after its descendants).
+    lists are in post-order (an element after its descendants). ``tagged`` lists, in
+    document order, every element whose tag is among those ``measure`` was asked to
+    collect (those inside skipped or too-deep elements too): what ``root.iter(*tags)``
+    gives, so that a later stage (the headline candidates) need not walk the page again.
     """
 
     chars: dict[etree._Element, int]
     links: dict[etree._Element, int]
     paragraphs: list[tuple[etree._Element, int, int, int]]
     loose: list[tuple[etree._Element, int, int]]
+    tagged: list[etree._Element] = field(default_factory=list)
 
 
-def measure(root: etree._Element) -> TextStats:
+def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> TextStats:
     """Count every element's text once, children before parents (no element is walked twice).
 
     One pass over ``root.iter()`` (lxml hands out the elements in document order, in C)
@@ -84,9 +88,13 @@ def measure(root: etree._Element) -> TextStats:
     ``len()`` of an element says how many of the next nodes are its children. Each
     element's text and its children's tails count in it; a child's totals are added
     when its last child is done, so the lists come out in post-order all the same.
+    Elements with a tag in ``collect`` are listed in ``TextStats.tagged`` on the way.
     """
     stats = TextStats({}, {}, [], [])
     chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
+    tagged = stats.tagged
+    if collect and root.tag in collect:
+        tagged.append(root)
     findall = PROSE_PUNCT.findall
     skip = SKIP_TAGS
     block = BLOCK_TAGS
@@ -119,10 +127,16 @@ def measure(root: etree._Element) -> TextStats:
             if ctag.__class__ is not str or ctag in skip:
                 # a comment, or a skipped element: what is inside it is passed over uncounted
                 if len(child):
+                    if collect:
+                        tagged.extend(child.iter(*collect))
                     for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
                         pass
+                elif ctag in collect:
+                    tagged.append(child)
                 remaining -= 1
                 continue
+            if ctag in collect:
+                tagged.append(child)
             k = len(child)
             if not k:
                 # a leaf (most elements): counted here, without a frame
@@ -152,6 +166,8 @@ def measure(root: etree._Element) -> TextStats:
             else:  # too deep: counted whole, what is inside passed over
                 cn = len("".join(child.itertext()).strip())
                 cl, cp = (cn if in_link else 0), 0
+                if collect:
+                    tagged.extend(child.iterdescendants(*collect))
                 for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
                     pass
         else:
