@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             ratios.setdefault(name, []).append(spent / unit)
         text, encoding = article.decode_html(page.data)
         root = etree.fromstring(article._as_utf8(page.data, text, encoding), article._parser())
-        ratios.setdefault("  measure (in find_body_container)", []).append(
+        ratios.setdefault("  measure alone (its own parse)", []).append(
             best_seconds(partial(body.measure, root), args.repeat, time.process_time) / unit
         )
     print(

@@ -32,6 +32,8 @@ from crawler.extraction.vocabulary import (
 # the recursive walk this was, which Python's recursion limit bounded; lxml's HTML parser
 # builds trees at most 256 deep).
 _MAX_DEPTH = 400
+# The tags of the nodes ``root.iter()`` gives that are not elements.
+_NOT_ELEMENTS = (etree.Comment, etree.ProcessingInstruction, etree.Entity)
 # A <form> holding this much prose in paragraphs wraps the page rather than a widget.
 _WRAPPER_PROSE = 100
 
@@ -96,7 +98,10 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     if collect and root.tag in collect:
         tagged.append(root)
     findall = PROSE_PUNCT.findall
-    skip = SKIP_TAGS
+    # what a child's tag asks for, in one look-up: None counted; True counted and listed;
+    # False passed over (a skipped element, a comment, a processing instruction, an entity)
+    kinds: dict[object, bool] = dict.fromkeys(collect, True)
+    kinds.update(dict.fromkeys((*SKIP_TAGS, *_NOT_ELEMENTS), False))
     block = BLOCK_TAGS
     containers = CONTAINER_TAGS
     # the open ancestors of the element being counted, each with its counts so far;
@@ -124,19 +129,21 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                 pc += p
                 o += k
                 op += p
-            if ctag.__class__ is not str or ctag in skip:
-                # a comment, or a skipped element: what is inside it is passed over uncounted
-                if len(child):
-                    if collect:
-                        tagged.extend(child.iter(*collect))
-                    for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
-                        pass
-                elif ctag in collect:
+            kind = kinds.get(ctag)
+            if kind is not None:
+                if kind:
                     tagged.append(child)
-                remaining -= 1
-                continue
-            if ctag in collect:
-                tagged.append(child)
+                else:
+                    # a comment, or a skipped element: what is inside it is passed over uncounted
+                    if len(child):
+                        if collect:
+                            tagged.extend(child.iter(*collect))
+                        for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                            pass
+                    elif ctag in collect:
+                        tagged.append(child)
+                    remaining -= 1
+                    continue
             k = len(child)
             if not k:
                 # a leaf (most elements): counted here, without a frame
