@@ -295,6 +295,8 @@ _CLASSES = [
     "TITLE",
     "headline x",
     "ad",
+    "Heading",
+    "subtitle-sub",
 ]
 
 

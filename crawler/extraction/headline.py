@@ -15,6 +15,7 @@ from crawler.extraction.tree import clean, hint_of, text_of
 #: table-era portals such as qianlong.com's ``<div class="Heading">`` and BBC's templates)
 _HEADLINE_HINT = re.compile(r"title|heading|headline")
 
+
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |–|——|-{2,})\s*")
 
 
@@ -45,16 +46,23 @@ def _candidates(
     ``tagged`` is the page's elements with a tag in ``CANDIDATE_TAGS`` in document order
     when a walk has listed them already (``TextStats.tagged``); else the page is walked."""
     found = []
-    search = _HEADLINE_HINT.search
     for el in root.iter(*CANDIDATE_TAGS) if tagged is None else tagged:
         # class and id looked at apart: the words cannot span the space hint_of puts between
+        # (``_HEADLINE_HINT.search`` by substring tests: a third of the time per value)
         cls, ident = el.get("class"), el.get("id")
-        if (cls and search(cls.lower())) or (ident and search(ident.lower())):
-            found.append((el, True))
-        else:  # (the tag is read only here: most elements are neither named nor headings)
-            tag = el.tag
-            if tag in _HEADING_TAGS:
-                found.append((el, tag == "founder-title"))
+        if cls:
+            cls = cls.lower()
+            if "title" in cls or "heading" in cls or "headline" in cls:
+                found.append((el, True))
+                continue
+        if ident:
+            ident = ident.lower()
+            if "title" in ident or "heading" in ident or "headline" in ident:
+                found.append((el, True))
+                continue
+        tag = el.tag  # (read only here: most elements are neither named nor headings)
+        if tag in _HEADING_TAGS:
+            found.append((el, tag == "founder-title"))
     return found
 
 
