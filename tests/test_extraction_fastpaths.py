@@ -11,7 +11,8 @@
   zero link counts), the vote reads each element's class/id words once, and headline
   candidates read an element's tag only when its class/id does not already name it: the
   container, paragraphs and candidates must be those of the plain definitions, on random
-  trees and on every real page.
+  trees and on every real page; the elements ``measure`` lists by tag on its walk (the
+  headline candidates) must be ``root.iter``'s, in its order.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from crawler.extraction import decode_html, extract_article, extract_bytes
 from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
 from crawler.extraction.dates import SHANGHAI
-from crawler.extraction.headline import _HEADLINE_HINT, _candidates
+from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
 from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
@@ -294,6 +295,8 @@ _CLASSES = [
     "TITLE",
     "headline x",
     "ad",
+    "Heading",
+    "subtitle-sub",
 ]
 
 
@@ -364,6 +367,10 @@ def test_counts_vote_and_candidates_are_the_plain_definitions() -> None:
         assert set(got.chars) <= set(plain.chars), name
         assert find_body_container(root) is find_body_container(root, plain), name
         assert _candidates(root) == _plain_candidates(root), name
+        # the walk lists what root.iter(*tags) gives, inside skipped and too-deep elements too
+        tagged = measure(root, collect=CANDIDATE_TAGS).tagged
+        assert tagged == list(root.iter(*CANDIDATE_TAGS)), name
+        assert _candidates(root, tagged) == _plain_candidates(root), name
         for el in root.iter():
             if isinstance(el.tag, str):
                 words = hint_words(el)

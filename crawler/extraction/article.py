@@ -17,6 +17,7 @@ from crawler.extraction.blocks import Section, TextPiece
 from crawler.extraction.body import (
     body_blocks,
     find_body_container,
+    measure,
     pieces_after,
     pieces_between,
     unwrap_page_forms,
@@ -26,6 +27,7 @@ from crawler.extraction.encoding import decode_html
 from crawler.extraction.epaper import epaper_meta
 from crawler.extraction.govinfo import record_date, without_render_stamp
 from crawler.extraction.headline import (
+    CANDIDATE_TAGS,
     Headline,
     find_headline,
     find_site_name,
@@ -121,9 +123,10 @@ def extract_article(
     for key, value in epaper_meta(root).items():  # a 数字报 page's 主题, paper, edition date
         meta.setdefault(key, value)
     jsonld = read_jsonld(root)
-    container = find_body_container(root)
+    stats = measure(root, collect=CANDIDATE_TAGS)  # one walk: the vote's counts, the candidates
+    container = find_body_container(root, stats)
     title = page_title(root)
-    headline = find_headline(root, meta, jsonld, container, title)
+    headline = find_headline(root, meta, jsonld, container, title, stats.tagged)
     if headline is None:
         raise NotAnArticle("no headline found")
     headline = with_subtitle(Headline(unmarked(headline.text), headline.element))

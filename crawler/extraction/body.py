@@ -9,7 +9,7 @@ page is about a millisecond.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from lxml import etree
@@ -32,6 +32,8 @@ from crawler.extraction.vocabulary import (
 # the recursive walk this was, which Python's recursion limit bounded; lxml's HTML parser
 # builds trees at most 256 deep).
 _MAX_DEPTH = 400
+# The tags of the nodes ``root.iter()`` gives that are not elements.
+_NOT_ELEMENTS = (etree.Comment, etree.ProcessingInstruction, etree.Entity)
 # A <form> holding this much prose in paragraphs wraps the page rather than a widget.
 _WRAPPER_PROSE = 100
 
@@ -67,16 +69,20 @@ class TextStats:
     container element (``CONTAINER_TAGS``) with text of its own as ``(element, chars,
     punctuation)``, counting only the text that sits directly in it or in its inline
     children, which is where a ``<br>``-separated body keeps its paragraphs. Both
-    lists are in post-order (an element after its descendants).
+    lists are in post-order (an element after its descendants). ``tagged`` lists, in
+    document order, every element whose tag is among those ``measure`` was asked to
+    collect (those inside skipped or too-deep elements too): what ``root.iter(*tags)``
+    gives, so that a later stage (the headline candidates) need not walk the page again.
     """
 
     chars: dict[etree._Element, int]
     links: dict[etree._Element, int]
     paragraphs: list[tuple[etree._Element, int, int, int]]
     loose: list[tuple[etree._Element, int, int]]
+    tagged: list[etree._Element] = field(default_factory=list)
 
 
-def measure(root: etree._Element) -> TextStats:
+def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> TextStats:
     """Count every element's text once, children before parents (no element is walked twice).
 
     One pass over ``root.iter()`` (lxml hands out the elements in document order, in C)
@@ -84,11 +90,18 @@ def measure(root: etree._Element) -> TextStats:
     ``len()`` of an element says how many of the next nodes are its children. Each
     element's text and its children's tails count in it; a child's totals are added
     when its last child is done, so the lists come out in post-order all the same.
+    Elements with a tag in ``collect`` are listed in ``TextStats.tagged`` on the way.
     """
     stats = TextStats({}, {}, [], [])
     chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
+    tagged = stats.tagged
+    if collect and root.tag in collect:
+        tagged.append(root)
     findall = PROSE_PUNCT.findall
-    skip = SKIP_TAGS
+    # what a child's tag asks for, in one look-up: None counted; True counted and listed;
+    # False passed over (a skipped element, a comment, a processing instruction, an entity)
+    kinds: dict[object, bool] = dict.fromkeys(collect, True)
+    kinds.update(dict.fromkeys((*SKIP_TAGS, *_NOT_ELEMENTS), False))
     block = BLOCK_TAGS
     containers = CONTAINER_TAGS
     # the open ancestors of the element being counted, each with its counts so far;
@@ -116,13 +129,21 @@ def measure(root: etree._Element) -> TextStats:
                 pc += p
                 o += k
                 op += p
-            if ctag.__class__ is not str or ctag in skip:
-                # a comment, or a skipped element: what is inside it is passed over uncounted
-                if len(child):
-                    for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
-                        pass
-                remaining -= 1
-                continue
+            kind = kinds.get(ctag)
+            if kind is not None:
+                if kind:
+                    tagged.append(child)
+                else:
+                    # a comment, or a skipped element: what is inside it is passed over uncounted
+                    if len(child):
+                        if collect:
+                            tagged.extend(child.iter(*collect))
+                        for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                            pass
+                    elif ctag in collect:
+                        tagged.append(child)
+                    remaining -= 1
+                    continue
             k = len(child)
             if not k:
                 # a leaf (most elements): counted here, without a frame
@@ -152,6 +173,8 @@ def measure(root: etree._Element) -> TextStats:
             else:  # too deep: counted whole, what is inside passed over
                 cn = len("".join(child.itertext()).strip())
                 cl, cp = (cn if in_link else 0), 0
+                if collect:
+                    tagged.extend(child.iterdescendants(*collect))
                 for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
                     pass
         else:

@@ -15,6 +15,7 @@ from crawler.extraction.tree import clean, hint_of, text_of
 #: table-era portals such as qianlong.com's ``<div class="Heading">`` and BBC's templates)
 _HEADLINE_HINT = re.compile(r"title|heading|headline")
 
+
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |–|——|-{2,})\s*")
 
 
@@ -31,23 +32,37 @@ _SUBTITLE_RE = re.compile(r"^(?:——|—|--)\s*\S")
 
 
 _HEADING_TAGS = ("h1", "h2", "h3", "founder-title")
+#: the tags a headline candidate can have: ``body.measure`` lists them for :func:`find_headline`
+CANDIDATE_TAGS = frozenset({*_HEADING_TAGS, "div", "p", "span", "td", "strong"})
 
 
-def _candidates(root: etree._Element) -> list[tuple[etree._Element, bool]]:
+def _candidates(
+    root: etree._Element, tagged: list[etree._Element] | None = None
+) -> list[tuple[etree._Element, bool]]:
     """Headline candidates in document order: h1-h3, founder-title (e-papers), and
     div/p/span/td/strong whose class or id says "title" (``_HEADLINE_HINT``); each with
-    whether it is *named* a headline (by that hint, or being a founder-title)."""
+    whether it is *named* a headline (by that hint, or being a founder-title).
+
+    ``tagged`` is the page's elements with a tag in ``CANDIDATE_TAGS`` in document order
+    when a walk has listed them already (``TextStats.tagged``); else the page is walked."""
     found = []
-    search = _HEADLINE_HINT.search
-    for el in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "founder-title"):
+    for el in root.iter(*CANDIDATE_TAGS) if tagged is None else tagged:
         # class and id looked at apart: the words cannot span the space hint_of puts between
+        # (``_HEADLINE_HINT.search`` by substring tests: a third of the time per value)
         cls, ident = el.get("class"), el.get("id")
-        if (cls and search(cls.lower())) or (ident and search(ident.lower())):
-            found.append((el, True))
-        else:  # (the tag is read only here: most elements are neither named nor headings)
-            tag = el.tag
-            if tag in _HEADING_TAGS:
-                found.append((el, tag == "founder-title"))
+        if cls:
+            cls = cls.lower()
+            if "title" in cls or "heading" in cls or "headline" in cls:
+                found.append((el, True))
+                continue
+        if ident:
+            ident = ident.lower()
+            if "title" in ident or "heading" in ident or "headline" in ident:
+                found.append((el, True))
+                continue
+        tag = el.tag  # (read only here: most elements are neither named nor headings)
+        if tag in _HEADING_TAGS:
+            found.append((el, tag == "founder-title"))
     return found
 
 
@@ -108,6 +123,7 @@ def find_headline(
     jsonld: list[dict[str, Any]],
     container: etree._Element | None = None,
     title: str | None = None,
+    tagged: list[etree._Element] | None = None,
 ) -> Headline | None:
     """The headline as shown on the page.
 
@@ -118,7 +134,8 @@ def find_headline(
     loses to one that agrees with the evidence. When nothing agrees, a heading or
     title-named element in the wrapper of the body ``container`` wins over a
     ``<title>`` that names only the site and column ("科普中国-辟谣文章", "新闻动态").
-    ``title`` is the page's ``<title>`` text when the caller has read it already.
+    ``title`` is the page's ``<title>`` text when the caller has read it already, ``tagged``
+    the elements with a tag in ``CANDIDATE_TAGS`` (see :func:`_candidates`).
     """
     if title is None:
         title = page_title(root)
@@ -136,7 +153,7 @@ def find_headline(
     segments = [s for s in _TITLE_SPLIT.split(title) if s] if title else []
     texts: dict[etree._Element, str] = {}  # candidate -> its text, for the second look
     best: tuple[float, int, Headline] | None = None
-    for order, (el, named) in enumerate(_candidates(root)):
+    for order, (el, named) in enumerate(_candidates(root, tagged)):
         tag = el.tag
         text = texts[el] = unmarked(text_of(el))
         if not 2 <= len(text) <= 150 or _EDITION_RE.match(text):
