@@ -567,6 +567,8 @@ def finish_run(
         "new_matches": list(stats.get("newsmon/new_matches") or []),
         "incremental": under(("newsmon/incremental/", "newsmon/conditional/")),
     } | ({"workers": stats["workers"]} if "workers" in stats else {})
+    if store := under("newsmon/store/"):  # the writer process, when there was one
+        run.stats["store"] = store
     return True
 
 
