@@ -146,8 +146,9 @@ class StorePipeline:
         self.timer.start(self.interval, now=False)
         if self.use_writer and not getattr(spider, "worker", False):
             # (a worker's FLUSH must store before it reports: it writes in-process)
+            # (its process starts with the first batch, in a thread: a crawl that stores
+            # nothing, as a no-change re-crawl, starts none)
             self.writer = StoreWriter(self.db_url)
-            self.writer.start().addErrback(lambda _: None)  # a failed start: see _writer_failed
         if getattr(spider, "worker", False):
             # A worker stores into whichever run its requests belong to (crawler.worker opens
             # and closes those rows): the run id is in the stats, set when it joins a run.
@@ -178,6 +179,10 @@ class StorePipeline:
     def _live_counts(self) -> None:
         """Write the counts so far into the run's row, when they moved (/runs shows them live)."""
         if self.sessions is None or self.run_id is None:
+            return
+        if self.busy:
+            # The writer process holds the database's write lock while it writes a batch:
+            # on SQLite this write would wait for it, and the reactor with it. Next tick.
             return
         counts = run_counts(self.stats.get_stats())
         now = time.monotonic()

@@ -129,17 +129,9 @@ class StoreWriter:
         #: the writer process's pid, once it answered
         self.pid: int | None = None
 
-    def start(self) -> Deferred[None]:
-        """Start the process in a thread (a first start waits a second for the fork server)."""
-        return deferToThread(lambda: self.executor.submit(os.getpid).result()).addCallback(
-            self._started
-        )
-
-    def _started(self, pid: int) -> None:
-        self.pid = pid
-
     def write(self, batch: Sequence[ToSave], run_id: int | None) -> Deferred[Written]:
-        """Hand ``batch`` over and wait for it in a thread, not on the reactor."""
+        """Hand ``batch`` over and wait for it in a thread, not on the reactor (the first
+        starts the process there: a second or more while the fork server starts)."""
 
         def wait() -> Written:
             try:
