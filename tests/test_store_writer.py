@@ -22,23 +22,8 @@ from crawler.store_writer import store_process
 from newsmon.sample_site import SampleSite
 from storage import Article, CrawlRun, make_engine
 from storage.models import Match
-from tests.cli import newsmon, newsmon_json
+from tests.support.sample_runs import monitor, serve_sample
 from tests.support.webserver import WebServer
-
-#: one download at a time, extraction in the crawling process: articles reach the store in the
-#: order they were fetched
-CONFIG = """\
-[monitor]
-keywords = ["新春第一会"]
-
-[[sites]]
-name = "jiangnan"
-start_urls = ["{base}/news/list_1.html"]
-max_listing_pages = 20
-concurrency = 1
-download_delay = 0
-autothrottle = false
-"""
 
 ARTICLES = 30
 #: batches of 4: a crawl of 30 articles hands the writer 8 batches, queued behind each other
@@ -47,22 +32,14 @@ SMALL_BATCHES = ("--set", "NEWSMON_STORE_BATCH=4")
 
 @pytest.fixture
 def site(web: WebServer, tmp_path: Path) -> SampleSite:
-    generated = SampleSite.generate(ARTICLES, private_keyword_articles=0)
-    generated.write(tmp_path / "site", web.base_url)
-    web.add_dir("/", tmp_path / "site")
-    (tmp_path / "config.toml").write_text(CONFIG.format(base=web.base_url), encoding="utf-8")
-    return generated
+    # one download at a time, extraction in the crawling process (_monitor): articles reach
+    # the store in the order they were fetched
+    return serve_sample(web, tmp_path, ARTICLES, concurrency=1)
 
 
 def _monitor(tmp_path: Path, name: str, **env: str) -> tuple[str, dict[str, Any]]:
     env.setdefault("NEWSMON_EXTRACT_PROCESSES", "0")
-    home = tmp_path / name
-    home.mkdir()
-    db = f"sqlite:///{home / 'archive.sqlite3'}"
-    config = str(tmp_path / "config.toml")
-    result = newsmon("monitor", "--config", config, *SMALL_BATCHES, home=home, db=db, env=env)
-    run = newsmon_json("runs", "--limit", "1", "--format", "json", home=home, db=db)[0]
-    return result.stderr, run | {"db": db, "returncode": result.returncode}
+    return monitor(tmp_path, name, *SMALL_BATCHES, **env)
 
 
 def _archive(db: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[str, Any]]:
