@@ -86,7 +86,7 @@ def test_a_writer_process_stores_what_the_crawling_process_stores_in_the_same_or
 
 
 def test_a_writer_process_that_dies_loses_nothing(site: SampleSite, tmp_path: Path) -> None:
-    victim = site.listed[9]  # in the third batch of four
+    victim = site.listed[9]  # the writer dies on the batch that holds it
     marker = f"/{victim.number}.html"
 
     stderr, run = _monitor(
