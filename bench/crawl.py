@@ -1,7 +1,8 @@
 """Crawl throughput: newsmon's full crawl against a bare Scrapy spider that follows the same links.
 
     python bench/crawl.py [--articles 2000] [--also 20000] [--page-kb 200]
-                          [--repeats 3] [--processes 0,1,2,4] [--server nginx|python]
+                          [--repeats 3] [--processes 0,1,2,4,1w] [--server nginx|python]
+                          [--code CHECKOUT]
 
 Generates the sample portal (newsmon.sample_site) with N articles and serves it on
 127.0.0.1 (nginx when installed — `apt-get install nginx` — else Python's threading
@@ -16,7 +17,9 @@ in one run, ``--repeats`` times each, every crawl in its own process:
   (the "tuned" bare spider: Scrapy's 100 item slots per response cost bookkeeping).
 - **newsmon**: ``newsmon monitor`` on a fresh SQLite archive (decode, extract, match,
   compress, store, index), with ``NEWSMON_EXTRACT_PROCESSES`` set to each ``--processes``
-  value (omitted: its default).
+  value (omitted: its default); a value ending in ``w`` (``1w``) also sets
+  ``NEWSMON_STORE_PROCESS=1`` (the store's writes in a writer process), one ending in ``s``
+  ``NEWSMON_STORE_PROCESS=0``; ``--code`` runs newsmon from another checkout (before/after).
 - **re-crawl**: ``newsmon monitor`` again on the archive of the last full crawl, nothing
   changed on the site: how many requests it makes.
 
@@ -301,13 +304,20 @@ def bare_run(base: str, tmp: Path, variant: str) -> dict[str, Any]:
     }
 
 
-def newsmon_run(base: str, tmp: Path, db: str, processes: int | None) -> dict[str, Any]:
+#: newsmon is run from this checkout (``--code``)
+CODE = ROOT
+
+
+def newsmon_run(base: str, tmp: Path, db: str, processes: str | None) -> dict[str, Any]:
     config = tmp / "config.toml"
     config.write_text(CONFIG.format(base=base), encoding="utf-8")
-    env = {**os.environ, "NEWSMON_HOME": str(tmp)}
+    env = {**os.environ, "NEWSMON_HOME": str(tmp), "PYTHONPATH": str(CODE)}
     env.pop("NEWSMON_EXTRACT_PROCESSES", None)
+    env.pop("NEWSMON_STORE_PROCESS", None)
     if processes is not None:
-        env["NEWSMON_EXTRACT_PROCESSES"] = str(processes)
+        env["NEWSMON_EXTRACT_PROCESSES"] = processes.rstrip("ws")
+        if processes.endswith(("w", "s")):
+            env["NEWSMON_STORE_PROCESS"] = "1" if processes.endswith("w") else "0"
     newsmon = [sys.executable, "-m", "newsmon.cli"]
     before = load()
     anon = [0]
@@ -339,7 +349,7 @@ def bench(
     server: str,
     page_kb: int,
     repeats: int,
-    processes: list[int | None],
+    processes: list[str | None],
     no_bare: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every kind of crawl ``repeats`` times, alternated; results by kind."""
@@ -364,6 +374,8 @@ def bench(
                 for k in processes:
                     db = f"sqlite:///{tmp / f'bench-{rep}-{k}.sqlite3'}"
                     label = "newsmon" if k is None else f"newsmon, {k} extraction processes"
+                    if k is not None and k.endswith("w"):
+                        label = f"newsmon, {k[:-1]} extraction processes + writer process"
                     row = newsmon_run(base, tmp, db, k)
                     results.setdefault(label, []).append(row)
                     _progress(n, rep, label, row)
@@ -449,7 +461,11 @@ def main() -> None:
     parser.add_argument(
         "--processes",
         default="",
-        help="comma-separated NEWSMON_EXTRACT_PROCESSES values to compare (default: its default)",
+        help="comma-separated NEWSMON_EXTRACT_PROCESSES values to compare (default: its "
+        "default); 1w: with NEWSMON_STORE_PROCESS=1, 1s: with NEWSMON_STORE_PROCESS=0",
+    )
+    parser.add_argument(
+        "--code", type=Path, default=ROOT, help="run newsmon from this checkout (before/after)"
     )
     parser.add_argument(
         "--server",
@@ -459,9 +475,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.server == "python":
         print("note: nginx not found; serving with Python's http.server, on the same cores")
-    processes: list[int | None] = (
-        [int(p) for p in args.processes.split(",")] if args.processes else [None]
+    processes: list[str | None] = (
+        [p.strip() for p in args.processes.split(",")] if args.processes else [None]
     )
+    global CODE
+    CODE = args.code.resolve()
+    os.chdir(CODE)  # `python -m` puts the working directory first on the path
     print(
         f"server: {args.server}; {os.cpu_count()} cores; load at start {os.getloadavg()}; "
         f"page padding {args.page_kb or 'none'} KB; {args.repeats} alternated runs"

@@ -127,7 +127,7 @@ _WARM_UP = (
 ).encode()
 
 
-def _exit_with(crawler_pid: int) -> None:
+def exit_with(crawler_pid: int) -> None:
     """End this worker as soon as the crawling process has ended, however it ended.
 
     A worker's parent is the forkserver, and the forkserver lives as long as any worker
@@ -164,7 +164,7 @@ def _exit_with(crawler_pid: int) -> None:
 
 
 def _init_worker(crawler_pid: int) -> None:
-    _exit_with(crawler_pid)
+    exit_with(crawler_pid)
     # Ctrl-C is the crawling process's to handle: it stops the crawl, then the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -252,7 +252,9 @@ def configured(settings: Any) -> tuple[int, float]:
     return processes, timeout
 
 
-def _context() -> Any:
+def forkserver_context() -> Any:
+    """Worker processes forked from a fork server that preloaded the extraction code (and
+    storage, which it imports): not from the crawling process and its reactor's threads."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.extract_pool"])
     return context
@@ -354,7 +356,7 @@ class ExtractPool:
         if current is None:
             current = ProcessPoolExecutor(
                 1 if alone else self.processes,
-                mp_context=_context(),
+                mp_context=forkserver_context(),
                 initializer=_init_worker,
                 initargs=(os.getpid(),),
             )

@@ -43,8 +43,8 @@ from storage.repository import (
     get_validators,
     ignored_urls,
     previous_run_incomplete,
+    save_all_validators,
     save_ignored,
-    save_validators,
 )
 
 logger = logging.getLogger(__name__)
@@ -180,8 +180,7 @@ class IncrementalManager:
             return
         try:
             with self.sessions.begin() as session:
-                for url, (etag, last_modified) in self.pending_validators.items():
-                    save_validators(session, url, etag, last_modified)
+                save_all_validators(session, self.pending_validators)
         except SQLAlchemyError as exc:
             logger.error("could not save listing validators: %s", exc)
 

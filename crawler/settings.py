@@ -93,6 +93,9 @@ NEWSMON_PROGRESS_INTERVAL = 0.5
 NEWSMON_EXTRACT_PROCESSES = None
 # Seconds one page's extraction may take in a worker; None = $NEWSMON_EXTRACT_TIMEOUT, else 30.
 NEWSMON_EXTRACT_TIMEOUT = None
+# 1: the store pipeline's database writes in a writer process (crawler/store_writer.py);
+# None = $NEWSMON_STORE_PROCESS, else 0 (in the crawling process).
+NEWSMON_STORE_PROCESS = None
 NEWSMON_CONFIG = None
 NEWSMON_KEYWORDS = None
 NEWSMON_EXCLUDE = None

@@ -33,7 +33,7 @@ from crawler.options import crawler_options
 from crawler.runs import ERROR_LIST, FLUSH, run_status
 from storage import create_schema, make_engine
 from storage.monitoring import acquire_lease, release_lease, renew_lease
-from storage.repository import finish_run, save_ignored, save_validators, start_run
+from storage.repository import finish_run, save_all_validators, save_ignored, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -229,8 +229,7 @@ class WorkerRuns:
                 if got["ignored"]:
                     save_ignored(session, got["ignored"])
                 if status == "ok" and not stats.get("newsmon/errors", 0):
-                    for url, (etag, last_modified) in validators.items():
-                        save_validators(session, url, etag, last_modified)
+                    save_all_validators(session, validators)
                 release_lease(session, self.site, lease_owner(self.site))
         except SQLAlchemyError as exc:
             logger.error("%s: could not close run %s: %s", self.site, run_id, exc)

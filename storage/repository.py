@@ -429,13 +429,19 @@ def get_validators(session: Session, url: str) -> tuple[str | None, str | None]:
     return (row.etag, row.last_modified) if row else (None, None)
 
 
-def save_validators(
-    session: Session, url: str, etag: str | None, last_modified: str | None
+def save_all_validators(
+    session: Session, validators: dict[str, tuple[str | None, str | None]]
 ) -> None:
-    """Store the validators of a listing page, sitemap or feed, replacing any it had."""
-    stmt = dialect_insert(session, Validator).values(
-        url=canonical_url(url), etag=etag, last_modified=last_modified, updated_at=utcnow()
-    )
+    """Store each ``url: (etag, last_modified)`` of listing pages, sitemaps and feeds,
+    replacing any they had, in one statement."""
+    now = utcnow()
+    rows = {  # by canonical URL: one upsert may not touch a row twice
+        key: {"url": key, "etag": etag, "last_modified": modified, "updated_at": now}
+        for key, (etag, modified) in ((canonical_url(u), v) for u, v in validators.items())
+    }
+    if not rows:
+        return
+    stmt = dialect_insert(session, Validator)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[Validator.url],
@@ -444,7 +450,8 @@ def save_validators(
                 "last_modified": stmt.excluded.last_modified,
                 "updated_at": stmt.excluded.updated_at,
             },
-        )
+        ),
+        list(rows.values()),
     )
 
 
@@ -567,6 +574,8 @@ def finish_run(
         "new_matches": list(stats.get("newsmon/new_matches") or []),
         "incremental": under(("newsmon/incremental/", "newsmon/conditional/")),
     } | ({"workers": stats["workers"]} if "workers" in stats else {})
+    if store := under("newsmon/store/"):  # the writer process, when there was one
+        run.stats["store"] = store
     return True
 
 

@@ -18,43 +18,20 @@ from sqlalchemy.orm import Session
 from crawler.extract_pool import configured, default_processes
 from newsmon.sample_site import SampleSite
 from storage import Article, make_engine
-from tests.cli import newsmon, newsmon_json
+from tests.cli import newsmon
+from tests.support.sample_runs import monitor, serve_sample
 from tests.support.webserver import WebServer
-
-CONFIG = """\
-[monitor]
-keywords = ["新春第一会"]
-
-[[sites]]
-name = "jiangnan"
-start_urls = ["{base}/news/list_1.html"]
-max_listing_pages = 20
-concurrency = 16
-download_delay = 0
-autothrottle = false
-"""
 
 ARTICLES = 30
 
 
 @pytest.fixture
 def site(web: WebServer, tmp_path: Path) -> SampleSite:
-    generated = SampleSite.generate(ARTICLES, private_keyword_articles=0)
-    generated.write(tmp_path / "site", web.base_url)
-    web.add_dir("/", tmp_path / "site")
-    (tmp_path / "config.toml").write_text(CONFIG.format(base=web.base_url), encoding="utf-8")
-    return generated
+    return serve_sample(web, tmp_path, ARTICLES, concurrency=16)
 
 
 def _monitor(tmp_path: Path, name: str, **env: str) -> tuple[str, dict[str, Any]]:
-    home = tmp_path / name
-    home.mkdir()
-    db = f"sqlite:///{home / 'archive.sqlite3'}"
-    result = newsmon(
-        "monitor", "--config", str(tmp_path / "config.toml"), home=home, db=db, env=env
-    )
-    run = newsmon_json("runs", "--limit", "1", "--format", "json", home=home, db=db)[0]
-    return result.stderr, run | {"db": db, "returncode": result.returncode}
+    return monitor(tmp_path, name, **env)
 
 
 def _records(db: str) -> dict[str, tuple[Any, ...]]:

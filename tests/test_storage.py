@@ -22,7 +22,9 @@ from storage.repository import (
     decompress,
     fetched_times,
     get_article,
+    get_validators,
     query_articles,
+    save_all_validators,
     save_article,
     save_articles,
 )
@@ -156,6 +158,26 @@ def test_fetched_times_canonicalises(sessions: sessionmaker[Session]) -> None:
             session, ["http://example.test/a.html?a=1&b=2", "http://example.test/new.html"]
         )
     assert set(found) == {canonical_url("http://example.test/a.html?a=1&b=2")}
+
+
+def test_validators_are_saved_together_once_per_canonical_url(
+    sessions: sessionmaker[Session],
+) -> None:
+    listing, feed = "http://example.test/l.html?b=2&a=1", "http://example.test/feed.xml"
+    modified = "Sun, 29 Nov 2026 10:00:00 GMT"
+    with sessions.begin() as session:
+        save_all_validators(session, {listing: ('"1"', None), feed: (None, modified)})
+    # Replaced; the same page twice under two spellings in one call: the later one is kept
+    # (PostgreSQL refuses an upsert that touches a row twice).
+    with sessions.begin() as session:
+        save_all_validators(
+            session,
+            {"http://example.test/l.html?a=1&b=2": ('"2"', None), f"{listing}#top": ('"3"', None)},
+        )
+    with sessions() as session:
+        assert get_validators(session, "http://example.test/l.html?a=1&b=2") == ('"3"', None)
+        assert get_validators(session, feed) == (None, modified)
+        assert get_validators(session, "http://example.test/other.html") == (None, None)
 
 
 def _entry(article: Extracted, at: datetime, raw: bytes = b"<html>v1</html>") -> ToSave:

@@ -153,14 +153,20 @@ def read_listing(
 
 
 def find_next_page(root: Any, text: str, page_url: str, scope: Scope) -> str | None:
-    """The listing's next page: the CMS's own pager, a 下一页/next link, else the numbered pages."""
-    for candidate in (
-        hanweb.next_page(text, page_url),
-        trs.next_page(text, page_url),
-        _next_by_word(root, page_url),
-        _next_by_number(root, page_url),
-        _next_by_address(root, page_url),
-    ):
+    """The listing's next page: the CMS's own pager, a 下一页/next link, else the numbered pages.
+
+    Each way is tried only when those before it found nothing (a 下一页 link spares the
+    walks over every link that the numbered pager and the address take).
+    """
+    ways: tuple[Callable[[], str | None], ...] = (
+        lambda: hanweb.next_page(text, page_url),
+        lambda: trs.next_page(text, page_url),
+        lambda: _next_by_word(root, page_url),
+        lambda: _next_by_number(root, page_url),
+        lambda: _next_by_address(root, page_url),
+    )
+    for way in ways:
+        candidate = way()
         if candidate and candidate != page_url and scope.contains(candidate):
             return candidate
     return None
