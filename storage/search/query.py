@@ -24,10 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    Text,
-    TextClause,
     any_,
-    column,
     exists,
     false,
     func,
@@ -35,8 +32,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    table,
-    text,
     true,
     type_coerce,
 )
@@ -44,6 +39,17 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Article, ArticleFingerprint, Section, Site
+from storage.search.conditions import (
+    GRAMS,
+    any_keyword,
+    contains,
+    fts_match,
+    fts_phrase,
+    group_key,
+    keyword_flag,
+    pg_grams_match,
+    score,
+)
 from storage.search.grams import city_token, plan
 from storage.search.index import GRAMS_TABLE, has_grams
 
@@ -55,8 +61,6 @@ GROUP_BY_CHOICES: tuple[str, ...] = ("city", "day", "source", "site")
 COUNT_LIMIT = 10_000
 #: Environment variable that overrides :data:`COUNT_LIMIT` (a positive integer).
 COUNT_LIMIT_ENV = "NEWSMON_SEARCH_COUNT_LIMIT"
-#: Weight of a hit in the title against one in the body, for relevance.
-TITLE_WEIGHT = 5.0
 
 
 # --------------------------------------------------------------------------- the query
@@ -121,66 +125,6 @@ def count_limit() -> int:
     return value
 
 
-# --------------------------------------------------------------------------- building blocks
-
-
-def fts_phrase(term: str) -> str:
-    """``term`` as one FTS5 string: every character literal, so ``"``, ``*``, ``NEAR``,
-    ``AND``, ``:`` or ``^`` in user text are searched for, never interpreted."""
-    return '"' + term.replace('"', '""') + '"'
-
-
-def like_pattern(term: str) -> str:
-    """A LIKE pattern finding ``term`` anywhere, with ``%``, ``_`` and ``\\`` taken literally."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-_GRAMS = table(GRAMS_TABLE, column("rowid"))
-
-
-def _contains(dialect: str, term: str) -> ColumnElement[bool]:
-    """``term`` occurs in the title or the body (ASCII letters case-folded, as SQLite's LIKE)."""
-    if dialect == "postgresql" and term.lower() == term.upper():
-        # Nothing to fold (Chinese): strpos, much cheaper than ILIKE on multibyte text.
-        needle = literal(term, String)
-        return or_(func.strpos(Article.title, needle) > 0, func.strpos(Article.body, needle) > 0)
-    if term.lower() == term.upper():
-        # Nothing to fold: instr(), a plain byte search, much cheaper than LIKE.
-        needle = literal(term, String)
-        return or_(func.instr(Article.title, needle) > 0, func.instr(Article.body, needle) > 0)
-    pattern = like_pattern(term)
-    if dialect == "postgresql":
-        return or_(
-            Article.title.ilike(pattern, escape="\\"), Article.body.ilike(pattern, escape="\\")
-        )
-    return or_(Article.title.like(pattern, escape="\\"), Article.body.like(pattern, escape="\\"))
-
-
-def _occurrences(col: Any, term: str) -> ColumnElement[Any]:
-    """How many times ``term`` occurs in ``col`` (case-folded for ASCII), portable SQL."""
-    folded = func.lower(col)
-    needle = func.lower(literal(term, String))
-    return (func.length(folded) - func.length(func.replace(folded, needle, ""))) / max(len(term), 1)
-
-
-def _keyword_flag(dialect: str, keyword: str) -> ColumnElement[bool]:
-    # `keywords` is a JSON array; the JSON functions compare elements exactly, whatever
-    # escaping the serializer used for the stored text.
-    fn = func.json_array_elements_text if dialect == "postgresql" else func.json_each
-    elements = fn(Article.keywords).table_valued("value")
-    return exists(select(literal(1)).select_from(elements).where(elements.c.value == keyword))
-
-
-def _any_keyword() -> ColumnElement[bool]:
-    # json_array_length exists under that name on both backends.
-    return func.json_array_length(Article.keywords) > 0
-
-
-def _group_key() -> ColumnElement[int]:
-    return func.coalesce(ArticleFingerprint.reprint_group, Article.id)
-
-
 @dataclass(slots=True)
 class _Text:
     """How the text terms of a query are answered: by the index, then confirmed."""
@@ -225,32 +169,6 @@ def _rest(q: ArticleQuery, found: _Text) -> ArticleQuery:
     return replace(q, city=None) if found.city else q
 
 
-def _fts_match(fts_query: str) -> ColumnElement[bool]:
-    clause: TextClause = text(f"{GRAMS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query)
-    return clause.self_group()  # type: ignore[return-value]  # a boolean SQL fragment
-
-
-def _pg_grams_match(grams: list[str]) -> ColumnElement[bool]:
-    indexed = func.newsmon_grams(Article.title, Article.body, type_=ARRAY(Text))
-    return indexed.contains(literal(grams, ARRAY(Text)))
-
-
-def _score(like_terms: list[str]) -> ColumnElement[Any]:
-    """Relevance, lower is better (the convention of FTS5's bm25).
-
-    Hits in the title, plus hits in the body damped by its length (as bm25 does), so a
-    long round-up mentioning a term in passing does not outrank an article about it.
-    """
-    return -sum(
-        (
-            _occurrences(Article.title, t) * TITLE_WEIGHT
-            + _occurrences(Article.body, t) * 1000.0 / (func.length(Article.body) + 1000.0)
-            for t in like_terms
-        ),
-        literal(0.0),
-    )
-
-
 def _filters(
     session: Session, q: ArticleQuery, walk: bool = False, drive: bool = False
 ) -> list[ColumnElement[bool]]:
@@ -281,9 +199,9 @@ def _filters(
             )
         )
     if q.keyword:
-        conditions.append(_keyword_flag(dialect, q.keyword))
+        conditions.append(keyword_flag(dialect, q.keyword))
     if q.matched:
-        conditions.append(_any_keyword())
+        conditions.append(any_keyword())
     if q.since:
         conditions.append(Article.published_at >= q.since)
     if q.until:
@@ -305,20 +223,20 @@ def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[
         ).where(false())
     found = _text(session, q)
     if found.fts:
-        stmt = stmt.join(_GRAMS, _GRAMS.c.rowid == Article.id)
-        conditions.append(_fts_match(found.fts))
+        stmt = stmt.join(GRAMS, GRAMS.c.rowid == Article.id)
+        conditions.append(fts_match(found.fts))
     if found.pg_grams and not drive:
-        conditions.append(_pg_grams_match(found.pg_grams))
+        conditions.append(pg_grams_match(found.pg_grams))
     if drive:
-        conditions.extend(_contains(dialect, term) for term in q.terms())
+        conditions.extend(contains(dialect, term) for term in q.terms())
     else:
-        conditions.extend(_contains(dialect, term) for term in found.confirm)
+        conditions.extend(contains(dialect, term) for term in found.confirm)
     conditions.extend(_filters(session, _rest(q, found), drive=drive))
     if not q.unique:
         return stmt.add_columns(
             Article.published_at.label("published_at"), Article.id.label("reprint_group")
         ).where(true(), *conditions)
-    group = _group_key()
+    group = group_key()
     # With --unique, the earliest copy of each reprint group stands for the group.
     ranked = (
         stmt.add_columns(
@@ -357,12 +275,12 @@ def _walk(session: Session, q: ArticleQuery, found: _Text | None = None) -> list
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]]
     if found is not None and found.fts:
-        listed = select(_GRAMS.c.rowid).where(_fts_match(found.fts))
+        listed = select(GRAMS.c.rowid).where(fts_match(found.fts))
         conditions = [literal_column(f"+{Article.__tablename__}.id").in_(listed)]
-        conditions.extend(_contains(dialect, t) for t in found.confirm)
+        conditions.extend(contains(dialect, t) for t in found.confirm)
         conditions.extend(_filters(session, _rest(q, found), walk=True))
     else:
-        conditions = [_contains(dialect, t) for t in q.terms()]
+        conditions = [contains(dialect, t) for t in q.terms()]
         conditions.extend(_filters(session, q, walk=True))
     stmt = (
         select(Article.id)
@@ -462,7 +380,7 @@ def _search_in_place(
     in_place = literal_column(f"+{GRAMS_TABLE}.rowid").in_(_place_ids(q))
     ids = list(
         session.scalars(
-            select(_GRAMS.c.rowid).where(_fts_match(found.fts), in_place).limit(bound + 1)
+            select(GRAMS.c.rowid).where(fts_match(found.fts), in_place).limit(bound + 1)
         )
     )
     if len(ids) > bound:
@@ -475,7 +393,7 @@ def _search_in_place(
         session.execute(
             select(Article.id, _when(session)).where(
                 Article.id.in_(select(listed.c.value)),
-                *(_contains(dialect, t) for t in found.confirm),
+                *(contains(dialect, t) for t in found.confirm),
             )
         )
     )
@@ -518,9 +436,9 @@ def _candidates(session: Session, found: _Text, bound: int) -> int | None:
     """How many articles the index names for the text (up to ``bound`` + 1), before they
     are confirmed against it; None when the index cannot help."""
     if found.fts:
-        candidates = select(literal(1)).select_from(_GRAMS).where(_fts_match(found.fts))
+        candidates = select(literal(1)).select_from(GRAMS).where(fts_match(found.fts))
     elif found.pg_grams:
-        candidates = select(literal(1)).select_from(Article).where(_pg_grams_match(found.pg_grams))
+        candidates = select(literal(1)).select_from(Article).where(pg_grams_match(found.pg_grams))
     else:
         return None
     counted = select(func.count()).select_from(candidates.limit(bound + 1).subquery())
@@ -558,7 +476,7 @@ def _walk_is_cheaper(session: Session, q: ArticleQuery, found: _Text, matches: i
 def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> list[int]:
     hits = matching.subquery("hits")
     page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
-    order = (_score(q.terms()).asc(), Article.published_at.desc().nulls_last(), Article.id.desc())
+    order = (score(q.terms()).asc(), Article.published_at.desc().nulls_last(), Article.id.desc())
     return list(
         session.scalars(page.order_by(*order).limit(max(q.limit, 0)).offset(max(q.offset, 0)))
     )
@@ -571,7 +489,7 @@ def _search_unique(session: Session, q: ArticleQuery) -> SearchPage:
     if q.sort == "relevance" and q.terms() and total:
         page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
         order: tuple[Any, ...] = (
-            _score(q.terms()).asc(),
+            score(q.terms()).asc(),
             Article.published_at.desc().nulls_last(),
             Article.id.desc(),
         )
