@@ -137,6 +137,9 @@ class _Text:
     confirm: list[str] = field(default_factory=list)
     #: SQLite: the city filter is part of ``fts`` (the index holds the articles' cities)
     city: bool = False
+    #: SQLite: ``fts`` holds a phrase (a term of three or more characters), which costs the
+    #: index more to answer than a pair: its answer is read once and carried (search_articles)
+    phrase: bool = False
 
 
 def _text(session: Session, q: ArticleQuery) -> _Text:
@@ -153,6 +156,7 @@ def _text(session: Session, q: ArticleQuery) -> _Text:
             exact = len(term) == 2 and p.pg_grams == (term.lower(),)
         else:
             exact = indexed and p.exact
+            found.phrase |= indexed and p.fts is not None and " " in p.fts
             if indexed and p.fts:
                 fts_parts.append(f"({p.fts})")
         if not exact:
@@ -267,15 +271,22 @@ def _newest_first(rows: list[Any]) -> list[int]:
     return [r[0] for r in dated + undated]
 
 
-def _walk(session: Session, q: ArticleQuery, found: _Text | None = None) -> list[int]:
+def _walk(
+    session: Session, q: ArticleQuery, found: _Text | None = None, known: list[int] | None = None
+) -> list[int]:
     """A page of matches found by reading articles newest first and testing each (for queries
     matching more than COUNT_LIMIT articles: the page fills after a few rows). SQLite, with
     the index's ``found`` (a short list): the time index alone is read, each entry's id
-    probed in the index's list of ids (``+``: not read in id order); rows only to confirm."""
+    probed in the index's list of ids (``+``: not read in id order), or in the ``known``
+    ids of the matches; rows only to confirm."""
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]]
     if found is not None and found.fts:
-        listed = select(GRAMS.c.rowid).where(fts_match(found.fts))
+        listed = (
+            _listed(known)
+            if known is not None
+            else select(GRAMS.c.rowid).where(fts_match(found.fts))
+        )
         conditions = [literal_column(f"+{Article.__tablename__}.id").in_(listed)]
         conditions.extend(contains(dialect, t) for t in found.confirm)
         conditions.extend(_filters(session, _rest(q, found), walk=True))
@@ -320,7 +331,10 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     in_place = _search_in_place(session, q, found, bound)
     if in_place is not None:
         return in_place
-    indexed = _index_count(session, q, found, bound)
+    index = _index_matches(session, q, found, bound)
+    indexed = None if index is None else index[0]
+    # SQLite: the ids of all the matches, when within the bound (read from the index once)
+    known = index[1] if index is not None and index[0] <= bound else None
     in_city = _city_articles(session, q) if found.confirm else None
     limit = bound if in_city is None else max(bound, in_city)
     # The candidates of the text alone say something only without other filters, or to
@@ -332,13 +346,19 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     drive = in_city is not None and candidates is not None and in_city < candidates
     matching = _matching(session, q, drive=drive)
     rows: list[Any] = []
-    # SQLite: walk the time index probing the index's list of ids, when that list is known
-    # to be short (the count was exact); a longer one costs more to make than the walk saves.
+    # SQLite: walk the time index probing the list of the matches' ids, when that list is
+    # known to be short (the count was exact); a longer one costs more to make than the walk
+    # saves.
     listed = False
     if indexed is not None and (indexed > bound or _walk_is_cheaper(session, q, found, indexed)):
         # The index alone gave the total; the page comes from walking newest first.
         exact, total = indexed <= bound, min(indexed, bound)
         walk, listed = True, indexed <= bound
+    elif known is not None:
+        # The index gave every match's id: their times are read by primary key.
+        by_id = select(Article.id, _when(session)).where(Article.id.in_(_listed(known)))
+        rows = list(session.execute(by_id))
+        exact, total, walk = True, len(rows), False
     elif candidates is not None and candidates > bound and in_city is None:
         # Text alone, more candidates than the bound: count the confirmed ones in the database
         # (to bound + 1). A city's total is mostly within it: one pass confirms and reads, below.
@@ -359,7 +379,8 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     if q.sort == "relevance" and q.terms() and total:
         ids = _by_relevance(session, q, matching)
     elif walk:
-        ids = _walk(session, q, found if listed else None) if total else []
+        carried = known if found.phrase else None  # else asking the index again costs less
+        ids = _walk(session, q, found if listed else None, carried) if total else []
     else:
         ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
@@ -388,11 +409,10 @@ def _search_in_place(
             return None
         return SearchPage(total=bound, articles=_load(session, _walk(session, q)), exact=False)
     dialect = session.get_bind().dialect.name
-    listed = func.json_each(literal(json.dumps(ids), String)).table_valued("value")
     rows = list(
         session.execute(
             select(Article.id, _when(session)).where(
-                Article.id.in_(select(listed.c.value)),
+                Article.id.in_(_listed(ids)),
                 *(contains(dialect, t) for t in found.confirm),
             )
         )
@@ -408,10 +428,14 @@ def _when(session: Session) -> Any:
     return Article.published_at
 
 
-def _index_count(session: Session, q: ArticleQuery, found: _Text, bound: int) -> int | None:
+def _index_matches(
+    session: Session, q: ArticleQuery, found: _Text, bound: int
+) -> tuple[int, list[int] | None] | None:
     """The number of matches (up to bound + 1) from the index alone, for text the index
-    answers exactly and no other filter; None otherwise. SQLite reads no article row;
-    PostgreSQL's bitmap scan skips the pages it knows to be all visible.
+    answers exactly and no other filter, and on SQLite their ids (read from the index
+    once: the page is then found without asking the index again); None otherwise.
+    SQLite reads no article row; PostgreSQL's bitmap scan skips the pages it knows to be
+    all visible.
 
     (With a city filter too, SQLite could count from the index and the city's ids alone,
     ``+rowid IN (...)``; measured on 100,000 articles that cost 42 ms for 无锡 in one city
@@ -419,7 +443,18 @@ def _index_count(session: Session, q: ArticleQuery, found: _Text, bound: int) ->
     still need: it saves only when more than the bound match.)"""
     if not _unfiltered(_rest(q, found), text_ok=True) or found.confirm:
         return None
-    return _candidates(session, found, bound)
+    if found.fts:
+        ids = select(GRAMS.c.rowid).where(fts_match(found.fts)).limit(bound + 1)
+        known = list(session.scalars(ids))
+        return len(known), known
+    count = _candidates(session, found, bound)
+    return None if count is None else (count, None)
+
+
+def _listed(ids: list[int]) -> Select[Any]:
+    """SQLite: SELECT of the given ids, from one parameter (a JSON array)."""
+    listed = func.json_each(literal(json.dumps(ids), String)).table_valued("value")
+    return select(listed.c.value)
 
 
 def _place_ids(q: ArticleQuery) -> Select[Any]:
