@@ -76,7 +76,18 @@ def test_sqlite_answers_a_long_term_from_the_index_alone(
     and beyond the bound (beyond it, the page still comes from reading articles newest first
     and testing each). Articles holding every pair of 营商环境 apart are not matches."""
     rng = random.Random(7)
-    pieces = ["营商环境", "营商", "环境", "商环", "新春第一会", "新春", "第一会", "，", "ENV", "env"]
+    pieces = [
+        "营商环境",
+        "营商",
+        "环境",
+        "商环",
+        "新春第一会",
+        "新春",
+        "第一会",
+        "，",
+        "ENV",
+        "env",
+    ]
     cities = ["无锡", "镇江", None]
     docs = [
         _doc(i, f"第{i}篇", "".join(rng.choice(pieces) for _ in range(6)), cities[i % 3], i)
