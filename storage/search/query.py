@@ -451,6 +451,17 @@ def _index_matches(
     return None if count is None else (count, None)
 
 
+def _index_only(session: Session, q: ArticleQuery) -> Select[Any] | None:
+    """SQLite: SELECT of the ids of the articles matching ``q`` from the index alone, when it
+    answers the text (and the city) exactly and no other filter applies; None otherwise."""
+    found = _text(session, q)
+    if not found.fts or found.confirm or q.unique:
+        return None
+    if not _unfiltered(_rest(q, found), text_ok=True):
+        return None
+    return select(GRAMS.c.rowid).where(fts_match(found.fts))
+
+
 def _listed(ids: list[int]) -> Select[Any]:
     """SQLite: SELECT of the given ids, from one parameter (a JSON array)."""
     listed = func.json_each(literal(json.dumps(ids), String)).table_valued("value")
