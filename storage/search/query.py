@@ -272,13 +272,13 @@ def _newest_first(rows: list[Any]) -> list[int]:
 
 
 def _walk(
-    session: Session, q: ArticleQuery, found: _Text | None = None, known: list[int] | None = None
+    session: Session, q: ArticleQuery, found: _Text | None = None, known: str | None = None
 ) -> list[int]:
     """A page of matches found by reading articles newest first and testing each (for queries
     matching more than COUNT_LIMIT articles: the page fills after a few rows). SQLite, with
     the index's ``found`` (a short list): the time index alone is read, each entry's id
     probed in the index's list of ids (``+``: not read in id order), or in the ``known``
-    ids of the matches; rows only to confirm."""
+    ids of the matches (a JSON array); rows only to confirm."""
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]]
     if found is not None and found.fts:
@@ -429,7 +429,7 @@ def _when(session: Session) -> Any:
 
 def _index_matches(
     session: Session, q: ArticleQuery, found: _Text, bound: int
-) -> tuple[int, list[int] | None] | None:
+) -> tuple[int, str | None] | None:
     """The number of matches (up to bound + 1) from the index alone, for text the index
     answers exactly and no other filter, and on SQLite for a phrase their ids (read from
     the index once: the page is then found without asking it again); None otherwise.
@@ -443,9 +443,13 @@ def _index_matches(
     if not _unfiltered(_rest(q, found), text_ok=True) or found.confirm:
         return None
     if found.phrase and found.fts:
-        ids = select(GRAMS.c.rowid).where(fts_match(found.fts)).limit(bound + 1)
-        known = list(session.scalars(ids))
-        return len(known), known
+        # One row: the count and the ids as a JSON array (10,001 ids as Python rows of the
+        # ORM's cursor cost 20-30 ms at 1,000,000 articles; as one JSON text, ~1 ms).
+        ids = select(GRAMS.c.rowid).where(fts_match(found.fts)).limit(bound + 1).subquery()
+        counted, listed = session.execute(
+            select(func.count(), func.json_group_array(ids.c.rowid)).select_from(ids)
+        ).one()
+        return int(counted or 0), str(listed)
     # Pairs alone: counting and asking again for the page costs less than carrying the ids
     # (at 1,000,000 articles 无锡 took 12-16 ms that way against 5 ms).
     count = _candidates(session, found, bound)
@@ -463,9 +467,10 @@ def _index_only(session: Session, q: ArticleQuery) -> Select[Any] | None:
     return select(GRAMS.c.rowid).where(fts_match(found.fts))
 
 
-def _listed(ids: list[int]) -> Select[Any]:
-    """SQLite: SELECT of the given ids, from one parameter (a JSON array)."""
-    listed = func.json_each(literal(json.dumps(ids), String)).table_valued("value")
+def _listed(ids: list[int] | str) -> Select[Any]:
+    """SQLite: SELECT of the given ids, from one parameter (a JSON array, or its text)."""
+    array = ids if isinstance(ids, str) else json.dumps(ids)
+    listed = func.json_each(literal(array, String)).table_valued("value")
     return select(listed.c.value)
 
 
