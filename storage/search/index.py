@@ -22,10 +22,11 @@ Both backends index character bigrams (storage/search/grams.py) of title and bod
   IMMUTABLE SQL function returning the array of pairs.
 
 Both also get an index on the sections' ``(city, article_id)`` and one that walks
-articles newest first; SQLite one on the sections' ``(article_id, city)`` too. These are not in the models: they are made here, outside
-the migrations, when an archive is opened. An archive made with the trigram
-indexes of earlier versions gets the new index on first open (and loses the old
-one, which it no longer needs); where the backend cannot make it, search scans.
+articles newest first (SQLite one on the sections' ``(article_id, city)`` too). These
+are not in the models: they are made here, outside the migrations, when an archive is
+opened. An archive made with the trigram indexes of earlier versions gets the new index
+on first open (and loses the old one, which it no longer needs); where the backend
+cannot make it, search scans.
 """
 
 from __future__ import annotations

@@ -156,7 +156,7 @@ def _text(session: Session, q: ArticleQuery) -> _Text:
             exact = len(term) == 2 and p.pg_grams == (term.lower(),)
         else:
             exact = indexed and p.exact
-            found.phrase |= indexed and p.fts is not None and " " in p.fts
+            found.phrase |= exact and len(term) > 2  # one run of three or more: a phrase
             if indexed and p.fts:
                 fts_parts.append(f"({p.fts})")
         if not exact:
