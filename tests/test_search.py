@@ -446,10 +446,12 @@ def test_a_city_filter_answers_as_the_general_path(
 def test_a_city_filtered_search_confirms_the_text_once(
     archive: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Text that needs confirming, a city filter, more index candidates than the bound and a
-    total within it: the matches are confirmed against the text in one statement that also
-    reads them (counting first and reading after confirmed every candidate twice; at 200,000
-    articles on PostgreSQL that was a third of such a search), with the same total and page."""
+    """Text of more than two characters, a city filter, more index candidates than the bound
+    and a total within it. PostgreSQL: the matches are confirmed against the text in one
+    statement that also reads them (counting first and reading after confirmed every
+    candidate twice; at 200,000 articles that was a third of such a search). SQLite: the
+    index's positions answer the term, and no statement confirms it (before migration
+    0007, one did). The same total and page either way."""
     confirming: list[str] = []
 
     def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
@@ -473,7 +475,8 @@ def test_a_city_filtered_search_confirms_the_text_once(
             event.remove(engine, "before_cursor_execute", seen)
         assert (page.total, page.exact) == (truth.total, True)
         assert [a.id for a in page.articles] == [a.id for a in truth.articles]
-        assert len(confirming) == 1, confirming
+        sqlite = engine.dialect.name == "sqlite"
+        assert len(confirming) == (0 if sqlite else 1), confirming
         checked += 1
     assert checked
 

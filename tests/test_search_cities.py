@@ -20,11 +20,17 @@ from crawler.extraction import Section as ExtractedSection
 from storage import Article, Section, create_schema, make_engine
 from storage.migrate import head_revision, upgrade
 from storage.repository import ToSave, save_articles
-from storage.search import ArticleQuery, count_by, rebuild_search, search_articles
+from storage.search import (
+    ArticleQuery,
+    count_by,
+    install_search,
+    rebuild_search,
+    search_articles,
+)
 from storage.search import query as query_module
 from storage.search.grams import city_token, document_grams, index_row
 from storage.search.index import city_token_sql
-from tests.cli import newsmon_json
+from tests.cli import newsmon, newsmon_json
 from tests.support.stored import store
 
 T0 = datetime(2023, 2, 1, tzinfo=UTC)
@@ -351,4 +357,52 @@ def test_an_archive_of_revision_0004_gets_the_cities_in_its_index(
         assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
         assert conn.scalar(text("SELECT count(*) FROM articles_grams('\"§无锡\"')")) == 1
     _check(sessions)
+    engine.dispose()
+
+
+def test_an_archive_of_revision_0006_gets_positions_in_its_index(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """``newsmon db upgrade`` of an archive whose index has the cities but no positions
+    (revision 0006): the index is made again with them, a four-character term is then
+    answered by a phrase, and the index holds what the triggers would have written."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine, "0006")
+    install_search(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    store(
+        sessions,
+        [
+            _doc(1, "无锡优化营商环境。", [_sec("无锡")]),
+            _doc(2, "营商，商环，环境。", [_sec("无锡")], hours=1),  # the pairs, apart
+            _doc(3, "镇江营商环境。", [_sec("镇江")], hours=2),
+        ],
+    )
+    with engine.begin() as conn:  # the index as revision 0006's newsmon made it
+        made = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'articles_grams'"))
+        assert "detail=full" in made
+        conn.exec_driver_sql("DROP TABLE articles_grams")
+        conn.exec_driver_sql(made.replace("detail=full", "detail=none"))
+        conn.exec_driver_sql(
+            "INSERT INTO articles_grams(rowid, grams) SELECT a.id, newsmon_index_row(a.title, "
+            "a.body, (SELECT json_group_array(DISTINCT city) FROM sections WHERE article_id = a.id)) "
+            "FROM articles a"
+        )
+        conn.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+    engine.dispose()
+
+    newsmon("db", "upgrade", db=sqlite_url, home=tmp_path)
+
+    engine = make_engine(sqlite_url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
+        made = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'articles_grams'"))
+        assert "detail=full" in made
+        phrase = "SELECT rowid FROM articles_grams WHERE articles_grams MATCH :q ORDER BY rowid"
+        assert conn.scalars(text(phrase), {"q": '"营商 商环 环境"'}).all() == [1, 3]
+    _check(sessions)
+    with sessions() as session:
+        found = search_articles(session, ArticleQuery(text="营商环境", city="无锡"))
+        assert [a.id for a in found.articles] == [1]
     engine.dispose()

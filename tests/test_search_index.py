@@ -4,11 +4,12 @@ upgrade of archives made with the trigram index of earlier versions. SQLite and 
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import ExtractedArticle as Extracted
@@ -42,9 +43,9 @@ def _doc(
     )
 
 
-def test_document_grams_are_pairs_within_runs_of_letters() -> None:
-    assert sorted(document_grams("无锡市", "宜兴，AB c_d").split()) == sorted(
-        ["无锡", "锡市", "市", "宜兴", "兴", "AB", "B", "c", "d"]
+def test_document_grams_are_pairs_within_runs_of_letters_in_the_order_of_the_text() -> None:
+    assert document_grams("无锡市", "宜兴，AB c_d 无锡").split() == (
+        ["无锡", "锡市", "市", "宜兴", "兴", "AB", "B", "c", "d", "无锡", "锡"]
     )
     assert document_grams(None, "") == ""
 
@@ -55,13 +56,99 @@ def test_a_term_plan_says_what_the_index_answers_exactly() -> None:
     one = plan("锡")
     assert (one.fts, one.exact, one.pg_grams) == ('"锡"*', True, ())
     four = plan("营商环境")
-    assert four.fts == '"营商" AND "商环" AND "环境"'
-    assert not four.exact
+    assert four.fts == '"营商 商环 环境"'  # a phrase: the pairs at consecutive positions
+    assert four.exact
     assert four.pg_grams == ("营商", "商环", "环境")
-    assert plan("100%").fts == '"10" AND "00"'
-    assert not plan("100%").exact
+    assert plan("100%").fts == '"10 00"'
+    assert not plan("100%").exact  # two runs: 100 and %, confirmed against the text
+    assert plan("营商,环境").fts == '"营商" AND "环境"'
+    assert not plan("营商,环境").exact
     assert plan("%%").fts is None
     assert plan('a"b').fts == '"a"* AND "b"*'  # quotes are never FTS5 syntax
+
+
+def test_sqlite_answers_a_long_term_from_the_index_alone(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terms of three to five characters, with and without a city, and a group-by city: the
+    index's positions answer them, so no article's text is searched (``instr``, which
+    confirms, is replaced on the connection by one that records its calls; before migration
+    0007 every candidate was confirmed), and the answers are Python's substring test, within
+    and beyond the bound (beyond it, the page still comes from reading articles newest first
+    and testing each). Articles holding every pair of 营商环境 apart are not matches."""
+    rng = random.Random(7)
+    pieces = [
+        "营商环境",
+        "营商",
+        "环境",
+        "商环",
+        "新春第一会",
+        "新春",
+        "第一会",
+        "，",
+        "ENV",
+        "env",
+    ]
+    cities = ["无锡", "镇江", None]
+    docs = [
+        _doc(i, f"第{i}篇", "".join(rng.choice(pieces) for _ in range(6)), cities[i % 3], i)
+        for i in range(1, 120)
+    ]
+    docs.append(_doc(200, "apart", "营商，商环，环境", "无锡", 1))
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    store(sessions, docs)
+    searched: list[object] = []
+
+    def instr(haystack: str | None, needle: str | None) -> int | None:
+        searched.append(haystack)
+        return None if haystack is None or needle is None else haystack.find(needle) + 1
+
+    def want(term: str, city: str | None) -> list[str]:
+        hits = [
+            d
+            for d in docs
+            if (term.lower() in d.title.lower() or term.lower() in d.body.lower())
+            and (city is None or any(sec.city == city for sec in d.sections))
+        ]
+        return [d.title for d in sorted(hits, key=lambda d: d.published_at or T0, reverse=True)]
+
+    with sessions() as session:
+        dbapi = session.connection().connection.dbapi_connection
+        assert dbapi is not None
+        dbapi.create_function("instr", 2, instr, deterministic=True)
+        for bound in ("10000", "5"):
+            monkeypatch.setenv(query_module.COUNT_LIMIT_ENV, bound)
+            for term in ("营商环境", "商环境", "新春第一会", "env"):
+                for city in (None, "无锡"):
+                    page = search_articles(session, ArticleQuery(text=term, city=city, limit=3))
+                    wanted = want(term, city)
+                    assert page.total == min(len(wanted), int(bound)), (term, city)
+                    assert page.exact == (len(wanted) <= int(bound))
+                    assert [a.title for a in page.articles] == wanted[:3], (term, city)
+            if bound == "10000":
+                assert searched == []
+        searched.clear()
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            by_city = dict(count_by(session, ArticleQuery(text="营商环境"), "city"))
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        # the matches' ids come from the index alone: no article row is read
+        assert statements
+        assert not [s for s in statements if re.search(r"\b(FROM|JOIN) articles\b(?!_)", s)]
+        assert by_city == {
+            c: len(want("营商环境", c)) for c in ("无锡", "镇江") if want("营商环境", c)
+        }
+        assert "apart" not in want("营商环境", None)
+    engine.dispose()
+    assert searched == []
 
 
 ALPHABET = "无锡宜兴营商环境江南aAbB1 ，。%_"

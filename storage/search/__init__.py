@@ -3,13 +3,15 @@
 - :mod:`storage.search.grams` and :mod:`storage.search.index`: the bigram index
   (SQLite FTS5, PostgreSQL GIN), installed when an archive is opened;
 - :mod:`storage.search.query`: :class:`ArticleQuery` and :func:`search_articles`,
-  the one query path for both backends; :mod:`storage.search.groups`:
+  the one query path for both backends, made of the SQL conditions of
+  :mod:`storage.search.conditions`; :mod:`storage.search.groups`:
   :func:`count_by` over it; :mod:`storage.search.counts`: the per-day and
   per-city counts the archive keeps for whole-archive group-bys;
 - :mod:`storage.search.reprints`: SimHash fingerprints and reprint groups;
 - :mod:`storage.search.highlight`: hits marked in a text, snippets.
 """
 
+from storage.search.conditions import fts_phrase, like_pattern
 from storage.search.groups import count_by
 from storage.search.highlight import highlight, snippet
 from storage.search.index import install_search, rebuild_search
@@ -19,8 +21,6 @@ from storage.search.query import (
     GroupBy,
     SearchPage,
     SortOrder,
-    fts_phrase,
-    like_pattern,
     search_articles,
 )
 from storage.search.reprints import (

@@ -3,16 +3,20 @@
 Chinese text has no spaces, so word tokenizers cannot find 无锡 inside a sentence.
 The index holds the text's overlapping character pairs instead (无锡市 → 无锡, 锡市),
 the approach of Lucene's CJK analyzer and of PostgreSQL's pg_bigm. A term of two
-characters is one pair; a longer term asks for all of its pairs, and the rows that
-have them all are then confirmed against the text (the pairs of 营商环境 may sit
-apart). Letters and digits are paired alike, so Latin words work the same way.
+characters is one pair. Letters and digits are paired alike, so Latin words work the
+same way.
 
-On SQLite the pairs of a document are written, space-separated, into an FTS5 table
-(``ascii`` tokenizer: every pair is one token, ASCII case folded as ``LIKE`` folds
-it) without positions (``detail=none``): the index says which rows hold a pair,
-nothing more, which keeps it small. The last character of each run of letters
-is indexed alone too, so that a single character is a prefix query (``"锡"*``)
-that finds every occurrence.
+On SQLite the pairs of a document are written, space-separated and in the order of
+the text, into an FTS5 table (``ascii`` tokenizer: every pair is one token, ASCII case
+folded as ``LIKE`` folds it) with positions (``detail=full``), so a longer term is a
+phrase of its pairs (营商环境 → ``"营商 商环 环境"``: the three pairs at consecutive
+positions), which only a text holding the term has: the index answers every term of
+one run of letters exactly, with no article read. The last character of each run of
+letters is indexed alone too, after the run's pairs, so that a single character is a
+prefix query (``"锡"*``) that finds every occurrence, and so that no phrase spans two
+runs (or the title and the body). A term of several runs (``营商,环境``, ``a b``)
+asks for each run, and its rows are confirmed against the text. PostgreSQL's GIN index
+holds the set of pairs (no positions): a longer term's rows are confirmed there.
 
 The same row also holds a token per city the article has a section about
 (:func:`city_token`: ``§`` and the name, e.g. ``§无锡``), so that a search with a
@@ -38,14 +42,15 @@ HEX_MARK = "\u00b6"  # ¶
 
 
 def document_grams(title: str | None, body: str | None) -> str:
-    """The space-separated pairs (and run-final characters) of an article's title and body."""
-    grams: set[str] = set()
+    """The space-separated pairs of an article's title and body in the order of the text,
+    each run of letters followed by its last character alone."""
+    grams: list[str] = []
     for text in (title, body):
         if not text:
             continue
         for run in _RUN.findall(text):
-            grams.update(run[i : i + 2] for i in range(len(run) - 1))
-            grams.add(run[-1])
+            grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+            grams.append(run[-1])
     return " ".join(grams)
 
 
@@ -82,7 +87,8 @@ class TermPlan:
     fts: str | None
     #: PostgreSQL: the pairs an indexed row must hold (lower-cased), empty if none
     pg_grams: tuple[str, ...]
-    #: whether the index's answer is exact (SQLite); else rows are confirmed against the text
+    #: whether the index's answer is exact (SQLite: a term of one run of letters and digits);
+    #: else rows are confirmed against the text
     exact: bool
 
 
@@ -93,9 +99,10 @@ def plan(term: str) -> TermPlan:
         if len(run) == 1:
             parts.append(_quoted(run) + "*")
         else:
-            parts.extend(_quoted(run[i : i + 2]) for i in range(len(run) - 1))
+            # one pair, or a phrase of pairs at consecutive positions
+            parts.append(_quoted(" ".join(run[i : i + 2] for i in range(len(run) - 1))))
     fts = " AND ".join(dict.fromkeys(parts)) or None
-    exact = len(runs) == 1 and runs[0] == term and len(term) <= 2
+    exact = len(runs) == 1 and runs[0] == term
     return TermPlan(fts=fts, pg_grams=_pg_grams(runs), exact=exact)
 
 

@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Section, Site
 from storage.search.counts import counted as counted_totals
-from storage.search.query import GROUP_BY_CHOICES, ArticleQuery, _matching, _unfiltered
+from storage.search.query import (
+    GROUP_BY_CHOICES,
+    ArticleQuery,
+    _index_only,
+    _matching,
+    _unfiltered,
+)
 
 
 def _site_name() -> ColumnElement[Any]:
@@ -56,11 +62,14 @@ def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | Non
         counted = func.count(Section.article_id.distinct())
         stmt = select(key.label("key"), counted.label("n")).where(Section.city.is_not(None))
     elif by == "city" and not q.unique:
-        # Straight from the sections' (city, article_id) index, probing the matching ids.
+        # The matches' sections, probed by article id. SQLite: the matches' ids straight from
+        # the index when it answers the query alone (no article row is read).
         key = Section.city
         counted = func.count(Section.article_id.distinct())
+        matches = _index_only(session, q)
         stmt = select(key.label("key"), counted.label("n")).where(
-            Section.city.is_not(None), Section.article_id.in_(select(hits.c.id))
+            Section.city.is_not(None),
+            Section.article_id.in_(select(hits.c.id) if matches is None else matches),
         )
     elif by == "city":
         key = Section.city

@@ -1,0 +1,112 @@
+"""The SQL conditions a search is made of: the index's match, a term confirmed against the
+text, the keyword flags, relevance. Both backends; all user input as bound parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Text,
+    TextClause,
+    column,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from storage.models import Article, ArticleFingerprint
+from storage.search.index import GRAMS_TABLE
+
+#: Weight of a hit in the title against one in the body, for relevance.
+TITLE_WEIGHT = 5.0
+
+
+def fts_phrase(term: str) -> str:
+    """``term`` as one FTS5 string: every character literal, so ``"``, ``*``, ``NEAR``,
+    ``AND``, ``:`` or ``^`` in user text are searched for, never interpreted."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern finding ``term`` anywhere, with ``%``, ``_`` and ``\\`` taken literally."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+GRAMS = table(GRAMS_TABLE, column("rowid"))
+
+
+def contains(dialect: str, term: str) -> ColumnElement[bool]:
+    """``term`` occurs in the title or the body (ASCII letters case-folded, as SQLite's LIKE)."""
+    if dialect == "postgresql" and term.lower() == term.upper():
+        # Nothing to fold (Chinese): strpos, much cheaper than ILIKE on multibyte text.
+        needle = literal(term, String)
+        return or_(func.strpos(Article.title, needle) > 0, func.strpos(Article.body, needle) > 0)
+    if term.lower() == term.upper():
+        # Nothing to fold: instr(), a plain byte search, much cheaper than LIKE.
+        needle = literal(term, String)
+        return or_(func.instr(Article.title, needle) > 0, func.instr(Article.body, needle) > 0)
+    pattern = like_pattern(term)
+    if dialect == "postgresql":
+        return or_(
+            Article.title.ilike(pattern, escape="\\"), Article.body.ilike(pattern, escape="\\")
+        )
+    return or_(Article.title.like(pattern, escape="\\"), Article.body.like(pattern, escape="\\"))
+
+
+def occurrences(col: Any, term: str) -> ColumnElement[Any]:
+    """How many times ``term`` occurs in ``col`` (case-folded for ASCII), portable SQL."""
+    folded = func.lower(col)
+    needle = func.lower(literal(term, String))
+    return (func.length(folded) - func.length(func.replace(folded, needle, ""))) / max(len(term), 1)
+
+
+def keyword_flag(dialect: str, keyword: str) -> ColumnElement[bool]:
+    # `keywords` is a JSON array; the JSON functions compare elements exactly, whatever
+    # escaping the serializer used for the stored text.
+    fn = func.json_array_elements_text if dialect == "postgresql" else func.json_each
+    elements = fn(Article.keywords).table_valued("value")
+    return exists(select(literal(1)).select_from(elements).where(elements.c.value == keyword))
+
+
+def any_keyword() -> ColumnElement[bool]:
+    # json_array_length exists under that name on both backends.
+    return func.json_array_length(Article.keywords) > 0
+
+
+def group_key() -> ColumnElement[int]:
+    return func.coalesce(ArticleFingerprint.reprint_group, Article.id)
+
+
+def fts_match(fts_query: str) -> ColumnElement[bool]:
+    clause: TextClause = text(f"{GRAMS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query)
+    return clause.self_group()  # type: ignore[return-value]  # a boolean SQL fragment
+
+
+def pg_grams_match(grams: list[str]) -> ColumnElement[bool]:
+    indexed = func.newsmon_grams(Article.title, Article.body, type_=ARRAY(Text))
+    return indexed.contains(literal(grams, ARRAY(Text)))
+
+
+def score(like_terms: list[str]) -> ColumnElement[Any]:
+    """Relevance, lower is better (the convention of FTS5's bm25).
+
+    Hits in the title, plus hits in the body damped by its length (as bm25 does), so a
+    long round-up mentioning a term in passing does not outrank an article about it.
+    """
+    return -sum(
+        (
+            occurrences(Article.title, t) * TITLE_WEIGHT
+            + occurrences(Article.body, t) * 1000.0 / (func.length(Article.body) + 1000.0)
+            for t in like_terms
+        ),
+        literal(0.0),
+    )
