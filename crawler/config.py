@@ -112,7 +112,8 @@ class Config:
 
 def _line_of(text: str, key: str, after: int = 0) -> int | None:
     """1-based line of the first ``key =`` at or after line ``after``, for error messages."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    # (spaces and tabs only before the key: ``\s`` would reach back over blank lines)
+    pattern = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.MULTILINE)
     for match in pattern.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         if line >= after:

@@ -118,6 +118,10 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
             '[redis]\nurl = "http://127.0.0.1:6379"\n',
             "config.toml:2: redis.url: not a redis:// URL",
         ),
+        (
+            "[monitor]\n\n\n\nkeywords = 3\n",
+            "config.toml:5: monitor.keywords",
+        ),
     ],
 )
 def test_invalid_files_name_the_line_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -136,6 +140,23 @@ def test_precedence_of_the_database_url(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("NEWSMON_DB_URL", "sqlite:///from-env.db")
     assert resolve_db_url(None, config) == "sqlite:///from-env.db"
     assert resolve_db_url("sqlite:///from-flag.db", config) == "sqlite:///from-flag.db"
+
+
+def test_options_given_before_the_command_count_and_after_it_win(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.sqlite3", tmp_path / "second.sqlite3"
+    before = newsmon("--db", f"sqlite:///{first}", "db", "current", home=tmp_path)
+    assert before.returncode == 0, before.stderr
+    assert str(first) in before.stdout
+    both = newsmon(
+        "--db", f"sqlite:///{first}", "db", "current", "--db", f"sqlite:///{second}", home=tmp_path
+    )
+    assert both.returncode == 0, both.stderr
+    assert str(second) in both.stdout
+    assert str(first) not in both.stdout
+    (tmp_path / "bad.toml").write_text("[monitor]\nkeywords = 3\n", encoding="utf-8")
+    bad = newsmon("--config", str(tmp_path / "bad.toml"), "config", "check", home=tmp_path)
+    assert bad.returncode == 2
+    assert "bad.toml:2: monitor.keywords" in bad.stderr
 
 
 def test_a_named_config_that_is_missing_is_an_error_but_no_config_is_fine(

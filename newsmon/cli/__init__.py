@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from crawler.config import ConfigError
 from newsmon import __version__
@@ -19,23 +20,33 @@ from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
 COMMAND_MODULES = (extract, links, crawl, demo, archive, report, schedule, config)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(top: bool) -> argparse.ArgumentParser:
+    """``--db``, ``--config`` and ``-v``, accepted before the command and after it.
+
+    The command's copy has no defaults (``SUPPRESS``): given before the command, an
+    option is not overwritten by the command's unset copy; given after it, it wins."""
     common = argparse.ArgumentParser(add_help=False)
+    unset: dict[str, Any] = {} if top else {"default": argparse.SUPPRESS}
     common.add_argument(
         "--db",
         metavar="URL",
         help="database URL (default: $NEWSMON_DB_URL, the config, or SQLite in $NEWSMON_HOME)",
+        **unset,
     )
     common.add_argument(
         "--config",
         metavar="FILE",
         help="TOML config (default: $NEWSMON_CONFIG or ~/.config/newsmon/config.toml)",
+        **unset,
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    common.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log", **unset)
+    return common
 
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsmon",
-        parents=[common],
+        parents=[_common_options(top=True)],
         description="Monitor Chinese regional news sites and query the archive.",
     )
     parser.add_argument("--version", action="version", version=f"newsmon {__version__}")
@@ -44,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--parent", type=int, metavar="PID", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    common = _common_options(top=False)
     for module in COMMAND_MODULES:
         module.register(sub, common)
     return parser
