@@ -194,6 +194,21 @@ def test_config_init_and_check(tmp_path: Path) -> None:
     assert "config.toml:2: monitor.keywords" in bad.stderr
 
 
+def test_config_check_prints_each_sites_schedule(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        "[scheduler]\ndefault_interval_minutes = 45\n\n"
+        '[[sites]]\nname = "a"\nstart_urls = ["http://127.0.0.1:1/"]\n\n'
+        '[[sites]]\nname = "b"\nstart_urls = ["http://127.0.0.1:1/"]\ninterval_minutes = 10\n\n'
+        '[[sites]]\nname = "c"\nstart_urls = ["http://127.0.0.1:1/"]\ncron = "0 7 * * *"\n',
+        encoding="utf-8",
+    )
+    check = newsmon("config", "check", home=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert "a: 1 sources, every 45 min ([scheduler] default)" in check.stdout
+    assert "b: 1 sources, every 10 min," in check.stdout
+    assert "c: 1 sources, cron 0 7 * * *," in check.stdout
+
+
 def test_discovery_keys(tmp_path: Path) -> None:
     text = (
         '[[sites]]\nname = "paper"\nepaper = "http://epaper.example.cn/html/{date:%Y-%m}/{date:%d}/node_1.htm"\n'

@@ -10,6 +10,7 @@ from typing import Any
 
 from crawler.config import default_config_path, load_config
 from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
+from newsmon.scheduling.settings import schedule_settings
 
 #: The shipped config of real Jiangsu outlets (not verifiable offline).
 JIANGSU = Path(__file__).parent.parent / "data" / "jiangsu.toml"
@@ -41,10 +42,14 @@ def cmd_config_check(ctx: Context) -> int:
         if web.token
         else "web: crawls from the web off (no [web] token)"
     )
+    default_minutes = schedule_settings(config).default_interval_minutes
     for site in config.sites:
-        when = (
-            f"cron {site.cron}" if site.cron else f"every {site.interval_minutes or 'default'} min"
-        )
+        if site.cron:
+            when = f"cron {site.cron}"
+        elif site.interval_minutes:
+            when = f"every {site.interval_minutes:g} min"
+        else:
+            when = f"every {default_minutes:g} min ([scheduler] default)"
         sources = len(site.start_urls) + len(site.sitemaps) + len(site.feeds)
         note = "" if site.verifiable_offline else "  (not verifiable offline)"
         print(f"  {site.name}: {sources} sources, {when}, {site.concurrency} in flight{note}")
