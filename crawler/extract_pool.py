@@ -262,8 +262,7 @@ def configured(settings: Any) -> tuple[int, float]:
             timeout = math.nan
         if not (math.isfinite(timeout) and timeout > 0):
             raise SettingError(
-                "NEWSMON_EXTRACT_TIMEOUT must be a number of seconds above 0, "
-                f"not {timeout_text!r}"
+                f"NEWSMON_EXTRACT_TIMEOUT must be a number of seconds above 0, not {timeout_text!r}"
             )
     return processes, timeout
 
