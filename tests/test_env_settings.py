@@ -82,6 +82,11 @@ def test_a_bad_crawl_variable_starts_no_crawl(
     _site_config(tmp_path, web)
     for command in (["monitor"], ["schedule", "--once"], ["demo", "--port", str(_free_port())]):
         _refused(newsmon(*command, home=tmp_path, env=env), expected)
+    # serve, when its web crawls are on ([web] token), refuses to start too
+    with (tmp_path / "config.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[web]\ntoken = "a-token-long-enough-for-newsmon-web-crawls"\n')
+    port = str(_free_port())
+    _refused(newsmon("serve", "--port", port, home=tmp_path, env=env, timeout=60), expected)
     assert web.requests == []  # no crawl started
     assert newsmon_json("runs", "--format", "json", home=tmp_path) == []
 

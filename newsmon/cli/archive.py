@@ -244,6 +244,8 @@ def cmd_serve(ctx: Context) -> int:
 
     a = ctx.args
     ctx.check_search_settings()  # refuse to start rather than answer every search with a 500
+    if ctx.config.web.token:  # crawls can be started from the web: theirs are checked too
+        ctx.check_crawl_settings({})
     sessions = ctx.sessions()  # fail now, with one line, if the database cannot be opened
     try:
         serve(sessions.kw["bind"], host=a.host, port=a.port, config=ctx.config, db_url=ctx.db_url)
