@@ -22,6 +22,12 @@ class ConfigError(Exception):
     """The config file is missing or invalid; the message names the file, key and line."""
 
 
+class SettingError(ConfigError, ValueError):
+    """A ``NEWSMON_*`` setting or environment variable has a bad value; the message names
+    it and what it accepts. The command line reports it as it reports a bad config: one
+    line, exit status 2, before any crawl or server starts."""
+
+
 def home_dir() -> Path:
     """Where newsmon keeps its data: ``$NEWSMON_HOME``, else ``$XDG_DATA_HOME/newsmon``, else ``~/.local/share/newsmon``."""
     if os.environ.get(ENV_HOME):
@@ -398,9 +404,15 @@ def resolve_redis_url(cli_value: str | None, config: Config | None = None) -> st
 
 def resolve_db_url(cli_value: str | None, config: Config | None = None) -> str:
     """The database URL: ``--db``, else ``$NEWSMON_DB_URL``, else the config's, else SQLite in the home dir."""
-    return (
-        cli_value
-        or os.environ.get(ENV_DB_URL)
-        or (config.database_url if config else None)
-        or default_db_url()
-    )
+    return db_url_and_origin(cli_value, config)[0]
+
+
+def db_url_and_origin(cli_value: str | None, config: Config | None = None) -> tuple[str, str]:
+    """:func:`resolve_db_url`'s URL and where it came from, for messages about a bad one."""
+    if cli_value:
+        return cli_value, "--db"
+    if os.environ.get(ENV_DB_URL):
+        return os.environ[ENV_DB_URL], f"${ENV_DB_URL}"
+    if config and config.database_url:
+        return config.database_url, f"{config.path or 'the config'}: [database] url"
+    return default_db_url(), f"the default in ${ENV_HOME}"

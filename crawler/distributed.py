@@ -26,6 +26,8 @@ import redis
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.config import SettingError
+
 PREFIX = "newsmon"
 #: Request meta: the id of the run a request belongs to.
 RUN = "newsmon_run"
@@ -268,7 +270,18 @@ class Frontier:
 
 
 def connect(redis_url: str) -> redis.Redis:
-    return redis.Redis.from_url(redis_url, socket_connect_timeout=5)
+    """A client of the frontier at ``redis_url``; it connects at its first command.
+
+    A URL redis cannot parse raises :class:`~crawler.config.SettingError` now: the
+    command line calls this before it crawls or queues anything.
+    """
+    try:
+        return redis.Redis.from_url(redis_url, socket_connect_timeout=5)
+    except ValueError as exc:
+        raise SettingError(
+            f"not a Redis URL (from --redis, $NEWSMON_REDIS_URL or [redis] url): "
+            f"{redis_url.split('@')[-1]!r}: {exc}"
+        ) from None
 
 
 def push_start(redis_url: str, site: str) -> None:

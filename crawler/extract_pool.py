@@ -49,6 +49,7 @@ worker from when it starts on that page, not from when it was queued behind othe
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import os
 import select
@@ -66,6 +67,7 @@ from twisted.internet.defer import Deferred, DeferredLock, DeferredSemaphore
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
+from crawler.config import SettingError
 from crawler.extraction import ExtractedArticle, extract_bytes
 from storage.repository import compress
 
@@ -228,27 +230,40 @@ def default_processes() -> int:
 
 
 def configured(settings: Any) -> tuple[int, float]:
-    """``(processes, timeout)`` from the Scrapy settings, else the environment, else defaults."""
+    """``(processes, timeout)`` from the Scrapy settings, else the environment, else defaults.
+
+    A bad value raises :class:`~crawler.config.SettingError` naming the variable and what it
+    accepts; the command line calls this before it starts a crawl, the spiders when one starts.
+    """
 
     def value(name: str) -> str | None:
         setting = settings.get(name) if settings is not None else None
         text = os.environ.get(name) if setting in (None, "") else setting
-        return None if text in (None, "") else str(text)
+        return None if text in (None, "") else str(text).strip()
 
     processes_text = value("NEWSMON_EXTRACT_PROCESSES")
     timeout_text = value("NEWSMON_EXTRACT_TIMEOUT")
-    try:
-        processes = default_processes() if processes_text is None else int(processes_text)
-        timeout = DEFAULT_TIMEOUT if timeout_text is None else float(timeout_text)
-    except ValueError as exc:
-        raise ValueError(
-            f"NEWSMON_EXTRACT_PROCESSES must be a whole number and NEWSMON_EXTRACT_TIMEOUT "
-            f"a number of seconds: {exc}"
-        ) from None
-    if processes < 0 or timeout <= 0:
-        raise ValueError(
-            "NEWSMON_EXTRACT_PROCESSES must be 0 or more, NEWSMON_EXTRACT_TIMEOUT above 0"
-        )
+    processes = default_processes()
+    if processes_text is not None:
+        try:
+            processes = int(processes_text)
+        except ValueError:
+            processes = -1
+        if processes < 0:
+            raise SettingError(
+                "NEWSMON_EXTRACT_PROCESSES must be a whole number of processes, 0 or more "
+                f"(0: extract in the crawling process), not {processes_text!r}"
+            )
+    timeout = DEFAULT_TIMEOUT
+    if timeout_text is not None:
+        try:
+            timeout = float(timeout_text)
+        except ValueError:
+            timeout = math.nan
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise SettingError(
+                f"NEWSMON_EXTRACT_TIMEOUT must be a number of seconds above 0, not {timeout_text!r}"
+            )
     return processes, timeout
 
 

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
-from crawler.extract_pool import exit_with, forkserver_context
+from crawler.config import SettingError
+from crawler.extract_pool import configured, exit_with, forkserver_context
 from storage import make_engine
 from storage.repository import Saved, ToSave, save_articles, save_entry
 
@@ -77,7 +78,10 @@ def write(sessions: sessionmaker[Session], batch: Sequence[ToSave], run_id: int 
 
 
 def store_process(settings: Any) -> bool:
-    """Whether ``NEWSMON_STORE_PROCESS`` (setting, else environment; default 0) asks for a writer."""
+    """Whether ``NEWSMON_STORE_PROCESS`` (setting, else environment; default 0) asks for a writer.
+
+    A bad value raises :class:`~crawler.config.SettingError` (see :func:`check_crawl_settings`).
+    """
     setting = settings.get("NEWSMON_STORE_PROCESS") if settings is not None else None
     text = os.environ.get("NEWSMON_STORE_PROCESS") if setting in (None, "") else setting
     text = "0" if text in (None, "") else str(text).strip().lower()
@@ -85,7 +89,18 @@ def store_process(settings: Any) -> bool:
         return False
     if text in ("1", "true", "yes", "on"):
         return True
-    raise ValueError(f"NEWSMON_STORE_PROCESS must be 0 or 1, not {text!r}")
+    raise SettingError(
+        f"NEWSMON_STORE_PROCESS must be 0 or 1 (or false/true, no/yes, off/on), not {text!r}"
+    )
+
+
+def check_crawl_settings(settings: Any) -> None:
+    """Parse now every value a crawl reads from its settings, else the environment
+    (``NEWSMON_EXTRACT_PROCESSES``, ``NEWSMON_EXTRACT_TIMEOUT``, ``NEWSMON_STORE_PROCESS``):
+    :class:`~crawler.config.SettingError` for the first bad one. ``settings`` is a crawl's
+    Scrapy settings, or any mapping of the ones given for it (``--set``)."""
+    configured(settings)
+    store_process(settings)
 
 
 # -- inside the writer process ------------------------------------------------------------------

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
@@ -66,7 +66,15 @@ def run_spiders(
     # made only to be dropped (~0.1 ms a page). Below LOG_LEVEL they are not made at all now.
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or logging.DEBUG)
     process.start()
-    return [dict(c.stats.get_stats()) if c.stats else {} for c in crawlers]
+    return [_stats(c) for c in crawlers]
+
+
+def _stats(crawler: Crawler) -> dict[str, Any]:
+    """The crawl's final stats; none for a crawl that failed to start (its error is logged)."""
+    try:
+        return dict(crawler.stats.get_stats())
+    except RuntimeError:  # Scrapy: "Crawler.stats is not set yet"
+        return {}
 
 
 def run_spider(

@@ -25,9 +25,11 @@ def newsmon(
 
     ``preexec`` runs in the child before newsmon starts (e.g. to set a resource limit).
     """
-    full_env = {**os.environ, "NEWSMON_HOME": str(home), **(env or {})}
+    full_env = dict(os.environ)
+    # Not this process's database or config: only what the test gives (``env`` may set them).
     full_env.pop("NEWSMON_DB_URL", None)
     full_env.pop("NEWSMON_CONFIG", None)
+    full_env.update({"NEWSMON_HOME": str(home), **(env or {})})
     command = [sys.executable, "-m", "newsmon.cli", *args]
     if db:
         command += ["--db", db]

@@ -13,7 +13,6 @@ from twisted.python.failure import Failure
 from crawler.extract_pool import (
     ExtractionAborted,
     ExtractPool,
-    configured,
     extract_page,
     pool_for,
 )
@@ -23,6 +22,7 @@ from crawler.items import ArticleItem
 from crawler.options import Options, crawler_options
 from crawler.responses import NotHtml, item_of, page_of
 from crawler.runs import describe_failure, record_error
+from crawler.store_writer import check_crawl_settings
 from storage.repository import Compressed, compress
 
 SEED = "newsmon_seed"
@@ -45,7 +45,8 @@ class NewsmonSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.options = crawler_options(crawler)
-        configured(crawler.settings)  # a bad NEWSMON_EXTRACT_* value fails the crawl's start
+        # A bad NEWSMON_EXTRACT_*/NEWSMON_STORE_PROCESS fails the crawl's start (SettingError).
+        check_crawl_settings(crawler.settings)
         crawler.signals.connect(spider._start_pool, signal=signals.spider_opened)
         return spider
 

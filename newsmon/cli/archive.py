@@ -70,6 +70,7 @@ def cmd_query(ctx: Context) -> int:
     )
     if a.sort == "relevance" and not a.text:
         raise CliError("--sort relevance needs TEXT to rank by", EXIT_USAGE)
+    ctx.check_search_settings()
     sessions = ctx.sessions()
     if a.group_by:
         with sessions() as session:
@@ -242,6 +243,9 @@ def cmd_serve(ctx: Context) -> int:
     from newsmon.web.app import serve
 
     a = ctx.args
+    ctx.check_search_settings()  # refuse to start rather than answer every search with a 500
+    if ctx.config.web.token:  # crawls can be started from the web: theirs are checked too
+        ctx.check_crawl_settings({})
     sessions = ctx.sessions()  # fail now, with one line, if the database cannot be opened
     try:
         serve(sessions.kw["bind"], host=a.host, port=a.port, config=ctx.config, db_url=ctx.db_url)

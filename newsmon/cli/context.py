@@ -9,11 +9,11 @@ import io
 import json
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from crawler.config import Config, load_config, resolve_db_url
+from crawler.config import Config, db_url_and_origin, load_config
 from newsmon import __version__
 from newsmon.dates import parse_day
 
@@ -103,23 +103,51 @@ class Context:
 
     @property
     def db_url(self) -> str:
-        return resolve_db_url(self.args.db, self.config)
+        return db_url_and_origin(self.args.db, self.config)[0]
+
+    def check_crawl_settings(self, overrides: Mapping[str, Any]) -> None:
+        """Before a command crawls: a bad ``NEWSMON_EXTRACT_*``/``NEWSMON_STORE_PROCESS``
+        (``--set``, else the environment) is a SettingError, which ``main`` reports as a
+        bad config is reported (one line, exit status 2), and no crawl starts."""
+        from crawler.store_writer import check_crawl_settings
+
+        check_crawl_settings(overrides)
+
+    def check_search_settings(self) -> None:
+        """Before a command searches (or serves search): a bad ``NEWSMON_SEARCH_COUNT_LIMIT``
+        is a usage error now, not a failure of every search."""
+        from storage.search.query import count_limit
+
+        try:
+            count_limit()
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
 
     def sessions(self) -> Any:
-        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.exc import ArgumentError, SQLAlchemyError
         from sqlalchemy.orm import sessionmaker
 
         from storage import create_schema, make_engine, redact
         from storage.migrate import SchemaOutOfDate
 
+        url, origin = db_url_and_origin(self.args.db, self.config)
         try:
-            engine = make_engine(self.db_url)
+            engine = make_engine(url)
+        except (ArgumentError, ValueError) as exc:  # not a URL, a bad port, an unknown database
+            raise CliError(
+                f"{origin}: not a database URL ({exc}): {redact(url)!r}; "
+                "expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+                EXIT_USAGE,
+            ) from None
+        except OSError as exc:  # SQLite's folder cannot be made
+            raise CliError(f"cannot open database {redact(url)}: {exc}") from None
+        try:
             create_schema(engine)
         except SchemaOutOfDate as exc:
-            raise CliError(f"{redact(self.db_url)}: {exc}") from None
+            raise CliError(f"{redact(url)}: {exc}") from None
         except (SQLAlchemyError, OSError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CliError(f"cannot open database {redact(self.db_url)}: {first}") from None
+            raise CliError(f"cannot open database {redact(url)}: {first}") from None
         return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -27,6 +27,7 @@ def cmd_crawl(ctx: Context) -> int:
     overrides = _scrapy_overrides(ctx.args.set)
     if ctx.args.no_robots:
         overrides["ROBOTSTXT_OBEY"] = False
+    ctx.check_crawl_settings(overrides)
     return _crawl_urls(ctx, urls, overrides)
 
 
@@ -164,6 +165,7 @@ def cmd_monitor(ctx: Context) -> int:
     overrides = _scrapy_overrides(ctx.args.set)
     if ctx.args.distributed:
         return _push_starts(ctx, [*ctx.args.site, *(ctx.args.site_opt or [])])
+    ctx.check_crawl_settings(overrides)
     names = [*ctx.args.site, *(ctx.args.site_opt or [])]
     span = _span(ctx.args.since, ctx.args.until)
     return run_monitor(
@@ -192,12 +194,16 @@ def _span(since: str | None, until: str | None) -> dict[str, str]:
 
 
 def _redis_url(ctx: Context) -> str:
+    """The frontier's URL, checked: a bad one is a SettingError now (one line, status 2)."""
+    from crawler.distributed import connect
+
     url = resolve_redis_url(getattr(ctx.args, "redis", None), ctx.config)
     if not url:
         raise CliError(
             "no Redis frontier configured: give --redis URL, NEWSMON_REDIS_URL or [redis] url",
             EXIT_USAGE,
         )
+    connect(url)
     return url
 
 
@@ -277,6 +283,8 @@ def cmd_worker(ctx: Context) -> int:
     if not names:
         raise CliError("name the sites to work for, or --all (and configure [[sites]])", EXIT_USAGE)
     url = _redis_url(ctx)
+    worker_settings = _scrapy_overrides(ctx.args.set)
+    ctx.check_crawl_settings(worker_settings)
     ctx.sessions()
     overrides = (
         _log_level(ctx)
@@ -285,7 +293,7 @@ def cmd_worker(ctx: Context) -> int:
             "NEWSMON_LEASE_SECONDS": lease_seconds(config),
             "EXTENSIONS": {f"{__name__}.RunHealth": 900},
         }
-        | _scrapy_overrides(ctx.args.set)
+        | worker_settings
     )
     runs = [("portal", {"site": n, "worker": True, "idle_exit": ctx.args.idle_exit}) for n in names]
     stats_per_site = run_spiders(runs, config, ctx.db_url, overrides)

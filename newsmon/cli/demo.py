@@ -16,6 +16,8 @@ from storage import redact
 
 def cmd_demo(ctx: Context) -> int:
     """Generate the sample site, serve it on 127.0.0.1, run the monitor on it and query the archive."""
+    ctx.check_crawl_settings({})  # the demo crawls, then searches
+    ctx.check_search_settings()
     folder = home_dir() / "demo"
     try:
         server = DemoSite(folder / "site", port=ctx.args.port)

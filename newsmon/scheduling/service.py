@@ -41,6 +41,8 @@ from crawler.config import (
     resolve_db_url,
     resolve_redis_url,
 )
+from crawler.distributed import connect
+from crawler.store_writer import check_crawl_settings
 from newsmon.alerts import alert_settings
 from newsmon.scheduling import run_site, set_runtime
 from newsmon.scheduling.runtime import Runtime
@@ -290,16 +292,21 @@ def run(
     verbose: bool = False,
     distributed: bool = False,
 ) -> int:
-    """What ``python scheduler.py`` and ``newsmon schedule`` do; ConfigError for a bad config.
+    """What ``python scheduler.py`` and ``newsmon schedule`` do; ConfigError for a bad config
+    (SettingError, one, for a bad value of a crawl's environment variable).
 
     ``distributed``: queue due sites on the Redis frontier (``[redis] url`` /
     ``NEWSMON_REDIS_URL``) for ``newsmon worker`` processes instead of crawling here.
     """
+    if not (distributed or list_only):  # the crawls start here: their settings are checked now
+        check_crawl_settings({})
     redis_url = resolve_redis_url(None, config) if distributed else None
     if distributed and not redis_url:
         raise ConfigError(
             "--distributed needs a Redis frontier: set [redis] url or NEWSMON_REDIS_URL"
         )
+    if redis_url:
+        connect(redis_url)  # a URL redis cannot parse: SettingError now, not at every job
     runtime = make_runtime(config, db_url, verbose, redis_url)
     if list_only:
         print(list_jobs(runtime))
