@@ -122,3 +122,43 @@ def test_rss_and_atom_feeds() -> None:
         ("http://x.cn/news/2.html", datetime(2023, 1, 29, 2, 22, tzinfo=UTC))
     ]
     assert feed_entries(b"not xml at all", "http://x.cn/") == []
+
+
+def test_links_resolve_as_urljoin_and_w3lib_do_though_results_are_kept() -> None:
+    """``absolute`` resolves against the base's folder and keeps its results: every href,
+    against every base, must still come out as ``safe_url_string(urljoin(base, href))``
+    (fragment dropped; None unless http(s)) — a query-only href reads the whole base."""
+    from urllib.parse import urljoin
+
+    from w3lib.url import safe_url_string
+
+    from crawler.listing.urls import absolute
+
+    bases = [
+        "http://news.example.cn/jiangsu/list_1.html",
+        "http://news.example.cn/jiangsu/list_2.html?page=2#top",
+        "http://news.example.cn/jiangsu/",
+        "http://news.example.cn",
+        "https://news.example.cn/a/b/c.php?id=3&x=/y/z",
+        "http://news.example.cn/a;v=1/b.html;p?q",
+        "http://news.example.cn:8080/无锡/新闻.html",
+        "http://user@news.example.cn/a//b/",
+    ]
+    hrefs = [
+        "list_3.html", "./list_3.html", "../other/8121.html", "../../../x.html", "/root.html",
+        "//cdn.example.cn/p.html", "https://other.cn/a.html", "?page=3", "?", "#frag",
+        "a.html#frag", "a.html?x=1#f", ";params", "新闻/宜兴.html", " list_4.html ",
+        "javascript:void(0)", "mailto:a@b.cn", "ftp://files.example.cn/x", "a%20b.html",
+        "a b.html", "..", ".", "./", "/", "http:relative.html", "HTTP://UPPER.CN/A.HTML",
+    ]  # fmt: skip
+    for _ in range(2):  # the second time from what was kept
+        for base in bases:
+            for href in hrefs:
+                text = href.strip()
+                expected: str | None = None
+                if text and not text.startswith(("javascript:", "mailto:", "#", "tel:", "data:")):
+                    url = safe_url_string(urljoin(base, text))
+                    expected = (
+                        url.split("#", 1)[0] if url.startswith(("http://", "https://")) else None
+                    )
+                assert absolute(href, base) == expected, (href, base)

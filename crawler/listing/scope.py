@@ -20,6 +20,7 @@ import tldextract
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@lru_cache(maxsize=8192)  # the same links recur on every page of a listing
 def _host(url_or_host: str) -> str:
     text = url_or_host.strip().lower()
     if "://" in text:

@@ -11,6 +11,7 @@ the anchor text reads as a headline.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from w3lib.url import safe_url_string
@@ -57,10 +58,32 @@ MIN_HEADLINE_CHARS = 6
 
 
 def absolute(href: str | None, base: str) -> str | None:
-    """``href`` resolved against ``base``; None for script, mail and fragment links."""
+    """``href`` resolved against ``base``; None for script, mail and fragment links.
+
+    A listing's pages repeat most of their links (the pager, the menus), and resolving one
+    (``urljoin``, then w3lib's ``safe_url_string``) costs more than classifying it, so the
+    results are kept (:func:`_resolve`). An ``href`` with a path, a host or a scheme reads
+    ``base`` only up to the last ``/`` of its path (RFC 3986's merge): it is resolved against
+    that folder, so the same ``href`` on every page of a folder is resolved once.
+    """
     href = (href or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "#", "tel:", "data:")):
         return None
+    if href[0] != "?":  # a query alone keeps the base's path: the whole base matters
+        base = _folder(base)
+    return _resolve(href, base)
+
+
+def _folder(url: str) -> str:
+    """``url`` without its query, fragment and last path segment: ``http://h/a/b.html?x`` →
+    ``http://h/a/``; a URL without a path stays itself."""
+    url = url.split("#", 1)[0].split("?", 1)[0]
+    cut = url.rfind("/")
+    return url[: cut + 1] if cut > url.find("://") + 2 else url
+
+
+@lru_cache(maxsize=8192)
+def _resolve(href: str, base: str) -> str | None:
     url = safe_url_string(urljoin(base, href))
     if not url.startswith(("http://", "https://")):
         return None
