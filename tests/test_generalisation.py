@@ -941,3 +941,68 @@ def test_the_sites_own_name_stays_when_nothing_else_is_credited() -> None:
 )
 def test_a_credit_label_reads_its_value_in_the_next_element(key: str, source: str | None) -> None:
     assert real(key).source == source
+
+
+# --------------------------------------------------------------------------- real5 (session 6)
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        # <h4 class="subTitle2"><span>…</span></h4>, <title> "<headline>-中南大学新闻网门户网站"
+        ("real5/csu-1.html", "不要害羞！“性少数”人群今后在湖南可以看门诊了！"),
+        # <td class="mod_font08 …">, <title> "<headline>-上海交通大学医学院-新闻网"
+        ("real5/shsmu-1.html", "【健康报】跨性别男男性行为者染艾超16%"),
+        # <td class="style1" style="font-size: 22px">, <title> "<headline>—新闻—科学网"
+        ("real5/sciencenet-1.html", "安能辨我是雄雌？原来男人也可以很美"),
+        # <div class="if_wh738 if_font16">, <title> "中国收藏网---新闻中心--<headline>"
+        ("real5/socang-1.html", "一份引起轩然大波的画廊调查报告"),
+        # <div class="contTit"><font>…</font></div> under a breadcrumb <div class="listlTitle">
+        ("real5/zjol-1.html", "一刀下去，两个蛋蛋不见了哎，这是变性还是阉割……"),
+        # <title> "<headline>-伪娘-新闻中心"
+        ("real4/nmgnews-1.html", "“伪娘”现象：是心理疾患还是多元文化潮流？"),
+    ],
+)
+def test_the_title_part_a_cell_shows_is_the_headline(key: str, title: str) -> None:
+    assert real(key).title == title
+
+
+def test_an_info_line_above_a_headline_found_through_the_title_is_read() -> None:
+    got = real("real5/sciencenet-1.html")
+    assert got.published_at == datetime(2018, 9, 21, 22, 11, 54, tzinfo=SHANGHAI)
+    assert got.author == "程唯珈"
+
+
+def test_separators_without_spaces_keep_a_hyphenated_headline_whole() -> None:
+    # a headline that itself holds a hyphen is shown whole: only parts split off at a
+    # separator that an element shows as its whole text are taken
+    html = (
+        "<html><head><title>G20-杭州峰会筹备工作推进会召开-某某新闻网</title></head><body>"
+        '<div class="nav">首页</div><table><tr><td class="big">G20-杭州峰会筹备工作推进会召开</td>'
+        f'</tr></table><div class="content">{BODY}</div></body></html>'
+    )
+    assert page(html).title == "G20-杭州峰会筹备工作推进会召开"
+
+
+@pytest.mark.parametrize(
+    ("key", "first"),
+    [
+        # a 3-clause "大众网版权与免责声明" box outweighed a one-paragraph article
+        ("real5/dzwww-2.html", "人民网芝加哥7月4日电美国佛罗里达有对儿母子"),
+        # "版权所有：青海新闻网 未经青海新闻网书面特别授权，请勿转载…" in the footer
+        ("real5/qhnews-1.html", "6月22日，凭借徐峥导演的影片《泰囧》"),
+    ],
+)
+def test_the_sites_copyright_notice_is_never_the_body(key: str, first: str) -> None:
+    body = real(key).body
+    assert body.startswith(first)
+    assert "版权" not in body
+    assert "转载" not in body
+
+
+def test_an_article_opening_with_a_reprint_notice_is_still_the_body() -> None:
+    lead = "<p>本文为原创稿件，未经授权不得转载。</p>"
+    html = article("2024-05-20 10:00 来源：某某日报").replace(
+        '<div class="content">', f'<div class="content">{lead}'
+    )
+    assert "第5段" in page(html).body

@@ -20,6 +20,7 @@ from crawler.extraction.body import (
     measure,
     pieces_after,
     pieces_between,
+    shows_date,
     unwrap_page_forms,
 )
 from crawler.extraction.breadcrumb import find_breadcrumb
@@ -42,7 +43,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 8
+EXTRACTOR_VERSION = 9
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -129,7 +130,9 @@ def extract_article(
     headline = find_headline(root, meta, jsonld, container, title, stats.tagged)
     if headline is None:
         raise NotAnArticle("no headline found")
-    headline = with_subtitle(Headline(unmarked(headline.text), headline.element))
+    headline = with_subtitle(
+        Headline(unmarked(headline.text), headline.element, headline.from_title)
+    )
     if container is None:
         raise NotAnArticle("no article text found")
 
@@ -142,6 +145,11 @@ def extract_article(
     # the info line printed inside the body container ("来源：湖北日报" over the first
     # paragraph) counts as part of the header
     header = pieces_between(root, headline.element, container, limit=80)
+    if headline.from_title and not shows_date(header):
+        # a headline cell found through the <title> (see find_headline) can have the info
+        # line above it (科学网): the header is then read from the top, as when the
+        # headline is known from the <title> alone
+        header = pieces_between(root, None, container, limit=80)
     shown = {p.text for p in header}
     header += [TextPiece(line, "") for line in body_head if line not in shown]
     trailer = pieces_after(root, container, limit=40)

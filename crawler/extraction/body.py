@@ -9,6 +9,7 @@ page is about a millisecond.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -26,6 +27,7 @@ from crawler.extraction.vocabulary import (
     NOISE_TOKENS,
     PROSE_PUNCT,
     SKIP_TAGS,
+    is_site_notice,
 )
 
 # Deeper than this, an element's text is counted whole, without walking it (a limit kept from
@@ -214,11 +216,18 @@ def find_body_container(
     its prose punctuation; the winner's score is discounted by its link density.
     This is the readability idea; the counts come from :func:`measure`, so the
     vote costs one pass over the elements that have text.
+
+    A winner whose text opens with the site's copyright or reprint terms ("版权所有",
+    "免责声明", "未经…书面授权…" in its first 80 characters, and no more than
+    ``_NOTICE_CHARS`` of text) is the footer notice, whose numbered clauses outweigh a
+    one- or two-paragraph article (大众网, 青海新闻网 in ``tests/fixtures/real5``): its
+    paragraphs lose their votes and the vote is counted again, at most twice. The new
+    winner is taken only when it comes before the notice, as an article comes before the
+    footer; else the first winner stays (an article that opens with "未经授权不得转载").
     """
     if stats is None:
         stats = measure(root)
     chars, links = stats.chars, stats.links
-    scores: dict[etree._Element, float] = {}
     noisy: dict[etree._Element, bool] = {}
     words: dict[etree._Element, list[str]] = {}  # class/id words, read once per element
 
@@ -242,30 +251,90 @@ def find_body_container(
             noisy[target] = cached
         return cached
 
-    def vote(target: etree._Element | None, length: int, marks: int) -> None:
-        if target is None or is_noisy(target):
-            return
-        score = 1 + marks + min(length / 80, 4)
-        scores[target] = scores.get(target, 0.0) + score
-        grand = target.getparent()
-        if grand is not None:
-            scores[grand] = scores.get(grand, 0.0) + score / 2
+    def tally(notices: list[etree._Element]) -> etree._Element | None:
+        scores: dict[etree._Element, float] = {}
 
-    for el, n, in_links, marks in stats.paragraphs:
-        if n - in_links >= 10:
-            vote(el.getparent(), n - in_links, marks)
-    for el, length, marks in stats.loose:
-        if length >= 20:
-            vote(el, length, marks)
+        def vote(target: etree._Element | None, length: int, marks: int) -> None:
+            if target is None or is_noisy(target):
+                return
+            if notices and any(
+                node is notice for notice in notices for node in target.iterancestors()
+            ):
+                return
+            if target in notices:
+                return
+            score = 1 + marks + min(length / 80, 4)
+            scores[target] = scores.get(target, 0.0) + score
+            grand = target.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0.0) + score / 2
 
-    best: etree._Element | None = None
-    best_score = 0.0
-    for el, score in scores.items():
-        total = chars.get(el) or 1
-        final = score * (1 - links.get(el, 0) / total)
-        if final > best_score:
-            best, best_score = el, final
+        for el, n, in_links, marks in stats.paragraphs:
+            if n - in_links >= 10:
+                vote(el.getparent(), n - in_links, marks)
+        for el, length, marks in stats.loose:
+            if length >= 20:
+                vote(el, length, marks)
+
+        best: etree._Element | None = None
+        best_score = 0.0
+        for el, score in scores.items():
+            total = chars.get(el) or 1
+            final = score * (1 - links.get(el, 0) / total)
+            if final > best_score:
+                best, best_score = el, final
+        return best
+
+    notices: list[etree._Element] = []
+    best = tally(notices)
+    while (
+        best is not None
+        and len(notices) < 2
+        and chars.get(best, 0) <= _NOTICE_CHARS
+        and is_site_notice(_opening(best))
+    ):
+        notices.append(best)
+        second = tally(notices)
+        if second is None or not _precedes(root, second, best) or not _reads(second):
+            break  # no article before the notice: an article that opens with such a line
+        best = second
     return best
+
+
+_SENTENCE_END_RE = re.compile(r"[。！？]")
+
+
+def _reads(el: etree._Element) -> bool:
+    """Whether ``el`` holds at least a sentence of prose (not an info line or a menu)."""
+    text = clean("".join(el.itertext()))
+    return len(text) >= 40 and _SENTENCE_END_RE.search(text) is not None
+
+
+def _precedes(root: etree._Element, a: etree._Element, b: etree._Element) -> bool:
+    """Whether ``a`` starts before ``b`` in document order."""
+    for node in root.iter():
+        if node is a:
+            return True
+        if node is b:
+            return False
+    return False
+
+
+# A site notice is short; a winner with more text than this is read as the article whatever
+# its opening says ("未经授权不得转载" atop an article).
+_NOTICE_CHARS = 800
+
+
+def _opening(el: etree._Element, limit: int = 80) -> str:
+    """The first ``limit`` or so characters of ``el``'s visible text."""
+    parts: list[str] = []
+    size = 0
+    for text in el.itertext():
+        parts.append(text)
+        size += len(text)
+        if size >= limit:
+            break
+    return clean("".join(parts))[:limit]
 
 
 @dataclass(slots=True)
@@ -438,6 +507,14 @@ def pieces_between(
                 return pieces
         node = node.getparent()
     return pieces
+
+
+_STAMP_RE = re.compile(r"\d{2,4}\s*[-/年.]\s*\d{1,2}")
+
+
+def shows_date(pieces: list[TextPiece]) -> bool:
+    """Whether any of ``pieces`` prints something like a date ("2018/9/21", "07年08月")."""
+    return any(_STAMP_RE.search(p.text) for p in pieces)
 
 
 def pieces_after(root: etree._Element, start: etree._Element, limit: int) -> list[TextPiece]:

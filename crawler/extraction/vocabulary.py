@@ -207,3 +207,15 @@ MENU_WORDS = frozenset(
     }
 )
 # fmt: on
+
+
+# A site's copyright and reprint terms, as its footer or disclaimer box prints them:
+# "大众网版权与免责声明", "版权所有：青海新闻网", "未经青海新闻网书面特别授权，请勿转载".
+_SITE_NOTICE_RE = re.compile(
+    r"版权所有|版权与免责|免责声明|版权声明|未经.{0,20}?(?:授权|许可)|请勿转载|不得转载"
+)
+
+
+def is_site_notice(text: str) -> bool:
+    """Whether ``text`` (the opening of a block) is a site's copyright or reprint notice."""
+    return _SITE_NOTICE_RE.search(text) is not None
