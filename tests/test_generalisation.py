@@ -1006,3 +1006,103 @@ def test_an_article_opening_with_a_reprint_notice_is_still_the_body() -> None:
         '<div class="content">', f'<div class="content">{lead}'
     )
     assert "第5段" in page(html).body
+
+
+# --------------------------------------------------------------------------- session 6, seventh pass
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # <meta name="author"> names someone the page never prints; nobody is credited
+        ("real5/fznews-1.html", None),
+        ("real5/fznews-2.html", None),
+        # the meta names the editor (编辑：赵晋); the dateline names the reporter
+        ("real5/cctv-1.html", "吕春荣"),
+    ],
+)
+def test_an_author_meta_counts_only_when_the_page_prints_the_name(
+    key: str, author: str | None
+) -> None:
+    assert real(key).author == author
+
+
+def test_an_author_meta_the_page_prints_stays() -> None:
+    # printed bare under the headline, no label: the meta is what says it is the author
+    html = article(
+        "2024-05-20 10:30 <span>张建国</span>", head='<meta name="author" content="张建国">'
+    )
+    assert page(html).author == "张建国"
+
+
+def test_an_unprinted_author_meta_yields_to_the_printed_editor() -> None:
+    html = article("2024-05-20 10:30", head='<meta name="author" content="王小明">').replace(
+        "</div></body>", "<p>责任编辑：李文华</p></div></body>"
+    )
+    assert page(html).author == "李文华"
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real5/cctv-1.html", "吕春荣"),  # "中新网北京11月10日电(吕春荣)日前，…"
+        ("real2/southcn-1.html", "戴小河 印朋"),  # "…电（记者戴小河、印朋）" as before
+        ("real3/people-1.html", "钱伟"),  # "…电（记者钱伟）" as before
+    ],
+)
+def test_the_datelines_bracket_names_the_writers(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+def test_a_dateline_bracket_of_bare_names_is_read_on_another_template() -> None:
+    body = BODY.replace("<p>第0段", "<p>新华社北京5月20日电（张巨峰 李明）第0段", 1)
+    html = article("2024-05-20 10:30 来源：新华社").replace(BODY, body)
+    assert page(html).author == "张巨峰 李明"
+
+
+def test_a_bracket_after_the_dateline_that_is_no_name_is_no_author() -> None:
+    body = BODY.replace("<p>第0段", "<p>本报北京5月20日电（快讯）第0段", 1)
+    html = article("2024-05-20 10:30 来源：某某日报").replace(BODY, body)
+    assert page(html).author is None
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real5/bjcancer-1.html", "刘雨奇"),  # "…低估。 (编译 刘雨奇)": the role before the name
+        ("real4/bjd-1.html", "贾安琪"),  # "记者：贾安琪/编译": the name before the role
+    ],
+)
+def test_a_translator_writer_is_the_author(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # <meta name="source"> names the site itself and no credit is printed
+        ("real3/ettoday-1.html", None),
+        ("real3/ettoday-2.html", None),
+        ("real3/setn-1.html", None),
+    ],
+)
+def test_a_source_meta_naming_the_site_itself_is_no_credit(key: str, source: None) -> None:
+    assert real(key).source == source
+
+
+def test_a_source_meta_naming_another_outlet_stays() -> None:
+    html = article("2024-05-20 10:30", head='<meta name="source" content="新华社">')
+    assert page(html).source == "新华社"
+
+
+def test_the_sites_own_name_printed_with_a_label_stays_the_source() -> None:
+    html = article(
+        "2024-05-20 10:30 来源：某某新闻网", head='<meta name="source" content="某某新闻网">'
+    )
+    assert page(html).source == "某某新闻网"
+
+
+@pytest.mark.parametrize("button", ["line", "LINE", "Facebook", "Twitter"])
+def test_a_share_target_next_to_the_date_is_no_source(button: str) -> None:
+    html = article(f"<span>分享至</span><span>{button}</span><span>2024年05月20日 10:30</span>")
+    assert page(html).source is None

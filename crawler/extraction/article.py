@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +14,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extraction import byline, dates, edges
-from crawler.extraction.blocks import Section, TextPiece
+from crawler.extraction.blocks import Block, Section, TextPiece
 from crawler.extraction.body import (
     body_blocks,
     find_body_container,
@@ -43,10 +44,12 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 9
+EXTRACTOR_VERSION = 10
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
+# A paragraph of article text, not furniture: it has a clause or sentence mark.
+_PROSE_RE = re.compile(r"[，。！？,]")
 
 
 class ExtractionError(ValueError):
@@ -155,7 +158,7 @@ def extract_article(
     trailer = pieces_after(root, container, limit=40)
     host = urlsplit(url).hostname if url else None
 
-    head = body_head + [b.text for b in blocks[:2]]
+    head = body_head + [b.text for b in blocks[:2]] + _first_prose(blocks[2:4], blocks[:2])
     tail = [b.text for b in blocks[-2:]] + body_tail
     printed = [p.text for p in header] + [p.text for p in trailer] + head + tail
     traditional = has_traditional("".join(printed))
@@ -187,7 +190,13 @@ def extract_article(
         site=site_name,
     )
     author = byline.find_author(
-        meta=meta, jsonld=jsonld, header=header, trailer=trailer, body_head=head, body_tail=tail
+        meta=meta,
+        jsonld=jsonld,
+        header=header,
+        trailer=trailer,
+        body_head=head,
+        body_tail=tail,
+        shown="\n".join(printed) + "\n" + body,
     )
     if traditional:
         simplified = [p.text for p in header] + [p.text for p in trailer] + head + tail
@@ -205,6 +214,18 @@ def extract_article(
         sections=split_sections(blocks),
         keywords=match_keywords(keywords, [headline.text, body], exclude),
     )
+
+
+def _first_prose(later: Sequence[Block], first: Sequence[Block]) -> list[str]:
+    """The first paragraph of article text, when the first two blocks hold none.
+
+    Page furniture left at the top of the body ("扫一扫 手机阅读", an empty "原标题：")
+    would otherwise hide the opening paragraph, whose dateline may credit the writer
+    ("中新网北京11月10日电(吕春荣)日前，…").
+    """
+    if any(_PROSE_RE.search(b.text) for b in first):
+        return []
+    return next(([b.text] for b in later if _PROSE_RE.search(b.text)), [])
 
 
 def _parser() -> etree.HTMLParser:

@@ -9,8 +9,9 @@ from typing import Any
 
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.credits import SEP, editor_in, is_credit_line, reporter_in
+from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.names import HAN, NAMES_SPLIT_RE, ROLE_SUFFIX, is_person_name
-from crawler.extraction.vocabulary import INTERFACE_WORDS, MENU_WORDS, NOISE_TOKENS
+from crawler.extraction.vocabulary import MENU_WORDS, NOISE_TOKENS, is_interface_word
 
 # "石佳/中国青年报": a reporter and the outlet in one info-line piece.
 _NAME_SLASH_OUTLET_RE = re.compile(
@@ -25,6 +26,12 @@ _LEAD_CREDIT_RE = re.compile(
 _LEAD_PLAIN_CREDIT_RE = re.compile(
     r"^[^。！？（()）]{0,30}?讯\s*[:：]?\s*"
     r"(?P<inner>(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)[^。！？，,；;（(]{2,40})"
+)
+# "中新网北京11月10日电(吕春荣)日前，…": the dateline's bracket holding only the writers'
+# names, read as the bare names closing an article are ("…举行。（张巨峰）", below).
+_LEAD_NAMES_RE = re.compile(
+    rf"^[^。！？，,（()）]{{0,30}}?[电讯]\s*[（(](?P<names>[{HAN}·]{{2,5}}"
+    rf"(?:\s*[\s、]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]"
 )
 # "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph;
 # "（姚峰 上海报道）", "（王煌忠／台中报导）": the names and where they reported from.
@@ -115,8 +122,6 @@ _AUTHOR_METAS = (
     "author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
 )
 # fmt: on
-# Page furniture that sits next to the date in info lines (buttons, counters, toggles).
-_FURNITURE = INTERFACE_WORDS
 _WORDY_RE = re.compile(r"\w")
 # Labelled or numeric pieces are not account names ("来自北京" is the writer's location).
 # A repeated headline is no account name either.
@@ -169,7 +174,7 @@ def is_outlet_like(value: str) -> bool:
         return False
     if _EDITION_RE.search(value):  # an e-paper's 版次 "第03版:要闻" or 期号 "第25312期"
         return False
-    if value in MENU_WORDS or value in _FURNITURE or _LABEL_IN_SOURCE_RE.search(value):
+    if value in MENU_WORDS or is_interface_word(value) or _LABEL_IN_SOURCE_RE.search(value):
         return False
     if _WEEKDAY_RE.match(value):  # "星期一" printed in its own element next to the date
         return False
@@ -237,7 +242,7 @@ def _hinted_source(header: Sequence[TextPiece]) -> str | None:
         hinted = {m.group(0) for m in _SOURCE_HINT_RE.finditer(piece.hint)}
         if not hinted or hinted <= row:
             continue
-        if piece.text in _FURNITURE or _DATEISH_RE.search(piece.text):
+        if is_interface_word(piece.text) or _DATEISH_RE.search(piece.text):
             continue
         text = _SOURCE_LABEL_RE.sub("", piece.text)
         value = _clean_source(text)
@@ -275,7 +280,11 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
         for side in (before, after):
             for j in side:
                 candidate = texts[j]
-                if candidate in _FURNITURE or len(candidate) < 2 or not _WORDY_RE.search(candidate):
+                if (
+                    is_interface_word(candidate)
+                    or len(candidate) < 2
+                    or not _WORDY_RE.search(candidate)
+                ):
                     continue
                 if _noise_tokens(header[j].hint) - row:  # a button of a share or print bar
                     continue
@@ -329,7 +338,9 @@ def find_source(
         return value
     for key in _SOURCE_METAS:
         value = _clean_source(meta.get(key) or "")
-        if value:
+        # a source meta naming the serving site itself (三立新聞網 on setn.com, ETtoday新聞雲
+        # on ettoday.net) is the CMS's default, no credit: one printed with a label counts
+        if value and (EPAPER_MARK in meta or not _is_own_name(value, site)):
             return value
     own = _hinted_source(header)
     if own and not _is_own_name(own, site):
@@ -373,9 +384,15 @@ def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:
 
 def _lead_reporter(line: str) -> str | None:
     """A reporter credited inside an ordinary first paragraph: "新京报讯（记者 陆一夫）…",
-    "本报讯 记者 张三 通讯员 李四 近日，…"."""
+    "本报讯 记者 张三 通讯员 李四 近日，…", "中新网北京11月10日电(吕春荣)日前，…"."""
     m = _LEAD_CREDIT_RE.match(line) or _LEAD_PLAIN_CREDIT_RE.match(line)
-    return reporter_in(m["inner"]) if m else None
+    if m is not None:
+        return reporter_in(m["inner"])
+    named = _LEAD_NAMES_RE.match(line)
+    if named is None:
+        return None
+    names = [n for n in NAMES_SPLIT_RE.split(named["names"]) if n]
+    return " ".join(names) if all(is_person_name(n) for n in names) else None
 
 
 def _trailing_credit(body_tail: Sequence[str]) -> str | None:
@@ -401,8 +418,18 @@ def _trailing_name(line: str) -> str | None:
 
 
 def _person_from_metadata(
-    meta: Mapping[str, str], jsonld: Sequence[Mapping[str, Any]]
+    meta: Mapping[str, str], jsonld: Sequence[Mapping[str, Any]], shown: str | None = None
 ) -> str | None:
+    """A person the author metas or JSON-LD name, if the page prints every name of it.
+
+    ``shown`` is the text the page prints around the article (info line, body, credits
+    after it); None skips the check. A CMS fills ``<meta name="author">`` with whoever it
+    likes — an account that never appears on the page (福州新闻网), the page's editor
+    (央视网, printed after 编辑：) — so a bare name the page does not print is no author,
+    as an unprinted credit is no source; a printed one still only comes after the
+    reporters the page credits (see :func:`find_author`). A byline written into the meta
+    ("新华社记者 张三") states the role itself and counts unprinted.
+    """
     candidates: list[str] = [meta.get(k) or "" for k in _AUTHOR_METAS]
     for obj in jsonld:
         author = obj.get("author")
@@ -413,8 +440,10 @@ def _person_from_metadata(
         value = _AUTHOR_PREFIX_RE.sub("", value.strip())
         names = [n for n in NAMES_SPLIT_RE.split(value) if n]
         if names and all(is_person_name(n) for n in names):
-            return " ".join(names)
-        # "新华社记者 张三": a byline written into the meta
+            if shown is None or all(n in shown for n in names):
+                return " ".join(names)
+            continue
+        # "新华社记者 张三": a byline written into the meta states the role itself
         byline = reporter_in(value) if names else None
         if byline:
             return byline
@@ -460,13 +489,15 @@ def find_author(
     trailer: Sequence[TextPiece],
     body_head: Sequence[str],
     body_tail: Sequence[str],
+    shown: str | None = None,
 ) -> str | None:
     """The named person behind the article: the reporter/byline, else the named editor.
 
     Reporters are looked for in the info line (``澎湃新闻记者 贺梨萍``, ``石佳/中国青年报``),
     the first paragraphs (``新京报讯（记者 陆一夫）``), the closing credits
     (``作者：上官云 宋宇晟``, ``（张巨峰）``), the trailer, then person-like author
-    metas/JSON-LD; editors (``责任编辑：杨倩_NF4425``, ``【编辑：姚昊】``) at the end first.
+    metas/JSON-LD the page prints (``shown``: the text it prints around the article);
+    editors (``责任编辑：杨倩_NF4425``, ``【编辑：姚昊】``) at the end first.
     Photo credits (``每经记者 张蕊 摄``) name no author. Several names stay
     space-joined as printed.
     """
@@ -475,7 +506,8 @@ def find_author(
     reporter = _first(_reporters(header, trailer, head, tail))
     if reporter:
         return reporter
-    person = _person_from_metadata(meta, jsonld)
+    # an e-paper's article record names its author whether or not the page prints it
+    person = _person_from_metadata(meta, jsonld, None if EPAPER_MARK in meta else shown)
     if person:
         return person
     credit_tail = [line for line, credit in tail if credit]

@@ -19,8 +19,9 @@ SEP = rf"[{_SEP_CHARS}]"
 # Reporter/author bylines. 作者/撰文 need a separator (a badge "原创作者", "作者最新文章");
 # 记者/通讯员 may be followed by a space or glued to the name (checked in take_names).
 _REPORTER_RE = re.compile(
-    r"(?=[作撰采文特记通执评图])"  # lets the scan skip to candidate characters (several times faster)
-    rf"(?:作者|撰文|撰稿|采写|文字|特约撰稿人?|执笔人?)\s*(?:{SEP}\s*|\s+(?=[{HAN}]))"
+    r"(?=[作撰采文特记通执评图编])"  # lets the scan skip to candidate characters (several times faster)
+    # 编译: a translator-writer, "(编译 刘雨奇)" as "路闻卓立编译" (_NAME_THEN_ROLE_RE)
+    rf"(?:作者|撰文|撰稿|采写|文字|特约撰稿人?|执笔人?|编译)\s*(?:{SEP}\s*|\s+(?=[{HAN}]))"
     rf"|(?:记者|通讯员|评论员)(?:\s*{SEP}\s*|\s+)?"
     # "文/图 张三", "图/文：张三", "图文 | 张三": writer and photographer in one
     rf"|(?<![{HAN}])(?:文\s*[/／、]\s*图|图\s*[/／、]\s*文)\s*(?:{SEP}\s*|\s+)"

@@ -15,7 +15,10 @@ headline, time, source and author already weigh: the 主题 as ``articletitle`` 
 for the headline, so neither the masthead in ``<title>`` nor the 版次 wins), the paper as
 ``contentsource``, the **edition date** as a date-only ``pubdate`` (an e-paper's clock in
 ``<founder-date>`` — "23:59:57" — is when the edition was built, not a publication time),
-the byline as ``author``. A page is taken for an e-paper article only when it has
+the byline as ``author``, and :data:`EPAPER_MARK` so that the readers know these
+fields come from the paper's own article record: the paper is the source even though it
+is also the site's name, and the record's author counts though the page may not print it.
+A page is taken for an e-paper article only when it has
 ``founder-*`` markup, or an ``enpproperty`` comment and a 版次 line; web pages of the same
 CMS (news sites also write ``enpproperty`` comments) keep their own times.
 """
@@ -27,6 +30,10 @@ import re
 from lxml import etree
 
 from crawler.extraction.tree import clean, text_of
+
+#: the key :func:`epaper_meta` marks its entries with (no ``<meta>`` name holds a colon
+#: and this prefix)
+EPAPER_MARK = "newsmon:epaper"
 
 _FIELD_RE = re.compile(r"<(?P<key>[a-z-]+)>(?P<value>.*?)</(?P=key)>", re.S)
 _TAG_RE = re.compile(r"<[^<>]*>|<!\[CDATA\[|\]\]>")
@@ -96,7 +103,7 @@ def epaper_meta(root: etree._Element) -> dict[str, str]:
     founder = bool(founder_title) or any(k.startswith("founder-") for k in props)
     if not founder and not (props and _has_edition_line(root)):
         return {}
-    out: dict[str, str] = {}
+    out: dict[str, str] = {EPAPER_MARK: "1"}
     title = founder_title or props.get("founder-title") or props.get("title")
     if title:
         out["articletitle"] = title

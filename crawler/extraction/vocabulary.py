@@ -195,6 +195,14 @@ INTERFACE_WORDS = frozenset(
         "帮助", "会员", "VIP", "推广", "赞助", "合作", "广告", "列印", "留言", "转寄",
     }
 )
+# Share buttons' targets in Latin letters ("分享至 line", "Facebook"), compared lower-cased:
+# interface words as 微信 and 微博 are.
+SHARE_TARGETS = frozenset(
+    {
+        "line", "facebook", "twitter", "weibo", "wechat", "qq", "qzone", "email", "e-mail",
+        "telegram", "whatsapp", "plurk", "linkedin", "reddit", "messenger",
+    }
+)
 # Section names of a news site's menu and breadcrumbs: never an outlet either.
 MENU_WORDS = frozenset(
     {
@@ -214,6 +222,11 @@ MENU_WORDS = frozenset(
 _SITE_NOTICE_RE = re.compile(
     r"版权所有|版权与免责|免责声明|版权声明|未经.{0,20}?(?:授权|许可)|请勿转载|不得转载"
 )
+
+
+def is_interface_word(text: str) -> bool:
+    """Whether ``text`` is a button, toggle or share target only (分享, A+, line), no name."""
+    return text in INTERFACE_WORDS or text.lower() in SHARE_TARGETS
 
 
 def is_site_notice(text: str) -> bool:
