@@ -11,12 +11,12 @@ writes the batch's postings once. The index holds the same postings either way; 
 FTS5 lays them out in segments differs.
 
 So the batch store path (:func:`storage.repository.save_articles`) and the query
-benchmark insert through these two functions, which on both backends send one
-``INSERT ... VALUES (...), (...) RETURNING`` per page of rows (SQLAlchemy's
-"insertmanyvalues"; RETURNING is what makes SQLAlchemy batch the rows). Through a Session
-(the ORM's bulk INSERT) they go with ``render_nulls``: else the ORM leaves a None column out
-of a row's INSERT and sends rows with and without a value (a section without a city, an
-article without a date) as separate statements.
+benchmark insert through these two functions: a batch's new articles go in one
+``INSERT ... VALUES (...), (...) RETURNING`` per page of rows on both backends (SQLAlchemy's
+"insertmanyvalues"; RETURNING is what makes SQLAlchemy batch the rows), its sections so too on
+SQLite. Through a Session (the ORM's bulk INSERT) they go with ``render_nulls``: else the ORM
+leaves a None column out of a row's INSERT and sends rows with and without a value (a section
+without a city, an article without a date) as separate statements.
 """
 
 from __future__ import annotations
@@ -31,9 +31,14 @@ from storage.models import Article, Section
 
 
 def _all_columns(db: Session | Connection) -> dict[str, Any]:
-    """Execution options that keep a Session's bulk INSERT to one statement per page of rows
+    """Execution options that keep a Session's bulk INSERT to one statement (or executemany)
     (None sent as NULL: the columns left None in these rows have no default)."""
     return {"execution_options": {"render_nulls": True}} if isinstance(db, Session) else {}
+
+
+def _dialect(db: Session | Connection) -> str:
+    bind = db.get_bind() if isinstance(db, Session) else db
+    return bind.dialect.name
 
 
 def insert_articles(db: Session | Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
@@ -50,7 +55,14 @@ def insert_articles(db: Session | Connection, rows: Sequence[dict[str, Any]]) ->
 def insert_sections(db: Session | Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert section rows, in order of their article's id (and position): on SQLite the
     index's trigger on sections adds a city's token under the article's id, and FTS5 writes
-    its pending postings out whenever an id comes that is not after the last one written."""
-    if rows:
-        ordered = sorted(rows, key=lambda row: (row["article_id"], row.get("position", 0)))
+    its pending postings out whenever an id comes that is not after the last one written.
+    One multi-row statement on SQLite, an executemany on PostgreSQL."""
+    if not rows:
+        return
+    ordered = sorted(rows, key=lambda row: (row["article_id"], row.get("position", 0)))
+    if _dialect(db) == "sqlite":
         db.execute(insert(Section).returning(Section.id), ordered, **_all_columns(db)).close()
+    else:
+        # PostgreSQL has no such flush; there the multi-row form measured slower than the
+        # driver's executemany (a pipeline)
+        db.execute(insert(Section), ordered, **_all_columns(db))
