@@ -53,16 +53,37 @@ def insert_articles(db: Session | Connection, rows: Sequence[dict[str, Any]]) ->
 
 
 def insert_sections(db: Session | Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert section rows, in order of their article's id (and position): on SQLite the
-    index's trigger on sections adds a city's token under the article's id, and FTS5 writes
-    its pending postings out whenever an id comes that is not after the last one written.
-    One multi-row statement on SQLite, an executemany on PostgreSQL."""
+    """Insert section rows: one multi-row statement on SQLite, an executemany on PostgreSQL.
+
+    On SQLite the index's trigger on sections adds a city's token under its article's id,
+    and FTS5 writes its pending postings out as a segment whenever an id comes that is not
+    after the last one written: the rows go in rounds, each article's first city in order of
+    article id, then each one's second city, and so on (:func:`_city_rounds`), so a batch
+    writes a segment per round, not one per article with two cities. The rows are the same;
+    only the order of their ids within an article can differ from their positions."""
     if not rows:
         return
-    ordered = sorted(rows, key=lambda row: (row["article_id"], row.get("position", 0)))
     if _dialect(db) == "sqlite":
+        ordered = _city_rounds(rows)
         db.execute(insert(Section).returning(Section.id), ordered, **_all_columns(db)).close()
     else:
         # PostgreSQL has no such flush; there the multi-row form measured slower than the
         # driver's executemany (a pipeline)
-        db.execute(insert(Section), ordered, **_all_columns(db))
+        db.execute(insert(Section), list(rows), **_all_columns(db))
+
+
+def _city_rounds(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` ordered by (the rank of the row's city among its article's cities, in order
+    of position; article id; position): rows without a city go with the first round, a
+    city's later rows (which add no token) with its first."""
+    cities: dict[int, dict[str, int]] = {}
+    for row in sorted(rows, key=lambda row: (row["article_id"], row["position"])):
+        if row.get("city"):
+            seen = cities.setdefault(row["article_id"], {})
+            seen.setdefault(row["city"], len(seen))
+
+    def key(row: dict[str, Any]) -> tuple[int, int, int]:
+        rank = cities.get(row["article_id"], {}).get(row.get("city") or "", 0)
+        return rank, row["article_id"], row["position"]
+
+    return sorted(rows, key=key)
