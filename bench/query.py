@@ -30,10 +30,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, insert, select, text  # noqa: E402
+from sqlalchemy import Engine, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from storage import Article, Base, Section, make_engine  # noqa: E402
+from storage import Article, Base, make_engine  # noqa: E402
+from storage.bulk import insert_articles, insert_sections  # noqa: E402
 from storage.search import ArticleQuery, count_by, install_search, search_articles  # noqa: E402
 from storage.sizes import PARTS, archive_sizes  # noqa: E402
 
@@ -154,9 +155,9 @@ def _flush(engine: Engine, articles: list[dict[str, Any]], sections: list[dict[s
     if not articles:
         return
     with engine.begin() as conn:
-        conn.execute(insert(Article), articles)
-        if sections:
-            conn.execute(insert(Section), sections)
+        # the statements the store path sends (storage/bulk.py)
+        insert_articles(conn, articles)
+        insert_sections(conn, sections)
     articles.clear()
     sections.clear()
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from w3lib.url import canonicalize_url
 
 from crawler.extraction import ExtractedArticle
+from storage.bulk import insert_articles, insert_sections
 from storage.db import dialect_insert
 from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
 from storage.search import ArticleQuery, fingerprint_articles, search_articles
@@ -184,8 +185,8 @@ def save_articles(
     re-extraction without fetching. New and changed articles are fingerprinted for
     reprints here, so that no reader waits for it.
 
-    Bulk statements (one lookup, one multi-row INSERT ... RETURNING, UPDATEs by id in
-    executemany, bulk inserts of sections and matches), not the ORM's unit of work, which
+    Bulk statements (one lookup, multi-row INSERTs of articles and sections (storage/bulk.py),
+    UPDATEs by id in executemany, a bulk insert of matches), not the ORM's unit of work, which
     cost milliseconds per article on the crawl's event loop. If a concurrent writer
     inserted one of the URLs meanwhile, the INSERT raises ``IntegrityError``; the caller
     then stores the batch one by one with :func:`save_entry` (such a row is an update).
@@ -251,12 +252,7 @@ def save_articles(
                 row["site_id"] = site_id
         outcomes.append((outcome, key, entry))
     ids = {key: state[0] for key, state in stored.items()}
-    if inserts:
-        inserted = session.execute(
-            insert(Article).returning(Article.id, sort_by_parameter_order=True),
-            list(inserts.values()),
-        ).scalars()
-        ids.update(zip(inserts, inserted, strict=True))
+    ids.update(insert_articles(session, list(inserts.values())))
     for values in _by_columns(updates):
         session.execute(update(Article), values)
     for chunk in _chunks(ids[key] for key in contents if key not in inserts):
@@ -266,8 +262,7 @@ def save_articles(
         for key, (entry, _) in contents.items()
         for i, s in enumerate(entry.article.sections)
     ]
-    if sections:
-        session.execute(insert(Section), sections)
+    insert_sections(session, sections)
     fingerprint_articles(
         session,
         [
