@@ -6,10 +6,12 @@ then times storage.search the way ``newsmon query`` and the web page call it.
 
     .venv/bin/python bench/query.py                       # 100,000 articles, SQLite
     .venv/bin/python bench/query.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/bench
-    NEWSMON_TEST_PG_URL=... .venv/bin/python bench/query.py --articles 20000
+    NEWSMON_BENCH_PG_URL=... .venv/bin/python bench/query.py --articles 20000
 
-``--pg`` defaults to $NEWSMON_BENCH_PG_URL, else $NEWSMON_TEST_PG_URL. The archive tables
-of that database are dropped and made again: never point it at an archive you keep.
+``--pg`` defaults to $NEWSMON_BENCH_PG_URL (never to the test suite's $NEWSMON_TEST_PG_URL: a
+developer's shell often exports it, and the bench must not rebuild that database's tables
+unasked). The archive tables of that database are dropped and made again: never point it
+at an archive you keep.
 """
 
 from __future__ import annotations
@@ -348,7 +350,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21, help="timed runs per query")
     parser.add_argument(
         "--pg",
-        default=os.environ.get("NEWSMON_BENCH_PG_URL") or os.environ.get("NEWSMON_TEST_PG_URL"),
+        default=os.environ.get("NEWSMON_BENCH_PG_URL"),
         help="PostgreSQL URL to benchmark too (its archive tables are dropped and rebuilt)",
     )
     parser.add_argument("--sqlite", help="SQLite file to build (default: a temporary one)")
