@@ -127,6 +127,10 @@ _WORDY_RE = re.compile(r"\w")
 # A repeated headline is no account name either.
 _NOT_ACCOUNT_RE = re.compile(r"[:：？?！!，。“”]|^来自|^发布于|^IP属地|^\d+$")
 _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
+# A printed date and/or clock: "2016年12月01日 04:32", "2016-06-14 14:39:53", "11:05".
+_DATE_AND_CLOCK_RE = re.compile(
+    r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+)
 _DATEISH_RE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}(?:\s|日|$)|\d{1,2}[:：]\d{2}"
     r"|发布时间|发布日期|[今昨前]天|刚刚|\d+\s*(?:分钟|小时|天)前"
@@ -273,6 +277,9 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
     for i, text in enumerate(texts):
         if not _DATEISH_RE.search(text):
             continue
+        inside = _outlet_by_the_date(text)
+        if inside is not None and not _is_own_name(inside, site):
+            return inside
         before = range(i - 1, max(-1, i - 4), -1)
         after = range(i + 1, min(len(texts), i + 4))
         row = _noise_tokens(header[i].hint)
@@ -305,6 +312,21 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
                 break
         return own
     return None
+
+
+def _outlet_by_the_date(text: str) -> str | None:
+    """The outlet printed in the date's own element with no label: "2016年12月01日 04:32 北京青年报".
+
+    Only a whole element of a date (and clock) and one word beside it, that word ending like an
+    outlet (报, 网, 社, 台…): "2016-12-01 星期四" or "2016-12-01 北京" credit nobody.
+    """
+    rest = _DATE_AND_CLOCK_RE.sub(" ", text).split()
+    if len(rest) != 1 or rest[0] == text.strip():
+        return None
+    value = _clean_source(rest[0])
+    if value != rest[0] or not _OUTLET_END_RE.search(value) or is_person_name(value):
+        return None  # a label ("发布时间：") or a word cut short is no outlet
+    return value
 
 
 def find_source(
