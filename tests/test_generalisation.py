@@ -1119,6 +1119,8 @@ def test_a_share_target_next_to_the_date_is_no_source(button: str) -> None:
         ("real6/hinews-1.html", "甘晨卉"),
         # "编辑： 沈正禹" then the letter-spaced heading "相 关 稿 件" (related articles)
         ("real4/txnews-1.html", "沈正禹"),
+        # "作者：" (empty) then a photo caption "钟洁希（中）、前未婚妻Judy（左）…合照"
+        ("real6/dailyqd-1.html", "韦小康"),
     ],
 )
 def test_what_follows_a_credit_slot_is_no_name(key: str, author: str) -> None:
@@ -1132,6 +1134,9 @@ def test_what_follows_a_credit_slot_is_no_name(key: str, author: str) -> None:
         ("2024-05-20 10:30 记者 王　磊", "王磊"),  # a padded two-character name stays
         ("2024-05-20 10:30 记者 王　磊、李　四", "王磊 李四"),
         ("2024-05-20 10:30 作者：张建国 单位：市发改委", "张建国"),
+        # a label alone in its element, the name in the next one
+        ("2024-05-20 10:30 <span>作者：</span><span>见习记者 陈久忍</span>", "陈久忍"),
+        ("2024-05-20 10:30 <span>作者：</span><span>张建国、李明</span>", "张建国 李明"),
     ],
 )
 def test_credit_slots_guard(info: str, author: str | None) -> None:
@@ -1174,3 +1179,33 @@ def test_captions_before_the_prose_are_still_dropped() -> None:
     html = article("2024-05-20 10:30 来源：某某日报").replace(BODY, lead + BODY)
     body = page(html).body
     assert body.startswith("第0段")
+
+
+@pytest.mark.parametrize(
+    ("key", "source", "author"),
+    [
+        # "【环球时报记者陈欣】东京奥运会…": the writer in the 【】 credit (the editor is 李研)
+        ("real6/cyol-1.html", "环球网", "陈欣"),
+        # "稿源：" is empty; "【环球网军事报道】据韩联社…" is the only credit of an outlet
+        ("real6/cnnb-2.html", "环球网", "陈捷"),
+    ],
+)
+def test_the_bracket_credit_opening_the_article(key: str, source: str, author: str) -> None:
+    got = real(key)
+    assert (got.source, got.author) == (source, author)
+
+
+@pytest.mark.parametrize(
+    ("lead", "info", "source", "author"),
+    [
+        ("【编前语】", "2024-05-20 10:30 来源：某某日报", "某某日报", None),  # no credit
+        ("【某某晚报记者张建国】", "2024-05-20 10:30 来源：某某日报", "某某日报", "张建国"),
+        ("【记者手记】", "2024-05-20 10:30", None, None),
+    ],
+)
+def test_bracket_credits_guard(
+    lead: str, info: str, source: str | None, author: str | None
+) -> None:
+    html = article(info).replace("<p>第0段", f"<p>{lead}第0段", 1)
+    got = page(html)
+    assert (got.source, got.author) == (source, author)

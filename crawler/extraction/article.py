@@ -188,6 +188,7 @@ def extract_article(
         body_tail=tail,
         headline=headline.text,
         site=site_name,
+        body_head=head,
     )
     author = byline.find_author(
         meta=meta,
