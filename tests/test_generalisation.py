@@ -1106,3 +1106,106 @@ def test_the_sites_own_name_printed_with_a_label_stays_the_source() -> None:
 def test_a_share_target_next_to_the_date_is_no_source(button: str) -> None:
     html = article(f"<span>分享至</span><span>{button}</span><span>2024年05月20日 10:30</span>")
     assert page(html).source is None
+
+
+# --------------------------------------------------------------------------- session 6, eighth pass (real6)
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # "作者：" (empty) then "时间：2015-04-01 13:53:58": the next field's label, no name;
+        # the editor (责任编辑：甘晨卉) is the credit left
+        ("real6/hinews-1.html", "甘晨卉"),
+        # "编辑： 沈正禹" then the letter-spaced heading "相 关 稿 件" (related articles)
+        ("real4/txnews-1.html", "沈正禹"),
+        # "作者：" (empty) then a photo caption "钟洁希（中）、前未婚妻Judy（左）…合照"
+        ("real6/dailyqd-1.html", "韦小康"),
+    ],
+)
+def test_what_follows_a_credit_slot_is_no_name(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ("2024-05-20 10:30 来源：某某日报 作者： 时间：2024-05-20 10:30", None),
+        ("2024-05-20 10:30 记者 王　磊", "王磊"),  # a padded two-character name stays
+        ("2024-05-20 10:30 记者 王　磊、李　四", "王磊 李四"),
+        ("2024-05-20 10:30 作者：张建国 单位：市发改委", "张建国"),
+        # a label alone in its element, the name in the next one
+        ("2024-05-20 10:30 <span>作者：</span><span>见习记者 陈久忍</span>", "陈久忍"),
+        ("2024-05-20 10:30 <span>作者：</span><span>张建国、李明</span>", "张建国 李明"),
+    ],
+)
+def test_credit_slots_guard(info: str, author: str | None) -> None:
+    assert page(article(info)).author == author
+
+
+def test_an_outlet_in_the_dates_own_element_is_the_source() -> None:
+    # <time>2016年12月01日 04:32 北京青年报</time>: no 来源 label, the outlet after the clock
+    assert real("real6/chinanews-2.html").source == "北京青年报"
+    # the same in another template's info element
+    html = article("<span>2024年05月20日 10:30 某某晚报</span>")
+    assert page(html).source == "某某晚报"
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "<span>2024-05-20 10:30 星期一</span>",  # a weekday
+        "<span>2024-05-20 10:30 北京</span>",  # a place, no outlet's ending
+        "<span>发布时间：2024-05-20 10:30</span>",  # a label
+    ],
+)
+def test_a_word_by_the_date_that_is_no_outlet_is_no_source(info: str) -> None:
+    assert page(article(info)).source is None
+
+
+def test_a_gallery_of_captions_is_the_body() -> None:
+    # every paragraph follows a picture and reads as a caption ("(网页截图)"): the captions
+    # are the article (the page used to fail with "article text too short")
+    body = real("real6/hinews-2.html").body
+    assert body.startswith("据英国《每日邮报》11月19日报道")
+    cap = "<p>图为市民在广场参观展览，现场人头攒动（资料图片）</p>"
+    gallery = "".join(f'<img src="/p{i}.jpg">{cap}' for i in range(4))
+    html = article("2024-05-20 10:30 来源：某某日报").replace(BODY, gallery)
+    assert page(html).body.startswith("图为市民在广场参观展览")
+
+
+def test_captions_before_the_prose_are_still_dropped() -> None:
+    lead = '<img src="/p.jpg"><p>图为会议现场（资料图片）</p>'
+    html = article("2024-05-20 10:30 来源：某某日报").replace(BODY, lead + BODY)
+    body = page(html).body
+    assert body.startswith("第0段")
+
+
+@pytest.mark.parametrize(
+    ("key", "source", "author"),
+    [
+        # "【环球时报记者陈欣】东京奥运会…": the writer in the 【】 credit (the editor is 李研)
+        ("real6/cyol-1.html", "环球网", "陈欣"),
+        # "稿源：" is empty; "【环球网军事报道】据韩联社…" is the only credit of an outlet
+        ("real6/cnnb-2.html", "环球网", "陈捷"),
+    ],
+)
+def test_the_bracket_credit_opening_the_article(key: str, source: str, author: str) -> None:
+    got = real(key)
+    assert (got.source, got.author) == (source, author)
+
+
+@pytest.mark.parametrize(
+    ("lead", "info", "source", "author"),
+    [
+        ("【编前语】", "2024-05-20 10:30 来源：某某日报", "某某日报", None),  # no credit
+        ("【某某晚报记者张建国】", "2024-05-20 10:30 来源：某某日报", "某某日报", "张建国"),
+        ("【记者手记】", "2024-05-20 10:30", None, None),
+    ],
+)
+def test_bracket_credits_guard(
+    lead: str, info: str, source: str | None, author: str | None
+) -> None:
+    html = article(info).replace("<p>第0段", f"<p>{lead}第0段", 1)
+    got = page(html)
+    assert (got.source, got.author) == (source, author)

@@ -44,7 +44,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 10
+EXTRACTOR_VERSION = 11
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -188,6 +188,7 @@ def extract_article(
         body_tail=tail,
         headline=headline.text,
         site=site_name,
+        body_head=head,
     )
     author = byline.find_author(
         meta=meta,

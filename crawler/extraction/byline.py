@@ -18,10 +18,18 @@ _NAME_SLASH_OUTLET_RE = re.compile(
     rf"^(?P<name>[{HAN}·]{{2,5}})\s*[/／]\s*(?P<outlet>[^/／\s]{{2,20}})$"
 )
 # A reporter credited in brackets near the start of the first paragraph:
-# "新京报讯（记者 陆一夫）11月25日…", "长江网10月4日讯（记者陈智 整合）".
+# "新京报讯（记者 陆一夫）11月25日…", "长江网10月4日讯（记者陈智 整合）",
+# "【环球时报记者陈欣】东京奥运会…".
 _LEAD_CREDIT_RE = re.compile(
-    r"^[^。！？]{0,40}?[（(](?P<inner>[^（）()]{0,12}?(?:记者|通讯员|作者)[^（）()]{1,40})[）)]"
+    r"^[^。！？]{0,40}?[（(【]"
+    r"(?P<inner>[^（）()【】]{0,12}?(?:记者|通讯员|作者)[^（）()【】]{1,40})[）)】]"
 )
+# The 【】 credit opening the first paragraph: "【环球网军事报道】", "【环球时报记者陈欣】".
+_LEAD_OUTLET_RE = re.compile(rf"^【(?P<inner>[{HAN}]{{2,16}}?)(?:记者|报道|讯)")
+# A bare credit label ending its element ("作者："): its value is the next element.
+_BARE_CREDIT_LABEL_RE = re.compile(r"(?:作者|记者|编辑|责编|撰稿|通讯员)\s*[:：]$")
+# A next element that is a caption or a sentence, not the slot's value.
+_NOT_A_VALUE_RE = re.compile(r"[（(，。！？!?；;]")
 # The same without brackets: "本报讯 记者 张三 通讯员 李四 近日，…", "XX网讯 记者 张三 …".
 _LEAD_PLAIN_CREDIT_RE = re.compile(
     r"^[^。！？（()）]{0,30}?讯\s*[:：]?\s*"
@@ -127,6 +135,10 @@ _WORDY_RE = re.compile(r"\w")
 # A repeated headline is no account name either.
 _NOT_ACCOUNT_RE = re.compile(r"[:：？?！!，。“”]|^来自|^发布于|^IP属地|^\d+$")
 _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
+# A printed date and/or clock: "2016年12月01日 04:32", "2016-06-14 14:39:53", "11:05".
+_DATE_AND_CLOCK_RE = re.compile(
+    r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+)
 _DATEISH_RE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}(?:\s|日|$)|\d{1,2}[:：]\d{2}"
     r"|发布时间|发布日期|[今昨前]天|刚刚|\d+\s*(?:分钟|小时|天)前"
@@ -187,6 +199,42 @@ def is_outlet_like(value: str) -> bool:
 
 def _joined(pieces: Sequence[TextPiece]) -> str:
     return " ".join(p.text for p in pieces)
+
+
+def _joined_credits(pieces: Sequence[TextPiece]) -> str:
+    """The pieces' texts joined, a bare credit label ("作者：") joined only to a value.
+
+    A label alone in its element takes the next element as its value ("作者：" | "陈久忍");
+    when that element is a caption or a sentence ("钟洁希（中）、前未婚妻…合照"), the slot
+    is empty: a bar keeps the label from reading names out of it.
+    """
+    texts: list[str] = []
+    for i, piece in enumerate(pieces):
+        if (
+            i
+            and _BARE_CREDIT_LABEL_RE.search(pieces[i - 1].text)
+            and (len(piece.text) > 20 or _NOT_A_VALUE_RE.search(piece.text))
+        ):
+            texts.append("|")
+        texts.append(piece.text)
+    return " ".join(texts)
+
+
+def _lead_outlet(body_head: Sequence[str]) -> str | None:
+    """The outlet of the 【】 credit opening the first paragraph ("【环球网军事报道】": 环球网).
+
+    The credit's words are cut back to the longest start that ends like an outlet (报, 网,
+    社, 台…): "环球网军事" is 环球网's military desk, "环球时报记者陈欣" 环球时报's reporter.
+    """
+    m = _LEAD_OUTLET_RE.match(body_head[0]) if body_head else None
+    if m is None:
+        return None
+    inner = m["inner"]
+    for end in range(len(inner), 1, -1):
+        value = _clean_source(inner[:end])
+        if value is not None and value == inner[:end] and _OUTLET_END_RE.search(value):
+            return value
+    return None
 
 
 def _labelled_source(text: str) -> str | None:
@@ -273,6 +321,9 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
     for i, text in enumerate(texts):
         if not _DATEISH_RE.search(text):
             continue
+        inside = _outlet_by_the_date(text)
+        if inside is not None and not _is_own_name(inside, site):
+            return inside
         before = range(i - 1, max(-1, i - 4), -1)
         after = range(i + 1, min(len(texts), i + 4))
         row = _noise_tokens(header[i].hint)
@@ -307,6 +358,21 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
     return None
 
 
+def _outlet_by_the_date(text: str) -> str | None:
+    """The outlet printed in the date's own element with no label: "2016年12月01日 04:32 北京青年报".
+
+    Only a whole element of a date (and clock) and one word beside it, that word ending like an
+    outlet (报, 网, 社, 台…): "2016-12-01 星期四" or "2016-12-01 北京" credit nobody.
+    """
+    rest = _DATE_AND_CLOCK_RE.sub(" ", text).split()
+    if len(rest) != 1 or rest[0] == text.strip():
+        return None
+    value = _clean_source(rest[0])
+    if value != rest[0] or not _OUTLET_END_RE.search(value) or is_person_name(value):
+        return None  # a label ("发布时间：") or a word cut short is no outlet
+    return value
+
+
 def find_source(
     *,
     meta: Mapping[str, str],
@@ -316,6 +382,7 @@ def find_source(
     body_tail: Sequence[str] = (),
     headline: str | None = None,
     site: str | None = None,
+    body_head: Sequence[str] = (),
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
@@ -324,7 +391,8 @@ def find_source(
     a 来源 label at the end of the article (``body_tail`` credit lines, the
     ``trailer``, then "（来源：湖北日报）" closing the last sentence); a JSON-LD
     ``author`` that is an outlet; and last the account name printed next to the
-    date without a label (self-media platforms). JSON-LD
+    date without a label (self-media platforms), or the 【】 credit opening the first
+    paragraph ("【环球网军事报道】"). JSON-LD
     ``publisher`` is never the source: it names the site or platform that hosts the
     page (今日头条 for every toutiao article), which is the site name, not a credit;
     a page that prints no credit has no source. Generic credits (网络, 本站)
@@ -359,7 +427,7 @@ def find_source(
     value = _outlet_author(jsonld)
     if value:
         return value
-    value = _unlabelled_source(header, site)
+    value = _unlabelled_source(header, site) or _lead_outlet(body_head)
     if own and (value is None or _is_own_name(value, site)):
         return own
     return value
@@ -464,14 +532,14 @@ def _reporters(
         slash = _NAME_SLASH_OUTLET_RE.match(piece.text)
         if slash is not None and is_person_name(slash["name"]):
             yield slash["name"]
-    yield reporter_in(_joined(header))
+    yield reporter_in(_joined_credits(header))
     for line, credit in body_head:
         yield reporter_in(line) if credit else _lead_reporter(line)
     for line, credit in body_tail:
         if credit:
             yield reporter_in(line) or _trailing_name(line)
     # joined, like the header: "作者：" and the name are often separate elements
-    yield reporter_in(_joined(trailer))
+    yield reporter_in(_joined_credits(trailer))
     # the article's last paragraph may close with a bare "（张巨峰）" or "（记者 张三）"
     for line, credit in reversed(body_tail):
         if not credit:
@@ -513,5 +581,6 @@ def find_author(
     credit_tail = [line for line, credit in tail if credit]
     credit_head = [line for line, credit in head if credit]
     return _first(
-        editor_in(text) for text in (*credit_tail, _joined(trailer), _joined(header), *credit_head)
+        editor_in(text)
+        for text in (*credit_tail, _joined_credits(trailer), _joined_credits(header), *credit_head)
     )

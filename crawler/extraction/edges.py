@@ -272,6 +272,10 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
         elif not (is_caption(block) or _echoes(block.text, title)):
             break
         start += 1
+    if start == len(items):
+        # nothing but captions (a gallery whose every paragraph follows a picture): the
+        # captions are the article, not furniture before it
+        start = next((i for i, b in enumerate(items) if is_caption(b)), start)
 
     end = len(items)
     tail: list[str] = []

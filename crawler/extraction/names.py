@@ -44,6 +44,9 @@ _CO_SEP = re.compile(r"\s*[:：]?\s*")
 # A surname and a given name of one character each, one space apart, standing alone.
 _PADDED_NAME = re.compile(rf"(?P<a>[{HAN}])[ \u3000\xa0]{{1,2}}(?P<b>[{HAN}])(?![{HAN}])")
 _CREDIT_SEP = re.compile(r"\s*[:：|丨/／]")
+_LABEL_COLON = re.compile(r"\s*[:：]")
+# A run of single characters set one or two spaces apart: "张 三 李 四", "相 关 稿 件".
+_LETTER_RUN = re.compile(rf"[{HAN}](?:[ \u3000\xa0]{{1,2}}[{HAN}](?![{HAN}]))+")
 # fmt: off
 _NOT_NAMES = frozenset(
     {
@@ -93,6 +96,19 @@ def plausible_name(token: str) -> bool:
     return 2 <= len(token) <= 4 and token not in _NOT_NAMES and not _ORGISH.search(token)
 
 
+def _letter_spaced_heading(text: str, pos: int) -> bool:
+    """Whether single characters spaced out from ``pos`` on are a heading, not padded names.
+
+    "张 三 李 四" is two names padded to the width of three, each pair opening with a
+    surname; in "相 关 稿 件" (相关稿件, related articles) the second pair opens with none.
+    """
+    run = _LETTER_RUN.match(text, pos)
+    chars = run.group().split() if run else []
+    if len(chars) <= 2:
+        return False
+    return len(chars) % 2 == 1 or any(c not in _SURNAMES for c in chars[::2])
+
+
 def take_names(text: str, pos: int, *, glued: bool) -> str | None:
     """The names a credit keyword ends at ``pos`` introduces, space-joined; None for a photo credit.
 
@@ -113,6 +129,8 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
             break
         token, end = m.group(), m.end()
         padded = _PADDED_NAME.match(text, gap_end)
+        if padded is not None and _letter_spaced_heading(text, gap_end):
+            break  # "相 关 稿 件": a letter-spaced heading after the credit, no padded name
         if padded is not None and token in _SURNAMES:
             # "王　磊", "张 三": a two-character name padded to the width of three
             token, end = padded["a"] + padded["b"], padded.end()
@@ -136,6 +154,8 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
         first = not names
         if not first and _CREDIT_SEP.match(text, end) and text[end : end + 1] not in "/／":
             break  # "作者：张三 单位：某某局": a label, not a second name
+        if first and _LABEL_COLON.match(text, end):
+            break  # "作者： 时间：2015-04-01": the slot is empty, the next field's label follows
         ok = plausible_name(token) if first and not glued else is_person_name(token)
         if first and glued and ok and role is None:
             # a glued name must stand alone: "记者陈智 整合", "（记者陈智）", not "记者查询发现，"
