@@ -442,7 +442,10 @@ def test_a_crawl_killed_with_sigkill_is_closed_by_the_next_crawl(
     web: WebServer, tmp_path: Path
 ) -> None:
     db = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
-    urls = _pages(web, 10, 1.0)
+    # 30 pages fetched one at a time, 1 s each: the crawl outlasts the worker's start even on
+    # a loaded machine (with 10, a worker that took 10 s to start saw every page downloaded,
+    # and the crawl stored them all and ended before the kill). The test ends at the kill.
+    urls = _pages(web, 30, 1.0)
     one_by_one = ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "NEWSMON_STORE_BATCH=1")
     # With an extraction worker: it must end with the crawl, or it keeps the crawl's stdout
     # and stderr open and communicate() below never sees them close.
