@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import default_config_path, load_config
-from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
+from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context, archive_failure
 from newsmon.scheduling.settings import schedule_settings
 
 #: The shipped config of real Jiangsu outlets (not verifiable offline).
@@ -64,9 +64,14 @@ def cmd_config_check(ctx: Context) -> int:
 
 
 def _engine(ctx: Context) -> Any:
-    from storage import make_engine
+    """The archive's engine, its schema as it is (``db upgrade`` and ``db current`` look at it)."""
+    from crawler.config import db_url_and_origin
+    from newsmon.database import ArchiveError, open_engine
 
-    return make_engine(ctx.db_url)
+    try:
+        return open_engine(*db_url_and_origin(ctx.args.db, ctx.config))
+    except ArchiveError as exc:
+        raise archive_failure(exc) from None
 
 
 def cmd_db_upgrade(ctx: Context) -> int:

@@ -124,31 +124,21 @@ class Context:
             raise CliError(str(exc), EXIT_USAGE) from None
 
     def sessions(self) -> Any:
-        from sqlalchemy.exc import ArgumentError, SQLAlchemyError
         from sqlalchemy.orm import sessionmaker
 
-        from storage import create_schema, make_engine, redact
-        from storage.migrate import SchemaOutOfDate
+        from newsmon.database import ArchiveError, open_archive
 
         url, origin = db_url_and_origin(self.args.db, self.config)
         try:
-            engine = make_engine(url)
-        except (ArgumentError, ValueError) as exc:  # not a URL, a bad port, an unknown database
-            raise CliError(
-                f"{origin}: not a database URL ({exc}): {redact(url)!r}; "
-                "expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
-                EXIT_USAGE,
-            ) from None
-        except OSError as exc:  # SQLite's folder cannot be made
-            raise CliError(f"cannot open database {redact(url)}: {exc}") from None
-        try:
-            create_schema(engine)
-        except SchemaOutOfDate as exc:
-            raise CliError(f"{redact(url)}: {exc}") from None
-        except (SQLAlchemyError, OSError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CliError(f"cannot open database {redact(url)}: {first}") from None
+            engine = open_archive(url, origin)
+        except ArchiveError as exc:
+            raise archive_failure(exc) from None
         return sessionmaker(engine, expire_on_commit=False)
+
+
+def archive_failure(exc: Exception) -> CliError:
+    """A :class:`newsmon.database.ArchiveError` as the command's error: 2 for a bad URL, else 1."""
+    return CliError(str(exc), EXIT_USAGE if getattr(exc, "usage", False) else EXIT_FAILED)
 
 
 def output_records(

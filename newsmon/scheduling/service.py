@@ -37,17 +37,18 @@ from crawler.config import (
     Config,
     ConfigError,
     SiteProfile,
+    db_url_and_origin,
     load_config,
-    resolve_db_url,
     resolve_redis_url,
 )
 from crawler.distributed import connect
 from crawler.store_writer import check_crawl_settings
 from newsmon.alerts import alert_settings
+from newsmon.database import ArchiveError, open_engine, schema_error
 from newsmon.scheduling import run_site, set_runtime
 from newsmon.scheduling.runtime import Runtime
 from newsmon.scheduling.settings import ScheduleSettings, schedule_settings
-from storage import create_schema, make_engine, redact
+from storage import create_schema, redact
 from storage.migrate import SchemaOutOfDate
 from storage.monitoring import ALERTS_SINCE, state_since
 
@@ -170,15 +171,21 @@ def sync_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> list[Job]:
 
 
 def make_runtime(
-    config: Config, db_url: str, verbose: bool = False, redis_url: str | None = None
+    config: Config,
+    db_url: str,
+    verbose: bool = False,
+    redis_url: str | None = None,
+    db_origin: str = "the database URL",
 ) -> Runtime:
+    """The scheduler's runtime; ConfigError for a bad config, ArchiveError for a database it
+    cannot open (``db_origin`` says where ``db_url`` came from)."""
     if not config.sites:
         raise ConfigError(f"no [[sites]] configured in {config.path or 'the config (none found)'}")
     settings = schedule_settings(config)
     alerts = alert_settings(config)
     for profile in config.sites:
         site_trigger(profile, settings)  # bad cron expressions fail here, before anything runs
-    engine = make_engine(db_url)
+    engine = open_engine(db_url, db_origin)
     for attempt in range(3):
         try:
             create_schema(engine)
@@ -186,10 +193,11 @@ def make_runtime(
                 engine, checkfirst=True
             )
             break
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError, SchemaOutOfDate) as exc:
             # Two schedulers starting at once on a new database both try to create the tables.
-            if attempt == 2:
-                raise
+            if attempt == 2 or isinstance(exc, SchemaOutOfDate):
+                engine.dispose()
+                raise schema_error(db_url, exc) from None
             time.sleep(0.5 + random.random())
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions.begin() as session:
@@ -291,9 +299,11 @@ def run(
     once: bool = False,
     verbose: bool = False,
     distributed: bool = False,
+    db_origin: str = "the database URL",
 ) -> int:
     """What ``python scheduler.py`` and ``newsmon schedule`` do; ConfigError for a bad config
-    (SettingError, one, for a bad value of a crawl's environment variable).
+    (SettingError, one, for a bad value of a crawl's environment variable), ArchiveError for a
+    database that cannot be opened.
 
     ``distributed``: queue due sites on the Redis frontier (``[redis] url`` /
     ``NEWSMON_REDIS_URL``) for ``newsmon worker`` processes instead of crawling here.
@@ -307,7 +317,7 @@ def run(
         )
     if redis_url:
         connect(redis_url)  # a URL redis cannot parse: SettingError now, not at every job
-    runtime = make_runtime(config, db_url, verbose, redis_url)
+    runtime = make_runtime(config, db_url, verbose, redis_url, db_origin)
     if list_only:
         print(list_jobs(runtime))
         return 0
@@ -349,22 +359,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python scheduler.py``: exit status 2 for a bad config, 1 for an out-of-date schema."""
+    """``python scheduler.py``: exit status 2 for a bad config or database URL, 1 for a database
+    that cannot be opened (unreachable, not a database, an out-of-date schema)."""
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     try:
         config = load_config(args.config)
+        db_url, db_origin = db_url_and_origin(args.db, config)
         return run(
             config,
-            resolve_db_url(args.db, config),
+            db_url,
             list_only=args.list,
             once=args.once,
             verbose=args.verbose,
             distributed=args.distributed,
+            db_origin=db_origin,
         )
     except ConfigError as exc:
         print(f"scheduler: {exc}", file=sys.stderr)
         return 2
-    except SchemaOutOfDate as exc:
+    except ArchiveError as exc:
         print(f"scheduler: {exc}", file=sys.stderr)
-        return 1
+        return 2 if exc.usage else 1

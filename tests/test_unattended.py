@@ -1,0 +1,99 @@
+"""What a user who leaves newsmon running for months relies on: every entry point fails with
+one clear line (never a traceback), the config check catches what the scheduler would refuse,
+and run records say what happened in words a user can act on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli import ROOT
+from tests.support.scheduled import site_table, write_config
+
+BAD_DATABASES = [
+    # (the URL, given the test's folder; exit status; what the line says)
+    (lambda d: "foo://nowhere", 2, "--db: not a database URL"),
+    (lambda d: f"sqlite:///{d / 'garbage.sqlite3'}", 1, "file is not a database"),
+    (lambda d: f"sqlite:///{d / 'config.toml' / 'x.sqlite3'}", 1, "cannot make its folder"),
+    (
+        lambda d: "postgresql+psycopg://newsmon:s3cret@127.0.0.1:9/archive",
+        1,
+        "postgresql+psycopg://newsmon:***@127.0.0.1:9/archive: (psycopg.OperationalError)",
+    ),
+]
+ENTRY_POINTS = {
+    "scheduler.py": lambda config, db: [
+        sys.executable,
+        str(ROOT / "scheduler.py"),
+        "--config",
+        str(config),
+        "--db",
+        db,
+        "--list",
+    ],
+    "newsmon schedule": lambda config, db: [
+        sys.executable,
+        "-m",
+        "newsmon.cli",
+        "schedule",
+        "--config",
+        str(config),
+        "--db",
+        db,
+        "--list",
+    ],
+    "newsmon db upgrade": lambda config, db: [
+        sys.executable,
+        "-m",
+        "newsmon.cli",
+        "db",
+        "upgrade",
+        "--config",
+        str(config),
+        "--db",
+        db,
+    ],
+    "newsmon db current": lambda config, db: [
+        sys.executable,
+        "-m",
+        "newsmon.cli",
+        "db",
+        "current",
+        "--config",
+        str(config),
+        "--db",
+        db,
+    ],
+}
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+@pytest.mark.parametrize(
+    ("make_url", "code", "says"),
+    BAD_DATABASES,
+    ids=["not-a-url", "not-a-db", "folder-is-a-file", "pg-down"],
+)
+def test_a_database_that_cannot_be_opened_is_one_line_from_every_entry_point(
+    tmp_path: Path, entry: str, make_url: object, code: int, says: str
+) -> None:
+    config = write_config(tmp_path / "config.toml", [site_table("jiangnan", "http://127.0.0.1:9")])
+    (tmp_path / "garbage.sqlite3").write_text("not a database\n", encoding="utf-8")
+    db = make_url(tmp_path)  # type: ignore[operator]
+    result = subprocess.run(
+        ENTRY_POINTS[entry](config, db),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "NEWSMON_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "alembic" not in line]
+    assert len(lines) == 1, result.stderr
+    assert says in lines[0]
+    assert "s3cret" not in result.stderr + result.stdout
