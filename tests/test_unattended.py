@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import ROOT
+from tests.cli import ROOT, newsmon
 from tests.support.scheduled import site_table, write_config
 
 BAD_DATABASES = [
@@ -97,3 +97,45 @@ def test_a_database_that_cannot_be_opened_is_one_line_from_every_entry_point(
     assert len(lines) == 1, result.stderr
     assert says in lines[0]
     assert "s3cret" not in result.stderr + result.stdout
+
+
+SITE = '[[sites]]\nname = "a"\nstart_urls = ["http://127.0.0.1:9/news/list_1.html"]\n'
+REFUSED_BY_THE_SCHEDULER = [
+    (SITE + 'cron = "61 * * * *"\n', "config.toml: sites[a].cron: '61 * * * *'"),
+    (
+        '[scheduler]\ntimezone = "Mars/Olympus"\n\n' + SITE + 'cron = "5 * * * *"\n',
+        "config.toml: scheduler.timezone: unknown time zone 'Mars/Olympus'",
+    ),
+    ('[alerts]\nwebhook = "hooks.example.org"\n\n' + SITE, "config.toml:2: alerts.webhook"),
+    ('[alerts]\ndigest = "weekly"\n\n' + SITE, "config.toml:2: alerts.digest"),
+    ("[scheduler]\nmax_parallel = 0\n\n" + SITE, "config.toml: scheduler.max_parallel"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"), REFUSED_BY_THE_SCHEDULER, ids=["cron", "timezone", "webhook", "digest", "max"]
+)
+def test_config_check_refuses_what_the_scheduler_would_refuse_and_says_it_once(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    check = newsmon("config", "check", "--config", str(config), home=tmp_path)
+    assert check.returncode == 2, check.stdout + check.stderr
+    assert ": ok" not in check.stdout  # not "ok" first and an error after
+    assert check.stderr.count("\n") == 1, check.stderr
+    assert says in check.stderr
+    scheduler = subprocess.run(
+        [sys.executable, str(ROOT / "scheduler.py"), "--config", str(config), "--list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "NEWSMON_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert scheduler.returncode == 2, scheduler.stderr
+    assert "Traceback" not in scheduler.stderr
+    assert scheduler.stderr.strip() == "scheduler: " + check.stderr.strip().removeprefix(
+        "newsmon: "
+    )

@@ -43,7 +43,7 @@ from crawler.config import (
 )
 from crawler.distributed import connect
 from crawler.store_writer import check_crawl_settings
-from newsmon.alerts import alert_settings
+from newsmon.alerts import AlertSettings, alert_settings
 from newsmon.database import ArchiveError, open_engine, schema_error
 from newsmon.scheduling import run_site, set_runtime
 from newsmon.scheduling.runtime import Runtime
@@ -170,6 +170,19 @@ def sync_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> list[Job]:
     return scheduler.get_jobs()
 
 
+def check_schedule(config: Config) -> tuple[ScheduleSettings, AlertSettings]:
+    """What the scheduler checks before it starts: ``[scheduler]``, ``[alerts]`` and each
+    site's cron (``newsmon config check`` runs it too); ConfigError names file and key."""
+    settings = schedule_settings(config)
+    alerts = alert_settings(config)
+    for profile in config.sites:
+        try:
+            site_trigger(profile, settings)  # bad cron expressions fail here, before anything runs
+        except ConfigError as exc:
+            raise ConfigError(f"{config.path or 'the config'}: {exc}") from None
+    return settings, alerts
+
+
 def make_runtime(
     config: Config,
     db_url: str,
@@ -181,10 +194,7 @@ def make_runtime(
     cannot open (``db_origin`` says where ``db_url`` came from)."""
     if not config.sites:
         raise ConfigError(f"no [[sites]] configured in {config.path or 'the config (none found)'}")
-    settings = schedule_settings(config)
-    alerts = alert_settings(config)
-    for profile in config.sites:
-        site_trigger(profile, settings)  # bad cron expressions fail here, before anything runs
+    settings, alerts = check_schedule(config)
     engine = open_engine(db_url, db_origin)
     for attempt in range(3):
         try:
