@@ -139,3 +139,40 @@ def test_config_check_refuses_what_the_scheduler_would_refuse_and_says_it_once(
     assert scheduler.stderr.strip() == "scheduler: " + check.stderr.strip().removeprefix(
         "newsmon: "
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # the keyword would silently be the default 新春第一会
+        (
+            '[monitor]\nkeyword = ["营商环境"]\n',
+            "config.toml:2: monitor.keyword: unknown key (known: ",
+        ),
+        # alerts would silently go nowhere
+        (
+            '[monitor]\nkeywords = ["营商环境"]\n\n[alert]\njsonl = "a.jsonl"\n',
+            "config.toml:4: alert: unknown table",
+        ),
+        (
+            '[database]\npath = "/var/lib/newsmon.sqlite3"\n',
+            "config.toml:2: database.path: unknown key",
+        ),
+        (
+            '[redis]\nurl = "redis://127.0.0.1:9/0"\nttl_hours = 1\n',
+            "config.toml:3: redis.ttl_hours: unknown key",
+        ),
+        ('keywords = ["营商环境"]\n', "config.toml:1: keywords: unknown table"),
+    ],
+    ids=["monitor-key", "table", "database-key", "redis-key", "top-level-key"],
+)
+def test_a_misspelt_table_or_key_is_refused_not_dropped(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text + "\n" + SITE, encoding="utf-8")
+    for command in (["config", "check"], ["monitor"], ["query", "x"]):
+        result = newsmon(*command, "--config", str(config), home=tmp_path)
+        assert result.returncode == 2, (command, result.stderr)
+        assert says in result.stderr, (command, result.stderr)
+        assert not (tmp_path / "newsmon.sqlite3").exists()  # refused before anything ran
