@@ -243,6 +243,8 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
     assert "child exit status 1" in by_site["forbidden"]["reason"]
     assert by_site["hangs"]["status"] == "timeout"
     assert "child " in by_site["hangs"]["reason"]
+    # In the user's words, not Scrapy's close reason ("closespider_timeout").
+    assert by_site["hangs"]["reason"].startswith("time limit of 2 s reached;")
     assert "forbidden: failed" in once.stdout
     assert "hangs: timeout" in once.stdout
     health = [line for line in jsonl(alerts) if line["type"] == "health"]
@@ -250,6 +252,8 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
         ("forbidden", "run_failed"),
         ("hangs", "run_failed"),
     ]
+    hangs = next(h for h in health if h["site"] == "hangs")
+    assert "time limit of 2 s reached" in hangs["message"]
     matches = [line for line in jsonl(alerts) if line["type"] == "match"]
     assert len(matches) == len(site.keyword_paths())
 

@@ -125,8 +125,11 @@ def finish_run(
         else:
             run.status = "failed"
         run.reason = why or "the crawl process ended without recording its run"
-    elif cause == "timeout" and run.status != "ok":
-        run.status, run.reason = "timeout", f"{why} ({run.reason})"
+    elif (cause == "timeout" and run.status != "ok") or run.status == "timeout":
+        # Ours (the backstop) or the child's CLOSESPIDER_TIMEOUT (which we set): in the user's
+        # words, not Scrapy's close reason.
+        detail = "" if run.reason in (None, "", "closespider_timeout") else f" ({run.reason})"
+        run.status, run.reason = "timeout", f"time limit of {time_limit:g} s reached{detail}"
     elif why and why not in (run.reason or ""):
         run.reason = f"{run.reason}; {why}" if run.reason else why
     if run.finished_at is None or run.finished_at < started:
