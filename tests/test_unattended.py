@@ -176,3 +176,10 @@ def test_a_misspelt_table_or_key_is_refused_not_dropped(
         assert result.returncode == 2, (command, result.stderr)
         assert says in result.stderr, (command, result.stderr)
         assert not (tmp_path / "newsmon.sqlite3").exists()  # refused before anything ran
+
+
+def test_the_help_names_the_config_and_database_that_are_used(tmp_path: Path) -> None:
+    help_text = " ".join(newsmon("query", "--help", home=tmp_path).stdout.split())
+    # NEWSMON_HOME (set by newsmon()) moves both: the help says where they are now.
+    assert f"else {tmp_path / 'config.toml'} if it exists" in help_text
+    assert f"else sqlite:///{tmp_path / 'newsmon.sqlite3'}" in help_text
