@@ -183,6 +183,73 @@ def check_schedule(config: Config) -> tuple[ScheduleSettings, AlertSettings]:
     return settings, alerts
 
 
+#: How often a running scheduler looks at its config file for edits to its sites.
+CONFIG_CHECK_SECONDS = 5.0
+
+
+class ConfigWatch:
+    """Applies an edited config's ``[[sites]]`` to the running schedule.
+
+    Each crawl reads the config anew; without this a site added, renamed or given
+    another interval or cron would wait for a restart, and a removed or renamed one
+    would fail at every run. ``[scheduler]`` values apply too, but for ``max_parallel``
+    and ``timezone``; ``[alerts]`` changes need a restart (the log says so).
+    """
+
+    def __init__(self, scheduler: BackgroundScheduler, runtime: Runtime) -> None:
+        self.scheduler = scheduler
+        self.runtime = runtime
+        self.path = runtime.config.path
+        self.text = self._read()
+
+    def _read(self) -> str | None:
+        if self.path is None:
+            return None
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def check(self) -> None:
+        text = self._read()
+        if text is None or text == self.text:
+            return
+        self.text = text  # a text that does not load is said once, not every few seconds
+        runtime = self.runtime
+        try:
+            config = load_config(self.path)
+            settings, alerts = check_schedule(config)
+            if not config.sites:
+                raise ConfigError("no [[sites]]")
+        except ConfigError as exc:
+            logger.error(
+                "config %s changed but does not load (%s); the schedule stays as it was",
+                self.path,
+                exc,
+            )
+            return
+        if alerts != runtime.alerts:
+            logger.warning("config %s: [alerts] changed; restart the scheduler to apply", self.path)
+        for key in ("max_parallel", "timezone"):
+            if getattr(settings, key) != getattr(runtime.settings, key):
+                logger.warning(
+                    "config %s: scheduler.%s changed; restart the scheduler to apply",
+                    self.path,
+                    key,
+                )
+                setattr(settings, key, getattr(runtime.settings, key))
+        before = {job.name for job in self.scheduler.get_jobs()}
+        runtime.config, runtime.settings = config, settings
+        jobs = sync_jobs(self.scheduler, runtime)
+        changed = [job for job in jobs if job.name not in before]
+        logger.info(
+            "config %s changed: %d sites scheduled%s",
+            self.path,
+            len(jobs),
+            "".join(f"; {job.name}, next run {job.next_run_time}" for job in changed),
+        )
+
+
 def make_runtime(
     config: Config,
     db_url: str,
@@ -288,8 +355,12 @@ def serve(runtime: Runtime) -> int:
         ", ".join(runtime.alerts.sinks + (["atom"] if runtime.alerts.atom else [])) or "nowhere",
     )
     scheduler.resume()
-    while not runtime.stopping.wait(1):
-        pass
+    watch = ConfigWatch(scheduler, runtime)
+    while not runtime.stopping.wait(CONFIG_CHECK_SECONDS):
+        try:
+            watch.check()
+        except Exception:  # the schedule as it was is better than no scheduler
+            logger.exception("could not apply the edited config %s", runtime.config.path)
     scheduler.pause()
     scheduler.shutdown(wait=True)  # returns when the running jobs have recorded their runs
     done.set()
