@@ -67,9 +67,19 @@ def die_with_parent(parent: int) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        os.kill(os.getpid(), signal.SIGTERM)  # once: Scrapy takes a second one as "stop unclean"
+        # Once: Scrapy takes a second one as "stop unclean", which would leave the run's row
+        # "running". A parent that stopped us before it went (a server shutting down) has
+        # already sent the first.
+        if not _shutting_down():
+            os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _shutting_down() -> bool:
+    """Whether Scrapy has taken a SIGTERM/SIGINT already (it then handles the next as a kill)."""
+    handler = signal.getsignal(signal.SIGTERM)
+    return handler == signal.SIG_IGN or getattr(handler, "__name__", "").startswith("_signal_kill")
 
 
 def describe_exit(returncode: int) -> str:
