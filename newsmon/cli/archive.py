@@ -195,7 +195,17 @@ def cmd_runs(ctx: Context) -> int:
     print(
         table(
             rows,
-            ["ID", "STARTED", "SPIDER", "STATUS", "REQS", "NEW/UPD/SAME", "MATCHES", "ERRORS"],
+            # Asia/Shanghai, as every time newsmon shows: say so (the machine may be on UTC).
+            [
+                "ID",
+                "STARTED (UTC+8)",
+                "SPIDER",
+                "STATUS",
+                "REQS",
+                "NEW/UPD/SAME",
+                "MATCHES",
+                "ERRORS",
+            ],
             [5, 19, 20, 11, 5, 12, 7, 6],
         )
     )
