@@ -184,3 +184,14 @@ def test_the_help_names_the_config_and_database_that_are_used(tmp_path: Path) ->
     # NEWSMON_HOME (set by newsmon()) moves both: the help says where they are now.
     assert f"else{tmp_path / 'config.toml'}ifitexists" in help_text
     assert f"elsesqlite:///{tmp_path / 'newsmon.sqlite3'}" in help_text
+
+
+@pytest.mark.parametrize("command", ["demo", "serve"])
+def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    result = newsmon(command, "--port", "99999", home=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"newsmon {command}: error: argument --port: must be a TCP port (0-65535)"
+    )
+    assert not (tmp_path / "demo").exists()  # nothing generated or served

@@ -15,6 +15,7 @@ from newsmon.cli.context import (
     positive_int,
     since_arg,
     table,
+    tcp_port,
     to_json,
     until_arg,
 )
@@ -27,13 +28,6 @@ def _non_negative(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if number < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
-
-
-def _port(value: str) -> int:
-    number = _non_negative(value)
-    if number > 65535:
-        raise argparse.ArgumentTypeError("must be a TCP port (0-65535)")
     return number
 
 
@@ -331,5 +325,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "serve", parents=[common], help="serve the search page and the JSON API over HTTP"
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=_port, default=8080, help="TCP port (default: 8080)")
+    p.add_argument("--port", type=tcp_port, default=8080, help="TCP port (default: 8080)")
     p.set_defaults(func=cmd_serve)

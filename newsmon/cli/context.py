@@ -57,6 +57,17 @@ def positive_int(value: str) -> int:
     return number
 
 
+def tcp_port(value: str) -> int:
+    """``--port``: 0 (any free port) to 65535; argparse reports anything else as a usage error."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError("must be a TCP port (0-65535)")
+    return number
+
+
 def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
