@@ -9,7 +9,9 @@ hidden) and what went wrong — and never a traceback.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from pathlib import Path
+
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from storage import create_schema, make_engine, redact
@@ -64,3 +66,19 @@ def open_archive(url: str, origin: str) -> Engine:
         engine.dispose()
         raise schema_error(url, exc) from None
     return engine
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite ``url`` that does not exist yet (None for a file that does, for
+    PostgreSQL, or for a URL that cannot be parsed: :func:`open_engine` says why)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    path = Path(database).expanduser()
+    return None if path.exists() else path

@@ -195,3 +195,29 @@ def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, command: str) -> N
         f"newsmon {command}: error: argument --port: must be a TCP port (0-65535)"
     )
     assert not (tmp_path / "demo").exists()  # nothing generated or served
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["query", "新春第一会"], ["show", "1"], ["runs"], ["report", "新春第一会"], ["db", "stats"]],
+    ids=["query", "show", "runs", "report", "db-stats"],
+)
+def test_reading_a_mistyped_archive_path_says_there_is_no_archive(
+    tmp_path: Path, command: list[str]
+) -> None:
+    typo = tmp_path / "archiv.sqlite3"
+    result = newsmon(*command, home=tmp_path, db=f"sqlite:///{typo}")
+    # Not "no articles match" / "no crawl runs yet" from a new, empty archive made on the spot.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"newsmon: no archive at {typo} (--db): nothing has been stored there;"
+        " check --db, $NEWSMON_DB_URL or $NEWSMON_HOME"
+    )
+    assert not typo.exists()
+
+
+def test_the_default_archive_of_a_fresh_install_reads_as_empty(tmp_path: Path) -> None:
+    # Nothing named, nothing crawled yet: an empty archive, not an error.
+    assert newsmon("runs", home=tmp_path).stdout.strip() == "no crawl runs yet"
+    assert newsmon("query", "x", home=tmp_path).stdout.strip() == "no articles match"

@@ -65,7 +65,7 @@ def cmd_query(ctx: Context) -> int:
     if a.sort == "relevance" and not a.text:
         raise CliError("--sort relevance needs TEXT to rank by", EXIT_USAGE)
     ctx.check_search_settings()
-    sessions = ctx.sessions()
+    sessions = ctx.sessions(existing=True)
     if a.group_by:
         with sessions() as session:
             counts = count_by(session, query, a.group_by)
@@ -118,7 +118,7 @@ def cmd_show(ctx: Context) -> int:
     from storage.repository import get_article
     from storage.search import reprint_info
 
-    sessions = ctx.sessions()
+    sessions = ctx.sessions(existing=True)
     with sessions() as session:
         row = get_article(session, ctx.args.ref)
         if row is None:
@@ -165,7 +165,7 @@ def cmd_runs(ctx: Context) -> int:
     from storage.records import run_record
     from storage.repository import list_runs
 
-    with ctx.sessions()() as session:
+    with ctx.sessions(existing=True)() as session:
         records = [run_record(r) for r in list_runs(session, ctx.args.limit)]
     if ctx.args.format == "json":
         print(to_json(records))
@@ -224,7 +224,7 @@ def cmd_db_stats(ctx: Context) -> int:
     """``newsmon db stats``: the archive's bytes by part, in all and per article."""
     from storage.sizes import PARTS, archive_sizes
 
-    sizes = archive_sizes(ctx.sessions().kw["bind"])
+    sizes = archive_sizes(ctx.sessions(existing=True).kw["bind"])
     if ctx.args.format == "json":
         print(
             to_json(

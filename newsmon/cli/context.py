@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from crawler.config import Config, db_url_and_origin, load_config
+from crawler.config import Config, db_url_and_origin, default_db_url, load_config
 from newsmon import __version__
 from newsmon.dates import parse_day
 
@@ -134,12 +134,25 @@ class Context:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
 
-    def sessions(self) -> Any:
+    def sessions(self, *, existing: bool = False) -> Any:
+        """Sessions on the archive, its schema made or brought up to date.
+
+        ``existing``: for commands that only read (query, show, runs, report, db stats) an
+        SQLite archive named by ``--db``, ``$NEWSMON_DB_URL`` or the config must exist
+        already: a mistyped path would otherwise be a new, empty archive, and "no articles
+        match" a lie. (The default archive of a fresh install is empty, not missing.)
+        """
         from sqlalchemy.orm import sessionmaker
 
-        from newsmon.database import ArchiveError, open_archive
+        from newsmon.database import ArchiveError, missing_sqlite_file, open_archive
 
         url, origin = db_url_and_origin(self.args.db, self.config)
+        missing = missing_sqlite_file(url) if existing and url != default_db_url() else None
+        if missing is not None:
+            raise CliError(
+                f"no archive at {missing} ({origin}): nothing has been stored there;"
+                " check --db, $NEWSMON_DB_URL or $NEWSMON_HOME"
+            )
         try:
             engine = open_archive(url, origin)
         except ArchiveError as exc:
