@@ -158,12 +158,29 @@ class _Reader:
             raise self.fail(qualified, f"expected {name}, got {type(value).__name__}", after)
         return value
 
+    def known(self, table: dict[str, Any], prefix: str, keys: set[str]) -> None:
+        """ConfigError for the first key of ``table`` not in ``keys`` (``prefix``: the table's name)."""
+        unknown = sorted(set(table) - keys)
+        if not unknown:
+            return
+        message = f"unknown {'key' if prefix else 'table'} (known: {', '.join(sorted(keys))})"
+        if prefix:
+            raise self.fail(f"{prefix}.{unknown[0]}", message)
+        header = re.search(rf"^[ \t]*\[+[ \t]*{re.escape(unknown[0])}[ \t]*[\].]", self.text, re.M)
+        if header is None:  # a top-level key, not a table
+            raise self.fail(unknown[0], message)
+        line = self.text.count("\n", 0, header.start()) + 1
+        raise ConfigError(f"{self.path}:{line}: {unknown[0]}: {message}")
+
     def strings(self, table: dict[str, Any], key: str, qualified: str, after: int = 0) -> list[str]:
         values = self.get(table, key, list, qualified, [], after)
         if not all(isinstance(v, str) and v.strip() for v in values):
             raise self.fail(qualified, "expected a list of non-empty strings", after)
         return [v.strip() for v in values]
 
+
+#: The config's top-level tables ([scheduler] and [alerts] are read by newsmon's scheduler).
+_TABLES = {"database", "redis", "monitor", "alerts", "web", "sites", "scheduler"}
 
 _SITE_KEYS = {
     "name",
@@ -192,12 +209,17 @@ def _parse(path: Path, text: str) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     r = _Reader(path, text)
     config = Config(path=path, raw=data)
+    # A misspelt table or key ([alert], keyword = [...]) would otherwise be dropped without a
+    # word, and newsmon would run on its defaults: no alerts, the default keyword.
+    r.known(data, "", _TABLES)
 
     database = r.get(data, "database", dict, "database", {})
+    r.known(database, "database", {"url"})
     url = r.get(database, "url", str, "database.url", None)
     config.database_url = url or None
 
     redis = r.get(data, "redis", dict, "redis", {})
+    r.known(redis, "redis", {"url", "seen_ttl_hours"})
     config.redis_url = r.get(redis, "url", str, "redis.url", None) or None
     if config.redis_url and not config.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise r.fail("redis.url", f"not a redis:// URL: {config.redis_url!r}")
@@ -209,6 +231,7 @@ def _parse(path: Path, text: str) -> Config:
     config.redis_seen_ttl = int(config.redis_seen_ttl)
 
     monitor = r.get(data, "monitor", dict, "monitor", {})
+    r.known(monitor, "monitor", {"keywords", "exclude", "forget_ignored_days"})
     if "keywords" in monitor:
         keywords = r.strings(monitor, "keywords", "monitor.keywords")
         config.keywords = tuple(keywords)

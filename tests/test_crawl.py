@@ -213,6 +213,11 @@ def test_query_table_and_csv_formats(web: WebServer, tmp_path: Path) -> None:
     first_run = runs.stdout.splitlines()[1].split()
     assert first_run[0] == "1"
     assert "ok" in first_run
+    # The time is Beijing time, and the header says so (a server's clock is often UTC).
+    assert runs.stdout.splitlines()[0].split()[:3] == ["ID", "STARTED", "(UTC+8)"]
+    started = newsmon_json("runs", "--format", "json", home=tmp_path)[0]["started_at"]
+    assert started.endswith("+08:00")
+    assert " ".join(first_run[1:3]) == started[:19].replace("T", " ")
 
 
 def test_reextract_brings_stored_rows_up_to_date_without_fetching(

@@ -243,6 +243,8 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
     assert "child exit status 1" in by_site["forbidden"]["reason"]
     assert by_site["hangs"]["status"] == "timeout"
     assert "child " in by_site["hangs"]["reason"]
+    # In the user's words, not Scrapy's close reason ("closespider_timeout").
+    assert by_site["hangs"]["reason"].startswith("time limit of 2 s reached;")
     assert "forbidden: failed" in once.stdout
     assert "hangs: timeout" in once.stdout
     health = [line for line in jsonl(alerts) if line["type"] == "health"]
@@ -250,6 +252,8 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
         ("forbidden", "run_failed"),
         ("hangs", "run_failed"),
     ]
+    hangs = next(h for h in health if h["site"] == "hangs")
+    assert "time limit of 2 s reached" in hangs["message"]
     matches = [line for line in jsonl(alerts) if line["type"] == "match"]
     assert len(matches) == len(site.keyword_paths())
 
@@ -357,3 +361,42 @@ def test_restarts_keep_stored_run_times_and_spread_the_runs_that_are_due(
     again = datetime.now(UTC)
     gaps = sorted((t - again).total_seconds() for t in synced().values())
     assert [round(g / 15) for g in gaps] == [0, 1, 2, 3]
+
+
+def test_sites_edited_in_the_config_are_rescheduled_without_a_restart(
+    web: WebServer, site: SampleSite, tmp_path: Path, sqlite_url: str
+) -> None:
+    config = write_config(
+        tmp_path / "config.toml", [site_table("jiangnan", web.base_url, interval_minutes=EVERY_2S)]
+    )
+    with SchedulerProcess(config, sqlite_url, log=tmp_path / "scheduler.log") as scheduler:
+        wait_until("a first run", lambda: any(r["status"] == "ok" for r in runs(sqlite_url)))
+        # The user renames the site and adds one: no restart.
+        write_config(
+            config,
+            [
+                site_table("suzhou", web.base_url, interval_minutes=EVERY_2S),
+                site_table("wuxi", web.base_url, interval_minutes=1),
+            ],
+        )
+        wait_until(
+            "runs of both new sites",
+            lambda: {"suzhou", "wuxi"} <= {r["site"] for r in runs(sqlite_url) if r["finished_at"]},
+            timeout=60,
+        )
+        renamed_at = max(r["started_at"] for r in runs(sqlite_url) if r["site"] == "suzhou")
+        wait_until(
+            "another run of the renamed site",
+            lambda: any(
+                r["site"] == "suzhou" and r["started_at"] > renamed_at and r["finished_at"]
+                for r in runs(sqlite_url)
+            ),
+        )
+        assert scheduler.stop() == 0, scheduler.log
+        log = scheduler.log
+
+    history = runs(sqlite_url)
+    # The old name is no longer crawled (it would fail: no such site in the config).
+    assert all(r["status"] == "ok" for r in history), history
+    assert f"config {config} changed: 2 sites scheduled" in log
+    assert "no site named 'jiangnan'" not in log

@@ -266,3 +266,38 @@ def test_the_form_starts_a_crawl_whose_counts_show_live_and_the_bound_answers_42
         assert TOKEN not in "".join(server.lines)
     finally:
         server.stop()
+
+
+def test_stopping_the_server_mid_crawl_records_the_run_as_interrupted(
+    tmp_path: Path, sqlite_db: str, web: WebServer
+) -> None:
+    server = start_server(tmp_path, sqlite_db, web, token=TOKEN)
+    # The feed answers after the server's own shutdown wait (10 s): the crawl outlives it.
+    web.add("/rss.xml", "<rss version='2.0'><channel></channel></rss>", delay=25)
+    try:
+        started = post(server.base_url, "/api/sites/jiangnan/run", token=TOKEN)
+        assert started.status == 202, started.body
+
+        def running() -> Any:
+            runs = get_json(server.base_url, "/api/runs")["results"]
+            return runs and runs[0]["status"] == "running" and runs[0]["articles_new"] == 8
+
+        wait_until("the run storing its articles", running, timeout=SLOW)
+    finally:
+        server.stop()
+    engine = make_engine(sqlite_db)
+    try:
+
+        def closed() -> Any:
+            with engine.connect() as connection:
+                row = connection.exec_driver_sql(
+                    "SELECT status, reason FROM crawl_runs ORDER BY id DESC LIMIT 1"
+                ).one()
+            return row if row[0] != "running" else None
+
+        # The crawl, left without its server, closes its own run (not left "running" until
+        # the site's next run finds it abandoned).
+        status, reason = wait_until("the run to be closed", closed, timeout=60)
+    finally:
+        engine.dispose()
+    assert status == "interrupted", reason

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from crawler.config import ConfigError
+from crawler.config import ConfigError, default_config_path, default_db_url
 from newsmon import __version__
 from newsmon.cli import archive, config, crawl, demo, extract, links, report, schedule
 from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
@@ -30,13 +30,17 @@ def _common_options(top: bool) -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="URL",
-        help="database URL (default: $NEWSMON_DB_URL, the config, or SQLite in $NEWSMON_HOME)",
+        help=(
+            "database URL (default: $NEWSMON_DB_URL, else the config's [database] url,"
+            f" else {default_db_url()})"
+        ),
         **unset,
     )
     common.add_argument(
         "--config",
         metavar="FILE",
-        help="TOML config (default: $NEWSMON_CONFIG or ~/.config/newsmon/config.toml)",
+        # The path that is used here, from NEWSMON_HOME or XDG_CONFIG_HOME, if it exists.
+        help=f"TOML config (default: $NEWSMON_CONFIG, else {default_config_path()} if it exists)",
         **unset,
     )
     common.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log", **unset)

@@ -15,6 +15,7 @@ from newsmon.cli.context import (
     positive_int,
     since_arg,
     table,
+    tcp_port,
     to_json,
     until_arg,
 )
@@ -27,13 +28,6 @@ def _non_negative(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if number < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
-
-
-def _port(value: str) -> int:
-    number = _non_negative(value)
-    if number > 65535:
-        raise argparse.ArgumentTypeError("must be a TCP port (0-65535)")
     return number
 
 
@@ -71,7 +65,7 @@ def cmd_query(ctx: Context) -> int:
     if a.sort == "relevance" and not a.text:
         raise CliError("--sort relevance needs TEXT to rank by", EXIT_USAGE)
     ctx.check_search_settings()
-    sessions = ctx.sessions()
+    sessions = ctx.sessions(existing=True)
     if a.group_by:
         with sessions() as session:
             counts = count_by(session, query, a.group_by)
@@ -124,7 +118,7 @@ def cmd_show(ctx: Context) -> int:
     from storage.repository import get_article
     from storage.search import reprint_info
 
-    sessions = ctx.sessions()
+    sessions = ctx.sessions(existing=True)
     with sessions() as session:
         row = get_article(session, ctx.args.ref)
         if row is None:
@@ -171,7 +165,7 @@ def cmd_runs(ctx: Context) -> int:
     from storage.records import run_record
     from storage.repository import list_runs
 
-    with ctx.sessions()() as session:
+    with ctx.sessions(existing=True)() as session:
         records = [run_record(r) for r in list_runs(session, ctx.args.limit)]
     if ctx.args.format == "json":
         print(to_json(records))
@@ -195,7 +189,17 @@ def cmd_runs(ctx: Context) -> int:
     print(
         table(
             rows,
-            ["ID", "STARTED", "SPIDER", "STATUS", "REQS", "NEW/UPD/SAME", "MATCHES", "ERRORS"],
+            # Asia/Shanghai, as every time newsmon shows: say so (the machine may be on UTC).
+            [
+                "ID",
+                "STARTED (UTC+8)",
+                "SPIDER",
+                "STATUS",
+                "REQS",
+                "NEW/UPD/SAME",
+                "MATCHES",
+                "ERRORS",
+            ],
             [5, 19, 20, 11, 5, 12, 7, 6],
         )
     )
@@ -220,7 +224,7 @@ def cmd_db_stats(ctx: Context) -> int:
     """``newsmon db stats``: the archive's bytes by part, in all and per article."""
     from storage.sizes import PARTS, archive_sizes
 
-    sizes = archive_sizes(ctx.sessions().kw["bind"])
+    sizes = archive_sizes(ctx.sessions(existing=True).kw["bind"])
     if ctx.args.format == "json":
         print(
             to_json(
@@ -321,5 +325,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "serve", parents=[common], help="serve the search page and the JSON API over HTTP"
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=_port, default=8080, help="TCP port (default: 8080)")
+    p.add_argument("--port", type=tcp_port, default=8080, help="TCP port (default: 8080)")
     p.set_defaults(func=cmd_serve)

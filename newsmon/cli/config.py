@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import default_config_path, load_config
-from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context
-from newsmon.scheduling.settings import schedule_settings
+from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context, archive_failure
 
 #: The shipped config of real Jiangsu outlets (not verifiable offline).
 JIANGSU = Path(__file__).parent.parent / "data" / "jiangsu.toml"
@@ -30,7 +29,11 @@ def cmd_config_init(ctx: Context) -> int:
 
 
 def cmd_config_check(ctx: Context) -> int:
+    from newsmon.scheduling.service import check_schedule
+
     config = ctx.config
+    # Everything the scheduler would refuse is refused here, before "ok".
+    settings, _ = check_schedule(config)
     print(f"{config.path or 'built-in defaults (no config file)'}: ok")
     print(
         f"keywords: {', '.join(config.keywords)}"
@@ -42,7 +45,7 @@ def cmd_config_check(ctx: Context) -> int:
         if web.token
         else "web: crawls from the web off (no [web] token)"
     )
-    default_minutes = schedule_settings(config).default_interval_minutes
+    default_minutes = settings.default_interval_minutes
     for site in config.sites:
         if site.cron:
             when = f"cron {site.cron}"
@@ -64,9 +67,14 @@ def cmd_config_check(ctx: Context) -> int:
 
 
 def _engine(ctx: Context) -> Any:
-    from storage import make_engine
+    """The archive's engine, its schema as it is (``db upgrade`` and ``db current`` look at it)."""
+    from crawler.config import db_url_and_origin
+    from newsmon.database import ArchiveError, open_engine
 
-    return make_engine(ctx.db_url)
+    try:
+        return open_engine(*db_url_and_origin(ctx.args.db, ctx.config))
+    except ArchiveError as exc:
+        raise archive_failure(exc) from None
 
 
 def cmd_db_upgrade(ctx: Context) -> int:

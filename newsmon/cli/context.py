@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from crawler.config import Config, db_url_and_origin, load_config
+from crawler.config import Config, db_url_and_origin, default_db_url, load_config
 from newsmon import __version__
 from newsmon.dates import parse_day
 
@@ -54,6 +54,17 @@ def positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def tcp_port(value: str) -> int:
+    """``--port``: 0 (any free port) to 65535; argparse reports anything else as a usage error."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError("must be a TCP port (0-65535)")
     return number
 
 
@@ -123,32 +134,35 @@ class Context:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
 
-    def sessions(self) -> Any:
-        from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+    def sessions(self, *, existing: bool = False) -> Any:
+        """Sessions on the archive, its schema made or brought up to date.
+
+        ``existing``: for commands that only read (query, show, runs, report, db stats) an
+        SQLite archive named by ``--db``, ``$NEWSMON_DB_URL`` or the config must exist
+        already: a mistyped path would otherwise be a new, empty archive, and "no articles
+        match" a lie. (The default archive of a fresh install is empty, not missing.)
+        """
         from sqlalchemy.orm import sessionmaker
 
-        from storage import create_schema, make_engine, redact
-        from storage.migrate import SchemaOutOfDate
+        from newsmon.database import ArchiveError, missing_sqlite_file, open_archive
 
         url, origin = db_url_and_origin(self.args.db, self.config)
-        try:
-            engine = make_engine(url)
-        except (ArgumentError, ValueError) as exc:  # not a URL, a bad port, an unknown database
+        missing = missing_sqlite_file(url) if existing and url != default_db_url() else None
+        if missing is not None:
             raise CliError(
-                f"{origin}: not a database URL ({exc}): {redact(url)!r}; "
-                "expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
-                EXIT_USAGE,
-            ) from None
-        except OSError as exc:  # SQLite's folder cannot be made
-            raise CliError(f"cannot open database {redact(url)}: {exc}") from None
+                f"no archive at {missing} ({origin}): nothing has been stored there;"
+                " check --db, $NEWSMON_DB_URL or $NEWSMON_HOME"
+            )
         try:
-            create_schema(engine)
-        except SchemaOutOfDate as exc:
-            raise CliError(f"{redact(url)}: {exc}") from None
-        except (SQLAlchemyError, OSError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CliError(f"cannot open database {redact(url)}: {first}") from None
+            engine = open_archive(url, origin)
+        except ArchiveError as exc:
+            raise archive_failure(exc) from None
         return sessionmaker(engine, expire_on_commit=False)
+
+
+def archive_failure(exc: Exception) -> CliError:
+    """A :class:`newsmon.database.ArchiveError` as the command's error: 2 for a bad URL, else 1."""
+    return CliError(str(exc), EXIT_USAGE if getattr(exc, "usage", False) else EXIT_FAILED)
 
 
 def output_records(

@@ -8,7 +8,7 @@ from typing import Any
 
 from crawler.config import home_dir, load_config
 from newsmon.cli.archive import cmd_query
-from newsmon.cli.context import CliError, Context
+from newsmon.cli.context import CliError, Context, tcp_port
 from newsmon.cli.crawl import run_monitor
 from newsmon.sample_site import DEMO_PORT, DemoSite, SampleSite
 from storage import redact
@@ -71,7 +71,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--port",
-        type=int,
+        type=tcp_port,
         default=DEMO_PORT,
         help=f"port of the sample site on 127.0.0.1 (default {DEMO_PORT})",
     )

@@ -53,7 +53,7 @@ def cmd_report(ctx: Context) -> int:
     if not a.keyword.strip():
         raise CliError("KEYWORD is empty", EXIT_USAGE)
     periods = periods_from_args(a)
-    sessions = ctx.sessions()
+    sessions = ctx.sessions(existing=True)
     try:
         with sessions() as session:
             report = build_report(session, a.keyword, periods, a.province)

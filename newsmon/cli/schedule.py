@@ -5,25 +5,28 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from newsmon.cli.context import CliError, Context
-from storage.migrate import SchemaOutOfDate
+from crawler.config import db_url_and_origin
+from newsmon.cli.context import Context, archive_failure
+from newsmon.database import ArchiveError
 
 
 def cmd_schedule(ctx: Context) -> int:
     from newsmon.scheduling import service
 
     service.setup_logging(ctx.args.verbose)
+    db_url, db_origin = db_url_and_origin(ctx.args.db, ctx.config)
     try:
         return service.run(
             ctx.config,
-            ctx.db_url,
+            db_url,
             list_only=ctx.args.list,
             once=ctx.args.once,
             verbose=ctx.args.verbose,
             distributed=ctx.args.distributed,
+            db_origin=db_origin,
         )
-    except SchemaOutOfDate as exc:
-        raise CliError(str(exc)) from None
+    except ArchiveError as exc:
+        raise archive_failure(exc) from None
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

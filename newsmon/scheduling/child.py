@@ -67,9 +67,19 @@ def die_with_parent(parent: int) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        os.kill(os.getpid(), signal.SIGTERM)  # once: Scrapy takes a second one as "stop unclean"
+        # Once: Scrapy takes a second one as "stop unclean", which would leave the run's row
+        # "running". A parent that stopped us before it went (a server shutting down) has
+        # already sent the first.
+        if not _shutting_down():
+            os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _shutting_down() -> bool:
+    """Whether Scrapy has taken a SIGTERM/SIGINT already (it then handles the next as a kill)."""
+    handler = signal.getsignal(signal.SIGTERM)
+    return handler == signal.SIG_IGN or getattr(handler, "__name__", "").startswith("_signal_kill")
 
 
 def describe_exit(returncode: int) -> str:
@@ -125,8 +135,11 @@ def finish_run(
         else:
             run.status = "failed"
         run.reason = why or "the crawl process ended without recording its run"
-    elif cause == "timeout" and run.status != "ok":
-        run.status, run.reason = "timeout", f"{why} ({run.reason})"
+    elif (cause == "timeout" and run.status != "ok") or run.status == "timeout":
+        # Ours (the backstop) or the child's CLOSESPIDER_TIMEOUT (which we set): in the user's
+        # words, not Scrapy's close reason.
+        detail = "" if run.reason in (None, "", "closespider_timeout") else f" ({run.reason})"
+        run.status, run.reason = "timeout", f"time limit of {time_limit:g} s reached{detail}"
     elif why and why not in (run.reason or ""):
         run.reason = f"{run.reason}; {why}" if run.reason else why
     if run.finished_at is None or run.finished_at < started:

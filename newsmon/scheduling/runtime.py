@@ -123,6 +123,15 @@ class Runtime:
             f.write(self._good_config or "")
         return copy
 
+    def configured(self, site: str) -> bool:
+        """Whether the config the next crawl reads (:meth:`config_for_crawl`) has ``site``."""
+        if self.config.path is None:
+            return any(p.name == site for p in self.config.sites)
+        try:
+            return any(p.name == site for p in load_config(self.config_for_crawl()).sites)
+        except ConfigError:  # the last good copy is broken too: let the crawl say why
+            return True
+
     def child_command(self, site: str, config_path: str | None = None) -> list[str]:
         assert self.config.path is not None
         return cli_command(
@@ -151,6 +160,11 @@ class Runtime:
         """
         if self.stopping.is_set():
             return Outcome(site, "skipped", reason="the scheduler is stopping")
+        if not self.configured(site):
+            # Removed or renamed in the config a moment ago; the schedule follows it shortly
+            # (service.ConfigWatch). Not a failed run, and no health alert.
+            logger.info("%s: not started: no longer in the config", site)
+            return Outcome(site, "skipped", reason="no longer in the config")
         if self.redis_url:
             return self._queue(site)
         who = self.take_lease(site)

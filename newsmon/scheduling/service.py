@@ -37,17 +37,18 @@ from crawler.config import (
     Config,
     ConfigError,
     SiteProfile,
+    db_url_and_origin,
     load_config,
-    resolve_db_url,
     resolve_redis_url,
 )
 from crawler.distributed import connect
 from crawler.store_writer import check_crawl_settings
-from newsmon.alerts import alert_settings
+from newsmon.alerts import AlertSettings, alert_settings
+from newsmon.database import ArchiveError, open_engine, schema_error
 from newsmon.scheduling import run_site, set_runtime
 from newsmon.scheduling.runtime import Runtime
 from newsmon.scheduling.settings import ScheduleSettings, schedule_settings
-from storage import create_schema, make_engine, redact
+from storage import create_schema, redact
 from storage.migrate import SchemaOutOfDate
 from storage.monitoring import ALERTS_SINCE, state_since
 
@@ -169,16 +170,99 @@ def sync_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> list[Job]:
     return scheduler.get_jobs()
 
 
-def make_runtime(
-    config: Config, db_url: str, verbose: bool = False, redis_url: str | None = None
-) -> Runtime:
-    if not config.sites:
-        raise ConfigError(f"no [[sites]] configured in {config.path or 'the config (none found)'}")
+def check_schedule(config: Config) -> tuple[ScheduleSettings, AlertSettings]:
+    """What the scheduler checks before it starts: ``[scheduler]``, ``[alerts]`` and each
+    site's cron (``newsmon config check`` runs it too); ConfigError names file and key."""
     settings = schedule_settings(config)
     alerts = alert_settings(config)
     for profile in config.sites:
-        site_trigger(profile, settings)  # bad cron expressions fail here, before anything runs
-    engine = make_engine(db_url)
+        try:
+            site_trigger(profile, settings)  # bad cron expressions fail here, before anything runs
+        except ConfigError as exc:
+            raise ConfigError(f"{config.path or 'the config'}: {exc}") from None
+    return settings, alerts
+
+
+#: How often a running scheduler looks at its config file for edits to its sites.
+CONFIG_CHECK_SECONDS = 5.0
+
+
+class ConfigWatch:
+    """Applies an edited config's ``[[sites]]`` to the running schedule.
+
+    Each crawl reads the config anew; without this a site added, renamed or given
+    another interval or cron would wait for a restart, and a removed or renamed one
+    would fail at every run. ``[scheduler]`` values apply too, but for ``max_parallel``
+    and ``timezone``; ``[alerts]`` changes need a restart (the log says so).
+    """
+
+    def __init__(self, scheduler: BackgroundScheduler, runtime: Runtime) -> None:
+        self.scheduler = scheduler
+        self.runtime = runtime
+        self.path = runtime.config.path
+        self.text = self._read()
+
+    def _read(self) -> str | None:
+        if self.path is None:
+            return None
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def check(self) -> None:
+        text = self._read()
+        if text is None or text == self.text:
+            return
+        self.text = text  # a text that does not load is said once, not every few seconds
+        runtime = self.runtime
+        try:
+            config = load_config(self.path)
+            settings, alerts = check_schedule(config)
+            if not config.sites:
+                raise ConfigError("no [[sites]]")
+        except ConfigError as exc:
+            logger.error(
+                "config %s changed but does not load (%s); the schedule stays as it was",
+                self.path,
+                exc,
+            )
+            return
+        if alerts != runtime.alerts:
+            logger.warning("config %s: [alerts] changed; restart the scheduler to apply", self.path)
+        for key in ("max_parallel", "timezone"):
+            if getattr(settings, key) != getattr(runtime.settings, key):
+                logger.warning(
+                    "config %s: scheduler.%s changed; restart the scheduler to apply",
+                    self.path,
+                    key,
+                )
+                setattr(settings, key, getattr(runtime.settings, key))
+        before = {job.name for job in self.scheduler.get_jobs()}
+        runtime.config, runtime.settings = config, settings
+        jobs = sync_jobs(self.scheduler, runtime)
+        changed = [job for job in jobs if job.name not in before]
+        logger.info(
+            "config %s changed: %d sites scheduled%s",
+            self.path,
+            len(jobs),
+            "".join(f"; {job.name}, next run {job.next_run_time}" for job in changed),
+        )
+
+
+def make_runtime(
+    config: Config,
+    db_url: str,
+    verbose: bool = False,
+    redis_url: str | None = None,
+    db_origin: str = "the database URL",
+) -> Runtime:
+    """The scheduler's runtime; ConfigError for a bad config, ArchiveError for a database it
+    cannot open (``db_origin`` says where ``db_url`` came from)."""
+    if not config.sites:
+        raise ConfigError(f"no [[sites]] configured in {config.path or 'the config (none found)'}")
+    settings, alerts = check_schedule(config)
+    engine = open_engine(db_url, db_origin)
     for attempt in range(3):
         try:
             create_schema(engine)
@@ -186,10 +270,11 @@ def make_runtime(
                 engine, checkfirst=True
             )
             break
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError, SchemaOutOfDate) as exc:
             # Two schedulers starting at once on a new database both try to create the tables.
-            if attempt == 2:
-                raise
+            if attempt == 2 or isinstance(exc, SchemaOutOfDate):
+                engine.dispose()
+                raise schema_error(db_url, exc) from None
             time.sleep(0.5 + random.random())
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions.begin() as session:
@@ -270,8 +355,12 @@ def serve(runtime: Runtime) -> int:
         ", ".join(runtime.alerts.sinks + (["atom"] if runtime.alerts.atom else [])) or "nowhere",
     )
     scheduler.resume()
-    while not runtime.stopping.wait(1):
-        pass
+    watch = ConfigWatch(scheduler, runtime)
+    while not runtime.stopping.wait(CONFIG_CHECK_SECONDS):
+        try:
+            watch.check()
+        except Exception:  # the schedule as it was is better than no scheduler
+            logger.exception("could not apply the edited config %s", runtime.config.path)
     scheduler.pause()
     scheduler.shutdown(wait=True)  # returns when the running jobs have recorded their runs
     done.set()
@@ -291,9 +380,11 @@ def run(
     once: bool = False,
     verbose: bool = False,
     distributed: bool = False,
+    db_origin: str = "the database URL",
 ) -> int:
     """What ``python scheduler.py`` and ``newsmon schedule`` do; ConfigError for a bad config
-    (SettingError, one, for a bad value of a crawl's environment variable).
+    (SettingError, one, for a bad value of a crawl's environment variable), ArchiveError for a
+    database that cannot be opened.
 
     ``distributed``: queue due sites on the Redis frontier (``[redis] url`` /
     ``NEWSMON_REDIS_URL``) for ``newsmon worker`` processes instead of crawling here.
@@ -307,7 +398,7 @@ def run(
         )
     if redis_url:
         connect(redis_url)  # a URL redis cannot parse: SettingError now, not at every job
-    runtime = make_runtime(config, db_url, verbose, redis_url)
+    runtime = make_runtime(config, db_url, verbose, redis_url, db_origin)
     if list_only:
         print(list_jobs(runtime))
         return 0
@@ -349,22 +440,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python scheduler.py``: exit status 2 for a bad config, 1 for an out-of-date schema."""
+    """``python scheduler.py``: exit status 2 for a bad config or database URL, 1 for a database
+    that cannot be opened (unreachable, not a database, an out-of-date schema)."""
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     try:
         config = load_config(args.config)
+        db_url, db_origin = db_url_and_origin(args.db, config)
         return run(
             config,
-            resolve_db_url(args.db, config),
+            db_url,
             list_only=args.list,
             once=args.once,
             verbose=args.verbose,
             distributed=args.distributed,
+            db_origin=db_origin,
         )
     except ConfigError as exc:
         print(f"scheduler: {exc}", file=sys.stderr)
         return 2
-    except SchemaOutOfDate as exc:
+    except ArchiveError as exc:
         print(f"scheduler: {exc}", file=sys.stderr)
-        return 1
+        return 2 if exc.usage else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.config import Config, ConfigError
 
@@ -48,6 +49,13 @@ def schedule_settings(config: Config) -> ScheduleSettings:
         if key == "timezone":
             if not isinstance(value, str):
                 raise ConfigError(f"{where}: scheduler.timezone: expected a zone name")
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(
+                    f"{where}: scheduler.timezone: unknown time zone {value!r}"
+                    " (an IANA name, e.g. Asia/Shanghai)"
+                ) from None
             settings.timezone = value
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
