@@ -306,6 +306,8 @@ def _parse(path: Path, text: str) -> Config:
         profile.download_delay = r.get(
             table, "download_delay", float, f"{q}.download_delay", 0.5, site_line
         )
+        if not 0 <= profile.download_delay < float("inf"):
+            raise r.fail(f"{q}.download_delay", "must be 0 or more seconds", site_line)
         profile.autothrottle = r.get(
             table, "autothrottle", bool, f"{q}.autothrottle", True, site_line
         )

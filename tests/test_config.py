@@ -75,6 +75,14 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
             "config.toml:6: sites[a].start_urls: not an http(s) URL",
         ),
         (
+            GOOD.replace("interval_minutes = 5", "download_delay = -1"),
+            "config.toml:7: sites[a].download_delay: must be 0 or more seconds",
+        ),
+        (
+            GOOD.replace("interval_minutes = 5", "concurrency = 0"),
+            "config.toml:7: sites[a].concurrency: must be at least 1",
+        ),
+        (
             GOOD.replace("interval_minutes = 5", "colour = 5"),
             "config.toml:7: sites[0].colour: unknown key",
         ),
