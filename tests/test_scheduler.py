@@ -7,6 +7,7 @@ run last long enough to be killed, stopped or overlapped.
 from __future__ import annotations
 
 import itertools
+import json
 import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,10 +162,18 @@ def test_kill_9_during_a_run_then_restart_duplicates_nothing_and_marks_the_run_i
     assert [r["status"] for r in history[1:]] == ["ok"] * (len(history) - 1)
     rows, urls = _article_count(db_url)
     assert rows == urls == len(site.listed)
-    lines = jsonl(alerts)
-    assert sorted(line["url"] for line in lines) == sorted(web.url(p) for p in site.keyword_paths())
-    posted = [p["url"] for p in _posts(web)]
-    assert sorted(posted) == sorted(line["url"] for line in lines)
+    # Delivery is at least once (README, Alerts): the alert a sink was taking when the
+    # scheduler was killed — written, not yet recorded — goes to it again after the restart.
+    # Nothing is lost, at most that one alert repeats per sink, and the webhook's repeat
+    # carries the same Idempotency-Key, so the receiver can drop it.
+    wanted_urls = sorted(web.url(p) for p in site.keyword_paths())
+    lines = [line["url"] for line in jsonl(alerts)]
+    assert sorted(set(lines)) == wanted_urls
+    assert len(lines) - len(set(lines)) <= 1, lines
+    hooks = [r for r in web.requests_for("/hook") if r.method == "POST"]
+    keys = {r.headers.get("Idempotency-Key"): json.loads(r.body)["url"] for r in hooks}
+    assert sorted(keys.values()) == wanted_urls  # one key per alert, whatever was repeated
+    assert len(hooks) - len(keys) <= 1, [json.loads(r.body)["url"] for r in hooks]
 
 
 def _overlaps(history: list[dict[str, object]]) -> list[tuple[object, object]]:
