@@ -379,9 +379,7 @@ def _read_discovery(
 
 
 def _web(r: _Reader, table: dict[str, Any]) -> WebSettings:
-    unknown = sorted(set(table) - {"token", "max_crawls"})
-    if unknown:
-        raise r.fail(f"web.{unknown[0]}", "unknown key (known: max_crawls, token)")
+    r.known(table, "web", {"token", "max_crawls"})
     web = WebSettings()
     if "token" in table:
         # The messages never quote the token: it is a secret.

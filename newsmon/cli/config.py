@@ -80,6 +80,7 @@ def _engine(ctx: Context) -> Any:
 def cmd_db_upgrade(ctx: Context) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from newsmon.database import first_line
     from storage import redact
     from storage.migrate import upgrade
     from storage.search import install_search
@@ -89,8 +90,7 @@ def cmd_db_upgrade(ctx: Context) -> int:
         before, after = upgrade(engine)
         install_search(engine)
     except SQLAlchemyError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise CliError(f"cannot upgrade {redact(ctx.db_url)}: {first}") from None
+        raise CliError(f"cannot upgrade {redact(ctx.db_url)}: {first_line(exc)}") from None
     if before == after:
         print(f"{redact(ctx.db_url)}: already at revision {after}")
     else:
@@ -101,6 +101,7 @@ def cmd_db_upgrade(ctx: Context) -> int:
 def cmd_db_current(ctx: Context) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from newsmon.database import first_line
     from storage import redact
     from storage.migrate import current_revision, head_revision
 
@@ -108,9 +109,7 @@ def cmd_db_current(ctx: Context) -> int:
         with _engine(ctx).connect() as connection:
             revision = current_revision(connection)
     except SQLAlchemyError as exc:
-        raise CliError(
-            f"cannot open {redact(ctx.db_url)}: {str(exc).strip().splitlines()[0]}"
-        ) from None
+        raise CliError(f"cannot open {redact(ctx.db_url)}: {first_line(exc)}") from None
     head = head_revision()
     state = (
         "up to date"
