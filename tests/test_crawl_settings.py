@@ -54,7 +54,7 @@ def test_no_generator_callback_of_newsmons_spiders_returns_a_value() -> None:
     class Returns:
         def parse(self, response: object) -> Iterator[int]:
             yield 1
-            return 2  # type: ignore[misc]  # noqa: B901
+            return 2  # type: ignore[misc]
 
     assert is_generator_with_return_value(Returns.parse)
 

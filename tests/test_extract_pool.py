@@ -8,6 +8,9 @@ exit, or really sleep (with the time-limit alarm blocked, for ``stall``).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.extract_pool import configured, default_processes
+from crawler.extract_pool import GATHER, configured, default_processes
 from newsmon.sample_site import SampleSite
 from storage import Article, make_engine
 from tests.cli import newsmon
@@ -181,10 +184,6 @@ reactor.run()
 
 
 def _batch_sizes(count: int, interval: float) -> tuple[list[int], list[str]]:
-    import json
-    import subprocess
-    import sys
-
     result = subprocess.run(
         [sys.executable, "-c", _BATCHES_SCRIPT, str(count), str(interval)],
         capture_output=True, text=True, timeout=120,
@@ -195,13 +194,13 @@ def _batch_sizes(count: int, interval: float) -> tuple[list[int], list[str]]:
 
 
 def test_pages_arriving_close_together_go_to_the_worker_in_one_hand_over() -> None:
-    from crawler.extract_pool import GATHER
-
     # six pages within a third of GATHER: one hand-over (a stalled machine may split it;
     # without the wait, the first page went alone), each page its own article
     sizes, titles = _batch_sizes(6, GATHER / 18)
-    assert sizes[0] >= 4 and sum(sizes) == 6, sizes
-    assert len(titles) == 6 and all(titles)
+    assert sizes[0] >= 4, sizes
+    assert sum(sizes) == 6, sizes
+    assert len(titles) == 6
+    assert all(titles)
     # pages further apart than GATHER wait for none: a hand-over each
     sizes, _ = _batch_sizes(3, GATHER * 2.5)
     assert sizes == [1, 1, 1], sizes
