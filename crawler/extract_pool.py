@@ -81,7 +81,7 @@ DEFAULT_TIMEOUT = 30.0
 #: Pages handed to a worker at once, at most (see :meth:`ExtractPool.extract`).
 BATCH = 16
 #: Seconds a page waits for others to go with it to a worker, at most (a full batch goes at
-#: once): at a crawl's rate of small pages, 4-6 pages a hand-over instead of one or two.
+#: once): fewer hand-overs when pages trickle in faster than one per GATHER.
 GATHER = 0.02
 #: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
 #: exit abruptly on a page whose URL contains TEXT, ``hang:TEXT`` makes it sleep (the
