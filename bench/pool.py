@@ -5,8 +5,9 @@
 Runs ``crawler.extract_pool.ExtractPool`` with one worker on Scrapy's reactor and hands
 it the sample portal's article pages, either all at once (a burst: the worker is the
 bottleneck, pages queue) or one every 2 ms (the worker idles between pages, as in a crawl
-of small pages), with batches of up to ``BATCH`` pages and with batches of one (how the
-pool handed pages out before batches), alternated. Prints this process's CPU time per
+of small pages), with batches of up to ``BATCH`` pages gathered for up to ``GATHER``
+seconds, the same without the wait (as before session 7), and batches of one (as before
+batches), alternated. Prints this process's CPU time per
 page (user + system, all its threads; the worker's not counted) and the wall time per page.
 """
 
@@ -34,10 +35,14 @@ import crawler.extract_pool as extract_pool  # noqa: E402
 from bench.stages import sample_pages  # noqa: E402
 
 FULL = extract_pool.BATCH
+GATHER = extract_pool.GATHER
 
 
-async def one_run(pages: list[extract_pool.Page], batch: int, interval: float) -> str:
+async def one_run(
+    pages: list[extract_pool.Page], batch: int, gather: float, interval: float
+) -> str:
     extract_pool.BATCH = batch
+    extract_pool.GATHER = gather
     pool = extract_pool.ExtractPool(1)
     try:
         await pool.extract(pages[0])  # the worker started and warm
@@ -56,7 +61,7 @@ async def one_run(pages: list[extract_pool.Page], batch: int, interval: float) -
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     arrival = f"one every {interval * 1000:g} ms" if interval else "all at once"
     return (
-        f"| {arrival} | {batch} | {1000 * cpu / len(pages):.2f} | {1000 * wall / len(pages):.2f} "
+        f"| {arrival} | {batch} | {1000 * gather:g} | {1000 * cpu / len(pages):.2f} | {1000 * wall / len(pages):.2f} "
         f"| {os.getloadavg()[0]:.1f} |"
     )
 
@@ -68,13 +73,14 @@ async def main(args: argparse.Namespace) -> None:
         for url, body in sample_pages(args.pages, 0)
     ]
     print(
-        "| pages arrive | batch up to | CPU ms per page, crawling process | wall ms per page | load |"
+        "| pages arrive | batch up to | gathered for up to ms | CPU ms per page, crawling "
+        "process | wall ms per page | load |"
     )
-    print("|---|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|")
     for _ in range(args.repeats):
         for interval in (0.0, 0.002):
-            for batch in (FULL, 1):
-                print(await one_run(pages, batch, interval), flush=True)
+            for batch, gather in ((FULL, GATHER), (FULL, 0.0), (1, 0.0)):
+                print(await one_run(pages, batch, gather, interval), flush=True)
 
 
 def run(args: argparse.Namespace) -> None:

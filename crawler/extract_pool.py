@@ -41,9 +41,13 @@ Failures stay with the page, never the crawl:
   a time in a separate single-worker pool: a page that kills its worker there too is the
   culprit and fails; the others succeed.
 
-Pages are handed out in batches (those that arrived while the workers were busy, up to
-``BATCH``), at most two batches per worker at a time; each page's time limit runs in the
-worker from when it starts on that page, not from when it was queued behind others.
+Pages are handed out in batches (those that arrived within ``GATHER`` seconds of the first,
+or while the workers were busy, up to ``BATCH``), at most two batches per worker at a time;
+each page's time limit runs in the worker from when it starts on that page, not from when
+it was queued behind others. A hand-over costs the crawling process about what extracting a
+small page does (a task, the executor's threads woken, a pickle each way), whatever the
+batch's size: pages that wait a few milliseconds for the ones after them cost it less
+(docs/benchmarks.md, Crawling, "Session 7").
 """
 
 from __future__ import annotations
@@ -76,6 +80,9 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0
 #: Pages handed to a worker at once, at most (see :meth:`ExtractPool.extract`).
 BATCH = 16
+#: Seconds a page waits for others to go with it to a worker, at most (a full batch goes at
+#: once): fewer hand-overs when pages trickle in faster than one per GATHER.
+GATHER = 0.02
 #: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
 #: exit abruptly on a page whose URL contains TEXT, ``hang:TEXT`` makes it sleep (the
 #: alarm stops it), ``stall:TEXT`` sleep with the alarm blocked (only a kill stops it).
@@ -332,6 +339,8 @@ class ExtractPool:
         #: pages waiting for a worker, with the Deferreds of their results (see :meth:`extract`)
         self.waiting: list[tuple[Page, Deferred[tuple[ExtractedArticle, bytes]]]] = []
         self.pumping = False
+        #: the call that starts handing the waiting pages out (see :meth:`extract`)
+        self._gathering: Any = None
         #: whether the worker processes have started (or failed to): see :meth:`start`
         self.ready = False
         self._starting: Deferred[None] | None = None
@@ -393,8 +402,8 @@ class ExtractPool:
     def extract(self, page: Page) -> Deferred[tuple[ExtractedArticle, bytes]]:
         """``(article, page bytes compressed as storage.repository.compress does)``.
 
-        Pages go to the workers in batches of up to ``BATCH``: the pages that arrived while
-        every slot was taken leave together. Each hand-over costs the crawling process
+        Pages go to the workers in batches of up to ``BATCH``: the pages that arrived within
+        ``GATHER`` seconds of the first, or while every slot was taken, leave together. Each hand-over costs the crawling process
         (a task, two threads of the executor woken, a pickle each way): by the batch, not
         by the page. Each page keeps its own time limit in the worker and its own outcome;
         a batch whose worker died or was killed is handed out again page by page, so that
@@ -404,9 +413,15 @@ class ExtractPool:
         self.waiting.append((page, deferred))
         if not self.pumping:
             self.pumping = True
-            # after this turn of the reactor: the pages of the same turn leave together
-            _reactor().callLater(0, lambda: Deferred.fromCoroutine(self._pump()))
+            # GATHER seconds on: the pages that arrive meanwhile leave together
+            self._gathering = _reactor().callLater(GATHER, self._start_pump)
+        elif len(self.waiting) >= BATCH and self._gathering is not None:
+            self._gathering.reset(0)  # a full batch waits for no more
         return deferred
+
+    def _start_pump(self) -> None:
+        self._gathering = None
+        Deferred.fromCoroutine(self._pump())
 
     async def _pump(self) -> None:
         """Hand the waiting pages out, a batch whenever a slot is free."""

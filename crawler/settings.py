@@ -45,8 +45,16 @@ TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+# Scrapy's developer checks, per response, of code that does not change while it runs: a
+# generator callback with a return value (the callback's source read and parsed with ``ast``
+# for every listing page: Scrapy's cache misses a bound method) and requests carrying meta
+# keys copied from a response (newsmon builds every request's meta itself). Both are checked
+# once, by tests (tests/test_crawl_settings.py), instead of on every page of every crawl.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 SPIDER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 950,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta refresh, but pages that cannot hold one are not decoded for it.

@@ -13,7 +13,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from storage.migrate import ensure_schema
 from storage.models import Base
 from storage.search import install_search
 from storage.search.index import register_functions
@@ -84,6 +83,11 @@ def create_schema(engine: Engine) -> None:
     workers do): PostgreSQL serialises them with an advisory lock; on SQLite a
     process that lost the race looks again.
     """
+    # Imported here: alembic (with mako and pygments) is a tenth of what importing storage
+    # costs, and the processes that only read and write rows (the crawl's extraction workers
+    # and writer, forked from a server that imports storage first) never migrate.
+    from storage.migrate import ensure_schema
+
     for attempt in range(5):
         try:
             ensure_schema(engine)

@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, select, update
@@ -30,6 +31,7 @@ class SaveOutcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
+@lru_cache(maxsize=8192)  # a crawl asks for a link's key when it meets it and again to look it up
 def canonical_url(url: str) -> str:
     """The key an article is stored under: fragment dropped, query sorted, escapes normalised."""
     return canonicalize_url(url, keep_fragments=False)

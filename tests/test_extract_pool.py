@@ -8,6 +8,9 @@ exit, or really sleep (with the time-limit alarm blocked, for ``stall``).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.extract_pool import configured, default_processes
+from crawler.extract_pool import GATHER, configured, default_processes
 from newsmon.sample_site import SampleSite
 from storage import Article, make_engine
 from tests.cli import newsmon
@@ -131,3 +134,73 @@ def test_settings_then_environment_then_defaults_choose_the_pool(
         configured({"NEWSMON_EXTRACT_PROCESSES": "many"})
     with pytest.raises(ValueError, match="0 or more"):
         configured({"NEWSMON_EXTRACT_PROCESSES": "-1"})
+
+
+#: Run in a child process (the reactor cannot run twice in one): one real worker, pages
+#: handed to it ``interval`` seconds apart; prints the size of each batch handed out.
+_BATCHES_SCRIPT = """
+import json, sys
+from datetime import UTC, datetime
+from twisted.internet import asyncioreactor
+asyncioreactor.install()
+from twisted.internet import defer, reactor, task
+import crawler.extract_pool as extract_pool
+from newsmon.sample_site import SampleSite
+
+count, interval = int(sys.argv[1]), float(sys.argv[2])
+site = SampleSite.generate(count, private_keyword_articles=0)
+pages = [
+    extract_pool.Page(site.article_html(a).encode("gbk" if a.gbk else "utf-8"),
+                      f"http://127.0.0.1{a.path}", "text/html", datetime.now(UTC))
+    for a in site.listed[:count]
+]
+sizes = []
+handed = extract_pool.ExtractPool._batch
+def counted(self, batch):
+    sizes.append(len(batch))
+    return handed(self, batch)
+extract_pool.ExtractPool._batch = counted
+
+async def main():
+    pool = extract_pool.ExtractPool(1)
+    try:
+        await pool.extract(pages[0])  # the worker started
+        sizes.clear()
+        waiting = []
+        for page in pages:
+            waiting.append(pool.extract(page))
+            await task.deferLater(reactor, interval, lambda: None)
+        articles = await defer.gatherResults(waiting)
+    finally:
+        pool.close()
+    print(json.dumps({"sizes": sizes, "titles": [a.title for a, _ in articles]}))
+
+def stop(result):
+    reactor.stop()
+    return result
+defer.Deferred.fromCoroutine(main()).addBoth(stop)
+reactor.run()
+"""
+
+
+def _batch_sizes(count: int, interval: float) -> tuple[list[int], list[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", _BATCHES_SCRIPT, str(count), str(interval)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    return out["sizes"], out["titles"]
+
+
+def test_pages_arriving_close_together_go_to_the_worker_in_one_hand_over() -> None:
+    # six pages within a third of GATHER: one hand-over (a stalled machine may split it;
+    # without the wait, the first page went alone), each page its own article
+    sizes, titles = _batch_sizes(6, GATHER / 18)
+    assert sizes[0] >= 4, sizes
+    assert sum(sizes) == 6, sizes
+    assert len(titles) == 6
+    assert all(titles)
+    # pages further apart than GATHER wait for none: a hand-over each
+    sizes, _ = _batch_sizes(3, GATHER * 2.5)
+    assert sizes == [1, 1, 1], sizes

@@ -43,6 +43,8 @@ class Scope:
 
     def __init__(self, domains: Iterable[str]) -> None:
         self.domains = tuple(sorted({_host(d) for d in domains if _host(d)}))
+        #: each host's verdict, once: a site's links go to few hosts
+        self._hosts: dict[str, bool] = {}
 
     @classmethod
     def of_site(cls, urls: Iterable[str], allowed_domains: Iterable[str] = ()) -> Scope:
@@ -56,7 +58,12 @@ class Scope:
         host = _host(url)
         if not host:
             return False
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        known = self._hosts.get(host)
+        if known is None:
+            known = any(host == d or host.endswith("." + d) for d in self.domains)
+            if len(self._hosts) < 4096:  # hosts met on a site's pages: bounded, but say so
+                self._hosts[host] = known
+        return known
 
     def __repr__(self) -> str:
         return f"Scope({', '.join(self.domains)})"

@@ -110,9 +110,12 @@ def is_bare_id_url(url: str) -> bool:
     return "." not in leaf and bool(_BARE_ID_LEAF.search(path))
 
 
-def is_listing_url(url: str, page_url: str) -> bool:
-    """Another page of a listing, a column front or a section: not an article."""
-    parts, page = urlsplit(url), urlsplit(page_url)
+def is_listing_url(url: str, page_url: str | None) -> bool:
+    """Another page of a listing, a column front or a section: not an article.
+
+    ``page_url``: the page the link is on (None: one with another path than the link's).
+    """
+    parts = urlsplit(url)
     path = parts.path or "/"
     if _QUERY_ID.search(parts.query):
         return False
@@ -124,6 +127,9 @@ def is_listing_url(url: str, page_url: str) -> bool:
         dated_post = _DATED_PATH.search(path) and re.search(r"[A-Za-z]", leaf)
         return not (dated_post or _BARE_ID_LEAF.search(path))
     # ?page=2 of the page itself: the same path, the queries differing only in a page number
+    if page_url is None:
+        return False
+    page = urlsplit(page_url)
     if parts.path != page.path or parts.query == page.query:
         return False
     return _without_page_param(parts.query) == _without_page_param(page.query)
@@ -154,8 +160,28 @@ def link_verdict(url: str, text: str, page_url: str, *, image_map: bool = False)
     """None when the link is an article, else why not (``navigation`` or ``not an article``).
 
     ``image_map``: an ``<area>`` of an e-paper page, which has no text: its URL alone decides.
+    The page the link is on matters only when the link has the page's own path (``?page=2``
+    of it); other verdicts are kept (:func:`_verdict_elsewhere`): the pages of a listing
+    repeat most of their links, the pager and the menus.
     """
-    path = urlsplit(url).path
+    if _path(url) == _path(page_url):
+        return _verdict(url, text, page_url, image_map)
+    return _verdict_elsewhere(url, text, image_map)
+
+
+@lru_cache(maxsize=16384)
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+@lru_cache(maxsize=8192)
+def _verdict_elsewhere(url: str, text: str, image_map: bool) -> str | None:
+    """The verdict on a link whose path is not its page's."""
+    return _verdict(url, text, None, image_map)
+
+
+def _verdict(url: str, text: str, page_url: str | None, image_map: bool) -> str | None:
+    path = _path(url)
     if _NON_PAGE.search(path):
         return NOT_ARTICLE
     if is_listing_url(url, page_url):

@@ -377,8 +377,10 @@ class PortalSpider(NewsmonSpider):
         yield from self._articles_and_next(response, links, following, api=True)
 
     def _in_range(self, url: str) -> bool:
+        if self.since is None:
+            return True
         when = date_from_url(url)
-        if when is None or self.since is None:
+        if when is None:
             return True
         return self.since <= when.date() <= (self.until or when.date())
 

@@ -1,0 +1,107 @@
+"""Scrapy's developer checks that newsmon's settings turn off in crawls, made here once instead.
+
+``WARN_ON_GENERATOR_RETURN_VALUE`` (a generator callback returning a value: Scrapy reads and
+parses the callback's source on every listing page) and ``MetaCopyDetectionMiddleware``
+(requests carrying meta keys copied from a response) cost every crawl CPU per page for code
+that does not change while it runs (docs/benchmarks.md, Crawling, "Session 7").
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scrapy.utils.misc import is_generator_with_return_value
+
+import crawler.spiders.article
+import crawler.spiders.portal
+from crawler.spiders.base import NewsmonSpider
+from tests.cli import newsmon, newsmon_json
+from tests.support.webserver import WebServer
+
+SEED = (Path(__file__).parent / "fixtures" / "portal" / "xinchun-2023.html").read_bytes()
+
+
+def _spider_classes() -> list[type[NewsmonSpider]]:
+    found = []
+    for module in (crawler.spiders.article, crawler.spiders.portal):
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, NewsmonSpider) and value.__module__ == module.__name__:
+                found.append(value)
+    return found
+
+
+def _generator_callbacks(cls: type) -> list[str]:
+    return [
+        name
+        for name, value in inspect.getmembers(cls, inspect.isgeneratorfunction)
+        if not name.startswith("__")
+    ]
+
+
+def test_no_generator_callback_of_newsmons_spiders_returns_a_value() -> None:
+    checked = 0
+    for cls in _spider_classes():
+        for name in _generator_callbacks(cls):
+            assert not is_generator_with_return_value(getattr(cls, name)), f"{cls.__name__}.{name}"
+            checked += 1
+    assert checked >= 4  # parse_listing, parse_listing_api, parse_sitemap, parse_feed at least
+
+    # the checker does see a return value when there is one
+    class Returns:
+        def parse(self, response: object) -> Iterator[int]:
+            yield 1
+            return 2  # type: ignore[misc]
+
+    assert is_generator_with_return_value(Returns.parse)
+
+
+CONFIG = """\
+[monitor]
+keywords = ["新春第一会"]
+
+[[sites]]
+name = "redirected"
+start_urls = ["{base}/old/list_1.html"]
+article_url_pattern = "/2023/"
+max_listing_pages = 3
+download_delay = 0
+autothrottle = false
+"""
+
+
+@pytest.mark.parametrize("processes", ["0", "1"])
+def test_requests_carry_no_meta_copied_from_a_response(
+    web: WebServer, tmp_path: Path, db_url: str, processes: str
+) -> None:
+    """With Scrapy's check switched back on, a crawl through redirected listing pages and
+    articles (whose responses carry ``redirect_urls``, ``redirect_times``...) warns nothing."""
+    for page in (1, 2):
+        links = "".join(
+            f'<li><a href="/old/2023/{page}{n}.html">第{page}{n}条新闻的标题文字</a></li>'
+            for n in (1, 2)
+        )
+        following = '<a href="/old/list_2.html">下一页</a>' if page == 1 else ""
+        web.redirect(f"/old/list_{page}.html", f"/news/list_{page}.html", status=301)
+        web.add(f"/news/list_{page}.html", f"<html><body><ul>{links}</ul>{following}</body></html>")
+        for n in (1, 2):
+            web.redirect(f"/old/2023/{page}{n}.html", f"/news/2023/{page}{n}.html")
+            web.add(f"/news/2023/{page}{n}.html", SEED)
+    (tmp_path / "config.toml").write_text(CONFIG.format(base=web.base_url), encoding="utf-8")
+    middlewares = {
+        "crawler.incremental.IncrementalMiddleware": 950,
+        "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": 1000,
+    }
+    result = newsmon(
+        "monitor", "--config", str(tmp_path / "config.toml"),
+        "--set", f"SPIDER_MIDDLEWARES={json.dumps(middlewares)}", "--set", "LOG_LEVEL=INFO",
+        home=tmp_path, db=db_url, env={"NEWSMON_EXTRACT_PROCESSES": processes},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "MetaCopyDetectionMiddleware" in result.stderr  # Scrapy lists it as enabled
+    assert "internal meta keys" not in result.stderr
+    runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=db_url)
+    assert runs[0]["articles_new"] == 4, result.stderr
