@@ -12,7 +12,9 @@
   candidates read an element's tag only when its class/id does not already name it: the
   container, paragraphs and candidates must be those of the plain definitions, on random
   trees and on every real page; the elements ``measure`` lists by tag on its walk (the
-  headline candidates) must be ``root.iter``'s, in its order.
+  headline candidates) must be ``root.iter``'s, in its order;
+- the text around the body (``pieces_between``) is sliced from the text nodes ``measure``
+  listed instead of walked: the pieces must be the walk's for any start and stop.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
 from crawler.extraction.dates import SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
+from crawler.extraction.pieces import _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
 from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
@@ -379,3 +382,25 @@ def test_counts_vote_and_candidates_are_the_plain_definitions() -> None:
                     assert is_noise(el, tokens) == any(w in tokens for w in words), name
         seen += find_body_container(root) is not None
     assert seen > 1_000  # the random trees do elect containers
+
+
+def test_zones_sliced_from_the_counted_texts_are_the_walked_zones() -> None:
+    # pieces_between reads the zone from measure's list of text nodes; without it, it walks
+    # the tree: both must give the same pieces for any start and stop, on random trees and
+    # on every real page (headline and container pairs, and elements picked at random)
+    rnd = random.Random(14)
+    sliced = 0
+    for name, root in _trees():
+        stats = measure(root)
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        pairs: list[tuple[etree._Element | None, etree._Element | None]] = [(None, None)]
+        container = find_body_container(root, stats)
+        pairs += [(None, container), (container, None)]
+        for _ in range(12):
+            pairs.append((rnd.choice([None, *elements]), rnd.choice([None, *elements])))
+        for start, stop in pairs:
+            for limit in (1, 3, 40, 80):
+                walked = pieces_between(root, start, stop, limit)
+                assert pieces_between(root, start, stop, limit, stats) == walked, name
+            sliced += _zone(stats, start, stop) is not None
+    assert sliced > 10_000  # most zones are sliced, not walked
