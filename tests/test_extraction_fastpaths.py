@@ -14,15 +14,19 @@
   trees and on every real page; the elements ``measure`` lists by tag on its walk (the
   headline candidates) must be ``root.iter``'s, in its order;
 - the text around the body (``pieces_between``) is sliced from the text nodes ``measure``
-  listed instead of walked: the pieces must be the walk's for any start and stop.
+  listed instead of walked: the pieces must be the walk's for any start and stop;
+- ``Block`` and ``TextPiece`` are built by a hand-written ``__init__`` (dataclass's frozen
+  one is twice as slow): it must take exactly the fields, with their defaults.
 """
 
 from __future__ import annotations
 
 import codecs
+import inspect
 import random
 import re
 from collections.abc import Iterable
+from dataclasses import MISSING, FrozenInstanceError, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +36,7 @@ from parsel import Selector
 
 from crawler.extraction import decode_html, extract_article, extract_bytes
 from crawler.extraction.article import _as_utf8, _parser
+from crawler.extraction.blocks import Block, TextPiece
 from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
 from crawler.extraction.dates import SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
@@ -404,3 +409,21 @@ def test_zones_sliced_from_the_counted_texts_are_the_walked_zones() -> None:
                 assert pieces_between(root, start, stop, limit, stats) == walked, name
             sliced += _zone(stats, start, stop) is not None
     assert sliced > 10_000  # most zones are sliced, not walked
+
+
+def test_block_and_piece_constructors_take_the_dataclass_fields() -> None:
+    # Block and TextPiece set their slots through the slots' setters, not dataclass's
+    # frozen __init__: the parameters must be the fields, with their defaults, and each
+    # value must land in its own field; the instances stay frozen
+    for cls in (Block, TextPiece):
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        assert [p.name for p in params] == [f.name for f in fields(cls)]
+        for p, f in zip(params, fields(cls), strict=True):
+            assert p.default == (inspect.Parameter.empty if f.default is MISSING else f.default)
+        values = [f"v{i}" for i in range(len(params))]
+        made = cls(*values)
+        assert [getattr(made, f.name) for f in fields(cls)] == values
+        assert made == cls(**{f.name: v for f, v in zip(fields(cls), values, strict=True)})
+        assert hash(made) == hash(cls(*values))
+        with pytest.raises(FrozenInstanceError):
+            made.text = "x"  # type: ignore[misc]
