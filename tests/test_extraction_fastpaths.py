@@ -42,7 +42,7 @@ from crawler.extraction.dates import SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
 from crawler.extraction.pieces import _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
-from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
+from crawler.extraction.tree import clean, first_tagged, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -427,3 +427,19 @@ def test_block_and_piece_constructors_take_the_dataclass_fields() -> None:
         assert hash(made) == hash(cls(*values))
         with pytest.raises(FrozenInstanceError):
             made.text = "x"  # type: ignore[misc]
+
+
+def test_first_tagged_is_the_first_of_root_iter() -> None:
+    # page_title and the e-paper's title take the first <title> child by child (lxml's
+    # iterator would look ahead through the whole page): the same element as root.iter's
+    tags = ("title", "p", "h1", "a", "noscript", "body", "html", "strong", "founder-title")
+    found = 0
+    for name, root in _trees():
+        for tag in tags:
+            want = next(root.iter(tag), None)
+            assert first_tagged(root, tag) is want, (name, tag)
+            for el in root.iter("div", "td"):  # on a subtree as well
+                assert first_tagged(el, tag) is next(el.iter(tag), None), (name, tag)
+                break
+            found += want is not None
+    assert found > 5_000
