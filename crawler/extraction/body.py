@@ -166,8 +166,7 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                     continue
             k = len(child)
             if not k:
-                # a leaf (most elements): counted here, without a frame
-                cn = cl = cp = 0
+                # a leaf (most elements): counted here, without a frame, and added to el
                 leaf = child.text
                 if leaf and not leaf.isspace():
                     cn = len(leaf.strip())
@@ -182,8 +181,16 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                         if cl:
                             links[child] = cl
                         loose.append((child, cn, cp))
+                    n += cn
+                    ln += cl
+                    pc += cp
+                    if ctag not in block and ctag != "a":
+                        o += cn
+                        op += cp
                 if tail:
                     put((tail, el))
+                remaining -= 1
+                continue
             elif len(stack) < _MAX_DEPTH:  # open the child
                 stack.append((el, tag, in_link, remaining, n, ln, pc, o, op, after))
                 el, tag, in_link, remaining, after = child, ctag, in_link or ctag == "a", k, tail
