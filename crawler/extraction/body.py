@@ -92,6 +92,8 @@ class TextStats:
     tagged: list[etree._Element] = field(default_factory=list)
     texts: list[tuple[str, etree._Element]] = field(default_factory=list)
     whole: bool = True
+    #: where elements' text runs in ``texts`` lie, as pieces.py found them
+    spans: dict[etree._Element, tuple[int, int] | None] = field(default_factory=dict)
 
 
 def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> TextStats:
@@ -438,9 +440,12 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
             return
         is_block = tag in BLOCK_TAGS
         if is_block:
-            flush()
+            if line.parts:
+                flush()
             if tag in HEADING_TAGS or tag == "p":
                 line.tag = tag
+            else:
+                line.tag = "p"  # (what flush() leaves)
         emph = emph or tag in EMPHASIS_TAGS or tag in HEADING_TAGS
         in_link = in_link or tag == "a"
         text = el.text
@@ -460,7 +465,10 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 if in_link:
                     line.links += len(clean(tail))
         if is_block:
-            flush()
+            if line.parts:
+                flush()
+            else:
+                line.tag = "p"
 
     walk(container, False, False)
     flush()

@@ -92,13 +92,12 @@ def _zone(
     end of the page), or None where the texts cannot place them."""
     if not stats.whole:
         return None
-    texts = stats.texts
     if start is None:
         if stop is None:
             return 0, None
-        there = _span(texts, stop)
+        there = _span(stats, stop)
         return None if there is None else (0, there[0])
-    here = _span(texts, start)
+    here = _span(stats, start)
     if here is None:
         return None
     begin = here[1]
@@ -106,7 +105,7 @@ def _zone(
         return begin, None
     if stop is start:
         return begin, begin
-    there = _span(texts, stop)
+    there = _span(stats, stop)
     if there is None:
         return None
     if any(node is stop for node in start.iterancestors()):
@@ -116,9 +115,18 @@ def _zone(
     return (begin, there[0]) if there[0] >= begin else (begin, None)
 
 
-def _span(texts: list[tuple[str, etree._Element]], el: etree._Element) -> tuple[int, int] | None:
-    """``(first, end)``: the run of ``texts`` inside ``el``; None when ``el`` has no text
-    there (empty, or inside a skipped element): then it cannot be placed."""
+def _span(stats: TextStats, el: etree._Element) -> tuple[int, int] | None:
+    """``(first, end)``: the run of ``stats.texts`` inside ``el``; None when ``el`` has no
+    text there (empty, or inside a skipped element): then it cannot be placed."""
+    if el in stats.spans:  # (the body container is the header's stop and the trailer's start)
+        return stats.spans[el]
+    span = stats.spans[el] = _find_span(stats.texts, el)
+    return span
+
+
+def _find_span(
+    texts: list[tuple[str, etree._Element]], el: etree._Element
+) -> tuple[int, int] | None:
     members = set(el.iter())
     first = 0
     for _, owner in texts:
