@@ -42,7 +42,7 @@ from crawler.extraction.dates import SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
 from crawler.extraction.pieces import _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
-from crawler.extraction.tree import clean, first_tagged, hint_of, hint_words, is_noise, text_of
+from crawler.extraction.tree import clean, first_tagged, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -443,35 +443,3 @@ def test_first_tagged_is_the_first_of_root_iter() -> None:
                 break
             found += want is not None
     assert found > 5_000
-
-
-def _plain_text(el: etree._Element) -> str:
-    parts: list[str] = []
-
-    def collect(node: etree._Element) -> None:
-        if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
-            return
-        parts.append(node.text or "")
-        for child in node:
-            collect(child)
-            parts.append(child.tail or "")
-        if node.tag in BLOCK_TAGS:
-            parts.append(" ")
-
-    collect(el)
-    return clean("".join(parts))
-
-
-def test_text_of_is_the_plain_walk() -> None:
-    # text_of lets lxml join the text of an element with nothing inside to leave out or to
-    # end a line: the same text as the walk, for every element of every tree
-    joined = 0
-    for name, root in _trees():
-        if name == "deep":  # (quadratic there; its elements are like the random trees')
-            continue
-        for el in root.iter():
-            if len(el) > 8:  # (the whole page over again for each ancestor: slow, and walked)
-                continue
-            assert text_of(el) == _plain_text(el), name
-            joined += isinstance(el.tag, str) and next(el.iterdescendants(), None) is None
-    assert joined > 10_000

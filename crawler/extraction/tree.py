@@ -64,19 +64,8 @@ def first_tagged(root: etree._Element, tag: str) -> etree._Element | None:
     return None
 
 
-# the tags whose elements make text_of differ from the element's plain text
-_NOT_PLAIN = (*SKIP_TAGS, *BLOCK_TAGS)
-
-
 def text_of(el: etree._Element) -> str:
     """Visible text of an element, scripts and styles left out."""
-    if el.tag.__class__ is str and el.tag not in SKIP_TAGS:
-        for _ in el.iterdescendants(*_NOT_PLAIN):
-            break
-        else:
-            # no element inside it to leave out or to end a line (a headline, a cell,
-            # a span): lxml joins the text in C (comments left out, as below)
-            return clean("".join(el.itertext()))
     parts: list[str] = []
     _collect_text(el, parts)
     return clean("".join(parts))
