@@ -12,15 +12,21 @@
   candidates read an element's tag only when its class/id does not already name it: the
   container, paragraphs and candidates must be those of the plain definitions, on random
   trees and on every real page; the elements ``measure`` lists by tag on its walk (the
-  headline candidates) must be ``root.iter``'s, in its order.
+  headline candidates) must be ``root.iter``'s, in its order;
+- the text around the body (``pieces_between``) is sliced from the text nodes ``measure``
+  listed instead of walked: the pieces must be the walk's for any start and stop;
+- ``Block`` and ``TextPiece`` are built by a hand-written ``__init__`` (dataclass's frozen
+  one is twice as slow): it must take exactly the fields, with their defaults.
 """
 
 from __future__ import annotations
 
 import codecs
+import inspect
 import random
 import re
 from collections.abc import Iterable
+from dataclasses import MISSING, FrozenInstanceError, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -30,11 +36,13 @@ from parsel import Selector
 
 from crawler.extraction import decode_html, extract_article, extract_bytes
 from crawler.extraction.article import _as_utf8, _parser
+from crawler.extraction.blocks import Block, TextPiece
 from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
 from crawler.extraction.dates import SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
+from crawler.extraction.pieces import _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
-from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
+from crawler.extraction.tree import clean, first_tagged, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -379,3 +387,59 @@ def test_counts_vote_and_candidates_are_the_plain_definitions() -> None:
                     assert is_noise(el, tokens) == any(w in tokens for w in words), name
         seen += find_body_container(root) is not None
     assert seen > 1_000  # the random trees do elect containers
+
+
+def test_zones_sliced_from_the_counted_texts_are_the_walked_zones() -> None:
+    # pieces_between reads the zone from measure's list of text nodes; without it, it walks
+    # the tree: both must give the same pieces for any start and stop, on random trees and
+    # on every real page (headline and container pairs, and elements picked at random)
+    rnd = random.Random(14)
+    sliced = 0
+    for name, root in _trees():
+        stats = measure(root)
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        pairs: list[tuple[etree._Element | None, etree._Element | None]] = [(None, None)]
+        container = find_body_container(root, stats)
+        pairs += [(None, container), (container, None)]
+        for _ in range(12):
+            pairs.append((rnd.choice([None, *elements]), rnd.choice([None, *elements])))
+        for start, stop in pairs:
+            for limit in (1, 3, 40, 80):
+                walked = pieces_between(root, start, stop, limit)
+                assert pieces_between(root, start, stop, limit, stats) == walked, name
+            sliced += _zone(stats, start, stop) is not None
+    assert sliced > 10_000  # most zones are sliced, not walked
+
+
+def test_block_and_piece_constructors_take_the_dataclass_fields() -> None:
+    # Block and TextPiece set their slots through the slots' setters, not dataclass's
+    # frozen __init__: the parameters must be the fields, with their defaults, and each
+    # value must land in its own field; the instances stay frozen
+    for cls in (Block, TextPiece):
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        assert [p.name for p in params] == [f.name for f in fields(cls)]
+        for p, f in zip(params, fields(cls), strict=True):
+            assert p.default == (inspect.Parameter.empty if f.default is MISSING else f.default)
+        values = [f"v{i}" for i in range(len(params))]
+        made = cls(*values)
+        assert [getattr(made, f.name) for f in fields(cls)] == values
+        assert made == cls(**{f.name: v for f, v in zip(fields(cls), values, strict=True)})
+        assert hash(made) == hash(cls(*values))
+        with pytest.raises(FrozenInstanceError):
+            made.text = "x"  # type: ignore[misc]
+
+
+def test_first_tagged_is_the_first_of_root_iter() -> None:
+    # page_title and the e-paper's title take the first <title> child by child (lxml's
+    # iterator would look ahead through the whole page): the same element as root.iter's
+    tags = ("title", "p", "h1", "a", "noscript", "body", "html", "strong", "founder-title")
+    found = 0
+    for name, root in _trees():
+        for tag in tags:
+            want = next(root.iter(tag), None)
+            assert first_tagged(root, tag) is want, (name, tag)
+            for el in root.iter("div", "td"):  # on a subtree as well
+                assert first_tagged(el, tag) is next(el.iter(tag), None), (name, tag)
+                break
+            found += want is not None
+    assert found > 5_000

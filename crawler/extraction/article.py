@@ -19,9 +19,6 @@ from crawler.extraction.body import (
     body_blocks,
     find_body_container,
     measure,
-    pieces_after,
-    pieces_between,
-    shows_date,
     unwrap_page_forms,
 )
 from crawler.extraction.breadcrumb import find_breadcrumb
@@ -39,6 +36,7 @@ from crawler.extraction.headline import (
 )
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import read_jsonld, read_meta
+from crawler.extraction.pieces import pieces_after, pieces_between, shows_date
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 
@@ -147,15 +145,15 @@ def extract_article(
 
     # the info line printed inside the body container ("来源：湖北日报" over the first
     # paragraph) counts as part of the header
-    header = pieces_between(root, headline.element, container, limit=80)
+    header = pieces_between(root, headline.element, container, limit=80, stats=stats)
     if headline.from_title and not shows_date(header):
         # a headline cell found through the <title> (see find_headline) can have the info
         # line above it (科学网): the header is then read from the top, as when the
         # headline is known from the <title> alone
-        header = pieces_between(root, None, container, limit=80)
+        header = pieces_between(root, None, container, limit=80, stats=stats)
     shown = {p.text for p in header}
     header += [TextPiece(line, "") for line in body_head if line not in shown]
-    trailer = pieces_after(root, container, limit=40)
+    trailer = pieces_after(root, container, limit=40, stats=stats)
     host = urlsplit(url).hostname if url else None
 
     head = body_head + [b.text for b in blocks[:2]] + _first_prose(blocks[2:4], blocks[:2])

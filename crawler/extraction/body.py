@@ -1,5 +1,5 @@
-"""The article body: the element that holds it, its text as paragraphs, and the text
-pieces around it (the info line under the headline, what follows the body).
+"""The article body: the page's text counted in one walk, the element that holds the
+article, and its text as paragraphs (the text around it: ``pieces.py``).
 
 Everything here works on the lxml tree behind a parsel ``Selector`` and never
 mutates it, except :func:`unwrap_page_forms`, which ``extract_bytes`` applies to the
@@ -15,8 +15,8 @@ from itertools import islice
 
 from lxml import etree
 
-from crawler.extraction.blocks import Block, TextPiece
-from crawler.extraction.tree import clean, hint_of, hint_words, is_noise
+from crawler.extraction.blocks import Block
+from crawler.extraction.tree import clean, hint_words, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -75,6 +75,14 @@ class TextStats:
     document order, every element whose tag is among those ``measure`` was asked to
     collect (those inside skipped or too-deep elements too): what ``root.iter(*tags)``
     gives, so that a later stage (the headline candidates) need not walk the page again.
+
+    ``texts`` lists the page's text nodes that are not all space, in document order, each
+    with the element it belongs to (its own element for a ``.text``, the parent for a
+    ``.tail``), those inside skipped elements (scripts, comments...) left out: the text of
+    an element's subtree is a run of it, followed by its tail. With it
+    :func:`crawler.extraction.pieces.pieces_between` slices the zone around the body instead
+    of walking it. ``whole`` is false when a too-deep element was counted without being
+    walked (its text is then missing from ``texts``).
     """
 
     chars: dict[etree._Element, int]
@@ -82,6 +90,10 @@ class TextStats:
     paragraphs: list[tuple[etree._Element, int, int, int]]
     loose: list[tuple[etree._Element, int, int]]
     tagged: list[etree._Element] = field(default_factory=list)
+    texts: list[tuple[str, etree._Element]] = field(default_factory=list)
+    whole: bool = True
+    #: where elements' text runs in ``texts`` lie, as pieces.py found them
+    spans: dict[etree._Element, tuple[int, int] | None] = field(default_factory=dict)
 
 
 def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> TextStats:
@@ -92,11 +104,13 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     ``len()`` of an element says how many of the next nodes are its children. Each
     element's text and its children's tails count in it; a child's totals are added
     when its last child is done, so the lists come out in post-order all the same.
-    Elements with a tag in ``collect`` are listed in ``TextStats.tagged`` on the way.
+    Elements with a tag in ``collect`` are listed in ``TextStats.tagged`` on the way; the
+    text nodes go to ``TextStats.texts`` in document order.
     """
     stats = TextStats({}, {}, [], [])
     chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
     tagged = stats.tagged
+    put = stats.texts.append
     if collect and root.tag in collect:
         tagged.append(root)
     findall = PROSE_PUNCT.findall
@@ -109,13 +123,15 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     # the open ancestors of the element being counted, each with its counts so far;
     # len() counts the text non-space characters: text nodes of article pages have
     # their spaces at the ends, and it is several times cheaper
-    stack: list[tuple[etree._Element, str, bool, int, int, int, int, int, int]] = []
+    stack: list[tuple[etree._Element, str, bool, int, int, int, int, int, int, str | None]] = []
     el, tag, in_link = root, root.tag, False
     n = ln = pc = o = op = 0  # chars, link chars, punctuation; own (inline) chars, punctuation
+    after = None  # el's tail, to be listed when el is done
     text = root.text
     if text and not text.isspace():
         o = n = len(text.strip())
         op = pc = len(findall(text))
+        put((text, root))
     remaining = len(root)  # children of el not counted yet
     nodes = root.iter()
     next(nodes)
@@ -131,6 +147,8 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                 pc += p
                 o += k
                 op += p
+            else:
+                tail = None
             kind = kinds.get(ctag)
             if kind is not None:
                 if kind:
@@ -144,17 +162,19 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                             pass
                     elif ctag in collect:
                         tagged.append(child)
+                    if tail:
+                        put((tail, el))
                     remaining -= 1
                     continue
             k = len(child)
             if not k:
-                # a leaf (most elements): counted here, without a frame
-                cn = cl = cp = 0
+                # a leaf (most elements): counted here, without a frame, and added to el
                 leaf = child.text
                 if leaf and not leaf.isspace():
                     cn = len(leaf.strip())
                     cp = len(findall(leaf))
                     cl = cn if in_link or ctag == "a" else 0
+                    put((leaf, child))
                     if ctag == "p":
                         paragraphs.append((child, cn, cl, cp))
                     elif ctag in containers:
@@ -163,22 +183,36 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                         if cl:
                             links[child] = cl
                         loose.append((child, cn, cp))
+                    n += cn
+                    ln += cl
+                    pc += cp
+                    if ctag not in block and ctag != "a":
+                        o += cn
+                        op += cp
+                if tail:
+                    put((tail, el))
+                remaining -= 1
+                continue
             elif len(stack) < _MAX_DEPTH:  # open the child
-                stack.append((el, tag, in_link, remaining, n, ln, pc, o, op))
-                el, tag, in_link, remaining = child, ctag, in_link or ctag == "a", k
+                stack.append((el, tag, in_link, remaining, n, ln, pc, o, op, after))
+                el, tag, in_link, remaining, after = child, ctag, in_link or ctag == "a", k, tail
                 n = ln = pc = o = op = 0
                 text = child.text
                 if text and not text.isspace():
                     o = n = len(text.strip())
                     op = pc = len(findall(text))
+                    put((text, child))
                 continue
             else:  # too deep: counted whole, what is inside passed over
+                stats.whole = False
                 cn = len("".join(child.itertext()).strip())
                 cl, cp = (cn if in_link else 0), 0
                 if collect:
                     tagged.extend(child.iterdescendants(*collect))
                 for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
                     pass
+                if tail:
+                    put((tail, el))
         else:
             # all of el's children are counted: el is done
             if n:
@@ -193,8 +227,10 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                     loose.append((el, o, op))
             if not stack:
                 return stats
-            cn, cl, cp, ctag = n, ln, pc, tag
-            el, tag, in_link, remaining, n, ln, pc, o, op = stack.pop()
+            cn, cl, cp, ctag, tail = n, ln, pc, tag, after
+            el, tag, in_link, remaining, n, ln, pc, o, op, after = stack.pop()
+            if tail:
+                put((tail, el))
         # one more child of el is done: its counts go to el
         if cn:
             n += cn
@@ -404,9 +440,12 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
             return
         is_block = tag in BLOCK_TAGS
         if is_block:
-            flush()
+            if line.parts:
+                flush()
             if tag in HEADING_TAGS or tag == "p":
                 line.tag = tag
+            else:
+                line.tag = "p"  # (what flush() leaves)
         emph = emph or tag in EMPHASIS_TAGS or tag in HEADING_TAGS
         in_link = in_link or tag == "a"
         text = el.text
@@ -426,7 +465,10 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 if in_link:
                     line.links += len(clean(tail))
         if is_block:
-            flush()
+            if line.parts:
+                flush()
+            else:
+                line.tag = "p"
 
     walk(container, False, False)
     flush()
@@ -434,88 +476,3 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
         # a "headline" followed by less text than precedes it is some box's title
         return before + blocks
     return blocks
-
-
-def pieces_between(
-    root: etree._Element, start: etree._Element | None, stop: etree._Element | None, limit: int
-) -> list[TextPiece]:
-    """Text nodes after ``start`` (exclusive of its subtree) up to ``stop``, with their class hints.
-
-    With a ``start``, only what follows it is walked (its tail, its following
-    siblings, then its ancestors' tails and following siblings), so the zone after
-    the body costs what it holds, not the whole page. A ``stop`` that encloses
-    ``start`` ends the zone where ``stop`` ends.
-    """
-    pieces: list[TextPiece] = []
-    # element -> the class/id hints of it and its three nearest ancestors (texts of one
-    # element, or of siblings, share them)
-    hints: dict[etree._Element | None, str] = {}
-    own: dict[etree._Element, str] = {}  # element -> its own hint (ancestors are shared)
-
-    def add(text: str, el: etree._Element | None) -> None:
-        text = clean(text)
-        if not text:
-            return
-        hint = hints.get(el)
-        if hint is None:
-            found = []
-            node = el
-            depth = 0
-            while node is not None and depth < 4:
-                one = own.get(node)
-                if one is None:
-                    one = own[node] = hint_of(node)
-                if one:
-                    found.append(one)
-                node = node.getparent()
-                depth += 1
-            hint = hints[el] = " ".join(found)
-        pieces.append(TextPiece(text=text, hint=hint))
-
-    def walk(el: etree._Element) -> bool:
-        """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
-        if el is stop:
-            return False
-        tag = el.tag
-        if tag.__class__ is str and tag not in SKIP_TAGS:
-            text = el.text
-            if text and not text.isspace():
-                add(text, el)
-                if len(pieces) >= limit:
-                    return False
-            for child in el:
-                if not walk(child):
-                    return False
-        tail = el.tail
-        if tail and not tail.isspace():
-            parent = el.getparent()
-            if parent is not None:
-                add(tail, parent)
-        return len(pieces) < limit
-
-    if start is None:
-        walk(root)
-        return pieces
-    node: etree._Element | None = start
-    while node is not None and node is not stop:
-        if node.tail:
-            add(node.tail, node.getparent())
-        if len(pieces) >= limit:
-            return pieces
-        for sibling in node.itersiblings():
-            if not walk(sibling):
-                return pieces
-        node = node.getparent()
-    return pieces
-
-
-_STAMP_RE = re.compile(r"\d{2,4}\s*[-/年.]\s*\d{1,2}")
-
-
-def shows_date(pieces: list[TextPiece]) -> bool:
-    """Whether any of ``pieces`` prints something like a date ("2018/9/21", "07年08月")."""
-    return any(_STAMP_RE.search(p.text) for p in pieces)
-
-
-def pieces_after(root: etree._Element, start: etree._Element, limit: int) -> list[TextPiece]:
-    return pieces_between(root, start, None, limit)

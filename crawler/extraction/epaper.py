@@ -29,7 +29,7 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.tree import clean, text_of
+from crawler.extraction.tree import clean, first_tagged, text_of
 
 #: the key :func:`epaper_meta` marks its entries with (no ``<meta>`` name holds a colon
 #: and this prefix)
@@ -87,12 +87,13 @@ def _has_edition_line(root: etree._Element) -> bool:
 
 def _paper_from_title(root: etree._Element) -> str | None:
     """The paper named by the page's ``<title>``: a segment that reads as a paper's name."""
-    for el in root.iter("title"):
-        for segment in _TITLE_SPLIT_RE.split(clean("".join(el.itertext()))):
-            name = _PAPER_SUFFIX_RE.sub("", segment)
-            if _PAPER_RE.match(name):
-                return name
-        break
+    el = first_tagged(root, "title")
+    if el is None:
+        return None
+    for segment in _TITLE_SPLIT_RE.split(clean("".join(el.itertext()))):
+        name = _PAPER_SUFFIX_RE.sub("", segment)
+        if _PAPER_RE.match(name):
+            return name
     return None
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.metadata import jsonld_value
-from crawler.extraction.tree import clean, hint_of, text_of
+from crawler.extraction.tree import clean, first_tagged, hint_of, text_of
 
 #: class/id words that name a headline element ("title", and "heading"/"headline" on
 #: table-era portals such as qianlong.com's ``<div class="Heading">`` and BBC's templates)
@@ -93,9 +93,8 @@ def with_subtitle(headline: Headline) -> Headline:
 
 
 def page_title(root: etree._Element) -> str:
-    for el in root.iter("title"):
-        return clean("".join(el.itertext()))
-    return ""
+    el = first_tagged(root, "title")
+    return "" if el is None else clean("".join(el.itertext()))
 
 
 def _common_prefix(a: str, b: str) -> int:

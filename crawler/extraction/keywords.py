@@ -7,7 +7,7 @@ import importlib.util
 import json
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 __all__ = ["fold", "has_traditional", "match_keywords", "simplify"]
@@ -73,12 +73,14 @@ def _zhconv_convert() -> Callable[[str, str], str]:
     return zhconv.convert  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=256)
 def simplify(text: str) -> str:
     """Traditional Chinese to simplified (zhconv, zh-cn); other text is returned as is.
 
     zhconv is phrase-aware but slow (~2 ms for an 8,000-character body), so only
     texts that contain a traditional character are converted; a simplified text
-    costs one regex scan (~25 µs).
+    costs one regex scan (~25 µs). The last few hundred answers are kept: the body's
+    edges ask about the same paragraphs several times per page.
     """
     if not text or text.isascii() or not has_traditional(text):
         return text

@@ -48,6 +48,22 @@ def is_noise(el: etree._Element, tokens: frozenset[str] = NOISE_TOKENS) -> bool:
     return bool(hint) and not tokens.isdisjoint(_TOKEN_SPLIT.split(hint))
 
 
+def first_tagged(root: etree._Element, tag: str) -> etree._Element | None:
+    """The first element named ``tag`` in document order: ``next(root.iter(tag), None)``.
+
+    lxml's iterator finds the match after the one it hands out before handing it out, so
+    taking the first of ``root.iter(tag)`` scans the rest of the page when there is one
+    (the ``<title>`` in ``<head>``: the whole ``<body>``); searched child by child, the
+    look-ahead stays within the child that holds the first match.
+    """
+    if root.tag == tag:
+        return root
+    for child in root:
+        for el in child.iter(tag):
+            return el
+    return None
+
+
 def text_of(el: etree._Element) -> str:
     """Visible text of an element, scripts and styles left out."""
     parts: list[str] = []

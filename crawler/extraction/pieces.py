@@ -1,0 +1,198 @@
+"""The text pieces around the article body: the info line between the headline and the body,
+and what follows the body (credits, the editor, the source printed after the article).
+
+Each piece is a text node with the class/id hints of its element and three ancestors. With
+the text nodes :func:`crawler.extraction.body.measure` listed (``TextStats.texts``), the
+zone is a slice of them; without them (or for an element with no text there), the tree is
+walked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extraction.blocks import TextPiece
+from crawler.extraction.body import TextStats
+from crawler.extraction.tree import clean, hint_of
+from crawler.extraction.vocabulary import SKIP_TAGS
+
+
+class _Pieces:
+    """The pieces found so far, each with the class/id hints of its element."""
+
+    __slots__ = ("hints", "limit", "own", "pieces")
+
+    def __init__(self, limit: int) -> None:
+        self.pieces: list[TextPiece] = []
+        self.limit = limit
+        # element -> the class/id hints of it and its three nearest ancestors (texts of one
+        # element, or of siblings, share them)
+        self.hints: dict[etree._Element | None, str] = {}
+        self.own: dict[etree._Element, str] = {}  # element -> its own hint
+
+    def add(self, text: str, el: etree._Element | None) -> bool:
+        """Add ``text`` (when not blank) of element ``el``; False once ``limit`` is reached."""
+        text = clean(text)
+        if text:
+            hint = self.hints.get(el)
+            if hint is None:
+                own = self.own
+                found = []
+                node = el
+                depth = 0
+                while node is not None and depth < 4:
+                    one = own.get(node)
+                    if one is None:
+                        one = own[node] = hint_of(node)
+                    if one:
+                        found.append(one)
+                    node = node.getparent()
+                    depth += 1
+                hint = self.hints[el] = " ".join(found)
+            self.pieces.append(TextPiece(text=text, hint=hint))
+        return len(self.pieces) < self.limit
+
+
+def pieces_between(
+    root: etree._Element,
+    start: etree._Element | None,
+    stop: etree._Element | None,
+    limit: int,
+    stats: TextStats | None = None,
+) -> list[TextPiece]:
+    """Text nodes after ``start`` (exclusive of its subtree) up to ``stop``, with their class hints.
+
+    With a ``start``, only what follows it is read (its tail, its following siblings,
+    then its ancestors' tails and following siblings), so the zone after the body costs
+    what it holds, not the whole page. A ``stop`` that encloses ``start`` ends the zone
+    where ``stop`` ends. ``stats`` (of ``root``, from :func:`~crawler.extraction.body.measure`)
+    lets the zone be sliced from the page's text nodes instead of walked.
+    """
+    found = _Pieces(limit)
+    zone = _zone(stats, start, stop) if stats is not None and limit > 0 else None
+    if zone is None:
+        _walk_between(root, start, stop, found)
+        return found.pieces
+    begin, end = zone
+    add = found.add
+    for text, el in stats.texts[begin:end] if stats is not None else ():
+        if not add(text, el):
+            return found.pieces
+    if end is None and start is not None and root.tail:
+        add(root.tail, None)  # (the walk climbs to the root and reads its tail as well)
+    return found.pieces
+
+
+def _zone(
+    stats: TextStats, start: etree._Element | None, stop: etree._Element | None
+) -> tuple[int, int | None] | None:
+    """The slice of ``stats.texts`` between ``start`` and ``stop`` (``end`` None: to the
+    end of the page), or None where the texts cannot place them."""
+    if not stats.whole:
+        return None
+    if start is None:
+        if stop is None:
+            return 0, None
+        there = _span(stats, stop)
+        return None if there is None else (0, there[0])
+    here = _span(stats, start)
+    if here is None:
+        return None
+    begin = here[1]
+    if stop is None:
+        return begin, None
+    if stop is start:
+        return begin, begin
+    there = _span(stats, stop)
+    if there is None:
+        return None
+    if any(node is stop for node in start.iterancestors()):
+        return begin, there[1]  # the rest of stop's content
+    # neither run is empty: stop follows start where its run opens after start's ends
+    # (stop before start, or inside it, is never met: to the end of the page)
+    return (begin, there[0]) if there[0] >= begin else (begin, None)
+
+
+def _span(stats: TextStats, el: etree._Element) -> tuple[int, int] | None:
+    """``(first, end)``: the run of ``stats.texts`` inside ``el``; None when ``el`` has no
+    text there (empty, or inside a skipped element): then it cannot be placed."""
+    if el in stats.spans:  # (the body container is the header's stop and the trailer's start)
+        return stats.spans[el]
+    span = stats.spans[el] = _find_span(stats.texts, el)
+    return span
+
+
+def _find_span(
+    texts: list[tuple[str, etree._Element]], el: etree._Element
+) -> tuple[int, int] | None:
+    members = set(el.iter())
+    first = 0
+    for _, owner in texts:
+        if owner in members:
+            break
+        first += 1
+    else:
+        return None
+    end = first + 1
+    size = len(texts)
+    while end < size and texts[end][1] in members:
+        end += 1
+    return first, end
+
+
+def _walk_between(
+    root: etree._Element,
+    start: etree._Element | None,
+    stop: etree._Element | None,
+    found: _Pieces,
+) -> None:
+    add = found.add
+
+    def walk(el: etree._Element) -> bool:
+        """Add the texts of ``el``'s subtree and its tail; False once ``stop`` or ``limit`` is reached."""
+        if el is stop:
+            return False
+        tag = el.tag
+        if tag.__class__ is str and tag not in SKIP_TAGS:
+            text = el.text
+            if text and not text.isspace() and not add(text, el):
+                return False
+            for child in el:
+                if not walk(child):
+                    return False
+        tail = el.tail
+        if tail and not tail.isspace():
+            parent = el.getparent()
+            if parent is not None:
+                return add(tail, parent)
+        return len(found.pieces) < found.limit
+
+    if start is None:
+        walk(root)
+        return
+    node: etree._Element | None = start
+    while node is not None and node is not stop:
+        if node.tail and not add(node.tail, node.getparent()):
+            return
+        if len(found.pieces) >= found.limit:
+            return
+        for sibling in node.itersiblings():
+            if not walk(sibling):
+                return
+        node = node.getparent()
+
+
+_STAMP_RE = re.compile(r"\d{2,4}\s*[-/年.]\s*\d{1,2}")
+
+
+def shows_date(pieces: list[TextPiece]) -> bool:
+    """Whether any of ``pieces`` prints something like a date ("2018/9/21", "07年08月")."""
+    return any(_STAMP_RE.search(p.text) for p in pieces)
+
+
+def pieces_after(
+    root: etree._Element, start: etree._Element, limit: int, stats: TextStats | None = None
+) -> list[TextPiece]:
+    return pieces_between(root, start, None, limit, stats)
