@@ -229,13 +229,22 @@ def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[
     if found.fts:
         stmt = stmt.join(GRAMS, GRAMS.c.rowid == Article.id)
         conditions.append(fts_match(found.fts))
-    if found.pg_grams and not drive:
+    filters = _filters(session, _rest(q, found), drive=drive)
+    if found.pg_grams and not drive and found.confirm and filters:
+        # PostgreSQL: the index's candidates meet the other filters first (no text read), and
+        # only those left are confirmed (left to itself, the planner confirmed every candidate
+        # before the city's semi-join: 营商环境 in a city, 121 -> 40 ms at 100,000 articles).
+        candidates = select(Article.id).where(pg_grams_match(found.pg_grams), *filters)
+        listed = candidates.cte("candidates").prefix_with("MATERIALIZED")
+        conditions.append(Article.id.in_(select(listed.c.id)))
+        filters = []
+    elif found.pg_grams and not drive:
         conditions.append(pg_grams_match(found.pg_grams))
     if drive:
         conditions.extend(contains(dialect, term) for term in q.terms())
     else:
         conditions.extend(contains(dialect, term) for term in found.confirm)
-    conditions.extend(_filters(session, _rest(q, found), drive=drive))
+    conditions.extend(filters)
     if not q.unique:
         return stmt.add_columns(
             Article.published_at.label("published_at"), Article.id.label("reprint_group")
@@ -348,6 +357,8 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     # city has fewer (the index cannot give ids without reading every candidate's row).
     drive = in_city is not None and candidates is not None and in_city < candidates
     matching = _matching(session, q, drive=drive)
+    if postgresql and indexed is None and q.sort == "time":
+        return _page_in_database(session, q, matching, bound)
     rows: list[Any] = []
     # SQLite: walk the time index probing the list of the matches' ids, when that list is
     # known to be short (the count was exact); a longer one costs more to make than the walk
