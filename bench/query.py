@@ -38,7 +38,6 @@ from sqlalchemy.orm import Session  # noqa: E402
 from storage import Article, Base, make_engine  # noqa: E402
 from storage.bulk import insert_articles, insert_sections  # noqa: E402
 from storage.search import ArticleQuery, count_by, install_search, search_articles  # noqa: E402
-from storage.search.index import PG_INLINE_BODIES  # noqa: E402
 from storage.sizes import PARTS, archive_sizes  # noqa: E402
 
 SEED = ROOT / "tests" / "fixtures" / "portal" / "xinchun-2023.html"
@@ -132,10 +131,6 @@ def build(engine: Engine, n: int) -> tuple[float, float]:
             conn.exec_driver_sql("DROP TABLE IF EXISTS articles_fts")
             conn.exec_driver_sql("DROP TABLE IF EXISTS articles_grams")
     Base.metadata.create_all(engine)
-    if engine.dialect.name == "postgresql":
-        # as the migrations make an archive: bodies kept in their rows (loaded before the index)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(PG_INLINE_BODIES)
     articles, sections = [], []
     for row, secs in generate(n):
         articles.append(row)

@@ -164,18 +164,6 @@ _PG_GRAMS_DDL = (
 _PG_OLD = ("ix_articles_title_trgm", "ix_articles_body_trgm", "ix_articles_grams")
 #: The function of the bigram index before migration 0008 (dropped after its index).
 _PG_OLD_FUNCTION = "DROP FUNCTION IF EXISTS newsmon_grams(text, text)"
-#: PostgreSQL keeps a body in its article's row (``MAIN``: moved out of line only when the row
-#: would not fit a page) instead of in the TOAST table beyond ~2 KB, where confirming a term
-#: against it costs a TOAST index probe and a second heap read: 10,000 bodies confirmed by id in
-#: 134-172 ms instead of 245-299 ms (30,000 generated articles, the same bytes in all).
-PG_INLINE_BODIES = "ALTER TABLE articles ALTER COLUMN body SET STORAGE MAIN"
-#: Migration 0008: every row written again, so that bodies stored before come into their rows
-#: (a ``USING`` expression makes PostgreSQL rewrite the table; the type stays ``text``). In one
-#: statement: a change of type alone would set the storage back to the type's default.
-_PG_REWRITE = (
-    "ALTER TABLE articles ALTER COLUMN body TYPE text USING body || '', "
-    "ALTER COLUMN body SET STORAGE MAIN"
-)
 #: maintenance_work_mem (at least) of the transaction that builds the PostgreSQL index (the
 #: default 64 MB makes a GIN build of a million articles merge many runs).
 PG_BUILD_MEMORY = "512MB"
@@ -260,13 +248,9 @@ def upgrade_grams(conn: Connection) -> None:
 
 def upgrade_pg_pairs(conn: Connection) -> None:
     """Migration 0008: a PostgreSQL archive's index made again on ``newsmon_pairs`` in the
-    "C" collation, the index on ``newsmon_grams`` and its function dropped, and the articles
-    written again with their bodies in their rows (nothing on SQLite)."""
+    "C" collation, the index on ``newsmon_grams`` and its function dropped (nothing on
+    SQLite)."""
     if conn.dialect.name == "postgresql" and conn.scalar(text("SELECT to_regclass('articles')")):
-        # the old index first: the rewrite would make it again too
-        _drop_old_pg(conn)
-        conn.exec_driver_sql(_PG_OLD_FUNCTION)
-        conn.exec_driver_sql(_PG_REWRITE)
         _install_pg(conn)
 
 
@@ -297,9 +281,9 @@ def _install_pg(conn: Connection) -> None:
         text("SELECT prosrc, procost FROM pg_proc WHERE proname = :name"),
         {"name": PG_FUNCTION_NAME},
     ).first()
+    old_function = conn.scalar(text("SELECT 1 FROM pg_proc WHERE proname = 'newsmon_grams'"))
     current = function is not None and tuple(function) == (PG_FUNCTION_BODY, PG_FUNCTION_COST)
-    inline = _inline(conn)
-    if wanted <= present and not present & set(_PG_OLD) and current and inline:
+    if wanted <= present and not present & set(_PG_OLD) and current and not old_function:
         return
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
@@ -307,30 +291,13 @@ def _install_pg(conn: Connection) -> None:
     if function is not None and function[0] != PG_FUNCTION_BODY:
         # An index made by another body of the function holds other pairs: made again.
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
-    _drop_old_pg(conn)
-    if not inline:
-        conn.exec_driver_sql(PG_INLINE_BODIES)
     conn.exec_driver_sql(_SECTIONS_INDEX)
     conn.exec_driver_sql(_PG_TIME_INDEX)
     conn.exec_driver_sql(PG_FUNCTION)
     conn.exec_driver_sql(_PG_GRAMS_DDL)
-
-
-def _inline(conn: Connection) -> bool:
-    """Whether PostgreSQL keeps new articles' bodies in their rows (:data:`PG_INLINE_BODIES`)."""
-    storage = conn.scalar(
-        text(
-            "SELECT attstorage FROM pg_attribute "
-            "WHERE attrelid = 'articles'::regclass AND attname = 'body'"
-        )
-    )
-    return str(storage) == "m"
-
-
-def _drop_old_pg(conn: Connection) -> None:
-    """The indexes of earlier versions."""
     for name in _PG_OLD:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    conn.exec_driver_sql(_PG_OLD_FUNCTION)
 
 
 def _build_memory(conn: Connection) -> None:
