@@ -252,6 +252,9 @@ def upgrade_pg_pairs(conn: Connection) -> None:
     SQLite)."""
     if conn.dialect.name == "postgresql" and conn.scalar(text("SELECT to_regclass('articles')")):
         _install_pg(conn)
+        # here, not on every open: an object of the user's depending on it fails the upgrade
+        # (with PostgreSQL's message), not every command
+        conn.exec_driver_sql(_PG_OLD_FUNCTION)
 
 
 def drop_pg_pairs(conn: Connection) -> None:
@@ -281,9 +284,8 @@ def _install_pg(conn: Connection) -> None:
         text("SELECT prosrc, procost FROM pg_proc WHERE proname = :name"),
         {"name": PG_FUNCTION_NAME},
     ).first()
-    old_function = conn.scalar(text("SELECT 1 FROM pg_proc WHERE proname = 'newsmon_grams'"))
     current = function is not None and tuple(function) == (PG_FUNCTION_BODY, PG_FUNCTION_COST)
-    if wanted <= present and not present & set(_PG_OLD) and current and not old_function:
+    if wanted <= present and not present & set(_PG_OLD) and current:
         return
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
@@ -297,7 +299,6 @@ def _install_pg(conn: Connection) -> None:
     conn.exec_driver_sql(_PG_GRAMS_DDL)
     for name in _PG_OLD:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-    conn.exec_driver_sql(_PG_OLD_FUNCTION)
 
 
 def _build_memory(conn: Connection) -> None:
