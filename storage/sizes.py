@@ -31,9 +31,9 @@ class Sizes:
 
 
 def _part(name: str, is_index: bool) -> str:
-    if name.startswith(("articles_grams", "ix_articles_grams", "articles_fts")) or name.endswith(
-        "_trgm"
-    ):
+    if name.startswith(
+        ("articles_grams", "ix_articles_grams", "ix_articles_pairs", "articles_fts")
+    ) or name.endswith("_trgm"):
         return "search index"
     if name == "articles":
         return "articles (rows)"

@@ -248,7 +248,7 @@ def test_an_archive_with_the_old_trigram_index_is_reindexed_on_open(db_url: str)
             assert "articles_fts" not in names
         else:
             names = set(session.scalars(text("SELECT indexname FROM pg_indexes")))
-            assert "ix_articles_grams" in names
+            assert "ix_articles_pairs" in names
             assert "ix_articles_body_trgm" not in names
     engine.dispose()
 
@@ -354,7 +354,7 @@ def test_the_postgresql_index_build_never_lowers_maintenance_work_mem(pg_url: st
 
     @event.listens_for(engine, "before_cursor_execute")
     def _memory(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().startswith("CREATE INDEX IF NOT EXISTS ix_articles_grams"):
+        if statement.lstrip().startswith("CREATE INDEX IF NOT EXISTS ix_articles_pairs"):
             seen.append(conn.exec_driver_sql("SHOW maintenance_work_mem").scalar())
 
     create_schema(engine)

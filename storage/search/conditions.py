@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     TextClause,
+    collate,
     column,
     exists,
     func,
@@ -19,10 +20,12 @@ from sqlalchemy import (
     select,
     table,
     text,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from storage.models import Article, ArticleFingerprint
+from storage.search.grams import PG_COLLATION, PG_FUNCTION_NAME
 from storage.search.index import GRAMS_TABLE
 
 #: Weight of a hit in the title against one in the body, for relevance.
@@ -92,8 +95,11 @@ def fts_match(fts_query: str) -> ColumnElement[bool]:
 
 
 def pg_grams_match(grams: list[str]) -> ColumnElement[bool]:
-    indexed = func.newsmon_grams(Article.title, Article.body, type_=ARRAY(Text))
-    return indexed.contains(literal(grams, ARRAY(Text)))
+    """The article's pairs hold ``grams``: the expression of PostgreSQL's GIN index, in its
+    collation (with another, the planner would not use the index)."""
+    pairs = getattr(func, PG_FUNCTION_NAME)(Article.title, Article.body, type_=Text)
+    collated = type_coerce(collate(pairs, PG_COLLATION), ARRAY(Text))
+    return collated.contains(literal(grams, ARRAY(Text)))
 
 
 def score(like_terms: list[str]) -> ColumnElement[Any]:

@@ -18,8 +18,10 @@ Both backends index character bigrams (storage/search/grams.py) of title and bod
   a cascade deletes its sections, and a change of title or body replaces the pairs
   alone. Migration 0005 made the index of earlier archives again with the cities, and
   0007 with positions.
-- PostgreSQL: a GIN index on the expression ``newsmon_grams(title, body)``, an
-  IMMUTABLE SQL function returning the array of pairs.
+- PostgreSQL: a GIN index on the expression ``newsmon_pairs(title, body) COLLATE "C"``,
+  an IMMUTABLE SQL function returning the array of pairs, compared by their bytes.
+  Migration 0008 made it in place of the index on ``newsmon_grams(title, body)`` (pairs
+  split at ASCII punctuation only, in the database's collation), and dropped that one.
 
 Both also get an index on the sections' ``(city, article_id)`` and one that walks
 articles newest first (SQLite one on the sections' ``(article_id, city)`` too). These
@@ -44,9 +46,11 @@ from storage.search.counts import install_counts
 from storage.search.grams import (
     CITY_MARK,
     HEX_MARK,
+    PG_COLLATION,
     PG_FUNCTION,
     PG_FUNCTION_BODY,
     PG_FUNCTION_COST,
+    PG_FUNCTION_NAME,
     document_grams,
     index_row,
 )
@@ -151,12 +155,15 @@ _SECTIONS_ARTICLE_INDEX = (
 #: Newest first, undated last, then by id: the order of results, walked for frequent terms.
 #: (SQLite's index on published_at serves: its entries end with the rowid, the id.)
 _PG_TIME_INDEX = "CREATE INDEX IF NOT EXISTS ix_articles_time ON articles (published_at DESC NULLS LAST, id DESC)"
-PG_GRAMS_INDEX = "ix_articles_grams"
+PG_GRAMS_INDEX = "ix_articles_pairs"
 _PG_GRAMS_DDL = (
     f"CREATE INDEX IF NOT EXISTS {PG_GRAMS_INDEX} ON articles "
-    "USING gin (newsmon_grams(title, body))"
+    f'USING gin (({PG_FUNCTION_NAME}(title, body) COLLATE "{PG_COLLATION}"))'
 )
-_PG_OLD = ("ix_articles_title_trgm", "ix_articles_body_trgm")
+#: The indexes of earlier versions: pg_trgm's, and the bigram index before migration 0008.
+_PG_OLD = ("ix_articles_title_trgm", "ix_articles_body_trgm", "ix_articles_grams")
+#: The function of the bigram index before migration 0008 (dropped after its index).
+_PG_OLD_FUNCTION = "DROP FUNCTION IF EXISTS newsmon_grams(text, text)"
 #: maintenance_work_mem (at least) of the transaction that builds the PostgreSQL index (the
 #: default 64 MB makes a GIN build of a million articles merge many runs).
 PG_BUILD_MEMORY = "512MB"
@@ -239,6 +246,25 @@ def upgrade_grams(conn: Connection) -> None:
         _install_grams(conn)
 
 
+def upgrade_pg_pairs(conn: Connection) -> None:
+    """Migration 0008: a PostgreSQL archive's index made again on ``newsmon_pairs`` in the
+    "C" collation, the index on ``newsmon_grams`` and its function dropped (nothing on
+    SQLite)."""
+    if conn.dialect.name == "postgresql" and conn.scalar(text("SELECT to_regclass('articles')")):
+        _install_pg(conn)
+        # here, not on every open: an object of the user's depending on it fails the upgrade
+        # (with PostgreSQL's message), not every command
+        conn.exec_driver_sql(_PG_OLD_FUNCTION)
+
+
+def drop_pg_pairs(conn: Connection) -> None:
+    """The downgrade of migration 0008: the PostgreSQL index and its function dropped (the
+    earlier version makes its own, on ``newsmon_grams``, when it opens the archive)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
+        conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {PG_FUNCTION_NAME}(text, text)")
+
+
 def drop_grams(conn: Connection) -> None:
     """The downgrades of migrations 0005 and 0007: the SQLite index dropped (the earlier version makes its own
     when it opens the archive)."""
@@ -255,7 +281,8 @@ def _install_pg(conn: Connection) -> None:
     )
     wanted = {PG_GRAMS_INDEX, "ix_sections_city_article", "ix_articles_time"}
     function = conn.execute(
-        text("SELECT prosrc, procost FROM pg_proc WHERE proname = 'newsmon_grams'")
+        text("SELECT prosrc, procost FROM pg_proc WHERE proname = :name"),
+        {"name": PG_FUNCTION_NAME},
     ).first()
     current = function is not None and tuple(function) == (PG_FUNCTION_BODY, PG_FUNCTION_COST)
     if wanted <= present and not present & set(_PG_OLD) and current:
@@ -263,6 +290,9 @@ def _install_pg(conn: Connection) -> None:
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
     _build_memory(conn)
+    if function is not None and function[0] != PG_FUNCTION_BODY:
+        # An index made by another body of the function holds other pairs: made again.
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
     conn.exec_driver_sql(_SECTIONS_INDEX)
     conn.exec_driver_sql(_PG_TIME_INDEX)
     conn.exec_driver_sql(PG_FUNCTION)

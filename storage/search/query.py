@@ -229,13 +229,22 @@ def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[
     if found.fts:
         stmt = stmt.join(GRAMS, GRAMS.c.rowid == Article.id)
         conditions.append(fts_match(found.fts))
-    if found.pg_grams and not drive:
+    filters = _filters(session, _rest(q, found), drive=drive)
+    if found.pg_grams and not drive and found.confirm and filters:
+        # PostgreSQL: the index's candidates meet the other filters first (no text read), and
+        # only those left are confirmed (left to itself, the planner confirmed every candidate
+        # before the city's semi-join: 营商环境 in a city, 121 -> 40 ms at 100,000 articles).
+        candidates = select(Article.id).where(pg_grams_match(found.pg_grams), *filters)
+        listed = candidates.cte("candidates").prefix_with("MATERIALIZED")
+        conditions.append(Article.id.in_(select(listed.c.id)))
+        filters = []
+    elif found.pg_grams and not drive:
         conditions.append(pg_grams_match(found.pg_grams))
     if drive:
         conditions.extend(contains(dialect, term) for term in q.terms())
     else:
         conditions.extend(contains(dialect, term) for term in found.confirm)
-    conditions.extend(_filters(session, _rest(q, found), drive=drive))
+    conditions.extend(filters)
     if not q.unique:
         return stmt.add_columns(
             Article.published_at.label("published_at"), Article.id.label("reprint_group")
@@ -336,6 +345,9 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     # SQLite: the ids of all the matches, when within the bound (read from the index once)
     known = index[1] if index is not None and index[0] <= bound else None
     in_city = _city_articles(session, q) if found.confirm else None
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql and indexed is None and in_city is None and q.sort == "time":
+        return _page_in_database(session, q, _matching(session, q), bound)
     limit = bound if in_city is None else max(bound, in_city)
     # The candidates of the text alone say something only without other filters, or to
     # choose which side drives (with other filters they would be counted for nothing).
@@ -345,6 +357,8 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     # city has fewer (the index cannot give ids without reading every candidate's row).
     drive = in_city is not None and candidates is not None and in_city < candidates
     matching = _matching(session, q, drive=drive)
+    if postgresql and indexed is None and q.sort == "time":
+        return _page_in_database(session, q, matching, bound)
     rows: list[Any] = []
     # SQLite: walk the time index probing the list of the matches' ids, when that list is
     # known to be short (the count was exact); a longer one costs more to make than the walk
@@ -383,6 +397,23 @@ def search_articles(session: Session, q: ArticleQuery) -> SearchPage:
     else:
         ids = _newest_first(rows)[max(q.offset, 0) :][: max(q.limit, 0)]
     return SearchPage(total=total, articles=_load(session, ids), exact=exact)
+
+
+def _page_in_database(
+    session: Session, q: ArticleQuery, matching: Select[Any], bound: int
+) -> SearchPage:
+    """PostgreSQL, newest first: the total (to bound + 1) and the page's ids in one statement,
+    the matches confirmed and sorted in the database (no count of the index's candidates
+    first, no rows brought here); beyond the bound, the page comes from the walk."""
+    hits = matching.with_only_columns(Article.id, Article.published_at).limit(bound + 1).cte()
+    page = select(hits.c.id).order_by(hits.c.published_at.desc().nulls_last(), hits.c.id.desc())
+    page = page.limit(max(q.limit, 0)).offset(max(q.offset, 0))
+    total_sql = select(func.count()).select_from(hits).scalar_subquery()
+    ids_sql = func.array(page.scalar_subquery(), type_=ARRAY(Article.id.type))
+    total, ids = session.execute(select(total_sql, ids_sql)).one()
+    if total > bound:
+        return SearchPage(total=bound, articles=_load(session, _walk(session, q)), exact=False)
+    return SearchPage(total=int(total), articles=_load(session, list(ids)))
 
 
 def _search_in_place(
