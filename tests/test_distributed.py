@@ -110,7 +110,8 @@ def test_two_workers_fetch_and_store_every_article_exactly_once(
 def test_worker_without_redis_says_so(tmp_path: Path, web: WebServer) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
-        CONFIG.format(base=web.base_url).replace("[redis]\nseen_ttl_hours = 1\n", ""), encoding="utf-8"
+        CONFIG.format(base=web.base_url).replace("[redis]\nseen_ttl_hours = 1\n", ""),
+        encoding="utf-8",
     )
     result = newsmon(
         "worker", "jiangnan", "--config", str(config), home=tmp_path, env={"NEWSMON_REDIS_URL": ""}
