@@ -15,7 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
     "command",
     [
         ["ruff", "check", "."],
-        ["ruff", "format", "--check", "crawler", "storage", "newsmon", "scheduler.py", "bench", "tests"],
+        [
+            "ruff",
+            "format",
+            "--check",
+            "crawler",
+            "storage",
+            "newsmon",
+            "scheduler.py",
+            "bench",
+            "tests",
+        ],
         ["mypy", "crawler", "storage", "newsmon", "scheduler.py"],
     ],
     ids=["ruff", "ruff-format", "mypy"],
