@@ -168,7 +168,7 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                     continue
             k = len(child)
             if not k:
-                # a leaf (most elements): counted here, without a frame, and added to el
+                # a leaf (most elements): counted here, without a frame; added to el below
                 leaf = child.text
                 if leaf and not leaf.isspace():
                     cn = len(leaf.strip())
@@ -183,16 +183,10 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                         if cl:
                             links[child] = cl
                         loose.append((child, cn, cp))
-                    n += cn
-                    ln += cl
-                    pc += cp
-                    if ctag not in block and ctag != "a":
-                        o += cn
-                        op += cp
+                else:
+                    cn = 0
                 if tail:
                     put((tail, el))
-                remaining -= 1
-                continue
             elif len(stack) < _MAX_DEPTH:  # open the child
                 stack.append((el, tag, in_link, remaining, n, ln, pc, o, op, after))
                 el, tag, in_link, remaining, after = child, ctag, in_link or ctag == "a", k, tail
