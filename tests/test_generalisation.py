@@ -1209,3 +1209,106 @@ def test_bracket_credits_guard(
     html = article(info).replace("<p>第0段", f"<p>{lead}第0段", 1)
     got = page(html)
     assert (got.source, got.author) == (source, author)
+
+
+# --------------------------------------------------------------------------- session 8, tenth pass (real7)
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # "出处：3DM游戏网 作者：liyunfei  编辑：拾柒": a handle in Latin letters (the editor
+        # was taken)
+        ("real7/mydrivers-2.html", "liyunfei"),
+        # "[ 中关村在线 原创 ] 作者：十三号胡同": a pen name of five characters (nobody was taken)
+        ("real7/zol-1.html", "十三号胡同"),
+        # the usual names stay as they were
+        ("real7/mydrivers-1.html", "益达兄"),
+        ("real7/chinadaily-1.html", "阳广霞 简文杨"),
+    ],
+)
+def test_a_pen_name_after_an_author_label(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ("2024-05-20 10:30 作者：xiaoming_2024 编辑：张建国", "xiaoming_2024"),
+        ("2024-05-20 10:30 作者：东篱采菊人", "东篱采菊人"),
+        # an outlet, a CMS account, the next field's label or a role word are no pen names
+        ("2024-05-20 10:30 作者：中关村在线 编辑：张建国", "张建国"),
+        ("2024-05-20 10:30 作者：admin 编辑：张建国", "张建国"),
+        ("2024-05-20 10:30 作者：发布时间：2024-05-20 编辑：张建国", "张建国"),
+        ("2024-05-20 10:30 作者：本站 编辑：张建国", "张建国"),
+        # only after 作者 and a colon: a bare word after 记者 names nobody
+        ("2024-05-20 10:30 记者 xiaoming 编辑：张建国", "张建国"),
+    ],
+)
+def test_pen_names_guard(info: str, author: str) -> None:
+    assert page(article(info)).author == author
+
+
+def test_an_english_copyright_footer_is_no_article() -> None:
+    # a one-paragraph gallery page: the footer's "Copyright (C) 2000-2021 Enorth.com.cn …
+    # All rights reserved" won the vote (四川日报网 prints "Copyright ©2011-2019 SICHUAN DAILY
+    # All rights reserved." the same way: real5/cbgc-1, whose article is silenced by its
+    # wrapper's "ad" class, a miss left alone)
+    assert real("real7/enorth-2.html").body.startswith("由于近6-7年来网络发达")
+    short = (
+        "<p>市里今天召开会议，部署下一阶段的工作，要求各部门抓好落实，确保年底前全部完工。"
+        "会议还通报了上半年的进度，点名了三个落后的项目。</p>"
+    )
+    footer = (
+        '<div class="footer"><p>Copyright © 2003-2024 Example.com.cn, All rights reserved.</p>'
+        "<p>1. Terms of use: no part of this site may be copied, in any form.</p>"
+        "<p>2. Contact: the editors of this site, by mail, at the address below.</p></div>"
+    )
+    html = article("2024-05-20 10:30 来源：某某日报").replace(BODY, short)
+    html = html.replace("</body>", footer + "</body>")
+    assert page(html).body.startswith("市里今天召开会议")
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("SRC-423", False),  # 中国台湾网's source meta
+        ("reproduce", False),  # 中青在线's second source meta
+        ("BBC", True),
+        ("Reuters", True),
+        ("ETtoday新聞雲", True),
+        ("36氪", True),
+    ],
+)
+def test_a_code_is_no_outlet(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet
+
+
+def test_a_code_in_the_source_meta_is_no_source() -> None:
+    # "来源：" is empty; <meta name="source" content="SRC-423"> was taken
+    assert real("real7/taiwancn-1.html").source is None
+    html = article("2024-05-20 10:30", head='<meta name="source" content="reproduce">')
+    assert page(html).source is None
+
+
+def test_closing_credits_as_label_and_value_pairs() -> None:
+    # <label>作者：</label><div>凌婉文</div>, 供稿单位：| 第九人民医院, 责任编辑：| 孙佳
+    # under the article, inside its container: the labels were kept, their values dropped
+    got = real("real7/sjtu-1.html")
+    assert (got.source, got.author) == ("第九人民医院", "凌婉文")
+    grid = (
+        '<div class="grid"><div><label>作者：</label><div>张建国</div></div>'
+        "<div><label>责任编辑：</label><div>李明</div></div></div>"
+    )
+    html = article("2024-05-20 10:30").replace(BODY, BODY + grid)
+    got = page(html)
+    assert (got.author, got.body.endswith("确保落实。") or got.body.endswith("抓好落实。")) == (
+        "张建国",
+        True,
+    )
+
+
+def test_a_caption_after_a_bare_label_is_no_value() -> None:
+    tail = "<p>作者：</p><p>图为会议现场（资料图片）</p>"
+    html = article("2024-05-20 10:30").replace(BODY, BODY + tail)
+    assert page(html).author is None

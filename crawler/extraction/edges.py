@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from crawler.extraction.blocks import Block
-from crawler.extraction.credits import closing_credit_start, is_credit_line
+from crawler.extraction.credits import closing_credit_start, is_credit_line, with_values
 from crawler.extraction.keywords import simplify
 
 __all__ = [
@@ -213,8 +213,9 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
         rest = blocks[i + 1 :]
         after = _chars(rest)
         if after and after <= min(_AFTER_CREDITS_CHARS, _AFTER_CREDITS_SHARE * total):
-            credits.append(block.text)
-            credits.extend(b.text for b in rest if _is_credit(b.text))
+            lines = with_values([block.text, *(b.text for b in rest)])
+            credits.append(lines[0])
+            credits.extend(line for line in lines[1:] if _is_credit(line))
             return blocks[:i]
     return blocks
 
