@@ -1312,3 +1312,100 @@ def test_a_caption_after_a_bare_label_is_no_value() -> None:
     tail = "<p>作者：</p><p>图为会议现场（资料图片）</p>"
     html = article("2024-05-20 10:30").replace(BODY, BODY + tail)
     assert page(html).author is None
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        # an <h1> copy of the headline after the body (a hidden WeChat-share block; a closing
+        # title bar; a sticky share bar) outscored the <h2>/<span> over the article, so the
+        # info line under it was never read: the time came from a date-only meta, from the
+        # list of other news under the copy, or from the page's mobile copy (12-hour clock)
+        ("real6/cnr-1.html", "2018-09-07T22:52"),
+        ("real7/rthk-1.html", "2023-02-06T19:39"),
+        ("real7/newtalk-2.html", "2021-11-19T16:55"),
+        ("real5/qhnews-2.html", "2014-07-28T15:11"),
+    ],
+)
+def test_the_headline_above_the_body_not_its_copy_after_it(key: str, published: str) -> None:
+    got = real(key)
+    assert got.published_at is not None
+    assert got.published_at.isoformat().startswith(published)
+
+
+def test_a_headline_copy_after_the_body_guard() -> None:
+    # the same text in a share bar after the body: the headline over the article is kept,
+    # and its info line is read
+    share = (
+        '<div class="share"><h1>全市重点项目建设推进会召开</h1><span>2020-01-01 08:00</span></div>'
+    )
+    html = article("2024-05-20 10:30 来源：某某日报").replace("</body>", share + "</body>")
+    got = page(html)
+    assert (got.title, got.source) == ("全市重点项目建设推进会召开", "某某日报")
+    assert got.published_at is not None
+    assert got.published_at.hour == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("2023-02-06 HKT 19:39", 19),  # 香港電台: a UTC+8 zone's name between date and clock
+        ("2020年09月07日(一) 14:00", 14),  # 东网: the weekday's character in brackets
+        ("2024年05月20日（星期一）10:22", 10),  # (read before)
+    ],
+)
+def test_what_stands_between_a_date_and_its_clock(text: str, hour: int) -> None:
+    stamp = parse_stamp(text)
+    assert stamp is not None
+    assert (stamp.has_time, stamp.when.hour) == (True, hour)
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # <span class="author">謝明俊</span> next to the date, no 記者 label
+        ("real3/chinatimes-1.html", "謝明俊"),
+        # <a class="author">陳重生</a> 綜合報導 / <a class="author">張語涵</a> 台北市報導
+        ("real7/newtalk-1.html", "陳重生"),
+        ("real7/newtalk-2.html", "張語涵"),
+    ],
+)
+def test_a_name_in_an_author_element(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ('2024-05-20 10:30 <span class="author">张建国</span>', "张建国"),
+        # a self-media account or a commenter's handle, in classes that only contain "author"
+        ('2024-05-20 10:30 <span class="author-name">八卦大相公</span>', None),
+        ('2024-05-20 10:30 <span class="tie-author">管不饿</span>', None),
+        # no personal name: an outlet in an author slot
+        ('2024-05-20 10:30 <span class="author">某某日报</span>', None),
+    ],
+)
+def test_author_elements_guard(info: str, author: str | None) -> None:
+    assert page(article(info)).author == author
+
+
+def test_a_jsonld_author_that_is_the_site_is_no_source() -> None:
+    # JSON-LD author = publisher = 星洲网, the site (og:site_name "星洲网 Sin Chew Daily…"),
+    # and nothing printed credits an outlet
+    assert real("real7/sinchew-1.html").source is None
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": '
+        '"Organization", "name": "某某新闻网"}}</script>'
+    )
+    own = article(
+        "2024-05-20 10:30", head=ld + '<meta property="og:site_name" content="某某新闻网">'
+    )
+    assert page(own).source is None
+    other = article("2024-05-20 10:30", head=ld.replace("某某新闻网", "某某晚报"))
+    assert page(other).source == "某某晚报"
+
+
+def test_a_label_by_the_date_is_no_outlet() -> None:
+    # "發布 2019.05.21 09:58": 发布 ends like an account ("中国广州发布") but is the label alone
+    assert real("real7/newtalk-1.html").source is None
+    assert page(article("<span>发布 2024.05.20 10:30</span>")).source is None

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extraction import byline, dates, edges
+from crawler.extraction import authors, byline, dates, edges
 from crawler.extraction.blocks import Block, Section, TextPiece
 from crawler.extraction.body import (
     body_blocks,
@@ -188,7 +188,7 @@ def extract_article(
         site=site_name,
         body_head=head,
     )
-    author = byline.find_author(
+    author = authors.find_author(
         meta=meta,
         jsonld=jsonld,
         header=header,

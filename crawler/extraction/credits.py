@@ -147,7 +147,7 @@ _VALUE_RE = re.compile(r"^[^（()）【】，,。！？!?；;：:]{1,20}$")
 def with_values(lines: list[str]) -> list[str]:
     """``lines`` with each bare credit label joined to the short value on the line after it.
 
-    The same reading as a label alone in an info-line element (``byline._joined_credits``):
+    The same reading as a label alone in an info-line element (``byline.joined_credits``):
     a caption or a sentence after the label is not its value, and the label stays empty.
     """
     out: list[str] = []
