@@ -1278,6 +1278,8 @@ def test_an_english_copyright_footer_is_no_article() -> None:
         ("Reuters", True),
         ("ETtoday新聞雲", True),
         ("36氪", True),
+        ("GiveNGOA5", True),  # an account's name (中国发展简报's 来源)
+        ("i黑马", True),
     ],
 )
 def test_a_code_is_no_outlet(value: str, outlet: bool) -> None:

@@ -95,10 +95,11 @@ _OUTLET_END_RE = re.compile(
 _MAX_BARE_SOURCE = 12
 # A counter: "尚余0篇" (free articles left), "1234人阅读", "12条评论"; no outlet counts.
 _COUNTER_RE = re.compile(r"\d\s*[万千亿]?\s*(?:篇|条|次|人|个|则)")
-# No Han and either a digit or no capital: a CMS's code or field value, not an outlet's
-# name ("SRC-423" in 中国台湾网's source meta, "reproduce" in 中青在线's); Latin outlet
-# names are capitalised (BBC, ETtoday, Reuters).
-_CODE_RE = re.compile(rf"^(?=[^{HAN}]*$)(?:.*\d|[^A-Z]*$)")
+# A CMS's code or field value, not an outlet's name: letters, a dash or underscore and
+# digits ("SRC-423" in 中国台湾网's source meta), or a word with no capital and no Han
+# ("reproduce" in 中青在线's). Latin outlet and account names are capitalised (BBC,
+# ETtoday, Reuters, GiveNGOA5).
+_CODE_RE = re.compile(rf"^[A-Za-z]+[-_]\d+$|^[^A-Z{HAN}]*[a-z][^A-Z{HAN}]*$")
 _HINT_SPLIT_RE = re.compile(r"[\s_\-]+")
 _WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]$")
 _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
