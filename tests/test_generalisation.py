@@ -18,6 +18,7 @@ import pytest
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
 from crawler.extraction.dates import SHANGHAI, parse_stamp
+from crawler.extraction.edges import is_pager
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
@@ -1411,3 +1412,29 @@ def test_a_label_by_the_date_is_no_outlet() -> None:
     # "發布 2019.05.21 09:58": 发布 ends like an account ("中国广州发布") but is the label alone
     assert real("real7/newtalk-1.html").source is None
     assert page(article("<span>发布 2024.05.20 10:30</span>")).source is None
+
+
+@pytest.mark.parametrize(
+    ("key", "pager"),
+    [
+        ("real2/yahoo-4.html", "第1页/共1页"),  # above the article
+        ("real5/bjreview-1.html", "1 2 下一页"),
+        ("real6/haiwainet-2.html", "下一页"),
+        ("real7/zynews-1.html", "上一页 2 3"),
+    ],
+)
+def test_a_pager_at_the_edge_of_the_body_is_no_text(key: str, pager: str) -> None:
+    assert pager not in real(key).body
+
+
+@pytest.mark.parametrize(
+    ("line", "pager"),
+    [
+        ("首页 前一页 [3] [4] [5] [6] [7] [8] [9] 下一页", True),
+        ("上一頁 1 2 下一頁", True),
+        ("点击下一页继续阅读", False),  # a sentence about the pager is text
+        ("2 3 4", False),  # numbers alone: a list, a score
+    ],
+)
+def test_pager_lines(line: str, pager: bool) -> None:
+    assert is_pager(line) is pager
