@@ -65,7 +65,8 @@ _STAGES = {
     ],
     article.edges: ["trim_body"],
     article.dates: ["find_published"],
-    article.byline: ["find_source", "find_author"],
+    article.byline: ["find_source"],
+    article.authors: ["find_author"],
 }
 
 _spent: dict[str, float] = {}

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from crawler.extraction.authors import find_author
 from crawler.extraction.blocks import TextPiece as P
-from crawler.extraction.byline import find_author, find_source
+from crawler.extraction.byline import find_source
 from crawler.extraction.credits import is_credit_line
 from crawler.extraction.names import is_person_name
 

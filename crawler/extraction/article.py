@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extraction import byline, dates, edges
+from crawler.extraction import authors, byline, dates, edges
 from crawler.extraction.blocks import Block, Section, TextPiece
 from crawler.extraction.body import (
     body_blocks,
@@ -42,7 +42,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 11
+EXTRACTOR_VERSION = 12
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -188,7 +188,7 @@ def extract_article(
         site=site_name,
         body_head=head,
     )
-    author = byline.find_author(
+    author = authors.find_author(
         meta=meta,
         jsonld=jsonld,
         header=header,

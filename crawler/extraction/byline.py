@@ -1,28 +1,21 @@
-"""Who wrote and who published an article: the source outlet (来源) and the author or editor,
-chosen from the metadata, the info line under the headline and the credits around the body."""
+"""Who published an article: the source outlet (来源) it credits, chosen from the metadata, the
+info line under the headline and the credits around the body (the writers: ``authors``)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crawler.extraction.blocks import TextPiece
-from crawler.extraction.credits import SEP, editor_in, is_credit_line, reporter_in
+from crawler.extraction.credits import SEP, is_credit_line
 from crawler.extraction.epaper import EPAPER_MARK
-from crawler.extraction.names import HAN, NAMES_SPLIT_RE, ROLE_SUFFIX, is_person_name
+from crawler.extraction.names import HAN, is_person_name
 from crawler.extraction.vocabulary import MENU_WORDS, NOISE_TOKENS, is_interface_word
 
 # "石佳/中国青年报": a reporter and the outlet in one info-line piece.
-_NAME_SLASH_OUTLET_RE = re.compile(
+NAME_SLASH_OUTLET_RE = re.compile(
     rf"^(?P<name>[{HAN}·]{{2,5}})\s*[/／]\s*(?P<outlet>[^/／\s]{{2,20}})$"
-)
-# A reporter credited in brackets near the start of the first paragraph:
-# "新京报讯（记者 陆一夫）11月25日…", "长江网10月4日讯（记者陈智 整合）",
-# "【环球时报记者陈欣】东京奥运会…".
-_LEAD_CREDIT_RE = re.compile(
-    r"^[^。！？]{0,40}?[（(【]"
-    r"(?P<inner>[^（）()【】]{0,12}?(?:记者|通讯员|作者)[^（）()【】]{1,40})[）)】]"
 )
 # The 【】 credit opening the first paragraph: "【环球网军事报道】", "【环球时报记者陈欣】".
 _LEAD_OUTLET_RE = re.compile(rf"^【(?P<inner>[{HAN}]{{2,16}}?)(?:记者|报道|讯)")
@@ -30,27 +23,9 @@ _LEAD_OUTLET_RE = re.compile(rf"^【(?P<inner>[{HAN}]{{2,16}}?)(?:记者|报道|
 _BARE_CREDIT_LABEL_RE = re.compile(r"(?:作者|记者|编辑|责编|撰稿|通讯员)\s*[:：]$")
 # A next element that is a caption or a sentence, not the slot's value.
 _NOT_A_VALUE_RE = re.compile(r"[（(，。！？!?；;]")
-# The same without brackets: "本报讯 记者 张三 通讯员 李四 近日，…", "XX网讯 记者 张三 …".
-_LEAD_PLAIN_CREDIT_RE = re.compile(
-    r"^[^。！？（()）]{0,30}?讯\s*[:：]?\s*"
-    r"(?P<inner>(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)[^。！？，,；;（(]{2,40})"
-)
-# "中新网北京11月10日电(吕春荣)日前，…": the dateline's bracket holding only the writers'
-# names, read as the bare names closing an article are ("…举行。（张巨峰）", below).
-_LEAD_NAMES_RE = re.compile(
-    rf"^[^。！？，,（()）]{{0,30}}?[电讯]\s*[（(](?P<names>[{HAN}·]{{2,5}}"
-    rf"(?:\s*[\s、]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]"
-)
-# "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph;
-# "（姚峰 上海报道）", "（王煌忠／台中报导）": the names and where they reported from.
-_TRAILING_NAME_RE = re.compile(
-    rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:\s*[\s、/／]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
-)
-_REPORTED_FROM = ("报道", "报导")
-_SLASH_RE = re.compile(r"\s*[/／]\s*")
 # "…抓紧落实。（记者 张三 通讯员 李四）", "…抓紧落实。（来源：湖北日报）": a credit in
 # brackets closing the article's last sentence.
-_TRAILING_CREDIT_RE = re.compile(
+TRAILING_CREDIT_RE = re.compile(
     r"(?<=[。！？!?…”’\"])\s*[（(](?P<inner>[^（）()。！？]{3,40})[）)]\s*$"
 )
 
@@ -100,6 +75,8 @@ _LABEL_IN_SOURCE_RE = re.compile(
     r"来源|稿源|作者|记者|编辑|责编|时间|日期|功能|转载|举报|反馈|字体|字号|放大|缩小|打印|关闭"
     # 评论 as a button or a count ("发表评论", "评论(12)"), not a column ("新京报评论")
     r"|^评论|(?:发表|查看|我要|网友|参与)评论|说两句|分享|收藏|订阅|点击|浏览|阅读|返回|登录|注册|客户端下载|下载"
+    # a font-size toolbar's state: "目前设定" (新頭殼), as 字号/放大/缩小 are its buttons
+    r"|设定|设置"
 )
 # A domain, whatever its case: "BUSINESS.SOHU.COM", "news.example.cn".
 _DOMAIN_RE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}$")
@@ -118,6 +95,11 @@ _OUTLET_END_RE = re.compile(
 _MAX_BARE_SOURCE = 12
 # A counter: "尚余0篇" (free articles left), "1234人阅读", "12条评论"; no outlet counts.
 _COUNTER_RE = re.compile(r"\d\s*[万千亿]?\s*(?:篇|条|次|人|个|则)")
+# A CMS's code or field value, not an outlet's name: letters, a dash or underscore and
+# digits ("SRC-423" in 中国台湾网's source meta), or a word with no capital and no Han
+# ("reproduce" in 中青在线's). Latin outlet and account names are capitalised (BBC,
+# ETtoday, Reuters, GiveNGOA5).
+_CODE_RE = re.compile(rf"^[A-Za-z]+[-_]\d+$|^[^A-Z{HAN}]*[a-z][^A-Z{HAN}]*$")
 _HINT_SPLIT_RE = re.compile(r"[\s_\-]+")
 _WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]$")
 _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
@@ -125,16 +107,10 @@ _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source
 _SOURCE_HINT_RE = re.compile(
     r"source|laiyuan|media_?name|publisher|(?:^|[\s_-])(?:from|ly|src|origin)(?:$|[\s_-])"
 )
-# fmt: off
-_AUTHOR_METAS = (
-    "author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
-)
-# fmt: on
 _WORDY_RE = re.compile(r"\w")
 # Labelled or numeric pieces are not account names ("来自北京" is the writer's location).
 # A repeated headline is no account name either.
 _NOT_ACCOUNT_RE = re.compile(r"[:：？?！!，。“”]|^来自|^发布于|^IP属地|^\d+$")
-_AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
 # A printed date and/or clock: "2016年12月01日 04:32", "2016-06-14 14:39:53", "11:05".
 _DATE_AND_CLOCK_RE = re.compile(
     r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
@@ -192,6 +168,8 @@ def is_outlet_like(value: str) -> bool:
         return False
     if _COUNTER_RE.search(value):
         return False
+    if _CODE_RE.match(value):  # a CMS's code or word in the source slot: SRC-423, reproduce
+        return False
     if re.search(r"[，,。！？!?；;：:]", value):
         return False
     return len(value) <= _MAX_BARE_SOURCE or _OUTLET_END_RE.search(value) is not None
@@ -201,7 +179,7 @@ def _joined(pieces: Sequence[TextPiece]) -> str:
     return " ".join(p.text for p in pieces)
 
 
-def _joined_credits(pieces: Sequence[TextPiece]) -> str:
+def joined_credits(pieces: Sequence[TextPiece]) -> str:
     """The pieces' texts joined, a bare credit label ("作者：") joined only to a value.
 
     A label alone in its element takes the next element as its value ("作者：" | "陈久忍");
@@ -260,15 +238,15 @@ def _label_with_value(pieces: Sequence[TextPiece]) -> list[str]:
     return out
 
 
-def _name_value(value: Any) -> str | None:
+def name_value(value: Any) -> str | None:
     """``name`` of a JSON-LD node (dict, list of dicts or plain string)."""
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, Mapping):
-        return _name_value(value.get("name"))
+        return name_value(value.get("name"))
     if isinstance(value, list):
         for item in value:
-            name = _name_value(item)
+            name = name_value(item)
             if name:
                 return name
     return None
@@ -345,7 +323,7 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
                     or _NOT_ACCOUNT_RE.search(candidate)
                 ):
                     break
-                slash = _NAME_SLASH_OUTLET_RE.match(candidate)
+                slash = NAME_SLASH_OUTLET_RE.match(candidate)
                 if slash is not None and is_person_name(slash["name"]):
                     candidate = slash["outlet"]
                 value = _clean_source(candidate)
@@ -370,6 +348,8 @@ def _outlet_by_the_date(text: str) -> str | None:
     value = _clean_source(rest[0])
     if value != rest[0] or not _OUTLET_END_RE.search(value) or is_person_name(value):
         return None  # a label ("发布时间：") or a word cut short is no outlet
+    if _OUTLET_END_RE.fullmatch(value):
+        return None  # an outlet's ending alone is a label: "发布 2019.05.21 09:58" (新頭殼)
     return value
 
 
@@ -420,12 +400,14 @@ def find_source(
         value = _labelled_source(text)
         if value:
             return value
-    closing = _trailing_credit(body_tail)
+    closing = trailing_credit(body_tail)
     value = _labelled_source(closing) if closing else None
     if value:
         return value
     value = _outlet_author(jsonld)
-    if value:
+    # a JSON-LD author that is the serving site itself (星洲网 on sinchew.com.my, its
+    # publisher too) is the CMS's default, as a source meta naming the site is: no credit
+    if value and not _is_own_name(value, site):
         return value
     value = _unlabelled_source(header, site) or _lead_outlet(body_head)
     if own and (value is None or _is_own_name(value, site)):
@@ -441,146 +423,16 @@ def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:
     A personal handle (松科说娱乐) does not end like an outlet and is passed over.
     """
     for obj in jsonld:
-        value = _clean_source(_name_value(obj.get("author")) or "")
+        value = _clean_source(name_value(obj.get("author")) or "")
         if value and _OUTLET_END_RE.search(value) and not is_person_name(value):
             return value
     return None
 
 
-# --------------------------------------------------------------------------- author
-
-
-def _lead_reporter(line: str) -> str | None:
-    """A reporter credited inside an ordinary first paragraph: "新京报讯（记者 陆一夫）…",
-    "本报讯 记者 张三 通讯员 李四 近日，…", "中新网北京11月10日电(吕春荣)日前，…"."""
-    m = _LEAD_CREDIT_RE.match(line) or _LEAD_PLAIN_CREDIT_RE.match(line)
-    if m is not None:
-        return reporter_in(m["inner"])
-    named = _LEAD_NAMES_RE.match(line)
-    if named is None:
-        return None
-    names = [n for n in NAMES_SPLIT_RE.split(named["names"]) if n]
-    return " ".join(names) if all(is_person_name(n) for n in names) else None
-
-
-def _trailing_credit(body_tail: Sequence[str]) -> str | None:
+def trailing_credit(body_tail: Sequence[str]) -> str | None:
     """The bracketed credit closing the last paragraph that is article text, if any."""
     for line in reversed(body_tail):
         if not is_credit_line(line):
-            m = _TRAILING_CREDIT_RE.search(line)
+            m = TRAILING_CREDIT_RE.search(line)
             return m["inner"] if m else None
     return None
-
-
-def _trailing_name(line: str) -> str | None:
-    m = _TRAILING_NAME_RE.search(line)
-    if m is None:
-        return None
-    names = [n for part in _SLASH_RE.split(m["names"]) for n in NAMES_SPLIT_RE.split(part) if n]
-    # "（姚峰 上海报道）", "（王煌忠／台中报导）": a place-and-报道 sign-off after the names
-    if len(names) > 1 and names[-1].endswith(_REPORTED_FROM):
-        names = names[:-1]
-    if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
-        return None
-    return " ".join(names) if all(is_person_name(n) for n in names) else None
-
-
-def _person_from_metadata(
-    meta: Mapping[str, str], jsonld: Sequence[Mapping[str, Any]], shown: str | None = None
-) -> str | None:
-    """A person the author metas or JSON-LD name, if the page prints every name of it.
-
-    ``shown`` is the text the page prints around the article (info line, body, credits
-    after it); None skips the check. A CMS fills ``<meta name="author">`` with whoever it
-    likes — an account that never appears on the page (福州新闻网), the page's editor
-    (央视网, printed after 编辑：) — so a bare name the page does not print is no author,
-    as an unprinted credit is no source; a printed one still only comes after the
-    reporters the page credits (see :func:`find_author`). A byline written into the meta
-    ("新华社记者 张三") states the role itself and counts unprinted.
-    """
-    candidates: list[str] = [meta.get(k) or "" for k in _AUTHOR_METAS]
-    for obj in jsonld:
-        author = obj.get("author")
-        if isinstance(author, Mapping) and str(author.get("@type", "Person")) != "Person":
-            continue
-        candidates.append(_name_value(author) or "")
-    for value in candidates:
-        value = _AUTHOR_PREFIX_RE.sub("", value.strip())
-        names = [n for n in NAMES_SPLIT_RE.split(value) if n]
-        if names and all(is_person_name(n) for n in names):
-            if shown is None or all(n in shown for n in names):
-                return " ".join(names)
-            continue
-        # "新华社记者 张三": a byline written into the meta states the role itself
-        byline = reporter_in(value) if names else None
-        if byline:
-            return byline
-    return None
-
-
-def _first(found: Iterable[str | None]) -> str | None:
-    return next((v for v in found if v), None)
-
-
-def _reporters(
-    header: Sequence[TextPiece],
-    trailer: Sequence[TextPiece],
-    body_head: Sequence[tuple[str, bool]],
-    body_tail: Sequence[tuple[str, bool]],
-) -> Iterator[str | None]:
-    for piece in header:
-        slash = _NAME_SLASH_OUTLET_RE.match(piece.text)
-        if slash is not None and is_person_name(slash["name"]):
-            yield slash["name"]
-    yield reporter_in(_joined_credits(header))
-    for line, credit in body_head:
-        yield reporter_in(line) if credit else _lead_reporter(line)
-    for line, credit in body_tail:
-        if credit:
-            yield reporter_in(line) or _trailing_name(line)
-    # joined, like the header: "作者：" and the name are often separate elements
-    yield reporter_in(_joined_credits(trailer))
-    # the article's last paragraph may close with a bare "（张巨峰）" or "（记者 张三）"
-    for line, credit in reversed(body_tail):
-        if not credit:
-            yield _trailing_name(line)
-            closing = _TRAILING_CREDIT_RE.search(line)
-            yield reporter_in(closing["inner"]) if closing else None
-            break
-
-
-def find_author(
-    *,
-    meta: Mapping[str, str],
-    jsonld: Sequence[Mapping[str, Any]],
-    header: Sequence[TextPiece],
-    trailer: Sequence[TextPiece],
-    body_head: Sequence[str],
-    body_tail: Sequence[str],
-    shown: str | None = None,
-) -> str | None:
-    """The named person behind the article: the reporter/byline, else the named editor.
-
-    Reporters are looked for in the info line (``澎湃新闻记者 贺梨萍``, ``石佳/中国青年报``),
-    the first paragraphs (``新京报讯（记者 陆一夫）``), the closing credits
-    (``作者：上官云 宋宇晟``, ``（张巨峰）``), the trailer, then person-like author
-    metas/JSON-LD the page prints (``shown``: the text it prints around the article);
-    editors (``责任编辑：杨倩_NF4425``, ``【编辑：姚昊】``) at the end first.
-    Photo credits (``每经记者 张蕊 摄``) name no author. Several names stay
-    space-joined as printed.
-    """
-    head = [(line, is_credit_line(line)) for line in body_head]
-    tail = [(line, is_credit_line(line)) for line in body_tail]
-    reporter = _first(_reporters(header, trailer, head, tail))
-    if reporter:
-        return reporter
-    # an e-paper's article record names its author whether or not the page prints it
-    person = _person_from_metadata(meta, jsonld, None if EPAPER_MARK in meta else shown)
-    if person:
-        return person
-    credit_tail = [line for line, credit in tail if credit]
-    credit_head = [line for line, credit in head if credit]
-    return _first(
-        editor_in(text)
-        for text in (*credit_tail, _joined_credits(trailer), _joined_credits(header), *credit_head)
-    )

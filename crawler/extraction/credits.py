@@ -8,10 +8,12 @@ import re
 from crawler.extraction.names import (
     HAN,
     NAMES_SPLIT_RE,
+    NOT_NAMES,
     is_person_name,
     plausible_name,
     take_names,
 )
+from crawler.extraction.vocabulary import is_interface_word
 
 # What separates a credit keyword from its value: 编辑：张三, 编辑|张三, 文/张三.
 _SEP_CHARS = ":：|丨/／"
@@ -28,6 +30,8 @@ _REPORTER_RE = re.compile(
     rf"|(?<![{HAN}])(?:图文|文图)\s*{SEP}\s*"
     rf"|(?<![{HAN}])文\s*{SEP}\s*"
 )
+# A value that is itself followed by a colon is the next field's label ("作者：时间：…").
+_LABEL_AFTER_RE = re.compile(r"\s*[:：]")
 _NAME_THEN_ROLE_MARKS = ("编译", "撰文", "/文", "／文", "/ 文")
 _EDITOR_RE = re.compile(
     rf"(?:责任编辑|网络编辑|值班编辑|本文编辑|编辑|责编)(?!部|室|器|于|者)(?:\s*{SEP}\s*|\s+)?"
@@ -44,6 +48,8 @@ _CREDIT_KEYWORDS = (
     "责任编辑|网络编辑|值班编辑|本文编辑|编辑|责编|校对|审核|审校|终审|初审|复审|监制|主编|美编"
     "|统筹|策划|出品人?|制图|设计|视频|摄影|摄像|图片来源|图片|图|记者|通讯员|作者|撰文|撰稿|采写"
     "|采访|整理|文字|文|实习生|来源|稿源|出处|转载自|转自|摘自|翻译|编译|原创|执笔人?"
+    # a source slot by another name, as the source labels read it (byline._SOURCE_LABEL_RE)
+    "|供稿单位|供稿|发布机构|发布单位|来源单位"
 )
 # A line that opens with a credit keyword and a separator: "责任编辑：杨倩_NF4425",
 # "编辑|禤志杰", "文/张三", "采写：南都见习记者 林子沛", "来源：网络".
@@ -131,6 +137,33 @@ def is_credit_line(text: str) -> bool:
 _CLOSING_BRACKET_RE = re.compile(r"(?<=[。！？!?…”’\"])\s*[（(](?P<inner>[^（）()]{1,20})[）)]\s*$")
 
 
+# A credit label alone in its element, its value in the next: "作者：" | "凌婉文" (a grid of
+# <label>/<div> pairs under the article), "来源：" | "中新网" (table cells).
+_BARE_LABEL_RE = re.compile(rf"^(?:{_CREDIT_KEYWORDS})\s*[:：]$")
+# A value is short and no sentence or caption: no clause mark, no bracket.
+_VALUE_RE = re.compile(r"^[^（()）【】，,。！？!?；;：:]{1,20}$")
+
+
+def with_values(lines: list[str]) -> list[str]:
+    """``lines`` with each bare credit label joined to the short value on the line after it.
+
+    The same reading as a label alone in an info-line element (``byline.joined_credits``):
+    a caption or a sentence after the label is not its value, and the label stays empty.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if _BARE_LABEL_RE.match(line) and _VALUE_RE.match(nxt) and not _BARE_LABEL_RE.match(nxt):
+            out.append(line + nxt)
+            i += 2
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def closing_credit_start(text: str) -> int | None:
     """Where a bracketed byline, office or end mark glued to the last sentence starts; None if none.
 
@@ -156,6 +189,8 @@ def reporter_in(text: str) -> str | None:
     for m in _REPORTER_RE.finditer(text):
         last = text[m.end() - 1]
         names = take_names(text, m.end(), glued=not (last.isspace() or last in _SEP_CHARS))
+        if names is None and last in "：:":
+            names = _pen_name(text, m)
         if names:
             return names
     if any(mark in text for mark in _NAME_THEN_ROLE_MARKS):
@@ -163,6 +198,48 @@ def reporter_in(text: str) -> str | None:
         if named is not None and plausible_name(named["name"]):
             return named["name"]
     return None
+
+
+# What a writer signs with after "作者：" when it is no personal name: a pen name of up to six
+# Han characters (十三号胡同) or a handle in Latin letters (liyunfei), standing alone up to
+# the next space, separator or the end.
+_PEN_NAME_RE = re.compile(
+    rf"\s*(?P<name>[{HAN}]{{2,6}}|[A-Za-z][A-Za-z0-9_.\-]{{2,23}})(?=\s|[{_SEP_CHARS}]|$)"
+)
+# An outlet or office, not a writer: 中关村在线, 本站, 新华社, 市发改局.
+_NOT_PEN_NAME_RE = re.compile(
+    r"在线|网站|新闻|记者|编辑|本站|本网|本报|[报社网台局委会厅部办院所站司处科队署馆团刊]$"
+)
+
+
+# A CMS's own accounts, no writer: "作者：admin".
+_ACCOUNT_WORDS = frozenset(
+    {"admin", "administrator", "root", "system", "editor", "guest", "webmaster", "管理员"}
+)
+
+
+def _pen_name(text: str, label: re.Match[str]) -> str | None:
+    """The pen name or handle an explicit "作者：" label introduces (快科技, 中关村在线's bylines).
+
+    Only after 作者/撰文/撰稿 and a colon: a writer who signs "作者：liyunfei" or
+    "作者：十三号胡同" is credited as printed, though it reads as no Chinese personal name.
+    A label word, an interface word, an outlet or office, or a value that is itself the
+    next field's label ("作者：时间：…") names nobody.
+    """
+    if not label.group().lstrip().startswith(("作者", "撰文", "撰稿")):
+        return None
+    m = _PEN_NAME_RE.match(text, label.end())
+    if m is None or _LABEL_AFTER_RE.match(text, m.end()):
+        return None
+    name = m["name"]
+    if (
+        name in NOT_NAMES
+        or name.lower() in _ACCOUNT_WORDS
+        or _NOT_PEN_NAME_RE.search(name)
+        or is_interface_word(name)
+    ):
+        return None
+    return name
 
 
 def editor_in(text: str) -> str | None:

@@ -60,9 +60,12 @@ _DATETIME_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
     r"(?!\d)|\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号]|(?!\d)))"
     # ... the time may follow a weekday or its own label: "2024年05月20日 星期一 10:22",
-    # "2024-05-20（周一）10:22", "日期：2024-05-20 时间：10:22"
+    # "2024-05-20（周一）10:22", "2020年09月07日(一) 14:00" (东网), "日期：2024-05-20
+    # 时间：10:22", or the name of a zone eight hours east of UTC, as Shanghai is:
+    # "2023-02-06 HKT 19:39" (香港電台)
     r"(?:(?:\s*T\s*|\s*[,，]?\s*"
-    r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|时间\s*[:：]\s*)?)"
+    r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|[(（][一二三四五六日天][)）]\s*"
+    r"|时间\s*[:：]\s*|(?:HKT|BJT|SGT|MYT|AWST)\s+)?)"
     rf"(?:{_TIME}))?"
     # a two-digit year, as old portals print it: 07年08月24日 [08:58], and 10-06-04 09:51 (with
     # dashes only when a time follows: a bare 10-06-04 may be anything)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from crawler.extraction.blocks import Block
-from crawler.extraction.credits import closing_credit_start, is_credit_line
+from crawler.extraction.credits import closing_credit_start, is_credit_line, with_values
 from crawler.extraction.keywords import simplify
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "ends_sentence",
     "is_caption",
     "is_info_line",
+    "is_pager",
     "is_related_label",
     "trim_body",
 ]
@@ -49,6 +50,12 @@ _CLOSING_CREDIT = re.compile(
     r"\s*[:：|丨/／]"
 )
 # Text after the closing credits that is still taken for furniture, at most.
+# A pager: page links and their words only ("上一页 2 3 4 5 下一页", "1 2 下一页",
+# "第1页/共1页 << 上一页 | 下一页 >>"); one of the stepping words must be there.
+_PAGER_STEP = re.compile(r"[上下前后]一?页|首页|尾页|末页")
+_PAGER_REST = re.compile(
+    r"[上下前后]一?页|首页|尾页|末页|第\s*\d+\s*页|共\s*\d+\s*页|全文|\d+|[\s\[\]<>«»|/／.…·,，:：()（）-]"
+)
 _AFTER_CREDITS_CHARS = 300
 _AFTER_CREDITS_SHARE = 0.2
 # A related box near an end holds less text than the article it follows or precedes.
@@ -213,8 +220,9 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
         rest = blocks[i + 1 :]
         after = _chars(rest)
         if after and after <= min(_AFTER_CREDITS_CHARS, _AFTER_CREDITS_SHARE * total):
-            credits.append(block.text)
-            credits.extend(b.text for b in rest if _is_credit(b.text))
+            lines = with_values([block.text, *(b.text for b in rest)])
+            credits.append(lines[0])
+            credits.extend(line for line in lines[1:] if _is_credit(line))
             return blocks[:i]
     return blocks
 
@@ -247,13 +255,24 @@ def _cut_care_notice(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+def is_pager(text: str) -> bool:
+    """Whether a line is a pager: page numbers and 上一页/下一页/首页/尾页, nothing else.
+
+    Printed at either edge of a paged article or gallery (yahoo 2005, 北京周报, 海外网, 中原网).
+    """
+    if len(text) > 80:
+        return False
+    plain = simplify(text)
+    return bool(_PAGER_STEP.search(plain)) and not _PAGER_REST.sub("", plain)
+
+
 def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     """The article's blocks from its first sentence to its last.
 
     Dropped from the start: credit and 原标题 lines, captions, lines echoing the
-    headline, the date/source info line, a related box that precedes the text. Dropped from the end: a related
+    headline, the date/source info line, a related box that precedes the text, a pager. Dropped from the end: a related
     box, labelled closing credits and whatever furniture follows them, a suicide-prevention
-    hotline notice, credit lines,
+    hotline notice, credit lines, pagers,
     a lone link lead-in ("点击进入专题："), and a closing byline in brackets glued to
     the last sentence ("…举行。（张巨峰）").
     """
@@ -266,6 +285,9 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     items = out.blocks
     while start < len(items):
         block = items[start]
+        if is_pager(block.text):
+            start += 1
+            continue
         if _is_credit(block.text) or is_info_line(block.text):
             # kept for the date, source and byline: an info line inside the body container
             out.head_credits.append(block.text)
@@ -281,6 +303,9 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     tail: list[str] = []
     while end > start:
         text = items[end - 1].text
+        if is_pager(text):
+            end -= 1
+            continue
         if _is_credit(text) or (len(text) <= _LEAD_IN_CHARS and text.endswith((":", "："))):
             tail.insert(0, text)
             end -= 1

@@ -224,7 +224,7 @@ def find_headline(
         if best is None or score > best[0]:
             best = (score, -order, Headline(text, el))
     if best is not None and best[0] >= 2:
-        return best[2]
+        return _above_the_body(best[2], texts, container)
     if title:
         shown = _shown_title_part(title, root.iter(*CANDIDATE_TAGS) if tagged is None else tagged)
         if shown is not None:
@@ -246,6 +246,56 @@ def find_headline(
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
     return None
+
+
+def _after(el: etree._Element, container: etree._Element) -> bool:
+    """Whether ``el`` starts after the end of ``container`` (neither holds the other)."""
+    if any(node is container for node in el.iterancestors()) or any(
+        node is el for node in container.iterancestors()
+    ):
+        return False
+    a, b = el.sourceline, container.sourceline
+    if a is not None and b is not None and a != b:
+        return a > b
+    for node in container.itersiblings(preceding=True):  # (rare: both on one source line)
+        if node is el or any(n is el for n in node.iterdescendants()):
+            return False
+    return True
+
+
+def _above_the_body(
+    found: Headline, texts: dict[etree._Element, str], container: etree._Element | None
+) -> Headline:
+    """The headline's copy above the article body when the chosen one is printed after it.
+
+    A page may print its headline twice: over the article (``<h2 class="itemTitle">``,
+    a plain ``<h2>``) and again after it, in an ``<h1>`` that outscores it (a hidden
+    WeChat-share block on 央广网, a closing title bar on 香港電台, a sticky share bar on
+    新頭殼). The info line under the headline is read from the element found; the copy after
+    the body has none, so the time and credits came from elsewhere (a date-only meta, the
+    list of other news under it, a dialog box's title). The first candidate with the same
+    text that does not come after the body is taken, else the last element before the body
+    that shows that text alone.
+    """
+    el = found.element
+    if el is None or container is None or not _after(el, container):
+        return found
+    for other, text in texts.items():
+        if other is el:
+            break
+        if text == found.text and not _after(other, container):
+            return Headline(found.text, other, found.from_title)
+    # no candidate: the copy above may be an element no class calls a title
+    # (新頭殼's <span class="sub">); the last one before the body is taken
+    above = None
+    for other in el.getroottree().getroot().iter():
+        if other is container:
+            break
+        if isinstance(other.tag, str) and other.tag not in ("title", "head"):
+            own = _own_text(other)
+            if own and clean(own) == found.text:
+                above = other
+    return found if above is None else Headline(found.text, above, found.from_title)
 
 
 def find_site_name(

@@ -48,7 +48,7 @@ _LABEL_COLON = re.compile(r"\s*[:：]")
 # A run of single characters set one or two spaces apart: "张 三 李 四", "相 关 稿 件".
 _LETTER_RUN = re.compile(rf"[{HAN}](?:[ \u3000\xa0]{{1,2}}[{HAN}](?![{HAN}]))+")
 # fmt: off
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     {
         "记者", "编辑", "责编", "校对", "通讯员", "实习生", "见习记者", "实习记者", "摄影", "来源",
         "作者", "本报", "本台", "本网", "本站", "报道", "整理", "综合", "整合", "编译", "图片",
@@ -84,7 +84,7 @@ def is_person_name(name: str) -> bool:
     if "·" in name:
         return 3 <= len(name) <= 15 and not _ORGISH.search(name)
     surname = _surname_len(name)
-    if not surname or name in _NOT_NAMES or _ORGISH.search(name):
+    if not surname or name in NOT_NAMES or _ORGISH.search(name):
         return False
     return 1 <= len(name) - surname <= 2
 
@@ -93,7 +93,7 @@ def plausible_name(token: str) -> bool:
     """A token standing where a credit puts a name: any 2–4 characters that are not a role word."""
     if "·" in token:
         return 3 <= len(token) <= 15
-    return 2 <= len(token) <= 4 and token not in _NOT_NAMES and not _ORGISH.search(token)
+    return 2 <= len(token) <= 4 and token not in NOT_NAMES and not _ORGISH.search(token)
 
 
 def _letter_spaced_heading(text: str, pos: int) -> bool:
@@ -146,7 +146,7 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
             if role["photo"]:
                 return None
             token = token[: role.start()]
-        elif role is not None or token in _NOT_NAMES:
+        elif role is not None or token in NOT_NAMES:
             # "张三 摄" credits a photo; "张三 摄影：王五" starts the photographer's credit
             if role is not None and role["photo"] and not _CREDIT_SEP.match(text, end):
                 return None

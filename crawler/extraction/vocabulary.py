@@ -218,9 +218,13 @@ MENU_WORDS = frozenset(
 
 
 # A site's copyright and reprint terms, as its footer or disclaimer box prints them:
-# "大众网版权与免责声明", "版权所有：青海新闻网", "未经青海新闻网书面特别授权，请勿转载".
+# "大众网版权与免责声明", "版权所有：青海新闻网", "未经青海新闻网书面特别授权，请勿转载";
+# in English as Chinese footers print them too: "Copyright (C) 2000-2021 Enorth.com.cn …
+# All rights reserved" (北方网), "Copyright ©2011-2019 SICHUAN DAILY All rights reserved."
+# (四川日报网).
 _SITE_NOTICE_RE = re.compile(
     r"版权所有|版权与免责|免责声明|版权声明|未经.{0,20}?(?:授权|许可)|请勿转载|不得转载"
+    r"|(?i:copyright\s*(?:©|\(c\)|&copy;)?\s*\d{4}|all\s+rights\s+reserved)"
 )
 
 

@@ -1,0 +1,198 @@
+"""Who wrote an article: the reporters and writers a page credits, else its named editor,
+from the info line under the headline, the credits around the body and the author metadata."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from crawler.extraction.blocks import TextPiece
+from crawler.extraction.byline import (
+    NAME_SLASH_OUTLET_RE,
+    TRAILING_CREDIT_RE,
+    joined_credits,
+    name_value,
+)
+from crawler.extraction.credits import editor_in, is_credit_line, reporter_in
+from crawler.extraction.epaper import EPAPER_MARK
+from crawler.extraction.names import HAN, NAMES_SPLIT_RE, ROLE_SUFFIX, is_person_name
+
+# A reporter credited in brackets near the start of the first paragraph:
+# "新京报讯（记者 陆一夫）11月25日…", "长江网10月4日讯（记者陈智 整合）",
+# "【环球时报记者陈欣】东京奥运会…".
+_LEAD_CREDIT_RE = re.compile(
+    r"^[^。！？]{0,40}?[（(【]"
+    r"(?P<inner>[^（）()【】]{0,12}?(?:记者|通讯员|作者)[^（）()【】]{1,40})[）)】]"
+)
+# The same without brackets: "本报讯 记者 张三 通讯员 李四 近日，…", "XX网讯 记者 张三 …".
+_LEAD_PLAIN_CREDIT_RE = re.compile(
+    r"^[^。！？（()）]{0,30}?讯\s*[:：]?\s*"
+    r"(?P<inner>(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)[^。！？，,；;（(]{2,40})"
+)
+# "中新网北京11月10日电(吕春荣)日前，…": the dateline's bracket holding only the writers'
+# names, read as the bare names closing an article are ("…举行。（张巨峰）", below).
+_LEAD_NAMES_RE = re.compile(
+    rf"^[^。！？，,（()）]{{0,30}}?[电讯]\s*[（(](?P<names>[{HAN}·]{{2,5}}"
+    rf"(?:\s*[\s、]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]"
+)
+# "…在巴西、乌拉圭、阿根廷举行。（张巨峰）" — Xinhua-style byline closing the last paragraph;
+# "（姚峰 上海报道）", "（王煌忠／台中报导）": the names and where they reported from.
+_TRAILING_NAME_RE = re.compile(
+    rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:\s*[\s、/／]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
+)
+_REPORTED_FROM = ("报道", "报导")
+_SLASH_RE = re.compile(r"\s*[/／]\s*")
+# fmt: off
+_AUTHOR_METAS = (
+    "author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author",
+)
+# fmt: on
+_WRITER_HINTS = frozenset({"author", "writer", "reporter", "byline"})
+_AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
+
+
+def _lead_reporter(line: str) -> str | None:
+    """A reporter credited inside an ordinary first paragraph: "新京报讯（记者 陆一夫）…",
+    "本报讯 记者 张三 通讯员 李四 近日，…", "中新网北京11月10日电(吕春荣)日前，…"."""
+    m = _LEAD_CREDIT_RE.match(line) or _LEAD_PLAIN_CREDIT_RE.match(line)
+    if m is not None:
+        return reporter_in(m["inner"])
+    named = _LEAD_NAMES_RE.match(line)
+    if named is None:
+        return None
+    names = [n for n in NAMES_SPLIT_RE.split(named["names"]) if n]
+    return " ".join(names) if all(is_person_name(n) for n in names) else None
+
+
+def _trailing_name(line: str) -> str | None:
+    m = _TRAILING_NAME_RE.search(line)
+    if m is None:
+        return None
+    names = [n for part in _SLASH_RE.split(m["names"]) for n in NAMES_SPLIT_RE.split(part) if n]
+    # "（姚峰 上海报道）", "（王煌忠／台中报导）": a place-and-报道 sign-off after the names
+    if len(names) > 1 and names[-1].endswith(_REPORTED_FROM):
+        names = names[:-1]
+    if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
+        return None
+    return " ".join(names) if all(is_person_name(n) for n in names) else None
+
+
+def _person_from_metadata(
+    meta: Mapping[str, str], jsonld: Sequence[Mapping[str, Any]], shown: str | None = None
+) -> str | None:
+    """A person the author metas or JSON-LD name, if the page prints every name of it.
+
+    ``shown`` is the text the page prints around the article (info line, body, credits
+    after it); None skips the check. A CMS fills ``<meta name="author">`` with whoever it
+    likes — an account that never appears on the page (福州新闻网), the page's editor
+    (央视网, printed after 编辑：) — so a bare name the page does not print is no author,
+    as an unprinted credit is no source; a printed one still only comes after the
+    reporters the page credits (see :func:`find_author`). A byline written into the meta
+    ("新华社记者 张三") states the role itself and counts unprinted.
+    """
+    candidates: list[str] = [meta.get(k) or "" for k in _AUTHOR_METAS]
+    for obj in jsonld:
+        author = obj.get("author")
+        if isinstance(author, Mapping) and str(author.get("@type", "Person")) != "Person":
+            continue
+        candidates.append(name_value(author) or "")
+    for value in candidates:
+        value = _AUTHOR_PREFIX_RE.sub("", value.strip())
+        names = [n for n in NAMES_SPLIT_RE.split(value) if n]
+        if names and all(is_person_name(n) for n in names):
+            if shown is None or all(n in shown for n in names):
+                return " ".join(names)
+            continue
+        # "新华社记者 张三": a byline written into the meta states the role itself
+        byline = reporter_in(value) if names else None
+        if byline:
+            return byline
+    return None
+
+
+def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
+    """Personal names standing alone in an info-line element whose class says author.
+
+    No 记者/作者 label: "<span class="author">謝明俊</span>" (中時), "<a class="author">陳重生</a>
+    綜合報導" (新頭殼). Only a class word of its own (``author``, ``writer``, ``reporter``,
+    ``byline``) counts: ``author-name`` and ``author-info__name`` hold self-media accounts,
+    ``tie-author`` a commenter; and every word of the text must read as a person's name.
+    """
+    for piece in header:
+        hint = piece.hint.split(" ", 1)[0]
+        if hint not in _WRITER_HINTS:
+            continue
+        names = [n for n in NAMES_SPLIT_RE.split(piece.text.strip()) if n]
+        if names and len(names) <= 4 and all(is_person_name(n) for n in names):
+            return " ".join(names)
+    return None
+
+
+def _first(found: Iterable[str | None]) -> str | None:
+    return next((v for v in found if v), None)
+
+
+def _reporters(
+    header: Sequence[TextPiece],
+    trailer: Sequence[TextPiece],
+    body_head: Sequence[tuple[str, bool]],
+    body_tail: Sequence[tuple[str, bool]],
+) -> Iterator[str | None]:
+    for piece in header:
+        slash = NAME_SLASH_OUTLET_RE.match(piece.text)
+        if slash is not None and is_person_name(slash["name"]):
+            yield slash["name"]
+    yield reporter_in(joined_credits(header))
+    yield _hinted_writer(header)
+    for line, credit in body_head:
+        yield reporter_in(line) if credit else _lead_reporter(line)
+    for line, credit in body_tail:
+        if credit:
+            yield reporter_in(line) or _trailing_name(line)
+    # joined, like the header: "作者：" and the name are often separate elements
+    yield reporter_in(joined_credits(trailer))
+    # the article's last paragraph may close with a bare "（张巨峰）" or "（记者 张三）"
+    for line, credit in reversed(body_tail):
+        if not credit:
+            yield _trailing_name(line)
+            closing = TRAILING_CREDIT_RE.search(line)
+            yield reporter_in(closing["inner"]) if closing else None
+            break
+
+
+def find_author(
+    *,
+    meta: Mapping[str, str],
+    jsonld: Sequence[Mapping[str, Any]],
+    header: Sequence[TextPiece],
+    trailer: Sequence[TextPiece],
+    body_head: Sequence[str],
+    body_tail: Sequence[str],
+    shown: str | None = None,
+) -> str | None:
+    """The named person behind the article: the reporter/byline, else the named editor.
+
+    Reporters are looked for in the info line (``澎湃新闻记者 贺梨萍``, ``石佳/中国青年报``),
+    the first paragraphs (``新京报讯（记者 陆一夫）``), the closing credits
+    (``作者：上官云 宋宇晟``, ``（张巨峰）``), the trailer, then person-like author
+    metas/JSON-LD the page prints (``shown``: the text it prints around the article);
+    editors (``责任编辑：杨倩_NF4425``, ``【编辑：姚昊】``) at the end first.
+    Photo credits (``每经记者 张蕊 摄``) name no author. Several names stay
+    space-joined as printed.
+    """
+    head = [(line, is_credit_line(line)) for line in body_head]
+    tail = [(line, is_credit_line(line)) for line in body_tail]
+    reporter = _first(_reporters(header, trailer, head, tail))
+    if reporter:
+        return reporter
+    # an e-paper's article record names its author whether or not the page prints it
+    person = _person_from_metadata(meta, jsonld, None if EPAPER_MARK in meta else shown)
+    if person:
+        return person
+    credit_tail = [line for line, credit in tail if credit]
+    credit_head = [line for line, credit in head if credit]
+    return _first(
+        editor_in(text)
+        for text in (*credit_tail, joined_credits(trailer), joined_credits(header), *credit_head)
+    )
