@@ -402,7 +402,7 @@ def score(
         if not rec.title or not rec.body.strip():
             fails += 1
         checks = {
-            "title": _spaced(rec.title) == lab["title"],
+            "title": _spaced(rec.title) == _spaced(lab["title"]),
             "published": published_ok(rec.published, lab["published"], page.fetched_at),
         }
         for field, ok in (("source", source_ok), ("author", author_ok)):
