@@ -88,6 +88,24 @@ _PHOTO_CREDIT_END_RE = re.compile(
 _END_MARK_RE = re.compile(r"^[（(【\[]?\s*(?:完|END|end|全文完)\s*[）)】\]]?$")
 
 
+_OPENING, _CLOSING = "（(【[", "）)】]"
+
+
+def _one_bracket(text: str) -> bool:
+    """Whether the bracket opening ``text`` is the one closing it: "（记者 张三）", not
+    "【财新网】（记者 张三）中国在1997年…缩写。）", a paragraph that merely starts and ends
+    with brackets."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth -= 1
+            if depth <= 0:
+                return i == len(text) - 1
+    return False
+
+
 def is_credit_line(text: str) -> bool:
     """Whether a body paragraph is a byline, credit, editor signature or notice, not article text.
 
@@ -117,7 +135,7 @@ def is_credit_line(text: str) -> bool:
     if len(text) <= 30 and not _SENTENCE_PUNCT_RE.search(text) and reporter_in(text):
         return True
     bracketed = _BRACKETED_RE.match(text)
-    if bracketed is not None:
+    if bracketed is not None and _one_bracket(text):
         inner = bracketed["inner"].strip()
         if _BRACKET_CREDIT_RE.search(inner):
             return True
@@ -189,7 +207,9 @@ def reporter_in(text: str) -> str | None:
     for m in _REPORTER_RE.finditer(text):
         last = text[m.end() - 1]
         names = take_names(text, m.end(), glued=not (last.isspace() or last in _SEP_CHARS))
-        if names is None and last in "：:":
+        # the colon may be followed by a space: a label alone in its element, its value in
+        # the next ("作者：" | "Vincent", joined with a space by ``byline.joined_credits``)
+        if names is None and m.group().rstrip()[-1:] in ("：", ":"):
             names = _pen_name(text, m)
         if names:
             return names
