@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,24 @@ SQLITE_BUSY_TIMEOUT = 30
 SQLITE_MMAP_BYTES = 1 << 30
 #: PostgreSQL work_mem newsmon's connections get at least (see make_engine).
 PG_WORK_MEM = "64MB"
+#: Page size of a new SQLite archive (an existing one keeps its own until ``newsmon db
+#: compact``). SQLite's default 4 KB holds one article row of ~2.3 KB (a ~700-character body
+#: and its record) per page and leaves the rest empty: 30% of the rows' pages at 100,000
+#: generated articles. 8 KB pages hold three, 16 KB six or seven; but every raw HTML blob
+#: (zstd, ~48 KB for a real page) ends in a part-filled overflow page, which larger pages make
+#: larger: on real pages 4 KB 51.6 KB an article, 8 KB 52.1 (+0.8%), 16 KB 53.8 (+4%). 8 KB
+#: takes most of the first gain for little of the second (docs/benchmarks.md, issue 17).
+SQLITE_PAGE_SIZE = 8192
+
+#: JSON columns (breadcrumb, keywords, places) stored as UTF-8 text: 城市 in 6 bytes instead of
+#: the 12 of ``\u57ce\u5e02``. Rows written with escapes read back the same.
+_json_text = partial(json.dumps, ensure_ascii=False)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; for SQLite, create the file's folder and tune the connection."""
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", _json_text)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -38,6 +53,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
+            # Only takes effect while the file is still empty (a new archive); a no-op after.
+            cur.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
             # WAL lets `newsmon query` read while a crawl writes; foreign keys are off by default.
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
