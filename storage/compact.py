@@ -1,9 +1,13 @@
 """Rewrite an archive without its unused space (``newsmon db compact``).
 
-SQLite: ``VACUUM``, which also gives an archive made with another page size the page size
-new archives get (``storage.db.SQLITE_PAGE_SIZE``). The archive leaves WAL mode for the
-rewrite and comes back to it, so nothing else may have it open: a crawl or ``newsmon serve``
-using it makes compaction refuse, and nothing changes. SQLite builds the compacted copy in
+What is unused: the pages that deleted or rewritten rows and indexes left (an upgrade that
+makes the search index again, ``reextract``, a pruned archive), which SQLite keeps in its
+file and PostgreSQL in its tables for later rows rather than giving back to the disk.
+
+SQLite: ``VACUUM``. The archive leaves WAL mode for the rewrite and comes back to it, which
+SQLite allows only while no other connection has the archive open: a crawl or ``newsmon
+serve`` using it makes compaction refuse, and nothing changes (and the rewrite goes through a
+rollback journal instead of growing the write-ahead log to the archive's size). SQLite builds the compacted copy in
 its temporary folder and writes it back through a rollback journal next to the archive, so
 both places need about the archive's size free; that is checked first. A rewrite that fails
 half-way (a full disk after all) is rolled back by SQLite: the archive stays as it was.
@@ -22,7 +26,6 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import OperationalError
 
-from storage.db import SQLITE_PAGE_SIZE
 from storage.models import Base
 from storage.sizes import archive_sizes
 
@@ -86,7 +89,6 @@ def _compact_sqlite(engine: Engine, progress: Callable[[str], None]) -> tuple[in
         if str(mode).lower() != "delete":  # SQLite keeps WAL while another process has it open
             raise CompactError(_in_use(None))
         try:
-            conn.exec_driver_sql(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
             conn.exec_driver_sql("VACUUM")
         except OperationalError as exc:
             raise CompactError(f"compacting failed, the archive is unchanged: {exc}") from None

@@ -25,14 +25,10 @@ SQLITE_BUSY_TIMEOUT = 30
 SQLITE_MMAP_BYTES = 1 << 30
 #: PostgreSQL work_mem newsmon's connections get at least (see make_engine).
 PG_WORK_MEM = "64MB"
-#: Page size of a new SQLite archive (an existing one keeps its own until ``newsmon db
-#: compact``). SQLite's default 4 KB holds one article row of ~2.3 KB (a ~700-character body
-#: and its record) per page and leaves the rest empty: 30% of the rows' pages at 100,000
-#: generated articles. 8 KB pages hold three, 16 KB six or seven; but every raw HTML blob
-#: (zstd, ~48 KB for a real page) ends in a part-filled overflow page, which larger pages make
-#: larger: on real pages 4 KB 51.6 KB an article, 8 KB 52.1 (+0.8%), 16 KB 53.8 (+4%). 8 KB
-#: takes most of the first gain for little of the second (docs/benchmarks.md, issue 17).
-SQLITE_PAGE_SIZE = 8192
+# SQLite's page size stays its default, 4 KB. 8 KB pages made a generated archive of 1,000,000
+# articles 11% smaller (one ~2.3 KB row per 4 KB page leaves the rest empty) but real archives
+# 0.8% larger (every raw HTML blob ends in a part-filled overflow page) and storing ~20-30%
+# slower (each page written to the log is twice as large): docs/benchmarks.md, issue 17.
 
 #: JSON columns (breadcrumb, keywords, places) stored as UTF-8 text: 城市 in 6 bytes instead of
 #: the 12 of ``\u57ce\u5e02``. Rows written with escapes read back the same.
@@ -53,8 +49,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            # Only takes effect while the file is still empty (a new archive); a no-op after.
-            cur.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
             # WAL lets `newsmon query` read while a crawl writes; foreign keys are off by default.
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")

@@ -158,6 +158,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     q = actions.add_parser(
         "compact",
         parents=[common],
-        help="rewrite the archive without unused space (SQLite: VACUUM, new page size)",
+        help="rewrite the archive without unused space (SQLite: VACUUM; PostgreSQL: VACUUM FULL)",
     )
     q.set_defaults(func=cmd_db_compact)
