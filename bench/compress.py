@@ -1,6 +1,11 @@
 """What compressing an archived page costs: zlib 6 and zstd at several levels, ms per page and bytes kept.
 
     python bench/compress.py [--articles 50] [--page-kb 200]
+    python bench/compress.py --site-dictionary
+
+``--site-dictionary``: what a page of the same site as a zstd dictionary would save (not
+built: each tune site with three or more pages in tests/fixtures/split.json, every page
+compressed alone and with the site's previous page as a raw-content dictionary).
 
 Pages: the sample portal padded to about ``--page-kb`` (bench/crawl.py's padding) and the
 36 real pages of tests/fixtures/real/pages/ (bench/stages.py reads the same). Best of 3
@@ -10,10 +15,13 @@ passes, one compressor per level reused, as ``storage.repository.compress`` does
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 import time
 import zlib
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,11 +42,42 @@ def measure(pages: list[bytes], compress: Callable[[bytes], bytes]) -> tuple[flo
     return best / len(pages) * 1000, sum(map(len, out)) / sum(map(len, pages))
 
 
+def site_dictionary(levels: tuple[int, ...] = (3, 9)) -> None:
+    fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+    by_site: dict[str, list[bytes]] = defaultdict(list)
+    for key in json.loads((fixtures / "split.json").read_text("utf-8"))["pages"]["tune"]:
+        folder, name = key.split("/", 1)
+        by_site[re.sub(r"-\d+\.html$", "", name)].append(
+            (fixtures / folder / "pages" / name).read_bytes()
+        )
+    sites = {site: pages for site, pages in sorted(by_site.items()) if len(pages) >= 3}
+    print(f"{sum(map(len, sites.values()))} tune pages of {len(sites)} sites: {', '.join(sites)}")
+    print("| zstd level | alone | with the site's previous page as dictionary | ratio |")
+    print("|---|---:|---:|---:|")
+    for level in levels:
+        alone = zstandard.ZstdCompressor(level=level)
+        plain = paired = 0
+        for pages in sites.values():
+            for i, page in enumerate(pages):
+                plain += len(alone.compress(page))
+                previous = zstandard.ZstdCompressionDict(
+                    pages[i - 1], dict_type=zstandard.DICT_TYPE_RAWCONTENT
+                )
+                paired += len(
+                    zstandard.ZstdCompressor(level=level, dict_data=previous).compress(page)
+                )
+        print(f"| {level} | {plain:,} | {paired:,} | {paired / plain:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--page-kb", type=int, default=200)
+    parser.add_argument("--site-dictionary", action="store_true")
     args = parser.parse_args()
+    if args.site_dictionary:
+        site_dictionary()
+        return
     sets = {
         f"sample padded to ~{args.page_kb} KB": [
             b for _, b in sample_pages(args.articles, args.page_kb)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,20 @@ SQLITE_BUSY_TIMEOUT = 30
 SQLITE_MMAP_BYTES = 1 << 30
 #: PostgreSQL work_mem newsmon's connections get at least (see make_engine).
 PG_WORK_MEM = "64MB"
+# SQLite's page size stays its default, 4 KB. 8 KB pages made a generated archive of 1,000,000
+# articles 11% smaller (one ~2.3 KB row per 4 KB page leaves the rest empty) but real archives
+# 0.8% larger (every raw HTML blob ends in a part-filled overflow page) and storing ~20-30%
+# slower (each page written to the log is twice as large): docs/benchmarks.md, issue 17.
+
+#: JSON columns (breadcrumb, keywords, places) stored as UTF-8 text: 城市 in 6 bytes instead of
+#: the 12 of ``\u57ce\u5e02``. Rows written with escapes read back the same.
+_json_text = partial(json.dumps, ensure_ascii=False)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; for SQLite, create the file's folder and tune the connection."""
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", _json_text)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):

@@ -243,6 +243,20 @@ def cmd_db_stats(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_db_compact(ctx: Context) -> int:
+    """``newsmon db compact``: rewrite the archive without its unused space."""
+    from storage.compact import CompactError, compact
+
+    engine = ctx.sessions(existing=True).kw["bind"]
+    try:
+        before, after = compact(engine, progress=lambda line: print(line, file=sys.stderr))
+    except CompactError as exc:
+        raise CliError(str(exc)) from None
+    saved = before - after
+    print(f"{before:,} -> {after:,} bytes ({saved / before:.0%} less)" if before else "empty")
+    return EXIT_OK
+
+
 def cmd_serve(ctx: Context) -> int:
     from newsmon.web.app import serve
 

@@ -148,10 +148,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     q.set_defaults(func=cmd_db_upgrade)
     q = actions.add_parser("current", parents=[common], help="show the schema revision")
     q.set_defaults(func=cmd_db_current)
-    from newsmon.cli.archive import cmd_db_stats
+    from newsmon.cli.archive import cmd_db_compact, cmd_db_stats
 
     q = actions.add_parser(
         "stats", parents=[common], help="bytes of the archive by part, in all and per article"
     )
     q.add_argument("--format", choices=["table", "json"], default="table")
     q.set_defaults(func=cmd_db_stats)
+    q = actions.add_parser(
+        "compact",
+        parents=[common],
+        help="rewrite the archive without unused space (SQLite: VACUUM; PostgreSQL: VACUUM FULL)",
+    )
+    q.set_defaults(func=cmd_db_compact)
