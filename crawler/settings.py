@@ -73,6 +73,8 @@ ADDONS = {
 }
 EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,
+    # Python's garbage collector set for a crawl: start-up's heap frozen (crawler/collector.py).
+    "crawler.collector.FreezeAtOpen": 0,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
