@@ -14,8 +14,8 @@ again, and never freed if it becomes cyclic garbage — objects freed by referen
 still are), and raises the first generation's threshold from 700 to ``YOUNG``
 allocations. Cyclic garbage made during the crawl is still collected, a little later.
 The crawling process does this when its first spider opens (:class:`FreezeAtOpen`, an
-extension: ``EXTENSIONS = {"crawler.collector.FreezeAtOpen": None}`` turns it off) and
-undoes it when its last spider closes. Extraction workers and the writer process are left
+extension; ``NEWSMON_GC_FREEZE=0``, a setting or environment variable, turns it off) and undoes it when its
+last spider closes. Extraction workers and the writer process are left
 as they are: their collector took ~0.1–0.2 s a crawl, about what the first collection
 would cost them.
 """
@@ -25,8 +25,18 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING, Any, Self
 
+from crawler.config import switch
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+
+def wanted(settings: Any) -> bool:
+    """``NEWSMON_GC_FREEZE`` (a Scrapy setting, else the environment variable; default 1); a
+    bad value raises :class:`~crawler.config.SettingError` (checked with the crawl's others
+    before it starts: ``crawler.store_writer.check_crawl_settings``)."""
+    return switch(settings, "NEWSMON_GC_FREEZE", default=True)
+
 
 #: Allocations (less deallocations) between two young collections; Python's default is 700.
 YOUNG = 7000
@@ -54,7 +64,10 @@ class FreezeAtOpen:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         from scrapy import signals  # not at import: worker processes import this module
+        from scrapy.exceptions import NotConfigured
 
+        if not wanted(crawler.settings):
+            raise NotConfigured
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

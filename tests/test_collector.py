@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.signalmanager import SignalManager
 
 from crawler import collector
@@ -31,6 +32,11 @@ class Node:
         self.other: Node | None = None
 
 
+def _collectable(obj: object) -> bool:
+    """Whether the collector still walks ``obj`` (frozen objects are in no generation)."""
+    return any(o is obj for o in gc.get_objects())
+
+
 def _cycle() -> weakref.ref[Node]:
     a, b = Node(), Node()
     a.other, b.other = b, a
@@ -49,18 +55,20 @@ def test_two_crawlers_of_one_process_tune_once_and_the_last_to_close_restores(
     spiders = [Spider(name="one"), Spider(name="two")]
 
     crawlers[0].signals.send_catch_log(signals.spider_opened, spider=spiders[0])
-    frozen = gc.get_freeze_count()
-    assert frozen > 0
+    assert gc.get_freeze_count() > 0
+    assert not _collectable(spiders[0])
     assert gc.get_threshold() == (YOUNG, *untouched_collector[1:])
 
+    made_since = Node()  # what the first crawl holds when the second opens: not frozen
     crawlers[1].signals.send_catch_log(signals.spider_opened, spider=spiders[1])
-    assert gc.get_freeze_count() == frozen  # not frozen again: what the first crawl holds
+    assert _collectable(made_since)
     crawlers[0].signals.send_catch_log(signals.spider_closed, spider=spiders[0], reason="finished")
     assert gc.get_threshold()[0] == YOUNG  # the second crawl still runs
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() > 0
 
     crawlers[1].signals.send_catch_log(signals.spider_closed, spider=spiders[1], reason="finished")
     assert gc.get_freeze_count() == 0
+    assert _collectable(spiders[0])
     assert gc.get_threshold() == untouched_collector
     assert len(extensions) == 2
 
@@ -77,7 +85,16 @@ def test_cyclic_garbage_made_after_the_freeze_is_still_collected(
     assert during() is None
 
 
-def test_the_crawl_settings_enable_it() -> None:
+def test_the_crawl_settings_enable_it_and_a_setting_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from crawler import settings
 
+    monkeypatch.delenv("NEWSMON_GC_FREEZE", raising=False)
     assert settings.EXTENSIONS.get("crawler.collector.FreezeAtOpen") is not None
+    assert collector.wanted({"NEWSMON_GC_FREEZE": settings.NEWSMON_GC_FREEZE})
+    monkeypatch.setenv("NEWSMON_GC_FREEZE", "off")
+    assert not collector.wanted({})
+    off = Crawler(Spider, {"NEWSMON_GC_FREEZE": "0"})
+    with pytest.raises(NotConfigured):
+        FreezeAtOpen.from_crawler(off)
