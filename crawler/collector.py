@@ -2,22 +2,21 @@
 collections less often.
 
 A crawl's processes hold a large, long-lived heap from their start (Scrapy, Twisted,
-SQLAlchemy, lxml, the extractor's tables: hundreds of thousands of tracked objects) and
-then make short-lived ones for every page (Deferreds, coroutines, requests, items). With
-Python's defaults every full collection walks the whole start-up heap again, and a young
-collection runs every 700 allocations: measured in the crawling process of a 2,000-page
-crawl (one extraction worker and the writer, docs/benchmarks.md, Crawling, "Session 8"),
-the collector took ~1 s of its ~9 s of CPU, ~0.5 ms a page.
+SQLAlchemy, lxml, the extractor's tables) and then make short-lived objects for every page
+(Deferreds, coroutines, requests, items). With Python's defaults every full collection walks
+the whole start-up heap again, and a young collection runs every 700 allocations: in the
+crawling process of a 2,000-page crawl (one extraction worker and the writer;
+docs/benchmarks.md, Crawling, "Session 8") the collector took ~1 s of its ~9–10 s of CPU,
+~0.5 ms a page; set as below, ~0.5 s.
 
-:func:`tune` collects once, then freezes what is alive (``gc.freeze``: never walked
-again, and never freed if it becomes cyclic garbage — objects freed by reference counting
-still are), and raises the first generation's threshold from 700 to ``YOUNG``
-allocations. Cyclic garbage made during the crawl is still collected, a little later.
-The crawling process does this when its first spider opens (:class:`FreezeAtOpen`, an
-extension; ``NEWSMON_GC_FREEZE=0``, a setting or environment variable, turns it off) and undoes it when its
-last spider closes. Extraction workers and the writer process are left
-as they are: their collector took ~0.1–0.2 s a crawl, about what the first collection
-would cost them.
+:func:`tune` collects once, then freezes what is alive (``gc.freeze``: never walked again,
+and never freed if it becomes cyclic garbage — objects freed by reference counting still
+are), and raises the first generation's threshold from 700 to ``YOUNG`` allocations. Cyclic
+garbage made during the crawl is still collected, a little later. The crawling process does
+this when its first spider opens (:class:`FreezeAtOpen`, an extension; ``NEWSMON_GC_FREEZE=0``,
+a setting or environment variable, turns it off) and undoes it when its last spider closes.
+Extraction workers and the writer process are left as they are: their collector took
+~0.1–0.2 s a crawl, about what the first full collection would cost them.
 """
 
 from __future__ import annotations
