@@ -37,25 +37,28 @@ from bench.crawl import BARE_SPIDER, CONFIG, padded_site, start_server  # noqa: 
 #: Runs a command (newsmon's CLI, or a script) under cProfile on the thread's CPU clock.
 DRIVER = """
 import cProfile, sys, time
-out, target, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-profile = cProfile.Profile(time.thread_time_ns, 1e-9)
-if target == "newsmon":
-    from newsmon.cli import main
-    profile.enable()
-    try:
-        main(argv)
-    finally:
-        profile.disable()
-        profile.dump_stats(out)
-else:
-    sys.argv = [target, *argv]
-    code = compile(open(target, encoding="utf-8").read(), target, "exec")
-    profile.enable()
-    try:
-        exec(code, {"__name__": "__main__"})
-    finally:
-        profile.disable()
-        profile.dump_stats(out)
+# Extraction workers and the writer are forked from multiprocessing's fork server, which runs
+# this file again in each of them as ``__mp_main__``: only the process started here profiles.
+if __name__ == "__main__":
+    out, target, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+    profile = cProfile.Profile(time.thread_time_ns, 1e-9)
+    if target == "newsmon":
+        from newsmon.cli import main
+        profile.enable()
+        try:
+            main(argv)
+        finally:
+            profile.disable()
+            profile.dump_stats(out)
+    else:
+        sys.argv = [target, *argv]
+        code = compile(open(target, encoding="utf-8").read(), target, "exec")
+        profile.enable()
+        try:
+            exec(code, {"__name__": "__main__"})
+        finally:
+            profile.disable()
+            profile.dump_stats(out)
 """
 
 

@@ -28,6 +28,20 @@ class SettingError(ConfigError, ValueError):
     line, exit status 2, before any crawl or server starts."""
 
 
+def switch(settings: Any, name: str, default: bool) -> bool:
+    """An on/off ``NEWSMON_*`` value: the Scrapy setting (``settings``: a crawl's settings or
+    any mapping), else the environment variable, else ``default``; a bad one raises
+    :class:`SettingError` naming it and what it accepts."""
+    setting = settings.get(name) if settings is not None else None
+    value = os.environ.get(name) if setting in (None, "") else setting
+    text = ("1" if default else "0") if value in (None, "") else str(value).strip().lower()
+    if text in ("0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise SettingError(f"{name} must be 0 or 1 (or false/true, no/yes, off/on), not {text!r}")
+
+
 def home_dir() -> Path:
     """Where newsmon keeps its data: ``$NEWSMON_HOME``, else ``$XDG_DATA_HOME/newsmon``, else ``~/.local/share/newsmon``."""
     if os.environ.get(ENV_HOME):

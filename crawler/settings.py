@@ -73,6 +73,8 @@ ADDONS = {
 }
 EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,
+    # Python's garbage collector set for a crawl: start-up's heap frozen (crawler/collector.py).
+    "crawler.collector.FreezeAtOpen": 0,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
@@ -96,6 +98,10 @@ NEWSMON_STORE_INTERVAL = 1.0
 # A running run's counts are written into its crawl_runs row at most this often (/runs shows them).
 NEWSMON_LIVE_COUNTS_EVERY = 2.0
 NEWSMON_PROGRESS_INTERVAL = 0.5
+# Python's garbage collector set for the crawl: start-up's objects frozen, young ones collected
+# every 7,000 allocations (crawler/collector.py); None = $NEWSMON_GC_FREEZE, else 1; 0 leaves
+# Python's defaults.
+NEWSMON_GC_FREEZE = None
 # Extraction worker processes (crawler/extract_pool.py); None = the NEWSMON_EXTRACT_PROCESSES
 # environment variable, else one per CPU core beyond the first. 0 = extract in the crawling process.
 NEWSMON_EXTRACT_PROCESSES = None

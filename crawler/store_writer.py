@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
-from crawler.config import SettingError
+from crawler import collector
+from crawler.config import switch
 from crawler.extract_pool import configured, exit_with, forkserver_context
 from storage import make_engine
 from storage.repository import Saved, ToSave, save_articles, save_entry
@@ -82,25 +83,18 @@ def store_process(settings: Any) -> bool:
 
     A bad value raises :class:`~crawler.config.SettingError` (see :func:`check_crawl_settings`).
     """
-    setting = settings.get("NEWSMON_STORE_PROCESS") if settings is not None else None
-    text = os.environ.get("NEWSMON_STORE_PROCESS") if setting in (None, "") else setting
-    text = "0" if text in (None, "") else str(text).strip().lower()
-    if text in ("0", "false", "no", "off"):
-        return False
-    if text in ("1", "true", "yes", "on"):
-        return True
-    raise SettingError(
-        f"NEWSMON_STORE_PROCESS must be 0 or 1 (or false/true, no/yes, off/on), not {text!r}"
-    )
+    return switch(settings, "NEWSMON_STORE_PROCESS", default=False)
 
 
 def check_crawl_settings(settings: Any) -> None:
     """Parse now every value a crawl reads from its settings, else the environment
-    (``NEWSMON_EXTRACT_PROCESSES``, ``NEWSMON_EXTRACT_TIMEOUT``, ``NEWSMON_STORE_PROCESS``):
+    (``NEWSMON_EXTRACT_PROCESSES``, ``NEWSMON_EXTRACT_TIMEOUT``, ``NEWSMON_STORE_PROCESS``,
+    ``NEWSMON_GC_FREEZE``):
     :class:`~crawler.config.SettingError` for the first bad one. ``settings`` is a crawl's
     Scrapy settings, or any mapping of the ones given for it (``--set``)."""
     configured(settings)
     store_process(settings)
+    collector.wanted(settings)
 
 
 # -- inside the writer process ------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Reading and writing the archive. Every function takes a ``Session``; the caller owns its transaction."""
+"""Reading and writing the archive. Every function takes a ``Session`` (the crawl's lookups
+also a ``Connection``: no ORM session to open per question); the caller owns its transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from w3lib.url import canonicalize_url
@@ -389,7 +390,7 @@ def _chunks(keys: Iterable[_Key]) -> Iterator[list[_Key]]:
         yield keys[i : i + _CHUNK]
 
 
-def fetched_times(session: Session, urls: Iterable[str]) -> dict[str, datetime]:
+def fetched_times(session: Session | Connection, urls: Iterable[str]) -> dict[str, datetime]:
     """When each already-stored URL of ``urls`` was last fetched, keyed by canonical URL."""
     found: dict[str, datetime] = {}
     for chunk in _chunks({canonical_url(u) for u in urls}):
@@ -400,7 +401,7 @@ def fetched_times(session: Session, urls: Iterable[str]) -> dict[str, datetime]:
     return found
 
 
-def ignored_urls(session: Session, keys: Iterable[str]) -> set[str]:
+def ignored_urls(session: Session | Connection, keys: Iterable[str]) -> set[str]:
     """Which of the canonical URLs ``keys`` are known to lead to no article."""
     found: set[str] = set()
     for chunk in _chunks(keys):
@@ -420,9 +421,10 @@ def save_ignored(session: Session, reasons: dict[str, str]) -> None:
     )
 
 
-def get_validators(session: Session, url: str) -> tuple[str | None, str | None]:
+def get_validators(session: Session | Connection, url: str) -> tuple[str | None, str | None]:
     """The stored ``(etag, last_modified)`` of a listing page, sitemap or feed."""
-    row = session.scalar(select(Validator).where(Validator.url == canonical_url(url)))
+    columns = select(Validator.etag, Validator.last_modified)
+    row = session.execute(columns.where(Validator.url == canonical_url(url))).first()
     return (row.etag, row.last_modified) if row else (None, None)
 
 

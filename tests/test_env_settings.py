@@ -68,6 +68,7 @@ def test_a_bad_search_count_limit_refuses_query_and_serve(tmp_path: Path) -> Non
         ("NEWSMON_EXTRACT_TIMEOUT", "soon", "a number of seconds above 0"),
         ("NEWSMON_EXTRACT_TIMEOUT", "0", "a number of seconds above 0"),
         ("NEWSMON_STORE_PROCESS", "abc", "0 or 1 (or false/true, no/yes, off/on)"),
+        ("NEWSMON_GC_FREEZE", "maybe", "0 or 1 (or false/true, no/yes, off/on)"),
     ],
 )
 def test_a_bad_crawl_variable_starts_no_crawl(
