@@ -42,6 +42,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from storage.compression import install_compression
 from storage.search.counts import install_counts
 from storage.search.grams import (
     CITY_MARK,
@@ -199,6 +200,8 @@ def install_search(engine: Engine) -> None:
         with engine.begin() as conn:
             _install_pg(conn)
             install_counts(conn)
+            # the bodies compressed with lz4 from now on (storage/compression.py)
+            install_compression(conn)
 
 
 def _current_grams(conn: Connection) -> tuple[bool, bool]:
