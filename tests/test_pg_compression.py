@@ -34,10 +34,10 @@ def _stored(engine: object) -> list[str | None]:
     return [method for _body, method in rows]
 
 
-def _searched(sessions: sessionmaker) -> None:  # type: ignore[type-arg]
+def _searched(sessions: sessionmaker, cities: tuple[str | None, ...] = (None, "无锡")) -> None:  # type: ignore[type-arg]
     with sessions() as session:
         for term in ("无锡", "营商环境", "新春第一会", "常州"):
-            for city in (None, "无锡"):
+            for city in cities:
                 want = [
                     n
                     for n, body in reversed(list(enumerate(_BODIES)))
@@ -101,8 +101,9 @@ def test_db_upgrade_compresses_the_bodies_of_an_archive_of_revision_0008(
     assert _stored(engine) == ["lz4", None, "lz4"]
     sessions = sessionmaker(engine, expire_on_commit=False)
     _searched(sessions)
-    # the rewrite built the bigram index again, and searches use it
-    plans = _explained(engine, lambda: _searched(sessions))
+    # the rewrite built the bigram index again, and searches use it (with a city filter, the
+    # planner may take the cities' index alone for three rows: tests/test_search_pg_cities.py)
+    plans = _explained(engine, lambda: _searched(sessions, cities=(None,)))
     assert plans
     assert all("ix_articles_pairs" in plan for plan in plans)
     engine.dispose()
