@@ -265,11 +265,12 @@ def upgrade_pg_cities(conn: Connection) -> None:
     """Migration 0009 (PostgreSQL; nothing on SQLite): the articles' cities on their rows, in
     their own GIN index (storage/search/cities.py), and the bodies compressed with lz4
     (storage/compression.py). The table is rewritten once, with the bigram index dropped
-    first (built again after: filling the column would otherwise write every article's pairs
-    again, and the rewrite build them once more)."""
+    first when there are sections (built again after: filling the column would otherwise
+    write those articles' pairs again, and the rewrite build them once more)."""
     if conn.dialect.name != "postgresql" or not conn.scalar(text("SELECT to_regclass('articles')")):
         return
-    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
+    if conn.scalar(text("SELECT EXISTS (SELECT 1 FROM sections)")):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
     cities.install_cities(conn)
     recompress_bodies(conn)
     _install_pg(conn)
