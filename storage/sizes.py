@@ -36,7 +36,13 @@ class Sizes:
 
 def _part(name: str, is_index: bool) -> str:
     if name.startswith(
-        ("articles_grams", "ix_articles_grams", "ix_articles_pairs", "articles_fts")
+        (
+            "articles_grams",
+            "ix_articles_grams",
+            "ix_articles_pairs",
+            "ix_articles_cities",
+            "articles_fts",
+        )
     ) or name.endswith("_trgm"):
         return "search index"
     if name == "articles":

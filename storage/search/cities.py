@@ -79,23 +79,26 @@ _TRIGGER = (
 _INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles USING gin ({COLUMN})"
 
 
-#: Engines whose archive has the column (asked once per engine: an archive is upgraded while
-#: no newsmon of an older revision uses it, so the answer holds for the engine's life).
-_has_column: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+#: Engines whose archive has the column (only that answer is kept: an archive is upgraded
+#: while no newsmon of an older revision uses it, and the column is never dropped but by a
+#: downgrade, which the same newsmon cannot follow).
+_has_column: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def has_column(conn: Connection) -> bool:
     """Whether the archive's articles have the ``cities`` column (PostgreSQL, migration 0009)."""
-    engine = conn.engine
-    if engine not in _has_column:
-        _has_column[engine] = bool(
-            conn.exec_driver_sql(
-                "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass("
-                "'articles') AND attname = %(column)s AND NOT attisdropped)",
-                {"column": COLUMN},
-            ).scalar()
-        )
-    return _has_column[engine]
+    if conn.engine in _has_column:
+        return True
+    found = bool(
+        conn.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass("
+            "'articles') AND attname = %(column)s AND NOT attisdropped)",
+            {"column": COLUMN},
+        ).scalar()
+    )
+    if found:
+        _has_column.add(conn.engine)
+    return found
 
 
 def installed(conn: Connection) -> bool:
