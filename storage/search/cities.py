@@ -57,14 +57,16 @@ _FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   changed bigint;
+  wanted text[];
 BEGIN
   FOREACH changed IN ARRAY ARRAY[
     CASE WHEN TG_OP <> 'DELETE' THEN NEW.article_id END,
     CASE WHEN TG_OP <> 'INSERT' THEN OLD.article_id END
   ] LOOP
     IF changed IS NOT NULL THEN
-      UPDATE articles SET {COLUMN} = {_OF_ARTICLE.format(id="changed")}
-      WHERE id = changed AND {COLUMN} IS DISTINCT FROM {_OF_ARTICLE.format(id="changed")};
+      wanted := {_OF_ARTICLE.format(id="changed")};
+      UPDATE articles SET {COLUMN} = wanted
+      WHERE id = changed AND {COLUMN} IS DISTINCT FROM wanted;
     END IF;
   END LOOP;
   RETURN NULL;
