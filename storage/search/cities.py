@@ -116,12 +116,21 @@ def installed(conn: Connection) -> bool:
 
 
 def install_cities(conn: Connection) -> None:
-    """Add the column (filled from the sections), its trigger and its index where missing."""
-    conn.exec_driver_sql(_ADD_COLUMN)
-    conn.exec_driver_sql(FILL)
-    conn.exec_driver_sql(_FUNCTION)
-    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TRIGGER} ON sections")
-    conn.exec_driver_sql(_TRIGGER)
+    """Add the column (filled from the sections), its trigger and its index where missing.
+    Each is looked for first: ``ADD COLUMN IF NOT EXISTS`` and ``CREATE TRIGGER`` lock the
+    table against reads until the transaction ends, even when they change nothing."""
+    if not has_column(conn):
+        conn.exec_driver_sql(_ADD_COLUMN)
+    trigger = conn.exec_driver_sql(
+        "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = %(trigger)s "
+        "AND tgrelid = to_regclass('sections'))",
+        {"trigger": TRIGGER},
+    ).scalar()
+    if not trigger:
+        # without the trigger, the column may be behind the sections
+        conn.exec_driver_sql(FILL)
+        conn.exec_driver_sql(_FUNCTION)
+        conn.exec_driver_sql(_TRIGGER)
     conn.exec_driver_sql(_INDEX)
 
 
