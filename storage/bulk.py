@@ -21,13 +21,16 @@ without a city, an article without a date) as separate statements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Column, Connection, MetaData, Table, Text, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Section
+from storage.search.cities import has_column
 
 
 def _all_columns(db: Session | Connection) -> dict[str, Any]:
@@ -36,20 +39,47 @@ def _all_columns(db: Session | Connection) -> dict[str, Any]:
     return {"execution_options": {"render_nulls": True}} if isinstance(db, Session) else {}
 
 
+def _connection(db: Session | Connection) -> Connection:
+    return db.connection() if isinstance(db, Session) else db
+
+
 def _dialect(db: Session | Connection) -> str:
     bind = db.get_bind() if isinstance(db, Session) else db
     return bind.dialect.name
 
 
-def insert_articles(db: Session | Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+def insert_articles(
+    db: Session | Connection,
+    rows: Sequence[dict[str, Any]],
+    cities: Mapping[str, Sequence[str | None]] | None = None,
+) -> dict[str, int]:
     """Insert new article rows (each with its ``url``, unique in ``rows``); return their ids
-    by URL. The database returns the rows in any order, so ids are matched by URL."""
+    by URL. The database returns the rows in any order, so ids are matched by URL.
+
+    ``cities`` (by URL, the cities of the sections about to be inserted): on PostgreSQL the
+    rows are written with their ``cities`` column already right (storage/search/cities.py),
+    so the trigger on sections finds nothing to change, and no row is written twice."""
     if not rows:
         return {}
-    inserted = db.execute(
-        insert(Article).returning(Article.url, Article.id), list(rows), **_all_columns(db)
-    )
+    if cities is not None and _dialect(db) == "postgresql" and has_column(_connection(db)):
+        table = _pg_articles()
+        with_cities = [
+            {**row, "cities": sorted({c for c in cities.get(row["url"], ()) if c})} for row in rows
+        ]
+        inserted = db.execute(insert(table).returning(table.c.url, table.c.id), with_cities)
+    else:
+        inserted = db.execute(
+            insert(Article).returning(Article.url, Article.id), list(rows), **_all_columns(db)
+        )
     return {url: article_id for url, article_id in inserted}
+
+
+@cache
+def _pg_articles() -> Table:
+    """PostgreSQL: the articles table with the ``cities`` column the models do not declare
+    (storage/search/cities.py: only PostgreSQL archives have it)."""
+    columns = [column._copy() for column in Article.__table__.columns]
+    return Table("articles", MetaData(), *columns, Column("cities", ARRAY(Text)))
 
 
 def insert_sections(db: Session | Connection, rows: Sequence[dict[str, Any]]) -> None:

@@ -255,7 +255,12 @@ def save_articles(
                 row["site_id"] = site_id
         outcomes.append((outcome, key, entry))
     ids = {key: state[0] for key, state in stored.items()}
-    ids.update(insert_articles(session, list(inserts.values())))
+    cities = {
+        key: [s.city for s in entry.article.sections]
+        for key, (entry, _) in contents.items()
+        if key in inserts
+    }
+    ids.update(insert_articles(session, list(inserts.values()), cities))
     for values in _by_columns(updates):
         session.execute(update(Article), values)
     for chunk in _chunks(ids[key] for key in contents if key not in inserts):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from storage.compression import TextStorage, text_storage
+
 #: The parts, in the order they are printed.
 PARTS = ("articles (rows)", "raw HTML", "sections", "search index", "other indexes", "other")
 
@@ -20,6 +22,8 @@ class Sizes:
     articles: int
     #: bytes per part (``PARTS``)
     parts: dict[str, int]
+    #: how the bodies are stored (PostgreSQL: lz4 since migration 0009)
+    bodies: TextStorage
 
     @property
     def total(self) -> int:
@@ -32,7 +36,13 @@ class Sizes:
 
 def _part(name: str, is_index: bool) -> str:
     if name.startswith(
-        ("articles_grams", "ix_articles_grams", "ix_articles_pairs", "articles_fts")
+        (
+            "articles_grams",
+            "ix_articles_grams",
+            "ix_articles_pairs",
+            "ix_articles_cities",
+            "articles_fts",
+        )
     ) or name.endswith("_trgm"):
         return "search index"
     if name == "articles":
@@ -71,9 +81,10 @@ def archive_sizes(engine: Engine) -> Sizes:
             indexes = {str(name) for name, _size, is_index in found if is_index}
             sized = [(str(name), int(size or 0)) for name, size, _is_index in found]
             raw = conn.scalar(text("SELECT sum(pg_column_size(raw_html)) FROM articles"))
+        bodies = text_storage(conn)
     for name, size in sized:
         parts[_part(name, name in indexes)] += size
     raw_bytes = min(int(raw or 0), parts["articles (rows)"])
     parts["raw HTML"] += raw_bytes
     parts["articles (rows)"] -= raw_bytes
-    return Sizes(articles=articles, parts=parts)
+    return Sizes(articles=articles, parts=parts, bodies=bodies)

@@ -232,6 +232,12 @@ def cmd_db_stats(ctx: Context) -> int:
                     "articles": sizes.articles,
                     "bytes": sizes.parts,
                     "bytes_per_article": {p: round(sizes.per_article(p)) for p in PARTS},
+                    "bodies": {
+                        "bytes": sizes.bodies.raw,
+                        "stored_bytes": sizes.bodies.stored,
+                        "compressed": sizes.bodies.compressed,
+                        "methods": list(sizes.bodies.methods),
+                    },
                 }
             )
         )
@@ -240,6 +246,9 @@ def cmd_db_stats(ctx: Context) -> int:
     rows.append(["total", f"{sizes.total:,}", f"{sizes.per_article():,.0f}"])
     print(f"{sizes.articles:,} articles")
     print(table(rows, ["PART", "BYTES", "PER ARTICLE"], [16, 15, 11]))
+    bodies = sizes.bodies
+    how = f"{bodies.compressed:,} of {sizes.articles:,} compressed ({', '.join(bodies.methods) or 'none'})"
+    print(f"bodies: {bodies.raw:,} bytes of text stored in {bodies.stored:,}; {how}")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     String,
     Text,
     TextClause,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     table,
@@ -24,7 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from storage.models import Article, ArticleFingerprint
+from storage.models import Article, ArticleFingerprint, Section
+from storage.search.cities import COLUMN as CITIES_COLUMN
 from storage.search.grams import PG_COLLATION, PG_FUNCTION_NAME
 from storage.search.index import GRAMS_TABLE
 
@@ -100,6 +103,23 @@ def pg_grams_match(grams: list[str]) -> ColumnElement[bool]:
     pairs = getattr(func, PG_FUNCTION_NAME)(Article.title, Article.body, type_=Text)
     collated = type_coerce(collate(pairs, PG_COLLATION), ARRAY(Text))
     return collated.contains(literal(grams, ARRAY(Text)))
+
+
+def pg_city_match(city: str) -> ColumnElement[bool]:
+    """PostgreSQL: the article has a section about ``city``, asked of ``articles.cities`` and
+    its GIN index (storage/search/cities.py), which the planner ANDs with the bigram index."""
+    cities = literal_column(f"{Article.__tablename__}.{CITIES_COLUMN}", ARRAY(Text))
+    return cities.contains(literal([city], ARRAY(Text)))
+
+
+def place_ids(city: str | None, district: str | None) -> Select[Any]:
+    """The ids of the articles with a section about ``city`` (and ``district``)."""
+    sections = select(Section.article_id)
+    if city:
+        sections = sections.where(Section.city == city)
+    if district:
+        sections = sections.where(Section.district == district)
+    return sections
 
 
 def score(like_terms: list[str]) -> ColumnElement[Any]:

@@ -42,6 +42,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from storage.compression import install_compression, recompress_bodies, undo_compression
+from storage.search import cities
 from storage.search.counts import install_counts
 from storage.search.grams import (
     CITY_MARK,
@@ -199,6 +201,8 @@ def install_search(engine: Engine) -> None:
         with engine.begin() as conn:
             _install_pg(conn)
             install_counts(conn)
+            # the bodies compressed with lz4 from now on (storage/compression.py)
+            install_compression(conn)
 
 
 def _current_grams(conn: Connection) -> tuple[bool, bool]:
@@ -251,10 +255,33 @@ def upgrade_pg_pairs(conn: Connection) -> None:
     "C" collation, the index on ``newsmon_grams`` and its function dropped (nothing on
     SQLite)."""
     if conn.dialect.name == "postgresql" and conn.scalar(text("SELECT to_regclass('articles')")):
-        _install_pg(conn)
+        _install_pg(conn, with_cities=False)  # those are 0009's
         # here, not on every open: an object of the user's depending on it fails the upgrade
         # (with PostgreSQL's message), not every command
         conn.exec_driver_sql(_PG_OLD_FUNCTION)
+
+
+def upgrade_pg_cities(conn: Connection) -> None:
+    """Migration 0009 (PostgreSQL; nothing on SQLite): the articles' cities on their rows, in
+    their own GIN index (storage/search/cities.py), and the bodies compressed with lz4
+    (storage/compression.py). The table is rewritten once, with the bigram index dropped
+    first when there are sections (built again after: filling the column would otherwise
+    write those articles' pairs again, and the rewrite build them once more)."""
+    if conn.dialect.name != "postgresql" or not conn.scalar(text("SELECT to_regclass('articles')")):
+        return
+    if conn.scalar(text("SELECT EXISTS (SELECT 1 FROM sections)")):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
+    cities.install_cities(conn)
+    recompress_bodies(conn)
+    _install_pg(conn)
+
+
+def drop_pg_cities(conn: Connection) -> None:
+    """The downgrade of migration 0009: the cities' column, index and trigger dropped (the
+    bodies stay compressed: PostgreSQL reads them whatever the column says)."""
+    if conn.dialect.name == "postgresql":
+        cities.drop_cities(conn)
+        undo_compression(conn)
 
 
 def drop_pg_pairs(conn: Connection) -> None:
@@ -273,7 +300,7 @@ def drop_grams(conn: Connection) -> None:
             conn.exec_driver_sql(ddl)
 
 
-def _install_pg(conn: Connection) -> None:
+def _install_pg(conn: Connection, with_cities: bool = True) -> None:
     present = set(
         conn.scalars(
             text("SELECT indexname FROM pg_indexes WHERE tablename IN ('articles', 'sections')")
@@ -285,7 +312,8 @@ def _install_pg(conn: Connection) -> None:
         {"name": PG_FUNCTION_NAME},
     ).first()
     current = function is not None and tuple(function) == (PG_FUNCTION_BODY, PG_FUNCTION_COST)
-    if wanted <= present and not present & set(_PG_OLD) and current:
+    done = not with_cities or cities.installed(conn)
+    if wanted <= present and not present & set(_PG_OLD) and current and done:
         return
     # Two processes opening a new archive at once would race on CREATE FUNCTION.
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsmon.install_search'))"))
@@ -295,6 +323,9 @@ def _install_pg(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
     conn.exec_driver_sql(_SECTIONS_INDEX)
     conn.exec_driver_sql(_PG_TIME_INDEX)
+    # before the bigram index, if that is to be made: filling the column then rewrites no pairs
+    if with_cities:
+        cities.install_cities(conn)
     conn.exec_driver_sql(PG_FUNCTION)
     conn.exec_driver_sql(_PG_GRAMS_DDL)
     for name in _PG_OLD:
@@ -328,6 +359,7 @@ def rebuild_search(engine: Engine) -> None:
             _install_pg(conn)
             _build_memory(conn)
             conn.exec_driver_sql(f"REINDEX INDEX {PG_GRAMS_INDEX}")
+            conn.exec_driver_sql(cities.FILL)
             install_counts(conn, again=True)
 
 

@@ -47,7 +47,9 @@ from storage.search.conditions import (
     fts_phrase,
     group_key,
     keyword_flag,
+    pg_city_match,
     pg_grams_match,
+    place_ids,
     score,
 )
 from storage.search.grams import city_token, plan
@@ -183,7 +185,9 @@ def _filters(
     probed with (the planner cannot misjudge it as a hash join over every article)."""
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]] = []
-    if q.city or q.district:
+    if q.city and not q.district and dialect == "postgresql" and not drive:
+        conditions.append(pg_city_match(q.city))  # the articles' cities, in their GIN index
+    elif q.city or q.district:
         sections = _place_ids(q)
         if walk:
             conditions.append(exists(sections.where(Section.article_id == Article.id)))
@@ -506,13 +510,7 @@ def _listed(ids: list[int] | str) -> Select[Any]:
 
 
 def _place_ids(q: ArticleQuery) -> Select[Any]:
-    """The ids of the articles with a section about ``q.city`` (and ``q.district``)."""
-    sections = select(Section.article_id)
-    if q.city:
-        sections = sections.where(Section.city == q.city)
-    if q.district:
-        sections = sections.where(Section.district == q.district)
-    return sections
+    return place_ids(q.city, q.district)
 
 
 def _candidates(session: Session, found: _Text, bound: int) -> int | None:
@@ -529,12 +527,10 @@ def _candidates(session: Session, found: _Text, bound: int) -> int | None:
 
 
 def _city_articles(session: Session, q: ArticleQuery) -> int | None:
-    """PostgreSQL with a city or district filter, sorted by time: how many articles it has
-    (read from the sections index alone); None otherwise."""
-    if not (q.city or q.district) or q.sort != "time":
-        return None
-    if session.get_bind().dialect.name != "postgresql":
-        return None
+    """PostgreSQL with a district filter, sorted by time: how many articles it has (read from
+    the sections index alone); None otherwise."""
+    if not q.district or q.sort != "time" or session.get_bind().dialect.name != "postgresql":
+        return None  # a city alone is intersected with the text in the indexes
     sections = _place_ids(q).distinct()
     return int(session.scalar(select(func.count()).select_from(sections.subquery())) or 0)
 
