@@ -1,8 +1,9 @@
 """Rewrite an archive without its unused space (``newsmon db compact``).
 
-What is unused: the pages that deleted or rewritten rows and indexes left (an upgrade that
-makes the search index again, ``reextract``, a pruned archive), which SQLite keeps in its
-file and PostgreSQL in its tables for later rows rather than giving back to the disk.
+What is unused: the pages that deleted or rewritten rows and indexes left, which SQLite keeps
+in its file and PostgreSQL in its tables for later rows rather than giving back to the disk.
+It pays after something freed more than the archive will soon fill again (an index replaced by
+a smaller one); a rebuilt index fills the pages its predecessor left.
 
 SQLite: ``VACUUM``. The archive leaves WAL mode for the rewrite and comes back to it, which
 SQLite allows only while no other connection has the archive open: a crawl or ``newsmon
