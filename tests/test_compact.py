@@ -131,6 +131,10 @@ def test_db_compact_rewrites_an_old_sqlite_archive_and_keeps_every_answer(tmp_pa
     assert path.stat().st_size < size
     engine = make_engine(f"sqlite:///{path}")
     assert _answers(sessionmaker(engine)) == before_answers
+    stats = newsmon("db", "stats", home=tmp_path, db=f"sqlite:///{path}")
+    assert "60 articles" in stats.stdout
+    assert "bodies: " in stats.stdout
+    assert "stored uncompressed" in stats.stdout  # SQLite keeps text as it is
     store(sessionmaker(engine), [_doc(1000)])  # and it takes new articles
     with sessionmaker(engine)() as session:
         assert search_articles(session, ArticleQuery(text="第1000条")).total == 1

@@ -247,8 +247,15 @@ def cmd_db_stats(ctx: Context) -> int:
     print(f"{sizes.articles:,} articles")
     print(table(rows, ["PART", "BYTES", "PER ARTICLE"], [16, 15, 11]))
     bodies = sizes.bodies
-    how = f"{bodies.compressed:,} of {sizes.articles:,} compressed ({', '.join(bodies.methods) or 'none'})"
-    print(f"bodies: {bodies.raw:,} bytes of text stored in {bodies.stored:,}; {how}")
+    if bodies.compressed:
+        methods = ", ".join(bodies.methods)
+        how = (
+            f"stored in {bodies.stored:,}; "
+            f"{bodies.compressed:,} of {sizes.articles:,} compressed ({methods})"
+        )
+    else:  # SQLite, or a PostgreSQL archive before 0009 (pglz gives up on Chinese text)
+        how = "stored uncompressed"
+    print(f"bodies: {bodies.raw:,} bytes of text, {how}")
     return EXIT_OK
 
 
