@@ -71,18 +71,13 @@ def recompress_bodies(conn: Connection) -> None:
     """Migration 0009: lz4 set, and the stored bodies compressed with it. The table is
     rewritten (``ALTER COLUMN ... TYPE text USING body || ''``: a new value, compressed as
     it is stored; VACUUM FULL would copy the old uncompressed ones) and its indexes built
-    again (in one transaction: ``maintenance_work_mem`` raised to 512 MB for it, as for the
-    bigram index's build). Nothing on SQLite, or without lz4."""
+    again (the caller, migration 0009's ``upgrade_pg_cities``, raises ``maintenance_work_mem``
+    for the transaction first, as for the bigram index's build). Nothing on SQLite, or without
+    lz4."""
     if conn.dialect.name != "postgresql" or not conn.scalar(text("SELECT to_regclass('articles')")):
         return
     if not lz4_available(conn):
         return
-    conn.execute(
-        text(
-            "SELECT set_config('maintenance_work_mem', '512MB', true) WHERE "
-            "pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('512MB')"
-        )
-    )
     for table, column in COLUMNS:
         # One command: a change of type alone resets the column's compression to the default.
         conn.exec_driver_sql(

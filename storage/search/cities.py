@@ -103,13 +103,19 @@ def has_column(conn: Connection) -> bool:
     return found
 
 
+#: SQL: whether the trigger is on sections (``%(trigger)s``: :data:`TRIGGER`).
+_TRIGGER_EXISTS = (
+    "EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = %(trigger)s "
+    "AND tgrelid = to_regclass('sections'))"
+)
+
+
 def installed(conn: Connection) -> bool:
-    """Whether the archive has the column, its trigger and its index."""
+    """Whether the archive has the column, its trigger and its index (one query: every open
+    of a PostgreSQL archive asks it)."""
     return bool(
         conn.exec_driver_sql(
-            "SELECT to_regclass(%(index)s) IS NOT NULL AND EXISTS "
-            "(SELECT 1 FROM pg_trigger WHERE tgname = %(trigger)s "
-            "AND tgrelid = to_regclass('sections'))",
+            f"SELECT to_regclass(%(index)s) IS NOT NULL AND {_TRIGGER_EXISTS}",
             {"index": INDEX, "trigger": TRIGGER},
         ).scalar()
     )
@@ -121,12 +127,7 @@ def install_cities(conn: Connection) -> None:
     table against reads until the transaction ends, even when they change nothing."""
     if not has_column(conn):
         conn.exec_driver_sql(_ADD_COLUMN)
-    trigger = conn.exec_driver_sql(
-        "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = %(trigger)s "
-        "AND tgrelid = to_regclass('sections'))",
-        {"trigger": TRIGGER},
-    ).scalar()
-    if not trigger:
+    if not conn.exec_driver_sql(f"SELECT {_TRIGGER_EXISTS}", {"trigger": TRIGGER}).scalar():
         # without the trigger, the column may be behind the sections
         conn.exec_driver_sql(FILL)
         conn.exec_driver_sql(_FUNCTION)

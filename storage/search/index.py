@@ -271,6 +271,7 @@ def upgrade_pg_cities(conn: Connection) -> None:
         return
     if conn.scalar(text("SELECT EXISTS (SELECT 1 FROM sections)")):
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GRAMS_INDEX}")
+    _build_memory(conn)  # for the rewrite's index builds (the transaction keeps it)
     cities.install_cities(conn)
     recompress_bodies(conn)
     _install_pg(conn)
