@@ -1493,3 +1493,52 @@ def test_a_paragraph_opening_with_a_credit_bracket_is_text() -> None:
 )
 def test_one_bracket_pair_makes_a_bracketed_credit(line: str, credit: bool) -> None:
     assert is_credit_line(line) is credit
+
+
+# --------------------------------------------------------------------------- session 9, twelfth pass (real9)
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # "…越来越接受和宽容。 本报记者　薛马义" closes the main story; two boxes of the
+        # article (链接, a second short piece) follow it, so it is no longer the last line
+        ("real7/fengone-1.html", "薛马义"),
+        # "…还需170年。 （记者 黄云迪 青木 张寒）" closes the last paragraph, but a like
+        # button's "+1" sits after it inside the article's container; three writers, the
+        # second with a rare surname (青)
+        ("real9/xinhuanet-3.html", "黄云迪 青木 张寒"),
+        # the credit on the body's last line, read as before
+        ("real9/chinanews-1.html", "李劼"),
+    ],
+)
+def test_a_reporter_credit_closing_an_earlier_paragraph(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+def _story(*closing: str) -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in closing)
+    return (
+        "<html><head><title>全市重点项目建设推进会召开_某某新闻网</title></head><body>"
+        '<div class="article"><h1>全市重点项目建设推进会召开</h1>'
+        '<div class="info">2024-05-20 10:00 来源：某某日报</div>'
+        f'<div class="content">{BODY}{paragraphs}'
+        "<p>链接：推进会上签约的十个项目，总投资超过一百亿元，涉及交通、能源等领域。</p></div>"
+        "</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("closing", "author"),
+    [
+        ("会议要求各部门抓好落实，确保项目按期完工。 本报记者 陈晓明", "陈晓明"),
+        ("会议要求各部门抓好落实，确保项目按期完工。（记者 陈晓明 李青）", "陈晓明 李青"),
+        ("会议要求各部门抓好落实，确保项目按期完工。（记者 陈晓明 报道）", "陈晓明"),
+        # a photo credit, a reporter's finding, a credit left open: no writer
+        ("会议要求各部门抓好落实，确保项目按期完工。 记者 陈晓明摄", None),
+        ("会议要求各部门抓好落实。记者了解到", None),
+        ("会议要求各部门抓好落实，确保项目按期完工。（记者 陈晓明", None),
+    ],
+)
+def test_closing_reporter_credits_guard(closing: str, author: str | None) -> None:
+    assert page(_story(closing)).author == author

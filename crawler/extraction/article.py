@@ -42,7 +42,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 13
+EXTRACTOR_VERSION = 14
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -195,6 +195,10 @@ def extract_article(
         trailer=trailer,
         body_head=head,
         body_tail=tail,
+        # paragraphs that may close with a reporter credit (記者 is 记者 once simplified)
+        body=[simplify(b.text) for b in blocks if "記者" in b.text or "记者" in b.text]
+        if traditional
+        else [b.text for b in blocks if "记者" in b.text],
         shown="\n".join(printed) + "\n" + body,
     )
     if traditional:

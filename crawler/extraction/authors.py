@@ -16,7 +16,14 @@ from crawler.extraction.byline import (
 )
 from crawler.extraction.credits import editor_in, is_credit_line, reporter_in
 from crawler.extraction.epaper import EPAPER_MARK
-from crawler.extraction.names import HAN, NAMES_SPLIT_RE, ROLE_SUFFIX, is_person_name
+from crawler.extraction.names import (
+    HAN,
+    NAMES_SPLIT_RE,
+    NOT_NAMES,
+    ROLE_SUFFIX,
+    is_person_name,
+    plausible_name,
+)
 
 # A reporter credited in brackets near the start of the first paragraph:
 # "新京报讯（记者 陆一夫）11月25日…", "长江网10月4日讯（记者陈智 整合）",
@@ -42,6 +49,14 @@ _TRAILING_NAME_RE = re.compile(
     rf"[（(](?P<names>[{HAN}·]{{2,5}}(?:\s*[\s、/／]\s*[{HAN}·]{{2,5}}){{0,3}})[）)]\s*$"
 )
 _REPORTED_FROM = ("报道", "报导")
+# "…越来越接受和宽容。 本报记者　薛马义" (凤网), "…还需170年。 （记者 黄云迪 青木 张寒）" (新华网):
+# a reporter credit closing a paragraph of the story after its last sentence, where boxes,
+# related links or a like button ("+1") follow inside the article, so that it is not the
+# body's last line. The names run to the paragraph's end (or its closing bracket).
+_CLOSING_REPORTER_RE = re.compile(
+    r"[。！？!?…”’」』]\s*(?P<open>[（(])?\s*(?:本报|本台|本网)?(?:特约|见习|实习)?记者\s*"
+    rf"(?P<names>[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}}){{0,3}})\s*(?(open)[）)])\s*$"
+)
 _SLASH_RE = re.compile(r"\s*[/／]\s*")
 # fmt: off
 _AUTHOR_METAS = (
@@ -76,6 +91,30 @@ def _trailing_name(line: str) -> str | None:
     if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
         return None
     return " ".join(names) if all(is_person_name(n) for n in names) else None
+
+
+def _closing_reporter(line: str) -> str | None:
+    """The writers a reporter credit closing ``line`` names ("…宽容。 本报记者　薛马义").
+
+    The credit ends the paragraph, so every word of it is a name: the first must read as
+    one (a surname), the others only need to stand where names stand ("青木"). A photo
+    credit ("记者 张三摄") names no writer; "报道"/"整理" after the names is dropped.
+    """
+    if "记者" not in line:
+        return None
+    m = _CLOSING_REPORTER_RE.search(line)
+    if m is None:
+        return None
+    names = [n for n in NAMES_SPLIT_RE.split(m["names"]) if n]
+    role = ROLE_SUFFIX.search(names[-1])
+    if role is not None:
+        if role["photo"]:
+            return None
+        names[-1] = names[-1][: role.start()]
+        names = [n for n in names if n and n not in NOT_NAMES]
+    if not names or not is_person_name(names[0]):
+        return None
+    return " ".join(names) if all(plausible_name(n) for n in names[1:]) else None
 
 
 def _person_from_metadata(
@@ -138,6 +177,7 @@ def _reporters(
     trailer: Sequence[TextPiece],
     body_head: Sequence[tuple[str, bool]],
     body_tail: Sequence[tuple[str, bool]],
+    body: Sequence[str],
 ) -> Iterator[str | None]:
     for piece in header:
         slash = NAME_SLASH_OUTLET_RE.match(piece.text)
@@ -159,6 +199,9 @@ def _reporters(
             closing = TRAILING_CREDIT_RE.search(line)
             yield reporter_in(closing["inner"]) if closing else None
             break
+    # a reporter credit closing an earlier paragraph of the story (boxes or a widget follow)
+    for line in reversed(body):
+        yield _closing_reporter(line)
 
 
 def find_author(
@@ -169,13 +212,15 @@ def find_author(
     trailer: Sequence[TextPiece],
     body_head: Sequence[str],
     body_tail: Sequence[str],
+    body: Sequence[str] = (),
     shown: str | None = None,
 ) -> str | None:
     """The named person behind the article: the reporter/byline, else the named editor.
 
     Reporters are looked for in the info line (``澎湃新闻记者 贺梨萍``, ``石佳/中国青年报``),
     the first paragraphs (``新京报讯（记者 陆一夫）``), the closing credits
-    (``作者：上官云 宋宇晟``, ``（张巨峰）``), the trailer, then person-like author
+    (``作者：上官云 宋宇晟``, ``（张巨峰）``), the trailer, a reporter credit closing an
+    earlier paragraph of ``body`` (``…宽容。 本报记者　薛马义``), then person-like author
     metas/JSON-LD the page prints (``shown``: the text it prints around the article);
     editors (``责任编辑：杨倩_NF4425``, ``【编辑：姚昊】``) at the end first.
     Photo credits (``每经记者 张蕊 摄``) name no author. Several names stay
@@ -183,7 +228,7 @@ def find_author(
     """
     head = [(line, is_credit_line(line)) for line in body_head]
     tail = [(line, is_credit_line(line)) for line in body_tail]
-    reporter = _first(_reporters(header, trailer, head, tail))
+    reporter = _first(_reporters(header, trailer, head, tail, body))
     if reporter:
         return reporter
     # an e-paper's article record names its author whether or not the page prints it
