@@ -1542,3 +1542,50 @@ def _story(*closing: str) -> str:
 )
 def test_closing_reporter_credits_guard(closing: str, author: str | None) -> None:
     assert page(_story(closing)).author == author
+
+
+# --------------------------------------------------------------------------- session 9, thirteenth pass (real10)
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # "异装癖：或是压力过大-健康时报 电子报刊": no founder markup; the byline's institution
+        # ("南京军区福州总医院 吴志 林晋") was taken for the source
+        ("real4/jksb-2.html", "健康时报"),
+        # "变性的“她”盗窃被抓，看守所单独关押_潇湘晨报数字报": an empty <founder-content> only
+        ("real10/xxcb-1.html", "潇湘晨报"),
+        # the same template as jksb-2, read as before ("健康时报综合")
+        ("real4/jksb-1.html", "健康时报"),
+    ],
+)
+def test_an_epaper_named_by_its_title_gives_the_paper(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+def _unlabelled_byline_page(title: str) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        '<div class="article"><h1>全市重点项目建设推进会召开</h1>'
+        '<div class="info">市第一人民医院 陈晓明 2024-05-20</div>'
+        f'<div class="content">{BODY}</div></div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "epaper"),
+    [
+        ("全市重点项目建设推进会召开_某某日报数字报", True),
+        ("全市重点项目建设推进会召开-某某日报 电子报刊", True),
+        ("全市重点项目建设推进会召开_某某晚报电子版", True),
+        # a paper's news site and its mobile site are no e-paper: their credits are read as before
+        ("全市重点项目建设推进会召开_某某日报", False),
+        ("全市重点项目建设推进会召开_某某日报手机版", False),
+        ("全市重点项目建设推进会召开_某某新闻网数字报", False),  # no paper's name
+    ],
+)
+def test_an_epaper_named_by_its_title_guard(title: str, epaper: bool) -> None:
+    html = _unlabelled_byline_page(title)
+    paper = title.rsplit("_", 1)[-1].rsplit("-", 1)[-1]
+    paper = paper.removesuffix("数字报").removesuffix(" 电子报刊").removesuffix("电子版")
+    assert (page(html).source == paper) is epaper

@@ -21,6 +21,12 @@ is also the site's name, and the record's author counts though the page may not 
 A page is taken for an e-paper article only when it has
 ``founder-*`` markup, or an ``enpproperty`` comment and a 版次 line; web pages of the same
 CMS (news sites also write ``enpproperty`` comments) keep their own times.
+
+E-paper systems of other makers write neither (健康时报's "电子报刊", 潇湘晨报's "数字报"), but
+their ``<title>`` names the paper with the e-paper's own word ("异装癖：或是压力过大-健康时报
+电子报刊", "…_潇湘晨报数字报"): such a page is the paper's article page too, and gives the paper
+as ``contentsource`` (nothing else: no record says more). A paper's name alone in the title
+(a paper's news site, "…_新京报") or with 手机版 (its mobile site) is no e-paper.
 """
 
 from __future__ import annotations
@@ -43,7 +49,9 @@ _DATE_RE = re.compile(
 # 版次 as printed above the article: "第03版:要闻", "第A05版：本地新闻", "01版:要闻"
 EDITION_LINE_RE = re.compile(r"^\s*(?:第\s*)?[A-Za-z]?\d{1,3}\s*版\s*[:：]?\s*\S{0,12}\s*$")
 # What follows the paper's name in the e-paper's <title>: "江川日报数字报", "…电子版"
-_PAPER_SUFFIX_RE = re.compile(r"(?:数字报刊?|电子报|电子版|数字版|数字报纸|手机版)(?:平台)?$")
+_PAPER_SUFFIX_RE = re.compile(r"(?:数字报刊?|电子报刊?|电子版|数字版|数字报纸|手机版)(?:平台)?$")
+# The e-paper's own words among them (not 手机版, a paper's mobile news site)
+_EPAPER_WORD_RE = re.compile(r"(?:数字报刊?|电子报刊?|电子版|数字版|数字报纸)(?:平台)?$")
 _PAPER_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:报|报社)$")
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜|-{1,2}|—{1,2}|–)\s*")
 
@@ -85,13 +93,18 @@ def _has_edition_line(root: etree._Element) -> bool:
     return False
 
 
-def _paper_from_title(root: etree._Element) -> str | None:
-    """The paper named by the page's ``<title>``: a segment that reads as a paper's name."""
+def _paper_from_title(root: etree._Element, *, epaper_word: bool = False) -> str | None:
+    """The paper named by the page's ``<title>``: a segment that reads as a paper's name.
+
+    ``epaper_word``: only a paper's name followed by an e-paper's own word ("健康时报 电子报刊").
+    """
     el = first_tagged(root, "title")
     if el is None:
         return None
     for segment in _TITLE_SPLIT_RE.split(clean("".join(el.itertext()))):
-        name = _PAPER_SUFFIX_RE.sub("", segment)
+        if epaper_word and not _EPAPER_WORD_RE.search(segment):
+            continue
+        name = _PAPER_SUFFIX_RE.sub("", segment).rstrip()
         if _PAPER_RE.match(name):
             return name
     return None
@@ -103,7 +116,8 @@ def epaper_meta(root: etree._Element) -> dict[str, str]:
     founder_title = _element_text(root, "founder-title")
     founder = bool(founder_title) or any(k.startswith("founder-") for k in props)
     if not founder and not (props and _has_edition_line(root)):
-        return {}
+        paper = _paper_from_title(root, epaper_word=True)  # another maker's e-paper
+        return {EPAPER_MARK: "1", "contentsource": paper} if paper else {}
     out: dict[str, str] = {EPAPER_MARK: "1"}
     title = founder_title or props.get("founder-title") or props.get("title")
     if title:
