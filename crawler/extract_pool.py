@@ -2,8 +2,13 @@
 
 Decoding and extracting a page is CPU work (milliseconds to tens of milliseconds for a
 real 200 KB page); done on Scrapy's reactor thread it stalls every download in flight.
-:class:`ExtractPool` runs it in a ``concurrent.futures.ProcessPoolExecutor`` and hands
-the result back to the reactor as a ``Deferred``.
+:class:`ExtractPool` runs it in worker processes (:mod:`crawler.extract_worker`) and hands
+the result back to the reactor as a ``Deferred``. Each worker has a socket pair with the
+crawling process, whose end the reactor reads and writes itself like any connection: a
+call goes out as a pickle, its answer comes back the same way, with no thread in between
+(until session 9 a ``concurrent.futures.ProcessPoolExecutor`` did this through two threads
+of its own and a wake-up of the reactor for each answer: docs/benchmarks.md, Crawling,
+"Session 9").
 
 How many processes: ``NEWSMON_EXTRACT_PROCESSES`` (a Scrapy setting, else the
 environment variable of that name); ``0`` extracts in the crawling process. By default
@@ -20,8 +25,7 @@ Workers are started with ``forkserver``: forking the crawling process itself wou
 the reactor's threads and sockets into the child. The fork server preloads
 ``crawler.extraction``, so a new worker starts in milliseconds — once the fork server is up,
 which takes a second or more (a new interpreter importing the extraction code), and
-``ProcessPoolExecutor`` starts its processes inside ``submit``, blocking the caller. So the
-pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
+starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
 opens): the crawl downloads meanwhile, and its first pages wait for the workers. Started on
 the reactor at the first article, as before, the start held the reactor 1–1.4 s
 (docs/benchmarks.md, Crawling, sixth pass).
@@ -33,19 +37,21 @@ Failures stay with the page, never the crawl:
 
 - a page whose extraction runs longer than ``NEWSMON_EXTRACT_TIMEOUT`` seconds (default
   30) is stopped inside its worker by an alarm; if the worker does not answer even then
-  (stuck in C code), the pool's processes are killed ``2 × timeout + 10`` seconds after
-  the page was handed out; either way the page fails with :class:`ExtractionAborted`
+  (stuck in C code), that worker process is killed ``2 × timeout + 10`` seconds after it
+  started on the page (a worker answers its calls in order: it starts on one when it
+  answered the one before); either way the page fails with :class:`ExtractionAborted`
   saying so (other pages caught in the kill are retried, as below);
-- a worker that dies (killed, out of memory, a crash in a C library) breaks the pool for
-  every page in flight. The pool is replaced, and those pages are extracted again one at
-  a time in a separate single-worker pool: a page that kills its worker there too is the
-  culprit and fails; the others succeed.
+- a worker that dies (killed, out of memory, a crash in a C library) fails every page it
+  held; the reactor reads its socket's end of file. A new worker takes its place, and
+  those pages are extracted again one at a time: one that kills its worker again is
+  tried a last time in a separate single worker, one at a time; a page that kills that
+  worker too is the culprit and fails; the others succeed.
 
 Pages are handed out in batches (those that arrived within ``GATHER`` seconds of the first,
-or while the workers were busy, up to ``BATCH``), at most two batches per worker at a time;
-each page's time limit runs in the worker from when it starts on that page, not from when
-it was queued behind others. A hand-over costs the crawling process about what extracting a
-small page does (a task, the executor's threads woken, a pickle each way), whatever the
+or while the workers were busy, up to ``BATCH``), at most two batches per worker at a time,
+each to the worker with the fewest waiting; each page's time limit runs in the worker from
+when it starts on that page, not from when it was queued behind others. A hand-over costs
+the crawling process a pickle each way and a write and a read on the socket, whatever the
 batch's size: pages that wait a few milliseconds for the ones after them cost it less
 (docs/benchmarks.md, Crawling, "Session 7").
 """
@@ -496,7 +502,7 @@ class ExtractPool:
     def close(self) -> None:
         self.closed = True
         for worker in (*self._main, *self._alone):
-            # end of file: the worker ends after the call it is on (as the executor did)
+            # end of file: the worker ends after the call it is on
             transport: Any = worker.channel.transport
             if transport is not None and not worker.channel.lost:
                 transport.loseConnection()
