@@ -7,10 +7,11 @@ child process whose classes are wrapped (nothing in newsmon changes) to stamp, p
 page, with one clock shared by all processes (``CLOCK_MONOTONIC``):
 
 - ``enqueued``: the response reaches Scrapy's scraper; ``parse``: the spider's callback starts;
-- ``handed``: the page is given to the pool; ``submitted``: its batch is given to the
-  executor; ``started`` / ``finished``: the worker starts and ends the page; ``answered``: the
-  executor's thread in the crawling process has the batch's result; ``settled``: the reactor
-  has it; ``item``: the store pipeline has the item; ``stored``: its batch is committed.
+- ``handed``: the page is given to the pool; ``submitted``: its batch is written to a
+  worker's socket; ``started`` / ``finished``: the worker starts and ends the page;
+  ``answered`` = ``settled``: the reactor has read the batch's result from the socket (until
+  session 9 an executor's thread had it first, then the reactor); ``item``: the store
+  pipeline has the item; ``stored``: its batch is committed.
 
 Prints the median and 90th percentile of each step, how many pages were in the pool on
 average, the worker's busy fraction (its time on pages / the crawl's wall time) and each
@@ -182,24 +183,24 @@ def install() -> None:
 
         ep.ExtractPool.__init__ = pool_init  # type: ignore[method-assign]
 
-    deferred = ep._deferred
+    call = ep._Channel.call
 
-    def timed_deferred(future: Any) -> Any:
+    def timed_call(self: Any, function: Any, args: Any, limit: float) -> Any:
         entry: dict[str, Any] = {"submitted": _now()}
         batches.append(entry)
-        future.add_done_callback(lambda _: entry.setdefault("answered", _now()))
-        result = deferred(future)
+        handed = call(self, function, args, limit)
 
         def settled(outcome: Any) -> Any:
-            entry["settled"] = _now()
+            # the reactor reads the answer itself: answered and settled are one moment
+            entry["answered"] = entry["settled"] = _now()
             value = outcome if isinstance(outcome, list) else []
             entry["n"] = len(value)
             return outcome
 
-        result.addBoth(settled)
-        return result
+        handed.deferred.addBoth(settled)
+        return handed
 
-    ep._deferred = timed_deferred  # type: ignore[assignment]
+    ep._Channel.call = timed_call  # type: ignore[method-assign]
 
     batch_of = ep.ExtractPool._batch
 
@@ -282,8 +283,8 @@ STEPS = [
     ("handed", "submitted", "waiting for a slot (pool)"),
     ("submitted", "started", "hand-over to the worker"),
     ("started", "finished", "extraction in the worker"),
-    ("finished", "answered", "result back to the executor's thread"),
-    ("answered", "settled", "executor's thread to the reactor"),
+    ("finished", "answered", "result back to the reactor"),
+    ("answered", "settled", "(none since session 9)"),
     ("settled", "item", "reactor to the store pipeline"),
     ("item", "stored", "store pipeline to commit"),
     ("enqueued", "item", "response to item (total)"),

@@ -2,8 +2,13 @@
 
 Decoding and extracting a page is CPU work (milliseconds to tens of milliseconds for a
 real 200 KB page); done on Scrapy's reactor thread it stalls every download in flight.
-:class:`ExtractPool` runs it in a ``concurrent.futures.ProcessPoolExecutor`` and hands
-the result back to the reactor as a ``Deferred``.
+:class:`ExtractPool` runs it in worker processes (:mod:`crawler.extract_worker`) and hands
+the result back to the reactor as a ``Deferred``. Each worker has a socket pair with the
+crawling process, whose end the reactor reads and writes itself like any connection: a
+call goes out as a pickle, its answer comes back the same way, with no thread in between
+(until session 9 a ``concurrent.futures.ProcessPoolExecutor`` did this through two threads
+of its own and a wake-up of the reactor for each answer: docs/benchmarks.md, Crawling,
+"Session 9").
 
 How many processes: ``NEWSMON_EXTRACT_PROCESSES`` (a Scrapy setting, else the
 environment variable of that name); ``0`` extracts in the crawling process. By default
@@ -20,8 +25,7 @@ Workers are started with ``forkserver``: forking the crawling process itself wou
 the reactor's threads and sockets into the child. The fork server preloads
 ``crawler.extraction``, so a new worker starts in milliseconds — once the fork server is up,
 which takes a second or more (a new interpreter importing the extraction code), and
-``ProcessPoolExecutor`` starts its processes inside ``submit``, blocking the caller. So the
-pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
+starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
 opens): the crawl downloads meanwhile, and its first pages wait for the workers. Started on
 the reactor at the first article, as before, the start held the reactor 1–1.4 s
 (docs/benchmarks.md, Crawling, sixth pass).
@@ -33,19 +37,21 @@ Failures stay with the page, never the crawl:
 
 - a page whose extraction runs longer than ``NEWSMON_EXTRACT_TIMEOUT`` seconds (default
   30) is stopped inside its worker by an alarm; if the worker does not answer even then
-  (stuck in C code), the pool's processes are killed ``2 × timeout + 10`` seconds after
-  the page was handed out; either way the page fails with :class:`ExtractionAborted`
+  (stuck in C code), that worker process is killed ``2 × timeout + 10`` seconds after it
+  started on the page (a worker answers its calls in order: it starts on one when it
+  answered the one before); either way the page fails with :class:`ExtractionAborted`
   saying so (other pages caught in the kill are retried, as below);
-- a worker that dies (killed, out of memory, a crash in a C library) breaks the pool for
-  every page in flight. The pool is replaced, and those pages are extracted again one at
-  a time in a separate single-worker pool: a page that kills its worker there too is the
-  culprit and fails; the others succeed.
+- a worker that dies (killed, out of memory, a crash in a C library) fails every page it
+  held; the reactor reads its socket's end of file. A new worker takes its place, and
+  those pages are extracted again one at a time: one that kills its worker again is
+  tried a last time in a separate single worker, one at a time; a page that kills that
+  worker too is the culprit and fails; the others succeed.
 
 Pages are handed out in batches (those that arrived within ``GATHER`` seconds of the first,
-or while the workers were busy, up to ``BATCH``), at most two batches per worker at a time;
-each page's time limit runs in the worker from when it starts on that page, not from when
-it was queued behind others. A hand-over costs the crawling process about what extracting a
-small page does (a task, the executor's threads woken, a pickle each way), whatever the
+or while the workers were busy, up to ``BATCH``), at most two batches per worker at a time,
+each to the worker with the fewest waiting; each page's time limit runs in the worker from
+when it starts on that page, not from when it was queued behind others. A hand-over costs
+the crawling process a pickle each way and a write and a read on the socket, whatever the
 batch's size: pages that wait a few milliseconds for the ones after them cost it less
 (docs/benchmarks.md, Crawling, "Session 7").
 """
@@ -56,24 +62,30 @@ import contextlib
 import math
 import multiprocessing
 import os
-import select
-import signal
-import threading
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from datetime import datetime
+import pickle
+import socket
+import struct
+from collections import deque
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from twisted.internet.defer import Deferred, DeferredLock, DeferredSemaphore
+from twisted.internet.protocol import Factory, Protocol, connectionDone
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler.config import SettingError
-from crawler.extraction import ExtractedArticle, extract_bytes
-from storage.repository import compress
+from crawler.extract_worker import (
+    FAULT_ENV,
+    ExtractionAborted,
+    Page,
+    _work,
+    _work_batch,
+    exit_with,
+    extract_page,
+    serve,
+)
+from crawler.extraction import ExtractedArticle
 
 T = TypeVar("T")
 
@@ -83,145 +95,8 @@ BATCH = 16
 #: Seconds a page waits for others to go with it to a worker, at most (a full batch goes at
 #: once): fewer hand-overs when pages trickle in faster than one per GATHER.
 GATHER = 0.02
-#: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
-#: exit abruptly on a page whose URL contains TEXT, ``hang:TEXT`` makes it sleep (the
-#: alarm stops it), ``stall:TEXT`` sleep with the alarm blocked (only a kill stops it).
-FAULT_ENV = "NEWSMON_EXTRACT_FAULT"
-
-
-class ExtractionAborted(Exception):
-    """The page's extraction was stopped (too slow) or its worker process died."""
-
-
-class _Alarm(BaseException):
-    """Raised in a worker by the time limit's alarm (a BaseException: no ``except Exception`` eats it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """What a worker needs to extract one page (pickled to it)."""
-
-    body: bytes
-    url: str
-    content_type: str | None
-    fetched_at: datetime
-    keywords: Sequence[str] = ()
-    exclude: Sequence[str] = ()
-
-
-def extract_page(page: Page) -> ExtractedArticle:
-    """Decode and extract ``page``: what a worker runs, and the crawl itself with 0 processes."""
-    return extract_bytes(
-        page.body,
-        url=page.url,
-        content_type=page.content_type,
-        fetched_at=page.fetched_at,
-        keywords=page.keywords,
-        exclude=page.exclude,
-    )
-
-
-# -- inside a worker process ------------------------------------------------------------------
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise _Alarm
-
-
-_WARM_UP = (
-    "<html><head><title>新闻标题_网站</title></head><body><h1>南京召开全市工作会议</h1>"
-    "<div class='info'>2023-01-29 10:00 来源：新华日报</div><div class='content'>"
-    + "<p>南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。</p>" * 4
-    + "</div></body></html>"
-).encode()
-
-
-def exit_with(crawler_pid: int) -> None:
-    """End this worker as soon as the crawling process has ended, however it ended.
-
-    A worker's parent is the forkserver, and the forkserver lives as long as any worker
-    does, so neither notices a crawl that exited or was killed (``kill -9``): the worker
-    would live on, blocked on its call queue, holding the crawl's stdout and stderr open.
-    A pidfd (Linux) becomes readable when the process ends, zombie or not; elsewhere the
-    process table is polled.
-    """
-
-    def alive() -> bool:
-        try:
-            with open(f"/proc/{crawler_pid}/stat", "rb") as stat:
-                return stat.read().rsplit(b")", 1)[-1].split()[0] not in (b"Z", b"X")
-        except FileNotFoundError:
-            return False
-        except OSError:
-            try:
-                os.kill(crawler_pid, 0)
-            except ProcessLookupError:
-                return False
-            return True
-
-    def watch() -> None:
-        try:
-            fd = os.pidfd_open(crawler_pid)
-        except (AttributeError, OSError):
-            while alive():
-                time.sleep(0.5)
-        else:
-            select.select([fd], [], [])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="crawl-watch", daemon=True).start()
-
-
-def _init_worker(crawler_pid: int) -> None:
-    exit_with(crawler_pid)
-    # Ctrl-C is the crawling process's to handle: it stops the crawl, then the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    # Build the extractor's lazy tables now, so a worker's first page is not charged for them.
-    with contextlib.suppress(Exception):
-        extract_bytes(_WARM_UP, url="http://127.0.0.1/news/2023/0129/1.html", keywords=["会议"])
-
-
-def _fault(url: str) -> None:
-    fault = os.environ.get(FAULT_ENV, "")
-    action, _, marker = fault.partition(":")
-    if not marker or marker not in url:
-        return
-    if action == "exit":
-        os._exit(70)
-    if action == "hang":
-        time.sleep(3600)
-    if action == "stall":
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-        time.sleep(3600)
-
-
-def _work(page: Page, timeout: float) -> tuple[ExtractedArticle, bytes]:
-    """The article, and the page compressed for the archive (work the reactor is spared too)."""
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        _fault(page.url)
-        return extract_page(page), compress(page.body)
-    except _Alarm:
-        raise ExtractionAborted(
-            f"extraction took longer than {timeout:g} s (NEWSMON_EXTRACT_TIMEOUT): stopped"
-        ) from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-def _work_batch(
-    pages: list[Page], timeout: float
-) -> list[tuple[ExtractedArticle, bytes] | Exception]:
-    """:func:`_work` for each page in turn, each with its own time limit; a page's failure is
-    its own entry of the list, not the batch's."""
-    done: list[tuple[ExtractedArticle, bytes] | Exception] = []
-    for page in pages:
-        try:
-            done.append(_work(page, timeout))
-        except Exception as exc:
-            done.append(exc)
-    return done
+#: A message's length before it, each way (``multiprocessing.connection``'s header).
+_HEADER = struct.Struct("!i")
 
 
 # -- in the crawling process ------------------------------------------------------------------
@@ -282,17 +157,6 @@ def forkserver_context() -> Any:
     return context
 
 
-def _kill(executor: ProcessPoolExecutor) -> None:
-    """Kill an executor's workers: Python 3.14 has ``kill_workers``; before it, its process table."""
-    kill = getattr(executor, "kill_workers", None)
-    if kill is not None:
-        kill()
-        return
-    processes = getattr(executor, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.kill()
-
-
 def _reactor() -> Any:
     """The running reactor, imported late: importing it first would install the default one."""
     from twisted.internet import reactor
@@ -300,22 +164,149 @@ def _reactor() -> Any:
     return reactor
 
 
-def _deferred(future: Future[T]) -> Deferred[T]:
-    """A Deferred fired on the reactor thread when ``future`` completes."""
-    reactor = _reactor()
-    deferred: Deferred[T] = Deferred()
+class _WorkerDied(Exception):
+    """The worker process ended (or was killed) before it answered."""
 
-    def settle(done: Future[T]) -> None:
-        if deferred.called:  # timed out already
+
+class _Call:
+    """A call handed to a worker: its Deferred, and how long the worker may take on it."""
+
+    __slots__ = ("deferred", "guard", "limit")
+
+    def __init__(self, limit: float) -> None:
+        self.deferred: Deferred[Any] = Deferred()
+        self.limit = limit
+        self.guard: Any = None
+
+
+class _Channel(Protocol):
+    """The crawling process's end of a worker's socket, read and written by the reactor.
+
+    Each way a message is a pickle after its length (``_HEADER``: what
+    ``multiprocessing.connection.Connection`` reads and writes on the worker's side); the
+    worker answers its calls in the order they came, so the call it is on is the first one
+    unanswered, since the answer before it came (or since it was handed out). A call the
+    worker stays on longer than its limit fails with :class:`ExtractionAborted` and the
+    worker is killed (``on_stuck``). End of file, or an error, fails every other call still
+    waiting with :class:`_WorkerDied`.
+    """
+
+    def __init__(self, on_lost: Callable[[], None], on_stuck: Callable[[], None]) -> None:
+        self.buffer = bytearray()
+        self.pending: deque[_Call] = deque()
+        self.lost = False
+        self.on_lost = on_lost
+        self.on_stuck = on_stuck
+
+    def call(self, function: Callable[..., Any], args: tuple[Any, ...], limit: float) -> _Call:
+        payload = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
+        call = _Call(limit)
+        if self.lost or self.transport is None:
+            call.deferred.errback(_WorkerDied())
+            return call
+        self.pending.append(call)
+        transport: Any = self.transport  # twisted's interfaces confuse mypy
+        transport.writeSequence([_HEADER.pack(len(payload)), payload])
+        if len(self.pending) == 1:
+            self._watch()
+        return call
+
+    def _watch(self) -> None:
+        """The worker starts on the first call waiting: its time limit runs from now."""
+        first = self.pending[0]
+        first.guard = _reactor().callLater(first.limit, self._stuck, first)
+
+    def _stuck(self, call: _Call) -> None:
+        self.on_stuck()  # first: no call is handed to this worker from now on
+        if not call.deferred.called:
+            call.deferred.errback(
+                ExtractionAborted(
+                    f"extraction took longer than {call.limit:g} s and did not stop: "
+                    "its worker process was killed"
+                )
+            )
+
+    def dataReceived(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        start = 0
+        while len(buffer) - start >= _HEADER.size and not self.lost:
+            (size,) = _HEADER.unpack_from(buffer, start)
+            end = start + _HEADER.size + size
+            if len(buffer) < end:
+                break
+            with memoryview(buffer) as view:
+                ok, value = pickle.loads(view[start + _HEADER.size : end])
+            start = end
+            call = self.pending.popleft()
+            if call.guard is not None and call.guard.active():
+                call.guard.cancel()
+            if self.pending:
+                self._watch()
+            if call.deferred.called:  # given up on already: the worker is being killed
+                continue
+            if ok:
+                call.deferred.callback(value)
+            else:
+                call.deferred.errback(value)
+        if start:
+            del buffer[:start]
+
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
+        self.lost = True
+        self.on_lost()
+        pending, self.pending = self.pending, deque()
+        for call in pending:
+            if call.guard is not None and call.guard.active():
+                call.guard.cancel()
+            if not call.deferred.called:
+                call.deferred.errback(_WorkerDied())
+
+
+class _Worker:
+    """A worker process and the reactor's end of its socket (no thread between them)."""
+
+    def __init__(self, on_lost: Callable[[_Worker], None]) -> None:
+        here, there = socket.socketpair()
+        here.setblocking(False)
+        self.channel = _Channel(lambda: on_lost(self), self.kill)
+        factory = Factory.forProtocol(lambda: self.channel)
+        # the reactor takes a duplicate of ``here``; the process (launch) ``there``
+        _reactor().adoptStreamConnection(here.fileno(), socket.AF_UNIX, factory)
+        here.close()
+        self.there: socket.socket | None = there
+        self.process: Any = None
+        self.killed = False
+
+    @property
+    def live(self) -> bool:
+        return not (self.killed or self.channel.lost)
+
+    def launch(self) -> None:
+        """Start the process: in a thread (the fork server's first start takes a second or
+        more). Calls made before are read by the process once it runs."""
+        there, self.there = self.there, None
+        if there is None or self.killed:
             return
-        error = done.exception()
-        if error is not None:
-            deferred.errback(error)
-        else:
-            deferred.callback(done.result())
+        try:
+            process = forkserver_context().Process(
+                target=serve, args=(there, os.getpid()), name="newsmon-extract", daemon=True
+            )
+            process.start()
+            self.process = process
+        finally:
+            there.close()  # the process has its own copy: its end is our end of file
+        if self.killed:  # killed (on the reactor) while it started
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
 
-    future.add_done_callback(lambda done: reactor.callFromThread(settle, done))
-    return deferred
+    def kill(self) -> None:
+        self.killed = True
+        if self.process is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.process.kill()
+        if self.channel.transport is not None and not self.channel.lost:
+            self.channel.transport.abortConnection()  # type: ignore[attr-defined]
 
 
 class ExtractPool:
@@ -328,12 +319,14 @@ class ExtractPool:
         self.timeout = timeout
         self.slots = DeferredSemaphore(2 * processes)
         self.isolation = DeferredLock()
-        self._main: ProcessPoolExecutor | None = None
-        self._alone: ProcessPoolExecutor | None = None
+        #: the pool's workers, and the one that pages retried alone go to (see :meth:`_run`)
+        self._main: list[_Worker] = []
+        self._alone: list[_Worker] = []
         #: The worker's own alarm stops slow Python code at ``timeout``; this much after the
         #: page was handed out, a worker that has not answered (stuck in C code) is killed.
         #: The margin covers a worker's start-up on a loaded machine.
         self.hard_limit = 2 * timeout + 10.0
+        #: workers of the pool started again after one died or was killed
         self.restarts = 0
         self.closed = False
         #: pages waiting for a worker, with the Deferreds of their results (see :meth:`extract`)
@@ -349,65 +342,70 @@ class ExtractPool:
     def start(self) -> None:
         """Start the worker processes in a thread; pages handed out meanwhile wait for them.
 
-        ``ProcessPoolExecutor`` starts a process inside ``submit`` and waits for the fork
-        server, which at the first start imports the extraction code: a second or more
-        that, on the reactor, no download would move (see the module docstring).
+        Starting a process waits for the fork server, which at the first start imports the
+        extraction code: a second or more that, on the reactor, no download would move
+        (see the module docstring).
         """
         if self.ready or self._starting is not None:
             return
-        executor = self._executor()
-        self._starting = deferToThread(self._warm, executor)
+        workers = [self._new(alone=False) for _ in range(self.processes)]
+        self._starting = deferToThread(self._launch_all, workers)
         self._starting.addBoth(self._started)
 
-    def _warm(self, executor: ProcessPoolExecutor) -> None:
-        """Each worker process started and through its initializer (in a thread)."""
-        futures = [executor.submit(os.getpid) for _ in range(self.processes)]
-        for future in futures:
-            future.result(timeout=self.hard_limit)
+    @staticmethod
+    def _launch_all(workers: list[_Worker]) -> None:
+        for worker in workers:
+            _launch(worker)
 
     def _started(self, outcome: Failure | None) -> None:
-        # A failed start is not reported here: the pages handed out next meet the broken
-        # pool and are handled as pages whose worker died (see _batch and _run).
+        # A failed start is not reported here: the pages handed out next meet a dead
+        # worker and are handled as pages whose worker died (see _batch and _run).
         self.ready = True
         waiters, self._ready_waiters = self._ready_waiters, []
         for waiter in waiters:
             waiter.callback(None)
 
-    def _executor(self, alone: bool = False) -> ProcessPoolExecutor:
+    async def _until_ready(self) -> None:
+        if not self.ready:
+            self.start()
+            waiter: Deferred[None] = Deferred()
+            self._ready_waiters.append(waiter)
+            await waiter
+
+    def _new(self, alone: bool) -> _Worker:
         if self.closed:
             raise ExtractionAborted("the extraction pool is shut down")
-        current = self._alone if alone else self._main
-        if current is None:
-            current = ProcessPoolExecutor(
-                1 if alone else self.processes,
-                mp_context=forkserver_context(),
-                initializer=_init_worker,
-                initargs=(os.getpid(),),
-            )
-            if alone:
-                self._alone = current
-            else:
-                self._main = current
-        return current
+        group = self._alone if alone else self._main
 
-    def _replace(self, executor: ProcessPoolExecutor) -> None:
-        """Drop a broken (or killed) executor; the next page starts a new one."""
-        if executor is self._main:
-            self._main = None
-            self.restarts += 1
-        elif executor is self._alone:
-            self._alone = None
-        executor.shutdown(wait=False, cancel_futures=True)
+        def forget(worker: _Worker) -> None:
+            if worker in group:
+                group.remove(worker)
+
+        worker = _Worker(forget)
+        group.append(worker)
+        return worker
+
+    def _pick(self, alone: bool) -> _Worker:
+        """The live worker with the fewest calls waiting; one started where one is missing."""
+        group = self._alone if alone else self._main
+        live = [worker for worker in group if worker.live]
+        if len(live) < (1 if alone else self.processes):
+            worker = self._new(alone)
+            if not alone:
+                self.restarts += 1
+            deferToThread(_launch, worker).addErrback(lambda _: None)
+            return worker
+        return min(live, key=lambda worker: len(worker.channel.pending))
 
     def extract(self, page: Page) -> Deferred[tuple[ExtractedArticle, bytes]]:
         """``(article, page bytes compressed as storage.repository.compress does)``.
 
         Pages go to the workers in batches of up to ``BATCH``: the pages that arrived within
-        ``GATHER`` seconds of the first, or while every slot was taken, leave together. Each hand-over costs the crawling process
-        (a task, two threads of the executor woken, a pickle each way): by the batch, not
-        by the page. Each page keeps its own time limit in the worker and its own outcome;
-        a batch whose worker died or was killed is handed out again page by page, so that
-        only the page at fault fails (see the module docstring).
+        ``GATHER`` seconds of the first, or while every slot was taken, leave together. Each
+        hand-over costs the crawling process (a pickle each way, a write and a read on the
+        worker's socket): by the batch, not by the page. Each page keeps its own time limit
+        in the worker and its own outcome; a batch whose worker died or was killed is handed
+        out again page by page, so that only the page at fault fails (see the module docstring).
         """
         deferred: Deferred[tuple[ExtractedArticle, bytes]] = Deferred()
         self.waiting.append((page, deferred))
@@ -426,11 +424,7 @@ class ExtractPool:
     async def _pump(self) -> None:
         """Hand the waiting pages out, a batch whenever a slot is free."""
         try:
-            if not self.ready:
-                self.start()
-                waiter: Deferred[None] = Deferred()
-                self._ready_waiters.append(waiter)
-                await waiter
+            await self._until_ready()
             while self.waiting:
                 await self.slots.acquire()
                 batch, self.waiting = self.waiting[:BATCH], self.waiting[BATCH:]
@@ -452,7 +446,7 @@ class ExtractPool:
                 outcomes = await self._attempt(_work_batch, (pages, self.timeout), False, limit)
             finally:
                 self.slots.release()
-        except (BrokenProcessPool, ExtractionAborted):
+        except (_WorkerDied, ExtractionAborted):
             # its worker died or was killed: each page again on its own, as one page is
             for page, deferred in batch:
                 self.run(_work, page, self.timeout, url=page.url).chainDeferred(deferred)
@@ -472,17 +466,18 @@ class ExtractPool:
         return Deferred.fromCoroutine(self._run(function, args, url))
 
     async def _run(self, function: Callable[..., T], args: tuple[Any, ...], url: str) -> T:
+        await self._until_ready()
         await self.slots.acquire()
         try:
             return await self._attempt(function, args, alone=False)
-        except BrokenProcessPool:
-            pass  # some page broke the pool: try this one again on its own
+        except _WorkerDied:
+            pass  # some page killed the worker: try this one again on its own
         finally:
             self.slots.release()
         await self.isolation.acquire()
         try:
             return await self._attempt(function, args, alone=True)
-        except BrokenProcessPool:
+        except _WorkerDied:
             raise ExtractionAborted(
                 f"the extraction worker process died while extracting {url}"
             ) from None
@@ -496,46 +491,31 @@ class ExtractPool:
         alone: bool,
         hard_limit: float | None = None,
     ) -> T:
-        executor = self._executor(alone)
-        try:
-            future = executor.submit(function, *args)
-        except BrokenProcessPool:
-            self._replace(executor)
-            raise
-        deferred = _deferred(future)
-        hard_limit = self.hard_limit if hard_limit is None else hard_limit
-
-        def stop() -> None:
-            if deferred.called:
-                return
-            _kill(executor)  # first: shutting the executor down forgets its processes
-            deferred.errback(
-                ExtractionAborted(
-                    f"extraction took longer than {hard_limit:g} s and did not stop: "
-                    "its worker process was killed"
-                )
-            )
-
-        guard = _reactor().callLater(hard_limit, stop)
-        try:
-            return await deferred
-        except BrokenProcessPool:
-            self._replace(executor)
-            raise
-        except ExtractionAborted:
-            if not future.done():  # killed by us: the executor is broken now
-                self._replace(executor)
-            raise
-        finally:
-            if guard.active():
-                guard.cancel()
+        """``function(*args)`` in a worker, killed if it stays on it ``hard_limit`` seconds."""
+        worker = self._pick(alone)
+        call = worker.channel.call(
+            function, args, self.hard_limit if hard_limit is None else hard_limit
+        )
+        result: T = await call.deferred
+        return result
 
     def close(self) -> None:
         self.closed = True
-        for executor in (self._main, self._alone):
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
-        self._main = self._alone = None
+        for worker in (*self._main, *self._alone):
+            # end of file: the worker ends after the call it is on
+            transport: Any = worker.channel.transport
+            if transport is not None and not worker.channel.lost:
+                transport.loseConnection()
+        self._main, self._alone = [], []
+
+
+def _launch(worker: _Worker) -> None:
+    """Start ``worker``'s process (in a thread); one that cannot start is taken as dead."""
+    try:
+        worker.launch()
+    except BaseException:
+        _reactor().callFromThread(worker.kill)
+        raise
 
 
 _pools: dict[tuple[int, float], ExtractPool] = {}
@@ -552,3 +532,20 @@ def pool_for(settings: Any) -> ExtractPool | None:
         _pools[key] = pool
         _reactor().addSystemEventTrigger("before", "shutdown", pool.close)
     return _pools[key]
+
+
+__all__ = [
+    "BATCH",
+    "DEFAULT_TIMEOUT",
+    "FAULT_ENV",
+    "GATHER",
+    "ExtractPool",
+    "ExtractionAborted",
+    "Page",
+    "configured",
+    "default_processes",
+    "exit_with",
+    "extract_page",
+    "forkserver_context",
+    "pool_for",
+]
