@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from storage.bodies import text_of
 from storage.models import Article, ArticleFingerprint, Section
 from storage.search.cities import COLUMN as CITIES_COLUMN
 from storage.search.grams import PG_COLLATION, PG_FUNCTION_NAME
@@ -56,16 +57,17 @@ def contains(dialect: str, term: str) -> ColumnElement[bool]:
         # Nothing to fold (Chinese): strpos, much cheaper than ILIKE on multibyte text.
         needle = literal(term, String)
         return or_(func.strpos(Article.title, needle) > 0, func.strpos(Article.body, needle) > 0)
+    body = text_of(dialect, Article.body)  # SQLite: the text of the zstd frame
     if term.lower() == term.upper():
         # Nothing to fold: instr(), a plain byte search, much cheaper than LIKE.
         needle = literal(term, String)
-        return or_(func.instr(Article.title, needle) > 0, func.instr(Article.body, needle) > 0)
+        return or_(func.instr(Article.title, needle) > 0, func.instr(body, needle) > 0)
     pattern = like_pattern(term)
     if dialect == "postgresql":
         return or_(
             Article.title.ilike(pattern, escape="\\"), Article.body.ilike(pattern, escape="\\")
         )
-    return or_(Article.title.like(pattern, escape="\\"), Article.body.like(pattern, escape="\\"))
+    return or_(Article.title.like(pattern, escape="\\"), body.like(pattern, escape="\\"))
 
 
 def occurrences(col: Any, term: str) -> ColumnElement[Any]:
@@ -122,16 +124,17 @@ def place_ids(city: str | None, district: str | None) -> Select[Any]:
     return sections
 
 
-def score(like_terms: list[str]) -> ColumnElement[Any]:
+def score(like_terms: list[str], dialect: str) -> ColumnElement[Any]:
     """Relevance, lower is better (the convention of FTS5's bm25).
 
     Hits in the title, plus hits in the body damped by its length (as bm25 does), so a
     long round-up mentioning a term in passing does not outrank an article about it.
     """
+    body = text_of(dialect, Article.body)
     return -sum(
         (
             occurrences(Article.title, t) * TITLE_WEIGHT
-            + occurrences(Article.body, t) * 1000.0 / (func.length(Article.body) + 1000.0)
+            + occurrences(body, t) * 1000.0 / (func.length(body) + 1000.0)
             for t in like_terms
         ),
         literal(0.0),
