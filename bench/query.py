@@ -212,6 +212,17 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, float, float, float, s
                 name = f"search {term} ({label})" + (" --city" if city else "")
                 rows.append((name, *timed(session, search, runs), f"total {_total(page)}"))
 
+        # the searches that read bodies in SQL: a term of two runs (its candidates confirmed
+        # against the text) and relevance (occurrences in every match's body)
+        for term, sort in (("环境,服务", "time"), (KEYWORD, "relevance")):
+
+            def read(_i: int, term: str = term, sort: str = sort) -> object:
+                return search_articles(session, ArticleQuery(text=term, sort=sort, limit=20))
+
+            page = read(0)
+            name = f"search {term} ({'confirmed' if sort == 'time' else '--sort relevance'})"
+            rows.append((name, *timed(session, read, runs), f"total {_total(page)}"))
+
         def by_city(_i: int) -> object:
             return count_by(session, ArticleQuery(text=KEYWORD), "city")
 
