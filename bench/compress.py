@@ -5,7 +5,7 @@
     python bench/compress.py --bodies /tmp/real-tune.sqlite3
 
 ``--bodies FILE``: the tune pages of tests/fixtures/split.json extracted, their bodies'
-UTF-8 and what one zstd frame each keeps (level 3, no checksum: storage/bodies.py's setting),
+UTF-8 and what one zstd frame each keeps (level 3 with its checksum: storage/bodies.py),
 then the pages stored in a new SQLite archive at FILE (raw HTML too, as a crawl stores them)
 and its bytes per article by part (``newsmon db stats``). The archive part runs on any
 version of newsmon (copy the script into its checkout), to compare how each stores them.
@@ -104,7 +104,7 @@ def real_bodies(path: str) -> None:
         article = extract_page(Page(data, url, "text/html", fetched))
         if article.body:
             entries.append(ToSave(article, data, "text/html", url, "bench", 1, fetched))
-    frames = zstandard.ZstdCompressor(level=3, write_checksum=False)
+    frames = zstandard.ZstdCompressor(level=3, write_checksum=True)
     sizes = [
         (len(e.article.body.encode()), len(frames.compress(e.article.body.encode())))
         for e in entries

@@ -6,7 +6,7 @@ level keeps 0.66 of a generated body's bytes and 0.52 of real pages' extracted b
 coding takes Chinese UTF-8 from 24 bits a character towards its ~10-11 bits of information), so
 two rows share a page (docs/benchmarks.md, issue 17). One frame a body (no dictionary: a page
 dictionary would have to outlive every body compressed with it), its size in the frame's header,
-no checksum (SQLite pages have none either; a damaged frame fails to decompress, see below).
+and zstd's checksum of the content (4 bytes: a damaged frame is an error, never other text).
 
 :class:`BodyText` is ``Article.body``'s type: on SQLite it writes a body as a zstd frame (a BLOB:
 SQLite keeps a column's values in whatever class they come, so no schema change) when that is
@@ -28,7 +28,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Text, TypeDecorator, func, text
 from sqlalchemy.engine import Dialect
@@ -44,7 +45,12 @@ MAGIC = b"\x28\xb5\x2f\xfd"
 SQL_FUNCTION = "newsmon_text"
 #: SQLite: a body's size in bytes of UTF-8, from a frame's header (nothing decompressed).
 SIZE_FUNCTION = "newsmon_text_size"
+#: SQLite: a body's hits of a term damped by its length (:func:`_damped_hits`).
+HITS_FUNCTION = "newsmon_body_hits"
+#: SQLite: whether a body holds a term (:func:`_contains`).
+CONTAINS_FUNCTION = "newsmon_body_has"
 METHOD = "zstd"
+_T = TypeVar("_T")
 
 _local = threading.local()  # zstandard's (de)compressors are not thread-safe: one per thread
 
@@ -64,15 +70,15 @@ def compress_body(body: str) -> bytes | str:
     raw = body.encode("utf-8")
     compressor = getattr(_local, "compressor", None)
     if compressor is None:
-        compressor = _local.compressor = _zstd().ZstdCompressor(level=LEVEL, write_checksum=False)
+        compressor = _local.compressor = _zstd().ZstdCompressor(level=LEVEL, write_checksum=True)
     frame: bytes = compressor.compress(raw)
     return frame if len(frame) < len(raw) else body
 
 
-def body_text(value: str | bytes | None) -> str | None:
-    """A stored body's text: a zstd frame decompressed, text (rows stored uncompressed) as it is."""
-    if value is None or isinstance(value, str):
-        return value
+def _utf8(value: str | bytes) -> bytes:
+    """A stored body's UTF-8: a zstd frame decompressed, text encoded."""
+    if isinstance(value, str):
+        return value.encode("utf-8")
     value = bytes(value)
     if value[:4] != MAGIC:
         raise CorruptBody(f"a stored article body of {len(value)} bytes is not a zstd frame")
@@ -80,23 +86,42 @@ def body_text(value: str | bytes | None) -> str | None:
     if decompressor is None:
         decompressor = _local.decompressor = _zstd().ZstdDecompressor()
     try:
-        return str(decompressor.decompress(value).decode("utf-8"))
-    except (_zstd().ZstdError, UnicodeDecodeError) as exc:
+        return bytes(decompressor.decompress(value))
+    except _zstd().ZstdError as exc:
         raise CorruptBody(
             f"a stored article body ({len(value)} bytes, zstd) cannot be read: {exc}"
         ) from None
 
 
-def _sql_text(value: str | bytes | None) -> str | None:
+def body_text(value: str | bytes | None) -> str | None:
+    """A stored body's text: a zstd frame decompressed, text (rows stored uncompressed) as it is."""
+    if value is None or isinstance(value, str):
+        return value
     try:
-        return body_text(value)
-    except CorruptBody as exc:  # SQLite reports only "user-defined function raised exception"
-        log.error("%s", exc)
-        raise
+        return _utf8(value).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorruptBody(
+            f"a stored article body (zstd) cannot be read: not UTF-8: {exc}"
+        ) from None
 
 
+def _logged(read: Callable[..., _T]) -> Callable[..., _T]:
+    """``read`` for SQL: a damaged body logged (SQLite reports only "user-defined function
+    raised exception"), then raised."""
+
+    def logged(*args: Any) -> _T:
+        try:
+            return read(*args)
+        except CorruptBody as exc:
+            log.error("%s", exc)
+            raise
+
+    return logged
+
+
+@_logged
 def _sql_size(value: str | bytes | None) -> int | None:
-    """Bytes of UTF-8 of a stored body (SQL NULL for NULL)."""
+    """Bytes of UTF-8 of a stored body (SQL NULL for NULL), a frame's read from its header."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -105,16 +130,43 @@ def _sql_size(value: str | bytes | None) -> int | None:
         size = _zstd().frame_content_size(bytes(value)) if value[:4] == MAGIC else -1
     except _zstd().ZstdError:
         size = -1
-    if size < 0:  # not a frame, or one without its size: decompressed (or the error raised)
-        text = _sql_text(value)
-        return len(text.encode("utf-8")) if text is not None else None
-    return int(size)
+    # not a frame, or one without its size: decompressed (or the error raised)
+    return int(size) if size >= 0 else len(_utf8(value))
+
+
+@_logged
+def _contains(value: str | bytes | None, term: str | None, fold: int) -> int:
+    """Whether a stored body holds ``term`` (``fold``: ASCII case folded, as SQL's ``LIKE``
+    folds): searched in its UTF-8, without making text of it (storage.search.conditions)."""
+    if value is None or term is None:
+        return 0
+    body, needle = _utf8(value), term.encode("utf-8")
+    if fold:  # bytes.lower() folds ASCII letters only, as LIKE does
+        body, needle = body.lower(), needle.lower()
+    return int(needle in body)
+
+
+@_logged
+def _damped_hits(value: str | bytes | None, term: str | None) -> float:
+    """A body's part of a search's relevance (storage.search.conditions.score): how many
+    times ``term`` occurs (ASCII case folded, as SQL's ``lower`` folds), damped by the body's
+    length in characters, from one decompression (the same in SQL would take three). Counted
+    in UTF-8, which finds the same non-overlapping occurrences as in the text."""
+    if value is None:
+        return 0.0
+    body = _utf8(value)
+    needle = (term or "").encode("utf-8").lower()
+    hits = body.lower().count(needle) if needle else 0
+    return hits * 1000.0 / (len(body.decode("utf-8", "replace")) + 1000.0)
 
 
 def register_functions(dbapi_connection: Any) -> None:
-    """Add :data:`SQL_FUNCTION` and :data:`SIZE_FUNCTION` to an SQLite connection."""
-    dbapi_connection.create_function(SQL_FUNCTION, 1, _sql_text, deterministic=True)
+    """Add :data:`SQL_FUNCTION`, :data:`SIZE_FUNCTION`, :data:`HITS_FUNCTION` and
+    :data:`CONTAINS_FUNCTION` to an SQLite connection."""
+    dbapi_connection.create_function(SQL_FUNCTION, 1, _logged(body_text), deterministic=True)
     dbapi_connection.create_function(SIZE_FUNCTION, 1, _sql_size, deterministic=True)
+    dbapi_connection.create_function(HITS_FUNCTION, 2, _damped_hits, deterministic=True)
+    dbapi_connection.create_function(CONTAINS_FUNCTION, 3, _contains, deterministic=True)
 
 
 def text_of(dialect: str, column: Any) -> ColumnElement[str]:

@@ -318,3 +318,32 @@ def test_a_damaged_frame_is_a_clear_error(
     with sessions() as session:
         assert session.get(Article, ids["http://site.test/2.html"]).body == _BODIES[2]  # type: ignore[union-attr]
     engine.dispose()
+
+
+def test_the_body_hits_function_counts_as_the_sql_it_replaces(sqlite_url: str) -> None:
+    """Relevance on SQLite counts a body's hits with one function over its frame; it gives
+    what the portable SQL (PostgreSQL's) gives over the text: ASCII folded and nothing else,
+    occurrences taken left to right without overlap, the length in characters."""
+    engine = make_engine(sqlite_url)
+    portable = (
+        "(length(lower(:body)) - length(replace(lower(:body), lower(:term), ''))) "
+        "/ max(length(:term), 1) * 1000.0 / (length(:body) + 1000.0)"
+    )
+    cases = [
+        (_BODIES[0], "营商环境"),
+        (_BODIES[2], "wuxi"),
+        (_BODIES[3], "WUXI"),
+        ("aaaa aAa", "aa"),
+        ("Éé éÉ", "é"),
+        ("无锡", "苏州"),
+        ("无锡", ""),
+    ]
+    with engine.connect() as conn:
+        for body, term in cases:
+            frame = compress_body(body)
+            want = conn.scalar(text(f"SELECT {portable}"), {"body": body, "term": term})
+            got = conn.scalar(
+                text("SELECT newsmon_body_hits(:frame, :term)"), {"frame": frame, "term": term}
+            )
+            assert got == pytest.approx(want), (body[:10], term)
+    engine.dispose()
