@@ -11,7 +11,9 @@ revision 0009 (text rows) and answers stay the same; a damaged frame is a clear 
 from __future__ import annotations
 
 import logging
+import random
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from storage.bodies import MAGIC, CorruptBody, body_text, compress_body, convert
 from storage.coverage import keyword_sections
 from storage.migrate import head_revision, upgrade
 from storage.search import ArticleQuery, install_search, search_articles
+from storage.search.grams import plan
 from tests.cli import newsmon, newsmon_json
 from tests.support.stored import store
 from tests.test_search_cities import _check
@@ -312,7 +315,8 @@ def test_a_damaged_frame_is_a_clear_error(
         caplog.at_level(logging.ERROR, logger="storage.bodies"),
         pytest.raises(OperationalError),
     ):
-        search_articles(session, ArticleQuery(text="营商,环境"))
+        # a candidate of the index (its phrase holds), confirmed against the damaged frame
+        search_articles(session, ArticleQuery(text="营商环境。企业"))
     assert "cannot be read" in caplog.text or "not a zstd frame" in caplog.text
     # the other articles read as before
     with sessions() as session:
@@ -346,4 +350,54 @@ def test_the_body_hits_function_counts_as_the_sql_it_replaces(sqlite_url: str) -
                 text("SELECT newsmon_body_hits(:frame, :term)"), {"frame": frame, "term": term}
             )
             assert got == pytest.approx(want), (body[:10], term)
+    engine.dispose()
+
+
+def test_terms_of_several_runs_find_exactly_the_texts_that_hold_them(sqlite_url: str) -> None:
+    """A term of several runs is looked up as the phrase across its runs (storage/search/
+    grams.py), then confirmed against the frames: random texts and terms of a small alphabet
+    (so that runs recur, at the ends and starts of other runs, in titles and bodies), every
+    answer against Python's substring test."""
+    rng = random.Random(17)
+    alphabet = "无锡营商环境aB1"
+    separators = [",", "，", " ", "。", "-"]
+
+    def runs_text(n: int) -> str:
+        return "".join(
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) + rng.choice(separators)
+            for _ in range(n)
+        )
+
+    texts = {n: (runs_text(2), runs_text(rng.randint(3, 30))) for n in range(60)}
+    docs = [
+        replace(_doc(0, body), url=f"http://site.test/{n}.html", title=title, sections=[])
+        for n, (title, body) in texts.items()
+    ]
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    store(sessions, docs)
+    terms = {
+        rng.choice(list(texts.values()))[1][start : start + length]
+        for start, length in ((rng.randint(0, 10), rng.randint(3, 8)) for _ in range(150))
+    }
+    terms |= {"环境,营商", "a,b", "B-1", "锡,营。"}
+    checked = 0
+    with sessions() as session:
+        for term in sorted(terms):
+            # one term (a space would make two) of two runs or more: a phrase across them
+            if " " in term or len(re.findall(r"[^\W_]+", term)) < 2:
+                continue
+            assert plan(term).fts is not None
+            assert not plan(term).exact
+            want = {
+                n
+                for n, (title, body) in texts.items()
+                if term.lower() in title.lower() or term.lower() in body.lower()
+            }
+            page = search_articles(session, ArticleQuery(text=term, limit=100))
+            assert {_number(a.url) for a in page.articles} == want, term
+            assert page.total == len(want), term
+            checked += 1
+    assert checked > 50
     engine.dispose()
