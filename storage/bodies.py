@@ -15,10 +15,12 @@ archives before migration 0011 read as they are. Elsewhere it passes text throug
 compresses the column itself (lz4, storage/compression.py), and its search confirms terms against
 the text in SQL.
 
-SQL that needs a body's text on SQLite (the search's confirmation and relevance, the coverage
-count, the index's triggers) asks for :data:`SQL_FUNCTION`\\ ``(body)``, a function
-:func:`register_functions` adds to every connection newsmon opens (storage/db.py), as the
-index's own are; :func:`text_of` writes that expression for a dialect. A frame that does not
+SQL that needs a body's text on SQLite asks functions that :func:`register_functions` adds to
+every connection newsmon opens (storage/db.py), as the index's own are (whose triggers get the
+frames: storage/search/index.py): :data:`SQL_FUNCTION`\\ ``(body)`` for the text (the coverage
+count; :func:`text_of` writes it for a dialect), and for the search's confirmation and
+relevance :data:`CONTAINS_FUNCTION` and :data:`HITS_FUNCTION`, which decompress a frame once
+and search its UTF-8 without making text of it. A frame that does not
 decompress, or not to UTF-8, raises :class:`CorruptBody`, naming what failed (in SQL the
 statement fails and the message is logged: SQLite passes no message through).
 """

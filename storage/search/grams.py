@@ -14,8 +14,9 @@ positions), which only a text holding the term has: the index answers every term
 one run of letters exactly, with no article read. The last character of each run of
 letters is indexed alone too, after the run's pairs, so that a single character is a
 prefix query (``"锡"*``) that finds every occurrence, and so that no phrase spans two
-runs (or the title and the body). A term of several runs (``营商,环境``, ``a b``)
-asks for each run, and its rows are confirmed against the text. PostgreSQL's GIN index
+runs (or the title and the body). A term of several runs (``营商,环境``, ``a-b``)
+asks for the phrase across them (:func:`_across_runs`), and its rows are confirmed
+against the text. PostgreSQL's GIN index
 holds the set of pairs (no positions): a longer term's rows are confirmed there.
 
 The same row also holds a token per city the article has a section about
