@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -214,9 +214,15 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, float, float, float, s
 
         # the searches that read bodies in SQL: a term of two runs (its candidates confirmed
         # against the text) and relevance (occurrences in every match's body)
-        for term, sort in (("环境,服务", "time"), (KEYWORD, "relevance")):
+        reading: list[tuple[str, Literal["time", "relevance"]]] = [
+            ("环境,服务", "time"),
+            (KEYWORD, "relevance"),
+        ]
+        for term, sort in reading:
 
-            def read(_i: int, term: str = term, sort: str = sort) -> object:
+            def read(
+                _i: int, term: str = term, sort: Literal["time", "relevance"] = sort
+            ) -> object:
                 return search_articles(session, ArticleQuery(text=term, sort=sort, limit=20))
 
             page = read(0)

@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from sqlalchemy import Engine, delete, select, text
@@ -44,7 +45,7 @@ _BODIES = {
 _CITIES = {0: "无锡", 1: "镇江", 2: "常州", 3: "苏州"}
 #: (text, city, sort) of the searches compared: terms the index answers alone, terms of
 #: several runs (confirmed against the text), ASCII folded, a single character, relevance.
-_SEARCHES = (
+_SEARCHES: tuple[tuple[str, str | None, Literal["time", "relevance"]], ...] = (
     ("营商环境", None, "time"),
     ("营商环境", None, "relevance"),
     ("新春第一会", "无锡", "time"),
@@ -90,20 +91,26 @@ def _stored(engine: Engine) -> dict[int, tuple[str, object]]:
     return {_number(url): (str(t), value) for url, t, value in rows}
 
 
-def _answers(sessions: sessionmaker[Session]) -> list[object]:
+#: What the searches of :data:`_SEARCHES` found, as (total, [(article number, body)]), and
+#: the keyword coverage's (article id, city).
+Answers = tuple[list[tuple[int, list[tuple[int, str]]]], list[tuple[int, str | None]]]
+
+
+def _answers(sessions: sessionmaker[Session]) -> Answers:
     """What the searches of :data:`_SEARCHES` and the keyword coverage answer."""
-    found: list[object] = []
+    found: list[tuple[int, list[tuple[int, str]]]] = []
     with sessions() as session:
         for term, city, sort in _SEARCHES:
             page = search_articles(session, ArticleQuery(text=term, city=city, sort=sort))
             found.append((page.total, [(_number(a.url), a.body) for a in page.articles]))
-        found.append([(h.article_id, h.city) for h in keyword_sections(session, "优质服务")])
-    return found
+        coverage = [(h.article_id, h.city) for h in keyword_sections(session, "优质服务")]
+    return found, coverage
 
 
-def _check_answers(answers: list[object], bodies: dict[int, str]) -> None:
+def _check_answers(answers: Answers, bodies: dict[int, str]) -> None:
     """The answers agree with what the texts say (computed here, without SQL)."""
-    for (term, city, sort), (total, hits) in zip(_SEARCHES, answers, strict=False):  # type: ignore[misc]
+    found, coverage = answers
+    for (term, city, sort), (total, hits) in zip(_SEARCHES, found, strict=True):
         want = {
             n
             for n, body in bodies.items()
@@ -116,10 +123,9 @@ def _check_answers(answers: list[object], bodies: dict[int, str]) -> None:
         if sort == "time":  # newest first (article n is published on day n)
             assert [n for n, _body in hits] == sorted(want, reverse=True), term
     # relevance: the title's hits, then the body's damped by its length
-    assert [n for n, _body in answers[1][1]] == [0, 3]  # type: ignore[index]
-    assert [n for n, _body in answers[6][1]] == [3, 2]  # type: ignore[index]  # WUXI, Wuxi-
-    coverage = answers[-1]
-    assert {city for _id, city in coverage} == {  # type: ignore[attr-defined]
+    assert [n for n, _body in found[1][1]] == [0, 3]
+    assert [n for n, _body in found[6][1]] == [3, 2]  # WUXI, Wuxi-
+    assert {city for _id, city in coverage} == {
         _CITIES[n] for n, body in bodies.items() if "优质服务" in body
     }
 
@@ -192,8 +198,8 @@ def test_the_index_holds_the_text_of_frames_through_changes_and_deletes(
         assert [(_number(a.url), a.body) for a in page.articles] == [(0, changed)]
         assert search_articles(session, ArticleQuery(text="优质服务")).total == 0
         assert search_articles(session, ArticleQuery(text="常州市区")).total == 0
-    answers = _answers(sessions)
-    assert answers[0] == (2, [(3, bodies[3]), (0, changed)])
+    found, _coverage = _answers(sessions)
+    assert found[0] == (2, [(3, bodies[3]), (0, changed)])
     engine.dispose()
 
 
