@@ -1,4 +1,4 @@
-"""SQLite: article bodies stored as zstd frames (migration 0011); PostgreSQL: text, as before.
+"""SQLite: article bodies stored as zstd frames (migration 0010); PostgreSQL: text, as before.
 
 An article row of the query benchmark is ~2.3 KB, most of it the body (~1.9 KB of UTF-8 Chinese,
 three bytes a character): one row a 4 KB page, the rest of the page empty. zstd at its default
@@ -11,7 +11,7 @@ and zstd's checksum of the content (4 bytes: a damaged frame is an error, never 
 :class:`BodyText` is ``Article.body``'s type: on SQLite it writes a body as a zstd frame (a BLOB:
 SQLite keeps a column's values in whatever class they come, so no schema change) when that is
 smaller than its UTF-8, and as text otherwise (a short body); it reads both, so the text rows of
-archives before migration 0011 read as they are. Elsewhere it passes text through: PostgreSQL
+archives before migration 0010 read as they are. Elsewhere it passes text through: PostgreSQL
 compresses the column itself (lz4, storage/compression.py), and its search confirms terms against
 the text in SQL.
 
@@ -203,7 +203,7 @@ _BATCH = 2000
 
 
 def convert_stored(conn: Connection, compressed: bool) -> int:
-    """Migration 0011 (``compressed``) and its downgrade: the SQLite archive's bodies stored as
+    """Migration 0010 (``compressed``) and its downgrade: the SQLite archive's bodies stored as
     zstd frames, or as text again; return how many rows changed. Nothing elsewhere.
 
     Runs in the migration's transaction: all rows or none, and a reader sees either (each row

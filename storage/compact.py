@@ -103,7 +103,7 @@ def _compact_sqlite(engine: Engine, progress: Callable[[str], None]) -> tuple[in
 
 
 def _compress_bodies(conn: Connection, progress: Callable[[str], None]) -> None:
-    """Bodies still stored as text (written by a version before migration 0011 after the
+    """Bodies still stored as text (written by a version before migration 0010 after the
     upgrade, or in an archive stamped without migrating) made zstd frames first, in one
     transaction (storage/bodies.py), so that the rewrite packs them."""
     conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -120,7 +120,7 @@ def text_storage(conn: Connection) -> TextStorage:
             )
         ).one()
         return TextStorage(int(stored), int(raw), int(compressed), tuple(methods or ()))
-    # SQLite: zstd frames (storage/bodies.py, migration 0011) and text; a frame's text size is
+    # SQLite: zstd frames (storage/bodies.py, migration 0010) and text; a frame's text size is
     # read from its header
     stored, raw, compressed = conn.execute(
         text(

@@ -1,4 +1,4 @@
-"""Article bodies zstd-compressed on SQLite (storage/bodies.py, migration 0011), text elsewhere.
+"""Article bodies zstd-compressed on SQLite (storage/bodies.py, migration 0010), text elsewhere.
 
 Real SQLite and PostgreSQL: bodies read back as stored; on SQLite they are zstd frames (a body
 that does not shrink stays text), on PostgreSQL text; searches (the index's terms, a term of

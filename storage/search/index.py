@@ -189,7 +189,7 @@ def register_functions(dbapi_connection: Any) -> None:
     """Add the functions the index's triggers on articles call to an SQLite connection:
     ``newsmon_index_row(title, body, cities)`` and ``newsmon_grams(title, body)`` (which
     the triggers of archives before 0005 call too). They get the body as stored (a zstd
-    frame since migration 0011, storage/bodies.py) and index its text."""
+    frame since migration 0010, storage/bodies.py) and index its text."""
     dbapi_connection.create_function(ROW_FUNCTION, 3, _row_of_stored, deterministic=True)
     dbapi_connection.create_function("newsmon_grams", 2, _grams_of_stored, deterministic=True)
 

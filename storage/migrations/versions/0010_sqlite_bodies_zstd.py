@@ -7,8 +7,8 @@ reads both kinds). Minutes per million articles, and the write-ahead log grows t
 rows' size meanwhile; the file keeps its size until ``newsmon db compact``. Nothing on
 PostgreSQL, which compresses the column itself (lz4, migration 0009).
 
-Revision ID: 0011
-Revises: 0009 (0010 once both are merged)
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0011"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
