@@ -2,6 +2,13 @@
 
     python bench/compress.py [--articles 50] [--page-kb 200]
     python bench/compress.py --site-dictionary
+    python bench/compress.py --bodies /tmp/real-tune.sqlite3
+
+``--bodies FILE``: the tune pages of tests/fixtures/split.json extracted, their bodies'
+UTF-8 and what one zstd frame each keeps (level 3 with its checksum: storage/bodies.py),
+then the pages stored in a new SQLite archive at FILE (raw HTML too, as a crawl stores them)
+and its bytes per article by part (``newsmon db stats``). The archive part runs on any
+version of newsmon (copy the script into its checkout), to compare how each stores them.
 
 ``--site-dictionary``: what a page of the same site as a zstd dictionary would save (not
 built: each tune site with three or more pages in tests/fixtures/split.json, every page
@@ -69,12 +76,73 @@ def site_dictionary(levels: tuple[int, ...] = (3, 9)) -> None:
         print(f"| {level} | {plain:,} | {paired:,} | {paired / plain:.2f} |")
 
 
+def tune_pages() -> list[tuple[str, bytes]]:
+    """(key, bytes) of the tune pages of tests/fixtures/split.json (never the check part)."""
+    fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+    keys = json.loads((fixtures / "split.json").read_text("utf-8"))["pages"]["tune"]
+    return [
+        (key, (fixtures / key.split("/", 1)[0] / "pages" / key.split("/", 1)[1]).read_bytes())
+        for key in keys
+    ]
+
+
+def real_bodies(path: str) -> None:
+    """``--bodies``: see the module docstring."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import sessionmaker
+
+    from crawler.extract_pool import Page, extract_page
+    from storage import create_schema, make_engine
+    from storage.repository import ToSave, save_articles
+    from storage.sizes import PARTS, archive_sizes
+
+    fetched = datetime(2026, 11, 30, tzinfo=UTC)
+    entries = []
+    for key, data in tune_pages():
+        url = f"http://127.0.0.1/{key}"
+        article = extract_page(Page(data, url, "text/html", fetched))
+        if article.body:
+            entries.append(ToSave(article, data, "text/html", url, "bench", 1, fetched))
+    frames = zstandard.ZstdCompressor(level=3, write_checksum=True)
+    sizes = [
+        (len(e.article.body.encode()), len(frames.compress(e.article.body.encode())))
+        for e in entries
+    ]
+    ratios = sorted(kept / raw for raw, kept in sizes)
+    raw, kept = sum(r for r, _ in sizes), sum(k for _, k in sizes)
+    print(
+        f"{len(entries)} tune pages with a body: {raw:,} bytes of UTF-8, {raw / len(sizes):,.0f} a body"
+    )
+    print(
+        f"one zstd frame a body keeps {kept:,} ({kept / raw:.2f}; median page {ratios[len(ratios) // 2]:.2f})"
+    )
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    for i in range(0, len(entries), 50):
+        with sessions.begin() as session:
+            save_articles(session, entries[i : i + 50])
+    stored = archive_sizes(engine)
+    engine.dispose()
+    print(f"archive {path}: {stored.per_article():,.0f} bytes an article")
+    for part in PARTS:
+        print(f"  {part:<16} {stored.per_article(part):>10,.0f}")
+    print(f"  bodies: {stored.bodies.raw:,} bytes of text stored in {stored.bodies.stored:,}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--page-kb", type=int, default=200)
     parser.add_argument("--site-dictionary", action="store_true")
+    parser.add_argument(
+        "--bodies", metavar="FILE", help="SQLite archive to store the tune pages in"
+    )
     args = parser.parse_args()
+    if args.bodies:
+        real_bodies(args.bodies)
+        return
     if args.site_dictionary:
         site_dictionary()
         return

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -211,6 +211,23 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, float, float, float, s
                 page = search(0)
                 name = f"search {term} ({label})" + (" --city" if city else "")
                 rows.append((name, *timed(session, search, runs), f"total {_total(page)}"))
+
+        # the searches that read bodies in SQL: a term of two runs (its candidates confirmed
+        # against the text) and relevance (occurrences in every match's body)
+        reading: list[tuple[str, Literal["time", "relevance"]]] = [
+            ("环境,服务", "time"),
+            (KEYWORD, "relevance"),
+        ]
+        for term, sort in reading:
+
+            def read(
+                _i: int, term: str = term, sort: Literal["time", "relevance"] = sort
+            ) -> object:
+                return search_articles(session, ArticleQuery(text=term, sort=sort, limit=20))
+
+            page = read(0)
+            name = f"search {term} ({'confirmed' if sort == 'time' else '--sort relevance'})"
+            rows.append((name, *timed(session, read, runs), f"total {_total(page)}"))
 
         def by_city(_i: int) -> object:
             return count_by(session, ArticleQuery(text=KEYWORD), "city")

@@ -5,7 +5,9 @@ in its file and PostgreSQL in its tables for later rows rather than giving back 
 It pays after something freed more than the archive will soon fill again (an index replaced by
 a smaller one); a rebuilt index fills the pages its predecessor left.
 
-SQLite: ``VACUUM``. The archive leaves WAL mode for the rewrite and comes back to it, which
+SQLite: ``VACUUM``, after any body still stored as text is made a zstd frame
+(storage/bodies.py: rows an earlier version wrote after the upgrade, or an archive stamped
+rather than migrated). The archive leaves WAL mode for the rewrite and comes back to it, which
 SQLite allows only while no other connection has the archive open: a crawl or ``newsmon
 serve`` using it makes compaction refuse, and nothing changes (and the rewrite goes through a
 rollback journal instead of growing the write-ahead log to the archive's size). SQLite builds the compacted copy in
@@ -24,9 +26,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import OperationalError
 
+from storage.bodies import convert_stored
 from storage.models import Base
 from storage.sizes import archive_sizes
 
@@ -90,12 +93,28 @@ def _compact_sqlite(engine: Engine, progress: Callable[[str], None]) -> tuple[in
         if str(mode).lower() != "delete":  # SQLite keeps WAL while another process has it open
             raise CompactError(_in_use(None))
         try:
+            _compress_bodies(conn, progress)
             conn.exec_driver_sql("VACUUM")
         except OperationalError as exc:
             raise CompactError(f"compacting failed, the archive is unchanged: {exc}") from None
         finally:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
     return before, _sqlite_files(database)
+
+
+def _compress_bodies(conn: Connection, progress: Callable[[str], None]) -> None:
+    """Bodies still stored as text (written by a version before migration 0010 after the
+    upgrade, or in an archive stamped without migrating) made zstd frames first, in one
+    transaction (storage/bodies.py), so that the rewrite packs them."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        converted = convert_stored(conn, compressed=True)
+    except BaseException:
+        conn.exec_driver_sql("ROLLBACK")
+        raise
+    conn.exec_driver_sql("COMMIT")
+    if converted:
+        progress(f"{converted:,} bodies stored as text compressed")
 
 
 def _in_use(exc: OperationalError | None) -> str:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from storage import bodies
+
 #: The columns compressed with lz4: the article's text (raw HTML is zstd already).
 COLUMNS = (("articles", "body"),)
 METHOD = "lz4"
@@ -97,7 +99,7 @@ def undo_compression(conn: Connection) -> None:
 
 @dataclass(frozen=True, slots=True)
 class TextStorage:
-    """How the bodies are stored: their bytes as stored and as text, and how many are
+    """How the bodies are stored (PostgreSQL: lz4 TOAST; SQLite: zstd frames, storage/bodies.py): their bytes as stored and as text, and how many are
     compressed (and with what)."""
 
     stored: int
@@ -118,5 +120,14 @@ def text_storage(conn: Connection) -> TextStorage:
             )
         ).one()
         return TextStorage(int(stored), int(raw), int(compressed), tuple(methods or ()))
-    raw = conn.scalar(text("SELECT coalesce(sum(length(CAST(body AS BLOB))), 0) FROM articles"))
-    return TextStorage(int(raw or 0), int(raw or 0), 0, ())
+    # SQLite: zstd frames (storage/bodies.py, migration 0010) and text; a frame's text size is
+    # read from its header
+    stored, raw, compressed = conn.execute(
+        text(
+            "SELECT coalesce(sum(length(CAST(body AS BLOB))), 0), "
+            f"coalesce(sum({bodies.SIZE_FUNCTION}(body)), 0), "
+            "coalesce(sum(typeof(body) = 'blob'), 0) FROM articles"
+        )
+    ).one()
+    methods = (bodies.METHOD,) if compressed else ()
+    return TextStorage(int(stored), int(raw), int(compressed), methods)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from storage.bodies import text_of
 from storage.models import Alert, Article, ArticleFingerprint, Section, Site
 
 
@@ -80,7 +81,9 @@ def keyword_sections(
         .where(
             or_(
                 Article.title.contains(keyword, autoescape=True),
-                Article.body.contains(keyword, autoescape=True),
+                text_of(session.get_bind().dialect.name, Article.body).contains(
+                    keyword, autoescape=True
+                ),
             )
         )
     )

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
+from storage.bodies import register_functions as register_body_functions
 from storage.models import Base
 from storage.search import install_search
 from storage.search.index import register_functions
@@ -58,8 +59,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cur.execute("PRAGMA cache_size=-32768")
             cur.close()
-            # The search index's triggers compute an article's bigrams with this function.
+            # The search index's triggers compute an article's bigrams with these functions,
+            # and SQL reads a body's text (zstd-compressed on SQLite) with storage/bodies.py's.
             register_functions(dbapi_conn)
+            register_body_functions(dbapi_conn)
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.bodies import BodyText
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes stored as UTC on every backend (SQLite has no zone of its own)."""
@@ -84,7 +86,8 @@ class Article(Base):
     author: Mapped[str | None] = mapped_column(String(200))
     site_name: Mapped[str | None] = mapped_column(String(200))
     breadcrumb: Mapped[list[str]] = mapped_column(default=list)
-    body: Mapped[str] = mapped_column(Text)
+    #: zstd-compressed on SQLite (storage/bodies.py)
+    body: Mapped[str] = mapped_column(BodyText)
     keywords: Mapped[list[str]] = mapped_column(default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     raw_html: Mapped[bytes] = mapped_column(LargeBinary)

@@ -61,10 +61,13 @@ def test_a_term_plan_says_what_the_index_answers_exactly() -> None:
     assert four.pg_grams == ("营商", "商环", "环境")
     assert plan("100%").fts == '"10 00"'
     assert not plan("100%").exact  # two runs: 100 and %, confirmed against the text
-    assert plan("营商,环境").fts == '"营商" AND "环境"'
+    # a term of several runs: the phrase across them (each run's end alone), then confirmed
+    assert plan("营商,环境").fts == '"营商 商 环境"'
+    assert plan("a b c").fts == '"a b c"*'
+    assert plan("无锡 Wuxi-2").fts == '"无锡 锡 Wu ux xi i 2"*'
     assert not plan("营商,环境").exact
     assert plan("%%").fts is None
-    assert plan('a"b').fts == '"a"* AND "b"*'  # quotes are never FTS5 syntax
+    assert plan('a"b').fts == '"a b"*'  # quotes are never FTS5 syntax
 
 
 def test_sqlite_answers_a_long_term_from_the_index_alone(

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
+    Integer,
     Select,
     String,
     Text,
@@ -26,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from storage.bodies import CONTAINS_FUNCTION, HITS_FUNCTION
 from storage.models import Article, ArticleFingerprint, Section
 from storage.search.cities import COLUMN as CITIES_COLUMN
 from storage.search.grams import PG_COLLATION, PG_FUNCTION_NAME
@@ -56,16 +59,20 @@ def contains(dialect: str, term: str) -> ColumnElement[bool]:
         # Nothing to fold (Chinese): strpos, much cheaper than ILIKE on multibyte text.
         needle = literal(term, String)
         return or_(func.strpos(Article.title, needle) > 0, func.strpos(Article.body, needle) > 0)
-    if term.lower() == term.upper():
-        # Nothing to fold: instr(), a plain byte search, much cheaper than LIKE.
-        needle = literal(term, String)
-        return or_(func.instr(Article.title, needle) > 0, func.instr(Article.body, needle) > 0)
+    fold = term.lower() != term.upper()
     pattern = like_pattern(term)
-    if dialect == "postgresql":
-        return or_(
-            Article.title.ilike(pattern, escape="\\"), Article.body.ilike(pattern, escape="\\")
+    if dialect == "sqlite":
+        # Nothing to fold: instr(), a plain byte search, much cheaper than LIKE. The body is a
+        # zstd frame: searched by one function over its UTF-8 (storage/bodies.py).
+        needle = literal(term, String)
+        title = (
+            Article.title.like(pattern, escape="\\")
+            if fold
+            else func.instr(Article.title, needle) > 0
         )
-    return or_(Article.title.like(pattern, escape="\\"), Article.body.like(pattern, escape="\\"))
+        body = getattr(func, CONTAINS_FUNCTION)(Article.body, needle, int(fold), type_=Integer)
+        return or_(title, body > 0)
+    return or_(Article.title.ilike(pattern, escape="\\"), Article.body.ilike(pattern, escape="\\"))
 
 
 def occurrences(col: Any, term: str) -> ColumnElement[Any]:
@@ -122,17 +129,21 @@ def place_ids(city: str | None, district: str | None) -> Select[Any]:
     return sections
 
 
-def score(like_terms: list[str]) -> ColumnElement[Any]:
+def _body_hits(dialect: str, term: str) -> ColumnElement[Any]:
+    """The body's hits of ``term`` damped by its length (as bm25 damps them). SQLite: one
+    function over the stored zstd frame (storage/bodies.py), which decompresses it once."""
+    if dialect == "sqlite":
+        return getattr(func, HITS_FUNCTION)(Article.body, literal(term, String), type_=Float)  # type: ignore[no-any-return]
+    return occurrences(Article.body, term) * 1000.0 / (func.length(Article.body) + 1000.0)
+
+
+def score(like_terms: list[str], dialect: str) -> ColumnElement[Any]:
     """Relevance, lower is better (the convention of FTS5's bm25).
 
     Hits in the title, plus hits in the body damped by its length (as bm25 does), so a
     long round-up mentioning a term in passing does not outrank an article about it.
     """
     return -sum(
-        (
-            occurrences(Article.title, t) * TITLE_WEIGHT
-            + occurrences(Article.body, t) * 1000.0 / (func.length(Article.body) + 1000.0)
-            for t in like_terms
-        ),
+        (occurrences(Article.title, t) * TITLE_WEIGHT + _body_hits(dialect, t) for t in like_terms),
         literal(0.0),
     )

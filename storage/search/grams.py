@@ -14,8 +14,9 @@ positions), which only a text holding the term has: the index answers every term
 one run of letters exactly, with no article read. The last character of each run of
 letters is indexed alone too, after the run's pairs, so that a single character is a
 prefix query (``"锡"*``) that finds every occurrence, and so that no phrase spans two
-runs (or the title and the body). A term of several runs (``营商,环境``, ``a b``)
-asks for each run, and its rows are confirmed against the text. PostgreSQL's GIN index
+runs (or the title and the body). A term of several runs (``营商,环境``, ``a-b``)
+asks for the phrase across them (:func:`_across_runs`), and its rows are confirmed
+against the text. PostgreSQL's GIN index
 holds the set of pairs (no positions): a longer term's rows are confirmed there.
 
 The same row also holds a token per city the article has a section about
@@ -102,8 +103,28 @@ def plan(term: str) -> TermPlan:
             # one pair, or a phrase of pairs at consecutive positions
             parts.append(_quoted(" ".join(run[i : i + 2] for i in range(len(run) - 1))))
     fts = " AND ".join(dict.fromkeys(parts)) or None
+    if len(runs) > 1:
+        fts = _across_runs(runs)
     exact = len(runs) == 1 and runs[0] == term
     return TermPlan(fts=fts, pg_grams=_pg_grams(runs), exact=exact)
+
+
+def _across_runs(runs: list[str]) -> str:
+    """SQLite: the phrase a text holding a term of several runs must hold (``环境,服务`` →
+    ``"环境 境 服务"``). In such a text, the term's first run ends a run of the text (a
+    separator follows it), its middle runs are whole runs and its last run begins one; the
+    index holds each run's pairs then its last character alone, at consecutive positions
+    from one run to the next. So: the pairs of every run, the last character alone after
+    each but the last, and the last run's pairs (a single character: a prefix of the first
+    token of the text's run). A text may hold the phrase without the term (other separators,
+    or the title's end and the body's start): rows are confirmed against the text, but only
+    the few that hold it, instead of every row holding each run somewhere."""
+    tokens: list[str] = []
+    for k, run in enumerate(runs):
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        if k < len(runs) - 1 or len(run) == 1:
+            tokens.append(run[-1])
+    return _quoted(" ".join(tokens)) + ("*" if len(runs[-1]) == 1 else "")
 
 
 def _pg_grams(runs: list[str]) -> tuple[str, ...]:

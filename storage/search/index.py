@@ -42,6 +42,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from storage.bodies import body_text
 from storage.compression import install_compression, recompress_bodies, undo_compression
 from storage.search import cities
 from storage.search.counts import install_counts
@@ -176,12 +177,21 @@ _fts_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 _fts_lock = threading.Lock()
 
 
+def _row_of_stored(title: str | None, body: str | bytes | None, cities: str | None) -> str:
+    return index_row(title, body_text(body), cities)
+
+
+def _grams_of_stored(title: str | None, body: str | bytes | None) -> str:
+    return document_grams(title, body_text(body))
+
+
 def register_functions(dbapi_connection: Any) -> None:
     """Add the functions the index's triggers on articles call to an SQLite connection:
     ``newsmon_index_row(title, body, cities)`` and ``newsmon_grams(title, body)`` (which
-    the triggers of archives before 0005 call too)."""
-    dbapi_connection.create_function(ROW_FUNCTION, 3, index_row, deterministic=True)
-    dbapi_connection.create_function("newsmon_grams", 2, document_grams, deterministic=True)
+    the triggers of archives before 0005 call too). They get the body as stored (a zstd
+    frame since migration 0010, storage/bodies.py) and index its text."""
+    dbapi_connection.create_function(ROW_FUNCTION, 3, _row_of_stored, deterministic=True)
+    dbapi_connection.create_function("newsmon_grams", 2, _grams_of_stored, deterministic=True)
 
 
 def install_search(engine: Engine) -> None:

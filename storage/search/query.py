@@ -555,7 +555,11 @@ def _walk_is_cheaper(session: Session, q: ArticleQuery, found: _Text, matches: i
 def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> list[int]:
     hits = matching.subquery("hits")
     page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
-    order = (score(q.terms()).asc(), Article.published_at.desc().nulls_last(), Article.id.desc())
+    order = (
+        score(q.terms(), session.get_bind().dialect.name).asc(),
+        Article.published_at.desc().nulls_last(),
+        Article.id.desc(),
+    )
     return list(
         session.scalars(page.order_by(*order).limit(max(q.limit, 0)).offset(max(q.offset, 0)))
     )
@@ -568,7 +572,7 @@ def _search_unique(session: Session, q: ArticleQuery) -> SearchPage:
     if q.sort == "relevance" and q.terms() and total:
         page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
         order: tuple[Any, ...] = (
-            score(q.terms()).asc(),
+            score(q.terms(), session.get_bind().dialect.name).asc(),
             Article.published_at.desc().nulls_last(),
             Article.id.desc(),
         )
