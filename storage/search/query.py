@@ -567,21 +567,15 @@ def _by_relevance(session: Session, q: ArticleQuery, matching: Select[Any]) -> l
 
 def _search_unique(session: Session, q: ArticleQuery) -> SearchPage:
     """``--unique``: one article per reprint group, counted exactly."""
-    hits = _matching(session, q).subquery("hits")
+    matching = _matching(session, q)
+    hits = matching.subquery("hits")
     total = int(session.scalar(select(func.count()).select_from(hits)) or 0)
     if q.sort == "relevance" and q.terms() and total:
-        page = select(Article.id).where(Article.id.in_(select(hits.c.id)))
-        order: tuple[Any, ...] = (
-            score(q.terms(), session.get_bind().dialect.name).asc(),
-            Article.published_at.desc().nulls_last(),
-            Article.id.desc(),
-        )
+        ids = _by_relevance(session, q, matching)
     else:
-        page = select(hits.c.id)
         order = (hits.c.published_at.desc().nulls_last(), hits.c.id.desc())
-    ids = list(
-        session.scalars(page.order_by(*order).limit(max(q.limit, 0)).offset(max(q.offset, 0)))
-    )
+        page = select(hits.c.id).order_by(*order)
+        ids = list(session.scalars(page.limit(max(q.limit, 0)).offset(max(q.offset, 0))))
     return SearchPage(total=total, articles=_load(session, ids))
 
 
