@@ -2,6 +2,7 @@
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python bench/extraction.py [--part tune|check|all] [--repeat N] [--details] [--cpu]
+    .venv/bin/python bench/extraction.py --set real11     # one folder alone (a new batch)
     .venv/bin/python bench/extraction.py --make-split     # rewrite tests/fixtures/split.json
 
 The development set is every page of ``tests/fixtures/real/``, ``tests/fixtures/real2/``,
@@ -296,10 +297,10 @@ def load_extractors() -> dict[str, Callable[[Page], Record]]:
 # --------------------------------------------------------------------------- pages and split
 
 
-def load_labels() -> list[tuple[str, Path, dict[str, Any]]]:
-    """(key, page path, label) for every labelled page of the development set."""
+def load_labels(sets: tuple[str, ...] = SETS) -> list[tuple[str, Path, dict[str, Any]]]:
+    """(key, page path, label) for every labelled page of ``sets`` (the development set)."""
     out = []
-    for name in SETS:
+    for name in sets:
         folder = FIXTURES / name
         for label in json.loads((folder / "labels.json").read_text("utf-8")):
             path = folder / label["file"]
@@ -343,11 +344,22 @@ def make_split() -> dict[str, Any]:
     }
 
 
-def load_pages(part: str) -> list[Page]:
+def load_pages(part: str, only_set: str | None = None) -> list[Page]:
+    """The pages of one part of the split; with ``only_set``, every page of that one folder
+    instead, whether or not the split lists it yet (a new batch measured before it joins
+    *tune*), refusing a page of a *check* site."""
     split = json.loads(SPLIT.read_text("utf-8"))
-    wanted = None if part == "all" else set(split["pages"][part])
+    if only_set is not None:
+        entries = load_labels((only_set,))
+        check = set(split["sites"]["check"])
+        if any(site_of(label) in check for _, _, label in entries):
+            raise SystemExit(f"{only_set} has pages of check sites: they are never scored alone")
+        wanted = None
+    else:
+        entries = load_labels()
+        wanted = None if part == "all" else set(split["pages"][part])
     pages = []
-    for key, path, label in load_labels():
+    for key, path, label in entries:
         if wanted is not None and key not in wanted:
             continue
         data = path.read_bytes()
@@ -491,6 +503,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", help="score only this extractor (e.g. newsmon)")
     parser.add_argument(
+        "--set",
+        dest="only_set",
+        help="score every page of this one folder of tests/fixtures/ (e.g. real11) instead of "
+        "a part: a new batch, measured unseen before it joins tune",
+    )
+    parser.add_argument(
         "--make-split", action="store_true", help="rewrite tests/fixtures/split.json and exit"
     )
     args = parser.parse_args(argv)
@@ -503,8 +521,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         extractors = {args.only: extractors[args.only]}
     parts = ["tune", "check"] if args.part == "both" else [args.part]
+    if args.only_set:
+        parts = [args.only_set]
     for part in parts:
-        pages = load_pages(part)
+        pages = load_pages(part, args.only_set)
         lxml_ms = {
             page.key: _best_ms(
                 lambda page=page: lxml.html.fromstring(page.data),  # type: ignore[misc]
