@@ -29,8 +29,9 @@ Scoring (the same for every extractor):
   label has no source (no author) where the extractor still gave one. trafilatura's
   ``sitename`` stands for its source; GNE and readability-lxml report none;
 - body: character-level F1 (bag of characters, whitespace ignored) against the labelled
-  body: the visible text of ``body_xpath`` (of the whole page where the label has none),
-  from ``body_first`` to ``body_last``;
+  body: the visible text of ``body_xpath`` (of the whole page where the label has none;
+  less the subtrees of ``body_skip_xpath``, blocks the page's stylesheet hides), from
+  ``body_first`` to ``body_last``;
 - fails: pages where the extractor raised or returned no headline or no body;
 - ms: median over pages of the wall time from the page's bytes to the record (best of
   ``--repeat`` runs per page, decoding included; GNE and readability get newsmon's
@@ -138,7 +139,9 @@ def reference_body(text: str, label: dict[str, Any]) -> str:
     if not found:
         raise SystemExit(f"{label['file']}: {xpath} matches nothing")
     parts: list[str] = []
-    _visible_text(found[0], parts)
+    # subtrees the page hides with its stylesheet (a schema.org block repeating the lead)
+    skip = set(root.xpath(label["body_skip_xpath"])) if "body_skip_xpath" in label else set()
+    _visible_text(found[0], parts, skip)
     whole = _squash("".join(parts))
     first, last = _squash(label["body_first"]), _squash(label["body_last"])
     start = whole.find(first)
@@ -148,11 +151,15 @@ def reference_body(text: str, label: dict[str, Any]) -> str:
     return whole[start : end + len(last)]
 
 
-def _visible_text(el: etree._Element, parts: list[str]) -> None:
-    if isinstance(el.tag, str) and el.tag not in _REFERENCE_SKIP:
+def _visible_text(
+    el: etree._Element,
+    parts: list[str],
+    skip: set[etree._Element] | frozenset[etree._Element] = frozenset(),
+) -> None:
+    if isinstance(el.tag, str) and el.tag not in _REFERENCE_SKIP and el not in skip:
         parts.append(el.text or "")
         for child in el:
-            _visible_text(child, parts)
+            _visible_text(child, parts, skip)
             parts.append(child.tail or "")
     # (a skipped element's tail is added by its parent)
 
