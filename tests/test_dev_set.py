@@ -51,3 +51,12 @@ def test_each_label_reads_on_its_page() -> None:
         if key.split("/", 1)[0] in extraction.LATER_SETS:
             text, _ = extraction.decode_html(path.read_bytes())
             assert extraction.reference_body(text, label), key
+
+
+def test_a_new_batch_is_scored_alone_but_never_a_check_site() -> None:
+    # `bench/extraction.py --set real11`: every page of one folder, whatever the split says
+    pages = extraction.load_pages("tune", only_set="real11")
+    labels = json.loads((FIXTURES / "real11" / "labels.json").read_text("utf-8"))
+    assert [page.key for page in pages] == [f"real11/{Path(lab['file']).name}" for lab in labels]
+    with pytest.raises(SystemExit, match="check sites"):
+        extraction.load_pages("tune", only_set="real2")  # real2 holds pages of check sites
