@@ -1672,3 +1672,59 @@ def test_a_bare_date_label_is_no_source(key: str, source: str | None) -> None:
 )
 def test_a_bare_date_label_is_no_source_words(value: str, outlet: bool) -> None:
     assert is_outlet_like(value) is outlet
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "author"),
+    [
+        # 川观新闻 (四川在线): the text's block is classed "articleDetailborder rw-sm-ad"; "ad"
+        # silenced its paragraphs and a 114-character block was read; the closing credit line
+        # "红星新闻记者 黎谨睿 综合环球时报（…）、…等" (72 characters) names the writer
+        ("real5/cbgc-1.html", "一天一百万美金在摇摆州撒钱", "黎谨睿"),
+        # 证券之星: <div class="jour_text" id="articleDetail"> inside a "jour_nav" wrapper; the
+        # page failed ("article text too short")
+        ("real11/stockstar-1.html", "自2021年8月正式落地以来", "文若楠 张羽岐"),
+    ],
+)
+def test_the_article_block_named_as_such_is_never_furniture(
+    key: str, first: str, author: str
+) -> None:
+    found = real(key)
+    assert found.body.startswith(first)
+    assert len(found.body) > 1500
+    assert found.author == author
+
+
+def test_the_article_block_named_as_such_guard() -> None:
+    # a related box's paragraphs stay out, whatever the article's own block is called
+    related = "".join(
+        f"<p>相关报道{i}：市里召开会议，部署下一阶段的工作，要求各部门抓好落实，确保项目按期完工。</p>"
+        for i in range(8)
+    )
+    html = (
+        "<html><head><title>全市重点项目建设推进会召开</title></head><body>"
+        '<div class="article"><h1>全市重点项目建设推进会召开</h1>'
+        f'<div class="article-content">{BODY}</div>'
+        f'<div class="related-article">{related}</div></div></body></html>'
+    )
+    assert "相关报道" not in page(html).body
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        (
+            "红星新闻记者 黎谨睿 综合环球时报（戴雨潇 董铭 范轩 陈子帅 王晓雄）、《环球》杂志（刘丽娜）、"
+            "新京报贝壳财经（记者陶野）等",
+            True,
+        ),
+        ("澎湃新闻记者 段彦超 廖艳", True),
+        # a sentence is article text, however it opens
+        (
+            "新华社记者 张三 李四 今天从市发改委获悉，全市重点项目建设推进顺利，上半年完成投资超过预期，各部门将继续抓好落实。",
+            False,
+        ),
+    ],
+)
+def test_a_reporter_line_listing_compiled_outlets_is_a_credit(line: str, credit: bool) -> None:
+    assert is_credit_line(line) is credit
