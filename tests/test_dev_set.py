@@ -15,7 +15,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.mark.parametrize(
-    "name", ["real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10"]
+    "name",
+    ["real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11"],
 )
 def test_every_page_is_the_labelled_bytes(name: str) -> None:
     labels = json.loads((FIXTURES / name / "labels.json").read_text("utf-8"))
@@ -50,3 +51,12 @@ def test_each_label_reads_on_its_page() -> None:
         if key.split("/", 1)[0] in extraction.LATER_SETS:
             text, _ = extraction.decode_html(path.read_bytes())
             assert extraction.reference_body(text, label), key
+
+
+def test_a_new_batch_is_scored_alone_but_never_a_check_site() -> None:
+    # `bench/extraction.py --set real11`: every page of one folder, whatever the split says
+    pages = extraction.load_pages("tune", only_set="real11")
+    labels = json.loads((FIXTURES / "real11" / "labels.json").read_text("utf-8"))
+    assert [page.key for page in pages] == [f"real11/{Path(lab['file']).name}" for lab in labels]
+    with pytest.raises(SystemExit, match="check sites"):
+        extraction.load_pages("tune", only_set="real2")  # real2 holds pages of check sites

@@ -1589,3 +1589,142 @@ def test_an_epaper_named_by_its_title_guard(title: str, epaper: bool) -> None:
     paper = title.rsplit("_", 1)[-1].rsplit("-", 1)[-1]
     paper = paper.removesuffix("数字报").removesuffix(" 电子报刊").removesuffix("电子版")
     assert (page(html).source == paper) is epaper
+
+
+# --------------------------------------------------------------------------- session 10, fourteenth pass (real11)
+
+
+@pytest.mark.parametrize(
+    ("key", "lead"),
+    [
+        # 俄罗斯卫星通讯社: <div class="article__announce-text"> in the article's header, a
+        # related-article link and its date between it and the text
+        ("real11/sputniknews-1.html", "俄罗斯卫星通讯社莫斯科3月13日电"),
+        # 联合国新闻: the story's lead in a view block of its own, the text in another
+        ("real11/unnews-1.html", "联合国人权高专办4月30日发布了一个宣传促进"),
+        ("real11/unnews-2.html", "联合国今天发起一项新倡议，以促进对跨性别儿童"),
+        # 明報: the first paragraph above an advertisement that splits the text
+        ("real11/mingpao-1.html", "【明報專訊】內地知名變性舞蹈家金星前天"),
+        # 39健康网: "核心提示：…" in <div class="art_summary"> above the text, said nowhere else
+        ("real2/39net-1.html", "核心提示：腊八节要吃腊八粥"),
+    ],
+)
+def test_a_lead_printed_apart_opens_the_body(key: str, lead: str) -> None:
+    assert real(key).body.startswith(lead)
+
+
+@pytest.mark.parametrize(
+    ("key", "summary"),
+    [
+        # a summary box above the text that the body repeats (摘要, 导读) is no lead
+        ("real5/dzwww-2.html", "美国佛罗里达有对儿母子开了家专门帮人"),
+        ("real4/66wz-1.html", "她发现儿子的种种变化，与一个“药娘QQ群”"),
+        ("real5/bjnews-1.html", "胡健波分析，萍萍现在可能会出现自我否定"),
+        # the body's copy has a hyphen the summary lacks ("西达斯-西奈医院")
+        ("real7/ebiotrade-1.html", "西达斯西奈医院的研究人员发现"),
+    ],
+)
+def test_a_lead_printed_apart_guard_summaries(key: str, summary: str) -> None:
+    assert not real(key).body.startswith(summary)
+
+
+def test_a_lead_printed_apart_guard_captions_and_info_lines() -> None:
+    # a caption above the text (short, or a picture's) and the info line are never the lead
+    caption = (
+        "<html><head><title>全市重点项目建设推进会召开</title></head><body>"
+        '<div class="article"><h1>全市重点项目建设推进会召开</h1>'
+        '<div class="info">2024-05-20 10:22 来源：某某日报</div>'
+        "<div>图为会议现场。</div>"
+        f'<div class="content">{BODY}</div></div></body></html>'
+    )
+    assert page(caption).body.startswith("第0段")
+    lead = caption.replace(
+        "<div>图为会议现场。</div>",
+        "<div>本报讯 今天上午，全市重点项目建设推进会召开，会议总结了上半年的工作，部署了下一阶段的任务。</div>",
+    )
+    assert page(lead).body.startswith("本报讯 今天上午")
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # 联合早报: "更新 / 2022年8月24日 5:44 PM" — the bare label before the date was taken for
+        # the outlet printed beside it ("更新", "发布")
+        ("real11/zaobao-1.html", None),
+        ("real11/zaobao-2.html", None),
+        # 新頭殼: "发布 2019.05.21 09:58", read as before (no outlet)
+        ("real7/newtalk-1.html", None),
+    ],
+)
+def test_a_bare_date_label_is_no_source(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("更新", False),
+        ("发布", False),
+        ("发表于", False),
+        ("中国广州发布", True),
+        ("新明日报", True),
+    ],
+)
+def test_a_bare_date_label_is_no_source_words(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "author"),
+    [
+        # 川观新闻 (四川在线): the text's block is classed "articleDetailborder rw-sm-ad"; "ad"
+        # silenced its paragraphs and a 114-character block was read; the closing credit line
+        # "红星新闻记者 黎谨睿 综合环球时报（…）、…等" (72 characters) names the writer
+        ("real5/cbgc-1.html", "一天一百万美金在摇摆州撒钱", "黎谨睿"),
+        # 证券之星: <div class="jour_text" id="articleDetail"> inside a "jour_nav" wrapper; the
+        # page failed ("article text too short")
+        ("real11/stockstar-1.html", "自2021年8月正式落地以来", "文若楠 张羽岐"),
+    ],
+)
+def test_the_article_block_named_as_such_is_never_furniture(
+    key: str, first: str, author: str
+) -> None:
+    found = real(key)
+    assert found.body.startswith(first)
+    assert len(found.body) > 1500
+    assert found.author == author
+
+
+def test_the_article_block_named_as_such_guard() -> None:
+    # a related box's paragraphs stay out, whatever the article's own block is called
+    related = "".join(
+        f"<p>相关报道{i}：市里召开会议，部署下一阶段的工作，要求各部门抓好落实，确保项目按期完工。</p>"
+        for i in range(8)
+    )
+    html = (
+        "<html><head><title>全市重点项目建设推进会召开</title></head><body>"
+        '<div class="article"><h1>全市重点项目建设推进会召开</h1>'
+        f'<div class="article-content">{BODY}</div>'
+        f'<div class="related-article">{related}</div></div></body></html>'
+    )
+    assert "相关报道" not in page(html).body
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        (
+            "红星新闻记者 黎谨睿 综合环球时报（戴雨潇 董铭 范轩 陈子帅 王晓雄）、《环球》杂志（刘丽娜）、"
+            "新京报贝壳财经（记者陶野）等",
+            True,
+        ),
+        ("澎湃新闻记者 段彦超 廖艳", True),
+        # a sentence is article text, however it opens
+        (
+            "新华社记者 张三 李四 今天从市发改委获悉，全市重点项目建设推进顺利，上半年完成投资超过预期，各部门将继续抓好落实。",
+            False,
+        ),
+    ],
+)
+def test_a_reporter_line_listing_compiled_outlets_is_a_credit(line: str, credit: bool) -> None:
+    assert is_credit_line(line) is credit

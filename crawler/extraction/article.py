@@ -36,13 +36,13 @@ from crawler.extraction.headline import (
 )
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import read_jsonld, read_meta
-from crawler.extraction.pieces import pieces_after, pieces_between, shows_date
+from crawler.extraction.pieces import lead_before, pieces_after, pieces_between, shows_date
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 15
+EXTRACTOR_VERSION = 16
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -139,6 +139,9 @@ def extract_article(
 
     trimmed = edges.trim_body(body_blocks(container, headline.element), headline.text)
     blocks, body_head, body_tail = trimmed.blocks, trimmed.head_credits, trimmed.tail_credits
+    lead = lead_before(headline.element, container, stats)
+    if lead is not None and not _repeated(lead, blocks):
+        blocks = [Block(lead), *blocks]  # the opening paragraph printed apart from the body
     body = "\n".join(b.text for b in blocks)
     if len(body) < MIN_BODY_CHARS:
         raise NotAnArticle(f"article text too short ({len(body)} characters)")
@@ -217,6 +220,19 @@ def extract_article(
         sections=split_sections(blocks),
         keywords=match_keywords(keywords, [headline.text, body], exclude),
     )
+
+
+# What two copies of a paragraph share when the punctuation differs ("西达斯-西奈医院"):
+# its letters and digits.
+_NOT_WORDS_RE = re.compile(r"[\W_]+")
+_REPEAT_CHARS = 16
+
+
+def _repeated(lead: str, blocks: Sequence[Block]) -> bool:
+    """Whether the body repeats ``lead``: then it is a summary box above the article
+    (摘要, 导读: 大众网, 温州网, 新京报, 生物通), not an opening paragraph printed apart."""
+    start = _NOT_WORDS_RE.sub("", lead)[:_REPEAT_CHARS]
+    return start in _NOT_WORDS_RE.sub("", "".join(b.text for b in blocks))
 
 
 def _first_prose(later: Sequence[Block], first: Sequence[Block]) -> list[str]:

@@ -18,6 +18,7 @@ from lxml import etree
 from crawler.extraction.blocks import Block
 from crawler.extraction.tree import clean, hint_words, is_noise
 from crawler.extraction.vocabulary import (
+    ARTICLE_BLOCK_WORD,
     BLOCK_TAGS,
     CONTAINER_TAGS,
     EMPHASIS_TAGS,
@@ -245,7 +246,11 @@ def find_body_container(
     votes for its parent and, at half weight, its grandparent, by its length and
     its prose punctuation; the winner's score is discounted by its link density.
     This is the readability idea; the counts come from :func:`measure`, so the
-    vote costs one pass over the elements that have text.
+    vote costs one pass over the elements that have text. Paragraphs whose parent's class or
+    its three nearest ancestors' classes name furniture (comments, related boxes, nav, ads)
+    do not vote, unless the parent's class names the article's own block (``articleDetail``,
+    ``article_content``): 四川在线 classes it "articleDetailborder rw-sm-ad", 证券之星 wraps it
+    in a "jour_nav".
 
     A winner whose text opens with the site's copyright or reprint terms ("版权所有",
     "免责声明", "未经…书面授权…" in its first 80 characters, and no more than
@@ -270,6 +275,8 @@ def find_body_container(
     def is_noisy(target: etree._Element) -> bool:
         # comment lists and related boxes nest their paragraphs a few levels deep
         cached = noisy.get(target)
+        if cached is None and _names_article(target):
+            cached = noisy[target] = False  # the article's own block, whatever else it says
         if cached is None:
             cached = named(target, NOISE_TOKENS)
             node = target.getparent()
@@ -280,6 +287,12 @@ def find_body_container(
                 node = node.getparent()
             noisy[target] = cached
         return cached
+
+    def _names_article(node: etree._Element) -> bool:
+        found = words.get(node)
+        if found is None:
+            found = words[node] = hint_words(node)
+        return any(ARTICLE_BLOCK_WORD.match(word) for word in found)
 
     def tally(notices: list[etree._Element]) -> etree._Element | None:
         scores: dict[etree._Element, float] = {}

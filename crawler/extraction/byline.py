@@ -78,6 +78,10 @@ _LABEL_IN_SOURCE_RE = re.compile(
     # a font-size toolbar's state: "目前设定" (新頭殼), as 字号/放大/缩小 are its buttons
     r"|设定|设置"
 )
+# A date's label alone, whatever follows it: "更新 / 2022年8月24日 5:44 PM" and "发布 /" (联合早报),
+# "发布 2019.05.21 09:58" (新頭殼). 发布 also ends account names (中国广州发布), so only the
+# bare word is refused.
+_DATE_LABEL_RE = re.compile(r"^(?:更新|发布|发表|修改|修订|出版|上传)(?:于)?$")
 # A domain, whatever its case: "BUSINESS.SOHU.COM", "news.example.cn".
 _DOMAIN_RE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}$")
 # Lists credit several outlets: "综合新华社、人民网等" keeps the first one (cut at 、 below);
@@ -153,7 +157,8 @@ def _clean_source(value: str) -> str | None:
 def is_outlet_like(value: str) -> bool:
     """Whether a credited "source" reads as an outlet's name (新华社, 北青网-北京青年报, sd退役军人之家).
 
-    Not a label or interface word (作者, 更新时间, 本文来源于, 页面功能, 举报/反馈), not a
+    Not a label or interface word (作者, 更新时间, a date's bare 更新 or 发布, 本文来源于, 页面功能,
+    举报/反馈), not a
     menu word (首页, 新闻动态), not an address or a domain in any case (BUSINESS.SOHU.COM),
     not a sentence (punctuation) and not a headline (a long run of text that does not
     end like an outlet: 报, 网, 社, 台, 客户端, 局...).
@@ -163,6 +168,8 @@ def is_outlet_like(value: str) -> bool:
     if _EDITION_RE.search(value):  # an e-paper's 版次 "第03版:要闻" or 期号 "第25312期"
         return False
     if value in MENU_WORDS or is_interface_word(value) or _LABEL_IN_SOURCE_RE.search(value):
+        return False
+    if _DATE_LABEL_RE.match(value):
         return False
     if _WEEKDAY_RE.match(value):  # "星期一" printed in its own element next to the date
         return False

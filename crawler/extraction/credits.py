@@ -80,6 +80,8 @@ _ORDINAL_RE = re.compile(r"^[一二三四五六七八九十百\d]+$")
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。！？!?；;：:“”\"]")
 _CLAUSE_END_RE = re.compile(r"[。？?！!]")
 _SENTENCE_RE = re.compile(r"[。？?！!，]")
+# A reporter credit line with no sentence in it may list the compiled outlets after the names.
+_MEDIA_CREDIT_CHARS = 100
 _DISCLAIMER_RE = re.compile(r"如有侵权|侵删|版权归原作者|未经授权不得转载|不代表本[站网平台]")
 # A photo caption's closing credit: "…启动仪式。（刘通摄）", "中新社记者 贾天勇 摄", "张蕊/摄".
 _PHOTO_CREDIT_END_RE = re.compile(
@@ -129,7 +131,13 @@ def is_credit_line(text: str) -> bool:
             rest
         ):
             return True
-    if short and _MEDIA_REPORTER_RE.match(text) and not _SENTENCE_RE.search(text):
+    # an outlet's reporter with no sentence after: "澎湃新闻记者 段彦超 廖艳", and the longer line
+    # that goes on to list the outlets compiled ("红星新闻记者 黎谨睿 综合环球时报（…）、…等")
+    if (
+        len(text) <= _MEDIA_CREDIT_CHARS
+        and _MEDIA_REPORTER_RE.match(text)
+        and not _SENTENCE_RE.search(text)
+    ):
         return True
     # "本报记者陆一夫报道": a glued byline standing alone
     if len(text) <= 30 and not _SENTENCE_PUNCT_RE.search(text) and reporter_in(text):

@@ -15,8 +15,8 @@ from lxml import etree
 
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.body import TextStats
-from crawler.extraction.tree import clean, hint_of
-from crawler.extraction.vocabulary import SKIP_TAGS
+from crawler.extraction.tree import clean, hint_of, is_noise
+from crawler.extraction.vocabulary import HEADING_TAGS, SKIP_TAGS
 
 
 class _Pieces:
@@ -196,3 +196,56 @@ def pieces_after(
     root: etree._Element, start: etree._Element, limit: int, stats: TextStats | None = None
 ) -> list[TextPiece]:
     return pieces_between(root, start, None, limit, stats)
+
+
+# A lead paragraph: a sentence or more of prose (captions, info lines and buttons are shorter).
+_LEAD_CHARS = 40
+# Texts this short that end no sentence between a lead and the body are furniture (a date,
+# "prev"/"next", a font-size button), stepped over on the way back from the body.
+_FURNITURE_CHARS = 20
+_LEAD_END_RE = re.compile(r"[。！？!?][”’」』\"')）]?$")
+_LEAD_TAGS = frozenset({"p", "div", "section"})
+
+
+def lead_before(
+    headline: etree._Element | None, container: etree._Element, stats: TextStats
+) -> str | None:
+    """The article's opening paragraph printed between the headline and the body container.
+
+    Templates set the lead apart: in the article's header (俄罗斯卫星通讯社's
+    ``article__announce-text``), in a block of its own (联合国新闻's ``story-lead`` view), or
+    above an advertisement that splits the text (明報). Read back from the container, links
+    (a related-article box) and short texts that end no sentence (a date, "prev", a font-size
+    button)
+    are stepped over; the first other text is the lead when it is a whole paragraph
+    (``<p>``/``<div>``, all of its element's text) of prose that ends a sentence, else there
+    is none (a caption, an info line, a heading).
+    """
+    if headline is None or not stats.whole:
+        return None
+    if any(node is container for node in headline.iterancestors()):
+        return None  # the headline is inside the body container: nothing lies between
+    zone = _zone(stats, headline, container)
+    if zone is None or zone[1] is None:
+        return None
+    begin, end = zone
+    for text, owner in reversed(stats.texts[begin:end]):
+        text = clean(text)
+        if not text:
+            continue
+        parent = owner.getparent()
+        if owner.tag == "a" or (parent is not None and parent.tag == "a"):
+            continue
+        if len(text) < _FURNITURE_CHARS and _LEAD_END_RE.search(text) is None:
+            continue
+        if (
+            len(text) < _LEAD_CHARS
+            or _LEAD_END_RE.search(text) is None
+            or owner.tag not in _LEAD_TAGS
+            or owner.tag in HEADING_TAGS
+            or is_noise(owner)
+            or clean("".join(owner.itertext())) != text
+        ):
+            return None
+        return text
+    return None

@@ -171,6 +171,10 @@ ENCLOSING_NOISE_TOKENS = frozenset(
         "advertisement",
     }
 )
+# A class/id word that names the article's own text block ("articleDetail", "article_content",
+# "articleBody"): furniture words beside it or on its ancestors ("rw-sm-ad" on 四川在线's
+# "articleDetailborder", 证券之星's "jour_nav" wrapper) do not make its paragraphs furniture.
+ARTICLE_BLOCK_WORD = re.compile(r"^article(?:detail|content|body|text|main)")
 CRUMB_TOKENS = ("crumb", "position", "location", "path", "daohang", "weizhi", "dqwz", "current")
 CRUMB_SEPARATORS = frozenset(">›»→/|-—:：·")
 CRUMB_LABEL = re.compile(
