@@ -16,7 +16,19 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.mark.parametrize(
     "name",
-    ["real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11"],
+    [
+        "real2",
+        "real3",
+        "real4",
+        "real5",
+        "real6",
+        "real7",
+        "real8",
+        "real9",
+        "real10",
+        "real11",
+        "real12",
+    ],
 )
 def test_every_page_is_the_labelled_bytes(name: str) -> None:
     labels = json.loads((FIXTURES / name / "labels.json").read_text("utf-8"))

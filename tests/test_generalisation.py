@@ -1728,3 +1728,62 @@ def test_the_article_block_named_as_such_guard() -> None:
 )
 def test_a_reporter_line_listing_compiled_outlets_is_a_credit(line: str, credit: bool) -> None:
     assert is_credit_line(line) is credit
+
+
+# --------------------------------------------------------------------------- session 10, fifteenth pass (real12)
+
+
+def _labelled(key: str) -> ExtractedArticle:
+    """A tune page read at its own saving day (its label's ``fetched_at``)."""
+    assert key in SPLIT["pages"]["tune"], "rules are developed on tune pages only"
+    folder, name = key.split("/")
+    labels = json.loads((FIXTURES / folder / "labels.json").read_text("utf-8"))
+    (label,) = [lab for lab in labels if lab["file"] == f"pages/{name}"]
+    saved = datetime.fromisoformat(label["fetched_at"]).replace(tzinfo=SHANGHAI)
+    return extract_bytes((FIXTURES / folder / "pages" / name).read_bytes(), fetched_at=saved)
+
+
+@pytest.mark.parametrize(
+    ("key", "day"),
+    [
+        # 明報: the only printed date has the weekday glued on; the canonical link
+        # …/article/20241024/s00013/… names the edition
+        ("real11/mingpao-1.html", "2024-10-24"),
+        # an e-paper reader: the edition date only in a script variable and the <base href>
+        # …/epaper/article/2010-05-26/384576
+        ("real12/thehour-1.html", "2010-05-26"),
+    ],
+)
+def test_a_date_in_the_address_the_page_states_for_itself(key: str, day: str) -> None:
+    found = _labelled(key)
+    assert found.published_at is not None
+    assert found.published_at.date().isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "day"),
+    [
+        (
+            '<link rel="canonical" href="https://news.example.cn/2016/01/29/26935.html">',
+            None,
+            "2016-01-29",
+        ),
+        (
+            '<meta property="og:url" content="https://news.example.cn/a/20160129/26935.html">',
+            None,
+            "2016-01-29",
+        ),
+        # a relative canonical names no host: not taken for the page's address
+        ('<link rel="canonical" href="/2016/01/29/26935.html">', None, None),
+        # the address the page was fetched from comes first
+        (
+            '<link rel="canonical" href="https://news.example.cn/2016/01/29/26935.html">',
+            "https://news.example.cn/2016/02/01/26935.html",
+            "2016-02-01",
+        ),
+    ],
+)
+def test_a_date_in_the_stated_address_guard(head: str, url: str | None, day: str | None) -> None:
+    html = article("来源：某某新闻网", head=head)
+    found = extract_bytes(html.encode("utf-8"), url=url, fetched_at=FETCHED_AT)
+    assert (found.published_at.date().isoformat() if found.published_at else None) == day

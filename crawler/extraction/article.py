@@ -35,14 +35,14 @@ from crawler.extraction.headline import (
     with_subtitle,
 )
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
-from crawler.extraction.metadata import read_jsonld, read_meta
+from crawler.extraction.metadata import read_jsonld, read_meta, stated_address
 from crawler.extraction.pieces import lead_before, pieces_after, pieces_between, shows_date
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 16
+EXTRACTOR_VERSION = 17
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -173,7 +173,8 @@ def extract_article(
         meta=without_render_stamp(meta, fetched_at),
         jsonld=jsonld,
         header=header,
-        url=url,
+        # a date in the address: the one fetched, else the one the page states for itself
+        url=url or stated_address(root, meta),
         now=fetched_at,
         # a labelled time printed at the end of the body counts as printed after it
         trailer=[TextPiece(t, "") for t in tail] + trailer,

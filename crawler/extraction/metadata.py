@@ -53,3 +53,28 @@ def jsonld_value(jsonld: list[dict[str, Any]], key: str) -> str | None:
         if isinstance(value, str) and value.strip():
             return clean(value)
     return None
+
+
+def stated_address(root: etree._Element, meta: dict[str, str]) -> str | None:
+    """The address the page gives for itself: its canonical link, ``og:url`` or ``<base href>``.
+
+    Read from the ``<head>`` (and the metas), where pages print them.
+    Only an absolute http(s) address counts (a relative canonical names no host). A saved
+    or forwarded page still says where it lives: 明報's canonical link
+    (``…/article/20241024/s00013/…``), an e-paper reader's ``<base href>``
+    (``…/epaper/article/2010-05-26/384576``).
+    """
+    head = root.find("head")  # all three live in the head: no walk of the whole page
+    found: list[str | None] = []
+    if head is not None:
+        found += [
+            el.get("href") for el in head.iter("link") if "canonical" in (el.get("rel") or "")
+        ]
+    found.append(meta.get("og:url"))
+    if head is not None:
+        found += [el.get("href") for el in head.iter("base")]
+    for value in found:
+        value = (value or "").strip()
+        if value.lower().startswith(("http://", "https://")):
+            return value
+    return None
