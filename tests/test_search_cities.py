@@ -295,14 +295,14 @@ def test_a_city_filter_finds_exactly_the_articles_with_a_section_there(
             assert want_all.total == page.total
 
 
-def test_a_group_by_city_of_a_search_counts_each_match_once_under_each_of_its_cities(
+def test_a_group_by_of_a_search_counts_each_match_once_under_each_of_its_cities(
     sessions: sessionmaker[Session],
 ) -> None:
     """Random articles and sections (a city twice in one article, sections without a city,
     one whose city was set to ``''`` in SQL): the group-by city of a search (PostgreSQL: from
     ``articles.cities``, with the ``''`` sections from the sections) is, for every term and
     filter, the matches counted once under each city of their sections, ``''`` included,
-    largest count first."""
+    largest count first; by day and source, each match once."""
     rng = random.Random(11)
     alphabet = "无锡宜兴营商环境江南aA ，。"
     docs = []
@@ -326,14 +326,26 @@ def test_a_group_by_city_of_a_search_counts_each_match_once_under_each_of_its_ci
         for term in ("无锡", "锡", "营商环境", "a", "江南"):
             for city, district in ((None, None), ("无锡", None), ("苏州", "宜兴"), ("", None)):
                 q = ArticleQuery(text=term, city=city or None, district=district)
+                matched = [
+                    d
+                    for d in docs
+                    if _matches(term, d) and (q.city is None or _in_place(d, city, district))
+                ]
                 want: dict[str, int] = {}
-                for d in docs:
-                    if _matches(term, d) and (q.city is None or _in_place(d, city, district)):
-                        for c in {s.city for s in d.sections if s.city is not None}:
-                            want[c] = want.get(c, 0) + 1
+                for d in matched:
+                    for c in {s.city for s in d.sections if s.city is not None}:
+                        want[c] = want.get(c, 0) + 1
                 got = count_by(session, q, "city")
                 assert dict(got) == want, (term, city, district)
                 assert [n for _, n in got] == sorted(want.values(), reverse=True)
+                # by day (Asia/Shanghai) and source: the same matches, counted once each
+                days: dict[str, int] = {}
+                for d in matched:
+                    assert d.published_at is not None
+                    day = (d.published_at + timedelta(hours=8)).date().isoformat()
+                    days[day] = days.get(day, 0) + 1
+                assert count_by(session, q, "day") == sorted(days.items())
+                assert count_by(session, q, "source") == ([(None, len(matched))] if matched else [])
         assert dict(count_by(session, ArticleQuery(text=blank.title), "city")).get("") == 1
 
 

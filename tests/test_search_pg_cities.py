@@ -155,10 +155,17 @@ def test_a_group_by_city_of_a_search_reads_the_cities_column(pg_url: str) -> Non
             for term in _TERMS:
                 count_by(session, ArticleQuery(text=term), "city")
                 count_by(session, ArticleQuery(text=term, city="镇江"), "city")
+                count_by(session, ArticleQuery(text=term), "day")
 
     plans = _explained(engine, group_bys)
-    assert len(plans) == 2 * len(_TERMS)
-    for plan in plans:
+    assert len(plans) == 3 * len(_TERMS)
+    by_city = [plan for plan in plans if "to_char" not in plan]
+    by_day = [plan for plan in plans if "to_char" in plan]
+    assert len(by_day) == len(_TERMS)
+    # by day, the matches' rows are read once, in the pass that finds them
+    for plan in by_day:
+        assert plan.count(" on articles") == 1, plan
+    for plan in by_city:
         assert "unnest" in plan, plan
         # one scan of sections, by city: not the per-article probe of the sections' form
         assert plan.count(" on sections") == 1, plan

@@ -14,7 +14,9 @@ form counted such sections under ``''``, as the counts kept for the whole archiv
 those few are still counted from the sections (an index lookup of ``city = ''``, which
 finds nothing in an archive newsmon wrote: extraction never names an empty city). The
 column is the sections' as of the last commit (its trigger is deferred): inside a
-transaction that has just changed sections, the group-by counts them as they were.
+transaction that has just changed sections, the group-by counts them as they were. By day,
+source or site, PostgreSQL likewise reads the key in that pass rather than the matches' rows
+again (SQLite, whose row reads by rowid cost less, keeps the join).
 """
 
 from __future__ import annotations
@@ -101,11 +103,17 @@ def count_by(session: Session, q: ArticleQuery, by: str) -> list[tuple[str | Non
             "source": Article.source,
             "site": _site_name(),
         }[by]
-        stmt = (
-            select(key.label("key"), counted.label("n"))
-            .select_from(hits)
-            .join(Article, Article.id == hits.c.id)
-        )
+        if dialect == "postgresql" and not q.unique:
+            # The key read in the pass that finds and confirms the matches: their rows are not
+            # read a second time (营商环境 by day at 100,000 articles: 15,800 -> 6,800 buffers).
+            counted = func.count()
+            stmt = _matching(session, q).with_only_columns(key.label("key"), counted.label("n"))
+        else:
+            stmt = (
+                select(key.label("key"), counted.label("n"))
+                .select_from(hits)
+                .join(Article, Article.id == hits.c.id)
+            )
     stmt = stmt.group_by(key)
     # days: undated last on both backends, as the kept counts list them (SQLite sorts NULL first)
     order = (key.asc().nulls_last(),) if by == "day" else (counted.desc(), key.asc())
