@@ -6,9 +6,8 @@ are written (storage/search/counts.py); otherwise the matches of the query
 
 By city on PostgreSQL, the matches' cities come from ``articles.cities`` (storage/search/
 cities.py), read in the same pass as the matches are found and confirmed, instead of a probe
-of the sections per match (at 100,000 articles the 3,002 matches of 营商环境 read 8,500
-buffers of sections for it: 131 -> 58 ms in ``EXPLAIN ANALYZE``; docs/benchmarks.md, tenth
-pass). The answers are the sections' form's, exactly: the column leaves out a section whose
+of the sections per match (at 1,000,000 articles the group-by city of 营商环境, 30,162
+candidates, 1,075 -> 740 ms; docs/benchmarks.md, tenth pass). The answers are the sections' form's, exactly: the column leaves out a section whose
 city is ``''`` (no city, as SQLite's index and the city filter read it), and the sections'
 form counted such sections under ``''``, as the counts kept for the whole archive do; so
 those few are still counted from the sections (an index lookup of ``city = ''``, which
