@@ -295,6 +295,60 @@ def test_a_city_filter_finds_exactly_the_articles_with_a_section_there(
             assert want_all.total == page.total
 
 
+def test_a_group_by_of_a_search_counts_each_match_once_under_each_of_its_cities(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Random articles and sections (a city twice in one article, sections without a city,
+    one whose city was set to ``''`` in SQL): the group-by city of a search (PostgreSQL: from
+    ``articles.cities``, with the ``''`` sections from the sections) is, for every term and
+    filter, the matches counted once under each city of their sections, ``''`` included,
+    largest count first; by day and source, each match once."""
+    rng = random.Random(11)
+    alphabet = "无锡宜兴营商环境江南aA ，。"
+    docs = []
+    for n in range(1, 70):
+        body = "".join(rng.choice(alphabet) for _ in range(30))
+        picked = [rng.choice([*CITIES, None]) for _ in range(rng.randint(0, 3))]
+        docs.append(_doc(n, body, [_sec(c, rng.choice(DISTRICTS)) for c in picked], hours=n))
+    ids = store(sessions, docs)
+    blank = next(d for d in docs if any(s.city == "镇江" for s in d.sections))
+    with sessions.begin() as session:  # a city emptied from a shell: counted under ''
+        session.execute(
+            update(Section)
+            .where(Section.article_id == ids[blank.url], Section.city == "镇江")
+            .values(city="")
+        )
+    blank.sections[:] = [
+        replace(s, city="" if s.city == "镇江" else s.city) for s in blank.sections
+    ]
+    assert blank.sections
+    with sessions() as session:
+        for term in ("无锡", "锡", "营商环境", "a", "江南"):
+            for city, district in ((None, None), ("无锡", None), ("苏州", "宜兴"), ("", None)):
+                q = ArticleQuery(text=term, city=city or None, district=district)
+                matched = [
+                    d
+                    for d in docs
+                    if _matches(term, d) and (q.city is None or _in_place(d, city, district))
+                ]
+                want: dict[str, int] = {}
+                for d in matched:
+                    for c in {s.city for s in d.sections if s.city is not None}:
+                        want[c] = want.get(c, 0) + 1
+                got = count_by(session, q, "city")
+                assert dict(got) == want, (term, city, district)
+                assert [n for _, n in got] == sorted(want.values(), reverse=True)
+                # by day (Asia/Shanghai) and source: the same matches, counted once each
+                days: dict[str, int] = {}
+                for d in matched:
+                    assert d.published_at is not None
+                    day = (d.published_at + timedelta(hours=8)).date().isoformat()
+                    days[day] = days.get(day, 0) + 1
+                assert count_by(session, q, "day") == sorted(days.items())
+                assert count_by(session, q, "source") == ([(None, len(matched))] if matched else [])
+        assert dict(count_by(session, ArticleQuery(text=blank.title), "city")).get("") == 1
+
+
 #: What revision 0004's newsmon made on SQLite: the pairs only, kept by triggers on articles.
 _INDEX_0004 = (
     "CREATE VIRTUAL TABLE articles_grams USING fts5("

@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from storage import Section, create_schema, make_engine
 from storage.migrate import head_revision, upgrade
-from storage.search import ArticleQuery, search_articles
+from storage.search import ArticleQuery, count_by, search_articles
 from tests.cli import newsmon
 from tests.support.stored import store
 from tests.test_search_cities import _doc, _sec
@@ -137,6 +137,40 @@ def test_a_city_filter_is_answered_by_the_cities_index(pg_url: str) -> None:
         assert "ix_articles_cities" in plan, plan
         assert "sections" not in plan, plan
     assert any("BitmapAnd" in plan for plan in plans)
+    engine.dispose()
+
+
+def test_a_group_by_city_of_a_search_reads_the_cities_column(pg_url: str) -> None:
+    """The matches' cities come from their rows, found in the same scan: the sections are
+    asked only for cities spelled ``''`` (an index-only lookup), never once per match."""
+    engine = make_engine(pg_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    store(sessions, _docs(300, seed=3))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+    def group_bys() -> None:
+        with sessions() as session:
+            for term in _TERMS:
+                count_by(session, ArticleQuery(text=term), "city")
+                count_by(session, ArticleQuery(text=term, city="镇江"), "city")
+                count_by(session, ArticleQuery(text=term), "day")
+
+    plans = _explained(engine, group_bys)
+    assert len(plans) == 3 * len(_TERMS)
+    by_city = [plan for plan in plans if "to_char" not in plan]
+    by_day = [plan for plan in plans if "to_char" in plan]
+    assert len(by_day) == len(_TERMS)
+    # by day, the matches' rows are read once, in the pass that finds them
+    for plan in by_day:
+        assert plan.count(" on articles") == 1, plan
+    for plan in by_city:
+        assert "unnest" in plan, plan
+        # one scan of sections, by city: not the per-article probe of the sections' form
+        assert plan.count(" on sections") == 1, plan
+        assert "Index Cond: ((city)::text = ''::text)" in plan, plan
+        assert "sections_article_id_position_key" not in plan, plan
     engine.dispose()
 
 
