@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -53,7 +54,8 @@ def begin_build(conn: Connection) -> None:
     pysqlite sends BEGIN only before an INSERT, UPDATE or DELETE, so every CREATE and DROP before
     the build's first INSERT committed alone: a build killed mid-way left an archive whose index
     was there, empty, and looked built (a search found nothing, and nothing built it again)."""
-    if not conn.connection.driver_connection.in_transaction:
+    driver: Any = conn.connection.driver_connection
+    if not driver.in_transaction:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
