@@ -35,13 +35,14 @@ from dataclasses import dataclass
 
 #: Runs of letters and digits (no underscore): pairs never span a space or punctuation.
 _RUN = re.compile(r"[^\W_]+")
-#: Text as an array of 4-byte code units (one a character), and back.
+#: Text as an array of 4-byte code units (one a character; only moved, never read), and back.
 _UTF32 = "utf-32-le"
-_SPACE = array("I", " ".encode(_UTF32))
+_UNIT = next(code for code in "IL" if array(code).itemsize == 4)
+_SPACE = array(_UNIT, " ".encode(_UTF32))
 
 
 def _code_units(text: str) -> array[int]:
-    return array("I", text.encode(_UTF32))
+    return array(_UNIT, text.encode(_UTF32))
 
 
 #: Marks a city's token in the index (not a letter or digit: never part of a pair).
