@@ -13,6 +13,7 @@ from newsmon.cli.context import (
     Context,
     output_records,
     positive_int,
+    progress_line,
     since_arg,
     table,
     tcp_port,
@@ -210,10 +211,12 @@ def cmd_reindex(ctx: Context) -> int:
     from sqlalchemy.orm import Session
 
     from storage.search import rebuild_reprints, rebuild_search
+    from storage.search.build import reporting
 
     sessions = ctx.sessions()  # creates the index if it is missing
     engine = sessions.kw["bind"]
-    rebuild_search(engine)
+    with reporting(progress_line):
+        rebuild_search(engine)
     with Session(engine) as session, session.begin():
         grouped = rebuild_reprints(session)
     print(f"search index rebuilt; {grouped} articles fingerprinted for reprints")

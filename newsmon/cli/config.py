@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import default_config_path, load_config
-from newsmon.cli.context import EXIT_OK, EXIT_USAGE, CliError, Context, archive_failure
+from newsmon.cli.context import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Context,
+    archive_failure,
+    progress_line,
+)
 
 #: The shipped config of real Jiangsu outlets (not verifiable offline).
 JIANGSU = Path(__file__).parent.parent / "data" / "jiangsu.toml"
@@ -84,11 +91,14 @@ def cmd_db_upgrade(ctx: Context) -> int:
     from storage import redact
     from storage.migrate import upgrade
     from storage.search import install_search
+    from storage.search.build import reporting
 
     engine = _engine(ctx)
     try:
-        before, after = upgrade(engine)
-        install_search(engine)
+        # a migration or the first open that (re)builds the search index says how far it is
+        with reporting(progress_line):
+            before, after = upgrade(engine)
+            install_search(engine)
     except SQLAlchemyError as exc:
         raise CliError(f"cannot upgrade {redact(ctx.db_url)}: {first_line(exc)}") from None
     if before == after:

@@ -145,6 +145,7 @@ class Context:
         from sqlalchemy.orm import sessionmaker
 
         from newsmon.database import ArchiveError, missing_sqlite_file, open_archive
+        from storage.search.build import reporting
 
         url, origin = db_url_and_origin(self.args.db, self.config)
         missing = missing_sqlite_file(url) if existing and url != default_db_url() else None
@@ -154,10 +155,17 @@ class Context:
                 " check --db, $NEWSMON_DB_URL or $NEWSMON_HOME"
             )
         try:
-            engine = open_archive(url, origin)
+            # an archive whose search index is (re)built as it opens says how far that is
+            with reporting(progress_line):
+                engine = open_archive(url, origin)
         except ArchiveError as exc:
             raise archive_failure(exc) from None
         return sessionmaker(engine, expire_on_commit=False)
+
+
+def progress_line(line: str) -> None:
+    """A line of a long task's progress (the search index being built), on stderr."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def archive_failure(exc: Exception) -> CliError:

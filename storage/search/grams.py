@@ -30,10 +30,19 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from dataclasses import dataclass
 
 #: Runs of letters and digits (no underscore): pairs never span a space or punctuation.
 _RUN = re.compile(r"[^\W_]+")
+#: Text as an array of 4-byte code units (one a character; only moved, never read), and back.
+_UTF32 = "utf-32-le"
+_UNIT = next(code for code in "IL" if array(code).itemsize == 4)
+_SPACE = array(_UNIT, " ".encode(_UTF32))
+
+
+def _code_units(text: str) -> array[int]:
+    return array(_UNIT, text.encode(_UTF32))
 
 
 #: Marks a city's token in the index (not a letter or digit: never part of a pair).
@@ -43,16 +52,27 @@ HEX_MARK = "\u00b6"  # ¶
 
 
 def document_grams(title: str | None, body: str | None) -> str:
-    """The space-separated pairs of an article's title and body in the order of the text,
-    each run of letters followed by its last character alone."""
-    grams: list[str] = []
-    for text in (title, body):
-        if not text:
-            continue
-        for run in _RUN.findall(text):
-            grams.extend(run[i : i + 2] for i in range(len(run) - 1))
-            grams.append(run[-1])
-    return " ".join(grams)
+    """The pairs of an article's title and body in the order of the text, each run of letters
+    followed by its last character alone, separated by spaces (one or more).
+
+    Made without a Python step per pair (~600 an article): the runs joined by spaces
+    (``u``) and the same with each run's first character dropped and a space after it
+    (``v``: at every position of ``u``, the character after it in its run, or a space) are
+    interleaved with spaces, character by character, as arrays of UTF-32 code units: a
+    pair where a letter has a next one in its run, the letter alone where it ends its run,
+    spaces where ``u`` has one. FTS5's ``ascii`` tokenizer reads the same tokens at the same
+    positions as from single spaces."""
+    runs = _RUN.findall(title) if title else []
+    if body:
+        runs += _RUN.findall(body)
+    if not runs:
+        return ""
+    u = " ".join(runs)
+    v = " ".join([run[1:] + " " for run in runs])
+    out = _SPACE * (3 * len(u))
+    out[0::3] = _code_units(u)
+    out[1::3] = _code_units(v)
+    return out.tobytes().decode(_UTF32)
 
 
 def city_token(city: str) -> str:

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from storage.bodies import body_text
 from storage.compression import install_compression, recompress_bodies, undo_compression
 from storage.search import cities
+from storage.search.build import begin_build, index_articles
 from storage.search.counts import install_counts
 from storage.search.grams import (
     CITY_MARK,
@@ -232,6 +233,10 @@ def _install_grams(conn: Connection) -> None:
     present, current = _current_grams(conn)
     if current:
         return
+    begin_build(conn)
+    present, current = _current_grams(conn)  # another process may have made it meanwhile
+    if current:
+        return
     if present:
         # The index of earlier versions: without the articles' cities (before migration
         # 0005) or without positions (before 0007).
@@ -247,9 +252,7 @@ def _install_grams(conn: Connection) -> None:
     # and drop the trigram index of earlier versions.
     for ddl in _OLD_FTS_DROP:
         conn.exec_driver_sql(ddl)
-    conn.exec_driver_sql(
-        f"INSERT INTO {GRAMS_TABLE}(rowid, grams) SELECT a.id, {_row('a')} FROM articles a"
-    )
+    index_articles(conn, GRAMS_TABLE, _row("a"))
 
 
 def upgrade_grams(conn: Connection) -> None:
@@ -360,6 +363,7 @@ def rebuild_search(engine: Engine) -> None:
     """Rebuild the search index from scratch (for an archive whose index is missing or suspect)."""
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
+            begin_build(conn)  # the old index dropped and the new one made, or neither
             for ddl in _GRAMS_DROP:
                 conn.exec_driver_sql(ddl)
             _install_grams(conn)

@@ -1,0 +1,238 @@
+"""Building the SQLite search index of an archive's articles (storage/search/build.py, grams.py):
+the same postings as the index the store's triggers write, progress as it goes, and a build
+that is killed leaves an archive that opens and builds it again."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import string
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.extraction import ExtractedArticle as Extracted
+from crawler.extraction import Section as ExtractedSection
+from storage import Article, create_schema, make_engine
+from storage.search import ArticleQuery, install_search, rebuild_search, search_articles
+from storage.search import build as build_module
+from storage.search.build import reporting
+from storage.search.grams import _RUN, CITY_MARK, HEX_MARK, document_grams
+from storage.search.index import drop_grams
+from tests.cli import newsmon
+from tests.support.stored import store
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = datetime(2024, 5, 1, tzinfo=UTC)
+#: CJK, ASCII of both cases, digits, the underscore, spaces of several kinds, Chinese and ASCII
+#: punctuation, a character outside the BMP, full-width letters and digits, accented letters
+ALPHABET = "无锡营商环境aBz09_ \t\n\u3000，。、“”-.𠀀𠮷ＡＢ２éÉ"
+_ASCII_FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+TERMS = ["无锡", "锡", "营商环境", "aB", "z0", "𠀀𠮷", "ＡＢ２", "é", "商，环", "境 a"]
+
+
+def _pairs_one_by_one(title: str | None, body: str | None) -> list[str]:
+    """The index's tokens as the definition says them (and as earlier versions made them, one
+    pair at a time): each run's overlapping pairs, then its last character alone."""
+    tokens: list[str] = []
+    for part in (title, body):
+        for run in _RUN.findall(part or ""):
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.append(run[-1])
+    return tokens
+
+
+def _random_text(rng: random.Random, longest: int) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, longest)))
+
+
+def test_the_pairs_are_the_definitions_at_the_same_positions_for_fts5() -> None:
+    rng = random.Random(17)
+    texts = [
+        (rng.choice([None, _random_text(rng, 12)]), rng.choice([None, _random_text(rng, 80)]))
+        for _ in range(3000)
+    ]
+    texts += [(None, None), ("", ""), ("无", None), (None, "_ _"), ("a", "b"), ("𠀀", "𠀀𠀀")]
+    made = sqlite3.connect(":memory:")
+    for table in ("one_by_one", "built"):
+        made.execute(
+            f"CREATE VIRTUAL TABLE {table} USING fts5(grams, content='', detail=full, "
+            "columnsize=0, tokenize='ascii')"
+        )
+        made.execute(f"CREATE VIRTUAL TABLE {table}_v USING fts5vocab({table}, instance)")
+    for rowid, (title, body) in enumerate(texts, 1):
+        expected = _pairs_one_by_one(title, body)
+        grams = document_grams(title, body)
+        assert grams.split() == expected, (title, body)
+        made.execute(
+            "INSERT INTO one_by_one(rowid, grams) VALUES (?, ?)", (rowid, " ".join(expected))
+        )
+        made.execute("INSERT INTO built(rowid, grams) VALUES (?, ?)", (rowid, grams))
+    # the tokenizer reads the same tokens at the same positions (the spaces between them vary)
+    vocab = "SELECT term, doc, col, offset FROM {}_v ORDER BY 1, 2, 3, 4"
+    assert (
+        made.execute(vocab.format("built")).fetchall()
+        == made.execute(vocab.format("one_by_one")).fetchall()
+    )
+
+
+def _doc(rng: random.Random, n: int) -> Extracted:
+    cities = ["无锡", "苏州", "Wuxi", None, ""]
+    return Extracted(
+        url=f"http://site.test/{n}.html",
+        title=_random_text(rng, 10),
+        published_at=T0 + timedelta(hours=rng.randint(0, 300)),
+        source=None,
+        author=None,
+        site_name=None,
+        breadcrumb=[],
+        body=_random_text(rng, 120),
+        sections=[
+            ExtractedSection("", rng.choice(cities), None, "标题", "正文", [])
+            for _ in range(rng.choice([0, 1, 2, 3]))
+        ],
+        keywords=[],
+    )
+
+
+def _postings(conn: sqlite3.Connection | Session) -> set[tuple[str, int, int | None]]:
+    """(token, article id, position); a city token's position depends on whether a trigger on
+    sections or a build wrote it, so cities are compared without."""
+    query = "SELECT term, doc, offset FROM temp.build_vocab"
+    make = (
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.build_vocab "
+        "USING fts5vocab(main, articles_grams, 'instance')"
+    )
+    if isinstance(conn, Session):
+        conn.execute(text(make))
+        rows = conn.execute(text(query)).all()
+    else:
+        conn.execute(make)
+        rows = conn.execute(query).fetchall()
+    city = (CITY_MARK, HEX_MARK)
+    return {(t, int(doc), None if t.startswith(city) else int(off)) for t, doc, off in rows}
+
+
+def _answers(sessions: sessionmaker[Session]) -> dict[tuple[str, str | None], list[int]]:
+    with sessions() as session:
+        return {
+            (term, city): [
+                a.id
+                for a in search_articles(
+                    session, ArticleQuery(text=term, city=city, limit=1000)
+                ).articles
+            ]
+            for term in TERMS
+            for city in ("无锡", "Wuxi", None)
+        }
+
+
+def test_a_build_in_ranges_holds_what_the_stores_triggers_wrote(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    rng = random.Random(5)
+    store(sessions, [_doc(rng, n) for n in range(240)])
+    with engine.begin() as conn:  # ids with gaps, one range of them empty
+        conn.execute(text("DELETE FROM articles WHERE id % 7 = 3 OR id BETWEEN 100 AND 130"))
+    with sessions() as session:
+        written = _postings(session)
+        expected = {a.id: _pairs_one_by_one(a.title, a.body) for a in session.query(Article).all()}
+    answers = _answers(sessions)
+    assert sum(map(len, answers.values())) > 100
+
+    lines: list[str] = []
+    monkeypatch.setattr(build_module, "BUILD_CHUNK", 25)
+    with reporting(lines.append):
+        rebuild_search(engine)
+    with sessions() as session:
+        assert _postings(session) == written
+        tokens: dict[int, list[tuple[int, str]]] = {}
+        for token, doc, offset in _postings(session):
+            if offset is not None:
+                tokens.setdefault(doc, []).append((offset, token))
+        for article_id, pairs in expected.items():
+            folded = [t.translate(_ASCII_FOLD) for t in pairs]  # as the tokenizer folds
+            assert [t for _o, t in sorted(tokens.get(article_id, []))] == folded, article_id
+    assert _answers(sessions) == answers
+    count = len(expected)
+    assert lines[0].startswith(f"building the search index of {count:,} articles")
+    done = [int(line.split()[2].replace(",", "")) for line in lines[1:]]
+    assert done == sorted(done), lines
+    assert done[-1] == count, lines
+    assert len(done) >= 8, lines
+    assert all(line.endswith(f"of {count:,} articles") for line in lines[1:])
+    engine.dispose()
+
+
+_BUILD = """
+import sys
+from storage import make_engine
+from storage.search import build, install_search
+build.BUILD_CHUNK = 50
+def reported(line):
+    print(line, flush=True)
+    if line.startswith("search index:"):
+        sys.stdin.readline()  # wait: the test kills this process here
+with build.reporting(reported):
+    install_search(make_engine(sys.argv[1]))
+"""
+
+
+def test_a_killed_build_leaves_an_archive_that_opens_and_builds_again(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    rng = random.Random(9)
+    store(sessions, [_doc(rng, n) for n in range(400)])
+    answers = _answers(sessions)
+    with engine.begin() as conn:  # as an archive loaded in bulk, or before the index existed
+        drop_grams(conn)
+    engine.dispose()
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(_BUILD), sqlite_url],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    assert first.startswith("building the search index of 400 articles"), first
+    assert child.stdout.readline() == "search index: 50 of 400 articles\n"
+    child.send_signal(signal.SIGKILL)  # mid-build: 50 articles indexed, in its transaction
+    child.wait(timeout=30)
+
+    raw = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    found = raw.execute("SELECT name FROM sqlite_master WHERE name = 'articles_grams'")
+    assert found.fetchall() == []
+    raw.close()
+
+    result = newsmon("db", "upgrade", db=sqlite_url, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "building the search index of 400 articles" in result.stderr
+    assert "search index: 400 of 400 articles" in result.stderr
+    engine = make_engine(sqlite_url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    install_search(engine)  # nothing left to do
+    assert _answers(sessions) == answers
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO articles_grams(articles_grams) VALUES ('integrity-check')"
+        )
+    engine.dispose()
