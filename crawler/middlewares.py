@@ -1,5 +1,6 @@
 """Downloader middlewares: retries that honour ``Retry-After``; robots.txt failures without
-tracebacks; meta refresh without decoding pages that cannot hold one."""
+tracebacks; meta refresh without decoding pages that cannot hold one. And Scrapy's depth
+spider middleware, only where a setting asks for depths."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
@@ -159,3 +162,25 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
         if isinstance(response, HtmlResponse) and cannot_refresh(response.body):
             return response
         return super().process_response(request, response)
+
+
+class DepthWhenAsked(DepthMiddleware):
+    """Scrapy's depth middleware, enabled only when ``DEPTH_LIMIT``, ``DEPTH_PRIORITY`` or
+    ``DEPTH_STATS_VERBOSE`` is set (``--set``, a site's settings).
+
+    Without them it only counts the deepest request (the ``request_depth_max`` stat, which
+    newsmon does not keep) — yet every page's output passes through it: one layer less
+    of Scrapy's spider-middleware chain for every response (docs/benchmarks.md, Crawling,
+    "Session 10").
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not (
+            settings.getint("DEPTH_LIMIT")
+            or settings.getint("DEPTH_PRIORITY")
+            or settings.getbool("DEPTH_STATS_VERBOSE")
+        ):
+            raise NotConfigured  # without a message: Scrapy would log it as a warning
+        return super().from_crawler(crawler)
