@@ -6,9 +6,7 @@ real 200 KB page); done on Scrapy's reactor thread it stalls every download in f
 the result back to the reactor as a ``Deferred``. Each worker has a socket pair with the
 crawling process, whose end the reactor reads and writes itself like any connection: a
 call goes out as a pickle, its answer comes back the same way, with no thread in between
-(until session 9 a ``concurrent.futures.ProcessPoolExecutor`` did this through two threads
-of its own and a wake-up of the reactor for each answer: docs/benchmarks.md, Crawling,
-"Session 9").
+(docs/benchmarks.md, Crawling, "Session 9").
 
 How many processes: ``NEWSMON_EXTRACT_PROCESSES`` (a Scrapy setting, else the
 environment variable of that name); ``0`` extracts in the crawling process. By default
@@ -171,12 +169,13 @@ class _WorkerDied(Exception):
 class _Call:
     """A call handed to a worker: its Deferred, and how long the worker may take on it."""
 
-    __slots__ = ("deferred", "guard", "limit")
+    __slots__ = ("deadline", "deferred", "limit")
 
     def __init__(self, limit: float) -> None:
         self.deferred: Deferred[Any] = Deferred()
         self.limit = limit
-        self.guard: Any = None
+        #: the reactor's time by which the worker must have answered it (once it is first)
+        self.deadline = math.inf
 
 
 class _Channel(Protocol):
@@ -189,6 +188,11 @@ class _Channel(Protocol):
     worker stays on longer than its limit fails with :class:`ExtractionAborted` and the
     worker is killed (``on_stuck``). End of file, or an error, fails every other call still
     waiting with :class:`_WorkerDied`.
+
+    One reactor timer per worker watches the limit (``guard``), re-armed only when it fires
+    before the first call's deadline. A message goes straight to the socket when the
+    transport holds nothing waiting to go out, else (and what the socket does not take at
+    once) through the transport, in order (docs/benchmarks.md, Crawling, "Session 10").
     """
 
     def __init__(self, on_lost: Callable[[], None], on_stuck: Callable[[], None]) -> None:
@@ -197,6 +201,7 @@ class _Channel(Protocol):
         self.lost = False
         self.on_lost = on_lost
         self.on_stuck = on_stuck
+        self.guard: Any = None
 
     def call(self, function: Callable[..., Any], args: tuple[Any, ...], limit: float) -> _Call:
         payload = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
@@ -205,16 +210,43 @@ class _Channel(Protocol):
             call.deferred.errback(_WorkerDied())
             return call
         self.pending.append(call)
-        transport: Any = self.transport  # twisted's interfaces confuse mypy
-        transport.writeSequence([_HEADER.pack(len(payload)), payload])
+        self._send(_HEADER.pack(len(payload)) + payload)
         if len(self.pending) == 1:
             self._watch()
         return call
 
+    def _send(self, data: bytes) -> None:
+        transport: Any = self.transport  # twisted's interfaces confuse mypy
+        sock = _idle_socket(transport)
+        # OSError: full (the transport waits for room), or broken (it reports the loss)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                data = data[sock.send(data) :]
+        if data:
+            transport.write(data)
+
     def _watch(self) -> None:
         """The worker starts on the first call waiting: its time limit runs from now."""
+        reactor = _reactor()
         first = self.pending[0]
-        first.guard = _reactor().callLater(first.limit, self._stuck, first)
+        first.deadline = reactor.seconds() + first.limit
+        guard = self.guard
+        if guard is None or not guard.active():
+            self.guard = reactor.callLater(first.limit, self._check)
+        elif guard.getTime() > first.deadline:
+            guard.reset(first.limit)
+
+    def _check(self) -> None:
+        """The timer: the first call past its deadline is stuck; else wait for its deadline."""
+        self.guard = None
+        if self.lost or not self.pending:
+            return
+        first = self.pending[0]
+        left = first.deadline - _reactor().seconds()
+        if left > 0:
+            self.guard = _reactor().callLater(left, self._check)
+        else:
+            self._stuck(first)
 
     def _stuck(self, call: _Call) -> None:
         self.on_stuck()  # first: no call is handed to this worker from now on
@@ -239,8 +271,6 @@ class _Channel(Protocol):
                 ok, value = pickle.loads(view[start + _HEADER.size : end])
             start = end
             call = self.pending.popleft()
-            if call.guard is not None and call.guard.active():
-                call.guard.cancel()
             if self.pending:
                 self._watch()
             if call.deferred.called:  # given up on already: the worker is being killed
@@ -254,13 +284,31 @@ class _Channel(Protocol):
 
     def connectionLost(self, reason: Failure = connectionDone) -> None:
         self.lost = True
+        if self.guard is not None and self.guard.active():
+            self.guard.cancel()
+        self.guard = None
         self.on_lost()
         pending, self.pending = self.pending, deque()
         for call in pending:
-            if call.guard is not None and call.guard.active():
-                call.guard.cancel()
             if not call.deferred.called:
                 call.deferred.errback(_WorkerDied())
+
+
+def _idle_socket(transport: Any) -> socket.socket | None:
+    """The transport's socket when nothing the transport holds waits to be written to it
+    (so that what is sent now goes after everything sent before); None: write through it."""
+    try:
+        if (
+            transport._tempDataBuffer
+            or transport.offset != len(transport.dataBuffer)
+            or transport.disconnecting
+            or not transport.connected
+        ):
+            return None
+        sock: socket.socket = transport.socket
+    except AttributeError:  # not a Twisted file-descriptor transport as expected
+        return None
+    return sock
 
 
 class _Worker:

@@ -1,5 +1,7 @@
 """Downloader middlewares: retries that honour ``Retry-After``; robots.txt failures without
-tracebacks; meta refresh without decoding pages that cannot hold one."""
+tracebacks; meta refresh without decoding pages that cannot hold one. And two of Scrapy's
+spider middlewares: depths only where a setting asks for them, a page's ``Referer`` worked out
+once for the links it leads to."""
 
 from __future__ import annotations
 
@@ -13,9 +15,13 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.depth import DepthMiddleware
+from scrapy.spidermiddlewares.referer import RefererMiddleware
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
 logger = logging.getLogger(__name__)
@@ -159,3 +165,55 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
         if isinstance(response, HtmlResponse) and cannot_refresh(response.body):
             return response
         return super().process_response(request, response)
+
+
+class DepthWhenAsked(DepthMiddleware):
+    """Scrapy's depth middleware, enabled only when ``DEPTH_LIMIT``, ``DEPTH_PRIORITY`` or
+    ``DEPTH_STATS_VERBOSE`` is set (``--set``, a site's settings).
+
+    Without them it only counts the deepest request (the ``request_depth_max`` stat, which
+    newsmon does not keep) — yet every page's output passes through it: one layer less
+    of Scrapy's spider-middleware chain for every response (docs/benchmarks.md, Crawling,
+    "Session 10").
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not (
+            settings.getint("DEPTH_LIMIT")
+            or settings.getint("DEPTH_PRIORITY")
+            or settings.getbool("DEPTH_STATS_VERBOSE")
+        ):
+            raise NotConfigured  # without a message: Scrapy would log it as a warning
+        return super().from_crawler(crawler)
+
+
+class QuickRefererMiddleware(RefererMiddleware):
+    """Scrapy's ``Referer`` headers, each page's worked out once for the links it leads to.
+
+    Scrapy works out the policy and the referrer anew for every request a page yields: on a
+    listing page, the same answer twenty times over. Scrapy's own policies answer from the
+    page and the request's origin alone (its scheme, host and port), so the answer is kept
+    for the last page and origin. A request with its own ``referrer_policy`` in meta, or a
+    policy from elsewhere (``REFERRER_POLICIES``), goes through Scrapy's code every time.
+    """
+
+    _last: tuple[Response, str, str, str | None] | None = None
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
+        if response is None or "referrer_policy" in request.meta:
+            return super().get_processed_request(request, response)
+        parts = urlparse_cached(request)
+        last = self._last
+        if last is not None and last[0] is response and last[1:3] == (parts.scheme, parts.netloc):
+            referrer = last[3]
+        else:
+            policy = self.policy(response, request)
+            referrer = policy.referrer(response.url, request.url)
+            self._last = None
+            if type(policy).__module__ == RefererMiddleware.__module__:
+                self._last = (response, parts.scheme, parts.netloc, referrer)
+        if referrer is not None:
+            request.headers.setdefault("Referer", referrer)
+        return request

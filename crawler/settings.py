@@ -55,6 +55,12 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 SPIDER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 950,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+    # Scrapy's depth middleware only when a DEPTH_* setting asks for it (crawler/middlewares.py).
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.middlewares.DepthWhenAsked": 900,
+    # Scrapy's Referer headers, worked out once per page and origin (crawler/middlewares.py).
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "crawler.middlewares.QuickRefererMiddleware": 700,
 }
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta refresh, but pages that cannot hold one are not decoded for it.

@@ -105,3 +105,73 @@ def test_requests_carry_no_meta_copied_from_a_response(
     assert "internal meta keys" not in result.stderr
     runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=db_url)
     assert runs[0]["articles_new"] == 4, result.stderr
+
+
+@pytest.mark.parametrize(("limit", "articles"), [(None, 4), ("1", 2)])
+def test_depths_are_tracked_only_when_a_setting_asks(
+    web: WebServer, tmp_path: Path, db_url: str, limit: str | None, articles: int
+) -> None:
+    """Scrapy's depth middleware is left out of a crawl unless a ``DEPTH_*`` setting is given;
+    given, it works as Scrapy's: with ``DEPTH_LIMIT=1`` the second listing page's articles
+    (depth 2) are not fetched."""
+    for page in (1, 2):
+        links = "".join(
+            f'<li><a href="/news/2023/{page}{n}.html">第{page}{n}条新闻的标题文字</a></li>'
+            for n in (1, 2)
+        )
+        following = '<a href="/news/list_2.html">下一页</a>' if page == 1 else ""
+        web.add(f"/news/list_{page}.html", f"<html><body><ul>{links}</ul>{following}</body></html>")
+        for n in (1, 2):
+            web.add(f"/news/2023/{page}{n}.html", SEED)
+    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    settings = ["--set", f"DEPTH_LIMIT={limit}"] if limit else []
+    result = newsmon(
+        "monitor", "--config", str(tmp_path / "config.toml"), *settings, "--set", "LOG_LEVEL=INFO",
+        home=tmp_path, db=db_url, env={"NEWSMON_EXTRACT_PROCESSES": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # Scrapy lists the spider middlewares it enabled
+    assert ("crawler.middlewares.DepthWhenAsked" in result.stderr) == (limit is not None)
+    assert "scrapy.spidermiddlewares.depth.DepthMiddleware" not in result.stderr
+    runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=db_url)
+    assert runs[0]["articles_new"] == articles, result.stderr
+
+
+def test_each_article_is_requested_with_its_listing_page_as_referer(
+    web: WebServer, tmp_path: Path, db_url: str
+) -> None:
+    """Referer headers as Scrapy's middleware sends them (worked out once per page: see
+    crawler.middlewares.QuickRefererMiddleware): the listing page the link was on, none
+    from a page that answers ``Referrer-Policy: no-referrer``, the origin alone from one
+    that answers ``origin``."""
+    policies = {1: None, 2: "no-referrer", 3: "origin"}
+    for page, policy in policies.items():
+        links = "".join(
+            f'<li><a href="/news/2023/{page}{n}.html">第{page}{n}条新闻的标题文字</a></li>'
+            for n in (1, 2, 3)
+        )
+        following = f'<a href="/news/list_{page + 1}.html">下一页</a>' if page < 3 else ""
+        web.add(
+            f"/news/list_{page}.html",
+            f"<html><body><ul>{links}</ul>{following}</body></html>",
+            headers={"Referrer-Policy": policy} if policy else None,
+        )
+        for n in (1, 2, 3):
+            web.add(f"/news/2023/{page}{n}.html", SEED)
+    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
+    (tmp_path / "config.toml").write_text(
+        config.replace("max_listing_pages = 3", "max_listing_pages = 5"), encoding="utf-8"
+    )
+    result = newsmon(
+        "monitor", "--config", str(tmp_path / "config.toml"),
+        home=tmp_path, db=db_url, env={"NEWSMON_EXTRACT_PROCESSES": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    expected = {1: web.url("/news/list_1.html"), 2: None, 3: web.base_url + "/"}
+    for page, referer in expected.items():
+        for n in (1, 2, 3):
+            (request,) = web.requests_for(f"/news/2023/{page}{n}.html")
+            assert request.headers.get("Referer") == referer, (page, n, request.headers)
+    (second,) = web.requests_for("/news/list_2.html")
+    assert second.headers.get("Referer") == web.url("/news/list_1.html")

@@ -137,7 +137,8 @@ def test_settings_then_environment_then_defaults_choose_the_pool(
 
 
 #: Run in a child process (the reactor cannot run twice in one): one real worker, pages
-#: handed to it ``interval`` seconds apart; prints the size of each batch handed out.
+#: handed to it ``interval`` seconds apart, each padded with a comment of ``pad`` bytes;
+#: prints the size of each batch handed out, the titles, and the titles extracted in-process.
 _BATCHES_SCRIPT = """
 import json, sys
 from datetime import UTC, datetime
@@ -147,13 +148,15 @@ from twisted.internet import defer, reactor, task
 import crawler.extract_pool as extract_pool
 from newsmon.sample_site import SampleSite
 
-count, interval = int(sys.argv[1]), float(sys.argv[2])
+count, interval, pad = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 site = SampleSite.generate(count, private_keyword_articles=0)
 pages = [
-    extract_pool.Page(site.article_html(a).encode("gbk" if a.gbk else "utf-8"),
+    extract_pool.Page(site.article_html(a).encode("gbk" if a.gbk else "utf-8")
+                      + b"<!--" + b"x" * pad + b"-->",
                       f"http://127.0.0.1{a.path}", "text/html", datetime.now(UTC))
     for a in site.listed[:count]
 ]
+expected = [extract_pool.extract_page(page).title for page in pages]
 sizes = []
 handed = extract_pool.ExtractPool._batch
 def counted(self, batch):
@@ -173,7 +176,8 @@ async def main():
         articles = await defer.gatherResults(waiting)
     finally:
         pool.close()
-    print(json.dumps({"sizes": sizes, "titles": [a.title for a, _ in articles]}))
+    titles = [a.title for a, _ in articles]
+    print(json.dumps({"sizes": sizes, "titles": titles, "expected": expected}))
 
 def stop(result):
     reactor.stop()
@@ -183,13 +187,14 @@ reactor.run()
 """
 
 
-def _batch_sizes(count: int, interval: float) -> tuple[list[int], list[str]]:
+def _batch_sizes(count: int, interval: float, pad: int = 0) -> tuple[list[int], list[str]]:
     result = subprocess.run(
-        [sys.executable, "-c", _BATCHES_SCRIPT, str(count), str(interval)],
+        [sys.executable, "-c", _BATCHES_SCRIPT, str(count), str(interval), str(pad)],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["titles"] == out["expected"]  # each page's own article, in order
     return out["sizes"], out["titles"]
 
 
@@ -204,3 +209,12 @@ def test_pages_arriving_close_together_go_to_the_worker_in_one_hand_over() -> No
     # pages further apart than GATHER wait for none: a hand-over each
     sizes, _ = _batch_sizes(3, GATHER * 2.5)
     assert sizes == [1, 1, 1], sizes
+
+
+def test_a_hand_over_larger_than_the_socket_takes_at_once_arrives_whole() -> None:
+    # 16 pages of ~1 MB in one hand-over: the socket takes part of it, the transport
+    # writes the rest after it, in order (crawler.extract_pool._Channel._send)
+    sizes, titles = _batch_sizes(16, 0, pad=1_000_000)
+    assert sum(sizes) == 16, sizes
+    assert max(sizes) > 1, sizes
+    assert all(titles)

@@ -80,6 +80,20 @@ def test_a_site_pattern_overrides_the_heuristics() -> None:
         ('<a href="list_3.html">3</a>', None),
         ('<a href="/other.html">Next</a>', "http://news.example.cn/other.html"),
         ("<p>no paging</p>", None),
+        # the first of <link rel=next> and a 下一页 link in the page's order wins
+        (
+            '<a href="list_2.html">下一页</a><link rel="next" href="list_9.html">',
+            "http://news.example.cn/jiangsu/list_2.html",
+        ),
+        (
+            '<link rel="next" href="list_9.html"><a href="list_2.html">下一页</a>',
+            "http://news.example.cn/jiangsu/list_9.html",
+        ),
+        # a 下一页 link to the page itself is passed over for the next one
+        (
+            '<a href="list_1.html">下一页</a> <a href="list_3.html"><span>下一页</span> &gt;</a>',
+            "http://news.example.cn/jiangsu/list_3.html",
+        ),
     ],
 )
 def test_next_page(html: str, expected: str | None) -> None:

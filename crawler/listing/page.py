@@ -26,6 +26,7 @@ from crawler.listing.urls import (
     OFF_SITE,
     ROBOTS,
     absolute,
+    folder_of,
     is_paging_text,
     link_verdict,
 )
@@ -75,23 +76,64 @@ def _parse(text: str) -> Any:
         return lxml_html.document_fromstring("<html></html>")
 
 
-def _anchors(root: Any) -> Iterator[tuple[str | None, str, bool]]:
-    """``(href, text, is_area)`` of every link in document order, Hanweb records in place."""
-    for el in root.iter("a", "area", "script"):
-        if el.tag == "script":
-            body = el.text or ""
-            if hanweb.has_datastore(body):
-                for record in hanweb.records(body):
-                    yield from _anchors(_parse(record))
-            continue
-        if el.tag == "area":
-            yield el.get("href"), (el.get("alt") or el.get("title") or "").strip(), True
-            continue
-        text = " ".join(" ".join(el.itertext()).split())
-        title = (el.get("title") or "").strip()
-        if len(text) < len(title) and (not text or text.endswith(("...", "…"))):
-            text = title  # a headline cut short in the list, whole in the title
-        yield el.get("href"), text or title, False
+class _Walk:
+    """One walk over a page's links in document order (Hanweb records in place), which also
+    notes the first 下一页/next link of the page itself for :func:`find_next_page`: one pass
+    over the page instead of two (docs/benchmarks.md, Crawling, "Session 10")."""
+
+    __slots__ = ("by_word", "folder", "page_url")
+
+    def __init__(self, page_url: str) -> None:
+        self.page_url = page_url
+        self.folder = folder_of(page_url)
+        #: the first ``<link rel=next>``'s URL, or the first ``<a>`` to another page that reads
+        #: as the next one (:func:`_is_next`); None: none
+        self.by_word: str | None = None
+
+    def anchors(self, root: Any, seeking: bool = True) -> Iterator[tuple[str | None, str, bool]]:
+        """``(href, text, is_area)`` of every link of ``root`` in document order; ``seeking``:
+        note the next page (not in a Hanweb record: those are not the page's pager)."""
+        for el in root.iter("a", "area", "script", "link"):
+            tag = el.tag
+            if tag == "a":
+                raw = _text(el)
+                title = (el.get("title") or "").strip()
+                href = el.get("href")
+                if seeking and _is_next(el, raw, title):
+                    url = absolute(href, self.page_url, self.folder)
+                    if url and url != self.page_url:
+                        self.by_word, seeking = url, False
+                text = raw
+                if len(text) < len(title) and (not text or text.endswith(("...", "…"))):
+                    text = title  # a headline cut short in the list, whole in the title
+                yield href, text or title, False
+            elif tag == "link":
+                if seeking and "next" in (el.get("rel") or "").lower().split():
+                    self.by_word = absolute(el.get("href"), self.page_url, self.folder)
+                    seeking = False
+            elif tag == "area":
+                yield el.get("href"), (el.get("alt") or el.get("title") or "").strip(), True
+            else:  # a script: a Hanweb datastore's records are links of the page
+                body = el.text or ""
+                if hanweb.has_datastore(body):
+                    for record in hanweb.records(body):
+                        yield from self.anchors(_parse(record), seeking=False)
+
+
+def _text(el: Any) -> str:
+    """The element's text, whitespace collapsed (``itertext`` only when it has children:
+    on a listing of plain text links that walk was most of the reading)."""
+    if len(el):
+        return " ".join(" ".join(el.itertext()).split())
+    return " ".join((el.text or "").split())
+
+
+def _is_next(a: Any, raw: str, title: str) -> bool:
+    """An ``<a>`` that reads as the next page: ``rel=next``, 下一页/next, or an arrow alone."""
+    if "next" in (a.get("rel") or "").lower().split():
+        return True
+    words = _ARROWS.sub("", raw) or title
+    return bool(_NEXT_WORD.match(words) or (raw and _NEXT_ARROWS.match(raw)))
 
 
 def read_listing(
@@ -116,8 +158,9 @@ def read_listing(
     links: dict[str, None] = {}
     dropped: dict[str, str] = {}
     pages: dict[str, None] = {}
-    for href, anchor_text, is_area in _anchors(root):
-        url = absolute(href, page_url)
+    walk = _Walk(page_url)
+    for href, anchor_text, is_area in walk.anchors(root):
+        url = absolute(href, page_url, walk.folder)
         if url is None or url == page_url or url in links:
             continue
         if not scope.contains(url):
@@ -140,7 +183,7 @@ def read_listing(
             dropped[url] = reason  # it is an article, but one the site asks us to leave
         else:
             dropped.setdefault(url, reason)
-    following = None if is_edition else find_next_page(root, text, page_url, scope)
+    following = None if is_edition else find_next_page(root, text, page_url, scope, walk.by_word)
     return Listing(
         links=list(links),
         next_page=following,
@@ -152,16 +195,20 @@ def read_listing(
 # --------------------------------------------------------------------------- the next page
 
 
-def find_next_page(root: Any, text: str, page_url: str, scope: Scope) -> str | None:
+def find_next_page(
+    root: Any, text: str, page_url: str, scope: Scope, by_word: str | None
+) -> str | None:
     """The listing's next page: the CMS's own pager, a 下一页/next link, else the numbered pages.
 
     Each way is tried only when those before it found nothing (a 下一页 link spares the
-    walks over every link that the numbered pager and the address take).
+    walks over every link that the numbered pager and the address take). ``by_word``: the
+    page's first 下一页/next link (or ``<link rel=next>``), which the walk over its links
+    noted (:class:`_Walk`).
     """
     ways: tuple[Callable[[], str | None], ...] = (
         lambda: hanweb.next_page(text, page_url),
         lambda: trs.next_page(text, page_url),
-        lambda: _next_by_word(root, page_url),
+        lambda: by_word,
         lambda: _next_by_number(root, page_url),
         lambda: _next_by_address(root, page_url),
     )
@@ -172,27 +219,11 @@ def find_next_page(root: Any, text: str, page_url: str, scope: Scope) -> str | N
     return None
 
 
-def _next_by_word(root: Any, page_url: str) -> str | None:
-    for a in root.iter("a", "link"):
-        rel = (a.get("rel") or "").lower().split()
-        if a.tag == "link":
-            if "next" in rel:
-                return absolute(a.get("href"), page_url)
-            continue
-        raw = " ".join(" ".join(a.itertext()).split())
-        words = _ARROWS.sub("", raw) or (a.get("title") or "").strip()
-        if "next" in rel or _NEXT_WORD.match(words) or (raw and _NEXT_ARROWS.match(raw)):
-            url = absolute(a.get("href"), page_url)
-            if url and url != page_url:
-                return url
-    return None
-
-
 def _next_by_number(root: Any, page_url: str) -> str | None:
     """Numbered pager links ``1 2 [3] 4``: the link after the current page."""
     numbered: dict[int, str] = {}
     for a in root.iter("a"):
-        label = " ".join(" ".join(a.itertext()).split()).strip("[]【】 ")
+        label = _text(a).strip("[]【】 ")
         if label.isdigit() and len(label) <= 4:
             url = absolute(a.get("href"), page_url)
             if url:

@@ -57,7 +57,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 MIN_HEADLINE_CHARS = 6
 
 
-def absolute(href: str | None, base: str) -> str | None:
+def absolute(href: str | None, base: str, folder: str | None = None) -> str | None:
     """``href`` resolved against ``base``; None for script, mail and fragment links.
 
     A listing's pages repeat most of their links (the pager, the menus), and resolving one
@@ -65,16 +65,17 @@ def absolute(href: str | None, base: str) -> str | None:
     results are kept (:func:`_resolve`). An ``href`` with a path, a host or a scheme reads
     ``base`` only up to the last ``/`` of its path (RFC 3986's merge): it is resolved against
     that folder, so the same ``href`` on every page of a folder is resolved once.
+    ``folder``: :func:`folder_of` ``base``, when the caller resolves many links of one page.
     """
     href = (href or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "#", "tel:", "data:")):
         return None
     if href[0] != "?":  # a query alone keeps the base's path: the whole base matters
-        base = _folder(base)
+        base = folder if folder is not None else folder_of(base)
     return _resolve(href, base)
 
 
-def _folder(url: str) -> str:
+def folder_of(url: str) -> str:
     """``url`` without its query, fragment and last path segment: ``http://h/a/b.html?x`` →
     ``http://h/a/``; a URL without a path stays itself."""
     url = url.split("#", 1)[0].split("?", 1)[0]
