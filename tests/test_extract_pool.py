@@ -212,8 +212,8 @@ def test_pages_arriving_close_together_go_to_the_worker_in_one_hand_over() -> No
 
 
 def test_a_hand_over_larger_than_the_socket_takes_at_once_arrives_whole() -> None:
-    # 16 pages of ~1 MB in one hand-over: the socket takes part of it, the transport
-    # writes the rest after it, in order (crawler.extract_pool._Channel._send)
+    # 16 pages of ~1 MB in one hand-over: more than a socket buffer takes at once, so the
+    # transport writes it in parts, and the worker reads one whole message
     sizes, titles = _batch_sizes(16, 0, pad=1_000_000)
     assert sum(sizes) == 16, sizes
     assert max(sizes) > 1, sizes
