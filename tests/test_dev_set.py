@@ -15,21 +15,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.mark.parametrize(
-    "name",
-    [
-        "real2",
-        "real3",
-        "real4",
-        "real5",
-        "real6",
-        "real7",
-        "real8",
-        "real9",
-        "real10",
-        "real11",
-        "real12",
-    ],
-)
+    "name", [*extraction.SPLIT_SETS[1:], *extraction.LATER_SETS]
+)  # real2 onwards: every set that records its pages' origin
 def test_every_page_is_the_labelled_bytes(name: str) -> None:
     labels = json.loads((FIXTURES / name / "labels.json").read_text("utf-8"))
     assert labels
