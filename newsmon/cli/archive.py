@@ -268,7 +268,7 @@ def cmd_db_compact(ctx: Context) -> int:
 
     engine = ctx.sessions(existing=True).kw["bind"]
     try:
-        before, after = compact(engine, progress=lambda line: print(line, file=sys.stderr))
+        before, after = compact(engine, progress=progress_line)
     except CompactError as exc:
         raise CliError(str(exc)) from None
     saved = before - after
