@@ -51,14 +51,7 @@ def load(n: int, path: Path) -> None:
     engine = make_engine(f"sqlite:///{path}")
     began, cpu = time.perf_counter(), time.process_time()
     Base.metadata.create_all(engine)
-    articles: list[dict[str, Any]] = []
-    sections: list[dict[str, Any]] = []
-    for row, secs in query.generate(n):
-        articles.append(row)
-        sections.extend(secs)
-        if len(articles) == 5000:
-            query._flush(engine, articles, sections)
-    query._flush(engine, articles, sections)
+    query.load_articles(engine, n)
     spent, cpu = time.perf_counter() - began, time.process_time() - cpu
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -138,19 +138,25 @@ def build(engine: Engine, n: int) -> tuple[float, float]:
         with engine.begin() as conn:
             install_compression(conn)
             install_cities(conn)
-    articles, sections = [], []
-    for row, secs in generate(n):
-        articles.append(row)
-        sections.extend(secs)
-        if len(articles) == 5000:
-            _flush(engine, articles, sections)
-    _flush(engine, articles, sections)
+    load_articles(engine, n)
     loaded = time.perf_counter()
     # Indexed after the load, as one pass (the triggers keep it in step from then on).
     install_search(engine)
     indexed = time.perf_counter() - loaded
     _analyze(engine)
     return loaded - began, indexed
+
+
+def load_articles(engine: Engine, n: int) -> None:
+    """Store ``n`` generated articles and their sections, 5,000 at a time (the bulk store)."""
+    articles: list[dict[str, Any]] = []
+    sections: list[dict[str, Any]] = []
+    for row, secs in generate(n):
+        articles.append(row)
+        sections.extend(secs)
+        if len(articles) == 5000:
+            _flush(engine, articles, sections)
+    _flush(engine, articles, sections)
 
 
 def _analyze(engine: Engine) -> None:
