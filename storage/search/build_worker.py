@@ -40,6 +40,7 @@ def work(job: dict[str, Any], out: IO[bytes]) -> None:
         db.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         register_functions(db)
         register_body_functions(db)
+        db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()  # readable: else no start
         _send(out, ("ready", os.getpid()))
         for low, high in job["ranges"]:
             for batch in batches(db, job["rows"], low, high):
