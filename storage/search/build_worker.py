@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import sqlite3
 import sys
 from typing import IO, Any
@@ -51,6 +52,9 @@ def work(job: dict[str, Any], out: IO[bytes]) -> None:
 
 
 def main() -> None:
+    # Ctrl-C reaches the whole process group: the building process stops the build (and this
+    # process); a traceback of this one would say nothing more
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print goes to stderr
     try:
