@@ -60,6 +60,8 @@ WORKER_FROM = 10_000
 PROCESSES_ENV = "NEWSMON_BUILD_PROCESSES"
 #: The worker's module, run as ``python -m``.
 WORKER_MODULE = "storage.search.build_worker"
+#: Seconds a worker that handed over every range has to end before it is killed.
+CLOSE_SECONDS = 30
 #: A message's length before it, each way (8 bytes, network order).
 HEADER = struct.Struct("!Q")
 
@@ -275,8 +277,9 @@ class _Worker:
         stdout: IO[bytes] | None = self.process.stdout
         assert stdout is not None
         header = stdout.read(HEADER.size)
-        message = stdout.read(HEADER.unpack(header)[0]) if len(header) == HEADER.size else b""
-        if not message:
+        size = HEADER.unpack(header)[0] if len(header) == HEADER.size else 0
+        message = stdout.read(size) if size else b""
+        if not size or len(message) != size:  # the pipe's end: the worker is gone
             code = self.process.wait()
             how = f"was killed by signal {-code}" if code < 0 else f"ended with status {code}"
             raise BuildError(
@@ -289,7 +292,7 @@ class _Worker:
         """Wait for the worker to end (it has handed over every range), or end it (``kill``:
         the build failed): no process outlives the build."""
         try:
-            self.process.wait(timeout=None if not kill else 0)
+            self.process.wait(timeout=0 if kill else CLOSE_SECONDS)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
