@@ -3,19 +3,26 @@
 ``--load N FILE`` stores N generated articles (bench/query.py's ``generate`` and ``_flush``: the
 store path's statements, no index) and prints the seconds it took; ``--build FILE`` copies such
 an archive and times ``install_search`` on the copy (what ``newsmon db upgrade``, ``reindex`` and
-the first open do): elapsed ms an article, this process's CPU, the time it waited for a CPU (the
-machine's other work, from /proc/self/schedstat) and the rest (waiting for the disk), and the
-CPU spent in the Python function that makes each article's index row. ``--code DIR`` runs
-another checkout's storage (e.g. a worktree of an earlier commit) on the same archive.
+the first open do): elapsed ms an article, this process's CPU, the CPU of the worker process
+that makes the rows meanwhile (``NEWSMON_BUILD_PROCESSES``: by default one on two cores or more;
+0 for none), the time this process waited for a CPU (the machine's other work, from
+/proc/self/schedstat) and the rest (waiting for the disk or for the worker), and the CPU this
+process spent in the Python function that makes an article's index row (0 when the worker makes
+them). ``--code DIR`` runs another checkout's storage (e.g. a worktree of an earlier commit) on
+the same archive. ``--postings`` also prints how many (token, article, position) entries the
+index holds and a SHA-256 over them in order, to compare two builds of one archive.
 
     PYTHONPATH=$PWD .venv/bin/python bench/index_build.py --load 100000 /tmp/t100k.sqlite3
     PYTHONPATH=$PWD .venv/bin/python bench/index_build.py --build /tmp/t100k.sqlite3
     PYTHONPATH=$PWD .venv/bin/python bench/index_build.py --build /tmp/t100k.sqlite3 --code /tmp/base
+    NEWSMON_BUILD_PROCESSES=0 PYTHONPATH=$PWD .venv/bin/python bench/index_build.py --build /tmp/t100k.sqlite3
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import resource
 import shutil
 import sys
 import time
@@ -62,7 +69,27 @@ def load(n: int, path: Path) -> None:
     )
 
 
-def build(source: Path) -> None:
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended child processes (the build's worker)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _postings(engine: Any) -> str:
+    """How many (token, article, position) entries the index holds, and a SHA-256 over them."""
+    digest, count = hashlib.sha256(), 0
+    with engine.connect() as conn:
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_grams, 'instance')"
+        )
+        rows = conn.exec_driver_sql("SELECT term, doc, offset FROM temp.v ORDER BY 1, 2, 3")
+        for term, doc, offset in rows:
+            digest.update(f"{term}\t{doc}\t{offset}\n".encode())
+            count += 1
+    return f"postings: {count:,} entries, SHA-256 {digest.hexdigest()}"
+
+
+def build(source: Path, postings: bool = False) -> None:
     from storage import make_engine
     from storage.search import index, install_search  # of --code's checkout, if given
 
@@ -86,11 +113,12 @@ def build(source: Path) -> None:
     engine = make_engine(f"sqlite:///{copy}")
     with engine.connect() as conn:
         n = conn.exec_driver_sql("SELECT count(*) FROM articles").scalar() or 1
-    waited = _waited()
+    waited, children = _waited(), _children_cpu()
     began, cpu = time.perf_counter(), time.process_time()
     install_search(engine)
     spent, cpu = time.perf_counter() - began, time.process_time() - cpu
-    waited = _waited() - waited
+    waited, children = _waited() - waited, _children_cpu() - children
+    checked = _postings(engine) if postings else ""
     engine.dispose()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
@@ -101,9 +129,12 @@ def build(source: Path) -> None:
     print(
         f"indexed {n:,} articles in {spent:.1f} s, {per(spent)} ms an article: CPU {per(cpu)} "
         f"(rows made in Python {per(in_rows[0])}, the rest SQLite's {per(cpu - in_rows[0])}), "
+        f"worker CPU {per(children)}, all processes' CPU {per(cpu + children)}, "
         f"waiting for a CPU {per(waited)}, other {per(spent - cpu - waited)}; "
         f"load average {_load_average()}"
     )
+    if checked:
+        print(checked)
 
 
 def main() -> int:
@@ -114,12 +145,15 @@ def main() -> int:
     parser.add_argument(
         "--code", type=Path, help="with --build: the checkout whose storage builds the index"
     )
+    parser.add_argument(
+        "--postings", action="store_true", help="with --build: count and hash the postings"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(args.code or ROOT))
     if args.load:
         load(args.load, args.archive)
     if args.build:
-        build(args.archive)
+        build(args.archive, args.postings)
     return 0
 
 

@@ -1,6 +1,7 @@
 """Building the SQLite search index of an archive's articles (storage/search/build.py, grams.py):
-the same postings as the index the store's triggers write, progress as it goes, and a build
-that is killed leaves an archive that opens and builds it again."""
+the same postings as the index the store's triggers write, progress as it goes, in one process
+or with a worker process making the rows, and a build that is killed or whose worker fails
+leaves an archive that opens and builds it again, and no process behind."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import string
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,9 +26,9 @@ from crawler.extraction import Section as ExtractedSection
 from storage import Article, create_schema, make_engine
 from storage.search import ArticleQuery, install_search, rebuild_search, search_articles
 from storage.search import build as build_module
-from storage.search.build import reporting
+from storage.search.build import BuildError, build_processes, reporting
 from storage.search.grams import _RUN, CITY_MARK, HEX_MARK, document_grams
-from storage.search.index import drop_grams
+from storage.search.index import drop_grams, upgrade_grams
 from tests.cli import newsmon
 from tests.support.stored import store
 
@@ -37,6 +39,53 @@ T0 = datetime(2024, 5, 1, tzinfo=UTC)
 ALPHABET = "无锡营商环境aBz09_ \t\n\u3000，。、“”-.𠀀𠮷ＡＢ２éÉ"
 _ASCII_FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 TERMS = ["无锡", "锡", "营商环境", "aB", "z0", "𠀀𠮷", "ＡＢ２", "é", "商，环", "境 a"]
+WORKER = "storage.search.build_worker"
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A worker process makes the rows of every build (however small its archive, in batches of
+    7); each build appends whether its worker started."""
+    monkeypatch.setenv("NEWSMON_BUILD_PROCESSES", "1")
+    monkeypatch.setattr(build_module, "WORKER_FROM", 0)
+    monkeypatch.setattr(build_module, "BATCH", 7)
+    started: list[bool] = []
+    start = build_module._Worker.start
+
+    def recorded(*args: object) -> object:
+        worker = start(*args)  # type: ignore[arg-type]
+        started.append(worker is not None)
+        return worker
+
+    monkeypatch.setattr(build_module._Worker, "start", recorded)
+    return started
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The child processes of ``pid`` and their command lines (Linux)."""
+    found: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+                found[int(stat.parent.name)] = command.decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+    return found
+
+
+def _ended(pid: int, seconds: float = 20) -> bool:
+    """Whether process ``pid`` ends (or is a zombie) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except (OSError, IndexError):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _pairs_one_by_one(title: str | None, body: str | None) -> list[str]:
@@ -135,9 +184,13 @@ def _answers(sessions: sessionmaker[Session]) -> dict[tuple[str, str | None], li
         }
 
 
+@pytest.mark.parametrize("worker", [False, True], ids=["one process", "worker process"])
 def test_a_build_in_ranges_holds_what_the_stores_triggers_wrote(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, worker: bool
 ) -> None:
+    started = request.getfixturevalue("workers") if worker else []
+    if not worker:
+        monkeypatch.setenv("NEWSMON_BUILD_PROCESSES", "0")
     engine = make_engine(sqlite_url)
     create_schema(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -155,6 +208,8 @@ def test_a_build_in_ranges_holds_what_the_stores_triggers_wrote(
     monkeypatch.setattr(build_module, "BUILD_CHUNK", 25)
     with reporting(lines.append):
         rebuild_search(engine)
+    assert started == ([True] if worker else [])
+    assert not any(WORKER in command for command in _children(os.getpid()).values())
     with sessions() as session:
         assert _postings(session) == written
         tokens: dict[int, list[tuple[int, str]]] = {}
@@ -180,6 +235,8 @@ import sys
 from storage import make_engine
 from storage.search import build, install_search
 build.BUILD_CHUNK = 50
+build.WORKER_FROM = 0
+build.BATCH = 7
 def reported(line):
     print(line, flush=True)
     if line.startswith("search index:"):
@@ -189,8 +246,9 @@ with build.reporting(reported):
 """
 
 
+@pytest.mark.parametrize("worker", [False, True], ids=["one process", "worker process"])
 def test_a_killed_build_leaves_an_archive_that_opens_and_builds_again(
-    sqlite_url: str, tmp_path: Path
+    sqlite_url: str, tmp_path: Path, worker: bool
 ) -> None:
     engine = make_engine(sqlite_url)
     create_schema(engine)
@@ -205,7 +263,7 @@ def test_a_killed_build_leaves_an_archive_that_opens_and_builds_again(
     child = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(_BUILD), sqlite_url],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NEWSMON_BUILD_PROCESSES": str(int(worker))},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -214,8 +272,11 @@ def test_a_killed_build_leaves_an_archive_that_opens_and_builds_again(
     first = child.stdout.readline()
     assert first.startswith("building the search index of 400 articles"), first
     assert child.stdout.readline() == "search index: 50 of 400 articles\n"
+    helpers = [pid for pid, command in _children(child.pid).items() if WORKER in command]
+    assert len(helpers) == int(worker), _children(child.pid)
     child.send_signal(signal.SIGKILL)  # mid-build: 50 articles indexed, in its transaction
     child.wait(timeout=30)
+    assert all(_ended(pid) for pid in helpers)  # the worker did not outlive the build
 
     raw = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
     assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -236,3 +297,140 @@ def test_a_killed_build_leaves_an_archive_that_opens_and_builds_again(
             "INSERT INTO articles_grams(articles_grams) VALUES ('integrity-check')"
         )
     engine.dispose()
+
+
+def _archive(sqlite_url: str, articles: int, seed: int) -> sessionmaker[Session]:
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    rng = random.Random(seed)
+    store(sessions, [_doc(rng, n) for n in range(articles)])
+    return sessions
+
+
+def test_a_worker_that_dies_fails_the_build_and_leaves_the_index_before(
+    sqlite_url: str, workers: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = _archive(sqlite_url, 300, 11)
+    engine = sessions.kw["bind"]
+    answers = _answers(sessions)
+    with sessions() as session:
+        before = _postings(session)
+    killed: list[int] = []
+
+    def kill_the_worker(line: str) -> None:
+        if line.startswith("search index:") and not killed:
+            for pid, command in _children(os.getpid()).items():
+                if WORKER in command:
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+
+    monkeypatch.setattr(build_module, "BUILD_CHUNK", 50)
+    with reporting(kill_the_worker), pytest.raises(BuildError) as failed:
+        rebuild_search(engine)
+    assert workers == [True]
+    assert len(killed) == 1
+    message = str(failed.value)
+    assert f"worker process (pid {killed[0]}) was killed by signal 9 after handing over" in message
+    # rolled back: the index before it, whole (the build had dropped it in its transaction)
+    with sessions() as session:
+        assert _postings(session) == before
+    assert _answers(sessions) == answers
+    assert not any(WORKER in command for command in _children(os.getpid()).values())
+    engine.dispose()
+
+
+def test_a_worker_that_fails_fails_the_build_with_its_reason(
+    sqlite_url: str, workers: list[bool]
+) -> None:
+    sessions = _archive(sqlite_url, 120, 12)
+    engine = sessions.kw["bind"]
+    with engine.begin() as conn:  # as an archive loaded in bulk, one of its bodies damaged
+        drop_grams(conn)
+        conn.execute(text("UPDATE articles SET body = x'28b52ffd0000' WHERE id = 100"))
+    with pytest.raises(BuildError, match="worker process failed: OperationalError: user-defined"):
+        install_search(engine)
+    assert workers == [True]
+    with engine.connect() as conn:  # as it was: no index
+        assert not conn.scalar(
+            text("SELECT count(*) FROM sqlite_master WHERE name LIKE 'articles_grams%'")
+        )
+    assert not any(WORKER in command for command in _children(os.getpid()).values())
+    engine.dispose()
+
+
+def test_a_worker_that_cannot_start_leaves_the_rows_to_the_build(
+    sqlite_url: str, workers: list[bool], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sessions = _archive(sqlite_url, 100, 13)
+    engine = sessions.kw["bind"]
+    with sessions() as session:
+        written = _postings(session)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+    rebuild_search(engine)
+    assert workers == [False]
+    with sessions() as session:
+        assert _postings(session) == written
+    engine.dispose()
+
+
+def test_a_build_in_a_callers_transaction_indexes_what_it_changed(
+    sqlite_url: str, workers: list[bool]
+) -> None:
+    """A migration rebuilding the index after changing articles in its transaction: the rows
+    are made in this process (a worker would read the articles as last committed)."""
+    sessions = _archive(sqlite_url, 60, 14)
+    engine = sessions.kw["bind"]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE articles SET title = '鼋头渚樱花' WHERE id = 7"))
+        drop_grams(conn)  # an index of an earlier version, to be made again
+        conn.exec_driver_sql("CREATE VIRTUAL TABLE articles_grams USING fts5(grams)")
+        upgrade_grams(conn)
+    assert workers == []  # not even tried
+    with sessions() as session:
+        found = search_articles(session, ArticleQuery(text="鼋头渚", limit=10)).articles
+        assert [a.id for a in found] == [7]
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("value", "cores", "expected"),
+    [
+        ("", {0}, 0),
+        ("", {0, 1}, 1),
+        ("", {0, 1, 2, 3}, 1),
+        ("0", {0, 1}, 0),
+        ("1", {0}, 1),
+        (" 4 ", {0}, 1),
+    ],
+)
+def test_build_processes_default_to_one_from_two_cores(
+    monkeypatch: pytest.MonkeyPatch, value: str, cores: set[int], expected: int
+) -> None:
+    monkeypatch.setenv("NEWSMON_BUILD_PROCESSES", value)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: cores)
+    assert build_processes() == expected
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "1.5"])
+def test_a_bad_build_processes_fails_the_build_saying_why(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str
+) -> None:
+    sessions = _archive(sqlite_url, 20, 15)
+    with sessions.kw["bind"].begin() as conn:
+        drop_grams(conn)
+    sessions.kw["bind"].dispose()
+    expected = (
+        "NEWSMON_BUILD_PROCESSES must be a whole number of processes, 0 or more "
+        f"(0: build the search index in one process), not '{value}'"
+    )
+    monkeypatch.setenv("NEWSMON_BUILD_PROCESSES", value)
+    with pytest.raises(BuildError) as failed:
+        install_search(make_engine(sqlite_url))
+    assert str(failed.value) == expected
+    result = newsmon(
+        "db", "upgrade", db=sqlite_url, home=tmp_path, env={"NEWSMON_BUILD_PROCESSES": value}
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    assert expected in result.stderr

@@ -229,11 +229,13 @@ def _current_grams(conn: Connection) -> tuple[bool, bool]:
     return GRAMS_TABLE in rows, CITIES_TRIGGER in rows and _POSITIONS in table_sql
 
 
-def _install_grams(conn: Connection) -> None:
+def _install_grams(conn: Connection, began: bool = False) -> None:
+    """``began``: the caller opened the transaction with :func:`begin_build` (and changed
+    only the index's tables since)."""
     present, current = _current_grams(conn)
     if current:
         return
-    begin_build(conn)
+    began = begin_build(conn) or began
     present, current = _current_grams(conn)  # another process may have made it meanwhile
     if current:
         return
@@ -252,7 +254,7 @@ def _install_grams(conn: Connection) -> None:
     # and drop the trigram index of earlier versions.
     for ddl in _OLD_FTS_DROP:
         conn.exec_driver_sql(ddl)
-    index_articles(conn, GRAMS_TABLE, _row("a"))
+    index_articles(conn, GRAMS_TABLE, _row("a"), began=began)
 
 
 def upgrade_grams(conn: Connection) -> None:
@@ -363,10 +365,11 @@ def rebuild_search(engine: Engine) -> None:
     """Rebuild the search index from scratch (for an archive whose index is missing or suspect)."""
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
-            begin_build(conn)  # the old index dropped and the new one made, or neither
+            # the old index dropped and the new one made, or neither
+            began = begin_build(conn)
             for ddl in _GRAMS_DROP:
                 conn.exec_driver_sql(ddl)
-            _install_grams(conn)
+            _install_grams(conn, began)
             install_counts(conn, again=True)
         _fts_engines.discard(engine)
     elif engine.dialect.name == "postgresql":
