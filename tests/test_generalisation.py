@@ -17,7 +17,7 @@ import pytest
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
-from crawler.extraction.credits import is_credit_line
+from crawler.extraction.credits import is_credit_line, reporter_in
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 
@@ -1787,3 +1787,34 @@ def test_a_date_in_the_stated_address_guard(head: str, url: str | None, day: str
     html = article("来源：某某新闻网", head=head)
     found = extract_bytes(html.encode("utf-8"), url=url, fetched_at=FETCHED_AT)
     assert (found.published_at.date().isoformat() if found.published_at else None) == day
+
+
+# --------------------------------------------------------------------------- session 11, sixteenth pass
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # 第一财经日报 on 163.com: a bold line "本报记者罗科苏盈发自北京" above the text
+        ("real2/163-3.html", "罗科苏盈"),
+        # 潇湘晨报's e-paper: a paragraph "本报记者覃剑长沙报道" opening the text
+        ("real10/xxcb-1.html", "覃剑"),
+    ],
+)
+def test_a_glued_byline_with_the_place_reported_from(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("本报记者张三北京报道", "张三"),
+        ("记者李明发自纽约", "李明"),
+        ("本报记者陆一夫报道", "陆一夫"),  # no place: as before
+        # more than one way to split a name from a place: no name is guessed
+        ("本报记者张小三北京报道", None),
+        ("记者近日报道", None),  # no surname: no name
+    ],
+)
+def test_a_glued_byline_with_the_place_reported_from_guard(line: str, names: str | None) -> None:
+    assert reporter_in(line) == names

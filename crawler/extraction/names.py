@@ -96,6 +96,22 @@ def plausible_name(token: str) -> bool:
     return 2 <= len(token) <= 4 and token not in NOT_NAMES and not _ORGISH.search(token)
 
 
+def _before_dateline(token: str, role: str) -> str:
+    """The name in ``token``, glued to where it was reported from before ``role`` (报道).
+
+    "本报记者覃剑长沙报道" (潇湘晨报): the reporter's name and the place run together before
+    报道. A place takes two characters at least and a given name one or two, so a token of
+    a surname and three characters splits one way only: 覃剑 | 长沙. Longer runs could split
+    more ways and are left whole (they then read as no name).
+    """
+    if role != "报道" or is_person_name(token):
+        return token
+    surname = _surname_len(token)
+    if surname and len(token) == surname + 3 and is_person_name(token[: surname + 1]):
+        return token[: surname + 1]
+    return token
+
+
 def _letter_spaced_heading(text: str, pos: int) -> bool:
     """Whether single characters spaced out from ``pos`` on are a heading, not padded names.
 
@@ -146,6 +162,8 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
             if role["photo"]:
                 return None
             token = token[: role.start()]
+            if glued and not names:
+                token = _before_dateline(token, role.group())
         elif role is not None or token in NOT_NAMES:
             # "张三 摄" credits a photo; "张三 摄影：王五" starts the photographer's credit
             if role is not None and role["photo"] and not _CREDIT_SEP.match(text, end):
@@ -157,6 +175,10 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
         if first and _LABEL_COLON.match(text, end):
             break  # "作者： 时间：2015-04-01": the slot is empty, the next field's label follows
         ok = plausible_name(token) if first and not glued else is_person_name(token)
+        if first and glued and not ok and role is not None and role.group().startswith("发自"):
+            # "本报记者罗科苏盈发自北京": 发自 marks where the names end, so the glued run before
+            # it is taken as printed when it opens with a surname
+            ok = bool(_surname_len(token)) and plausible_name(token)
         if first and glued and ok and role is None:
             # a glued name must stand alone: "记者陈智 整合", "（记者陈智）", not "记者查询发现，"
             nxt = text[end : end + 1]
