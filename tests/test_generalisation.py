@@ -17,7 +17,7 @@ import pytest
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
-from crawler.extraction.credits import is_credit_line, reporter_in
+from crawler.extraction.credits import editor_in, is_credit_line, reporter_in
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 
@@ -1814,7 +1814,57 @@ def test_a_glued_byline_with_the_place_reported_from(key: str, author: str) -> N
         # more than one way to split a name from a place: no name is guessed
         ("本报记者张小三北京报道", None),
         ("记者近日报道", None),  # no surname: no name
+        ("晨报记者李锐摄影报道", None),  # 摄影 is no place: the run is not split
     ],
 )
 def test_a_glued_byline_with_the_place_reported_from_guard(line: str, names: str | None) -> None:
     assert reporter_in(line) == names
+
+
+@pytest.mark.parametrize(
+    ("line", "editor"),
+    [
+        # a wiki's tabs: 编辑 (edit) and 查看历史 (view history) — 维基新闻, 伪基新闻 (MediaWiki)
+        ("阅读 编辑 查看历史", None),
+        # 178.com's credits: the desk's editor, then a link to how to submit
+        ("新闻中心编辑 投稿方式 QQ：343514496", None),
+        # 探妙医点: an empty editor slot, the source's value after it
+        ("编辑： 来源网络", None),
+        # 万维读者网: "0条评论 | 查看/发表评论" after its info line
+        ("责任编辑 查看/发表评论", None),
+        ("编辑：查静", "查静"),  # 查 is a surname too: a name that is one stays one
+        ("编辑 张三", "张三"),
+    ],
+)
+def test_page_furniture_after_a_credit_label_is_no_name(line: str, editor: str | None) -> None:
+    assert editor_in(line) == editor
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        # TVBS: "記者 林瑋鈞 高志宏 報導" over the publication time
+        '<div class="author">記者 <a href="/s?q=1">林瑋鈞</a> <a href="/s?q=2">高志宏</a> 報導<br>'
+        " 發佈時間：2004/06/03 12:16</div>",
+        # Yahoo奇摩's sports desk: "賴意文／綜合報導 2024年11月1日"
+        "<span>賴意文／綜合報導</span> <time>2024年5月1日 10:08</time>",
+    ],
+)
+def test_a_byline_closing_word_is_no_source(info: str) -> None:
+    found = page(article(info))
+    assert found.source is None
+    assert found.published_at is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("報導", False),
+        ("綜合報導", False),
+        ("报道", False),
+        ("TVBS新聞網", True),
+        ("扬子晚报", True),
+    ],
+)
+def test_a_byline_closing_word_is_no_source_words(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet

@@ -62,6 +62,11 @@ NOT_NAMES = frozenset(
     }
 )
 # fmt: on
+# Page furniture a credit label runs into, never a name: a wiki's tabs after its 编辑 (edit)
+# tab, "阅读 编辑 查看历史" (维基新闻, Uncyclopedia's 伪基新闻); "编辑 投稿方式" (178.com);
+# "编辑： 来源网络" (an empty editor slot before the source's value); "只看该作者 | 倒序浏览"
+# (a forum's thread tools); "关于我们" (a footer menu). Each opens with a verb or a label.
+_FURNITURE_RE = re.compile(r"^(?:查看|投稿|来源|稿源|倒序|正序|只看|关于我们|联系我们)")
 # An organisation rather than a person: 新华社, 华龙网, 德清县发改局, 新京报记者.
 _ORGISH = re.compile(
     r"记者|编辑|校对|通讯员|实习|新闻|日报|晚报|早报|客户端|频道|公众号|杂志|周刊|集团|公司|中心"
@@ -84,7 +89,7 @@ def is_person_name(name: str) -> bool:
     if "·" in name:
         return 3 <= len(name) <= 15 and not _ORGISH.search(name)
     surname = _surname_len(name)
-    if not surname or name in NOT_NAMES or _ORGISH.search(name):
+    if not surname or name in NOT_NAMES or _ORGISH.search(name) or _FURNITURE_RE.match(name):
         return False
     return 1 <= len(name) - surname <= 2
 
@@ -93,7 +98,12 @@ def plausible_name(token: str) -> bool:
     """A token standing where a credit puts a name: any 2–4 characters that are not a role word."""
     if "·" in token:
         return 3 <= len(token) <= 15
-    return 2 <= len(token) <= 4 and token not in NOT_NAMES and not _ORGISH.search(token)
+    return (
+        2 <= len(token) <= 4
+        and token not in NOT_NAMES
+        and not _ORGISH.search(token)
+        and not _FURNITURE_RE.match(token)
+    )
 
 
 def _before_dateline(token: str, role: str) -> str:
@@ -107,7 +117,14 @@ def _before_dateline(token: str, role: str) -> str:
     if role != "报道" or is_person_name(token):
         return token
     surname = _surname_len(token)
-    if surname and len(token) == surname + 3 and is_person_name(token[: surname + 1]):
+    place = token[surname + 1 :]
+    if (
+        surname
+        and len(place) == 2
+        and is_person_name(token[: surname + 1])
+        and place not in NOT_NAMES  # "李锐摄影报道": a photo credit's word, no place
+        and not ROLE_SUFFIX.search(place)
+    ):
         return token[: surname + 1]
     return token
 
