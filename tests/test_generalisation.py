@@ -17,7 +17,7 @@ import pytest
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
-from crawler.extraction.credits import is_credit_line
+from crawler.extraction.credits import editor_in, is_credit_line, reporter_in
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 
@@ -1787,3 +1787,84 @@ def test_a_date_in_the_stated_address_guard(head: str, url: str | None, day: str
     html = article("来源：某某新闻网", head=head)
     found = extract_bytes(html.encode("utf-8"), url=url, fetched_at=FETCHED_AT)
     assert (found.published_at.date().isoformat() if found.published_at else None) == day
+
+
+# --------------------------------------------------------------------------- session 11, sixteenth pass
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # 第一财经日报 on 163.com: a bold line "本报记者罗科苏盈发自北京" above the text
+        ("real2/163-3.html", "罗科苏盈"),
+        # 潇湘晨报's e-paper: a paragraph "本报记者覃剑长沙报道" opening the text
+        ("real10/xxcb-1.html", "覃剑"),
+    ],
+)
+def test_a_glued_byline_with_the_place_reported_from(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("本报记者张三北京报道", "张三"),
+        ("记者李明发自纽约", "李明"),
+        ("本报记者陆一夫报道", "陆一夫"),  # no place: as before
+        # more than one way to split a name from a place: no name is guessed
+        ("本报记者张小三北京报道", None),
+        ("记者近日报道", None),  # no surname: no name
+        ("晨报记者李锐摄影报道", None),  # 摄影 is no place: the run is not split
+    ],
+)
+def test_a_glued_byline_with_the_place_reported_from_guard(line: str, names: str | None) -> None:
+    assert reporter_in(line) == names
+
+
+@pytest.mark.parametrize(
+    ("line", "editor"),
+    [
+        # a wiki's tabs: 编辑 (edit) and 查看历史 (view history) — 维基新闻, 伪基新闻 (MediaWiki)
+        ("阅读 编辑 查看历史", None),
+        # 178.com's credits: the desk's editor, then a link to how to submit
+        ("新闻中心编辑 投稿方式 QQ：343514496", None),
+        # 探妙医点: an empty editor slot, the source's value after it
+        ("编辑： 来源网络", None),
+        # 万维读者网: "0条评论 | 查看/发表评论" after its info line
+        ("责任编辑 查看/发表评论", None),
+        ("编辑：查静", "查静"),  # 查 is a surname too: a name that is one stays one
+        ("编辑 张三", "张三"),
+    ],
+)
+def test_page_furniture_after_a_credit_label_is_no_name(line: str, editor: str | None) -> None:
+    assert editor_in(line) == editor
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        # TVBS: "記者 林瑋鈞 高志宏 報導" over the publication time
+        '<div class="author">記者 <a href="/s?q=1">林瑋鈞</a> <a href="/s?q=2">高志宏</a> 報導<br>'
+        " 發佈時間：2004/06/03 12:16</div>",
+        # Yahoo奇摩's sports desk: "賴意文／綜合報導 2024年11月1日"
+        "<span>賴意文／綜合報導</span> <time>2024年5月1日 10:08</time>",
+    ],
+)
+def test_a_byline_closing_word_is_no_source(info: str) -> None:
+    found = page(article(info))
+    assert found.source is None
+    assert found.published_at is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("報導", False),
+        ("綜合報導", False),
+        ("报道", False),
+        ("TVBS新聞網", True),
+        ("扬子晚报", True),
+    ],
+)
+def test_a_byline_closing_word_is_no_source_words(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet

@@ -82,6 +82,9 @@ _LABEL_IN_SOURCE_RE = re.compile(
 # "发布 2019.05.21 09:58" (新頭殼). 发布 also ends account names (中国广州发布), so only the
 # bare word is refused.
 _DATE_LABEL_RE = re.compile(r"^(?:更新|发布|发表|修改|修订|出版|上传)(?:于)?$")
+# The word a byline closes with, alone: "記者 萬紹安 報導" (TVBS), "賴意文／綜合報導" (Yahoo奇摩):
+# it says the writer reported, and names no outlet.
+_REPORT_WORD_RE = re.compile(r"^(?:综合|綜合)?(?:报道|报导|報導|報道)$")
 # A domain, whatever its case: "BUSINESS.SOHU.COM", "news.example.cn".
 _DOMAIN_RE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}$")
 # Lists credit several outlets: "综合新华社、人民网等" keeps the first one (cut at 、 below);
@@ -169,7 +172,7 @@ def is_outlet_like(value: str) -> bool:
         return False
     if value in MENU_WORDS or is_interface_word(value) or _LABEL_IN_SOURCE_RE.search(value):
         return False
-    if _DATE_LABEL_RE.match(value):
+    if _DATE_LABEL_RE.match(value) or _REPORT_WORD_RE.match(value):
         return False
     if _WEEKDAY_RE.match(value):  # "星期一" printed in its own element next to the date
         return False

@@ -62,6 +62,11 @@ NOT_NAMES = frozenset(
     }
 )
 # fmt: on
+# Page furniture a credit label runs into, never a name: a wiki's tabs after its 编辑 (edit)
+# tab, "阅读 编辑 查看历史" (维基新闻, Uncyclopedia's 伪基新闻); "编辑 投稿方式" (178.com);
+# "编辑： 来源网络" (an empty editor slot before the source's value); "只看该作者 | 倒序浏览"
+# (a forum's thread tools); "关于我们" (a footer menu). Each opens with a verb or a label.
+_FURNITURE_RE = re.compile(r"^(?:查看|投稿|来源|稿源|倒序|正序|只看|关于我们|联系我们)")
 # An organisation rather than a person: 新华社, 华龙网, 德清县发改局, 新京报记者.
 _ORGISH = re.compile(
     r"记者|编辑|校对|通讯员|实习|新闻|日报|晚报|早报|客户端|频道|公众号|杂志|周刊|集团|公司|中心"
@@ -84,7 +89,7 @@ def is_person_name(name: str) -> bool:
     if "·" in name:
         return 3 <= len(name) <= 15 and not _ORGISH.search(name)
     surname = _surname_len(name)
-    if not surname or name in NOT_NAMES or _ORGISH.search(name):
+    if not surname or name in NOT_NAMES or _ORGISH.search(name) or _FURNITURE_RE.match(name):
         return False
     return 1 <= len(name) - surname <= 2
 
@@ -93,7 +98,35 @@ def plausible_name(token: str) -> bool:
     """A token standing where a credit puts a name: any 2–4 characters that are not a role word."""
     if "·" in token:
         return 3 <= len(token) <= 15
-    return 2 <= len(token) <= 4 and token not in NOT_NAMES and not _ORGISH.search(token)
+    return (
+        2 <= len(token) <= 4
+        and token not in NOT_NAMES
+        and not _ORGISH.search(token)
+        and not _FURNITURE_RE.match(token)
+    )
+
+
+def _before_dateline(token: str, role: str) -> str:
+    """The name in ``token``, glued to where it was reported from before ``role`` (报道).
+
+    "本报记者覃剑长沙报道" (潇湘晨报): the reporter's name and the place run together before
+    报道. A place takes two characters at least and a given name one or two, so a token of
+    a surname and three characters splits one way only: 覃剑 | 长沙. Longer runs could split
+    more ways and are left whole (they then read as no name).
+    """
+    if role != "报道" or is_person_name(token):
+        return token
+    surname = _surname_len(token)
+    place = token[surname + 1 :]
+    if (
+        surname
+        and len(place) == 2
+        and is_person_name(token[: surname + 1])
+        and place not in NOT_NAMES  # "李锐摄影报道": a photo credit's word, no place
+        and not ROLE_SUFFIX.search(place)
+    ):
+        return token[: surname + 1]
+    return token
 
 
 def _letter_spaced_heading(text: str, pos: int) -> bool:
@@ -146,6 +179,8 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
             if role["photo"]:
                 return None
             token = token[: role.start()]
+            if glued and not names:
+                token = _before_dateline(token, role.group())
         elif role is not None or token in NOT_NAMES:
             # "张三 摄" credits a photo; "张三 摄影：王五" starts the photographer's credit
             if role is not None and role["photo"] and not _CREDIT_SEP.match(text, end):
@@ -157,6 +192,10 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
         if first and _LABEL_COLON.match(text, end):
             break  # "作者： 时间：2015-04-01": the slot is empty, the next field's label follows
         ok = plausible_name(token) if first and not glued else is_person_name(token)
+        if first and glued and not ok and role is not None and role.group().startswith("发自"):
+            # "本报记者罗科苏盈发自北京": 发自 marks where the names end, so the glued run before
+            # it is taken as printed when it opens with a surname
+            ok = bool(_surname_len(token)) and plausible_name(token)
         if first and glued and ok and role is None:
             # a glued name must stand alone: "记者陈智 整合", "（记者陈智）", not "记者查询发现，"
             nxt = text[end : end + 1]
