@@ -24,6 +24,7 @@ from storage.bulk import insert_articles, insert_sections
 from storage.db import dialect_insert
 from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
 from storage.search import ArticleQuery, fingerprint_articles, search_articles
+from storage.sections import text_columns
 
 
 class SaveOutcome(enum.StrEnum):
@@ -111,15 +112,22 @@ def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
     }
 
 
-def _section(section: Any) -> dict[str, Any]:
-    return {
-        "label": section.label,
-        "city": section.city,
-        "district": section.district,
-        "heading": section.heading,
-        "text": section.text,
-        "places": list(section.places),
-    }
+def _sections(article: ExtractedArticle) -> list[dict[str, Any]]:
+    """The ``sections`` columns of the article's sections, in page order (a text that is a run
+    of the body stored as its place in it: storage/sections.py)."""
+    texts = text_columns(article.body, [s.text for s in article.sections])
+    return [
+        {
+            "position": i,
+            "label": s.label,
+            "city": s.city,
+            "district": s.district,
+            "heading": s.heading,
+            **stored,
+            "places": list(s.places),
+        }
+        for i, (s, stored) in enumerate(zip(article.sections, texts, strict=True))
+    ]
 
 
 def _apply(session: Session, row: Article, article: ExtractedArticle, digest: str) -> None:
@@ -130,7 +138,7 @@ def _apply(session: Session, row: Article, article: ExtractedArticle, digest: st
         # otherwise insert first and trip the (article_id, position) unique constraint.
         row.sections.clear()
         session.flush()
-    row.sections = [Section(position=i, **_section(s)) for i, s in enumerate(article.sections)]
+    row.sections = [Section(**columns) for columns in _sections(article)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,9 +274,9 @@ def save_articles(
     for chunk in _chunks(ids[key] for key in contents if key not in inserts):
         session.execute(delete(Section).where(Section.article_id.in_(chunk)))
     sections = [
-        {"article_id": ids[key], "position": i, **_section(s)}
+        {"article_id": ids[key], **columns}
         for key, (entry, _) in contents.items()
-        for i, s in enumerate(entry.article.sections)
+        for columns in _sections(entry.article)
     ]
     insert_sections(session, sections)
     fingerprint_articles(

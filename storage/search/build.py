@@ -41,7 +41,8 @@ def reporting(progress: Callable[[str], None]) -> Iterator[None]:
         _progress.reset(token)
 
 
-def _report(line: str) -> None:
+def report(line: str) -> None:
+    """Say how far a long piece of work is: to :func:`reporting`'s ``progress``, else the log."""
     progress = _progress.get()
     if progress is None:
         log.info("%s", line)
@@ -65,7 +66,7 @@ def index_articles(conn: Connection, table: str, row_sql: str) -> int:
     total = conn.scalar(text("SELECT count(*) FROM articles")) or 0
     if not total:
         return 0
-    _report(
+    report(
         f"building the search index of {total:,} articles "
         "(in one transaction: if interrupted, it starts again at the next open or db upgrade)"
     )
@@ -80,6 +81,6 @@ def index_articles(conn: Connection, table: str, row_sql: str) -> int:
         low = first - 1
         high = low + BUILD_CHUNK
         done += conn.execute(statement, {"low": low, "high": high}).rowcount
-        _report(f"search index: {done:,} of {total:,} articles")
+        report(f"search index: {done:,} of {total:,} articles")
         first = conn.scalar(following, {"after": high})
     return done
