@@ -37,10 +37,10 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from storage import Article, Base, make_engine  # noqa: E402
 from storage.bulk import insert_articles, insert_sections  # noqa: E402
-from storage.sections import text_columns  # noqa: E402
 from storage.compression import install_compression  # noqa: E402
 from storage.search import ArticleQuery, count_by, install_search, search_articles  # noqa: E402
 from storage.search.cities import install_cities  # noqa: E402
+from storage.sections import text_columns  # noqa: E402
 from storage.sizes import PARTS, archive_sizes  # noqa: E402
 
 SEED = ROOT / "tests" / "fixtures" / "portal" / "xinchun-2023.html"

@@ -81,7 +81,9 @@ class Article(Base):
     fetched_url: Mapped[str] = mapped_column(String(2048))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: indexed on SQLite by ``ix_articles_published_at``, on PostgreSQL by ``ix_articles_time``
+    #: (newest first, then id), which serves its ranges too (storage/search/index.py)
+    published_at: Mapped[datetime | None] = mapped_column()
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     author: Mapped[str | None] = mapped_column(String(200))
     site_name: Mapped[str | None] = mapped_column(String(200))

@@ -24,7 +24,7 @@ from storage.bulk import insert_articles, insert_sections
 from storage.db import dialect_insert
 from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
 from storage.search import ArticleQuery, fingerprint_articles, search_articles
-from storage.sections import text_columns
+from storage.sections import section_columns
 
 
 class SaveOutcome(enum.StrEnum):
@@ -112,24 +112,6 @@ def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
     }
 
 
-def _sections(article: ExtractedArticle) -> list[dict[str, Any]]:
-    """The ``sections`` columns of the article's sections, in page order (a text that is a run
-    of the body stored as its place in it: storage/sections.py)."""
-    texts = text_columns(article.body, [s.text for s in article.sections])
-    return [
-        {
-            "position": i,
-            "label": s.label,
-            "city": s.city,
-            "district": s.district,
-            "heading": s.heading,
-            **stored,
-            "places": list(s.places),
-        }
-        for i, (s, stored) in enumerate(zip(article.sections, texts, strict=True))
-    ]
-
-
 def _apply(session: Session, row: Article, article: ExtractedArticle, digest: str) -> None:
     for name, value in _columns(article, digest).items():
         setattr(row, name, value)
@@ -138,7 +120,7 @@ def _apply(session: Session, row: Article, article: ExtractedArticle, digest: st
         # otherwise insert first and trip the (article_id, position) unique constraint.
         row.sections.clear()
         session.flush()
-    row.sections = [Section(**columns) for columns in _sections(article)]
+    row.sections = [Section(**columns) for columns in section_columns(article)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +258,7 @@ def save_articles(
     sections = [
         {"article_id": ids[key], **columns}
         for key, (entry, _) in contents.items()
-        for columns in _sections(entry.article)
+        for columns in section_columns(entry.article)
     ]
     insert_sections(session, sections)
     fingerprint_articles(

@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from crawler.extraction import ExtractedArticle
 from storage.search.build import report
 
 #: Section ids per statement of the conversion.
@@ -56,6 +57,24 @@ def text_columns(body: str, texts: Sequence[str]) -> list[dict[str, Any]]:
     return columns
 
 
+def section_columns(article: ExtractedArticle) -> list[dict[str, Any]]:
+    """The ``sections`` rows of an extracted article, in page order, but for ``article_id`` (each
+    text that is a run of the body as its place in it)."""
+    texts = text_columns(article.body, [s.text for s in article.sections])
+    return [
+        {
+            "position": i,
+            "label": s.label,
+            "city": s.city,
+            "district": s.district,
+            "heading": s.heading,
+            **stored,
+            "places": list(s.places),
+        }
+        for i, (s, stored) in enumerate(zip(article.sections, texts, strict=True))
+    ]
+
+
 # --------------------------------------------------------------------------- migration 0011
 
 #: SQLite: the table of revision 0011 (revision 0001's, ``text`` nullable, the offsets added).
@@ -67,6 +86,9 @@ _SQLITE_TABLE = (
     "FOREIGN KEY(article_id) REFERENCES articles (id) ON DELETE CASCADE)"
 )
 _COLUMNS = "id, article_id, position, label, city, district, heading, places"
+#: PostgreSQL: the index of revision 0001 on ``articles.published_at``, which ``ix_articles_time``
+#: (published_at DESC NULLS LAST, id DESC: storage/search/index.py) duplicates.
+_PG_DATE_INDEX = "ix_articles_published_at"
 #: PostgreSQL: the plain indexes of sections, dropped for the update and built once after.
 _PG_INDEXES = {
     "ix_sections_city_district": "CREATE INDEX ix_sections_city_district ON sections (city, district)",
@@ -108,7 +130,8 @@ def _sqlite_copy(conn: Connection, offsets: bool, source: str, what: str) -> Non
     statement = text(source.replace("INSERT", insert))
     done = 0
     for low, high in _ranges(conn, what):
-        done += conn.execute(statement, {"low": low, "high": high}).rowcount
+        conn.execute(statement, {"low": low, "high": high})
+        done += conn.scalar(text("SELECT changes()")) or 0  # (no rowcount after a WITH)
         report(f"  {done:,} sections")
     # sections of no article (written with foreign keys off) are kept as they are
     conn.exec_driver_sql(
@@ -135,7 +158,8 @@ _SQLITE_SECTIONS = (
 
 def convert(conn: Connection) -> None:
     """Migration 0011: sections' texts that are runs of their article's body stored as places
-    in it (module docstring)."""
+    in it (module docstring); on PostgreSQL, ``ix_articles_published_at`` dropped (the search's
+    ``ix_articles_time`` serves what it did)."""
     if conn.dialect.name == "sqlite":
         source = _SQLITE_SECTIONS.format(value="instr(newsmon_text(a.body), s.text)") + (
             f"INSERT SELECT {_COLUMNS}, CASE WHEN at > 0 THEN NULL ELSE text END, "
@@ -143,6 +167,7 @@ def convert(conn: Connection) -> None:
         )
         _sqlite_copy(conn, True, source, "placing the texts of")
         return
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {_PG_DATE_INDEX}")
     conn.exec_driver_sql(
         "ALTER TABLE sections ADD COLUMN text_start integer, ADD COLUMN text_end integer, "
         "ALTER COLUMN text DROP NOT NULL"
@@ -190,6 +215,7 @@ def restore(conn: Connection) -> None:
     for low, high in _ranges(conn, "copying back the texts of"):
         conn.execute(statement, {"low": low, "high": high})
     conn.exec_driver_sql("UPDATE sections SET text = '' WHERE text IS NULL")
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {_PG_DATE_INDEX} ON articles (published_at)")
     conn.exec_driver_sql(
         "ALTER TABLE sections DROP COLUMN text_start, DROP COLUMN text_end, "
         "ALTER COLUMN text SET NOT NULL"
