@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from crawler.extraction import ExtractedArticle, Section
-from storage import Article, make_engine
+from storage import Article, create_schema, make_engine
 from storage.migrate import head_revision, upgrade
 from storage.records import article_record
 from storage.repository import reapply_extraction
@@ -271,4 +271,21 @@ def test_db_upgrade_places_the_texts_of_an_archive_of_revision_0010(
     assert [(url, t) for url, t in rows] == [
         (url or "", t) for url, texts in _texts(_DOCS).items() for t in texts
     ]
+    engine.dispose()
+
+
+def test_an_unversioned_archive_without_the_offsets_is_taken_as_0010_and_converted(
+    sqlite_url: str,
+) -> None:
+    """An archive made by ``create_all`` before revision 0011 (bench/query.py's, a development
+    build's) has every table but not the offsets: it is stamped 0010 and converted, not taken
+    to be at the newest revision (whose model would then read columns it lacks)."""
+    engine = _archive_of_revision_0010(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    create_schema(engine)
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
+    assert [t for *_k, t, _s, _e in _stored(engine)] == [None] * 5 + ["常州召开大会。 ", "别的文字"]
+    assert _read(sessionmaker(engine)) == _texts(_DOCS)
     engine.dispose()
