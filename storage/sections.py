@@ -146,6 +146,10 @@ def _sqlite_copy(conn: Connection, offsets: bool, source: str, what: str) -> Non
     conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
     for sql in kept:
         conn.exec_driver_sql(sql)
+    if conn.scalar(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+        # the planner's statistics of the old table went with it: an archive that had them
+        # (the city filter's plan reads them) gets the new table's
+        conn.exec_driver_sql("ANALYZE sections")
 
 
 #: SQLite: the sections of ids in ``(:low, :high]`` with their article's body (``body``), each
@@ -195,6 +199,18 @@ def convert(conn: Connection) -> None:
     for name, ddl in _PG_INDEXES.items():
         if name in present:
             conn.exec_driver_sql(ddl)
+
+
+def vacuum_after(conn: Connection) -> None:
+    """PostgreSQL, after migration 0011 committed (``VACUUM`` cannot run in its transaction):
+    the rewritten table's visibility map, without which the city filter's index-only scans of
+    the sections' index read the table, and its statistics. Autovacuum would come to it
+    only after enough later writes."""
+    if conn.dialect.name == "postgresql":
+        report("VACUUM (ANALYZE) sections")
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM (ANALYZE) sections"
+        )
 
 
 def restore(conn: Connection) -> None:
