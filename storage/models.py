@@ -20,9 +20,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.bodies import BodyText
 
@@ -155,6 +157,18 @@ class Section(Base):
     def text(self, value: str) -> None:
         # stored as it is: a run of the body is found by storage.sections.text_columns
         self.stored_text, self.text_start, self.text_end = value, None, None
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _section_with_its_article(session: Session, instance: object) -> None:
+    """A section loaded after its article (``selectinload``, the readers' way) gets it from
+    the session's identity map, without SQL: its text then reads after the session closed,
+    as it did when the row held a copy."""
+    if isinstance(instance, Section) and "article" not in instance.__dict__:
+        key = session.identity_key(Article, instance.article_id)
+        article = session.identity_map.get(key)
+        if article is not None:
+            set_committed_value(instance, "article", article)
 
 
 class ArticleFingerprint(Base):

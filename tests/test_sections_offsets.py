@@ -166,6 +166,10 @@ def test_a_page_of_results_reads_its_sections_without_a_query_each(
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(records) == 20
+    # the texts read as well once the session is closed (the sections hold their article)
+    with sessions() as session:
+        again = search_articles(session, ArticleQuery(text="正文", limit=20)).articles
+    assert [article_record(a) for a in again] == records
     assert {r["url"]: [s["text"] for s in r["sections"]] for r in records} == {
         d.url: [s.text for s in d.sections] for d in docs if d.url in {r["url"] for r in records}
     }
