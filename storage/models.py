@@ -20,9 +20,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.bodies import BodyText
 
@@ -81,7 +83,9 @@ class Article(Base):
     fetched_url: Mapped[str] = mapped_column(String(2048))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: indexed on SQLite by ``ix_articles_published_at``, on PostgreSQL by ``ix_articles_time``
+    #: (newest first, then id), which serves its ranges too (storage/search/index.py)
+    published_at: Mapped[datetime | None] = mapped_column()
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     author: Mapped[str | None] = mapped_column(String(200))
     site_name: Mapped[str | None] = mapped_column(String(200))
@@ -107,7 +111,16 @@ class Article(Base):
 
 
 class Section(Base):
-    """A per-city section of a round-up article, in page order."""
+    """A per-city section of a round-up article, in page order.
+
+    Its text is a run of its article's body (extraction cuts it from the body's paragraphs),
+    so it is stored as the run's place, ``body[text_start:text_end]`` in characters, not as a
+    copy (migration 0011; docs/architecture.md). A text that is no run of the body (a row
+    written by other code, an extraction that changes the paragraphs) is stored as it is, in
+    the ``text`` column, and read back unchanged. :attr:`text` gives the text either way;
+    reading it needs the article's body, which the article's own load brings (sections are
+    loaded with their article: no query per section).
+    """
 
     __tablename__ = "sections"
     __table_args__ = (
@@ -122,10 +135,40 @@ class Section(Base):
     city: Mapped[str | None] = mapped_column(String(50))
     district: Mapped[str | None] = mapped_column(String(50))
     heading: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    #: the text when it is no run of the body; NULL when ``text_start``/``text_end`` place it
+    stored_text: Mapped[str | None] = mapped_column("text", Text)
+    #: where the text starts and ends in the article's body (characters), when it is a run of it
+    text_start: Mapped[int | None] = mapped_column(Integer)
+    text_end: Mapped[int | None] = mapped_column(Integer)
     places: Mapped[list[str]] = mapped_column(default=list)
 
     article: Mapped[Article] = relationship(back_populates="sections")
+
+    @property
+    def text(self) -> str:
+        """The section's text: the stored one, else its run of the article's body."""
+        if self.stored_text is not None:
+            return self.stored_text
+        if self.text_start is None or self.text_end is None:
+            return ""
+        return self.article.body[self.text_start : self.text_end]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        # stored as it is: a run of the body is found by storage.sections.text_columns
+        self.stored_text, self.text_start, self.text_end = value, None, None
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _section_with_its_article(session: Session, instance: object) -> None:
+    """A section loaded after its article (``selectinload``, the readers' way) gets it from
+    the session's identity map, without SQL: its text then reads after the session closed,
+    as it did when the row held a copy."""
+    if isinstance(instance, Section) and "article" not in instance.__dict__:
+        key = session.identity_key(Article, instance.article_id)
+        article = session.identity_map.get(key)
+        if article is not None:
+            set_committed_value(instance, "article", article)
 
 
 class ArticleFingerprint(Base):

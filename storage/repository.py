@@ -24,6 +24,7 @@ from storage.bulk import insert_articles, insert_sections
 from storage.db import dialect_insert
 from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
 from storage.search import ArticleQuery, fingerprint_articles, search_articles
+from storage.sections import section_columns
 
 
 class SaveOutcome(enum.StrEnum):
@@ -111,17 +112,6 @@ def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
     }
 
 
-def _section(section: Any) -> dict[str, Any]:
-    return {
-        "label": section.label,
-        "city": section.city,
-        "district": section.district,
-        "heading": section.heading,
-        "text": section.text,
-        "places": list(section.places),
-    }
-
-
 def _apply(session: Session, row: Article, article: ExtractedArticle, digest: str) -> None:
     for name, value in _columns(article, digest).items():
         setattr(row, name, value)
@@ -130,7 +120,7 @@ def _apply(session: Session, row: Article, article: ExtractedArticle, digest: st
         # otherwise insert first and trip the (article_id, position) unique constraint.
         row.sections.clear()
         session.flush()
-    row.sections = [Section(position=i, **_section(s)) for i, s in enumerate(article.sections)]
+    row.sections = [Section(**columns) for columns in section_columns(article)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,9 +256,9 @@ def save_articles(
     for chunk in _chunks(ids[key] for key in contents if key not in inserts):
         session.execute(delete(Section).where(Section.article_id.in_(chunk)))
     sections = [
-        {"article_id": ids[key], "position": i, **_section(s)}
+        {"article_id": ids[key], **columns}
         for key, (entry, _) in contents.items()
-        for i, s in enumerate(entry.article.sections)
+        for columns in section_columns(entry.article)
     ]
     insert_sections(session, sections)
     fingerprint_articles(

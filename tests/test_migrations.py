@@ -113,6 +113,8 @@ def test_upgrading_an_archive_of_the_first_schema_keeps_every_row(
     assert sorted(r["title"] for r in records) == ["标题1", "标题2"]
     first = next(r for r in records if r["title"] == "标题1")
     assert first["sections"][0]["district"] == "宜兴"
+    # 0011: a text that is no run of the body is kept as it was
+    assert first["sections"][0]["text"] == "对上贡献"
     assert first["keywords"] == ["新春第一会"]
     # the old keyword flag became a matches row, so the keyword filter finds it
     assert [

@@ -14,7 +14,7 @@ from storage import create_schema, make_engine
 from storage.migrate import head_revision, upgrade
 from storage.search import ArticleQuery, install_search, search_articles
 from tests.cli import newsmon, newsmon_json
-from tests.support.stored import store
+from tests.support.stored import store, store_before_0011
 from tests.test_search_cities import _doc, _sec
 from tests.test_search_pg_pairs import _explained
 
@@ -87,7 +87,7 @@ def test_db_upgrade_compresses_the_bodies_of_an_archive_of_revision_0008(
         # what revision 0008's newsmon had: the server's default, pglz
         conn.exec_driver_sql("ALTER TABLE articles ALTER COLUMN body SET COMPRESSION pglz")
     sessions = sessionmaker(engine, expire_on_commit=False)
-    store(sessions, _docs())
+    store_before_0011(sessions, _docs())
     assert "lz4" not in _stored(engine)
     engine.dispose()
     shown = newsmon("db", "stats", db=pg_url, home=tmp_path)

@@ -17,7 +17,7 @@ from storage import Section, create_schema, make_engine
 from storage.migrate import head_revision, upgrade
 from storage.search import ArticleQuery, count_by, search_articles
 from tests.cli import newsmon
-from tests.support.stored import store
+from tests.support.stored import store, store_before_0011
 from tests.test_search_cities import _doc, _sec
 from tests.test_search_pg_pairs import _explained
 
@@ -180,7 +180,7 @@ def test_db_upgrade_fills_the_cities_of_an_archive_of_revision_0008(
     engine = make_engine(pg_url)
     upgrade(engine, "0008")
     sessions = sessionmaker(engine, expire_on_commit=False)
-    store(sessions, _docs(20, seed=3))
+    store_before_0011(sessions, _docs(20, seed=3))
     with engine.connect() as conn:
         assert not conn.scalar(
             text(

@@ -19,7 +19,7 @@ from storage.migrate import head_revision, upgrade
 from storage.search import ArticleQuery, search_articles
 from storage.search.grams import _RUN, PG_SEPARATORS, plan
 from tests.cli import newsmon, newsmon_json
-from tests.support.stored import store
+from tests.support.stored import store, store_before_0011
 from tests.test_search_cities import _doc as _city_doc
 from tests.test_search_cities import _sec
 
@@ -162,7 +162,9 @@ def test_an_archive_of_revision_0007_gets_the_new_index_from_db_upgrade(
         for ddl in _INDEX_0007:
             conn.exec_driver_sql(ddl)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    store(sessions, [_doc(n, body, "无锡" if n % 2 else "镇江") for n, body in enumerate(_BODIES)])
+    store_before_0011(
+        sessions, [_doc(n, body, "无锡" if n % 2 else "镇江") for n, body in enumerate(_BODIES)]
+    )
     engine.dispose()
     refused = newsmon("query", "无锡", db=pg_url, home=tmp_path)
     assert refused.returncode == 1

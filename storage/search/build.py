@@ -88,7 +88,8 @@ def reporting(progress: Callable[[str], None]) -> Iterator[None]:
         _progress.reset(token)
 
 
-def _report(line: str) -> None:
+def report(line: str) -> None:
+    """Say how far a long piece of work is: to :func:`reporting`'s ``progress``, else the log."""
     progress = _progress.get()
     if progress is None:
         log.info("%s", line)
@@ -171,7 +172,7 @@ def index_articles(conn: Connection, table: str, row_sql: str, *, began: bool = 
     total = conn.scalar(text("SELECT count(*) FROM articles")) or 0
     if not total:
         return 0
-    _report(
+    report(
         f"building the search index of {total:,} articles "
         "(in one transaction: if interrupted, it starts again at the next open or db upgrade)"
     )
@@ -188,7 +189,7 @@ def index_articles(conn: Connection, table: str, row_sql: str, *, began: bool = 
             for batch in worker.batches() if worker else batches(here, row_sql, low, high):
                 conn.exec_driver_sql(insert, batch)  # type: ignore[arg-type]
                 done += len(batch)
-            _report(f"search index: {done:,} of {total:,} articles")
+            report(f"search index: {done:,} of {total:,} articles")
     except BaseException:
         if worker:
             worker.close(kill=True)

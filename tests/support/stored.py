@@ -2,19 +2,21 @@
 
 ``sessions``: a session factory on a fresh archive of every backend ``db_url`` gives;
 :func:`store`: extracted articles saved the way the crawl's store saves them, in one
-transaction.
+transaction; :func:`store_before_0011`: so, into an archive of an earlier revision.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import ExtractedArticle
-from storage import create_schema, make_engine
-from storage.repository import save_article
+from storage import Article, create_schema, make_engine
+from storage.repository import content_hash, save_article
 
 
 @pytest.fixture
@@ -44,4 +46,43 @@ def store(
                 extractor_version=1,
             )
             ids[article.url or ""] = saved.article_id
+    return ids
+
+
+def store_before_0011(
+    sessions: sessionmaker[Session], articles: Sequence[ExtractedArticle]
+) -> dict[str, int]:
+    """Save ``articles`` into an archive of a revision before 0011, as its newsmon did: every
+    section's text copied into the ``text`` column (the store of now writes the offsets that
+    revision 0011 added). The articles go through the store of now, the sections in SQL."""
+    ids = store(sessions, [replace(a, sections=[]) for a in articles])
+    table = sa.table(
+        "sections",
+        *(sa.column(c) for c in ("article_id", "position", "label", "city", "district")),
+        *(sa.column(c) for c in ("heading", "text")),
+        sa.column("places", sa.JSON),
+    )
+    rows = [
+        {
+            "article_id": ids[a.url or ""],
+            "position": i,
+            "label": s.label,
+            "city": s.city,
+            "district": s.district,
+            "heading": s.heading,
+            "text": s.text,
+            "places": list(s.places),
+        }
+        for a in articles
+        for i, s in enumerate(a.sections)
+    ]
+    with sessions.begin() as session:
+        if rows:
+            session.execute(sa.insert(table), rows)
+        for a in articles:  # the digest of the whole record, sections included
+            session.execute(
+                sa.update(Article)
+                .where(Article.id == ids[a.url or ""])
+                .values(content_hash=content_hash(a))
+            )
     return ids
