@@ -76,6 +76,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, minus the traceback it logs when robots.txt cannot be fetched.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.QuietRobotsTxtMiddleware": 100,
+    # Scrapy's download counters, without working out each request's size (crawler/middlewares.py).
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "crawler.middlewares.QuickDownloaderStats": 850,
 }
 ADDONS = {
     "crawler.options.OptionsAddon": 0,
