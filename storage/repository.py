@@ -397,13 +397,13 @@ def _chunks(keys: Iterable[_Key], size: int = _CHUNK) -> Iterator[list[_Key]]:
 
 
 #: The crawl's questions, built once: building a statement costs SQLAlchemy more than running
-#: it (docs/benchmarks.md, "Session 11"). ``keys`` expands to a list.
-_KEYS = sa.bindparam("keys", expanding=True)
-_KNOWN = sa.union_all(
+#: it (docs/benchmarks.md, "Session 11"). ``keys`` expands to a list; an ignored row has no time.
+_KEYS: sa.BindParameter[list[str]] = sa.bindparam("keys", expanding=True)
+_KNOWN: sa.CompoundSelect[str, datetime, bool] = sa.union_all(
     select(Article.url, Article.fetched_at, sa.false()).where(Article.url.in_(_KEYS)),
     select(IgnoredUrl.url, sa.null(), sa.true()).where(IgnoredUrl.url.in_(_KEYS)),
 )
-_URL = sa.bindparam("url")
+_URL: sa.BindParameter[str] = sa.bindparam("url")
 _VALIDATORS = select(Validator.etag, Validator.last_modified).where(Validator.url == _URL)
 
 
