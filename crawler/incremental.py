@@ -40,9 +40,8 @@ from storage.models import utcnow
 from storage.monitoring import forget_ignored
 from storage.repository import (
     canonical_url,
-    fetched_times,
     get_validators,
-    ignored_urls,
+    known_urls,
     previous_run_incomplete,
     save_all_validators,
     save_ignored,
@@ -145,8 +144,8 @@ class IncrementalManager:
         if not by_key:
             return set(), repeats
         with self.engine.connect() as connection:
-            stored = fetched_times(connection, by_key)
-            ignored = ignored_urls(connection, by_key.keys() - stored.keys())
+            stored, ignored = known_urls(connection, by_key)
+        ignored -= stored.keys()  # a stored article stays one, whatever its URL once led to
         wanted: set[str] = set()
         for key, (url, modified) in by_key.items():
             if key in ignored:

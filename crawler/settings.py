@@ -58,9 +58,12 @@ SPIDER_MIDDLEWARES = {
     # Scrapy's depth middleware only when a DEPTH_* setting asks for it (crawler/middlewares.py).
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawler.middlewares.DepthWhenAsked": 900,
-    # Scrapy's Referer headers, worked out once per page and origin (crawler/middlewares.py).
+    # Scrapy's URL length limit, Referer headers (worked out once per page and origin) and
+    # start-request mark, run as one layer of the chain (crawler/middlewares.py).
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
-    "crawler.middlewares.QuickRefererMiddleware": 700,
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+    "crawler.middlewares.OneLayerMiddleware": 700,
 }
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta refresh, but pages that cannot hold one are not decoded for it.
@@ -73,6 +76,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, minus the traceback it logs when robots.txt cannot be fetched.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.QuietRobotsTxtMiddleware": 100,
+    # Scrapy's download counters, without working out each request's size (crawler/middlewares.py).
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "crawler.middlewares.QuickDownloaderStats": 850,
 }
 ADDONS = {
     "crawler.options.OptionsAddon": 0,

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -379,29 +380,31 @@ _CHUNK = 500
 _Key = TypeVar("_Key", str, int)
 
 
-def _chunks(keys: Iterable[_Key]) -> Iterator[list[_Key]]:
+def _chunks(keys: Iterable[_Key], size: int = _CHUNK) -> Iterator[list[_Key]]:
     keys = list(keys)
-    for i in range(0, len(keys), _CHUNK):
-        yield keys[i : i + _CHUNK]
+    for i in range(0, len(keys), size):
+        yield keys[i : i + size]
 
 
-def fetched_times(session: Session | Connection, urls: Iterable[str]) -> dict[str, datetime]:
-    """When each already-stored URL of ``urls`` was last fetched, keyed by canonical URL."""
-    found: dict[str, datetime] = {}
-    for chunk in _chunks({canonical_url(u) for u in urls}):
-        rows = session.execute(
-            select(Article.url, Article.fetched_at).where(Article.url.in_(chunk))
-        )
-        found.update({url: fetched for url, fetched in rows})
-    return found
+#: The crawl's questions, built once: building a statement costs SQLAlchemy more than running
+#: it (docs/benchmarks.md, "Session 11"). ``keys`` expands to a list; an ignored row has no time.
+_KEYS: sa.BindParameter[list[str]] = sa.bindparam("keys", expanding=True)
+_KNOWN: sa.CompoundSelect[str, datetime, bool] = sa.union_all(
+    select(Article.url, Article.fetched_at, sa.false()).where(Article.url.in_(_KEYS)),
+    select(IgnoredUrl.url, sa.null(), sa.true()).where(IgnoredUrl.url.in_(_KEYS)),
+)
+_URL: sa.BindParameter[str] = sa.bindparam("url")
+_VALIDATORS = select(Validator.etag, Validator.last_modified).where(Validator.url == _URL)
 
 
-def ignored_urls(session: Session | Connection, keys: Iterable[str]) -> set[str]:
-    """Which of the canonical URLs ``keys`` are known to lead to no article."""
-    found: set[str] = set()
-    for chunk in _chunks(keys):
-        found.update(session.scalars(select(IgnoredUrl.url).where(IgnoredUrl.url.in_(chunk))))
-    return found
+def known_urls(
+    session: Session | Connection, keys: Iterable[str]
+) -> tuple[dict[str, datetime], set[str]]:
+    """Of the canonical URLs ``keys``: when each stored one was last fetched, and which are
+    known to lead to no article — one statement per 250 keys (each is bound twice: < _CHUNK)."""
+    rows = [row for chunk in _chunks(keys, 250) for row in session.execute(_KNOWN, {"keys": chunk})]
+    fetched = {k: at for k, at, ignored in rows if not ignored}
+    return fetched, {k for k, _, ignored in rows if ignored}
 
 
 def save_ignored(session: Session, reasons: dict[str, str]) -> None:
@@ -418,8 +421,7 @@ def save_ignored(session: Session, reasons: dict[str, str]) -> None:
 
 def get_validators(session: Session | Connection, url: str) -> tuple[str | None, str | None]:
     """The stored ``(etag, last_modified)`` of a listing page, sitemap or feed."""
-    columns = select(Validator.etag, Validator.last_modified)
-    row = session.execute(columns.where(Validator.url == canonical_url(url))).first()
+    row = session.execute(_VALIDATORS, {"url": canonical_url(url)}).first()
     return (row.etag, row.last_modified) if row else (None, None)
 
 

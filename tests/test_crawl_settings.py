@@ -8,17 +8,31 @@ that does not change while it runs (docs/benchmarks.md, Crawling, "Session 7").
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from scrapy import Request, Spider
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+from scrapy.core.spidermw import SpiderMiddlewareManager
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.stats import DownloaderStats
+from scrapy.http import HtmlResponse
 from scrapy.utils.misc import is_generator_with_return_value
+from scrapy.utils.test import get_crawler
 
+import crawler.settings
 import crawler.spiders.article
 import crawler.spiders.portal
+from crawler.config import Config
+from crawler.middlewares import OneLayerMiddleware, QuickDownloaderStats
+from crawler.options import options_settings
 from crawler.spiders.base import NewsmonSpider
+from storage.repository import run_counts
 from tests.cli import newsmon, newsmon_json
 from tests.support.webserver import WebServer
 
@@ -175,3 +189,66 @@ def test_each_article_is_requested_with_its_listing_page_as_referer(
             assert request.headers.get("Referer") == referer, (page, n, request.headers)
     (second,) = web.requests_for("/news/list_2.html")
     assert second.headers.get("Referer") == web.url("/news/list_1.html")
+
+
+def _newsmon_crawler(tmp_path: Path, **overrides: Any) -> Crawler:
+    """A crawler with newsmon's middlewares (nothing crawls)."""
+    options = options_settings(Config(), f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    middlewares = {
+        "SPIDER_MIDDLEWARES": crawler.settings.SPIDER_MIDDLEWARES,
+        "DOWNLOADER_MIDDLEWARES": crawler.settings.DOWNLOADER_MIDDLEWARES,
+    }
+    return get_crawler(Spider, {**middlewares, **options, **overrides})
+
+
+def test_scrapys_per_request_middlewares_run_as_one_layer(tmp_path: Path) -> None:
+    """The URL length limit, the Referer and the start-request mark do what Scrapy's own
+    middlewares do, from one layer of the output chain instead of three."""
+    crawl = _newsmon_crawler(tmp_path, URLLENGTH_LIMIT=60)
+    layers = SpiderMiddlewareManager.from_crawler(crawl).methods["process_spider_output"]
+    owners = [type(method.__self__).__name__ for method in layers if method is not None]
+    assert owners == ["IncrementalMiddleware", "OneLayerMiddleware"]
+    middleware = OneLayerMiddleware.from_crawler(crawl)
+    page = HtmlResponse("http://127.0.0.1:8000/news/list_1.html", body=b"<html></html>")
+    short = Request("http://127.0.0.1:8000/news/1.html")
+    long = Request("http://127.0.0.1:8000/news/" + "x" * 60 + ".html")
+    item = {"title": "t"}
+    assert list(middleware.process_spider_output(page, [short, long, item])) == [short, item]
+    assert short.headers.get("Referer") == page.url.encode()
+    assert "is_start_request" not in short.meta
+    assert crawl.stats is not None
+    assert crawl.stats.get_value("urllength/request_ignored_count") == 1
+
+    async def start() -> AsyncIterator[Request]:
+        yield Request("http://127.0.0.1:8000/news/list_1.html")
+
+    async def started() -> list[Any]:
+        return [r async for r in middleware.process_start(start())]
+
+    (first,) = asyncio.run(started())
+    assert first.meta["is_start_request"] is True
+    assert "Referer" not in first.headers
+    # URLLENGTH_LIMIT = 0 turns Scrapy's limit off: no part for it
+    unlimited = OneLayerMiddleware.from_crawler(_newsmon_crawler(tmp_path, URLLENGTH_LIMIT=0))
+    assert list(unlimited.process_spider_output(page, [long])) == [long]
+
+
+def test_download_counters_are_scrapys_without_request_sizes(tmp_path: Path) -> None:
+    """What a run's row reads (requests, responses, their bytes and statuses) counted as
+    Scrapy's ``DownloaderStats`` counts it; only ``downloader/request_bytes`` is not kept."""
+    crawl = _newsmon_crawler(tmp_path)
+    ours = DownloaderMiddlewareManager.from_crawler(crawl)
+    (counter,) = [m for m in ours.middlewares if isinstance(m, DownloaderStats)]
+    assert type(counter) is QuickDownloaderStats
+    scrapys = DownloaderStats.from_crawler(get_crawler(Spider))
+    for middleware in (counter, scrapys):
+        request = Request("http://127.0.0.1:8000/news/1.html", headers={"Referer": "x"})
+        response = HtmlResponse(request.url, body=b"<html>1</html>", status=200)
+        middleware.process_request(request)
+        middleware.process_response(request, response)
+        middleware.process_response(request, response.replace(status=404))
+    assert scrapys.stats.get_value("downloader/request_bytes")
+    theirs = {k: v for k, v in scrapys.stats.get_stats().items() if k != "downloader/request_bytes"}
+    assert crawl.stats is not None
+    assert crawl.stats.get_stats() == theirs
+    assert run_counts(crawl.stats.get_stats())["bytes"] == theirs["downloader/response_bytes"]

@@ -5,6 +5,7 @@ Real middleware, real SQLite archive.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from scrapy import Request, Spider
@@ -18,6 +19,8 @@ from crawler.incremental import (
     IncrementalMiddleware,
     RequestKind,
 )
+from storage.models import Article, utcnow
+from storage.repository import canonical_url, save_ignored
 
 BASE = "http://127.0.0.1:8000"
 
@@ -54,3 +57,25 @@ def test_a_page_of_known_articles_stops_the_paging_one_new_article_does_not(tmp_
     fresh = Request(f"{BASE}/news/1/9.html", meta={KIND: RequestKind.ARTICLE})
     out = list(middleware.process_spider_output(response, [*articles, fresh, following], spider))
     assert [r.url for r in out] == [fresh.url, following.url]
+
+
+def test_select_new_asks_what_is_stored_and_what_is_ignored(tmp_path: Path) -> None:
+    """Stored and unchanged: known; ignored: known; stored and changed since (per a feed):
+    wanted, even when its URL once led to no article; never seen: wanted."""
+    manager = IncrementalManager(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    stored, changed, ignored, fresh = (f"{BASE}/news/{name}.html" for name in "abcd")
+    fetched = utcnow() - timedelta(days=1)
+    with manager.sessions.begin() as session:
+        for url in (stored, changed):
+            session.add(
+                Article(
+                    url=canonical_url(url), fetched_url=url, title="t", body="b",
+                    raw_html=b"<html></html>", content_hash="h", extractor_version=1,
+                    first_seen_at=fetched, fetched_at=fetched,
+                )
+            )  # fmt: skip
+        save_ignored(session, {ignored: "not an article", changed: "not an article"})
+    candidates = [(stored, None), (changed, utcnow()), (ignored, utcnow()), (fresh, None)]
+    assert manager.select_new(candidates) == ({changed, fresh}, 0)
+    # asked again in the same run: what was wanted is a repeat now
+    assert manager.select_new(candidates) == (set(), 2)

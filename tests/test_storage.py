@@ -20,13 +20,14 @@ from storage.repository import (
     ToSave,
     canonical_url,
     decompress,
-    fetched_times,
     get_article,
     get_validators,
+    known_urls,
     query_articles,
     save_all_validators,
     save_article,
     save_articles,
+    save_ignored,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -151,13 +152,20 @@ def test_query_filters_and_order(sessions: sessionmaker[Session]) -> None:
     assert _count(sessions, Article) == 2
 
 
-def test_fetched_times_canonicalises(sessions: sessionmaker[Session]) -> None:
+def test_known_urls_tells_stored_from_ignored(sessions: sessionmaker[Session]) -> None:
     _save(sessions, _article())
+    stored = canonical_url("http://example.test/a.html?a=1&b=2")
+    ignored = canonical_url("http://example.test/video.html")
+    with sessions.begin() as session:
+        save_ignored(session, {"http://example.test/video.html": "not an article"})
     with sessions() as session:
-        found = fetched_times(
-            session, ["http://example.test/a.html?a=1&b=2", "http://example.test/new.html"]
-        )
-    assert set(found) == {canonical_url("http://example.test/a.html?a=1&b=2")}
+        fetched_at = session.scalar(select(Article.fetched_at))
+        keys = [stored, ignored, canonical_url("http://example.test/new.html")]
+        assert known_urls(session, keys) == ({stored: fetched_at}, {ignored})
+        # more keys than one statement takes: the same answers
+        many = [f"http://example.test/n{i}.html" for i in range(600)]
+        assert known_urls(session, [*many, *keys, *many]) == ({stored: fetched_at}, {ignored})
+        assert known_urls(session, []) == ({}, set())
 
 
 def test_validators_are_saved_together_once_per_canonical_url(
