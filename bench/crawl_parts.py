@@ -28,13 +28,13 @@ import itertools
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from checkouts import run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8080/news/"
@@ -165,15 +165,6 @@ def measure() -> dict[str, Any]:
     return result
 
 
-def _run(code: Path) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker"],
-        env=env, cwd=code, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return dict(json.loads(out.stdout))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -191,7 +182,7 @@ def main() -> None:
     for round_no in range(args.rounds):
         names = list(codes) if round_no % 2 == 0 else list(codes)[::-1]
         for name in names:
-            runs[name].append(_run(codes[name]))
+            runs[name].append(run_worker(__file__, codes[name]))
     print(
         f"{args.rounds} rounds; load {start_load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     )

@@ -24,12 +24,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from checkouts import run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8080/"
@@ -66,15 +66,6 @@ def measure(articles: int) -> dict[str, Any]:
     return result
 
 
-def _run(code: Path, articles: int) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", "--articles", str(articles)],
-        env=env, cwd=code, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return dict(json.loads(out.stdout))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -92,7 +83,7 @@ def main() -> None:
     for round_no in range(args.rounds):
         names = list(codes) if round_no % 2 == 0 else list(codes)[::-1]
         for name in names:
-            runs[name].append(_run(codes[name], args.articles))
+            runs[name].append(run_worker(__file__, codes[name], "--articles", str(args.articles)))
     load = os.getloadavg()[0]
     print(f"{args.articles} articles, {runs['this checkout'][0]['pages']} listing pages; "
           f"{args.rounds} rounds; load {load:.1f} at the end")  # fmt: skip
