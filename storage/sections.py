@@ -189,13 +189,15 @@ def convert(conn: Connection) -> None:
         "WHERE s.id = m.id AND m.at > 0"
     )
     done = 0
-    for low, high in _ranges(conn, "placing the texts of"):
+    ranges = _ranges(conn, "placing the texts of")
+    for low, high in ranges:
         done += conn.execute(statement, {"low": low, "high": high}).rowcount
         report(f"  {done:,} sections placed in their bodies")
-    report("rewriting sections without the texts taken out")
-    # a new value of the column makes PostgreSQL copy the table (its live rows only) and
-    # build its indexes again, as VACUUM FULL would, inside the migration's transaction
-    conn.exec_driver_sql("ALTER TABLE sections ALTER COLUMN text TYPE text USING text || ''")
+    if ranges:  # (an archive without sections, e.g. one being made, has nothing to say)
+        report("rewriting sections without the texts taken out")
+        # a new value of the column makes PostgreSQL copy the table (its live rows only) and
+        # build its indexes again, as VACUUM FULL would, inside the migration's transaction
+        conn.exec_driver_sql("ALTER TABLE sections ALTER COLUMN text TYPE text USING text || ''")
     for name, ddl in _PG_INDEXES.items():
         if name in present:
             conn.exec_driver_sql(ddl)
