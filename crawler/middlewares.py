@@ -1,8 +1,7 @@
 """Downloader middlewares: retries that honour ``Retry-After``; robots.txt failures without
 tracebacks; meta refresh without decoding pages that cannot hold one; Scrapy's download counters
 without request sizes. And Scrapy's spider middlewares: depths only where a setting asks for them,
-a page's ``Referer`` worked out once for the links it leads to, the per-request ones in one layer
-of the chain."""
+a page's ``Referer`` worked out once for the links it leads to."""
 
 from __future__ import annotations
 
@@ -20,14 +19,10 @@ from scrapy.downloadermiddlewares.stats import DownloaderStats
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
-from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.spidermiddlewares.referer import RefererMiddleware
-from scrapy.spidermiddlewares.start import StartSpiderMiddleware
-from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
-from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.response import response_status_message
 
 logger = logging.getLogger(__name__)
@@ -238,49 +233,3 @@ class QuickRefererMiddleware(RefererMiddleware):
         if referrer is not None:
             request.headers.setdefault("Referer", referrer)
         return request
-
-
-class OneLayerMiddleware(BaseSpiderMiddleware):
-    """Scrapy's spider middlewares that look at one request or item at a time — the URL length
-    limit (``URLLENGTH_LIMIT``), the ``Referer`` header (:class:`QuickRefererMiddleware`) and
-    the start requests' ``is_start_request`` mark — run as one layer of the chain, in Scrapy's
-    order (800, 700, 25).
-
-    Each of the three only answers ``get_processed_request`` / ``get_processed_item``, Scrapy's
-    documented hooks, yet each enabled alone is a layer every response's output passes through:
-    an async generator with Scrapy's wrappers around it, for every page and every item
-    (docs/benchmarks.md, Crawling, "Session 11"). Each part is built with its own
-    ``from_crawler`` (its settings, its signals); one that is not configured (``URLLENGTH_LIMIT
-    = 0``) is left out.
-    """
-
-    PARTS = (UrlLengthMiddleware, QuickRefererMiddleware, StartSpiderMiddleware)
-
-    def __init__(self, crawler: Crawler, parts: list[BaseSpiderMiddleware]) -> None:
-        super().__init__(crawler)
-        self.parts = parts
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        parts = []
-        for part in cls.PARTS:
-            try:
-                parts.append(build_from_crawler(part, crawler))
-            except NotConfigured:
-                continue
-        return cls(crawler, parts)
-
-    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
-        for part in self.parts:
-            processed = part.get_processed_request(request, response)
-            if processed is None:
-                return None
-            request = processed
-        return request
-
-    def get_processed_item(self, item: Any, response: Response | None) -> Any:
-        for part in self.parts:
-            item = part.get_processed_item(item, response)
-            if item is None:
-                return None
-        return item

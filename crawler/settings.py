@@ -58,12 +58,9 @@ SPIDER_MIDDLEWARES = {
     # Scrapy's depth middleware only when a DEPTH_* setting asks for it (crawler/middlewares.py).
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawler.middlewares.DepthWhenAsked": 900,
-    # Scrapy's URL length limit, Referer headers (worked out once per page and origin) and
-    # start-request mark, run as one layer of the chain (crawler/middlewares.py).
-    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Scrapy's Referer headers, worked out once per page and origin (crawler/middlewares.py).
     "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
-    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
-    "crawler.middlewares.OneLayerMiddleware": 700,
+    "crawler.middlewares.QuickRefererMiddleware": 700,
 }
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta refresh, but pages that cannot hold one are not decoded for it.

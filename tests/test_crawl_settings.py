@@ -8,10 +8,9 @@ that does not change while it runs (docs/benchmarks.md, Crawling, "Session 7").
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from scrapy.core.spidermw import SpiderMiddlewareManager
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.stats import DownloaderStats
 from scrapy.http import HtmlResponse
+from scrapy.spidermiddlewares.referer import RefererMiddleware
 from scrapy.utils.misc import is_generator_with_return_value
 from scrapy.utils.test import get_crawler
 
@@ -29,7 +29,7 @@ import crawler.settings
 import crawler.spiders.article
 import crawler.spiders.portal
 from crawler.config import Config
-from crawler.middlewares import OneLayerMiddleware, QuickDownloaderStats
+from crawler.middlewares import QuickDownloaderStats
 from crawler.options import options_settings
 from crawler.spiders.base import NewsmonSpider
 from storage.repository import run_counts
@@ -201,36 +201,14 @@ def _newsmon_crawler(tmp_path: Path, **overrides: Any) -> Crawler:
     return get_crawler(Spider, {**middlewares, **options, **overrides})
 
 
-def test_scrapys_per_request_middlewares_run_as_one_layer(tmp_path: Path) -> None:
-    """The URL length limit, the Referer and the start-request mark do what Scrapy's own
-    middlewares do, from one layer of the output chain instead of three."""
-    crawl = _newsmon_crawler(tmp_path, URLLENGTH_LIMIT=60)
-    layers = SpiderMiddlewareManager.from_crawler(crawl).methods["process_spider_output"]
-    owners = [type(method.__self__).__name__ for method in layers if method is not None]
-    assert owners == ["IncrementalMiddleware", "OneLayerMiddleware"]
-    middleware = OneLayerMiddleware.from_crawler(crawl)
-    page = HtmlResponse("http://127.0.0.1:8000/news/list_1.html", body=b"<html></html>")
-    short = Request("http://127.0.0.1:8000/news/1.html")
-    long = Request("http://127.0.0.1:8000/news/" + "x" * 60 + ".html")
-    item = {"title": "t"}
-    assert list(middleware.process_spider_output(page, [short, long, item])) == [short, item]
-    assert short.headers.get("Referer") == page.url.encode()
-    assert "is_start_request" not in short.meta
-    assert crawl.stats is not None
-    assert crawl.stats.get_value("urllength/request_ignored_count") == 1
-
-    async def start() -> AsyncIterator[Request]:
-        yield Request("http://127.0.0.1:8000/news/list_1.html")
-
-    async def started() -> list[Any]:
-        return [r async for r in middleware.process_start(start())]
-
-    (first,) = asyncio.run(started())
-    assert first.meta["is_start_request"] is True
-    assert "Referer" not in first.headers
-    # URLLENGTH_LIMIT = 0 turns Scrapy's limit off: no part for it
-    unlimited = OneLayerMiddleware.from_crawler(_newsmon_crawler(tmp_path, URLLENGTH_LIMIT=0))
-    assert list(unlimited.process_spider_output(page, [long])) == [long]
+def test_scrapys_redirects_find_the_referer_middleware(tmp_path: Path) -> None:
+    """Scrapy's redirect and meta-refresh middlewares set a redirected request's ``Referer``
+    through the spider middleware that is a ``RefererMiddleware`` (``Crawler.
+    get_spider_middleware``): newsmon's must be one, or the header is dropped on redirects
+    (with a warning at every crawl's start)."""
+    crawl = _newsmon_crawler(tmp_path)
+    middlewares = SpiderMiddlewareManager.from_crawler(crawl).middlewares
+    assert [m for m in middlewares if isinstance(m, RefererMiddleware)]
 
 
 def test_download_counters_are_scrapys_without_request_sizes(tmp_path: Path) -> None:
