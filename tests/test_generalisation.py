@@ -937,7 +937,10 @@ def test_the_sites_own_name_stays_when_nothing_else_is_credited() -> None:
 @pytest.mark.parametrize(
     ("key", "source"),
     [
-        ("real4/wanzai-1.html", None),  # "来源：" empty, then "访问量：199" in the next element
+        # "来源：" empty, then "访问量：199" in the next element: no source there; the bulletin
+        # closes with the issuing office in brackets, "（万载县统计局）", read since version 19
+        # (the label keeps null: a source false+ in the bench)
+        ("real4/wanzai-1.html", "万载县统计局"),
         ("real4/txnews-1.html", "中新网"),  # "<td>来源：</td><td>中新网</td>" after the body
     ],
 )
@@ -1868,3 +1871,81 @@ def test_a_byline_closing_word_is_no_source(info: str) -> None:
 )
 def test_a_byline_closing_word_is_no_source_words(value: str, outlet: bool) -> None:
     assert is_outlet_like(value) is outlet
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # 阿特网: an empty "来源：" slot, the text opening "2022年，…" after it
+        ("real8/ccartd-2.html", None),
+        # 兰州晨报's e-paper: "2012年5月18日 <span>星期</span> <font>五</font>" over the page image;
+        # the brief closes with "（搜狐）" (below)
+        ("real14/morningpost-1.html", "搜狐"),
+    ],
+)
+def test_a_date_word_is_no_source(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        # 加美财经 (WordPress/Elementor): the post-info list "June 29, 2021" | "8:32 pm"
+        '<ul class="post-info"><li><span>June 29, 2021</span></li><li><span>8:32 pm</span></li></ul>',
+        # a weekday printed apart from its day, the date before it
+        '<span class="date">2012年5月18日 <span>星期</span> <font>五</font></span>',
+    ],
+)
+def test_a_date_word_is_no_source_synthetic(info: str) -> None:
+    assert page(article(info)).source is None
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("2022年", False),
+        ("星期", False),
+        ("星期五", False),
+        ("January", False),
+        ("October", False),
+        ("533点阅", False),  # 星洲网: a view count beside the date
+        ("4.0千点阅", False),
+        ("2.4万", False),  # 超凡: the count alone, an icon for the word
+        ("南方周末", True),
+        ("21世纪经济报道", True),
+        ("泰国世界日报", True),
+    ],
+)
+def test_a_date_word_or_count_is_no_source_words(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # 北京大学医学部's news: <p>（北医三院）</p> closing the text, then <p>编辑：玉洁</p>
+        ("real8/bjmu-1.html", "北医三院"),
+        # 兰州晨报's e-paper: a one-paragraph brief, then <p> （搜狐）</p>
+        ("real14/morningpost-1.html", "搜狐"),
+    ],
+)
+def test_an_outlet_alone_in_brackets_after_the_text(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("tail", "source"),
+    [
+        ("<p>（人民网）</p><p>编辑：王巍</p>", "人民网"),
+        ("<p>（张巨峰）</p>", None),  # the writer's name, not an outlet
+        ("<p>（待续）</p>", None),
+        ("<p>（圖片取自flickr）</p>", None),  # a picture's credit
+        ("<p>（節錄）</p>", None),  # an excerpt's note
+        ("<p>（完）</p>", None),
+    ],
+)
+def test_an_outlet_alone_in_brackets_after_the_text_guard(tail: str, source: str | None) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        "</div></div></body>", f"{tail}</div></div></body>"
+    )
+    assert page(html).source == source

@@ -101,14 +101,25 @@ _OUTLET_END_RE = re.compile(
 )
 _MAX_BARE_SOURCE = 12
 # A counter: "尚余0篇" (free articles left), "1234人阅读", "12条评论"; no outlet counts.
-_COUNTER_RE = re.compile(r"\d\s*[万千亿]?\s*(?:篇|条|次|人|个|则)")
+# A view count printed beside the date is one too: "533点阅", "4.0千点阅" (星洲网), or a
+# bare number with its unit, "2.4万" (超凡's view count, an eye icon for the word).
+_COUNTER_RE = re.compile(r"\d\s*[万千亿]?\s*(?:篇|条|次|人|个|则|点阅)|^\d+(?:\.\d+)?\s*[万千亿]$")
 # A CMS's code or field value, not an outlet's name: letters, a dash or underscore and
 # digits ("SRC-423" in 中国台湾网's source meta), or a word with no capital and no Han
 # ("reproduce" in 中青在线's). Latin outlet and account names are capitalised (BBC,
 # ETtoday, Reuters, GiveNGOA5).
 _CODE_RE = re.compile(rf"^[A-Za-z]+[-_]\d+$|^[^A-Z{HAN}]*[a-z][^A-Z{HAN}]*$")
 _HINT_SPLIT_RE = re.compile(r"[\s_\-]+")
-_WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]$")
+# A weekday, its day in the element or the next one: "星期一", "星期" | "五" (兰州晨报's e-paper).
+_WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]?$")
+# A date's other words read as a source: a year ("2022年": 阿特网's empty 来源 slot before a
+# text opening "2022年，…") or a month's name in an English date ("June 29, 2021", 加美财经).
+_DATE_WORD_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December))$",
+    re.I,
+)
 _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid")
 _SOURCE_HINT_RE = re.compile(
@@ -174,7 +185,7 @@ def is_outlet_like(value: str) -> bool:
         return False
     if _DATE_LABEL_RE.match(value) or _REPORT_WORD_RE.match(value):
         return False
-    if _WEEKDAY_RE.match(value):  # "星期一" printed in its own element next to the date
+    if _WEEKDAY_RE.match(value) or _DATE_WORD_RE.match(value):  # a date's word: 星期一, 2022年
         return False
     if _COUNTER_RE.search(value):
         return False
@@ -379,7 +390,8 @@ def find_source(
     Evidence, strongest first: a 来源/稿源/出处/转载自 label in the info line; a
     ``ContentSource``/``source`` meta; an info-line piece whose class says source;
     a 来源 label at the end of the article (``body_tail`` credit lines, the
-    ``trailer``, then "（来源：湖北日报）" closing the last sentence); a JSON-LD
+    ``trailer``, then "（来源：湖北日报）" closing the last sentence, then an outlet alone
+    in brackets on a credit line after the text, "（搜狐）", "（北医三院）"); a JSON-LD
     ``author`` that is an outlet; and last the account name printed next to the
     date without a label (self-media platforms), or the 【】 credit opening the first
     paragraph ("【环球网军事报道】"). JSON-LD
@@ -414,6 +426,9 @@ def find_source(
     value = _labelled_source(closing) if closing else None
     if value:
         return value
+    value = _bracketed_outlet(body_tail)
+    if value:
+        return value
     value = _outlet_author(jsonld)
     # a JSON-LD author that is the serving site itself (星洲网 on sinchew.com.my, its
     # publisher too) is the CMS's default, as a source meta naming the site is: no credit
@@ -435,6 +450,42 @@ def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:
     for obj in jsonld:
         value = _clean_source(name_value(obj.get("author")) or "")
         if value and _OUTLET_END_RE.search(value) and not is_person_name(value):
+            return value
+    return None
+
+
+# A whole line in brackets after the text: "（北医三院）" (北京大学医学部's news: the office that
+# sent it), "（搜狐）" (兰州晨报's e-paper: where a brief came from).
+_BRACKET_LINE_RE = re.compile(r"^\s*[（(](?P<inner>[^（）()]{2,15})[）)]\s*$")
+# What such a bracket holds that is no outlet: a serial's mark, a picture's credit
+# ("（圖片取自flickr）"), an excerpt's note ("（節錄）").
+_NOT_OUTLET_BRACKET_RE = re.compile(
+    r"^(?:未完)?待续$|^未完$|图$|视频$|摄影?$|^(?:图片|圖片|照片)|取自|[来來]自"
+    r"|^(?:节录|節錄|摘录|摘錄|节选|節選|有删节|有刪節)$"
+)
+
+
+def _bracketed_outlet(body_tail: Sequence[str]) -> str | None:
+    """The outlet named alone in brackets on a credit line after the article's text, if any.
+
+    Papers close a reprinted brief with the outlet it came from ("（搜狐）"), and institutions'
+    news sites with the office that sent it ("（北医三院）"); the editor's line may follow.
+    A name in brackets ("（张巨峰）") is the writer's, and "（完）", "（待续）" end the text.
+    """
+    for line in reversed(body_tail):
+        if not is_credit_line(line):
+            return None  # article text: the credits after the text end here
+        m = _BRACKET_LINE_RE.match(line)
+        if m is None:
+            continue
+        inner = m["inner"].strip()
+        value = _clean_source(inner)
+        if (
+            value is not None
+            and value == inner
+            and not is_person_name(value)
+            and not _NOT_OUTLET_BRACKET_RE.search(value)
+        ):
             return value
     return None
 
