@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import resource
 import shutil
 import sys
@@ -159,6 +160,12 @@ def main() -> int:
     )
     args = parser.parse_args()
     sys.path.insert(0, str(args.code or ROOT))
+    if args.code:
+        # the worker process is a ``python -m`` run, whose modules come from its working
+        # directory first: that checkout's, not this one's
+        args.archive = args.archive.resolve()
+        args.keep = args.keep and args.keep.resolve()
+        os.chdir(args.code)
     if args.load:
         load(args.load, args.archive)
     if args.build:

@@ -74,14 +74,6 @@ WORKER_WAIT = 0.0
 CLOSE_SECONDS = 30
 #: A message's length before it, each way (8 bytes, network order).
 HEADER = struct.Struct("!Q")
-#: FTS5's ``hashsize`` during the build: the bytes of postings it holds in memory before writing
-#: them out as a segment. Its default (1 MB) writes a segment every ~500 articles, and merging
-#: those again and again took ~40% of FTS5's time at 100,000 articles; 16 MB writes one every
-#: ~8,000 (docs/benchmarks.md, "session 12"). Set back to the default after the build, leaving
-#: the table's settings as made.
-BUILD_HASHSIZE = 16 * 1024 * 1024
-#: FTS5's own default ``hashsize`` (what the table has outside the build).
-FTS5_HASHSIZE = 1024 * 1024
 
 #: Where the build reports how far it is (:func:`reporting`); None: the log, at INFO.
 _progress: ContextVar[Callable[[str], None] | None] = ContextVar(
@@ -204,7 +196,6 @@ def index_articles(conn: Connection, table: str, row_sql: str, *, began: bool = 
     if build_processes() and began and total >= WORKER_FROM:
         worker = _Worker.start(conn, row_sql, ranges)
     done = 0
-    _hashsize(conn, table, BUILD_HASHSIZE)
     try:
         for low, high in ranges:
             for batch in _range_batches(here, row_sql, low, high, worker):
@@ -217,19 +208,7 @@ def index_articles(conn: Connection, table: str, row_sql: str, *, began: bool = 
         raise
     if worker:
         worker.close(kill=not worker.working)
-    _hashsize(conn, table, None)
     return done
-
-
-def _hashsize(conn: Connection, table: str, size: int | None) -> None:
-    """Set FTS5's ``hashsize`` of ``table`` for this connection (None: back to the default, and
-    the setting taken out of the table's ``_config``, where FTS5 keeps it)."""
-    conn.exec_driver_sql(
-        f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)",
-        (size or FTS5_HASHSIZE,),
-    )
-    if size is None:
-        conn.exec_driver_sql(f"DELETE FROM {table}_config WHERE k = 'hashsize'")
 
 
 def _range_batches(
