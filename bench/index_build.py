@@ -10,7 +10,8 @@ that makes the rows meanwhile (``NEWSMON_BUILD_PROCESSES``: by default one on tw
 process spent in the Python function that makes an article's index row (0 when the worker makes
 them). ``--code DIR`` runs another checkout's storage (e.g. a worktree of an earlier commit) on
 the same archive. ``--postings`` also prints how many (token, article, position) entries the
-index holds and a SHA-256 over them in order, to compare two builds of one archive.
+index holds and a SHA-256 over them in order, to compare two builds of one archive; ``--keep
+FILE`` keeps the built copy there (e.g. for ``bench/query.py --reuse --sqlite FILE``).
 
     PYTHONPATH=$PWD .venv/bin/python bench/index_build.py --load 100000 /tmp/t100k.sqlite3
     PYTHONPATH=$PWD .venv/bin/python bench/index_build.py --build /tmp/t100k.sqlite3
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import resource
 import shutil
 import sys
@@ -89,7 +91,7 @@ def _postings(engine: Any) -> str:
     return f"postings: {count:,} entries, SHA-256 {digest.hexdigest()}"
 
 
-def build(source: Path, postings: bool = False) -> None:
+def build(source: Path, postings: bool = False, keep: Path | None = None) -> None:
     from storage import make_engine
     from storage.search import index, install_search  # of --code's checkout, if given
 
@@ -119,8 +121,13 @@ def build(source: Path, postings: bool = False) -> None:
     spent, cpu = time.perf_counter() - began, time.process_time() - cpu
     waited, children = _waited() - waited, _children_cpu() - children
     checked = _postings(engine) if postings else ""
+    if keep is not None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     for suffix in ("", "-wal", "-shm"):
+        if keep is not None and not suffix:
+            copy.replace(keep)
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
 
     def per(seconds: float) -> str:
@@ -148,12 +155,21 @@ def main() -> int:
     parser.add_argument(
         "--postings", action="store_true", help="with --build: count and hash the postings"
     )
+    parser.add_argument(
+        "--keep", type=Path, metavar="FILE", help="with --build: keep the built copy as FILE"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(args.code or ROOT))
+    if args.code:
+        # the worker process is a ``python -m`` run, whose modules come from its working
+        # directory first: that checkout's, not this one's
+        args.archive = args.archive.resolve()
+        args.keep = args.keep and args.keep.resolve()
+        os.chdir(args.code)
     if args.load:
         load(args.load, args.archive)
     if args.build:
-        build(args.archive, args.postings)
+        build(args.archive, args.postings, args.keep)
     return 0
 
 

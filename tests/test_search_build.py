@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import sqlite3
 import string
@@ -45,10 +46,11 @@ WORKER = "storage.search.build_worker"
 @pytest.fixture
 def workers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """A worker process makes the rows of every build (however small its archive, in batches of
-    7); each build appends whether its worker started."""
+    7; the build waits for it to be ready); each build appends whether its worker started."""
     monkeypatch.setenv("NEWSMON_BUILD_PROCESSES", "1")
     monkeypatch.setattr(build_module, "WORKER_FROM", 0)
     monkeypatch.setattr(build_module, "BATCH", 7)
+    monkeypatch.setattr(build_module, "WORKER_WAIT", 60.0)
     started: list[bool] = []
     start = build_module._Worker.start
 
@@ -237,6 +239,7 @@ from storage.search import build, install_search
 build.BUILD_CHUNK = 50
 build.WORKER_FROM = 0
 build.BATCH = 7
+build.WORKER_WAIT = 60.0
 def reported(line):
     print(line, flush=True)
     if line.startswith("search index:"):
@@ -369,6 +372,82 @@ def test_a_worker_that_cannot_start_leaves_the_rows_to_the_build(
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
     rebuild_search(engine)
     assert workers == [False]
+    with sessions() as session:
+        assert _postings(session) == written
+    engine.dispose()
+
+
+def _worker_of_each_build(monkeypatch: pytest.MonkeyPatch) -> list[build_module._Worker]:
+    """The worker of each build, as the build sees it."""
+    made: list[build_module._Worker] = []
+    start = build_module._Worker.start
+
+    def recorded(*args: object) -> object:
+        worker = start(*args)  # type: ignore[arg-type]
+        if worker is not None:
+            made.append(worker)
+        return worker
+
+    monkeypatch.setattr(build_module._Worker, "start", recorded)
+    return made
+
+
+def test_the_build_makes_rows_until_its_worker_is_ready_then_hands_it_the_rest(
+    sqlite_url: str, workers: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = _archive(sqlite_url, 300, 14)
+    engine = sessions.kw["bind"]
+    with sessions() as session:
+        written = _postings(session)
+        last = max(a.id for a in session.query(Article).all())
+    answers = _answers(sessions)
+    monkeypatch.setattr(build_module, "WORKER_WAIT", 0.0)  # as by default
+    monkeypatch.setattr(build_module, "BUILD_CHUNK", 50)
+    made = _worker_of_each_build(monkeypatch)
+    own = build_module.batches
+    mine: list[int] = []
+
+    def slow_until_ready(*args: object) -> object:
+        """The build's own batches; after its third, it waits until its worker is ready."""
+        for batch in own(*args):  # type: ignore[arg-type]
+            mine.extend(article_id for article_id, _row in batch)
+            if len(mine) == 21:  # the worker says it is ready (else the build would end first)
+                stdout = made[0].process.stdout
+                assert stdout is not None
+                assert select.select([stdout], [], [], 60)[0]
+            yield batch
+
+    monkeypatch.setattr(build_module, "batches", slow_until_ready)
+    lines: list[str] = []
+    with reporting(lines.append):
+        rebuild_search(engine)
+    assert workers == [True]
+    assert mine == list(range(1, 22))  # three batches of 7 here, then the worker's
+    assert made[0].working
+    assert made[0].handed == last - 21
+    assert lines[-1] == f"search index: {last:,} of {last:,} articles"
+    with sessions() as session:
+        assert _postings(session) == written
+    assert _answers(sessions) == answers
+    assert not any(WORKER in command for command in _children(os.getpid()).values())
+    engine.dispose()
+
+
+def test_a_build_done_before_its_worker_is_ready_ends_the_worker(
+    sqlite_url: str, workers: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = _archive(sqlite_url, 40, 15)
+    engine = sessions.kw["bind"]
+    with sessions() as session:
+        written = _postings(session)
+    monkeypatch.setattr(build_module, "WORKER_WAIT", 0.0)
+    made = _worker_of_each_build(monkeypatch)
+    rebuild_search(engine)  # 40 articles: done in far less than the worker's start
+    assert workers == [True]
+    assert not made[0].working
+    assert made[0].handed == 0
+    assert made[0].process.returncode is not None  # ended by the build
+    assert not any(WORKER in command for command in _children(os.getpid()).values())
     with sessions() as session:
         assert _postings(session) == written
     engine.dispose()

@@ -15,7 +15,11 @@ the pairs: ~0.15 ms of CPU an article) is about half of the build's CPU; FTS5's 
 the other half. On a machine of two cores or more the rows are made in a worker process
 (:mod:`storage.search.build_worker`) that reads the archive with its own read-only connection and
 hands them over in batches, while this process inserts the batch before into FTS5 in its
-transaction (docs/benchmarks.md, "the SQLite index built by two processes"). The worker sees
+transaction (docs/benchmarks.md, "the SQLite index built by two processes"). The worker takes
+about a second to start (a new interpreter importing storage): meanwhile this process makes the
+rows itself, and between two of its batches hands the rest over to the worker once that says it
+is ready (the id after which it starts); a build done before that ends the worker unused. The
+worker sees
 what this transaction sees only because (1) the archive is in WAL mode, where a reader sees the
 last commit while a writer holds its lock, (2) this transaction was opened by
 :func:`begin_build`, so nothing was written in it before, and the index's tables and triggers are
@@ -23,7 +27,8 @@ all it changes before the rows are read, and (3) it holds the write lock from it
 other process commits meanwhile. Otherwise (another journal mode, a caller's transaction, an
 archive in memory, fewer than :data:`WORKER_FROM` articles, ``NEWSMON_BUILD_PROCESSES=0``, one
 core) the rows are made in this process by the same ``SELECT``. A worker that cannot start (no
-interpreter, no answer) leaves the build to this process, with a warning in the log; one that
+interpreter, an error before it is ready) leaves the build to this process, with a warning in
+the log; one that
 fails or dies once started fails the build with :class:`BuildError` saying why, the transaction
 rolled back. The worker ends when its pipe to this process closes, so a build killed with
 ``SIGKILL`` leaves no process behind.
@@ -31,13 +36,15 @@ rolled back. The worker ends when its pipe to this process closes, so a build ki
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
+import select
 import struct
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -60,6 +67,9 @@ WORKER_FROM = 10_000
 PROCESSES_ENV = "NEWSMON_BUILD_PROCESSES"
 #: The worker's module, run as ``python -m``.
 WORKER_MODULE = "storage.search.build_worker"
+#: Seconds the build waits for its worker to be ready before making rows itself (it looks again
+#: after each batch it made).
+WORKER_WAIT = 0.0
 #: Seconds a worker that handed over every range has to end before it is killed.
 CLOSE_SECONDS = 30
 #: A message's length before it, each way (8 bytes, network order).
@@ -142,7 +152,9 @@ def rows_sql(row_sql: str) -> str:
     )
 
 
-def batches(db: Any, row_sql: str, low: int, high: int) -> Iterator[list[tuple[int, bytes]]]:
+def batches(
+    db: Any, row_sql: str, low: int, high: int
+) -> Generator[list[tuple[int, bytes]], None, None]:
     """The rows of the articles with ids in ``(low, high]``, by :data:`BATCH`, read through
     ``db`` (an sqlite3 connection)."""
     cursor = db.execute(rows_sql(row_sql), (low, high))
@@ -186,7 +198,7 @@ def index_articles(conn: Connection, table: str, row_sql: str, *, began: bool = 
     done = 0
     try:
         for low, high in ranges:
-            for batch in worker.batches() if worker else batches(here, row_sql, low, high):
+            for batch in _range_batches(here, row_sql, low, high, worker):
                 conn.exec_driver_sql(insert, batch)  # type: ignore[arg-type]
                 done += len(batch)
             report(f"search index: {done:,} of {total:,} articles")
@@ -195,8 +207,28 @@ def index_articles(conn: Connection, table: str, row_sql: str, *, began: bool = 
             worker.close(kill=True)
         raise
     if worker:
-        worker.close(kill=False)
+        worker.close(kill=not worker.working)
     return done
+
+
+def _range_batches(
+    here: Any, row_sql: str, low: int, high: int, worker: _Worker | None
+) -> Iterator[list[tuple[int, bytes]]]:
+    """The batches of the range ``(low, high]``: made through ``here`` (this process's
+    connection) until ``worker`` takes over, then as the worker hands them over."""
+    if worker is None or not worker.take_over(low):
+        own = batches(here, row_sql, low, high)
+        try:
+            for batch in own:
+                yield batch
+                if worker is not None and worker.take_over(batch[-1][0]):
+                    break
+            else:
+                return
+        finally:
+            own.close()
+    assert worker is not None
+    yield from worker.batches()
 
 
 def _archive_file(conn: Connection) -> str | None:
@@ -213,16 +245,22 @@ def _archive_file(conn: Connection) -> str | None:
 class _Worker:
     """The worker process making the rows, as this process sees it: its pipes, and the messages
     read from it (each a pickle after its length: ``("ready", pid)``, ``("rows", batch)``,
-    ``("range", None)`` after each range, ``("error", text)``)."""
+    ``("range", None)`` after each range, ``("error", text)``). Written to it: the job, then
+    once it is ready the id after which it makes the rows (:meth:`take_over`)."""
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self.process = process
         self.handed = 0
+        #: The worker makes the rows (it was ready, and was told where to start).
+        self.working = False
+        #: It will not: it failed or ended before it was ready.
+        self.failed = False
+        self.wait = WORKER_WAIT
 
     @classmethod
     def start(cls, conn: Connection, row_sql: str, ranges: list[tuple[int, int]]) -> _Worker | None:
-        """The worker, started and ready to read the archive; None where it must not or cannot
-        be (the rows are then made in this process)."""
+        """The worker, started (not yet ready: see :meth:`take_over`); None where it must not or
+        cannot be (the rows are then made in this process)."""
         path = _archive_file(conn)
         if path is None:
             return None
@@ -244,24 +282,51 @@ class _Worker:
             log.warning("search index: no worker process (%s); the rows are made here", exc)
             return None
         worker = cls(process)
-        assert process.stdin is not None
         try:
-            with process.stdin:
-                pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            kind, body = worker._receive()
-        except (OSError, BuildError) as exc:
-            worker.close(kill=True)
-            log.warning(
-                "search index: the worker process did not start (%s); the rows are made here", exc
-            )
-            return None
-        if kind != "ready":
-            worker.close(kill=True)
-            log.warning(
-                "search index: the worker process did not start (%s); the rows are made here", body
-            )
+            worker._send(job)
+        except OSError as exc:
+            worker._not_started(exc)
             return None
         return worker
+
+    def take_over(self, after: int) -> bool:
+        """Whether the worker makes the rows of the articles after id ``after`` (the rest of
+        this range and the ranges after it): it does if it already did, or if it is ready now
+        (then it is told ``after``). False while it starts, and for good once it failed to."""
+        if self.working:
+            return True
+        if self.failed:
+            return False
+        stdout: IO[bytes] | None = self.process.stdout
+        assert stdout is not None
+        readable, _, _ = select.select([stdout], [], [], self.wait)
+        self.wait = 0.0
+        if not readable:
+            return False
+        try:
+            kind, body = self._receive()
+            if kind != "ready":
+                raise BuildError(body)
+            self._send(after)
+        except (OSError, BuildError) as exc:
+            self._not_started(exc)
+            return False
+        log.info("search index: the worker process makes the rows after article id %d", after)
+        self.working = True
+        return True
+
+    def _not_started(self, reason: object) -> None:
+        self.failed = True
+        self.close(kill=True)
+        log.warning(
+            "search index: the worker process did not start (%s); the rows are made here", reason
+        )
+
+    def _send(self, message: object) -> None:
+        stdin: IO[bytes] | None = self.process.stdin
+        assert stdin is not None
+        pickle.dump(message, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        stdin.flush()
 
     def batches(self) -> Iterator[list[tuple[int, bytes]]]:
         """The next range's batches of rows, as the worker hands them over."""
@@ -291,11 +356,14 @@ class _Worker:
 
     def close(self, *, kill: bool) -> None:
         """Wait for the worker to end (it has handed over every range), or end it (``kill``:
-        the build failed): no process outlives the build."""
+        the build failed, or did not need it): no process outlives the build."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        with contextlib.suppress(OSError):  # it is gone already
+            self.process.stdin.close()  # a worker not yet told where to start ends
         try:
             self.process.wait(timeout=0 if kill else CLOSE_SECONDS)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        assert self.process.stdout is not None
         self.process.stdout.close()

@@ -4,11 +4,13 @@ process inserts them into FTS5 (storage/search/build.py, "Two processes").
 Run as ``python -m storage.search.build_worker`` by the build, never by hand. It reads its job
 from stdin (a pickle: the archive's ``file:`` URI, read-only; the SQL of a row; the ranges of
 ids), opens the archive with the connection settings and SQL functions of newsmon's own
-connections, and writes to stdout, each message a pickle after its length: ``("ready", pid)``,
-then for each range its rows by batches (``("rows", [(id, UTF-8 bytes), …])``) and
-``("range", None)``; an error is ``("error", text)`` and the end of the process. Its stdout is a
-pipe to the building process: when that process ends (killed, or failed), the next write fails
-and the worker ends too, quietly.
+connections, and writes to stdout, each message a pickle after its length: ``("ready", pid)``;
+then it reads from stdin the id after which to start (the building process made the rows up to
+it meanwhile), and writes for each range from there its rows by batches (``("rows", [(id, UTF-8
+bytes), …])``) and ``("range", None)``; an error is ``("error", text)`` and the end of the
+process. Its stdin and stdout are pipes to the building process: when that process ends
+(killed, failed, or done without it), the next read or write fails and the worker ends too,
+quietly.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ def _send(out: IO[bytes], message: tuple[str, Any]) -> None:
     out.flush()
 
 
-def work(job: dict[str, Any], out: IO[bytes]) -> None:
-    """Hand over the rows of ``job``'s ranges to ``out``."""
+def work(job: dict[str, Any], source: IO[bytes], out: IO[bytes]) -> None:
+    """Hand over the rows of ``job``'s ranges to ``out``, from the id read from ``source`` on."""
     db = sqlite3.connect(job["uri"], uri=True, timeout=SQLITE_BUSY_TIMEOUT, isolation_level=None)
     try:
         db.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
@@ -43,8 +45,11 @@ def work(job: dict[str, Any], out: IO[bytes]) -> None:
         register_body_functions(db)
         db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()  # readable: else no start
         _send(out, ("ready", os.getpid()))
+        after = pickle.load(source)
         for low, high in job["ranges"]:
-            for batch in batches(db, job["rows"], low, high):
+            if high <= after:
+                continue
+            for batch in batches(db, job["rows"], max(low, after), high):
                 _send(out, ("rows", batch))
             _send(out, ("range", None))
     finally:
@@ -58,7 +63,7 @@ def main() -> None:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print goes to stderr
     try:
-        work(pickle.load(sys.stdin.buffer), out)
+        work(pickle.load(sys.stdin.buffer), sys.stdin.buffer, out)
         out.close()
     except (BrokenPipeError, EOFError):
         os._exit(1)  # the building process is gone: nothing to say, nobody to say it to
