@@ -1976,6 +1976,7 @@ def test_a_name_alone_beside_the_date_is_the_source(key: str, source: str) -> No
         ("<span>2023-11-20 01:00 ET</span>", None),  # a time zone
         ("<span>2016-12-01 星期四</span>", None),
         ("<span>2022-01-01 张伟</span>", None),  # a person's name
+        ("<span>2019年02月20日 02:26:00 来自北京</span>", None),  # where the writer posted from
     ],
 )
 def test_a_name_alone_beside_the_date_is_the_source_synthetic(

@@ -371,8 +371,8 @@ def _outlet_by_the_date(text: str) -> str | None:
     outlet (报, 网, 社, 台…), or a short run of Han text that is no person's name, no place
     and no word of the date, the name of an account or of an outlet abbreviated: "音乐先声
     2023-02-10 20:51:12" (a WeChat account on DoNews), "2018年09月16日 15:31 中時" (中時電子報),
-    "2009-12-07 10:38:32 网易" (青岛新闻网). "2016-12-01 星期四", "2016-12-01 上午" or "2016-12-01
-    北京" credit nobody, nor a time zone or "PM" ("2023-11-20 01:00 ET").
+    "2009-12-07 10:38:32 网易" (青岛新闻网). "2016-12-01 星期四", "2016-12-01 上午", "2016-12-01
+    北京" or "… 来自北京" credit nobody, nor a time zone or "PM" ("2023-11-20 01:00 ET").
     """
     rest = _DATE_AND_CLOCK_RE.sub(" ", text).split()
     if len(rest) != 1 or rest[0] == text.strip():
@@ -384,9 +384,9 @@ def _outlet_by_the_date(text: str) -> str | None:
         return None  # an outlet's ending alone is a label: "发布 2019.05.21 09:58" (新頭殼)
     if _OUTLET_END_RE.search(value):
         return value
-    if not _BARE_NAME_RE.fullmatch(value) or default_gazetteer().lookup(value):
-        return None
-    return value
+    if not _BARE_NAME_RE.fullmatch(value) or _NOT_ACCOUNT_RE.search(value):
+        return None  # "来自北京", "发布于…": where the writer posted from
+    return None if default_gazetteer().lookup(value) else value
 
 
 def find_source(
