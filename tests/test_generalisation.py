@@ -1949,3 +1949,45 @@ def test_an_outlet_alone_in_brackets_after_the_text_guard(tail: str, source: str
         "</div></div></body>", f"{tail}</div></div></body>"
     )
     assert page(html).source == source
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # DoNews 专栏: <div>音乐先声 2023-02-10 20:51:12</div>, a WeChat account before the time
+        ("real8/donews-1.html", "音乐先声"),
+        # 中時電子報's 2018 template: "2018年09月16日 15:31" then the bare 中時 in the same line
+        ("real3/chinatimes-2.html", "中時"),
+    ],
+)
+def test_a_name_alone_beside_the_date_is_the_source(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # 青岛新闻网's older pages: the outlet after the time, no label ("网易", no outlet ending)
+        ("<span>2009-12-07 10:38:32 网易</span>", "网易"),
+        # a news forum's reprint: "新闻晨报网络版 2005-09-13"
+        ("<span>新闻晨报网络版 2005-09-13</span>", "新闻晨报网络版"),
+        ("<span>2016-12-01 北京</span>", None),  # the place reported from
+        ("<span>2016-12-01 上午 10:30</span>", None),  # a part of the day
+        ("<span>2023-11-20 01:00 ET</span>", None),  # a time zone
+        ("<span>2016-12-01 星期四</span>", None),
+        ("<span>2022-01-01 张伟</span>", None),  # a person's name
+        ("<span>2019年02月20日 02:26:00 来自北京</span>", None),  # where the writer posted from
+    ],
+)
+def test_a_name_alone_beside_the_date_is_the_source_synthetic(
+    info: str, source: str | None
+) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [("上午", False), ("凌晨", False), ("晚间", False), ("上海日报", True), ("早报", True)],
+)
+def test_a_part_of_the_day_is_no_source_words(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet

@@ -10,6 +10,7 @@ from typing import Any
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.credits import SEP, is_credit_line
 from crawler.extraction.epaper import EPAPER_MARK
+from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import HAN, is_person_name
 from crawler.extraction.vocabulary import MENU_WORDS, NOISE_TOKENS, is_interface_word
 
@@ -116,6 +117,8 @@ _WEEKDAY_RE = re.compile(r"^(?:星期|周|礼拜)[一二三四五六日天]?$")
 # text opening "2022年，…") or a month's name in an English date ("June 29, 2021", 加美财经).
 _DATE_WORD_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年"
+    # a part of the day printed with the time: "2016-12-01 上午 10:30"
+    r"|上午|下午|中午|晚上|晚间|凌晨|早上|早晨|傍晚|夜间|深夜"
     r"|(?:January|February|March|April|May|June|July|August|September|October|November"
     r"|December))$",
     re.I,
@@ -357,21 +360,33 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
     return None
 
 
+# A name beside the date that does not end like an outlet: Han text only, short.
+_BARE_NAME_RE = re.compile(rf"[{HAN}]{{2,8}}")
+
+
 def _outlet_by_the_date(text: str) -> str | None:
     """The outlet printed in the date's own element with no label: "2016年12月01日 04:32 北京青年报".
 
-    Only a whole element of a date (and clock) and one word beside it, that word ending like an
-    outlet (报, 网, 社, 台…): "2016-12-01 星期四" or "2016-12-01 北京" credit nobody.
+    Only a whole element of a date (and clock) and one word beside it: a word ending like an
+    outlet (报, 网, 社, 台…), or a short run of Han text that is no person's name, no place
+    and no word of the date, the name of an account or of an outlet abbreviated: "音乐先声
+    2023-02-10 20:51:12" (a WeChat account on DoNews), "2018年09月16日 15:31 中時" (中時電子報),
+    "2009-12-07 10:38:32 网易" (青岛新闻网). "2016-12-01 星期四", "2016-12-01 上午", "2016-12-01
+    北京" or "… 来自北京" credit nobody, nor a time zone or "PM" ("2023-11-20 01:00 ET").
     """
     rest = _DATE_AND_CLOCK_RE.sub(" ", text).split()
     if len(rest) != 1 or rest[0] == text.strip():
         return None
     value = _clean_source(rest[0])
-    if value != rest[0] or not _OUTLET_END_RE.search(value) or is_person_name(value):
+    if value != rest[0] or is_person_name(value):
         return None  # a label ("发布时间：") or a word cut short is no outlet
     if _OUTLET_END_RE.fullmatch(value):
         return None  # an outlet's ending alone is a label: "发布 2019.05.21 09:58" (新頭殼)
-    return value
+    if _OUTLET_END_RE.search(value):
+        return value
+    if not _BARE_NAME_RE.fullmatch(value) or _NOT_ACCOUNT_RE.search(value):
+        return None  # "来自北京", "发布于…": where the writer posted from
+    return None if default_gazetteer().lookup(value) else value
 
 
 def find_source(
