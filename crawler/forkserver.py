@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 
 import crawler.extract_worker
-import crawler.store_writer
+import crawler.store_writer  # noqa: F401 (imported for the processes forked from here)
 
 gc.collect()
 gc.freeze()
