@@ -15,8 +15,9 @@ are), and raises the first generation's threshold from 700 to ``YOUNG`` allocati
 garbage made during the crawl is still collected, a little later. The crawling process does
 this when its first spider opens (:class:`FreezeAtOpen`, an extension; ``NEWSMON_GC_FREEZE=0``,
 a setting or environment variable, turns it off) and undoes it when its last spider closes.
-Extraction workers and the writer process are left as they are: their collector took
-~0.1–0.2 s a crawl, about what the first full collection would cost them.
+Extraction workers and the writer process call :func:`tune` once started (their collector
+took ~0.1–0.2 s a crawl): their fork server froze the heap they inherit
+(:mod:`crawler.forkserver`), so that first collection walks only their own start-up.
 """
 
 from __future__ import annotations

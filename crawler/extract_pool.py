@@ -20,8 +20,9 @@ workers start off the reactor (below), one worker beats none on 2 KB pages at lo
 default stays.
 
 Workers are started with ``forkserver``: forking the crawling process itself would copy
-the reactor's threads and sockets into the child. The fork server preloads
-``crawler.extraction``, so a new worker starts in milliseconds — once the fork server is up,
+the reactor's threads and sockets into the child. The fork server preloads what the
+workers and the store's writer run (:mod:`crawler.forkserver`: the extraction code and
+storage, not Twisted), so a new worker starts in milliseconds — once the fork server is up,
 which takes a second or more (a new interpreter importing the extraction code), and
 starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
 opens): the crawl downloads meanwhile, and its first pages wait for the workers. Started on
@@ -58,7 +59,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing
 import os
 import pickle
 import socket
@@ -81,6 +81,7 @@ from crawler.extract_worker import (
     _work_batch,
     exit_with,
     extract_page,
+    forkserver_context,
     serve,
 )
 from crawler.extraction import ExtractedArticle
@@ -145,14 +146,6 @@ def configured(settings: Any) -> tuple[int, float]:
                 f"NEWSMON_EXTRACT_TIMEOUT must be a number of seconds above 0, not {timeout_text!r}"
             )
     return processes, timeout
-
-
-def forkserver_context() -> Any:
-    """Worker processes forked from a fork server that preloaded the extraction code (and
-    storage, which it imports): not from the crawling process and its reactor's threads."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.extract_pool"])
-    return context
 
 
 def _reactor() -> Any:

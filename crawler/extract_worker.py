@@ -14,6 +14,7 @@ whose extraction runs longer fails alone with :class:`ExtractionAborted`.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import pickle
 import select
@@ -27,6 +28,7 @@ from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
+from crawler import collector
 from crawler.extraction import ExtractedArticle, extract_bytes
 from storage.repository import compress
 
@@ -66,6 +68,15 @@ def extract_page(page: Page) -> ExtractedArticle:
         keywords=page.keywords,
         exclude=page.exclude,
     )
+
+
+def forkserver_context() -> Any:
+    """Worker processes (and the store's writer) forked from a fork server that preloaded what
+    they run (:mod:`crawler.forkserver`): not from the crawling process and its reactor's
+    threads."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.forkserver"])
+    return context
 
 
 # -- inside a worker process ------------------------------------------------------------------
@@ -127,6 +138,9 @@ def _init_worker(crawler_pid: int) -> None:
     # Build the extractor's lazy tables now, so a worker's first page is not charged for them.
     with contextlib.suppress(Exception):
         extract_bytes(_WARM_UP, url="http://127.0.0.1/news/2023/0129/1.html", keywords=["会议"])
+    # The fork server froze its own heap (crawler.forkserver); freeze the tables just built
+    # too, and collect young objects less often, as the crawling process does (crawler.collector).
+    collector.tune()
 
 
 def _fault(url: str) -> None:

@@ -28,18 +28,19 @@ import os
 import signal
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from twisted.internet.defer import Deferred
-from twisted.internet.threads import deferToThread
 
 from crawler import collector
 from crawler.config import switch
-from crawler.extract_pool import configured, exit_with, forkserver_context
+from crawler.extract_worker import exit_with, forkserver_context
 from storage import make_engine
 from storage.repository import Saved, ToSave, save_articles, save_entry
+
+if TYPE_CHECKING:
+    from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,10 @@ def check_crawl_settings(settings: Any) -> None:
     ``NEWSMON_GC_FREEZE``):
     :class:`~crawler.config.SettingError` for the first bad one. ``settings`` is a crawl's
     Scrapy settings, or any mapping of the ones given for it (``--set``)."""
+    # (imported here: the fork server preloads this module for the writer, without Twisted,
+    # which crawler.extract_pool imports; see crawler.forkserver)
+    from crawler.extract_pool import configured
+
     configured(settings)
     store_process(settings)
     collector.wanted(settings)
@@ -107,6 +112,7 @@ def _init_writer(db_url: str, crawler_pid: int) -> None:
     exit_with(crawler_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's: it stops, then us
     _sessions = sessionmaker(make_engine(db_url), expire_on_commit=False)
+    collector.tune()  # as an extraction worker does (crawler.extract_worker._init_worker)
 
 
 def _write_here(batch: Sequence[ToSave], run_id: int | None) -> tuple[int, Written]:
@@ -141,6 +147,7 @@ class StoreWriter:
     def write(self, batch: Sequence[ToSave], run_id: int | None) -> Deferred[Written]:
         """Hand ``batch`` over and wait for it in a thread, not on the reactor (the first
         starts the process there: a second or more while the fork server starts)."""
+        from twisted.internet.threads import deferToThread  # (see check_crawl_settings)
 
         def wait() -> Written:
             try:

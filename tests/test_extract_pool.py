@@ -218,3 +218,64 @@ def test_a_hand_over_larger_than_the_socket_takes_at_once_arrives_whole() -> Non
     assert sum(sizes) == 16, sizes
     assert max(sizes) > 1, sizes
     assert all(titles)
+
+
+#: Run in a child process: one real extraction worker and one real writer process, each asked
+#: (through its own channel, as a page or a batch is) which modules it holds and what its
+#: collector keeps frozen. ``eval`` of the standard library: a probe of the test's own would
+#: be imported into the process it probes.
+_PROBE_SCRIPT = """
+import json, sys
+from twisted.internet import asyncioreactor
+asyncioreactor.install()
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred
+from crawler.extract_pool import ExtractPool
+from crawler.store_writer import StoreWriter
+
+PROBE = (
+    "(sorted({m.split('.')[0] for m in __import__('sys').modules} & {'twisted', 'scrapy'}), "
+    "__import__('gc').get_freeze_count(), __import__('gc').get_threshold()[0])"
+)
+
+async def main():
+    pool = ExtractPool(1)
+    try:
+        worker = await pool.run(eval, PROBE)
+    finally:
+        pool.close()
+    writer = StoreWriter("sqlite:///" + sys.argv[1])
+    try:
+        written = writer.executor.submit(eval, PROBE).result(timeout=60)
+    finally:
+        writer.close()
+    print(json.dumps({"worker": worker, "writer": written}))
+
+def stop(result):
+    reactor.stop()
+    return result
+Deferred.fromCoroutine(main()).addBoth(stop)
+reactor.run()
+"""
+
+
+def test_workers_and_the_writer_start_from_a_fork_server_without_twisted_and_frozen(
+    tmp_path: Path,
+) -> None:
+    # The fork server preloads what its processes run (crawler.forkserver), not the crawling
+    # process's side of the pool (Twisted), and freezes its heap; each process then freezes its
+    # own start-up and collects young objects less often, as the crawling process does
+    # (crawler.collector): a worker's collector costs it about half as much in a crawl.
+    from crawler.collector import YOUNG
+
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE_SCRIPT, str(tmp_path / "probe.sqlite3")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    for process in ("worker", "writer"):
+        imported, frozen, young = out[process]
+        assert imported == [], (process, imported)
+        assert frozen > 10_000, (process, frozen)  # the start-up heap: tens of thousands
+        assert young == YOUNG, (process, young)
