@@ -17,6 +17,11 @@ half-way (a full disk after all) is rolled back by SQLite: the archive stays as 
 
 PostgreSQL: ``VACUUM (FULL, ANALYZE)`` of the archive's tables, one at a time (each is
 locked while it is rewritten and needs room for its new copy).
+
+Both: before the rewrite, the rows stored before migration 0012 give up their copy of ``url``
+in ``fetched_url`` (NULL, which reads as ``url``: storage/models.py), the one change of a row
+that the upgrade leaves to compaction (it rewrites every such row; on PostgreSQL a new version
+of each, which the ``VACUUM FULL`` that follows packs away).
 """
 
 from __future__ import annotations
@@ -104,17 +109,28 @@ def _compact_sqlite(engine: Engine, progress: Callable[[str], None]) -> tuple[in
 
 def _compress_bodies(conn: Connection, progress: Callable[[str], None]) -> None:
     """Bodies still stored as text (written by a version before migration 0010 after the
-    upgrade, or in an archive stamped without migrating) made zstd frames first, in one
-    transaction (storage/bodies.py), so that the rewrite packs them."""
+    upgrade, or in an archive stamped without migrating) made zstd frames first, and the
+    copies of ``url`` in ``fetched_url`` emptied, in one transaction (storage/bodies.py), so
+    that the rewrite packs them."""
     conn.exec_driver_sql("BEGIN IMMEDIATE")
     try:
         converted = convert_stored(conn, compressed=True)
+        _drop_fetched_copies(conn, progress)
     except BaseException:
         conn.exec_driver_sql("ROLLBACK")
         raise
     conn.exec_driver_sql("COMMIT")
     if converted:
         progress(f"{converted:,} bodies stored as text compressed")
+
+
+def _drop_fetched_copies(conn: Connection, progress: Callable[[str], None]) -> None:
+    """``fetched_url`` NULL where it repeats ``url`` (rows stored before migration 0012)."""
+    emptied = conn.exec_driver_sql(
+        "UPDATE articles SET fetched_url = NULL WHERE fetched_url = url"
+    ).rowcount
+    if emptied:
+        progress(f"{emptied:,} copies of the URL in fetched_url dropped")
 
 
 def _in_use(exc: OperationalError | None) -> str:
@@ -129,6 +145,8 @@ def _compact_postgresql(engine: Engine, progress: Callable[[str], None]) -> tupl
     before = archive_sizes(engine).total
     present = set(inspect(engine).get_table_names())
     tables = [t.name for t in Base.metadata.sorted_tables if t.name in present]
+    with engine.begin() as conn:
+        _drop_fetched_copies(conn, progress)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for name in tables:
             progress(f"VACUUM (FULL, ANALYZE) {name}")

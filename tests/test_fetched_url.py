@@ -215,3 +215,25 @@ def test_an_sqlite_table_not_declared_as_newsmon_did_is_refused_unchanged(
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0011",)]
     assert not _nullable(engine)
     engine.dispose()
+
+
+def test_db_compact_drops_the_copies_an_upgraded_archive_kept(db_url: str, tmp_path: Path) -> None:
+    engine = _archive_of_revision_0011(db_url)
+    engine.dispose()  # SQLite compacts only an archive no other connection has open
+    assert newsmon("db", "upgrade", db=db_url, home=tmp_path).returncode == 0
+
+    result = newsmon("db", "compact", db=db_url, home=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "1 copies of the URL in fetched_url dropped" in result.stdout + result.stderr
+    assert _stored(engine) == {
+        "http://site.test/1.html": None,
+        "http://site.test/2.html": "http://site.test/redirected/2.html",
+    }
+    assert _read(sessionmaker(engine)) == {
+        "http://site.test/1.html": "http://site.test/1.html",
+        "http://site.test/2.html": "http://site.test/redirected/2.html",
+    }
+    again = newsmon("db", "compact", db=db_url, home=tmp_path)
+    assert "copies of the URL" not in again.stdout + again.stderr
+    engine.dispose()
