@@ -18,10 +18,11 @@ half-way (a full disk after all) is rolled back by SQLite: the archive stays as 
 PostgreSQL: ``VACUUM (FULL, ANALYZE)`` of the archive's tables, one at a time (each is
 locked while it is rewritten and needs room for its new copy).
 
-Both: before the rewrite, the rows stored before migration 0012 give up their copy of ``url``
-in ``fetched_url`` (NULL, which reads as ``url``: storage/models.py), the one change of a row
-that the upgrade leaves to compaction (it rewrites every such row; on PostgreSQL a new version
-of each, which the ``VACUUM FULL`` that follows packs away).
+Both: the rows stored before migration 0012 give up their copy of ``url`` in ``fetched_url``
+(NULL, which reads as ``url``: storage/models.py), the one change of a row that the upgrade
+leaves to compaction. SQLite updates them before its ``VACUUM``; PostgreSQL rewrites
+``articles`` with the new values (``ALTER COLUMN ... TYPE ... USING``, which copies the live
+rows and builds the indexes again, as the ``VACUUM FULL`` it stands in for).
 """
 
 from __future__ import annotations
@@ -145,16 +146,31 @@ def _compact_postgresql(engine: Engine, progress: Callable[[str], None]) -> tupl
     before = archive_sizes(engine).total
     present = set(inspect(engine).get_table_names())
     tables = [t.name for t in Base.metadata.sorted_tables if t.name in present]
-    with engine.begin() as conn:
-        _drop_fetched_copies(conn, progress)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for name in tables:
-            progress(f"VACUUM (FULL, ANALYZE) {name}")
+            statement = f'VACUUM (FULL, ANALYZE) "{name}"'
+            if name == "articles" and conn.exec_driver_sql(_HAS_FETCHED_COPIES).scalar():
+                # Not an UPDATE, then VACUUM FULL: that keeps every old row version any
+                # transaction open meanwhile (any database of the server) might still see,
+                # and the archive grew by the updated rows. A rewrite copies live rows only.
+                statement = (
+                    "ALTER TABLE articles ALTER COLUMN fetched_url TYPE varchar(2048) "
+                    "USING nullif(fetched_url, url)"
+                )
+                progress("rewriting articles without the copies of the URL in fetched_url")
+            else:
+                progress(statement.replace('"', ""))
             try:
-                conn.exec_driver_sql(f'VACUUM (FULL, ANALYZE) "{name}"')
+                conn.exec_driver_sql(statement)
+                if not statement.startswith("VACUUM"):
+                    conn.exec_driver_sql("ANALYZE articles")
             except OperationalError as exc:
                 raise CompactError(
                     f"compacting {name} failed (the tables before it are compacted, "
                     f"it and those after it unchanged): {exc.orig}"
                 ) from None
     return before, archive_sizes(engine).total
+
+
+#: Rows stored before migration 0012 hold a copy of ``url`` in ``fetched_url``.
+_HAS_FETCHED_COPIES = "SELECT EXISTS (SELECT 1 FROM articles WHERE fetched_url = url)"
