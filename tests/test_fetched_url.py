@@ -10,6 +10,7 @@ stamped 0011 and upgraded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -93,8 +94,18 @@ def test_a_page_fetched_at_its_own_url_stores_null_and_reads_it_back(
     assert _read(sessions)["http://site.test/2.html"] == "http://site.test/2.html"
 
 
-def _archive_of_revision_0011(url: str) -> Engine:
-    """An archive as revision 0011's newsmon left it: every row with its fetched_url."""
+def _archive_of_revision_0011(
+    url: str, rows: Sequence[tuple[int, str, str]] | None = None
+) -> Engine:
+    """An archive as revision 0011's newsmon left it: every row with its fetched_url.
+
+    ``rows``: (n, fetched URL, body) of each article ``http://site.test/{n}.html``; by default
+    one fetched at its own URL and one redirected."""
+    if rows is None:
+        rows = [
+            (1, "http://site.test/1.html", "正文1。"),
+            (2, "http://site.test/redirected/2.html", "正文2。"),
+        ]
     engine = make_engine(url)
     upgrade(engine, "0011")
     articles = sa.Table("articles", sa.MetaData(), autoload_with=engine)
@@ -106,7 +117,7 @@ def _archive_of_revision_0011(url: str) -> Engine:
                     "url": f"http://site.test/{n}.html",
                     "fetched_url": fetched,
                     "title": f"第{n}篇",
-                    "body": f"正文{n}。",
+                    "body": body,
                     "breadcrumb": [],
                     "keywords": [],
                     "content_hash": "0" * 64,
@@ -116,10 +127,7 @@ def _archive_of_revision_0011(url: str) -> Engine:
                     "fetched_at": NOW,
                     "updated_at": NOW,
                 }
-                for n, fetched in (
-                    (1, "http://site.test/1.html"),
-                    (2, "http://site.test/redirected/2.html"),
-                )
+                for n, fetched, body in rows
             ],
         )
     return engine
@@ -245,30 +253,10 @@ def test_db_compact_on_postgresql_keeps_no_old_row_versions_of_its_own(
     """While a transaction elsewhere on the server holds an older snapshot (a long query, a
     crawl's), PostgreSQL keeps every row version it might see: compaction must not make new
     versions of the rows and then copy both into the compacted table."""
-    engine = make_engine(pg_url)
-    upgrade(engine, "0011")
-    articles = sa.Table("articles", sa.MetaData(), autoload_with=engine)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.insert(articles),
-            [
-                {
-                    "url": f"http://site.test/{n}.html",
-                    "fetched_url": f"http://site.test/{n}.html",
-                    "title": f"第{n}篇",
-                    "body": "".join(chr(0x4E00 + (n * 7 + i) % 5000) for i in range(300)),
-                    "breadcrumb": [],
-                    "keywords": [],
-                    "content_hash": "0" * 64,
-                    "raw_html": b"",
-                    "extractor_version": 1,
-                    "first_seen_at": NOW,
-                    "fetched_at": NOW,
-                    "updated_at": NOW,
-                }
-                for n in range(600)
-            ],
-        )
+    body = "".join(chr(0x4E00 + i % 5000) for i in range(300))
+    engine = _archive_of_revision_0011(
+        pg_url, [(n, f"http://site.test/{n}.html", f"{n}{body}") for n in range(600)]
+    )
     upgrade(engine)
     with engine.connect() as conn:
         before = conn.exec_driver_sql("SELECT pg_relation_size('articles')").scalar_one()
