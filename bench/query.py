@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from storage import Article, Base, make_engine  # noqa: E402
 from storage.bulk import insert_articles, insert_sections  # noqa: E402
 from storage.compression import install_compression  # noqa: E402
+from storage.models import stored_fetched_url  # noqa: E402
 from storage.search import ArticleQuery, count_by, install_search, search_articles  # noqa: E402
 from storage.search.cities import install_cities  # noqa: E402
 from storage.sections import text_columns  # noqa: E402
@@ -89,10 +90,11 @@ def generate(n: int, seed: int = 6) -> Iterator[tuple[dict[str, Any], list[dict[
             )
         body = "\n".join(sentences)
         published = start + timedelta(minutes=rng.randrange(4 * 365 * 24 * 60))
+        url = f"http://bench.test/news/{i}.html"
         row = {
             "id": i,
-            "url": f"http://bench.test/news/{i}.html",
-            "fetched_url": f"http://bench.test/news/{i}.html",
+            "url": url,
+            "fetched_url": stored_fetched_url(url, url),  # fetched at its own URL, as most are
             "title": f"{rng.choice(CITIES)}{sentences[0][:18]}({i})",
             "published_at": published,
             "source": rng.choice(SOURCES),

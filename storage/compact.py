@@ -17,6 +17,12 @@ half-way (a full disk after all) is rolled back by SQLite: the archive stays as 
 
 PostgreSQL: ``VACUUM (FULL, ANALYZE)`` of the archive's tables, one at a time (each is
 locked while it is rewritten and needs room for its new copy).
+
+Both: the rows stored before migration 0012 give up their copy of ``url`` in ``fetched_url``
+(NULL, which reads as ``url``: storage/models.py), the one change of a row that the upgrade
+leaves to compaction. SQLite updates them before its ``VACUUM``; PostgreSQL rewrites
+``articles`` with the new values (``ALTER COLUMN ... TYPE ... USING``, which copies the live
+rows and builds the indexes again, as the ``VACUUM FULL`` it stands in for).
 """
 
 from __future__ import annotations
@@ -104,17 +110,28 @@ def _compact_sqlite(engine: Engine, progress: Callable[[str], None]) -> tuple[in
 
 def _compress_bodies(conn: Connection, progress: Callable[[str], None]) -> None:
     """Bodies still stored as text (written by a version before migration 0010 after the
-    upgrade, or in an archive stamped without migrating) made zstd frames first, in one
-    transaction (storage/bodies.py), so that the rewrite packs them."""
+    upgrade, or in an archive stamped without migrating) made zstd frames first, and the
+    copies of ``url`` in ``fetched_url`` emptied, in one transaction (storage/bodies.py), so
+    that the rewrite packs them."""
     conn.exec_driver_sql("BEGIN IMMEDIATE")
     try:
         converted = convert_stored(conn, compressed=True)
+        _drop_fetched_copies(conn, progress)
     except BaseException:
         conn.exec_driver_sql("ROLLBACK")
         raise
     conn.exec_driver_sql("COMMIT")
     if converted:
         progress(f"{converted:,} bodies stored as text compressed")
+
+
+def _drop_fetched_copies(conn: Connection, progress: Callable[[str], None]) -> None:
+    """``fetched_url`` NULL where it repeats ``url`` (rows stored before migration 0012)."""
+    emptied = conn.exec_driver_sql(
+        "UPDATE articles SET fetched_url = NULL WHERE fetched_url = url"
+    ).rowcount
+    if emptied:
+        progress(f"{emptied:,} copies of the URL in fetched_url dropped")
 
 
 def _in_use(exc: OperationalError | None) -> str:
@@ -131,12 +148,29 @@ def _compact_postgresql(engine: Engine, progress: Callable[[str], None]) -> tupl
     tables = [t.name for t in Base.metadata.sorted_tables if t.name in present]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for name in tables:
-            progress(f"VACUUM (FULL, ANALYZE) {name}")
+            statement = f'VACUUM (FULL, ANALYZE) "{name}"'
+            if name == "articles" and conn.exec_driver_sql(_HAS_FETCHED_COPIES).scalar():
+                # Not an UPDATE, then VACUUM FULL: that keeps every old row version any
+                # transaction open meanwhile (any database of the server) might still see,
+                # and the archive grew by the updated rows. A rewrite copies live rows only.
+                statement = (
+                    "ALTER TABLE articles ALTER COLUMN fetched_url TYPE varchar(2048) "
+                    "USING nullif(fetched_url, url)"
+                )
+                progress("rewriting articles without the copies of the URL in fetched_url")
+            else:
+                progress(statement.replace('"', ""))
             try:
-                conn.exec_driver_sql(f'VACUUM (FULL, ANALYZE) "{name}"')
+                conn.exec_driver_sql(statement)
+                if not statement.startswith("VACUUM"):
+                    conn.exec_driver_sql("ANALYZE articles")
             except OperationalError as exc:
                 raise CompactError(
                     f"compacting {name} failed (the tables before it are compacted, "
                     f"it and those after it unchanged): {exc.orig}"
                 ) from None
     return before, archive_sizes(engine).total
+
+
+#: Rows stored before migration 0012 hold a copy of ``url`` in ``fetched_url``.
+_HAS_FETCHED_COPIES = "SELECT EXISTS (SELECT 1 FROM articles WHERE fetched_url = url)"

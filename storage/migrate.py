@@ -130,7 +130,8 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     Such an archive has every table of this schema (it was made by the
     ``create_all`` of a development build, or by bench/query.py: stamped as the newest
     revision, or as 0010 when its sections lack the offsets of revision 0011, which then
-    converts it) or the first revision's tables only (stamped as the baseline).
+    converts it, or as 0011 when its ``articles.fetched_url`` is still NOT NULL, which
+    revision 0012 drops) or the first revision's tables only (stamped as the baseline).
     """
     revision = current_revision(connection)
     if revision is not None:
@@ -144,6 +145,9 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     columns = {c["name"] for c in inspect(connection).get_columns("sections")}
     if revision != BASELINE and "text_start" not in columns:
         revision = "0010"
+    fetched = [c for c in inspect(connection).get_columns("articles") if c["name"] == "fetched_url"]
+    if revision == head_revision() and fetched and not fetched[0]["nullable"]:
+        revision = "0011"
     command.stamp(_config(connection), revision)
     connection.commit()
     return revision

@@ -80,7 +80,10 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    fetched_url: Mapped[str] = mapped_column(String(2048))
+    #: the URL the page was fetched at, NULL when it is ``url`` (as for most pages: 34 bytes a
+    #: row at a million articles, migration 0012); :attr:`fetched_from` reads it either way,
+    #: :func:`stored_fetched_url` gives what to store
+    fetched_url: Mapped[str | None] = mapped_column(String(2048))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(Text)
     #: indexed on SQLite by ``ix_articles_published_at``, on PostgreSQL by ``ix_articles_time``
@@ -108,6 +111,17 @@ class Article(Base):
         order_by="Section.position",
         passive_deletes=True,
     )
+
+    @property
+    def fetched_from(self) -> str:
+        """The URL the page was fetched at: ``fetched_url``, or ``url`` where that is NULL."""
+        return self.url if self.fetched_url is None else self.fetched_url
+
+
+def stored_fetched_url(url: str, fetched_url: str) -> str | None:
+    """What ``articles.fetched_url`` holds for a page fetched at ``fetched_url`` and stored
+    under the canonical URL ``url``: NULL when the two are the same, else ``fetched_url``."""
+    return None if fetched_url == url else fetched_url
 
 
 class Section(Base):

@@ -23,7 +23,17 @@ from w3lib.url import canonicalize_url
 from crawler.extraction import ExtractedArticle
 from storage.bulk import insert_articles, insert_sections
 from storage.db import dialect_insert
-from storage.models import Article, CrawlRun, IgnoredUrl, Match, Section, Site, Validator, utcnow
+from storage.models import (
+    Article,
+    CrawlRun,
+    IgnoredUrl,
+    Match,
+    Section,
+    Site,
+    Validator,
+    stored_fetched_url,
+    utcnow,
+)
 from storage.search import ArticleQuery, fingerprint_articles, search_articles
 from storage.sections import section_columns
 
@@ -230,7 +240,7 @@ def save_articles(
             stored[key] = [article_id, digest, version, keywords]
         if key in inserts or keywords != stored_keywords or "keywords" in row:
             row["keywords"] = keywords
-        row.update(fetched_at=now, fetched_url=entry.fetched_url)
+        row.update(fetched_at=now, fetched_url=stored_fetched_url(key, entry.fetched_url))
         if before is None:
             outcome = SaveOutcome.NEW
         elif before == (digest, version):

@@ -31,8 +31,13 @@ def store(
     sessions: sessionmaker[Session],
     articles: Sequence[ExtractedArticle],
     raw_html: bytes = b"<html></html>",
+    fetched_elsewhere: bool = False,
 ) -> dict[str, int]:
-    """Save ``articles`` in one transaction; their ids by URL."""
+    """Save ``articles`` in one transaction; their ids by URL.
+
+    ``fetched_elsewhere``: each page taken as fetched at its URL with a fragment (``#list``),
+    which the key drops, so that every row holds its fetched URL, as in an archive of a
+    revision before 0012 (whose ``articles.fetched_url`` takes no NULL)."""
     ids = {}
     with sessions.begin() as session:
         for article in articles:
@@ -41,7 +46,7 @@ def store(
                 article,
                 raw_html=raw_html,
                 content_type="text/html",
-                fetched_url=article.url or "",
+                fetched_url=f"{article.url}#list" if fetched_elsewhere else article.url or "",
                 site="test",
                 extractor_version=1,
             )
@@ -55,7 +60,7 @@ def store_before_0011(
     """Save ``articles`` into an archive of a revision before 0011, as its newsmon did: every
     section's text copied into the ``text`` column (the store of now writes the offsets that
     revision 0011 added). The articles go through the store of now, the sections in SQL."""
-    ids = store(sessions, [replace(a, sections=[]) for a in articles])
+    ids = store(sessions, [replace(a, sections=[]) for a in articles], fetched_elsewhere=True)
     table = sa.table(
         "sections",
         *(sa.column(c) for c in ("article_id", "position", "label", "city", "district")),
