@@ -14,19 +14,6 @@ also rewrites the table, so the bodies already stored are compressed too
 (the bigram index among them) is built again. ``toast_tuple_target`` is not lowered: it
 applies only to rows that cross the fixed threshold anyway (a body under ~1.6 KB is never
 compressed, whatever it says). ``newsmon db stats`` shows how the bodies are stored.
-
-It is raised instead, to :data:`TOAST_TARGET` (4,080 bytes, half a page): once a row crosses the
-threshold, PostgreSQL compresses its long values and then, while the row is still over the
-target (by default the same ~2 KB), moves them out to the TOAST table, in chunks of ~2 KB with a
-row header, an index entry and an 18-byte pointer each. lz4 keeps ~10% of a Chinese body, so a
-body of ~2.1 KB or more went out of the row after all (42% of a generated archive's, in two
-chunks each); with the target at half a page a compressed body up to ~4 KB stays in its row.
-At 1,000,000 generated articles that took the table with its TOAST parts from 2,261 to ~2,210
-bytes an article (docs/benchmarks.md, "Thirteenth pass"); the search reads a body it confirms
-from the row instead of through the TOAST index. Larger values (raw HTML, long real bodies)
-still go out. Like the compression method it is a storage parameter for rows stored from then
-on (set when an archive is opened, :func:`install_compression`); ``newsmon db compact``
-rewrites the rows stored before.
 """
 
 from __future__ import annotations
@@ -40,8 +27,6 @@ from storage import bodies
 #: The columns compressed with lz4: the article's text (raw HTML is zstd already).
 COLUMNS = (("articles", "body"),)
 METHOD = "lz4"
-#: ``toast_tuple_target`` of ``articles``: rows up to half a page keep their compressed values.
-TOAST_TARGET = 4080
 
 
 def lz4_available(conn: Connection) -> bool:
@@ -73,27 +58,15 @@ def _pending(conn: Connection) -> list[tuple[str, str]]:
     return pending
 
 
-def _target_pending(conn: Connection) -> bool:
-    """Whether ``articles`` exists without ``toast_tuple_target`` = :data:`TOAST_TARGET`."""
-    options = conn.execute(
-        text("SELECT reloptions FROM pg_class WHERE oid = to_regclass('articles')")
-    ).one_or_none()
-    return options is not None and f"toast_tuple_target={TOAST_TARGET}" not in (options[0] or [])
-
-
 def install_compression(conn: Connection) -> bool:
-    """PostgreSQL: set lz4 on :data:`COLUMNS` where it is not set, and ``articles``'
-    ``toast_tuple_target`` to :data:`TOAST_TARGET` (catalogue only: rows stored from now on);
-    return whether anything was changed. Nothing elsewhere; without lz4, the target alone."""
-    if conn.dialect.name != "postgresql":
+    """PostgreSQL: set lz4 on :data:`COLUMNS` where it is not set (catalogue only: values
+    stored from now on); return whether any was changed. Nothing elsewhere, or without lz4."""
+    if conn.dialect.name != "postgresql" or not lz4_available(conn):
         return False
-    pending = _pending(conn) if lz4_available(conn) else []
+    pending = _pending(conn)
     for table, column in pending:
         conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION {METHOD}")
-    target = _target_pending(conn)
-    if target:
-        conn.exec_driver_sql(f"ALTER TABLE articles SET (toast_tuple_target = {TOAST_TARGET})")
-    return bool(pending) or target
+    return bool(pending)
 
 
 def recompress_bodies(conn: Connection) -> None:

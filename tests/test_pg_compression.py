@@ -4,7 +4,6 @@ text and the searches are unchanged, and ``newsmon db stats`` shows it."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
@@ -109,69 +108,3 @@ def test_db_upgrade_compresses_the_bodies_of_an_archive_of_revision_0008(
     assert all("ix_articles_pairs" in plan for plan in plans)
     engine.dispose()
     assert "2 of 3 compressed (lz4)" in newsmon("db", "stats", db=pg_url, home=tmp_path).stdout
-
-
-def _han(seed: int, n: int) -> str:
-    """``n`` Han characters drawn at random: text lz4 cannot shrink, 3 bytes a character."""
-    draw = random.Random(seed)
-    return "".join(chr(draw.randrange(0x4E00, 0x9FA5)) for _ in range(n))
-
-
-#: A body of ~3.1 KB that stays ~3 KB compressed (over the default ~2 KB target, under 4,080)
-#: and one of ~9 KB, too long for any row: stored out of it whatever the target.
-_WIDE = "无锡" + _han(1, 1_030)
-_HUGE = "无锡" + _han(2, 3_000)
-
-
-def _out_of_row(engine: object) -> int:
-    """How many values ``articles``' TOAST table holds (each in one or more chunks)."""
-    with engine.connect() as conn:  # type: ignore[attr-defined]
-        toast = conn.scalar(
-            text("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'articles'")
-        )
-        return int(conn.scalar(text(f"SELECT count(DISTINCT chunk_id) FROM {toast}")))
-
-
-def _wide_and_huge(sessions: sessionmaker) -> None:  # type: ignore[type-arg]
-    with sessions() as session:
-        page = search_articles(session, ArticleQuery(text="无锡"))
-        assert sorted(a.body for a in page.articles) == sorted([_WIDE, _HUGE])
-
-
-@pytest.mark.postgres
-def test_a_compressed_body_up_to_half_a_page_stays_in_its_row(pg_url: str) -> None:
-    engine = make_engine(pg_url)
-    create_schema(engine)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    store(sessions, [_doc(0, _WIDE, [], hours=0), _doc(1, _HUGE, [], hours=1)])
-
-    assert _out_of_row(engine) == 1  # the ~9 KB body alone; by default both went out
-    _wide_and_huge(sessions)
-    engine.dispose()
-
-
-@pytest.mark.postgres
-def test_an_archive_opened_takes_the_target_and_compaction_brings_its_rows_in(
-    pg_url: str, tmp_path: Path
-) -> None:
-    engine = make_engine(pg_url)
-    create_schema(engine)
-    with engine.begin() as conn:  # an archive of before: the server's default target
-        conn.exec_driver_sql("ALTER TABLE articles RESET (toast_tuple_target)")
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    store(sessions, [_doc(0, _WIDE, [], hours=0), _doc(1, _HUGE, [], hours=1)])
-    assert _out_of_row(engine) == 2
-
-    install_search(engine)  # what every open of the archive does
-
-    with engine.connect() as conn:
-        options = conn.scalar(text("SELECT reloptions FROM pg_class WHERE relname = 'articles'"))
-    assert "toast_tuple_target=4080" in options
-    assert _out_of_row(engine) == 2  # rows stored before are left as they are until compacted
-    engine.dispose()
-    compacted = newsmon("db", "compact", db=pg_url, home=tmp_path)
-    assert compacted.returncode == 0, compacted.stderr
-    engine = make_engine(pg_url)
-    assert _out_of_row(engine) == 1
-    _wide_and_huge(sessionmaker(engine, expire_on_commit=False))
-    engine.dispose()
