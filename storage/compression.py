@@ -13,7 +13,13 @@ also rewrites the table, so the bodies already stored are compressed too
 (:func:`recompress_bodies`): minutes per 100,000 articles, as every index of ``articles``
 (the bigram index among them) is built again. ``toast_tuple_target`` is not lowered: it
 applies only to rows that cross the fixed threshold anyway (a body under ~1.6 KB is never
-compressed, whatever it says). ``newsmon db stats`` shows how the bodies are stored.
+compressed, whatever it says). Nor is it raised to keep compressed bodies in their rows
+(42% of a generated archive's go out to TOAST in two ~2 KB chunks): PostgreSQL compresses a
+value only while its row is over the target, so a higher one leaves bodies uncompressed (at
+100,000 generated articles, 343 of 100,000 compressed instead of 62,726, and 4,140 bytes an
+article instead of 3,886; docs/benchmarks.md, issue 17, session 12). Storage ``main`` for the
+body keeps it in the row compressed but moves other columns out first (+66 bytes an article).
+``newsmon db stats`` shows how the bodies are stored.
 """
 
 from __future__ import annotations
