@@ -248,7 +248,8 @@ def test_db_compact_drops_the_copies_an_upgraded_archive_kept(db_url: str, tmp_p
             visible = conn.exec_driver_sql(
                 "SELECT relallvisible FROM pg_class WHERE relname = 'articles'"
             ).scalar()
-        assert visible and visible > 0
+        assert visible is not None
+        assert visible > 0
     again = newsmon("db", "compact", db=db_url, home=tmp_path)
     assert "copies of the URL" not in again.stdout + again.stderr
     engine.dispose()
