@@ -22,7 +22,8 @@ Both: the rows stored before migration 0012 give up their copy of ``url`` in ``f
 (NULL, which reads as ``url``: storage/models.py), the one change of a row that the upgrade
 leaves to compaction. SQLite updates them before its ``VACUUM``; PostgreSQL rewrites
 ``articles`` with the new values (``ALTER COLUMN ... TYPE ... USING``, which copies the live
-rows and builds the indexes again, as the ``VACUUM FULL`` it stands in for).
+rows and builds the indexes again, as the ``VACUUM FULL`` it stands in for), then vacuums it
+(a rewritten table's visibility map is empty: index-only scans would read its rows).
 """
 
 from __future__ import annotations
