@@ -136,16 +136,17 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     revision = current_revision(connection)
     if revision is not None:
         return revision
-    tables = set(inspect(connection).get_table_names())
+    inspector = inspect(connection)
+    tables = set(inspector.get_table_names())
     if "articles" not in tables:
         return None
     from storage.models import Base
 
     revision = head_revision() if set(Base.metadata.tables) <= tables else BASELINE
-    columns = {c["name"] for c in inspect(connection).get_columns("sections")}
+    columns = {c["name"] for c in inspector.get_columns("sections")}
     if revision != BASELINE and "text_start" not in columns:
         revision = "0010"
-    fetched = [c for c in inspect(connection).get_columns("articles") if c["name"] == "fetched_url"]
+    fetched = [c for c in inspector.get_columns("articles") if c["name"] == "fetched_url"]
     if revision == head_revision() and fetched and not fetched[0]["nullable"]:
         revision = "0011"
     command.stamp(_config(connection), revision)
