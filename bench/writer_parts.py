@@ -66,7 +66,8 @@ if _out and sys.argv and sys.argv[0] == "-c":
     import storage.search.index as index
     import storage.search.reprints as reprints
 
-    for name in ("canonical_url", "content_hash", "get_or_create_site", "insert_articles",
+    for name in ("canonical_url", "content_hash", "get_or_create_site", "site_id_of",
+                 "insert_articles",
                  "insert_sections", "fingerprint_articles", "_save_matches"):
         timed(repository, name)
     timed(reprints, "fingerprint")
@@ -91,7 +92,8 @@ if _out and sys.argv and sys.argv[0] == "-c":
 PARTS = (
     ("URL keys (canonical_url)", "canonical_url", None),
     ("content hash", "content_hash", None),
-    ("site lookup", "get_or_create_site", None),
+    ("site lookup (get_or_create_site)", "get_or_create_site", None),
+    ("site lookup (site_id_of)", "site_id_of", None),
     ("articles' INSERT", "insert_articles", None),
     ("… of which the index row (trigger's function)", "_row_of_stored", "insert_articles"),
     ("sections' INSERT", "insert_sections", None),
