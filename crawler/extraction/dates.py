@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -436,8 +437,9 @@ def _from_header(
     for order, found in enumerate(_scan(joined, now, anchor)):
         if found.stamp.when > now + _SAME_EVENT:
             continue
-        first = next(i for i, end in enumerate(ends) if end > found.start)
-        last = next(i for i, end in enumerate(ends) if end >= found.end)
+        # the pieces the stamp spans (``ends`` rises: each piece ends after the one before)
+        first = bisect_right(ends, found.start)
+        last = bisect_left(ends, found.end)
         hint = " ".join(p.hint for p in header[first : last + 1])
         label = _LABEL_BEFORE.search(joined[max(0, found.start - 10) : found.start])
         labelled = label is not None and any(label.groups())
