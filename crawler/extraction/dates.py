@@ -204,7 +204,27 @@ def _int(value: str | None) -> int:
     return int(value) if value else 0
 
 
-def _zone(g: Mapping[str, str | None], prefix: str, iso: bool) -> timezone | ZoneInfo:
+class _Groups:
+    """A date match's named groups, read one by one: ``Match.groupdict()`` builds all of
+    them (over ninety) where a stamp reads about a dozen; it was most of a date's time."""
+
+    __slots__ = ("_match",)
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self._match = match
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._match.group(name)
+
+    def get(self, name: str) -> str | None:
+        """The group's text; None when it matched nothing or the pattern has no such group."""
+        try:
+            return self._match.group(name)
+        except IndexError:
+            return None
+
+
+def _zone(g: _Groups, prefix: str, iso: bool) -> timezone | ZoneInfo:
     if g.get(prefix + "Z"):
         return UTC
     city = g.get(prefix + "city")
@@ -229,7 +249,7 @@ def _zone(g: Mapping[str, str | None], prefix: str, iso: bool) -> timezone | Zon
 
 
 def _build(
-    year: int, month: int, day: int, g: Mapping[str, str | None], prefix: str, iso: bool = False
+    year: int, month: int, day: int, g: _Groups, prefix: str, iso: bool = False
 ) -> Stamp | None:
     """The stamp for a calendar date and the (maybe absent) time groups; None if impossible."""
     has_time = g.get(prefix + "H") is not None
@@ -257,7 +277,7 @@ def _year_ok(year: int, now: datetime) -> bool:
 def _yearless(
     month: int,
     day: int,
-    g: Mapping[str, str | None],
+    g: _Groups,
     prefix: str,
     now: datetime,
     anchor: datetime | None,
@@ -282,7 +302,7 @@ def _yearless(
 
 
 def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Found | None:
-    g = m.groupdict()
+    g = _Groups(m)
     stamp: Stamp | None = None
     certain = True
     if g["y"]:
