@@ -213,7 +213,7 @@ class _Groups:
     def __init__(self, match: re.Match[str]) -> None:
         self._match = match
 
-    def __getitem__(self, name: str) -> str | None:
+    def __getitem__(self, name: str) -> str | Any:  # (typed as groupdict()'s values are)
         return self._match.group(name)
 
     def get(self, name: str) -> str | None:
