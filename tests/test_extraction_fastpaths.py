@@ -41,9 +41,9 @@ from parsel import Selector
 
 from crawler.extraction import decode_html, extract_article, extract_bytes
 from crawler.extraction.article import _as_utf8, _parser
-from crawler.extraction.blocks import Block, TextPiece
+from crawler.extraction.blocks import Block, MatchGroups, TextPiece
 from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
-from crawler.extraction.dates import _DATETIME_RE, SHANGHAI, _Groups
+from crawler.extraction.dates import _DATETIME_RE, SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
 from crawler.extraction.pieces import _find_span, _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
@@ -459,7 +459,7 @@ def test_date_groups_read_one_by_one_are_the_groupdict() -> None:
     for text in stamps:
         for m in _DATETIME_RE.finditer(text):
             matched += 1
-            plain, groups = m.groupdict(), _Groups(m)
+            plain, groups = m.groupdict(), MatchGroups(m)
             for group in names:
                 assert groups.get(group) == plain.get(group), (text, group)
                 if group in plain:

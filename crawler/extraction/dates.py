@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from crawler.extraction.blocks import TextPiece
+from crawler.extraction.blocks import MatchGroups, TextPiece
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -204,27 +204,7 @@ def _int(value: str | None) -> int:
     return int(value) if value else 0
 
 
-class _Groups:
-    """A date match's named groups, read one by one: ``Match.groupdict()`` builds all of
-    them (over ninety) where a stamp reads about a dozen; it was most of a date's time."""
-
-    __slots__ = ("_match",)
-
-    def __init__(self, match: re.Match[str]) -> None:
-        self._match = match
-
-    def __getitem__(self, name: str) -> str | Any:  # (typed as groupdict()'s values are)
-        return self._match.group(name)
-
-    def get(self, name: str) -> str | None:
-        """The group's text; None when it matched nothing or the pattern has no such group."""
-        try:
-            return self._match.group(name)
-        except IndexError:
-            return None
-
-
-def _zone(g: _Groups, prefix: str, iso: bool) -> timezone | ZoneInfo:
+def _zone(g: MatchGroups, prefix: str, iso: bool) -> timezone | ZoneInfo:
     if g.get(prefix + "Z"):
         return UTC
     city = g.get(prefix + "city")
@@ -249,7 +229,7 @@ def _zone(g: _Groups, prefix: str, iso: bool) -> timezone | ZoneInfo:
 
 
 def _build(
-    year: int, month: int, day: int, g: _Groups, prefix: str, iso: bool = False
+    year: int, month: int, day: int, g: MatchGroups, prefix: str, iso: bool = False
 ) -> Stamp | None:
     """The stamp for a calendar date and the (maybe absent) time groups; None if impossible."""
     has_time = g.get(prefix + "H") is not None
@@ -277,7 +257,7 @@ def _year_ok(year: int, now: datetime) -> bool:
 def _yearless(
     month: int,
     day: int,
-    g: _Groups,
+    g: MatchGroups,
     prefix: str,
     now: datetime,
     anchor: datetime | None,
@@ -302,7 +282,7 @@ def _yearless(
 
 
 def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Found | None:
-    g = _Groups(m)
+    g = MatchGroups(m)
     stamp: Stamp | None = None
     certain = True
     if g["y"]:
