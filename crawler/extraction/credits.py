@@ -156,7 +156,13 @@ def is_credit_line(text: str) -> bool:
             return True
     if len(text) <= 80 and _DISCLAIMER_RE.search(text):
         return True
-    return short and _PHOTO_CREDIT_END_RE.search(text) is not None
+    # (the regex tries every start in the line: a line with none of its closing words is
+    # answered without it)
+    return (
+        short
+        and ("摄" in text or "供图" in text or "截图" in text)
+        and _PHOTO_CREDIT_END_RE.search(text) is not None
+    )
 
 
 # "…举行。（张巨峰）", "…换新iPhone。(李楠)", "…趋稳趋优。（德清县发改局）", "…宽松。（完）"
