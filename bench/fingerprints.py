@@ -6,7 +6,7 @@ bench/query.py loads articles with the bulk store, which does not fingerprint th
 store path, ``storage.repository.save_articles``, does, in every batch): its archives have an
 empty ``article_fingerprints``, where every archive newsmon crawled has a row per article.
 This fingerprints every article of the archive at ``URL`` with ``rebuild_reprints`` of the
-newsmon in ``CHECKOUT`` (default: this one), commits, and prints the seconds it took, the rows
+newsmon in ``CHECKOUT`` (default: this one) into an emptied table, commits, and prints the seconds it took, the rows
 and the bytes of ``article_fingerprints`` and its indexes per article (PostgreSQL: with the
 line pointers, as ``pg_total_relation_size`` counts pages; SQLite: its pages by ``dbstat``).
 Run ``newsmon db stats`` on the archive before and after for the whole picture.
@@ -59,6 +59,12 @@ def main() -> None:
 
     engine = make_engine(args.db)
     sqlite = engine.dialect.name == "sqlite"
+    # from an empty table: rows of an earlier run (or of one stopped midway, whose index
+    # entries stay) would otherwise be counted in the sizes
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "DELETE FROM article_fingerprints" if sqlite else "TRUNCATE article_fingerprints"
+        )
     began = time.perf_counter()
     with Session(engine) as session, session.begin():
         done = rebuild_reprints(session)
