@@ -11,8 +11,10 @@ timed; with ``--function module.name`` (a function of ``crawler.extraction.<modu
 the parsed tree, such as ``body.measure`` or ``body.find_body_container``) that function alone,
 on a freshly parsed tree each time. Printed: each version's median over pages of its time
 divided by ``lxml.html.fromstring``'s (x lxml) and its median time, then the median and
-quartiles over pages of this checkout's time divided by the other's. Under load on a shared
-machine this paired ratio is steadier than two runs of ``bench/extraction.py``.
+quartiles over pages of this checkout's time divided by the other's, and the ratio of the
+two versions' total time over all pages (what a crawl's CPU follows: a few slow pages weigh).
+Under load on a shared machine these paired ratios are steadier than two runs of
+``bench/extraction.py``.
 """
 
 from __future__ import annotations
@@ -123,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     paired = [times["this"][k] / times["base"][k] for k in units]
     quartiles = ", ".join(f"{q:.3f}" for q in statistics.quantiles(paired, n=4))
     print(f"this / base per page: median {statistics.median(paired):.3f} (quartiles {quartiles})")
+    # what a crawl's throughput follows: the pages' total, where a few slow pages weigh
+    total = {name: sum(times[name].values()) for name in versions}
+    print(f"this / base, all pages' total time: {total['this'] / total['base']:.3f}")
     return 0
 
 

@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, Integer, inspect, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The revision an archive without ``alembic_version`` but with tables is taken to be at.
@@ -40,6 +40,11 @@ def include_object(
 
 class SchemaOutOfDate(RuntimeError):
     """The archive's schema is older than this newsmon; the message says what to run."""
+
+
+class MigrationRefused(RuntimeError):
+    """A migration found the archive not as newsmon made it and changed nothing (its
+    transaction is rolled back); the message says what it found."""
 
 
 def _config(connection: Connection) -> Config:
@@ -131,7 +136,9 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     ``create_all`` of a development build, or by bench/query.py: stamped as the newest
     revision, or as 0010 when its sections lack the offsets of revision 0011, which then
     converts it, or as 0011 when its ``articles.fetched_url`` is still NOT NULL, which
-    revision 0012 drops) or the first revision's tables only (stamped as the baseline).
+    revision 0012 drops, or as 0012 when its fingerprints keep the whole ``content_hash`` as
+    text, which revision 0013 turns into a 64-bit key) or the first revision's tables only
+    (stamped as the baseline).
     """
     revision = current_revision(connection)
     if revision is not None:
@@ -149,6 +156,9 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     fetched = [c for c in inspector.get_columns("articles") if c["name"] == "fetched_url"]
     if revision == head_revision() and fetched and not fetched[0]["nullable"]:
         revision = "0011"
+    key = [c for c in inspector.get_columns("article_fingerprints") if c["name"] == "content_hash"]
+    if revision == head_revision() and key and not isinstance(key[0]["type"], Integer):
+        revision = "0012"
     command.stamp(_config(connection), revision)
     connection.commit()
     return revision

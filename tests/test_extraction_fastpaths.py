@@ -15,6 +15,11 @@
   headline candidates) must be ``root.iter``'s, in its order;
 - the text around the body (``pieces_between``) is sliced from the text nodes ``measure``
   listed instead of walked: the pieces must be the walk's for any start and stop;
+- ``measure`` records the run of texts of each element it opens, which pieces.py would
+  otherwise search for (building a set of the body container's whole subtree): each must
+  be the searched run;
+- a date match's groups are read one by one (``groupdict()`` built all 93): each must be
+  what ``groupdict()`` gives, None for a group the pattern does not have;
 - ``Block`` and ``TextPiece`` are built by a hand-written ``__init__`` (dataclass's frozen
   one is twice as slow): it must take exactly the fields, with their defaults.
 """
@@ -36,11 +41,11 @@ from parsel import Selector
 
 from crawler.extraction import decode_html, extract_article, extract_bytes
 from crawler.extraction.article import _as_utf8, _parser
-from crawler.extraction.blocks import Block, TextPiece
+from crawler.extraction.blocks import Block, MatchGroups, TextPiece
 from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
-from crawler.extraction.dates import SHANGHAI
+from crawler.extraction.dates import _DATETIME_RE, SHANGHAI
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
-from crawler.extraction.pieces import _zone, pieces_between
+from crawler.extraction.pieces import _find_span, _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
 from crawler.extraction.tree import clean, first_tagged, hint_of, hint_words, is_noise
 from crawler.extraction.vocabulary import (
@@ -409,6 +414,57 @@ def test_zones_sliced_from_the_counted_texts_are_the_walked_zones() -> None:
                 assert pieces_between(root, start, stop, limit, stats) == walked, name
             sliced += _zone(stats, start, stop) is not None
     assert sliced > 10_000  # most zones are sliced, not walked
+
+
+def test_runs_measure_records_are_the_searched_runs() -> None:
+    rnd = random.Random(13)
+    recorded = 0
+    for name, root in _trees():
+        stats = measure(root)
+        spans = list(stats.spans.items())
+        # (a search reads the page's texts from the top: some elements of each page)
+        for el, span in rnd.sample(spans, min(len(spans), 40)):
+            assert span == _find_span(stats.texts, el), name
+        recorded += len(spans)
+        if not stats.whole:
+            continue
+        # every element with children outside skipped ones is recorded (none is searched)
+        for el in root.iter():
+            if (
+                isinstance(el.tag, str)
+                and len(el)
+                and el.tag not in SKIP_TAGS
+                and not any(a.tag in SKIP_TAGS for a in el.iterancestors())
+            ):
+                assert el in stats.spans, name
+    assert recorded > 100_000
+
+
+def test_date_groups_read_one_by_one_are_the_groupdict() -> None:
+    stamps = [
+        "发布时间：2023-01-20 08:37:15",
+        "2024年5月20日 下午2:22 来源：新华日报",
+        "05-20 09:30",
+        "5月20日 中午12:30",
+        "3小时前",
+        "昨天 10:22",
+        "2021-03-04T10:22:00+08:00",
+        "2019/9/21 10:22 GMT+1",
+        "22-05-18 07:00 巴黎时间",
+        "刚刚",
+        "Posted 2020.11.30 10:22 +0100",
+    ]
+    names = [*_DATETIME_RE.groupindex, "yy_S2", "md_Z", "no_such_group"]
+    matched = 0
+    for text in stamps:
+        for m in _DATETIME_RE.finditer(text):
+            matched += 1
+            plain, groups = m.groupdict(), MatchGroups(m)
+            for group in names:
+                assert groups.get(group) == plain.get(group), (text, group)
+                if group in plain:
+                    assert groups[group] == plain[group], (text, group)
+    assert matched >= len(stamps)
 
 
 def test_block_and_piece_constructors_take_the_dataclass_fields() -> None:

@@ -1991,3 +1991,50 @@ def test_a_name_alone_beside_the_date_is_the_source_synthetic(
 )
 def test_a_part_of_the_day_is_no_source_words(value: str, outlet: bool) -> None:
     assert is_outlet_like(value) is outlet
+
+
+# The fullwidth bar ｜ (U+FF5C) between a credit's role and its names, as | and 丨 are:
+# the unlabelled archive pages of three sites print their writers so and lost them to the
+# editor or to nothing (version 20). The fixtures' one bar byline of a fourth site,
+# 东方网's "采 | 时卡戎" (real16/eastday-1), is a different kind: 采 and 写 alone are no role
+# words the rules know, and no other page prints them so (left alone).
+@pytest.mark.parametrize(
+    ("head", "tail", "author"),
+    [
+        # 网易新闻's magazine page: the writers, the photographers, then the editor, after the text
+        (
+            "",
+            "<p>记者｜管珮伊 陆文煜 鲍思维</p><p>摄影｜管珮伊 陆文煜 鲍思维</p><p>编辑｜黄立安</p>",
+            "管珮伊 陆文煜 鲍思维",
+        ),
+        # a WeChat account's story copied to a company site: the writers alone at the end
+        ("", "<p>撰文｜林林 罗方丹</p>", "林林 罗方丹"),
+        # 關鍵評論網: the credits above the text, the site's own editor below it
+        (
+            "<p>記者｜高仲禮 編輯｜錢穎嘉 攝影｜錢穎嘉</p>",
+            "<p>責任編輯：歐嘉俊 核稿編輯：王陽翎</p>",
+            "高仲禮",
+        ),
+        ("", "<p>编辑｜黄立安</p>", "黄立安"),  # no writer: the editor
+    ],
+)
+def test_a_fullwidth_bar_separates_a_credit(head: str, tail: str, author: str) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        f'<div class="content">{BODY}', f'<div class="content">{head}{BODY}{tail}'
+    )
+    assert page(html).author == author
+
+
+@pytest.mark.parametrize(
+    ("tail", "author"),
+    [
+        ("<p>摄影｜萧紫薇</p>", None),  # a photographer alone names no writer
+        ("<p>图｜来自网络</p>", None),
+        ("<p>撰文|党元悦</p>", "党元悦"),  # the ASCII bar, as before
+    ],
+)
+def test_a_fullwidth_bar_separates_a_credit_guard(tail: str, author: str | None) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        "</div></div></body>", f"{tail}</div></div></body>"
+    )
+    assert page(html).author == author

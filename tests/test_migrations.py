@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.orm import Session
 
 from storage import create_schema, make_engine
-from storage.migrate import current_revision, head_revision, include_object, upgrade
+from storage.migrate import _config, current_revision, head_revision, include_object, upgrade
 from storage.models import Base
 from storage.repository import decompress
+from storage.search.reprints import _stale_ids, hash_key
 from tests.cli import newsmon, newsmon_json
 
 NOW = datetime(2023, 1, 29, 2, 22, tzinfo=UTC)
@@ -232,3 +236,110 @@ def test_fingerprints_of_the_first_kind_are_all_made_again(db_url: str, tmp_path
     assert is_simhash
     signed = value - (1 << 64) if value >= 1 << 63 else value
     assert [tuple(r) for r in rows] == [(1, signed, True, 1), (2, signed, True, 1)]
+
+
+OLDER_TEXT = hashlib.sha256(b"an older text").hexdigest()
+
+
+def _archive_at_0012_with_fingerprints(url: str) -> tuple[str, str]:
+    """The first schema's two articles, upgraded to 0012, their fingerprints keeping whole
+    hashes: article 1's of its text, article 2's of a text it no longer has (stale).
+    Returns the two articles' hashes."""
+    _archive_at_0001(url)
+    engine = make_engine(url)
+    upgrade(engine, "0012")
+    first, second = (hashlib.sha256(f"正文{i}".encode()).hexdigest() for i in (1, 2))
+    with engine.begin() as conn:
+        for article_id, digest, kept in ((1, first, first), (2, second, OLDER_TEXT)):
+            conn.execute(
+                sa.text("UPDATE articles SET content_hash = :digest WHERE id = :id"),
+                {"digest": digest, "id": article_id},
+            )
+            conn.execute(
+                sa.text(
+                    "UPDATE article_fingerprints SET content_hash = :kept WHERE article_id = :id"
+                ),
+                {"kept": kept, "id": article_id},
+            )
+    engine.dispose()
+    return first, second
+
+
+def _kept_hashes(engine: sa.Engine) -> dict[int, object]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT article_id, content_hash FROM article_fingerprints ORDER BY article_id")
+        ).all()
+    return {article_id: kept for article_id, kept in rows}
+
+
+def test_0013_keeps_64_bits_of_each_fingerprint_hash_and_the_downgrade_gives_them_back(
+    db_url: str, tmp_path: Path
+) -> None:
+    first, _second = _archive_at_0012_with_fingerprints(db_url)
+
+    result = newsmon("db", "upgrade", db=db_url, home=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "upgraded from 0012 to 0013" in result.stdout
+    engine = make_engine(db_url)
+    assert _kept_hashes(engine) == {1: hash_key(first), 2: hash_key(OLDER_TEXT)}
+    column = next(
+        c
+        for c in sa.inspect(engine).get_columns("article_fingerprints")
+        if c["name"] == "content_hash"
+    )
+    assert isinstance(column["type"], sa.BigInteger)
+    # converted in place: the stale fingerprint is still the only stale one
+    with Session(engine) as session:
+        assert _stale_ids(session, 10) == [2]
+    with engine.connect() as conn:
+        # the table, its indexes and its foreign key are the models' (SQLite copied it)
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_key_list(article_fingerprints)").all()
+            assert conn.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
+
+    # the downgrade: the whole hash where the key was its article's, else the key's 16 digits
+    with engine.connect() as conn:
+        command.downgrade(_config(conn), "0012")
+        conn.commit()
+    assert _kept_hashes(engine) == {1: first, 2: OLDER_TEXT[:16]}
+    engine.dispose()
+    assert _revision(db_url) == "0012"
+
+
+def test_an_archive_made_before_migrations_with_whole_hashes_is_upgraded(sqlite_url: str) -> None:
+    first, _second = _archive_at_0012_with_fingerprints(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")  # as bench/query.py's create_all
+    create_schema(engine)
+    with engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
+    assert _kept_hashes(engine) == {1: hash_key(first), 2: hash_key(OLDER_TEXT)}
+    engine.dispose()
+
+
+def test_a_fingerprints_table_not_as_newsmon_made_it_is_refused_unchanged(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    first, _second = _archive_at_0012_with_fingerprints(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE article_fingerprints ADD COLUMN note TEXT")
+    engine.dispose()
+
+    result = newsmon("db", "upgrade", db=sqlite_url, home=tmp_path)
+
+    assert result.returncode != 0
+    assert "article_fingerprints has the columns" in result.stderr
+    assert "it was not changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _revision(sqlite_url) == "0012"
+    engine = make_engine(sqlite_url)
+    assert _kept_hashes(engine) == {1: first, 2: OLDER_TEXT}
+    engine.dispose()

@@ -1,10 +1,13 @@
 """The pieces of page text the extraction modules pass around: body blocks, text pieces near
-the headline or after the body, and a round-up's per-city sections (plain data, no parsing)."""
+the headline or after the body, a round-up's per-city sections (plain data, no parsing), and
+a regex match's named groups as dates.py reads them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -92,3 +95,23 @@ class Section:
             "text": self.text,
             "places": list(self.places),
         }
+
+
+class MatchGroups:
+    """A (date) match's named groups, read one by one: ``Match.groupdict()`` builds all of
+    them (over ninety) where a stamp reads about a dozen; that was about half of a date's time."""
+
+    __slots__ = ("_match",)
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self._match = match
+
+    def __getitem__(self, name: str) -> str | Any:  # (typed as groupdict()'s values are)
+        return self._match.group(name)
+
+    def get(self, name: str) -> str | None:
+        """The group's text; None when it matched nothing or the pattern has no such group."""
+        try:
+            return self._match.group(name)
+        except IndexError:
+            return None

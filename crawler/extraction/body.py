@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice, repeat
 
 from lxml import etree
 
@@ -93,7 +93,9 @@ class TextStats:
     tagged: list[etree._Element] = field(default_factory=list)
     texts: list[tuple[str, etree._Element]] = field(default_factory=list)
     whole: bool = True
-    #: where elements' text runs in ``texts`` lie, as pieces.py found them
+    #: where elements' text runs in ``texts`` lie, ``(first, end)``, None for an element with
+    #: no text there: ``measure`` records it for every element it opens (one with children,
+    #: not skipped, not too deep); pieces.py adds the others it looks for
     spans: dict[etree._Element, tuple[int, int] | None] = field(default_factory=dict)
 
 
@@ -111,7 +113,9 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     stats = TextStats({}, {}, [], [])
     chars, links, paragraphs, loose = stats.chars, stats.links, stats.paragraphs, stats.loose
     tagged = stats.tagged
-    put = stats.texts.append
+    texts = stats.texts
+    put = texts.append
+    spans = stats.spans
     if collect and root.tag in collect:
         tagged.append(root)
     findall = PROSE_PUNCT.findall
@@ -124,10 +128,13 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     # the open ancestors of the element being counted, each with its counts so far;
     # len() counts the text non-space characters: text nodes of article pages have
     # their spaces at the ends, and it is several times cheaper
-    stack: list[tuple[etree._Element, str, bool, int, int, int, int, int, int, str | None]] = []
+    stack: list[
+        tuple[etree._Element, str, bool, int, int, int, int, int, int, str | None, int]
+    ] = []
     el, tag, in_link = root, root.tag, False
     n = ln = pc = o = op = 0  # chars, link chars, punctuation; own (inline) chars, punctuation
     after = None  # el's tail, to be listed when el is done
+    first = 0  # where el's run of texts starts
     text = root.text
     if text and not text.isspace():
         o = n = len(text.strip())
@@ -136,79 +143,10 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     remaining = len(root)  # children of el not counted yet
     nodes = root.iter()
     next(nodes)
-    while True:
-        if remaining:
-            child = next(nodes)  # the next child of el
-            ctag = child.tag
-            tail = child.tail
-            if tail and not tail.isspace():
-                k = len(tail.strip())
-                p = len(findall(tail))
-                n += k
-                pc += p
-                o += k
-                op += p
-            else:
-                tail = None
-            kind = kinds.get(ctag)
-            if kind is not None:
-                if kind:
-                    tagged.append(child)
-                else:
-                    # a comment, or a skipped element: what is inside it is passed over uncounted
-                    if len(child):
-                        if collect:
-                            tagged.extend(child.iter(*collect))
-                        for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
-                            pass
-                    elif ctag in collect:
-                        tagged.append(child)
-                    if tail:
-                        put((tail, el))
-                    remaining -= 1
-                    continue
-            k = len(child)
-            if not k:
-                # a leaf (most elements): counted here, without a frame; added to el below
-                leaf = child.text
-                if leaf and not leaf.isspace():
-                    cn = len(leaf.strip())
-                    cp = len(findall(leaf))
-                    cl = cn if in_link or ctag == "a" else 0
-                    put((leaf, child))
-                    if ctag == "p":
-                        paragraphs.append((child, cn, cl, cp))
-                    elif ctag in containers:
-                        # (no other leaf is voted for: its counts are not kept)
-                        chars[child] = cn
-                        if cl:
-                            links[child] = cl
-                        loose.append((child, cn, cp))
-                else:
-                    cn = 0
-                if tail:
-                    put((tail, el))
-            elif len(stack) < _MAX_DEPTH:  # open the child
-                stack.append((el, tag, in_link, remaining, n, ln, pc, o, op, after))
-                el, tag, in_link, remaining, after = child, ctag, in_link or ctag == "a", k, tail
-                n = ln = pc = o = op = 0
-                text = child.text
-                if text and not text.isspace():
-                    o = n = len(text.strip())
-                    op = pc = len(findall(text))
-                    put((text, child))
-                continue
-            else:  # too deep: counted whole, what is inside passed over
-                stats.whole = False
-                cn = len("".join(child.itertext()).strip())
-                cl, cp = (cn if in_link else 0), 0
-                if collect:
-                    tagged.extend(child.iterdescendants(*collect))
-                for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
-                    pass
-                if tail:
-                    put((tail, el))
-        else:
+    # the elements after root, then None for ever: once root's last descendant is handed out,
+    # the open elements are closed (and root's counts returned) before the None is looked at
+    for child in chain(nodes, repeat(None)):
+        while not remaining:
             # all of el's children are counted: el is done
             if n:
                 if in_link:
@@ -220,21 +158,102 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                     paragraphs.append((el, n, ln, pc))
                 if o and tag in containers:
                     loose.append((el, o, op))
+            end = len(texts)
+            spans[el] = (first, end) if end > first else None
             if not stack:
                 return stats
             cn, cl, cp, ctag, tail = n, ln, pc, tag, after
-            el, tag, in_link, remaining, n, ln, pc, o, op, after = stack.pop()
+            el, tag, in_link, remaining, n, ln, pc, o, op, after, first = stack.pop()
             if tail:
                 put((tail, el))
-        # one more child of el is done: its counts go to el
-        if cn:
-            n += cn
-            ln += cl
-            pc += cp
-            if ctag not in block and ctag != "a":
-                o += cn
-                op += cp
+            # one more child of el is done: its counts go to el
+            if cn:
+                n += cn
+                ln += cl
+                pc += cp
+                if ctag not in block and ctag != "a":
+                    o += cn
+                    op += cp
+        # the next child of el
         remaining -= 1
+        ctag = child.tag
+        tail = child.tail
+        if tail and not tail.isspace():
+            k = len(tail.strip())
+            p = len(findall(tail))
+            n += k
+            pc += p
+            o += k
+            op += p
+        else:
+            tail = None
+        kind = kinds.get(ctag)
+        if kind is not None:
+            if kind:
+                tagged.append(child)
+            else:
+                # a comment, or a skipped element: what is inside it is passed over uncounted
+                if len(child):
+                    if collect:
+                        tagged.extend(child.iter(*collect))
+                    for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                        pass
+                elif ctag in collect:
+                    tagged.append(child)
+                if tail:
+                    put((tail, el))
+                continue
+        k = len(child)
+        if not k:
+            # a leaf (most elements): counted here, without a frame, and added to el
+            leaf = child.text
+            if leaf and not leaf.isspace():
+                cn = len(leaf.strip())
+                cp = len(findall(leaf))
+                put((leaf, child))
+                if ctag == "p":
+                    paragraphs.append((child, cn, cn if in_link else 0, cp))
+                elif ctag in containers:
+                    # (no other leaf is voted for: its counts are not kept)
+                    chars[child] = cn
+                    if in_link:
+                        links[child] = cn
+                    loose.append((child, cn, cp))
+                n += cn
+                if in_link or ctag == "a":
+                    ln += cn
+                pc += cp
+                if ctag not in block and ctag != "a":
+                    o += cn
+                    op += cp
+            if tail:
+                put((tail, el))
+        elif len(stack) < _MAX_DEPTH:  # open the child (its counts go to el when it is done)
+            stack.append((el, tag, in_link, remaining, n, ln, pc, o, op, after, first))
+            first = len(texts)
+            el, tag, in_link, remaining, after = child, ctag, in_link or ctag == "a", k, tail
+            n = ln = pc = o = op = 0
+            text = child.text
+            if text and not text.isspace():
+                o = n = len(text.strip())
+                op = pc = len(findall(text))
+                put((text, child))
+        else:  # too deep: counted whole, what is inside passed over
+            stats.whole = False
+            cn = len("".join(child.itertext()).strip())
+            if collect:
+                tagged.extend(child.iterdescendants(*collect))
+            for _ in islice(nodes, sum(1 for _ in child.iter()) - 1):
+                pass
+            if cn:
+                n += cn
+                if in_link:
+                    ln += cn
+                if ctag not in block and ctag != "a":
+                    o += cn
+            if tail:
+                put((tail, el))
+    raise AssertionError("unreachable: root is closed before the None")  # pragma: no cover
 
 
 def find_body_container(

@@ -9,6 +9,9 @@ from lxml import etree
 from crawler.extraction.tree import clean, hint_of
 from crawler.extraction.vocabulary import CRUMB_LABEL, CRUMB_SEPARATORS, CRUMB_TOKENS
 
+# what separates crumbs in a piece of text: arrows, bars, slashes, a spaced hyphen, a dash
+_CRUMB_SPLIT_RE = re.compile(r"\s*[>›»→|/]+\s*|\s+-\s+|\s*—\s*")
+
 
 def _crumb_parts(el: etree._Element) -> list[str]:
     parts: list[str] = []
@@ -17,7 +20,7 @@ def _crumb_parts(el: etree._Element) -> list[str]:
         if not piece:
             continue
         piece = CRUMB_LABEL.sub("", piece).strip()
-        for token in re.split(r"\s*[>›»→|/]+\s*|\s+-\s+|\s*—\s*", piece):
+        for token in _CRUMB_SPLIT_RE.split(piece):
             token = token.strip(" :：·")
             if token and not all(ch in CRUMB_SEPARATORS for ch in token):
                 parts.append(token)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from crawler.extraction.names import (
+    CREDIT_SEP_CHARS,
     HAN,
     NAMES_SPLIT_RE,
     NOT_NAMES,
@@ -15,8 +16,7 @@ from crawler.extraction.names import (
 )
 from crawler.extraction.vocabulary import is_interface_word
 
-# What separates a credit keyword from its value: 编辑：张三, 编辑|张三, 文/张三.
-_SEP_CHARS = ":：|丨/／"
+_SEP_CHARS = CREDIT_SEP_CHARS
 SEP = rf"[{_SEP_CHARS}]"
 # Reporter/author bylines. 作者/撰文 need a separator (a badge "原创作者", "作者最新文章");
 # 记者/通讯员 may be followed by a space or glued to the name (checked in take_names).
@@ -58,7 +58,7 @@ _CREDIT_START_RE = re.compile(
 )
 # These open a credit line whatever follows, however long (an original title can be long).
 _ALWAYS_CREDIT_RE = re.compile(
-    r"^[（(【\[]?\s*(?:本文|文章)?(?:原标题|原题|免责声明|特别声明|声明|来源|本文来源|稿源)\s*(?:为)?\s*[:：|丨《]"
+    r"^[（(【\[]?\s*(?:本文|文章)?(?:原标题|原题|免责声明|特别声明|声明|来源|本文来源|稿源)\s*(?:为)?\s*[:：|｜丨《]"
     r"|^[（(【\[]?\s*本文来自"
     # "转自《北京科技报》", "（摘自《人民日报》）": a reprint credit
     r"|^[（(【\[]?\s*(?:本文|文章)?(?:转自|转载自|摘自|选自)\s*[:：《]"
@@ -156,7 +156,13 @@ def is_credit_line(text: str) -> bool:
             return True
     if len(text) <= 80 and _DISCLAIMER_RE.search(text):
         return True
-    return short and _PHOTO_CREDIT_END_RE.search(text) is not None
+    # (the regex tries every start in the line: a line with none of its closing words is
+    # answered without it)
+    return (
+        short
+        and ("摄" in text or "供图" in text or "截图" in text)
+        and _PHOTO_CREDIT_END_RE.search(text) is not None
+    )
 
 
 # "…举行。（张巨峰）", "…换新iPhone。(李楠)", "…趋稳趋优。（德清县发改局）", "…宽松。（完）"

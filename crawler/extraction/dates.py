@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -10,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from crawler.extraction.blocks import TextPiece
+from crawler.extraction.blocks import MatchGroups, TextPiece
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -203,7 +204,7 @@ def _int(value: str | None) -> int:
     return int(value) if value else 0
 
 
-def _zone(g: Mapping[str, str | None], prefix: str, iso: bool) -> timezone | ZoneInfo:
+def _zone(g: MatchGroups, prefix: str, iso: bool) -> timezone | ZoneInfo:
     if g.get(prefix + "Z"):
         return UTC
     city = g.get(prefix + "city")
@@ -228,7 +229,7 @@ def _zone(g: Mapping[str, str | None], prefix: str, iso: bool) -> timezone | Zon
 
 
 def _build(
-    year: int, month: int, day: int, g: Mapping[str, str | None], prefix: str, iso: bool = False
+    year: int, month: int, day: int, g: MatchGroups, prefix: str, iso: bool = False
 ) -> Stamp | None:
     """The stamp for a calendar date and the (maybe absent) time groups; None if impossible."""
     has_time = g.get(prefix + "H") is not None
@@ -256,7 +257,7 @@ def _year_ok(year: int, now: datetime) -> bool:
 def _yearless(
     month: int,
     day: int,
-    g: Mapping[str, str | None],
+    g: MatchGroups,
     prefix: str,
     now: datetime,
     anchor: datetime | None,
@@ -281,7 +282,7 @@ def _yearless(
 
 
 def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Found | None:
-    g = m.groupdict()
+    g = MatchGroups(m)
     stamp: Stamp | None = None
     certain = True
     if g["y"]:
@@ -436,8 +437,9 @@ def _from_header(
     for order, found in enumerate(_scan(joined, now, anchor)):
         if found.stamp.when > now + _SAME_EVENT:
             continue
-        first = next(i for i, end in enumerate(ends) if end > found.start)
-        last = next(i for i, end in enumerate(ends) if end >= found.end)
+        # the pieces the stamp spans (``ends`` rises: each piece ends after the one before)
+        first = bisect_right(ends, found.start)
+        last = bisect_left(ends, found.end)
         hint = " ".join(p.hint for p in header[first : last + 1])
         label = _LABEL_BEFORE.search(joined[max(0, found.start - 10) : found.start])
         labelled = label is not None and any(label.groups())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from crawler.extraction.blocks import Block
 from crawler.extraction.credits import closing_credit_start, is_credit_line, with_values
 from crawler.extraction.keywords import simplify
+from crawler.extraction.names import CREDIT_SEP_CHARS
 
 __all__ = [
     "Trimmed",
@@ -47,7 +48,7 @@ _RELATED_LABEL = re.compile(
 # Labelled closing credits (editor, author, source...): after them come platform menus.
 _CLOSING_CREDIT = re.compile(
     r"^[（(【\[]?\s*(?:本文)?(?:责任编辑|编辑|责编|作者|来源|稿源|校对|审核|监制|主编|文|撰文|采写)"
-    r"\s*[:：|丨/／]"
+    rf"\s*[{CREDIT_SEP_CHARS}]"
 )
 # Text after the closing credits that is still taken for furniture, at most.
 # A pager: page links and their words only ("上一页 2 3 4 5 下一页", "1 2 下一页",

@@ -101,7 +101,10 @@ def _paper_from_title(root: etree._Element, *, epaper_word: bool = False) -> str
     el = first_tagged(root, "title")
     if el is None:
         return None
-    for segment in _TITLE_SPLIT_RE.split(clean("".join(el.itertext()))):
+    title = clean("".join(el.itertext()))
+    if epaper_word and "数字" not in title and "电子" not in title:
+        return None  # every e-paper word has one of these (most titles have neither)
+    for segment in _TITLE_SPLIT_RE.split(title):
         if epaper_word and not _EPAPER_WORD_RE.search(segment):
             continue
         name = _PAPER_SUFFIX_RE.sub("", segment).rstrip()

@@ -64,7 +64,9 @@ def stated_address(root: etree._Element, meta: dict[str, str]) -> str | None:
     (``…/article/20241024/s00013/…``), an e-paper reader's ``<base href>``
     (``…/epaper/article/2010-05-26/384576``).
     """
-    head = root.find("head")  # all three live in the head: no walk of the whole page
+    # all three live in the head: no walk of the whole page (``root.find("head")``, the same
+    # child, goes through ElementPath's parser and cost more than the rest of this function)
+    head = next((child for child in root if child.tag == "head"), None)
     found: list[str | None] = []
     if head is not None:
         found += [

@@ -29,6 +29,9 @@ _COMPOUND_SURNAMES = (
 )
 # fmt: on
 HAN = r"\u4e00-\u9fff"
+# What separates a credit keyword from its value: 编辑：张三, 编辑|张三, 撰文｜张三 (the
+# fullwidth bar), 编辑丨张三 (the Han stroke 丨 set as a bar), 文/张三.
+CREDIT_SEP_CHARS = ":：|｜丨/／"
 _NAME_TOKEN = re.compile(rf"[{HAN}]+(?:·[{HAN}]+)*")
 _NAME_GAP = re.compile(r"[ \t\u3000\xa0、,，]*")
 # Words that follow a name in a credit and end the list; the first group marks a photo credit.
@@ -37,13 +40,13 @@ ROLE_SUFFIX = re.compile(
     rf"|(?:报道|整理|编译|综合|整合|撰文|采写|发自[{HAN}]*|等)$"
 )
 # "张蕊 摄", "张蕊/摄影": a photo credit; "文：张三 摄影：王五" is a new credit, not one
-_PHOTO_AFTER = re.compile(rf"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![{HAN}]|\s*[:：|丨/／])")
+_PHOTO_AFTER = re.compile(rf"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![{HAN}]|\s*[{CREDIT_SEP_CHARS}])")
 # "记者 张三 通讯员 李四": the reporters' list goes on after a second reporter keyword
 _CO_REPORTER = re.compile(r"(?:本报|本台)?(?:见习|实习|特约)?(?:记者|通讯员)")
 _CO_SEP = re.compile(r"\s*[:：]?\s*")
 # A surname and a given name of one character each, one space apart, standing alone.
 _PADDED_NAME = re.compile(rf"(?P<a>[{HAN}])[ \u3000\xa0]{{1,2}}(?P<b>[{HAN}])(?![{HAN}])")
-_CREDIT_SEP = re.compile(r"\s*[:：|丨/／]")
+_CREDIT_SEP = re.compile(rf"\s*[{CREDIT_SEP_CHARS}]")
 _LABEL_COLON = re.compile(r"\s*[:：]")
 # A run of single characters set one or two spaces apart: "张 三 李 四", "相 关 稿 件".
 _LETTER_RUN = re.compile(rf"[{HAN}](?:[ \u3000\xa0]{{1,2}}[{HAN}](?![{HAN}]))+")

@@ -89,7 +89,7 @@ def cmd_db_upgrade(ctx: Context) -> int:
 
     from newsmon.database import first_line
     from storage import redact
-    from storage.migrate import upgrade
+    from storage.migrate import MigrationRefused, upgrade
     from storage.search import install_search
     from storage.search.build import reporting
 
@@ -99,7 +99,7 @@ def cmd_db_upgrade(ctx: Context) -> int:
         with reporting(progress_line):
             before, after = upgrade(engine)
             install_search(engine)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, MigrationRefused) as exc:
         raise CliError(f"cannot upgrade {redact(ctx.db_url)}: {first_line(exc)}") from None
     if before == after:
         print(f"{redact(ctx.db_url)}: already at revision {after}")

@@ -15,7 +15,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    SQLColumnExpression,
+    String,
+    cast,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleFingerprint
@@ -142,14 +157,82 @@ def fingerprint(body: str) -> tuple[int, bool]:
     return _exact_key(chars), False
 
 
-def _stale_ids(session: Session, limit: int) -> list[int]:
+#: The digits of :func:`hash_key`, in their order.
+_HEX = "0123456789abcdef"
+#: How many characters of an article's ``content_hash`` make its key: 16 hex digits, 64 bits.
+KEY_DIGITS = 16
+
+
+def hash_key(digest: str) -> int:
+    """The 64-bit key an article's fingerprint keeps of its ``content_hash`` (signed, as BIGINT
+    stores it): the first 16 characters read as hexadecimal digits, so for newsmon's SHA-256
+    hex digests the digest's first 64 bits. Defined for any text, the same way as
+    :func:`hash_key_sql` computes it in SQL on both backends: a character that is no lowercase
+    hex digit counts as ``f``, a text shorter than 16 characters is read as if padded on the
+    right with ``0``. Only compared for equality, to notice a text that changed since it was
+    fingerprinted: 64 bits make a missed change a 1 in 2**64 chance, where the full 256 bits
+    cost 56 bytes more a row."""
+    value = 0
+    for place in range(KEY_DIGITS):
+        char = digest[place : place + 1]
+        digit = (_HEX.find(char) if char else 0) & 15
+        value |= digit << (4 * (KEY_DIGITS - 1 - place))
+    return _signed(value)
+
+
+def hash_key_sql(digest: SQLColumnExpression[str], dialect: str) -> ColumnElement[int]:
+    """:func:`hash_key` of a text column, in SQL for the ``dialect`` (``sqlite`` or
+    ``postgresql``): each digit's place in ``'0123456789abcdef'`` (``instr``, PostgreSQL's
+    ``strpos``: 0 when absent, 1 for an empty text), less one, masked to 4 bits and shifted as
+    a BIGINT to its place (64-bit shifts wrap on both)."""
+    position = func.instr if dialect == "sqlite" else func.strpos
+    digits: ColumnElement[str] = literal_column(f"'{_HEX}'")
+    value: ColumnElement[int] | None = None
+    for place in range(KEY_DIGITS):
+        found = position(
+            digits, func.substr(digest, literal_column(str(place + 1)), literal_column("1"))
+        )
+        digit = cast((found - literal_column("1")).op("&")(literal_column("15")), BigInteger)
+        term = digit.op("<<")(literal_column(str(4 * (KEY_DIGITS - 1 - place))))
+        value = term if value is None else value.op("|")(term)
+    assert value is not None
+    return value
+
+
+def _kept(digest: str, whole_hash: bool) -> int | str:
+    """What a fingerprint keeps of its article's ``content_hash``: its :func:`hash_key`, or,
+    ``whole_hash``, the hash itself, as archives before migration 0013 kept it (the
+    migrations before that one fingerprint with this code: 0003 and 0006)."""
+    return digest if whole_hash else hash_key(digest)
+
+
+#: ``article_fingerprints`` as archives before migration 0013 have it (see :func:`_kept`).
+_WHOLE_HASH_TABLE = table(
+    ArticleFingerprint.__tablename__,
+    *(
+        column(c.name, String(64) if c.name == "content_hash" else c.type)
+        for c in ArticleFingerprint.__table__.columns
+    ),
+)
+
+
+def _fingerprints(whole_hash: bool) -> Any:
+    return _WHOLE_HASH_TABLE if whole_hash else ArticleFingerprint.__table__
+
+
+def _stale_ids(session: Session, limit: int, whole_hash: bool = False) -> list[int]:
+    key = (
+        Article.content_hash
+        if whole_hash
+        else hash_key_sql(Article.content_hash, session.get_bind().dialect.name)
+    )
     stmt = (
         select(Article.id)
         .outerjoin(ArticleFingerprint, ArticleFingerprint.article_id == Article.id)
         .where(
             or_(
                 ArticleFingerprint.article_id.is_(None),
-                ArticleFingerprint.content_hash != Article.content_hash,
+                ArticleFingerprint.content_hash != key,
             )
         )
         .order_by(Article.id)
@@ -158,10 +241,18 @@ def _stale_ids(session: Session, limit: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def _assign(session: Session, article_id: int, body: str, digest: str, new: bool = False) -> None:
+def _assign(
+    session: Session,
+    article_id: int,
+    body: str,
+    digest: str,
+    new: bool = False,
+    whole_hash: bool = False,
+) -> None:
     """Fingerprint one article and put it in the group of the copies it matches.
 
-    ``new``: the article was just inserted, so it has no fingerprint and labels no group.
+    ``new``: the article was just inserted, so it has no fingerprint and labels no group;
+    ``whole_hash``: see :func:`_kept`.
     """
     if not new:
         _forget(session, article_id)
@@ -194,18 +285,18 @@ def _assign(session: Session, article_id: int, body: str, digest: str, new: bool
             .where(ArticleFingerprint.reprint_group.in_(groups))
             .values(reprint_group=group)
         )
-    session.add(
-        ArticleFingerprint(
-            article_id=article_id,
-            content_hash=digest,
-            simhash=_signed(value),
-            is_simhash=is_simhash,
-            band0=parts[0],
-            band1=parts[1],
-            band2=parts[2],
-            band3=parts[3],
-            reprint_group=group,
-        )
+    session.execute(
+        insert(_fingerprints(whole_hash)),
+        [
+            {
+                "article_id": article_id,
+                "content_hash": _kept(digest, whole_hash),
+                "simhash": _signed(value),
+                "is_simhash": is_simhash,
+                **{f"band{i}": parts[i] for i in range(BANDS)},
+                "reprint_group": group,
+            }
+        ],
     )
 
 
@@ -278,7 +369,9 @@ def _band_keys(value: int) -> tuple[int, ...]:
     )
 
 
-def _assign_new(session: Session, articles: list[tuple[int, str, str]]) -> None:
+def _assign_new(
+    session: Session, articles: list[tuple[int, str, str]], whole_hash: bool = False
+) -> None:
     rows: list[dict[str, Any]] = []
     prints: list[_Print] = []
     for article_id, body, digest in articles:
@@ -287,7 +380,7 @@ def _assign_new(session: Session, articles: list[tuple[int, str, str]]) -> None:
         rows.append(
             {
                 "article_id": article_id,
-                "content_hash": digest,
+                "content_hash": _kept(digest, whole_hash),
                 "simhash": _signed(value),
                 "is_simhash": is_simhash,
                 **{f"band{i}": parts[i] for i in range(BANDS)},
@@ -358,30 +451,31 @@ def _assign_new(session: Session, articles: list[tuple[int, str, str]]) -> None:
             known_by_band.setdefault(key, []).append(new)
     for new, row in zip(prints, rows, strict=True):
         row["reprint_group"] = new.group
-    session.execute(insert(ArticleFingerprint), rows)
+    session.execute(insert(_fingerprints(whole_hash)), rows)
 
 
-def sync_reprints(session: Session, batch: int = 500) -> int:
+def sync_reprints(session: Session, batch: int = 500, whole_hash: bool = False) -> int:
     """Fingerprint the articles that are new or whose text changed; return how many.
 
     Articles are fingerprinted when stored; this catches up archives made by
-    earlier versions (``newsmon reindex``, the 0003 migration). The caller commits.
+    earlier versions (the 0003 migration, with ``whole_hash``: see :func:`_kept`). The
+    caller commits.
     """
     done = 0
     while True:
-        ids = _stale_ids(session, batch)
+        ids = _stale_ids(session, batch, whole_hash)
         if not ids:
             return done
         rows = session.execute(
             select(Article.id, Article.body, Article.content_hash).where(Article.id.in_(ids))
         ).all()
         for article_id, body, digest in rows:
-            _assign(session, article_id, body, digest)
+            _assign(session, article_id, body, digest, whole_hash=whole_hash)
             session.flush()
         done += len(rows)
 
 
-def rebuild_reprints(session: Session, batch: int = 500) -> int:
+def rebuild_reprints(session: Session, batch: int = 500, whole_hash: bool = False) -> int:
     """Forget every fingerprint and group the whole archive again; return how many.
 
     In the order the articles were stored, ``batch`` at a time, each batch grouped as
@@ -399,7 +493,11 @@ def rebuild_reprints(session: Session, batch: int = 500) -> int:
         ).all()
         if not rows:
             return done
-        _assign_new(session, [(article_id, body, digest) for article_id, body, digest in rows])
+        _assign_new(
+            session,
+            [(article_id, body, digest) for article_id, body, digest in rows],
+            whole_hash,
+        )
         done += len(rows)
         last = rows[-1][0]
 

@@ -26,7 +26,7 @@ def upgrade() -> None:
     from storage.search.reprints import sync_reprints
 
     session = Session(bind=op.get_bind())
-    sync_reprints(session)
+    sync_reprints(session, whole_hash=True)  # the fingerprints keep the whole hash until 0013
     session.flush()
 
 

@@ -28,7 +28,7 @@ def upgrade() -> None:
     from storage.search.reprints import rebuild_reprints
 
     session = Session(bind=op.get_bind())
-    rebuild_reprints(session)
+    rebuild_reprints(session, whole_hash=True)  # the whole hash, until 0013
     session.flush()
 
 

@@ -28,6 +28,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Connection
 
+from storage.migrate import MigrationRefused
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
@@ -45,7 +47,7 @@ def _edit_sqlite_schema(conn: Connection, old: str, new: str) -> None:
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
     ).scalar_one()
     if sql.count(old) != 1:
-        raise RuntimeError(
+        raise MigrationRefused(
             f"the archive's articles table does not declare {old!r} once, as newsmon's schema"
             " did; it was not changed"
         )
@@ -61,7 +63,7 @@ def _edit_sqlite_schema(conn: Connection, old: str, new: str) -> None:
         conn.exec_driver_sql("PRAGMA writable_schema = OFF")
     problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(articles)")]
     if problems != ["ok"]:
-        raise RuntimeError(f"the articles table failed its check: {'; '.join(problems[:5])}")
+        raise MigrationRefused(f"the articles table failed its check: {'; '.join(problems[:5])}")
 
 
 def upgrade() -> None:
