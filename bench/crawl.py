@@ -2,7 +2,7 @@
 
     python bench/crawl.py [--articles 2000] [--also 20000] [--page-kb 200]
                           [--repeats 3] [--processes 0,1,2,4,1w] [--server nginx|python]
-                          [--code CHECKOUT]
+                          [--code CHECKOUT] [--tuned-only]
 
 Generates the sample portal (newsmon.sample_site) with N articles and serves it on
 127.0.0.1 (nginx when installed — `apt-get install nginx` — else Python's threading
@@ -14,7 +14,9 @@ in one run, ``--repeats`` times each, every crawl in its own process:
   profile). It follows exactly the links newsmon follows — the listing's article links
   (one CSS selector) and its next page (one XPath) — and does nothing with article pages.
 - **bare (CONCURRENT_ITEMS=1)**: the same spider with newsmon's ``CONCURRENT_ITEMS = 1``
-  (the "tuned" bare spider: Scrapy's 100 item slots per response cost bookkeeping).
+  (the "tuned" bare spider: Scrapy's 100 item slots per response cost bookkeeping);
+  ``--tuned-only`` runs this one alone (the target's measure; a loaded machine's rounds
+  go faster).
 - **newsmon**: ``newsmon monitor`` on a fresh SQLite archive (decode, extract, match,
   compress, store, index), with ``NEWSMON_EXTRACT_PROCESSES`` set to each ``--processes``
   value (omitted: its default); a value ending in ``w`` (``1w``) also sets
@@ -402,6 +404,7 @@ def bench(
     repeats: int,
     processes: list[str | None],
     no_bare: bool = False,
+    tuned_only: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every kind of crawl ``repeats`` times, alternated; results by kind."""
     results: dict[str, list[dict[str, Any]]] = {}
@@ -418,7 +421,8 @@ def bench(
                 file=sys.stderr,
             )
             for rep in range(repeats):
-                for variant, label in [] if no_bare else BARE_VARIANTS:
+                variants = BARE_VARIANTS[1:] if tuned_only else BARE_VARIANTS
+                for variant, label in [] if no_bare else variants:
                     row = bare_run(base, tmp, variant)
                     results.setdefault(label, []).append(row)
                     _progress(n, rep, label, row)
@@ -526,6 +530,11 @@ def main() -> None:
         "--no-bare", action="store_true", help="newsmon's crawls only (the memory check)"
     )
     parser.add_argument(
+        "--tuned-only",
+        action="store_true",
+        help="of the bare spiders, only the tuned one (CONCURRENT_ITEMS=1), the target's measure",
+    )
+    parser.add_argument(
         "--processes",
         default="",
         help="comma-separated NEWSMON_EXTRACT_PROCESSES values to compare (default: its "
@@ -553,7 +562,10 @@ def main() -> None:
         f"page padding {args.page_kb or 'none'} KB; {args.repeats} alternated runs"
     )
     for n in [args.articles, *args.also]:
-        report(n, bench(n, args.server, args.page_kb, args.repeats, processes, args.no_bare))
+        results = bench(
+            n, args.server, args.page_kb, args.repeats, processes, args.no_bare, args.tuned_only
+        )
+        report(n, results)
 
 
 if __name__ == "__main__":

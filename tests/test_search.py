@@ -20,6 +20,7 @@ from crawler.extraction import Section as ExtractedSection
 from crawler.extraction import extract_bytes
 from storage import Article, Base, create_schema, make_engine
 from storage.models import ArticleFingerprint
+from storage.repository import ToSave, save_articles
 from storage.search import (
     ArticleQuery,
     count_by,
@@ -512,3 +513,57 @@ def test_the_fingerprint_of_a_text_is_pinned() -> None:
     # needs a migration that recomputes them all (storage/migrations/versions/0006_…).
     assert fingerprint(BODY) == (PINNED_FINGERPRINT, True)
     assert fingerprint("镇江召开大会。") == (PINNED_SHORT, False)
+
+
+def test_batches_group_copies_as_the_connected_copies_labelled_by_their_first_article(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Families of near fingerprints (each within a few bits of its family's seed: some pairs
+    # copies, some not, some bridged by a third), exact hashes among them, stored in batches
+    # of several sizes (one over the 200 rows a candidate query takes). Stored as new
+    # articles, a group is what copies connect, labelled by its first article, whatever the
+    # batches: checked against every pair compared directly.
+    rng = random.Random(13)
+    chosen: dict[str, tuple[int, bool]] = {}
+    for n in range(700):
+        seed = rng.choice([0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, rng.getrandbits(64)])
+        value = seed
+        for _ in range(rng.choice([0, 1, 2, 3, 4, 5])):
+            value ^= 1 << rng.randrange(64)
+        chosen[f"正文{n}"] = (value, rng.random() < 0.9)
+    monkeypatch.setattr(reprints, "fingerprint", lambda body: chosen[body])
+    docs = [
+        _doc(1, f"标题{n}", body, url=f"http://site.test/b{n}.html")
+        for n, body in enumerate(chosen)
+    ]
+    now = datetime(2024, 3, 1, tzinfo=SHANGHAI)
+    ids: dict[str, int] = {}
+    start = 0
+    for size in (1, 250, 7, 60, 382):
+        with sessions.begin() as session:
+            batch = docs[start : start + size]
+            saved = save_articles(
+                session, [ToSave(d, b"", "text/html", d.url or "", "t", 1, now) for d in batch]
+            )
+        ids.update((d.body, s.article_id) for d, s in zip(batch, saved, strict=True))
+        start += size
+    assert start == len(docs)
+    parent = {article_id: article_id for article_id in ids.values()}
+
+    def root(article_id: int) -> int:
+        while parent[article_id] != article_id:
+            article_id = parent[article_id]
+        return article_id
+
+    bodies = list(ids)
+    for i, a in enumerate(bodies):
+        for b in bodies[:i]:
+            (va, sa_), (vb, sb) = chosen[a], chosen[b]
+            if sa_ == sb and hamming(va, vb) <= (3 if sa_ else 0):
+                low, high = sorted((root(ids[a]), root(ids[b])))
+                parent[high] = low
+    with sessions() as session:
+        query = select(ArticleFingerprint.article_id, ArticleFingerprint.reprint_group)
+        groups = dict(session.execute(query).all())
+    assert groups == {article_id: root(article_id) for article_id in parent}
+    assert len(set(groups.values())) < len(groups) - 100  # many copies, so a real check

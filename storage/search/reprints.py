@@ -95,8 +95,8 @@ def simhash(body: str) -> int:
     per character and place (simple tabulation hashing, see ``_VALUES``): so the votes
     are counted without a Python step per shingle. For each of the 8 byte positions, the
     bytes at that position of every shingle's hash form one long integer, made by three
-    strided slices of the characters' values and two XORs; each bit's votes are then one
-    AND and one popcount. A text shorter than a shingle is one shingle, hashed whole.
+    strided slices of the characters' values (one slice each, no copy of a copy) and two
+    XORs; each bit's votes are then one shift, one AND and one popcount. A text shorter than a shingle is one shingle, hashed whole.
     """
     return _simhash_of(normalise_body(body))
 
@@ -109,17 +109,19 @@ def _simhash_of(chars: str) -> int:
     count = len(chars) - SHINGLE + 1
     records = _records(chars)
     half = count / 2
-    masks = [int.from_bytes(bytes((1 << bit,)) * count) for bit in range(8)]
+    ones = int.from_bytes(b"\x01" * count)  # the lowest bit of every shingle's byte
     value = 0
     for position in range(8):
         # byte ``position`` of every shingle's hash: T0 of its first character, T1 of its
         # second, T2 of its third
         column = 0
         for place in range(SHINGLE):
-            start = 8 * place + position
-            column ^= int.from_bytes(records[start::24][place : place + count])
+            # from the first shingle's character ``place`` (record ``place``), its value
+            # T[place], its byte ``position``; then every 24th byte, one per shingle
+            start = 24 * place + 8 * place + position
+            column ^= int.from_bytes(records[start : start + 24 * count : 24])
         for bit in range(8):
-            if (column & masks[bit]).bit_count() > half:
+            if ((column >> bit) & ones).bit_count() > half:
                 value |= 1 << ((7 - position) * 8 + bit)
     return value
 
@@ -333,14 +335,37 @@ def fingerprint_articles(session: Session, articles: Iterable[tuple[int, str, st
         _assign_new(session, fresh)
 
 
-def _copies(other: dict[str, Any], row: dict[str, Any]) -> bool:
-    """Whether two fingerprint rows are copies of one text: the same kind, a band in common
-    and SimHashes within ``REPRINT_DISTANCE`` bits (exact hashes: equal)."""
-    limit = REPRINT_DISTANCE if row["is_simhash"] else 0
-    return (
-        other["is_simhash"] == row["is_simhash"]
-        and any(other[f"band{i}"] == row[f"band{i}"] for i in range(BANDS))
-        and hamming(_unsigned(other["simhash"]), _unsigned(row["simhash"])) <= limit
+class _Print:
+    """A fingerprint while a batch is grouped: its SimHash unsigned, its bands as the keys of
+    :func:`_band_keys`, its group (relabelled in place when a copy bridges two groups)."""
+
+    __slots__ = ("article_id", "group", "is_simhash", "keys", "value")
+
+    def __init__(self, article_id: int, value: int, is_simhash: bool, group: int) -> None:
+        self.article_id = article_id
+        self.value = value
+        self.is_simhash = is_simhash
+        self.keys = _band_keys(value)
+        self.group = group
+
+    def copy_of(self, other: _Print) -> bool:
+        """Whether ``other``, which shares a band with this one, is a copy of its text: the
+        same kind, SimHashes within ``REPRINT_DISTANCE`` bits (exact hashes: equal)."""
+        if other.is_simhash != self.is_simhash:
+            return False
+        return (other.value ^ self.value).bit_count() <= (
+            REPRINT_DISTANCE if self.is_simhash else 0
+        )
+
+
+def _band_keys(value: int) -> tuple[int, ...]:
+    """A fingerprint's bands as one int each, the band's number above its 16 bits: two
+    fingerprints share band ``i`` when they share its key."""
+    return (  # BANDS = 4, written out: this runs for every stored row a batch reads
+        value & 0xFFFF,
+        0x10000 | ((value >> 16) & 0xFFFF),
+        0x20000 | ((value >> 32) & 0xFFFF),
+        0x30000 | ((value >> 48) & 0xFFFF),
     )
 
 
@@ -348,6 +373,7 @@ def _assign_new(
     session: Session, articles: list[tuple[int, str, str]], whole_hash: bool = False
 ) -> None:
     rows: list[dict[str, Any]] = []
+    prints: list[_Print] = []
     for article_id, body, digest in articles:
         value, is_simhash = fingerprint(body)
         parts = bands(value)
@@ -361,25 +387,24 @@ def _assign_new(
                 "reprint_group": article_id,
             }
         )
-    band_cols = [getattr(ArticleFingerprint, f"band{i}") for i in range(BANDS)]
-    columns = (
-        ArticleFingerprint.article_id,
-        ArticleFingerprint.simhash,
-        ArticleFingerprint.is_simhash,
-        *band_cols,
-        ArticleFingerprint.reprint_group,
-    )
-    names = [c.key for c in columns]
-    # The batch's rows by band value: a stored row is kept only if it is a copy of one of them.
-    by_band: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for row in rows:
-        for i in range(BANDS):
-            by_band.setdefault((i, row[f"band{i}"]), []).append(row)
+        prints.append(_Print(article_id, value, is_simhash, article_id))
+    # The table's columns, not the mapped class's: the rows come back as Core rows, without
+    # the ORM's result machinery (a few µs a row, and the batch may read thousands).
+    table = ArticleFingerprint.__table__
+    band_cols = [table.c[f"band{i}"] for i in range(BANDS)]
+    columns = (table.c.article_id, table.c.simhash, table.c.is_simhash, table.c.reprint_group)
+    # The batch's fingerprints by band: a stored one is kept only if it is a copy of one of them.
+    by_band: dict[int, list[_Print]] = {}
+    for new in prints:
+        for key in new.keys:
+            by_band.setdefault(key, []).append(new)
     # A band is 16 bits: the stored rows sharing one with the batch grow with the archive
     # (15,000 for a batch of 100 in 20,000 sample articles), most of them not copies. Read
     # them as plain columns, a thousand at a time, and keep only the copies: what a flush
-    # holds is bounded by the batch's copies, not by the archive.
-    known: list[dict[str, Any]] = []
+    # holds is bounded by the batch's copies, not by the archive. (Each is compared as ints
+    # with the batch's fingerprints of its bands: ~1 µs a row, where dicts of its columns
+    # took a few; docs/benchmarks.md, Crawling, "Session 13".)
+    known: dict[int, _Print] = {}  # the stored copies, by article id
     for start in range(0, len(rows), 200):
         chunk = rows[start : start + 200]
         found = session.execute(
@@ -389,32 +414,27 @@ def _assign_new(
             )
             .execution_options(yield_per=1000)
         )
-        for values in found:
-            other = dict(zip(names, values, strict=True))
-            if any(
-                _copies(other, row)
-                for i in range(BANDS)
-                for row in by_band.get((i, other[f"band{i}"]), ())
-            ):
-                known.append(other)
-    # The copies found, and the batch's rows as they are grouped, by band value: a row is
+        for article_id, simhash, is_simhash, group in found:
+            if article_id in known:
+                continue
+            other = _Print(article_id, _unsigned(simhash), is_simhash, group)
+            if any(new.copy_of(other) for key in other.keys for new in by_band.get(key, ())):
+                known[article_id] = other
+    # The copies found, and the batch's fingerprints as they are grouped, by band: one is
     # compared with those sharing a band, not with all of them.
-    known_by_band: dict[tuple[int, int], list[dict[str, Any]]] = {}
-
-    def remember(other: dict[str, Any]) -> None:
-        for i in range(BANDS):
-            known_by_band.setdefault((i, other[f"band{i}"]), []).append(other)
-
-    for other in known:
-        remember(other)
-    for row in rows:
+    grouped = list(known.values())
+    known_by_band: dict[int, list[_Print]] = {}
+    for other in grouped:
+        for key in other.keys:
+            known_by_band.setdefault(key, []).append(other)
+    for new in prints:
         groups = {
-            other["reprint_group"]
-            for i in range(BANDS)
-            for other in known_by_band.get((i, row[f"band{i}"]), ())
-            if _copies(other, row)
+            other.group
+            for key in new.keys
+            for other in known_by_band.get(key, ())
+            if new.copy_of(other)
         }
-        group = min(groups, default=row["article_id"])
+        group = min(groups, default=new.article_id)
         if len(groups) > 1:
             # This copy bridges two groups: they were one all along.
             session.execute(
@@ -422,12 +442,15 @@ def _assign_new(
                 .where(ArticleFingerprint.reprint_group.in_(groups))
                 .values(reprint_group=group)
             )
-            for other in known:
-                if other["reprint_group"] in groups:
-                    other["reprint_group"] = group
-        row["reprint_group"] = group
-        known.append(row)
-        remember(row)
+            for other in grouped:
+                if other.group in groups:
+                    other.group = group
+        new.group = group
+        grouped.append(new)
+        for key in new.keys:
+            known_by_band.setdefault(key, []).append(new)
+    for new, row in zip(prints, rows, strict=True):
+        row["reprint_group"] = new.group
     session.execute(insert(_fingerprints(whole_hash)), rows)
 
 
