@@ -294,14 +294,21 @@ NO_SOURCE = {"GNE", "readability"}
 NO_META = {"readability"}
 
 
-def load_extractors() -> dict[str, Callable[[Page], Record]]:
+def load_extractors(only: str | None = None) -> dict[str, Callable[[Page], Record]]:
+    """The extractors to score: all four, or ``only`` that one (``--only newsmon`` needs none
+    of the other libraries installed). Exits 2 naming an unknown or missing one."""
     missing = []
-    extractors: dict[str, Callable[[Page], Record]] = {"newsmon": run_newsmon}
-    for name, factory in (
-        ("trafilatura", _trafilatura),
-        ("GNE", _gne),
-        ("readability", _readability),
-    ):
+    extractors: dict[str, Callable[[Page], Record]] = {}
+    if only in (None, "newsmon"):
+        extractors["newsmon"] = run_newsmon
+    factories = (("trafilatura", _trafilatura), ("GNE", _gne), ("readability", _readability))
+    if only is not None and only != "newsmon" and only not in dict(factories):
+        names = ", ".join(["newsmon", *dict(factories)])
+        print(f"bench/extraction.py: no extractor {only!r} (one of {names})", file=sys.stderr)
+        sys.exit(2)
+    for name, factory in factories:
+        if only not in (None, name):
+            continue
         try:
             extractors[name] = factory()
         except ImportError:
@@ -309,7 +316,8 @@ def load_extractors() -> dict[str, Callable[[Page], Record]]:
     if missing:
         print(
             f"bench/extraction.py: {', '.join(missing)} not installed; run "
-            "`.venv/bin/pip install -e '.[bench]'` (or `pip install trafilatura gne readability-lxml`)",
+            "`.venv/bin/pip install -U pip && .venv/bin/pip install -e '.[bench]'` "
+            "(or `pip install trafilatura gne readability-lxml`), or score one with --only",
             file=sys.stderr,
         )
         sys.exit(2)
@@ -539,9 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {SPLIT.relative_to(ROOT)}")
         return 0
     clock = time.process_time if args.cpu else time.perf_counter
-    extractors = load_extractors()
-    if args.only:
-        extractors = {args.only: extractors[args.only]}
+    extractors = load_extractors(args.only)
     parts = ["tune", "check"] if args.part == "both" else [args.part]
     if args.only_set:
         parts = [args.only_set]
