@@ -1995,9 +1995,9 @@ def test_a_part_of_the_day_is_no_source_words(value: str, outlet: bool) -> None:
 
 # The fullwidth bar ｜ (U+FF5C) between a credit's role and its names, as | and 丨 are:
 # the unlabelled archive pages of three sites print their writers so and lost them to the
-# editor or to nothing (version 20). The fixtures' one bar byline of a fourth site,
-# 东方网's "采 | 时卡戎" (real16/eastday-1), is a different kind: 采 and 写 alone are no role
-# words the rules know, and no other page prints them so (left alone).
+# editor or to nothing (version 20). A fourth site's bar byline, 东方网's "采 | 时卡戎" (a page
+# dropped from real16: 东方网 is a *check* site's publisher), is a different kind: 采 and 写
+# alone are no role words the rules know (left alone).
 @pytest.mark.parametrize(
     ("head", "tail", "author"),
     [
