@@ -287,17 +287,23 @@ def _assign(
         )
     session.execute(
         insert(_fingerprints(whole_hash)),
-        [
-            {
-                "article_id": article_id,
-                "content_hash": _kept(digest, whole_hash),
-                "simhash": _signed(value),
-                "is_simhash": is_simhash,
-                **{f"band{i}": parts[i] for i in range(BANDS)},
-                "reprint_group": group,
-            }
-        ],
+        [_row(article_id, digest, value, is_simhash, group, whole_hash)],
     )
+
+
+def _row(
+    article_id: int, digest: str, value: int, is_simhash: bool, group: int, whole_hash: bool
+) -> dict[str, Any]:
+    """The ``article_fingerprints`` row of a fingerprint ``value`` (unsigned) in ``group``."""
+    parts = bands(value)
+    return {
+        "article_id": article_id,
+        "content_hash": _kept(digest, whole_hash),
+        "simhash": _signed(value),
+        "is_simhash": is_simhash,
+        **{f"band{i}": parts[i] for i in range(BANDS)},
+        "reprint_group": group,
+    }
 
 
 def _forget(session: Session, article_id: int) -> None:
@@ -353,9 +359,7 @@ class _Print:
         same kind, SimHashes within ``REPRINT_DISTANCE`` bits (exact hashes: equal)."""
         if other.is_simhash != self.is_simhash:
             return False
-        return (other.value ^ self.value).bit_count() <= (
-            REPRINT_DISTANCE if self.is_simhash else 0
-        )
+        return hamming(other.value, self.value) <= (REPRINT_DISTANCE if self.is_simhash else 0)
 
 
 def _band_keys(value: int) -> tuple[int, ...]:
@@ -376,17 +380,7 @@ def _assign_new(
     prints: list[_Print] = []
     for article_id, body, digest in articles:
         value, is_simhash = fingerprint(body)
-        parts = bands(value)
-        rows.append(
-            {
-                "article_id": article_id,
-                "content_hash": _kept(digest, whole_hash),
-                "simhash": _signed(value),
-                "is_simhash": is_simhash,
-                **{f"band{i}": parts[i] for i in range(BANDS)},
-                "reprint_group": article_id,
-            }
-        )
+        rows.append(_row(article_id, digest, value, is_simhash, article_id, whole_hash))
         prints.append(_Print(article_id, value, is_simhash, article_id))
     # The table's columns, not the mapped class's: the rows come back as Core rows, without
     # the ORM's result machinery (a few µs a row, and the batch may read thousands).
