@@ -38,20 +38,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.extraction import FIXTURES, SAME_SITE, SPLIT, SPLIT_SETS  # noqa: E402
 from bench.extraction_ab import _import_extraction  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures"
-#: the sets whose pages are split page by page (later sets are *tune* whole)
-SPLIT_SETS = ("real", "real2")
 PAGE_SUFFIXES = (".html", ".htm", ".shtml")
 FETCHED_AT = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
 KEYWORDS = ("经济", "医院", "学校")
 _CHARSET_RE = re.compile(rb"charset\s*=\s*[\"']?[-\w]+", re.I)
 
 
-def fixture_pages() -> Iterator[tuple[str, bytes]]:
-    """(key, bytes) of every fixture page outside the split's *check* part."""
-    split = json.loads((FIXTURES / "split.json").read_text("utf-8"))
+def fixture_pages(split: dict[str, Any]) -> Iterator[tuple[str, bytes]]:
+    """(key, bytes) of every fixture page outside the ``split``'s *check* part."""
     check, tune = set(split["pages"]["check"]), set(split["pages"]["tune"])
     for path in sorted(FIXTURES.rglob("*")):
         if not path.is_file() or path.suffix not in PAGE_SUFFIXES:
@@ -121,13 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.base / "crawler" / "extraction" / "__init__.py").exists():
         parser.error(f"{args.base} holds no crawler/extraction package")
     versions = {"base": _import_extraction(args.base.resolve()), "this": _import_extraction(ROOT)}
-    split = json.loads((FIXTURES / "split.json").read_text("utf-8"))
+    split = json.loads(SPLIT.read_text("utf-8"))
+    # a check site's other hosts too (one publisher on two hosts is one site)
+    check = split["sites"]["check"]
+    check_sites = [*check, *(host for host, site in SAME_SITE.items() if site in check)]
     sources: dict[str, Iterator[tuple[str, bytes]]] = {
-        "fixtures": fixture_pages(),
+        "fixtures": fixture_pages(split),
         "sample portal": sample_pages(args.sample),
     }
     for folder in args.archive:
-        sources[f"archive {folder.name}"] = archive_pages(folder, split["sites"]["check"])
+        sources[f"archive {folder.name}"] = archive_pages(folder, check_sites)
     differ = 0
     for source, pages in sources.items():
         count = articles = 0
