@@ -2038,3 +2038,76 @@ def test_a_fullwidth_bar_separates_a_credit_guard(tail: str, author: str | None)
         "</div></div></body>", f"{tail}</div></div></body>"
     )
     assert page(html).author == author
+
+
+# An outlet credited with a word that says it wrote or supplied the piece for this paper:
+# CCTV.com's 来源 slot "国际在线专稿" (an unlabelled archive page of a *tune* site) and 洛阳日报's
+# e-paper closing a Xinhua story with "（新华社供本报特稿）" gave the whole phrase as the source
+# (version 21); the outlet is the source (version 22).
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [("real17/lyrb-1.html", "新华社")],  # <p>　　（新华社供本报特稿）</p> closing the text
+)
+def test_an_outlet_that_supplied_the_piece(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "tail", "source"),
+    [
+        # CCTV.com's 2009 template: "CCTV.com  2009年11月12日 15:29  来源：国际在线专稿"
+        ("<span>2009年11月12日 15:29</span> <span>来源：国际在线专稿</span>", "", "国际在线"),
+        ("<span>2024-05-01 10:00</span>", "<p>（新华社供本报特稿）</p>", "新华社"),
+        ("<span>2024-05-01 10:00</span>", "<p>（中新社供稿）</p>", "中新社"),
+        ("<span>来源：人民网</span> <span>2024-05-01 10:00</span>", "", "人民网"),
+    ],
+)
+def test_an_outlet_that_supplied_the_piece_synthetic(info: str, tail: str, source: str) -> None:
+    html = article(info).replace("</div></div></body>", f"{tail}</div></div></body>")
+    assert page(html).source == source
+
+
+def test_an_outlet_that_supplied_the_piece_guard() -> None:
+    # the paper's own special ("本报特稿") is not cut down to a bare "本报"
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        "</div></div></body>", "<p>（本报特稿）</p></div></div></body>"
+    )
+    assert page(html).source != "本报"
+
+
+# A Latin-script label that ends in a preposition is no outlet: 联合日报's "Published at" before
+# its English date (real17) and まいどなニュース's "Sponsored by" over an advertiser's logo beside
+# a time (an unlabelled archive page) were each taken for the source (version 21).
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [("real17/uniteddaily-1.html", None)],  # "Published at Nov 05, 2024 04:02 pm"
+)
+def test_a_latin_label_is_no_source(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        ("<span>Published at</span> <span>Nov 05, 2024 04:02 pm</span>", None),
+        ("<span>2024-05-01 16:00</span> <span>Sponsored by</span>", None),
+        ("<span>Reuters</span> <span>2024-05-01 10:00</span>", "Reuters"),  # a name, kept
+    ],
+)
+def test_a_latin_label_is_no_source_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("Published at", False),
+        ("Sponsored by", False),
+        ("Posted on", False),
+        ("Reuters", True),
+        ("BBC News", True),
+        ("ETtoday", True),
+    ],
+)
+def test_a_latin_label_is_no_source_words(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet

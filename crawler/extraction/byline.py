@@ -94,6 +94,12 @@ _LIST_LEAD_RE = re.compile(r"^(?:综合自?|据|转自|摘自)(?=[^\s、，,]{2,
 # "澎湃新闻综合", "中国新闻网综合报道": the outlet compiled the piece; the outlet is kept
 # (only after an outlet's ending: "新浪财经-自媒体综合" is a column's name).
 _COMPILED_TAIL_RE = re.compile(r"(?<=[报网社台刊闻端])综合(?:报道|整理)?$")
+# "国际在线专稿" (CCTV.com's 来源 slot), "（新华社供本报特稿）" (洛阳日报's e-paper), "中新社供稿":
+# the outlet wrote or supplied the piece; the outlet is kept (only after an outlet's ending).
+_CONTRIBUTED_TAIL_RE = re.compile(
+    r"(?<=[报報网網社台刊闻聞端线線])(?<!本[报報网網台刊])"
+    r"(?:(?:供(?:本报|本報|本网|本網|本刊)?)?(?:特稿|专稿|專稿)|供稿)$"
+)
 # A long unbroken run of Han text with none of an outlet's closing words reads as a
 # headline or a sentence: "对比试车—测试昌河北斗星", not "北青网-北京青年报".
 _OUTLET_END_RE = re.compile(
@@ -124,6 +130,10 @@ _DATE_WORD_RE = re.compile(
     re.I,
 )
 _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
+# A Latin-script label that ends in a preposition leads into a value and names no outlet:
+# "Published at" before the date (联合日报), "Sponsored by" over an advertiser's logo
+# (まいどなニュース). An outlet's name does not end so ("Voice of America", "Times of India").
+_LATIN_LABEL_RE = re.compile(r"^[A-Za-z][A-Za-z .'-]*\s(?:at|by|on|in|from|of|to|for|with)$", re.I)
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid")
 _SOURCE_HINT_RE = re.compile(
     r"source|laiyuan|media_?name|publisher|(?:^|[\s_-])(?:from|ly|src|origin)(?:$|[\s_-])"
@@ -164,6 +174,7 @@ def _clean_source(value: str) -> str | None:
     value = _LIST_LEAD_RE.sub("", value.strip(_SOURCE_STRIP))
     # a title mark inside the name: "光明网-《光明日报》" is 光明网-光明日报
     value = _COMPILED_TAIL_RE.sub("", value.replace("《", "").replace("》", ""))
+    value = _CONTRIBUTED_TAIL_RE.sub("", value)
     if not 2 <= len(value) <= 30 or value in _GENERIC_SOURCES:
         return None
     if value.isdigit() or _DATEISH_RE.search(value):
@@ -193,6 +204,8 @@ def is_outlet_like(value: str) -> bool:
     if _COUNTER_RE.search(value):
         return False
     if _CODE_RE.match(value):  # a CMS's code or word in the source slot: SRC-423, reproduce
+        return False
+    if _LATIN_LABEL_RE.match(value):  # "Published at", "Sponsored by": a label, not a name
         return False
     if re.search(r"[，,。！？!?；;：:]", value):
         return False
@@ -493,7 +506,7 @@ def _bracketed_outlet(body_tail: Sequence[str]) -> str | None:
         m = _BRACKET_LINE_RE.match(line)
         if m is None:
             continue
-        inner = m["inner"].strip()
+        inner = _CONTRIBUTED_TAIL_RE.sub("", m["inner"].strip())
         value = _clean_source(inner)
         if (
             value is not None
