@@ -247,7 +247,8 @@ def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[
         conditions.append(Article.id.in_(select(listed.c.id)))
         filters = []
     elif found.pg_grams and not drive:
-        conditions.append(pg_grams_match(found.pg_grams))
+        # a city's index ANDed in even when the planner would reckon a term's pairs rare
+        conditions.append(pg_grams_match(found.pg_grams, unseen=bool(q.city and found.confirm)))
     if drive:
         conditions.extend(contains(dialect, term) for term in q.terms())
     else:
