@@ -234,16 +234,21 @@ def _matching(session: Session, q: ArticleQuery, drive: bool = False) -> Select[
         stmt = stmt.join(GRAMS, GRAMS.c.rowid == Article.id)
         conditions.append(fts_match(found.fts))
     filters = _filters(session, _rest(q, found), drive=drive)
-    if found.pg_grams and not drive and found.confirm and filters:
+    on_the_row = not (q.district or q.site or q.keyword)  # no filter reads another table
+    if found.pg_grams and not drive and found.confirm and filters and not on_the_row:
         # PostgreSQL: the index's candidates meet the other filters first (no text read), and
         # only those left are confirmed (left to itself, the planner confirmed every candidate
         # before the city's semi-join: 营商环境 in a city, 121 -> 40 ms at 100,000 articles).
+        # Not when every filter tests the row alone (the city by ``cities``): the text is then
+        # confirmed in the same bitmap scan, each candidate read once (the list was made whole
+        # and each row read again by id: 营商环境 in a city at 300,000 articles, see docs).
         candidates = select(Article.id).where(pg_grams_match(found.pg_grams), *filters)
         listed = candidates.cte("candidates").prefix_with("MATERIALIZED")
         conditions.append(Article.id.in_(select(listed.c.id)))
         filters = []
     elif found.pg_grams and not drive:
-        conditions.append(pg_grams_match(found.pg_grams))
+        # a city's index ANDed in even when the planner would reckon a term's pairs rare
+        conditions.append(pg_grams_match(found.pg_grams, unseen=bool(q.city and found.confirm)))
     if drive:
         conditions.extend(contains(dialect, term) for term in q.terms())
     else:
