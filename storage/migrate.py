@@ -201,13 +201,15 @@ def ensure_schema(engine: Engine) -> None:
         connection.commit()
 
 
-def edit_sqlite_schema(conn: Connection, old: str, new: str) -> None:
+def edit_sqlite_schema(conn: Connection, old: str, new: str, rewrite: str = "") -> None:
     """Replace ``old`` by ``new`` in the SQL of SQLite's ``articles`` table, the documented
     way for a change that leaves every stored row valid (lang_altertable.html, "Making Other
     Kinds Of Table Schema Changes"; migrations 0012 and 0014): the text of its statement is
     edited in ``sqlite_master`` under ``PRAGMA writable_schema``, the schema version raised
-    (so every connection, this one too, reads the schema again) and the table checked, in the
-    migration's transaction. A statement that does not hold ``old`` once is refused."""
+    (so every connection, this one too, reads the schema again), the SQL ``rewrite`` run (if
+    any: values that suit the new declaration, before the check, which would find them not
+    suiting it) and the table checked, in the migration's transaction. A statement that does
+    not hold ``old`` once, or a table that fails its check, is refused."""
     sql = conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
     ).scalar_one()
@@ -226,6 +228,8 @@ def edit_sqlite_schema(conn: Connection, old: str, new: str) -> None:
         conn.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
     finally:
         conn.exec_driver_sql("PRAGMA writable_schema = OFF")
+    if rewrite:
+        conn.exec_driver_sql(rewrite)
     problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(articles)")]
     if problems != ["ok"]:
         raise MigrationRefused(f"the articles table failed its check: {'; '.join(problems[:5])}")

@@ -63,9 +63,8 @@ def upgrade() -> None:
     conn = op.get_bind()
     count = _count(conn)
     if conn.dialect.name == "sqlite":
-        edit_sqlite_schema(conn, _TEXT, _KEY)
         report(f"migration 0014: the content hash of {count:,} articles as a 64-bit key")
-        conn.exec_driver_sql(f"UPDATE articles SET content_hash = {_key(conn)}")
+        edit_sqlite_schema(conn, _TEXT, _KEY, f"UPDATE articles SET content_hash = {_key(conn)}")
         left = conn.exec_driver_sql(
             "SELECT count(*) FROM articles WHERE typeof(content_hash) <> 'integer'"
         ).scalar_one()
@@ -89,8 +88,10 @@ def downgrade() -> None:
     count = _count(conn)
     report(f"migration 0014 down: the content hash of {count:,} articles as 16 hex digits")
     if conn.dialect.name == "sqlite":
-        edit_sqlite_schema(conn, _KEY, _TEXT)
-        conn.exec_driver_sql("UPDATE articles SET content_hash = printf('%016x', content_hash)")
+        # after the edit: 16 decimal digits written to an INTEGER column would become a number
+        edit_sqlite_schema(
+            conn, _KEY, _TEXT, "UPDATE articles SET content_hash = printf('%016x', content_hash)"
+        )
         return
     conn.exec_driver_sql(
         "ALTER TABLE articles ALTER COLUMN content_hash TYPE varchar(64) "
