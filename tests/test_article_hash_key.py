@@ -107,6 +107,7 @@ def test_0014_stores_each_hash_as_its_key_and_keeps_fingerprints_fresh_or_stale(
 
     assert result.returncode == 0, result.stderr
     assert f"upgraded from 0013 to {head_revision()}" in result.stdout
+    assert "migration 0014: " in result.stdout + result.stderr  # what it is doing, and on what
     engine = make_engine(db_url)
     kind = "integer" if engine.dialect.name == "sqlite" else "bigint"
     assert _hashes(engine) == [(keys[0], kind), (keys[1], kind)]

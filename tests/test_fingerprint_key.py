@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import ExtractedArticle
 from storage import Article
-from storage.models import ArticleFingerprint
 from storage.migrate import hash_key, hash_key_sql
+from storage.models import ArticleFingerprint
 from storage.repository import SaveOutcome, content_hash, save_article
 from storage.search import fingerprint, sync_reprints
 from tests.support.stored import store

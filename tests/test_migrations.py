@@ -13,10 +13,16 @@ from alembic.migration import MigrationContext
 from sqlalchemy.orm import Session
 
 from storage import create_schema, make_engine
-from storage.migrate import _config, current_revision, head_revision, include_object, upgrade
+from storage.migrate import (
+    _config,
+    current_revision,
+    hash_key,
+    head_revision,
+    include_object,
+    upgrade,
+)
 from storage.models import Base
 from storage.repository import decompress
-from storage.migrate import hash_key
 from storage.search.reprints import _stale_ids
 from tests.cli import newsmon, newsmon_json
 
