@@ -246,10 +246,10 @@ def hash_key(digest: str) -> int:
     (signed, as BIGINT stores it): the first 16 characters read as hexadecimal digits, so for
     newsmon's SHA-256 hex digests the digest's first 64 bits, which is what
     ``storage.repository.content_hash`` now gives. Defined for any text, the same way as
-    :func:`hash_key_sql` computes it in SQL on both backends (for those migrations): a character that is no lowercase
-    hex digit counts as ``f``, a text shorter than 16 characters is read as if padded on the
-    right with ``0``. Only compared for equality, to notice a text that changed since it was
-    fingerprinted (``Article.content_hash`` says why 64 bits suffice)."""
+    :func:`hash_key_sql` computes it in SQL on both backends (for those migrations): a
+    character that is no lowercase hex digit counts as ``f``, a text shorter than 16
+    characters is read as if padded on the right with ``0`` (``Article.content_hash`` says why
+    64 bits suffice)."""
     value = 0
     for place in range(KEY_DIGITS):
         char = digest[place : place + 1]
