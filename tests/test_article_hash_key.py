@@ -20,7 +20,8 @@ from storage.migrate import _config, current_revision, hash_key, head_revision, 
 from storage.models import Base
 from storage.repository import SaveOutcome, content_hash, save_article
 from storage.search.reprints import _stale_ids
-from tests.cli import newsmon
+from tests.cli import newsmon, newsmon_json
+from tests.support.webserver import WebServer
 
 TEXT = "南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。" * 3
 OTHER = "苏州工业园区发布新一轮产业政策，支持集成电路与生物医药企业扩大投资规模。" * 3
@@ -182,3 +183,45 @@ def test_an_sqlite_articles_table_not_declared_as_newsmon_did_is_refused_unchang
         (_hex(_article(2, OTHER)), "text"),
     ]
     engine.dispose()
+
+
+SEED = (Path(__file__).parent / "fixtures" / "portal" / "xinchun-2023.html").read_bytes()
+SEED_PATH = "/news/jiangsu/2023/0129/8121.html"
+
+
+def _keys(url: str) -> tuple[int, int, datetime]:
+    """The crawled article's key, its fingerprint's, and its update time."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT a.content_hash, f.content_hash, a.updated_at FROM articles a "
+                "JOIN article_fingerprints f ON f.article_id = a.id"
+            )
+        ).one()
+    engine.dispose()
+    return row[0], row[1], row[2]
+
+
+def test_a_recrawl_writes_an_unchanged_page_not_and_a_changed_one_with_its_new_key(
+    web: WebServer, db_url: str, tmp_path: Path
+) -> None:
+    url = web.add(SEED_PATH, SEED)
+    assert newsmon("crawl", url, home=tmp_path, db=db_url).stdout.startswith("new")
+    key, kept, updated_at = _keys(db_url)
+    assert isinstance(key, int)
+    assert key == kept
+
+    again = newsmon("crawl", url, home=tmp_path, db=db_url)
+    assert again.stdout.startswith("unchanged"), again.stderr
+    assert _keys(db_url) == (key, kept, updated_at)
+    latest = newsmon_json("runs", "--format", "json", home=tmp_path, db=db_url)[0]
+    assert latest["requests"] <= 2
+    assert latest["articles_unchanged"] == 1
+
+    web.add(SEED_PATH, SEED.replace("对上贡献超亿元企业".encode(), "对上贡献超十亿元企业".encode()))
+    changed = newsmon("crawl", url, home=tmp_path, db=db_url)
+    assert changed.stdout.startswith("updated"), changed.stdout + changed.stderr
+    new_key, new_kept, new_updated_at = _keys(db_url)
+    assert new_key == new_kept != key  # the fingerprint was made again, from the new text
+    assert new_updated_at > updated_at
