@@ -54,7 +54,7 @@ def _archive(tmp: Path) -> str:
     now = utcnow()
     rows = [
         {"url": f"{BASE}stored/{i}.html", "fetched_url": f"{BASE}stored/{i}.html", "title": "t",
-         "body": "b", "raw_html": b"<html></html>", "content_hash": "h", "extractor_version": 1,
+         "body": "b", "raw_html": b"<html></html>", "content_hash": 1, "extractor_version": 1,
          "first_seen_at": now, "fetched_at": now}
         for i in range(2000)
     ]  # fmt: skip

@@ -17,6 +17,7 @@ at an archive you keep.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import re
@@ -75,6 +76,12 @@ def seed_sentences() -> list[str]:
     return [s for s in sentences if KEYWORD not in s]
 
 
+def _hash_key(i: int) -> int:
+    """A content_hash as newsmon stores it (the first 64 bits of a SHA-256, signed), of ``i``:
+    a full 8-byte integer, as a real one is (SQLite stores small integers in fewer bytes)."""
+    return int.from_bytes(hashlib.sha256(str(i).encode()).digest()[:8], "big", signed=True)
+
+
 def generate(n: int, seed: int = 6) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """``n`` (article row, section rows) pairs, the same for the same seed."""
     rng = random.Random(seed)
@@ -103,7 +110,7 @@ def generate(n: int, seed: int = 6) -> Iterator[tuple[dict[str, Any], list[dict[
             "breadcrumb": ["首页", "江苏"],
             "body": body,
             "keywords": [KEYWORD] if KEYWORD in body else [],
-            "content_hash": f"{i:064x}",
+            "content_hash": _hash_key(i),  # as stored: 64 bits of a SHA-256
             "raw_html": b"",
             "raw_content_type": "text/html",
             "extractor_version": 1,

@@ -21,7 +21,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Integer, inspect, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    SQLColumnExpression,
+    cast,
+    func,
+    inspect,
+    literal_column,
+    text,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The revision an archive without ``alembic_version`` but with tables is taken to be at.
@@ -137,7 +149,8 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     revision, or as 0010 when its sections lack the offsets of revision 0011, which then
     converts it, or as 0011 when its ``articles.fetched_url`` is still NOT NULL, which
     revision 0012 drops, or as 0012 when its fingerprints keep the whole ``content_hash`` as
-    text, which revision 0013 turns into a 64-bit key) or the first revision's tables only
+    text, which revision 0013 turns into a 64-bit key, or as 0013 when its articles do, which
+    revision 0014 turns into theirs) or the first revision's tables only
     (stamped as the baseline).
     """
     revision = current_revision(connection)
@@ -159,6 +172,9 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     key = [c for c in inspector.get_columns("article_fingerprints") if c["name"] == "content_hash"]
     if revision == head_revision() and key and not isinstance(key[0]["type"], Integer):
         revision = "0012"
+    digest = [c for c in inspector.get_columns("articles") if c["name"] == "content_hash"]
+    if revision == head_revision() and digest and not isinstance(digest[0]["type"], Integer):
+        revision = "0013"
     command.stamp(_config(connection), revision)
     connection.commit()
     return revision
@@ -183,3 +199,79 @@ def ensure_schema(engine: Engine) -> None:
             )
         command.upgrade(_config(connection), "head")
         connection.commit()
+
+
+def edit_sqlite_schema(conn: Connection, old: str, new: str, rewrite: str = "") -> None:
+    """Replace ``old`` by ``new`` in the SQL of SQLite's ``articles`` table, the documented
+    way for a change that leaves every stored row valid (lang_altertable.html, "Making Other
+    Kinds Of Table Schema Changes"; migrations 0012 and 0014): the text of its statement is
+    edited in ``sqlite_master`` under ``PRAGMA writable_schema``, the schema version raised
+    (so every connection, this one too, reads the schema again), the SQL ``rewrite`` run (if
+    any: values that suit the new declaration, before the check, which would find them not
+    suiting it) and the table checked, in the migration's transaction. A statement that does
+    not hold ``old`` once, or a table that fails its check, is refused."""
+    sql = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+    ).scalar_one()
+    if sql.count(old) != 1:
+        raise MigrationRefused(
+            f"the archive's articles table does not declare {old!r} once, as newsmon's schema"
+            " did; it was not changed"
+        )
+    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    conn.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        conn.exec_driver_sql(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'articles'",
+            (sql.replace(old, new),),
+        )
+        conn.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
+    if rewrite:
+        conn.exec_driver_sql(rewrite)
+    problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(articles)")]
+    if problems != ["ok"]:
+        raise MigrationRefused(f"the articles table failed its check: {'; '.join(problems[:5])}")
+
+
+#: The digits of :func:`hash_key`, in their order.
+_HEX = "0123456789abcdef"
+#: How many characters of an article's ``content_hash`` make its key: 16 hex digits, 64 bits.
+KEY_DIGITS = 16
+
+
+def hash_key(digest: str) -> int:
+    """The 64-bit key of a ``content_hash`` stored as hex text before migrations 0013 and 0014
+    (signed, as BIGINT stores it): the first 16 characters read as hexadecimal digits, so for
+    newsmon's SHA-256 hex digests the digest's first 64 bits, which is what
+    ``storage.repository.content_hash`` now gives. Defined for any text, the same way as
+    :func:`hash_key_sql` computes it in SQL on both backends (for those migrations): a
+    character that is no lowercase hex digit counts as ``f``, a text shorter than 16
+    characters is read as if padded on the right with ``0`` (``Article.content_hash`` says why
+    64 bits suffice)."""
+    value = 0
+    for place in range(KEY_DIGITS):
+        char = digest[place : place + 1]
+        digit = (_HEX.find(char) if char else 0) & 15
+        value |= digit << (4 * (KEY_DIGITS - 1 - place))
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def hash_key_sql(digest: SQLColumnExpression[str], dialect: str) -> ColumnElement[int]:
+    """:func:`hash_key` of a text column, in SQL for the ``dialect`` (``sqlite`` or
+    ``postgresql``): each digit's place in ``'0123456789abcdef'`` (``instr``, PostgreSQL's
+    ``strpos``: 0 when absent, 1 for an empty text), less one, masked to 4 bits and shifted as
+    a BIGINT to its place (64-bit shifts wrap on both)."""
+    position = func.instr if dialect == "sqlite" else func.strpos
+    digits: ColumnElement[str] = literal_column(f"'{_HEX}'")
+    value: ColumnElement[int] | None = None
+    for place in range(KEY_DIGITS):
+        found = position(
+            digits, func.substr(digest, literal_column(str(place + 1)), literal_column("1"))
+        )
+        digit = cast((found - literal_column("1")).op("&")(literal_column("15")), BigInteger)
+        term = digit.op("<<")(literal_column(str(4 * (KEY_DIGITS - 1 - place))))
+        value = term if value is None else value.op("|")(term)
+    assert value is not None
+    return value

@@ -96,7 +96,19 @@ class Article(Base):
     #: zstd-compressed on SQLite (storage/bodies.py)
     body: Mapped[str] = mapped_column(BodyText)
     keywords: Mapped[list[str]] = mapped_column(default=list)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    #: what the page says, as a 64-bit key (``storage.repository.content_hash``: the first 64
+    #: bits of the SHA-256 of the record, signed as BIGINT stores it; migration 0014, before
+    #: which it was the whole hash as 64 hex digits). It is only compared for equality, with
+    #: the key of a re-crawled page's record (unchanged: nothing is rewritten) and with the
+    #: key its fingerprint was made from (``ArticleFingerprint.content_hash``): a change goes
+    #: unnoticed only if the new record's key equals the old one's, a 1 in 2**64 chance per
+    #: change (a billion changed records would miss one with odds of 1 in 18 billion), and
+    #: nobody chooses the records to make it happen (a forged collision would only keep an
+    #: old copy of a page). The whole hash took 65 bytes a row on PostgreSQL; the key takes 8
+    #: and, after the texts before it, 0 to 7 bytes of padding to align it. It stays where the
+    #: text was: archives are made by the migrations, which cannot move a column without
+    #: copying the table, and bench/query.py's ``create_all`` must make the same rows.
+    content_hash: Mapped[int] = mapped_column(BigInteger)
     raw_html: Mapped[bytes] = mapped_column(LargeBinary)
     raw_content_type: Mapped[str | None] = mapped_column(String(200))
     extractor_version: Mapped[int] = mapped_column(Integer)
@@ -197,9 +209,9 @@ class ArticleFingerprint(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
-    #: 64 bits of the article's content_hash when fingerprinted (``reprints.hash_key``: its
-    #: first 16 hex digits as a signed BIGINT); a different one means re-fingerprint. Not the
-    #: whole 64-character hash (migration 0013): only compared for equality, and on
+    #: the article's ``content_hash`` when fingerprinted (its 64-bit key; 0013 made this
+    #: column a key before 0014 made the article's one); a different one means re-fingerprint.
+    #: Not the whole 64-character hash (migration 0013): only compared for equality, and on
     #: PostgreSQL the row is 76 bytes with its line pointer instead of 132 (24-byte header;
     #: the BIGINT after ``article_id`` is aligned to 8, after 4 bytes of padding, where the
     #: 65-byte text left 3, and the rest packs as before)

@@ -83,9 +83,9 @@ def decompress(blob: bytes) -> bytes:
     return zlib.decompress(blob)
 
 
-def content_hash(article: ExtractedArticle) -> str:
-    """Fingerprint of what the page says: the record without its URL and keyword flags.
-
+def content_hash(article: ExtractedArticle) -> int:
+    """Key of what the page says: the first 64 bits of the SHA-256 of the record without its
+    URL and keyword flags, signed as BIGINT stores it (``Article.content_hash`` says why 64).
     Keywords are left out because they follow the configuration, not the page:
     a changed keyword list re-matches articles without making them "updated".
     """
@@ -93,7 +93,7 @@ def content_hash(article: ExtractedArticle) -> str:
     record.pop("url", None)
     record.pop("keywords", None)
     payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(payload).hexdigest()
+    return int.from_bytes(hashlib.sha256(payload).digest()[:8], "big", signed=True)
 
 
 #: The id, not a ``Site`` loaded into the session (~1 ms a batch), in a statement built once.
@@ -113,7 +113,7 @@ def site_id_of(session: Session, name: str) -> int:
     return session.execute(_SITE_ID, {"name": name}).scalar_one()
 
 
-def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
+def _columns(article: ExtractedArticle, digest: int) -> dict[str, Any]:
     """The ``articles`` columns that hold what the page says."""
     return {
         "title": article.title,
@@ -127,7 +127,7 @@ def _columns(article: ExtractedArticle, digest: str) -> dict[str, Any]:
     }
 
 
-def _apply(session: Session, row: Article, article: ExtractedArticle, digest: str) -> None:
+def _apply(session: Session, row: Article, article: ExtractedArticle, digest: int) -> None:
     for name, value in _columns(article, digest).items():
         setattr(row, name, value)
     if row.id is not None and row.sections:
@@ -220,7 +220,7 @@ def save_articles(
     sites: dict[str, int] = {}
     inserts: dict[str, dict[str, Any]] = {}  # new rows by URL, in batch order
     updates: dict[int, dict[str, Any]] = {}  # columns to set on stored rows, by id
-    contents: dict[str, tuple[ToSave, str]] = {}  # what each new or changed row now says
+    contents: dict[str, tuple[ToSave, int]] = {}  # what each new or changed row now says
     outcomes: list[tuple[SaveOutcome, str, ToSave]] = []
     for key, entry in zip(keys, batch, strict=True):
         article, now, version = entry.article, entry.fetched_at, entry.extractor_version

@@ -88,7 +88,7 @@ def _article(session: Session, n: int, keywords: list[str]) -> Article:
         title=f"标题{n}",
         body="正文",
         keywords=keywords,
-        content_hash="x",
+        content_hash=1,
         raw_html=b"",
         extractor_version=1,
     )

@@ -230,7 +230,7 @@ def test_reextract_brings_stored_rows_up_to_date_without_fetching(
     engine = make_engine(db)
     with Session(engine) as session, session.begin():
         row = session.scalars(select(Article)).one()
-        row.title, row.extractor_version, row.content_hash = "旧标题", 0, "stale"
+        row.title, row.extractor_version, row.content_hash = "旧标题", 0, 1
         row.sections = []
     engine.dispose()
     web.reset()  # nothing is served any more: re-extraction must not fetch

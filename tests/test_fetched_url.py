@@ -120,7 +120,7 @@ def _archive_of_revision_0011(
                     "body": body,
                     "breadcrumb": [],
                     "keywords": [],
-                    "content_hash": "0" * 64,
+                    "content_hash": 0,
                     "raw_html": b"",
                     "extractor_version": 1,
                     "first_seen_at": NOW,

@@ -1,8 +1,10 @@
-"""The 64-bit key a reprint fingerprint keeps of its article's hash (migration 0013), on both backends."""
+"""The 64-bit key of an article's record: stored in ``articles.content_hash`` (migration 0014) and
+kept by its reprint fingerprint (migration 0013), on both backends."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -10,10 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import ExtractedArticle
 from storage import Article
+from storage.migrate import hash_key, hash_key_sql
 from storage.models import ArticleFingerprint
-from storage.repository import content_hash
+from storage.repository import SaveOutcome, content_hash, save_article
 from storage.search import fingerprint, sync_reprints
-from storage.search.reprints import hash_key, hash_key_sql
 from tests.support.stored import store
 
 TEXT = "南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。" * 3
@@ -33,6 +35,28 @@ def _article(n: int, body: str) -> ExtractedArticle:
         sections=[],
         keywords=[],
     )
+
+
+def _sha256_key(article: ExtractedArticle) -> int:
+    """The first 64 bits, signed, of the SHA-256 of the record as newsmon hashed it before
+    migration 0014 (without its URL and keywords; 64 hex digits were stored then)."""
+    record = article.as_record()
+    del record["url"], record["keywords"]
+    payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hash_key(hashlib.sha256(payload).hexdigest())
+
+
+def test_the_article_hash_is_the_key_of_the_record_sha256() -> None:
+    for body in (TEXT, OTHER, ""):
+        key = content_hash(_article(1, body))
+        assert isinstance(key, int)
+        assert -(1 << 63) <= key < 1 << 63
+        assert key == _sha256_key(_article(1, body))
+    assert content_hash(_article(1, TEXT)) != content_hash(_article(1, OTHER))
+    # keywords follow the configuration, not the page
+    flagged = _article(1, TEXT)
+    flagged.keywords.append("新春第一会")
+    assert content_hash(flagged) == content_hash(_article(1, TEXT))
 
 
 def test_the_key_is_the_first_64_bits_of_the_sha256() -> None:
@@ -72,9 +96,11 @@ def test_a_stored_fingerprint_keeps_the_key_of_its_article_hash(
             )
         ).all()
     assert sorted(article_id for article_id, _digest, _key in rows) == sorted(ids.values())
+    by_id = {article_id: digest for article_id, digest, _key in rows}
+    for n, body in ((1, TEXT), (2, OTHER)):
+        assert by_id[ids[f"http://site.test/{n}.html"]] == _sha256_key(_article(n, body))
     for _id, digest, key in rows:
-        assert len(digest) == 64
-        assert key == int.from_bytes(bytes.fromhex(digest)[:8], "big", signed=True)
+        assert key == digest
     # nothing is stale after a store
     with sessions() as session:
         assert sync_reprints(session) == 0
@@ -101,7 +127,57 @@ def test_an_article_whose_text_changed_is_fingerprinted_again(
         assert sync_reprints(session) == 0
     value, is_simhash = fingerprint(new_body)
     assert is_simhash
-    assert rows[changed].content_hash == hash_key(new_hash)
+    assert rows[changed].content_hash == new_hash
     assert rows[changed].simhash == (value - (1 << 64) if value >= 1 << 63 else value)
     # a copy of the other article now: one group
     assert rows[changed].reprint_group == rows[kept].reprint_group
+
+
+def _save(sessions: sessionmaker[Session], article: ExtractedArticle, day: int) -> SaveOutcome:
+    with sessions.begin() as session:
+        return save_article(
+            session,
+            article,
+            raw_html=b"<html></html>",
+            content_type="text/html",
+            fetched_url=article.url or "",
+            site="test",
+            extractor_version=1,
+            fetched_at=datetime(2023, 3, day, tzinfo=UTC),
+        ).outcome
+
+
+def _stored(sessions: sessionmaker[Session]) -> tuple[int, datetime, int, int]:
+    """The article's key, update time, and its fingerprint's key and SimHash."""
+    with sessions() as session:
+        row = session.execute(
+            sa.select(
+                Article.content_hash,
+                Article.updated_at,
+                ArticleFingerprint.content_hash,
+                ArticleFingerprint.simhash,
+            ).join(ArticleFingerprint, ArticleFingerprint.article_id == Article.id)
+        ).one()
+    return row[0], row[1], row[2], row[3]
+
+
+def test_an_unchanged_record_is_not_rewritten_and_a_changed_one_is_fingerprinted_again(
+    sessions: sessionmaker[Session],
+) -> None:
+    assert _save(sessions, _article(1, TEXT), 1) is SaveOutcome.NEW
+    first = _stored(sessions)
+    assert first[0] == first[2] == content_hash(_article(1, TEXT))
+
+    # the same record again: only the fetch time moves, the row keeps its key and update time
+    assert _save(sessions, _article(1, TEXT), 2) is SaveOutcome.UNCHANGED
+    assert _stored(sessions) == first
+
+    # another text: a new key, a new update time, and a fingerprint made from the new text
+    assert _save(sessions, _article(1, OTHER), 3) is SaveOutcome.UPDATED
+    key, updated_at, kept, simhash = _stored(sessions)
+    assert key == kept == content_hash(_article(1, OTHER)) != first[0]
+    assert updated_at > first[1]
+    value, _is_simhash = fingerprint(OTHER)
+    assert simhash == (value - (1 << 64) if value >= 1 << 63 else value) != first[3]
+    with sessions() as session:
+        assert sync_reprints(session) == 0

@@ -70,7 +70,7 @@ def test_select_new_asks_what_is_stored_and_what_is_ignored(tmp_path: Path) -> N
             session.add(
                 Article(
                     url=canonical_url(url), fetched_url=url, title="t", body="b",
-                    raw_html=b"<html></html>", content_hash="h", extractor_version=1,
+                    raw_html=b"<html></html>", content_hash=1, extractor_version=1,
                     first_seen_at=fetched, fetched_at=fetched,
                 )
             )  # fmt: skip

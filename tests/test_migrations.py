@@ -13,10 +13,17 @@ from alembic.migration import MigrationContext
 from sqlalchemy.orm import Session
 
 from storage import create_schema, make_engine
-from storage.migrate import _config, current_revision, head_revision, include_object, upgrade
+from storage.migrate import (
+    _config,
+    current_revision,
+    hash_key,
+    head_revision,
+    include_object,
+    upgrade,
+)
 from storage.models import Base
 from storage.repository import decompress
-from storage.search.reprints import _stale_ids, hash_key
+from storage.search.reprints import _stale_ids
 from tests.cli import newsmon, newsmon_json
 
 NOW = datetime(2023, 1, 29, 2, 22, tzinfo=UTC)
@@ -281,7 +288,7 @@ def test_0013_keeps_64_bits_of_each_fingerprint_hash_and_the_downgrade_gives_the
     result = newsmon("db", "upgrade", db=db_url, home=tmp_path)
 
     assert result.returncode == 0, result.stderr
-    assert "upgraded from 0012 to 0013" in result.stdout
+    assert f"upgraded from 0012 to {head_revision()}" in result.stdout
     engine = make_engine(db_url)
     assert _kept_hashes(engine) == {1: hash_key(first), 2: hash_key(OLDER_TEXT)}
     column = next(
@@ -304,7 +311,12 @@ def test_0013_keeps_64_bits_of_each_fingerprint_hash_and_the_downgrade_gives_the
             assert conn.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
 
     # the downgrade: the whole hash where the key was its article's, else the key's 16 digits
+    # (0014's downgrade leaves the articles' 16 digits: their whole hashes as 0013 had them)
     with engine.connect() as conn:
+        command.downgrade(_config(conn), "0013")
+        conn.execute(
+            sa.text("UPDATE articles SET content_hash = :digest WHERE id = 1"), {"digest": first}
+        )
         command.downgrade(_config(conn), "0012")
         conn.commit()
     assert _kept_hashes(engine) == {1: first, 2: OLDER_TEXT[:16]}
@@ -313,13 +325,15 @@ def test_0013_keeps_64_bits_of_each_fingerprint_hash_and_the_downgrade_gives_the
 
 
 def test_an_archive_made_before_migrations_with_whole_hashes_is_upgraded(sqlite_url: str) -> None:
-    first, _second = _archive_at_0012_with_fingerprints(sqlite_url)
+    first, second = _archive_at_0012_with_fingerprints(sqlite_url)
     engine = make_engine(sqlite_url)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE alembic_version")  # as bench/query.py's create_all
     create_schema(engine)
     with engine.connect() as conn:
         assert current_revision(conn) == head_revision()
+        digests = conn.execute(sa.text("SELECT content_hash FROM articles ORDER BY id")).scalars()
+        assert list(digests) == [hash_key(first), hash_key(second)]
     assert _kept_hashes(engine) == {1: hash_key(first), 2: hash_key(OLDER_TEXT)}
     engine.dispose()
 

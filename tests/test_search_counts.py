@@ -135,7 +135,7 @@ def test_a_bulk_loaded_archive_is_counted_when_opened(db_url: str) -> None:
                     "body": "b",
                     "breadcrumb": [],
                     "keywords": [],
-                    "content_hash": "x",
+                    "content_hash": 1,
                     "raw_html": b"",
                     "extractor_version": 1,
                 }

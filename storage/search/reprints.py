@@ -16,16 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    SQLColumnExpression,
     String,
-    cast,
     column,
     delete,
     func,
     insert,
-    literal_column,
     or_,
     select,
     table,
@@ -157,56 +152,15 @@ def fingerprint(body: str) -> tuple[int, bool]:
     return _exact_key(chars), False
 
 
-#: The digits of :func:`hash_key`, in their order.
-_HEX = "0123456789abcdef"
-#: How many characters of an article's ``content_hash`` make its key: 16 hex digits, 64 bits.
-KEY_DIGITS = 16
+#: What a fingerprint keeps of its article's ``content_hash``: the article's own 64-bit key
+#: (``storage.repository.content_hash``), or, in archives before migration 0013, whose
+#: fingerprints and articles kept the whole hash as 64 hex digits, that text (the migrations
+#: before that one fingerprint with this code, ``whole_hash``: 0003 and 0006). Either way the
+#: fingerprint's value is the article's, and a different one means re-fingerprint.
+Digest = int | str
 
 
-def hash_key(digest: str) -> int:
-    """The 64-bit key an article's fingerprint keeps of its ``content_hash`` (signed, as BIGINT
-    stores it): the first 16 characters read as hexadecimal digits, so for newsmon's SHA-256
-    hex digests the digest's first 64 bits. Defined for any text, the same way as
-    :func:`hash_key_sql` computes it in SQL on both backends: a character that is no lowercase
-    hex digit counts as ``f``, a text shorter than 16 characters is read as if padded on the
-    right with ``0``. Only compared for equality, to notice a text that changed since it was
-    fingerprinted: 64 bits make a missed change a 1 in 2**64 chance, where the full 256 bits
-    cost 56 bytes more a row."""
-    value = 0
-    for place in range(KEY_DIGITS):
-        char = digest[place : place + 1]
-        digit = (_HEX.find(char) if char else 0) & 15
-        value |= digit << (4 * (KEY_DIGITS - 1 - place))
-    return _signed(value)
-
-
-def hash_key_sql(digest: SQLColumnExpression[str], dialect: str) -> ColumnElement[int]:
-    """:func:`hash_key` of a text column, in SQL for the ``dialect`` (``sqlite`` or
-    ``postgresql``): each digit's place in ``'0123456789abcdef'`` (``instr``, PostgreSQL's
-    ``strpos``: 0 when absent, 1 for an empty text), less one, masked to 4 bits and shifted as
-    a BIGINT to its place (64-bit shifts wrap on both)."""
-    position = func.instr if dialect == "sqlite" else func.strpos
-    digits: ColumnElement[str] = literal_column(f"'{_HEX}'")
-    value: ColumnElement[int] | None = None
-    for place in range(KEY_DIGITS):
-        found = position(
-            digits, func.substr(digest, literal_column(str(place + 1)), literal_column("1"))
-        )
-        digit = cast((found - literal_column("1")).op("&")(literal_column("15")), BigInteger)
-        term = digit.op("<<")(literal_column(str(4 * (KEY_DIGITS - 1 - place))))
-        value = term if value is None else value.op("|")(term)
-    assert value is not None
-    return value
-
-
-def _kept(digest: str, whole_hash: bool) -> int | str:
-    """What a fingerprint keeps of its article's ``content_hash``: its :func:`hash_key`, or,
-    ``whole_hash``, the hash itself, as archives before migration 0013 kept it (the
-    migrations before that one fingerprint with this code: 0003 and 0006)."""
-    return digest if whole_hash else hash_key(digest)
-
-
-#: ``article_fingerprints`` as archives before migration 0013 have it (see :func:`_kept`).
+#: ``article_fingerprints`` as archives before migration 0013 have it (see :data:`Digest`).
 _WHOLE_HASH_TABLE = table(
     ArticleFingerprint.__tablename__,
     *(
@@ -221,18 +175,13 @@ def _fingerprints(whole_hash: bool) -> Any:
 
 
 def _stale_ids(session: Session, limit: int, whole_hash: bool = False) -> list[int]:
-    key = (
-        Article.content_hash
-        if whole_hash
-        else hash_key_sql(Article.content_hash, session.get_bind().dialect.name)
-    )
     stmt = (
         select(Article.id)
         .outerjoin(ArticleFingerprint, ArticleFingerprint.article_id == Article.id)
         .where(
             or_(
                 ArticleFingerprint.article_id.is_(None),
-                ArticleFingerprint.content_hash != key,
+                ArticleFingerprint.content_hash != Article.content_hash,
             )
         )
         .order_by(Article.id)
@@ -245,14 +194,14 @@ def _assign(
     session: Session,
     article_id: int,
     body: str,
-    digest: str,
+    digest: Digest,
     new: bool = False,
     whole_hash: bool = False,
 ) -> None:
     """Fingerprint one article and put it in the group of the copies it matches.
 
     ``new``: the article was just inserted, so it has no fingerprint and labels no group;
-    ``whole_hash``: see :func:`_kept`.
+    ``whole_hash``: see :data:`Digest`.
     """
     if not new:
         _forget(session, article_id)
@@ -287,18 +236,18 @@ def _assign(
         )
     session.execute(
         insert(_fingerprints(whole_hash)),
-        [_row(article_id, digest, value, is_simhash, group, whole_hash)],
+        [_row(article_id, digest, value, is_simhash, group)],
     )
 
 
 def _row(
-    article_id: int, digest: str, value: int, is_simhash: bool, group: int, whole_hash: bool
+    article_id: int, digest: Digest, value: int, is_simhash: bool, group: int
 ) -> dict[str, Any]:
     """The ``article_fingerprints`` row of a fingerprint ``value`` (unsigned) in ``group``."""
     parts = bands(value)
     return {
         "article_id": article_id,
-        "content_hash": _kept(digest, whole_hash),
+        "content_hash": digest,
         "simhash": _signed(value),
         "is_simhash": is_simhash,
         **{f"band{i}": parts[i] for i in range(BANDS)},
@@ -323,7 +272,9 @@ def _forget(session: Session, article_id: int) -> None:
         )
 
 
-def fingerprint_articles(session: Session, articles: Iterable[tuple[int, str, str, bool]]) -> None:
+def fingerprint_articles(
+    session: Session, articles: Iterable[tuple[int, str, Digest, bool]]
+) -> None:
     """Fingerprint stored articles, given as ``(id, body, content_hash, new)``, and group them
     with their copies: called where articles are stored (storage.repository), in their batch.
 
@@ -374,13 +325,13 @@ def _band_keys(value: int) -> tuple[int, ...]:
 
 
 def _assign_new(
-    session: Session, articles: list[tuple[int, str, str]], whole_hash: bool = False
+    session: Session, articles: list[tuple[int, str, Digest]], whole_hash: bool = False
 ) -> None:
     rows: list[dict[str, Any]] = []
     prints: list[_Print] = []
     for article_id, body, digest in articles:
         value, is_simhash = fingerprint(body)
-        rows.append(_row(article_id, digest, value, is_simhash, article_id, whole_hash))
+        rows.append(_row(article_id, digest, value, is_simhash, article_id))
         prints.append(_Print(article_id, value, is_simhash, article_id))
     # The table's columns, not the mapped class's: the rows come back as Core rows, without
     # the ORM's result machinery (a few µs a row, and the batch may read thousands).
@@ -452,7 +403,7 @@ def sync_reprints(session: Session, batch: int = 500, whole_hash: bool = False) 
     """Fingerprint the articles that are new or whose text changed; return how many.
 
     Articles are fingerprinted when stored; this catches up archives made by
-    earlier versions (the 0003 migration, with ``whole_hash``: see :func:`_kept`). The
+    earlier versions (the 0003 migration, with ``whole_hash``: see :data:`Digest`). The
     caller commits.
     """
     done = 0

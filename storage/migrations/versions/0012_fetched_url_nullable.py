@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import Connection
 
-from storage.migrate import MigrationRefused
+from storage.migrate import edit_sqlite_schema
 
 revision = "0012"
 down_revision = "0011"
@@ -40,36 +39,10 @@ _NOT_NULL = "fetched_url VARCHAR(2048) NOT NULL,"
 _NULL = "fetched_url VARCHAR(2048),"
 
 
-def _edit_sqlite_schema(conn: Connection, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` in the SQL of SQLite's ``articles`` table, the documented
-    way for a change that leaves every stored row valid (see the module's docstring)."""
-    sql = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
-    ).scalar_one()
-    if sql.count(old) != 1:
-        raise MigrationRefused(
-            f"the archive's articles table does not declare {old!r} once, as newsmon's schema"
-            " did; it was not changed"
-        )
-    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    conn.exec_driver_sql("PRAGMA writable_schema = ON")
-    try:
-        conn.exec_driver_sql(
-            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'articles'",
-            (sql.replace(old, new),),
-        )
-        conn.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
-    problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(articles)")]
-    if problems != ["ok"]:
-        raise MigrationRefused(f"the articles table failed its check: {'; '.join(problems[:5])}")
-
-
 def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
-        _edit_sqlite_schema(conn, _NOT_NULL, _NULL)
+        edit_sqlite_schema(conn, _NOT_NULL, _NULL)
     else:
         conn.exec_driver_sql("ALTER TABLE articles ALTER COLUMN fetched_url DROP NOT NULL")
 
@@ -82,6 +55,6 @@ def downgrade() -> None:
         articles.update().where(articles.c.fetched_url.is_(None)).values(fetched_url=articles.c.url)
     )
     if conn.dialect.name == "sqlite":
-        _edit_sqlite_schema(conn, _NULL, _NOT_NULL)
+        edit_sqlite_schema(conn, _NULL, _NOT_NULL)
     else:
         conn.exec_driver_sql("ALTER TABLE articles ALTER COLUMN fetched_url SET NOT NULL")

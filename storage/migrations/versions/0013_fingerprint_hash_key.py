@@ -2,7 +2,7 @@
 
 The fingerprint kept a second copy of its article's SHA-256 (64 hex characters) only to notice
 a text that changed since it was fingerprinted; 64 bits do that as well. The column becomes a
-BIGINT holding ``storage.search.reprints.hash_key`` of the stored value (its first 16 hex
+BIGINT holding ``storage.migrate.hash_key`` of the stored value (its first 16 hex
 digits, signed): on PostgreSQL the row falls from 132 bytes with its line pointer to 76; at
 100,000 generated articles the table takes 58 bytes an article less on PostgreSQL, 66 on
 SQLite. Every value is converted in place, so a fingerprint that was stale (its article's
@@ -56,8 +56,8 @@ _COPY = "_article_fingerprints_0013"
 
 
 def _key(column: str, conn: Connection) -> str:
-    """The SQL of ``hash_key`` over the text column ``column`` (``storage.search.reprints``)."""
-    from storage.search.reprints import hash_key_sql
+    """The SQL of ``hash_key`` over the text column ``column`` (``storage.migrate``)."""
+    from storage.migrate import hash_key_sql
 
     key = hash_key_sql(sa.literal_column(column), conn.dialect.name)
     return str(key.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
