@@ -24,8 +24,10 @@ the reactor's threads and sockets into the child. The fork server preloads what 
 workers and the store's writer run (:mod:`crawler.forkserver`: the extraction code and
 storage, not Twisted), so a new worker starts in milliseconds — once the fork server is up,
 which takes a second or more (a new interpreter importing the extraction code), and
-starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when the spider
-opens): the crawl downloads meanwhile, and its first pages wait for the workers. Started on
+starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when
+the spider schedules its first article request, or at the first page handed out): the crawl
+downloads meanwhile, and its first pages wait for the workers. A crawl that requests no
+article (a no-change re-crawl) starts none. Started on
 the reactor at the first article, as before, the start held the reactor 1–1.4 s
 (docs/benchmarks.md, Crawling, sixth pass).
 

@@ -42,6 +42,12 @@ NEWSMON_RETRY_AFTER_MAX = 60.0
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control (2.19): an HTTP server on localhost that runs Python code sent to it,
+# with its token in a job file in the user's profile, started by every crawl. A monitor does
+# not need a way in, any more than the telnet console above. (Its module, and aiohttp's web
+# server with it, is still imported: Scrapy loads the class of every extension listed, even
+# one set to None, before it reads this setting.)
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 

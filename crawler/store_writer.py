@@ -135,12 +135,10 @@ class StoreWriter:
     """One writer process; :meth:`write` returns a Deferred of what :func:`write` gave there."""
 
     def __init__(self, db_url: str) -> None:
-        self.executor = ProcessPoolExecutor(
-            1,
-            mp_context=forkserver_context(),
-            initializer=_init_writer,
-            initargs=(db_url, os.getpid()),
-        )
+        self.db_url = db_url
+        #: made at the first batch: making it starts multiprocessing's resource tracker (a new
+        #: interpreter) at once, which a crawl that stores nothing does not need
+        self.executor: ProcessPoolExecutor | None = None
         #: the writer process's pid, once it answered
         self.pid: int | None = None
 
@@ -149,14 +147,28 @@ class StoreWriter:
         starts the process there: a second or more while the fork server starts)."""
         from twisted.internet.threads import deferToThread  # (see check_crawl_settings)
 
+        executor = self.pool()
+
         def wait() -> Written:
             try:
-                self.pid, written = self.executor.submit(_write_here, batch, run_id).result()
+                self.pid, written = executor.submit(_write_here, batch, run_id).result()
             except Exception as exc:  # BrokenProcessPool, or a batch that cannot be pickled
                 raise WriterDied(f"the store's writer process failed: {exc!r}") from exc
             return written
 
         return deferToThread(wait)
 
+    def pool(self) -> ProcessPoolExecutor:
+        """The executor of the writer process, made at the first call."""
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                1,
+                mp_context=forkserver_context(),
+                initializer=_init_writer,
+                initargs=(self.db_url, os.getpid()),
+            )
+        return self.executor
+
     def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)

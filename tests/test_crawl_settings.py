@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from scrapy.utils.test import get_crawler
 import crawler.settings
 import crawler.spiders.article
 import crawler.spiders.portal
+from bench.crawl import _descendants
 from crawler.config import Config
 from crawler.middlewares import QuickDownloaderStats
 from crawler.options import options_settings
@@ -230,3 +235,81 @@ def test_download_counters_are_scrapys_without_request_sizes(tmp_path: Path) -> 
     assert crawl.stats is not None
     assert crawl.stats.get_stats() == theirs
     assert run_counts(crawl.stats.get_stats())["bytes"] == theirs["downloader/response_bytes"]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline") as cmdline:
+            return cmdline.read().replace("\0", " ")
+    except OSError:
+        return "?"
+
+
+def _monitor_watching_processes(
+    tmp_path: Path, db_url: str, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """``newsmon monitor`` (Scrapy's log at INFO), as :func:`tests.cli.newsmon` runs it, and
+    every process it started (seen every few milliseconds while it ran)."""
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in ("NEWSMON_DB_URL", "NEWSMON_CONFIG")
+    }
+    full_env.update({"NEWSMON_HOME": str(tmp_path), **env})
+    command = [sys.executable, "-m", "newsmon.cli", "monitor", "--config",
+               str(tmp_path / "config.toml"), "--db", db_url, "--set", "LOG_LEVEL=INFO"]  # fmt: skip
+    seen: dict[int, str] = {}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env,
+        cwd=tmp_path,
+    ) as proc:  # fmt: skip
+        while proc.poll() is None:
+            for pid in _descendants(proc.pid):
+                line = _command_line(pid)  # (a fork shows its parent's until it execs)
+                if line != "?":
+                    seen[pid] = line
+            time.sleep(0.005)
+        out, err = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(command, proc.returncode, out, err), set(seen.values())
+
+
+def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
+    web: WebServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    """The extraction workers (and their fork server) start when the first article is
+    requested, not when the spider opens, and the store's writer process (and multiprocessing's
+    resource tracker) at the first batch: a no-change re-crawl, which reads its listing page
+    and requests no article, starts no Python process; the crawl before it, which stores
+    articles, starts them (so the watch does see them). (Scrapy's ``uname -p``, for the
+    platform it logs, is no Python process; seen between its fork and its exec, it shows the
+    crawl's own command line.) Nor does a crawl start Scrapy's remote control
+    (an HTTP server that runs the Python code sent to it), as it starts no telnet console."""
+    links = "".join(
+        f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2)
+    )
+    web.add("/news/list_1.html", f"<html><body><ul>{links}</ul></body></html>")
+    for n in (1, 2):
+        web.add(f"/news/2023/1{n}.html", SEED)
+    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    env = {"NEWSMON_EXTRACT_PROCESSES": "1", "NEWSMON_STORE_PROCESS": "1"}
+
+    def pythons(started: set[str]) -> set[str]:
+        """multiprocessing's: the fork server (and the workers and writer it forks), the
+        resource tracker."""
+        return {cmdline for cmdline in started if "multiprocessing" in cmdline}
+
+    first, started = _monitor_watching_processes(tmp_path, sqlite_url, env)
+    assert first.returncode == 0, first.stderr
+    assert "Enabled extensions" in first.stderr  # Scrapy lists them at the INFO level
+    assert "RemoteControl" not in first.stderr
+    assert "TelnetConsole" not in first.stderr
+    assert any("multiprocessing.forkserver" in cmdline for cmdline in pythons(started)), started
+    runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
+    assert runs[0]["articles_new"] == 2, first.stderr
+
+    again, started = _monitor_watching_processes(tmp_path, sqlite_url, env)
+    assert again.returncode == 0, again.stderr
+    assert pythons(started) == set()
+    runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
+    assert runs[0]["status"] == "ok", again.stderr
+    assert runs[0]["articles_new"] == 0, again.stderr
+    assert runs[0]["requests"] <= 2, runs[0]

@@ -246,7 +246,7 @@ async def main():
         pool.close()
     writer = StoreWriter("sqlite:///" + sys.argv[1])
     try:
-        written = writer.executor.submit(eval, PROBE).result(timeout=60)
+        written = writer.pool().submit(eval, PROBE).result(timeout=60)
     finally:
         writer.close()
     print(json.dumps({"worker": worker, "writer": written}))

@@ -6,7 +6,7 @@ from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.failure import Failure
 
@@ -47,15 +47,33 @@ class NewsmonSpider(Spider):
         spider.options = crawler_options(crawler)
         # A bad NEWSMON_EXTRACT_*/NEWSMON_STORE_PROCESS fails the crawl's start (SettingError).
         check_crawl_settings(crawler.settings)
-        crawler.signals.connect(spider._start_pool, signal=signals.spider_opened)
+        if getattr(spider, "worker", False):
+            # a distributed worker mostly takes requests other processes scheduled: with the crawl
+            crawler.signals.connect(spider._start_pool_now, signal=signals.spider_opened)
+        else:
+            crawler.signals.connect(spider._start_pool, signal=signals.request_scheduled)
         return spider
 
-    def _start_pool(self) -> None:
-        """Start the extraction workers with the crawl, not at its first article: they take a
-        second or more to start, in a thread (crawler.extract_pool), while the crawl downloads."""
+    def _start_pool_now(self) -> None:
         pool = self.extract_pool()
         if pool is not None:
             pool.start()
+
+    def _start_pool(self, request: Request) -> None:
+        """Start the extraction workers when the first article request is scheduled, not at
+        its response: they take a second or more to start, in a thread
+        (crawler.extract_pool), while the crawl downloads that article.
+
+        Not when the spider opens, as before: a crawl that finds nothing new (a no-change
+        re-crawl, the usual run of a monitor) schedules no article and so starts neither the
+        fork server nor a worker — ~1 s of CPU a run (docs/benchmarks.md, Crawling, "Session
+        14"). Listing pages, sitemaps and feeds are read in this process whatever the pool.
+        """
+        if request.callback != self.parse_article:
+            return
+        assert self.crawler is not None
+        self.crawler.signals.disconnect(self._start_pool, signal=signals.request_scheduled)
+        self._start_pool_now()
 
     def extract_pool(self) -> ExtractPool | None:
         """The extraction pool (once the reactor runs); None: extract in-process."""
