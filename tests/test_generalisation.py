@@ -2111,3 +2111,49 @@ def test_a_latin_label_is_no_source_synthetic(info: str, source: str | None) -> 
 )
 def test_a_latin_label_is_no_source_words(value: str, outlet: bool) -> None:
     assert is_outlet_like(value) is outlet
+
+
+# A copy of the text the page hides (display:none), outvoting the visible text for the body:
+# 东亚日报's text-to-speech copy (<div id="VoicePart" style="display:none">, the headline and an
+# English date in front) and 東方日報's simplified-character copy (<div class="ets-convertor"
+# style="display:none;">, with an advertisement's "[廣告" taken for the source) were the
+# bodies (version 22). The visible text is the body (version 23).
+@pytest.mark.parametrize(
+    ("key", "first", "hidden"),
+    [
+        ("real17/donga-1.html", "3年前接受变性手术后变成女人的河莉秀", "March. 30, 2001"),
+        ("real7/oncc-1.html", "墨西哥北部近日接连有跨性别人士被杀身亡", "[廣告"),
+    ],
+)
+def test_a_hidden_copy_of_the_text_is_not_the_body(key: str, first: str, hidden: str) -> None:
+    got = real(key)
+    assert got.body.startswith(first)
+    assert hidden not in got.body
+    assert got.source is None
+
+
+HIDDEN_COPY = (
+    '<div style="display: none">变性人化妆品广告模特儿. March. 30, 2001 14:14. '
+    + "".join(
+        f"<p>隐藏的朗读副本第{i}段：市里今天召开会议，部署下一阶段的工作。</p>" for i in range(9)
+    )
+    + "</div>"
+)
+
+
+def test_a_hidden_copy_of_the_text_is_not_the_body_synthetic() -> None:
+    # the hidden copy holds more text than the visible one, so it won the vote
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        '<div class="content">', f'{HIDDEN_COPY}<div class="content">'
+    )
+    body = page(html).body
+    assert body.startswith("第0段：市里今天召开会议")
+    assert "隐藏的朗读副本" not in body
+
+
+def test_a_hidden_copy_of_the_text_is_not_the_body_guard() -> None:
+    # a page that shows its text only through a script: the hidden text is all there is
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        f'<div class="content">{BODY}</div>', HIDDEN_COPY
+    )
+    assert "隐藏的朗读副本第0段：市里今天召开会议" in page(html).body

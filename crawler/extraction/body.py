@@ -278,6 +278,13 @@ def find_body_container(
     paragraphs lose their votes and the vote is counted again, at most twice. The new
     winner is taken only when it comes before the notice, as an article comes before the
     footer; else the first winner stays (an article that opens with "未经授权不得转载").
+
+    A winner the page hides (it or an ancestor styled ``display:none``) is a copy of the text
+    kept for a script, or a box shown only on demand: 东亚日报's text-to-speech copy with the
+    headline and an English date, 東方日報's simplified-character copy, a consent dialog, an
+    ad slot's JSON. The vote is counted again without what the page hides, and its winner is
+    taken when it reads as prose; else the hidden one stays (a page that shows its text only
+    through a script).
     """
     if stats is None:
         stats = measure(root)
@@ -313,11 +320,23 @@ def find_body_container(
             found = words[node] = hint_words(node)
         return any(ARTICLE_BLOCK_WORD.match(word) for word in found)
 
-    def tally(notices: list[etree._Element]) -> etree._Element | None:
+    hidden: dict[etree._Element, bool] = {}
+
+    def is_hidden(node: etree._Element) -> bool:
+        cached = hidden.get(node)
+        if cached is None:
+            parent = node.getparent()
+            cached = bool(_HIDDEN_RE.search(node.get("style") or "")) or (
+                parent is not None and is_hidden(parent)
+            )
+            hidden[node] = cached
+        return cached
+
+    def tally(notices: list[etree._Element], shown: bool = False) -> etree._Element | None:
         scores: dict[etree._Element, float] = {}
 
         def vote(target: etree._Element | None, length: int, marks: int) -> None:
-            if target is None or is_noisy(target):
+            if target is None or is_noisy(target) or (shown and is_hidden(target)):
                 return
             if notices and any(
                 node is notice for notice in notices for node in target.iterancestors()
@@ -349,6 +368,10 @@ def find_body_container(
 
     notices: list[etree._Element] = []
     best = tally(notices)
+    if best is not None and is_hidden(best):
+        visible = tally(notices, shown=True)
+        if visible is not None and _reads(visible):
+            best = visible
     while (
         best is not None
         and len(notices) < 2
@@ -364,6 +387,8 @@ def find_body_container(
 
 
 _SENTENCE_END_RE = re.compile(r"[。！？]")
+# an inline style that hides the element: "display:none", "display: none !important"
+_HIDDEN_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
 def _reads(el: etree._Element) -> bool:
