@@ -59,11 +59,19 @@ def _count(conn: sa.Connection) -> int:
     return int(count)
 
 
+def _say(line: str, count: int) -> None:
+    """Report the work on an archive that has articles; a new archive, made by the migrations
+    one after the other, has nothing to convert and nothing is said (``newsmon serve``'s first
+    line on a new archive stays the address it listens on)."""
+    if count:
+        report(line)
+
+
 def upgrade() -> None:
     conn = op.get_bind()
     count = _count(conn)
     if conn.dialect.name == "sqlite":
-        report(f"migration 0014: the content hash of {count:,} articles as a 64-bit key")
+        _say(f"migration 0014: the content hash of {count:,} articles as a 64-bit key", count)
         edit_sqlite_schema(conn, _TEXT, _KEY, f"UPDATE articles SET content_hash = {_key(conn)}")
         left = conn.exec_driver_sql(
             "SELECT count(*) FROM articles WHERE typeof(content_hash) <> 'integer'"
@@ -74,9 +82,10 @@ def upgrade() -> None:
                 " archive was not changed"
             )
         return
-    report(
+    _say(
         f"migration 0014: rewriting articles ({count:,} rows) with the content hash as a 64-bit"
-        " key, and building its indexes again (an exclusive lock until it is done)"
+        " key, and building its indexes again (an exclusive lock until it is done)",
+        count,
     )
     conn.exec_driver_sql(
         f"ALTER TABLE articles ALTER COLUMN content_hash TYPE bigint USING {_key(conn)}"
@@ -86,7 +95,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     conn = op.get_bind()
     count = _count(conn)
-    report(f"migration 0014 down: the content hash of {count:,} articles as 16 hex digits")
+    _say(f"migration 0014 down: the content hash of {count:,} articles as 16 hex digits", count)
     if conn.dialect.name == "sqlite":
         # after the edit: 16 decimal digits written to an INTEGER column would become a number
         edit_sqlite_schema(
