@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -18,28 +18,11 @@ from crawler.extraction import ExtractedArticle
 from storage import create_schema, make_engine
 from storage.migrate import _config, current_revision, hash_key, head_revision, include_object
 from storage.models import Base
-from storage.repository import SaveOutcome, content_hash, save_article
+from storage.repository import SaveOutcome, content_hash
 from storage.search.reprints import _stale_ids
 from tests.cli import newsmon, newsmon_json
+from tests.support.stored import OTHER, TEXT, numbered_article, save_numbered
 from tests.support.webserver import WebServer
-
-TEXT = "南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。" * 3
-OTHER = "苏州工业园区发布新一轮产业政策，支持集成电路与生物医药企业扩大投资规模。" * 3
-
-
-def _article(n: int, body: str) -> ExtractedArticle:
-    return ExtractedArticle(
-        url=f"http://site.test/{n}.html",
-        title=f"标题{n}",
-        published_at=datetime(2023, 2, n, 9, 0, tzinfo=UTC),
-        source="新华日报",
-        author=None,
-        site_name="南京新闻网",
-        breadcrumb=[],
-        body=body,
-        sections=[],
-        keywords=[],
-    )
 
 
 def _hex(article: ExtractedArticle) -> str:
@@ -50,19 +33,6 @@ def _hex(article: ExtractedArticle) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def _save(engine: sa.Engine, article: ExtractedArticle) -> SaveOutcome:
-    with sessionmaker(engine).begin() as session:
-        return save_article(
-            session,
-            article,
-            raw_html=b"<html></html>",
-            content_type="text/html",
-            fetched_url=article.url or "",
-            site="test",
-            extractor_version=1,
-        ).outcome
-
-
 def _archive_at_0013(url: str) -> sa.Engine:
     """Two articles and their fingerprints as newsmon at 0013 left them: each article's whole
     hash in 64 hex digits; article 1's fingerprint keeps its key (fresh), article 2's the key
@@ -70,7 +40,7 @@ def _archive_at_0013(url: str) -> sa.Engine:
     engine = make_engine(url)
     create_schema(engine)
     for n, body in ((1, TEXT), (2, OTHER)):
-        assert _save(engine, _article(n, body)) is SaveOutcome.NEW
+        assert save_numbered(sessionmaker(engine), numbered_article(n, body)) is SaveOutcome.NEW
     with engine.connect() as conn:
         command.downgrade(_config(conn), "0013")
         conn.commit()
@@ -78,7 +48,7 @@ def _archive_at_0013(url: str) -> sa.Engine:
         for n, body in ((1, TEXT), (2, OTHER)):
             conn.execute(
                 sa.text("UPDATE articles SET content_hash = :digest WHERE url = :url"),
-                {"digest": _hex(_article(n, body)), "url": f"http://site.test/{n}.html"},
+                {"digest": _hex(numbered_article(n, body)), "url": f"http://site.test/{n}.html"},
             )
         conn.execute(
             sa.text("UPDATE article_fingerprints SET content_hash = 7 WHERE article_id = 2")
@@ -100,8 +70,11 @@ def test_0014_stores_each_hash_as_its_key_and_keeps_fingerprints_fresh_or_stale(
     db_url: str, tmp_path: Path
 ) -> None:
     engine = _archive_at_0013(db_url)
-    keys = [content_hash(_article(1, TEXT)), content_hash(_article(2, OTHER))]
-    assert keys == [hash_key(_hex(_article(1, TEXT))), hash_key(_hex(_article(2, OTHER)))]
+    keys = [content_hash(numbered_article(1, TEXT)), content_hash(numbered_article(2, OTHER))]
+    assert keys == [
+        hash_key(_hex(numbered_article(1, TEXT))),
+        hash_key(_hex(numbered_article(2, OTHER))),
+    ]
     engine.dispose()
 
     result = newsmon("db", "upgrade", db=db_url, home=tmp_path)
@@ -122,9 +95,9 @@ def test_0014_stores_each_hash_as_its_key_and_keeps_fingerprints_fresh_or_stale(
     with Session(engine) as session:
         assert _stale_ids(session, 10) == [2]  # the stale fingerprint is still the only one
     # the same record re-crawled after the upgrade is unchanged: nothing is rewritten
-    assert _save(engine, _article(1, TEXT)) is SaveOutcome.UNCHANGED
-    assert _save(engine, _article(2, TEXT)) is SaveOutcome.UPDATED
-    assert _hashes(engine)[1] == (content_hash(_article(2, TEXT)), kind)
+    assert save_numbered(sessionmaker(engine), numbered_article(1, TEXT)) is SaveOutcome.UNCHANGED
+    assert save_numbered(sessionmaker(engine), numbered_article(2, TEXT)) is SaveOutcome.UPDATED
+    assert _hashes(engine)[1] == (content_hash(numbered_article(2, TEXT)), kind)
     with Session(engine) as session:
         assert _stale_ids(session, 10) == []
     engine.dispose()
@@ -132,7 +105,7 @@ def test_0014_stores_each_hash_as_its_key_and_keeps_fingerprints_fresh_or_stale(
 
 def test_0014_downgrade_writes_each_key_as_16_hex_digits(db_url: str) -> None:
     engine = _archive_at_0013(db_url)
-    digests = [_hex(_article(1, TEXT)), _hex(_article(2, OTHER))]
+    digests = [_hex(numbered_article(1, TEXT)), _hex(numbered_article(2, OTHER))]
     with engine.connect() as conn:
         command.upgrade(_config(conn), "0014")
         command.downgrade(_config(conn), "0013")
@@ -179,8 +152,8 @@ def test_an_sqlite_articles_table_not_declared_as_newsmon_did_is_refused_unchang
     with engine.connect() as conn:
         assert current_revision(conn) == "0013"
     assert _hashes(engine) == [
-        (_hex(_article(1, TEXT)), "text"),
-        (_hex(_article(2, OTHER)), "text"),
+        (_hex(numbered_article(1, TEXT)), "text"),
+        (_hex(numbered_article(2, OTHER)), "text"),
     ]
     engine.dispose()
 

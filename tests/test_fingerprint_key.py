@@ -14,27 +14,9 @@ from crawler.extraction import ExtractedArticle
 from storage import Article
 from storage.migrate import hash_key, hash_key_sql
 from storage.models import ArticleFingerprint
-from storage.repository import SaveOutcome, content_hash, save_article
+from storage.repository import SaveOutcome, content_hash
 from storage.search import fingerprint, sync_reprints
-from tests.support.stored import store
-
-TEXT = "南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。" * 3
-OTHER = "苏州工业园区发布新一轮产业政策，支持集成电路与生物医药企业扩大投资规模。" * 3
-
-
-def _article(n: int, body: str) -> ExtractedArticle:
-    return ExtractedArticle(
-        url=f"http://site.test/{n}.html",
-        title=f"标题{n}",
-        published_at=datetime(2023, 2, n, 9, 0, tzinfo=UTC),
-        source="新华日报",
-        author=None,
-        site_name="南京新闻网",
-        breadcrumb=[],
-        body=body,
-        sections=[],
-        keywords=[],
-    )
+from tests.support.stored import OTHER, TEXT, numbered_article, save_numbered, store
 
 
 def _sha256_key(article: ExtractedArticle) -> int:
@@ -48,15 +30,15 @@ def _sha256_key(article: ExtractedArticle) -> int:
 
 def test_the_article_hash_is_the_key_of_the_record_sha256() -> None:
     for body in (TEXT, OTHER, ""):
-        key = content_hash(_article(1, body))
+        key = content_hash(numbered_article(1, body))
         assert isinstance(key, int)
         assert -(1 << 63) <= key < 1 << 63
-        assert key == _sha256_key(_article(1, body))
-    assert content_hash(_article(1, TEXT)) != content_hash(_article(1, OTHER))
+        assert key == _sha256_key(numbered_article(1, body))
+    assert content_hash(numbered_article(1, TEXT)) != content_hash(numbered_article(1, OTHER))
     # keywords follow the configuration, not the page
-    flagged = _article(1, TEXT)
+    flagged = numbered_article(1, TEXT)
     flagged.keywords.append("新春第一会")
-    assert content_hash(flagged) == content_hash(_article(1, TEXT))
+    assert content_hash(flagged) == content_hash(numbered_article(1, TEXT))
 
 
 def test_the_key_is_the_first_64_bits_of_the_sha256() -> None:
@@ -88,7 +70,7 @@ def test_the_key_in_sql_is_the_key_in_python(sessions: sessionmaker[Session]) ->
 def test_a_stored_fingerprint_keeps_the_key_of_its_article_hash(
     sessions: sessionmaker[Session],
 ) -> None:
-    ids = store(sessions, [_article(1, TEXT), _article(2, OTHER)])
+    ids = store(sessions, [numbered_article(1, TEXT), numbered_article(2, OTHER)])
     with sessions() as session:
         rows = session.execute(
             sa.select(Article.id, Article.content_hash, ArticleFingerprint.content_hash).join(
@@ -98,7 +80,7 @@ def test_a_stored_fingerprint_keeps_the_key_of_its_article_hash(
     assert sorted(article_id for article_id, _digest, _key in rows) == sorted(ids.values())
     by_id = {article_id: digest for article_id, digest, _key in rows}
     for n, body in ((1, TEXT), (2, OTHER)):
-        assert by_id[ids[f"http://site.test/{n}.html"]] == _sha256_key(_article(n, body))
+        assert by_id[ids[f"http://site.test/{n}.html"]] == _sha256_key(numbered_article(n, body))
     for _id, digest, key in rows:
         assert key == digest
     # nothing is stale after a store
@@ -109,10 +91,10 @@ def test_a_stored_fingerprint_keeps_the_key_of_its_article_hash(
 def test_an_article_whose_text_changed_is_fingerprinted_again(
     sessions: sessionmaker[Session],
 ) -> None:
-    ids = store(sessions, [_article(1, TEXT), _article(2, OTHER)])
+    ids = store(sessions, [numbered_article(1, TEXT), numbered_article(2, OTHER)])
     changed, kept = ids["http://site.test/1.html"], ids["http://site.test/2.html"]
     new_body = OTHER.replace("，", ",")  # the other article's letters: a copy of it
-    new_hash = content_hash(_article(1, new_body))
+    new_hash = content_hash(numbered_article(1, new_body))
     with sessions() as session, session.begin():
         # the text changed, as an older newsmon or an edit by hand leaves it: not fingerprinted
         session.execute(
@@ -133,20 +115,6 @@ def test_an_article_whose_text_changed_is_fingerprinted_again(
     assert rows[changed].reprint_group == rows[kept].reprint_group
 
 
-def _save(sessions: sessionmaker[Session], article: ExtractedArticle, day: int) -> SaveOutcome:
-    with sessions.begin() as session:
-        return save_article(
-            session,
-            article,
-            raw_html=b"<html></html>",
-            content_type="text/html",
-            fetched_url=article.url or "",
-            site="test",
-            extractor_version=1,
-            fetched_at=datetime(2023, 3, day, tzinfo=UTC),
-        ).outcome
-
-
 def _stored(sessions: sessionmaker[Session]) -> tuple[int, datetime, int, int]:
     """The article's key, update time, and its fingerprint's key and SimHash."""
     with sessions() as session:
@@ -164,18 +132,27 @@ def _stored(sessions: sessionmaker[Session]) -> tuple[int, datetime, int, int]:
 def test_an_unchanged_record_is_not_rewritten_and_a_changed_one_is_fingerprinted_again(
     sessions: sessionmaker[Session],
 ) -> None:
-    assert _save(sessions, _article(1, TEXT), 1) is SaveOutcome.NEW
+    assert (
+        save_numbered(sessions, numbered_article(1, TEXT), datetime(2023, 3, 1, tzinfo=UTC))
+        is SaveOutcome.NEW
+    )
     first = _stored(sessions)
-    assert first[0] == first[2] == content_hash(_article(1, TEXT))
+    assert first[0] == first[2] == content_hash(numbered_article(1, TEXT))
 
     # the same record again: only the fetch time moves, the row keeps its key and update time
-    assert _save(sessions, _article(1, TEXT), 2) is SaveOutcome.UNCHANGED
+    assert (
+        save_numbered(sessions, numbered_article(1, TEXT), datetime(2023, 3, 2, tzinfo=UTC))
+        is SaveOutcome.UNCHANGED
+    )
     assert _stored(sessions) == first
 
     # another text: a new key, a new update time, and a fingerprint made from the new text
-    assert _save(sessions, _article(1, OTHER), 3) is SaveOutcome.UPDATED
+    assert (
+        save_numbered(sessions, numbered_article(1, OTHER), datetime(2023, 3, 3, tzinfo=UTC))
+        is SaveOutcome.UPDATED
+    )
     key, updated_at, kept, simhash = _stored(sessions)
-    assert key == kept == content_hash(_article(1, OTHER)) != first[0]
+    assert key == kept == content_hash(numbered_article(1, OTHER)) != first[0]
     assert updated_at > first[1]
     value, _is_simhash = fingerprint(OTHER)
     assert simhash == (value - (1 << 64) if value >= 1 << 63 else value) != first[3]

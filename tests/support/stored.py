@@ -2,13 +2,16 @@
 
 ``sessions``: a session factory on a fresh archive of every backend ``db_url`` gives;
 :func:`store`: extracted articles saved the way the crawl's store saves them, in one
-transaction; :func:`store_before_0011`: so, into an archive of an earlier revision.
+transaction; :func:`store_before_0011`: so, into an archive of an earlier revision;
+:func:`numbered_article` with :data:`TEXT` and :data:`OTHER`: a record of one page of a test
+site, the content-hash tests' unit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +19,44 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import ExtractedArticle
 from storage import Article, create_schema, make_engine
-from storage.repository import content_hash, save_article
+from storage.repository import SaveOutcome, content_hash, save_article
+
+#: Two bodies that differ: one article's text, and what it is changed to.
+TEXT = "南京市召开全市高质量发展推进会，部署全年重点工作，推动项目早落地、早投产。" * 3
+OTHER = "苏州工业园区发布新一轮产业政策，支持集成电路与生物医药企业扩大投资规模。" * 3
+
+
+def numbered_article(n: int, body: str) -> ExtractedArticle:
+    """Page ``n`` of a test site (published on 2023-02-``n``) saying ``body``."""
+    return ExtractedArticle(
+        url=f"http://site.test/{n}.html",
+        title=f"标题{n}",
+        published_at=datetime(2023, 2, n, 9, 0, tzinfo=UTC),
+        source="新华日报",
+        author=None,
+        site_name="南京新闻网",
+        breadcrumb=[],
+        body=body,
+        sections=[],
+        keywords=[],
+    )
+
+
+def save_numbered(
+    sessions: sessionmaker[Session], article: ExtractedArticle, fetched_at: datetime | None = None
+) -> SaveOutcome:
+    """Save one :func:`numbered_article` as the store does, in its own transaction."""
+    with sessions.begin() as session:
+        return save_article(
+            session,
+            article,
+            raw_html=b"<html></html>",
+            content_type="text/html",
+            fetched_url=article.url or "",
+            site="test",
+            extractor_version=1,
+            fetched_at=fetched_at,
+        ).outcome
 
 
 @pytest.fixture
