@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -163,18 +164,21 @@ def _adopt_unversioned(connection: Connection) -> str | None:
     from storage.models import Base
 
     revision = head_revision() if set(Base.metadata.tables) <= tables else BASELINE
-    columns = {c["name"] for c in inspector.get_columns("sections")}
-    if revision != BASELINE and "text_start" not in columns:
+
+    def column(table: str, name: str) -> Any:
+        """The inspector's description of ``table``'s column ``name``, or None."""
+        return next((c for c in inspector.get_columns(table) if c["name"] == name), None)
+
+    if revision != BASELINE and column("sections", "text_start") is None:
         revision = "0010"
-    fetched = [c for c in inspector.get_columns("articles") if c["name"] == "fetched_url"]
-    if revision == head_revision() and fetched and not fetched[0]["nullable"]:
+    fetched = column("articles", "fetched_url")
+    if revision == head_revision() and fetched and not fetched["nullable"]:
         revision = "0011"
-    key = [c for c in inspector.get_columns("article_fingerprints") if c["name"] == "content_hash"]
-    if revision == head_revision() and key and not isinstance(key[0]["type"], Integer):
-        revision = "0012"
-    digest = [c for c in inspector.get_columns("articles") if c["name"] == "content_hash"]
-    if revision == head_revision() and digest and not isinstance(digest[0]["type"], Integer):
-        revision = "0013"
+    # the content hash as text: in the fingerprints before 0013, in the articles before 0014
+    for table, before in (("article_fingerprints", "0012"), ("articles", "0013")):
+        digest = column(table, "content_hash")
+        if revision == head_revision() and digest and not isinstance(digest["type"], Integer):
+            revision = before
     command.stamp(_config(connection), revision)
     connection.commit()
     return revision
@@ -275,3 +279,10 @@ def hash_key_sql(digest: SQLColumnExpression[str], dialect: str) -> ColumnElemen
         value = term if value is None else value.op("|")(term)
     assert value is not None
     return value
+
+
+def hash_key_sql_text(column: str, conn: Connection) -> str:
+    """:func:`hash_key_sql` of the text column ``column`` (SQL, e.g. ``f.content_hash``) as SQL
+    text for ``conn``'s backend, to write into a migration's statements (0013 and 0014)."""
+    key = hash_key_sql(literal_column(column), conn.dialect.name)
+    return str(key.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))

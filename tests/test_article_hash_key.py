@@ -103,6 +103,22 @@ def test_0014_stores_each_hash_as_its_key_and_keeps_fingerprints_fresh_or_stale(
     engine.dispose()
 
 
+def test_an_archive_made_before_migrations_with_hex_article_hashes_is_taken_as_0013(
+    sqlite_url: str,
+) -> None:
+    """An unversioned archive (bench/query.py's ``create_all`` of a build before 0014) whose
+    fingerprints keep keys but whose articles keep hex hashes is stamped 0013 and upgraded."""
+    engine = _archive_at_0013(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    create_schema(engine)
+    with engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
+    keys = [content_hash(numbered_article(1, TEXT)), content_hash(numbered_article(2, OTHER))]
+    assert _hashes(engine) == [(keys[0], "integer"), (keys[1], "integer")]
+    engine.dispose()
+
+
 def test_0014_downgrade_writes_each_key_as_16_hex_digits(db_url: str) -> None:
     engine = _archive_at_0013(db_url)
     digests = [_hex(numbered_article(1, TEXT)), _hex(numbered_article(2, OTHER))]

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Connection
 
-from storage.migrate import MigrationRefused
+from storage.migrate import MigrationRefused, hash_key_sql_text
 
 revision = "0013"
 down_revision = "0012"
@@ -53,14 +53,6 @@ _COLUMNS = (
 )
 _INDEXED = ("band0", "band1", "band2", "band3", "reprint_group")
 _COPY = "_article_fingerprints_0013"
-
-
-def _key(column: str, conn: Connection) -> str:
-    """The SQL of ``hash_key`` over the text column ``column`` (``storage.migrate``)."""
-    from storage.migrate import hash_key_sql
-
-    key = hash_key_sql(sa.literal_column(column), conn.dialect.name)
-    return str(key.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _copy_sqlite(conn: Connection, hash_type: sa.types.TypeEngine[Any], value: str) -> None:
@@ -116,11 +108,11 @@ def _copy_sqlite(conn: Connection, hash_type: sa.types.TypeEngine[Any], value: s
 def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
-        _copy_sqlite(conn, sa.BigInteger(), _key("f.content_hash", conn))
+        _copy_sqlite(conn, sa.BigInteger(), hash_key_sql_text("f.content_hash", conn))
     else:
         conn.exec_driver_sql(
             "ALTER TABLE article_fingerprints ALTER COLUMN content_hash TYPE bigint "
-            f"USING {_key('content_hash', conn)}"
+            f"USING {hash_key_sql_text('content_hash', conn)}"
         )
 
 
@@ -129,7 +121,7 @@ def downgrade() -> None:
     # where the key kept is the article's hash's, the hash; else the key as 16 hex digits
     if conn.dialect.name == "sqlite":
         value = (
-            f"CASE WHEN {_key('a.content_hash', conn)} = f.content_hash "
+            f"CASE WHEN {hash_key_sql_text('a.content_hash', conn)} = f.content_hash "
             "THEN a.content_hash ELSE printf('%016x', f.content_hash) END"
         )
         _copy_sqlite(conn, sa.String(64), value)
@@ -138,7 +130,9 @@ def downgrade() -> None:
         "ALTER TABLE article_fingerprints ALTER COLUMN content_hash TYPE varchar(64) "
         "USING lpad(to_hex(content_hash), 16, '0')"
     )
-    same = f"{_key('a.content_hash', conn)} = {_key('f.content_hash', conn)}"
+    same = (
+        f"{hash_key_sql_text('a.content_hash', conn)} = {hash_key_sql_text('f.content_hash', conn)}"
+    )
     conn.exec_driver_sql(
         "UPDATE article_fingerprints f SET content_hash = a.content_hash FROM articles a "
         f"WHERE a.id = f.article_id AND {same}"

@@ -35,7 +35,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from storage.migrate import MigrationRefused, edit_sqlite_schema, hash_key_sql
+from storage.migrate import MigrationRefused, edit_sqlite_schema, hash_key_sql_text
 from storage.search.build import report
 
 revision = "0014"
@@ -46,12 +46,6 @@ depends_on = None
 #: How the column is declared on SQLite: by the first schema, and by this one's BIGINT.
 _TEXT = "content_hash VARCHAR(64) NOT NULL,"
 _KEY = "content_hash BIGINT NOT NULL,"
-
-
-def _key(conn: sa.Connection) -> str:
-    """The SQL of the key of the stored text ``content_hash``."""
-    key = hash_key_sql(sa.literal_column("content_hash"), conn.dialect.name)
-    return str(key.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _count(conn: sa.Connection) -> int:
@@ -72,7 +66,12 @@ def upgrade() -> None:
     count = _count(conn)
     if conn.dialect.name == "sqlite":
         _say(f"migration 0014: the content hash of {count:,} articles as a 64-bit key", count)
-        edit_sqlite_schema(conn, _TEXT, _KEY, f"UPDATE articles SET content_hash = {_key(conn)}")
+        edit_sqlite_schema(
+            conn,
+            _TEXT,
+            _KEY,
+            f"UPDATE articles SET content_hash = {hash_key_sql_text('content_hash', conn)}",
+        )
         left = conn.exec_driver_sql(
             "SELECT count(*) FROM articles WHERE typeof(content_hash) <> 'integer'"
         ).scalar_one()
@@ -88,7 +87,7 @@ def upgrade() -> None:
         count,
     )
     conn.exec_driver_sql(
-        f"ALTER TABLE articles ALTER COLUMN content_hash TYPE bigint USING {_key(conn)}"
+        f"ALTER TABLE articles ALTER COLUMN content_hash TYPE bigint USING {hash_key_sql_text('content_hash', conn)}"
     )
 
 
