@@ -2,8 +2,8 @@
 
     python bench/pg_search_forms.py --pg postgresql://…/archive [--runs 12]
 
-On an archive built by bench/query.py, with newsmon's session settings (work_mem 64 MB, JIT
-off), each form's p50 and range in ms (the order of the forms reversed every other run, the
+On an archive built by bench/query.py, on a connection made as newsmon makes them
+(``storage.make_engine``: its work_mem and JIT settings), each form's p50 and range in ms (the order of the forms reversed every other run, the
 city turned as the bench turns it):
 
 - a term of four or five characters with a city, the total (to 10,001) and the page of 20:
@@ -25,7 +25,7 @@ import statistics
 import time
 from typing import Any
 
-import psycopg
+from storage import make_engine
 
 P = '(newsmon_pairs(title, body) COLLATE "C") @> %(g)s::text[]'
 UNSEEN = P.replace("%(g)s::text[]", "(SELECT %(g)s::text[])")
@@ -64,16 +64,19 @@ def _timed(conn: Any, sql: str, args: dict[str, Any]) -> tuple[float, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pg", required=True, help="libpq URL of an archive (read only)")
+    parser.add_argument(
+        "--pg", required=True, help="the archive's URL, as newsmon takes it (read only)"
+    )
     parser.add_argument("--runs", type=int, default=12)
     args = parser.parse_args()
     times: dict[tuple[str, str], list[float]] = {}
     answers: dict[tuple[str, str], set[Any]] = {}
-    with psycopg.connect(
-        args.pg.replace("postgresql+psycopg", "postgresql"), autocommit=True
-    ) as conn:
-        conn.execute("SET work_mem = '64MB'")
-        conn.execute("SET jit = off")
+    engine = make_engine(args.pg)
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection  # psycopg's own, with newsmon's settings applied
+        assert conn is not None
+        conn.autocommit = True
         for run in range(args.runs):
             city = CITIES[run % len(CITIES)]
             for term, grams in TERMS.items():
@@ -90,6 +93,9 @@ def main() -> int:
                 for name, sql in forms if run % 2 else forms[::-1]:
                     spent, _ = _timed(conn, sql, {"g": [pair], "t": pair})
                     times.setdefault((pair, name), []).append(spent)
+    finally:
+        raw.close()
+        engine.dispose()
     for (query, name), spent in times.items():
         print(
             f"{query:<16} {name:<22} p50 {statistics.median(spent):7.1f} ms"
