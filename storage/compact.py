@@ -15,15 +15,17 @@ its temporary folder and writes it back through a rollback journal next to the a
 both places need about the archive's size free; that is checked first. A rewrite that fails
 half-way (a full disk after all) is rolled back by SQLite: the archive stays as it was.
 
-PostgreSQL: ``VACUUM (FULL, ANALYZE)`` of the archive's tables, one at a time (each is
-locked while it is rewritten and needs room for its new copy).
+PostgreSQL: ``VACUUM FULL`` of the archive's tables, one at a time (each is locked while it
+is rewritten and needs room for its new copy), each then vacuumed and analysed
+(``storage.migrate.vacuum_rewritten``): a rewritten table's visibility map is empty, and
+index-only scans would read its rows until autovacuum came.
 
 Both: the rows stored before migration 0012 give up their copy of ``url`` in ``fetched_url``
 (NULL, which reads as ``url``: storage/models.py), the one change of a row that the upgrade
 leaves to compaction. SQLite updates them before its ``VACUUM``; PostgreSQL rewrites
 ``articles`` with the new values (``ALTER COLUMN ... TYPE ... USING``, which copies the live
 rows and builds the indexes again, as the ``VACUUM FULL`` it stands in for), then vacuums it
-(a rewritten table's visibility map is empty: index-only scans would read its rows).
+as the others.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import OperationalError
 
 from storage.bodies import convert_stored
+from storage.migrate import vacuum_rewritten
 from storage.models import Base
 from storage.sizes import archive_sizes
 
@@ -149,7 +152,7 @@ def _compact_postgresql(engine: Engine, progress: Callable[[str], None]) -> tupl
     tables = [t.name for t in Base.metadata.sorted_tables if t.name in present]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for name in tables:
-            statement = f'VACUUM (FULL, ANALYZE) "{name}"'
+            statement = f'VACUUM FULL "{name}"'
             if name == "articles" and conn.exec_driver_sql(_HAS_FETCHED_COPIES).scalar():
                 # Not an UPDATE, then VACUUM FULL: that keeps every old row version any
                 # transaction open meanwhile (any database of the server) might still see,
@@ -163,11 +166,8 @@ def _compact_postgresql(engine: Engine, progress: Callable[[str], None]) -> tupl
                 progress(statement.replace('"', ""))
             try:
                 conn.exec_driver_sql(statement)
-                if not statement.startswith("VACUUM"):
-                    # the rewritten table has an empty visibility map: without a VACUUM its
-                    # index-only scans (the city filter's, the counts') read the rows until
-                    # autovacuum comes
-                    conn.exec_driver_sql("VACUUM (ANALYZE) articles")
+                # either rewrite leaves the table's visibility map empty
+                vacuum_rewritten(conn, name, progress)
             except OperationalError as exc:
                 raise CompactError(
                     f"compacting {name} failed (the tables before it are compacted, "

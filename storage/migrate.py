@@ -13,7 +13,7 @@ Policy, applied whenever newsmon opens a database (``create_schema``):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -132,14 +132,50 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
         connection.commit()
         after = current_revision(connection)
     assert after is not None
-    # revisions are numbered: they sort as they run; an archive made now (before None) has
-    # no sections to vacuum
-    if before is not None and before < "0011" <= after:
-        from storage.sections import vacuum_after
+    if before is not None and engine.dialect.name == "postgresql":
+        from storage.search.build import report
 
-        with engine.connect() as connection:
-            vacuum_after(connection)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in _rewritten(before, after):
+                vacuum_rewritten(connection, table, report)
     return before, after
+
+
+def _rewritten(before: str, after: str) -> list[str]:
+    """The tables PostgreSQL rewrote in the migrations after ``before`` up to ``after``: each
+    migration that rewrites a table (``ALTER COLUMN ... TYPE``, a storage change) names it in
+    its module's ``rewrites_on_postgresql``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    scripts = list(ScriptDirectory.from_config(config).iterate_revisions(after, before))
+    tables: list[str] = []
+    for script in reversed(scripts):  # in the order they ran
+        tables += [
+            t for t in getattr(script.module, "rewrites_on_postgresql", ()) if t not in tables
+        ]
+    return tables
+
+
+def vacuum_rewritten(connection: Connection, table: str, say: Callable[[str], None]) -> None:
+    """PostgreSQL: ``VACUUM (ANALYZE)`` a table just rewritten and committed (``VACUUM`` cannot run
+    in a transaction). A rewritten table has an empty visibility map, so its index-only scans
+    (the city filter's, the counts') read every row, and the planner reckons with that; a
+    rewrite of a column's type drops that column's statistics. Autovacuum would come to it only
+    after many later writes. ``VACUUM`` cannot mark a page all-visible while a transaction of the
+    database holds an older snapshot (a ``newsmon serve`` or a crawl that kept running, a psql
+    session): then ``say`` is told so, and what to run later. ``connection``: in autocommit."""
+    say(f"VACUUM (ANALYZE) {table}")
+    connection.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
+    pages, visible = connection.execute(
+        text("SELECT relpages, relallvisible FROM pg_class WHERE oid = CAST(:t AS regclass)"),
+        {"t": table},
+    ).one()
+    if pages and not visible:
+        say(
+            f"  {table}: no page could be marked all-visible, another transaction on this "
+            f"database was open; until autovacuum comes to it, index-only scans read the "
+            f"table: run VACUUM {table} when nothing else uses the archive"
+        )
 
 
 def _adopt_unversioned(connection: Connection) -> str | None:

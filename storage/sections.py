@@ -203,18 +203,6 @@ def convert(conn: Connection) -> None:
             conn.exec_driver_sql(ddl)
 
 
-def vacuum_after(conn: Connection) -> None:
-    """PostgreSQL, after migration 0011 committed (``VACUUM`` cannot run in its transaction):
-    the rewritten table's visibility map, without which the city filter's index-only scans of
-    the sections' index read the table, and its statistics. Autovacuum would come to it
-    only after enough later writes."""
-    if conn.dialect.name == "postgresql":
-        report("VACUUM (ANALYZE) sections")
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-            "VACUUM (ANALYZE) sections"
-        )
-
-
 def restore(conn: Connection) -> None:
     """The downgrade of migration 0011: every section's text in its ``text`` column again."""
     if conn.dialect.name == "sqlite":

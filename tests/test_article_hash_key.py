@@ -21,7 +21,7 @@ from storage.models import Base
 from storage.repository import SaveOutcome, content_hash
 from storage.search.reprints import _stale_ids
 from tests.cli import newsmon, newsmon_json
-from tests.support.stored import OTHER, TEXT, numbered_article, save_numbered
+from tests.support.stored import OTHER, TEXT, numbered_article, save_numbered, two_numbered_at
 from tests.support.webserver import WebServer
 
 
@@ -37,13 +37,7 @@ def _archive_at_0013(url: str) -> sa.Engine:
     """Two articles and their fingerprints as newsmon at 0013 left them: each article's whole
     hash in 64 hex digits; article 1's fingerprint keeps its key (fresh), article 2's the key
     of a text it no longer has (stale)."""
-    engine = make_engine(url)
-    create_schema(engine)
-    for n, body in ((1, TEXT), (2, OTHER)):
-        assert save_numbered(sessionmaker(engine), numbered_article(n, body)) is SaveOutcome.NEW
-    with engine.connect() as conn:
-        command.downgrade(_config(conn), "0013")
-        conn.commit()
+    engine = two_numbered_at(url, "0013")
     with engine.begin() as conn:
         for n, body in ((1, TEXT), (2, OTHER)):
             conn.execute(

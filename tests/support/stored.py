@@ -4,7 +4,8 @@
 :func:`store`: extracted articles saved the way the crawl's store saves them, in one
 transaction; :func:`store_before_0011`: so, into an archive of an earlier revision;
 :func:`numbered_article` with :data:`TEXT` and :data:`OTHER`: a record of one page of a test
-site, the content-hash tests' unit.
+site, the content-hash tests' unit; :func:`two_numbered_at`: two of them in an archive of an
+earlier revision.
 """
 
 from __future__ import annotations
@@ -57,6 +58,23 @@ def save_numbered(
             extractor_version=1,
             fetched_at=fetched_at,
         ).outcome
+
+
+def two_numbered_at(url: str, revision: str) -> sa.Engine:
+    """Pages 1 (:data:`TEXT`) and 2 (:data:`OTHER`) saved by this newsmon into a new archive at
+    ``url``, which is then downgraded to ``revision``; its engine."""
+    from alembic import command
+
+    from storage.migrate import _config
+
+    engine = make_engine(url)
+    create_schema(engine)
+    for n, body in ((1, TEXT), (2, OTHER)):
+        assert save_numbered(sessionmaker(engine), numbered_article(n, body)) is SaveOutcome.NEW
+    with engine.connect() as conn:
+        command.downgrade(_config(conn), revision)
+        conn.commit()
+    return engine
 
 
 @pytest.fixture

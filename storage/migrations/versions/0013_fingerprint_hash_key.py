@@ -39,6 +39,9 @@ revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
+#: PostgreSQL rewrites this table (the column's new type): ``newsmon db upgrade`` vacuums it after
+#: (storage.migrate.vacuum_rewritten).
+rewrites_on_postgresql = ("article_fingerprints",)
 
 _COLUMNS = (
     "article_id",
