@@ -2157,3 +2157,52 @@ def test_a_hidden_copy_of_the_text_is_not_the_body_guard() -> None:
         f'<div class="content">{BODY}</div>', HIDDEN_COPY
     )
     assert "隐藏的朗读副本第0段：市里今天召开会议" in page(html).body
+
+
+# A reprint credit with a word between 转自 and the outlet: "转自于：家庭医生" (南京卫生12320网,
+# real11) and "(转自2015-04-06 环球网)", the outlet's date first (山西省高级人民法院, real20). Neither
+# was read as a credit (version 23): no source, and the line stayed in the body.
+@pytest.mark.parametrize(
+    ("key", "source", "credit"),
+    [
+        ("real11/nj12320-1.html", "家庭医生", "转自于"),
+        ("real20/sxgy-1.html", "环球网", "转自2015"),
+    ],
+)
+def test_a_reprint_credit_with_a_word_before_the_outlet(key: str, source: str, credit: str) -> None:
+    got = real(key)
+    assert got.source == source
+    assert credit not in got.body
+
+
+@pytest.mark.parametrize(
+    ("tail", "source"),
+    [
+        ("<p>转自于：人民网</p>", "人民网"),
+        ("<p>(转自2015-04-06 环球网)</p>", "环球网"),
+        ("<p>（转载自2024年5月1日 新华网）</p>", "新华网"),
+        ("<p>摘自于《北京科技报》</p>", "北京科技报"),
+        ("<p>转自：中国新闻网</p>", "中国新闻网"),  # the plain credit, read before too
+    ],
+)
+def test_a_reprint_credit_with_a_word_before_the_outlet_synthetic(tail: str, source: str) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        "</div></div></body>", f"{tail}</div></div></body>"
+    )
+    got = page(html)
+    assert got.source == source
+    assert not got.body.endswith(tail[3:-4])
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("转自于：家庭医生", True),
+        ("(转自2015-04-06 环球网)", True),
+        ("（转载自2024年5月1日 新华网）", True),
+        # prose: a year alone is no outlet's date
+        ("转自2015年起，全市推行垃圾分类，各区陆续建成回收站。", False),
+    ],
+)
+def test_a_reprint_credit_with_a_word_before_the_outlet_lines(line: str, credit: bool) -> None:
+    assert is_credit_line(line) is credit

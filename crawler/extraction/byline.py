@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crawler.extraction.blocks import TextPiece
-from crawler.extraction.credits import SEP, is_credit_line
+from crawler.extraction.credits import REPRINT_DATE, REPRINT_WORD, SEP, is_credit_line
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import HAN, is_person_name
@@ -35,7 +35,8 @@ _SOURCE_LABEL_RE = re.compile(
     r"(?<![图片频据料])(?:稿件|新闻|信息|本文|文章|内容|消息)?(?:来源|稿源|出处)"
     # "来源于：人民网" with its colon; a bare "本文来源于" is a label with nothing after it
     rf"(?:\s*(?:{SEP}|\s)|于\s*[:：])\s*"
-    r"|(?:转载自|转自|摘自|选自)\s*[:：]?\s*"
+    # "转自于：家庭医生", "转自2015-04-06 环球网": 于 or the outlet's date before the outlet
+    rf"|{REPRINT_WORD}(?:于)?\s*[:：]?\s*(?:{REPRINT_DATE}\s*)?"
     # a government portal's source slot: "发布机构：县发改局", "供稿单位：市统计局"
     r"|(?:发布机构|发布单位|来源单位|供稿单位|供稿)\s*[:：]\s*"
 )
