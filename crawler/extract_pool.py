@@ -31,7 +31,7 @@ article (a no-change re-crawl) starts none. Started on
 the reactor at the first article, as before, the start held the reactor 1–1.4 s
 (docs/benchmarks.md, Crawling, sixth pass).
 
-Workers also compress the page for the archive (``storage.repository.compress``), the
+Workers also compress the page for the archive (``storage.raw_html.compress``), the
 other CPU-heavy step of a large page that would otherwise run in the crawling process.
 
 Failures stay with the page, never the crawl:
@@ -415,7 +415,7 @@ class ExtractPool:
         return min(live, key=lambda worker: len(worker.channel.pending))
 
     def extract(self, page: Page) -> Deferred[tuple[ExtractedArticle, bytes]]:
-        """``(article, page bytes compressed as storage.repository.compress does)``.
+        """``(article, page bytes compressed as storage.raw_html.compress does)``.
 
         Pages go to the workers in batches of up to ``BATCH``: the pages that arrived within
         ``GATHER`` seconds of the first, or while every slot was taken, leave together. Each

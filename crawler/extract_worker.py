@@ -30,7 +30,7 @@ from typing import Any
 
 from crawler import collector
 from crawler.extraction import ExtractedArticle, extract_bytes
-from storage.repository import compress
+from storage.raw_html import compress
 
 #: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
 #: exit abruptly on a page whose URL contains TEXT, ``hang:TEXT`` makes it sleep (the

@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from crawler.extraction import EXTRACTOR_VERSION
 from crawler.items import ArticleItem
 from crawler.options import crawler_options
-from crawler.runs import FLUSH, RunSpool, record_error, run_status, this_process
+from crawler.runs import ARTICLES_COMING, FLUSH, RunSpool, record_error, run_status, this_process
 from crawler.store_writer import StoreWriter, Written, store_process, write
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.repository import Saved, ToSave, finish_run, run_counts, start_run
@@ -130,7 +130,13 @@ class StorePipeline:
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.flush, signal=FLUSH)
+        crawler.signals.connect(pipeline.articles_coming, signal=ARTICLES_COMING)
         return pipeline
+
+    def articles_coming(self) -> None:
+        """Start the writer process now, before the first batch (see StoreWriter.start)."""
+        if self.writer is not None:
+            self.writer.start()
 
     @property
     def stats(self) -> Any:

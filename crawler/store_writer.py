@@ -115,6 +115,11 @@ def _init_writer(db_url: str, crawler_pid: int) -> None:
     collector.tune()  # as an extraction worker does (crawler.extract_worker._init_worker)
 
 
+def _started_here() -> int:
+    """In the writer process: its pid (a call that only makes the process start)."""
+    return os.getpid()
+
+
 def _write_here(batch: Sequence[ToSave], run_id: int | None) -> tuple[int, Written]:
     """In the writer process: (its pid, what :func:`write` gave)."""
     action, _, marker = os.environ.get(FAULT_ENV, "").partition(":")
@@ -157,6 +162,19 @@ class StoreWriter:
             return written
 
         return deferToThread(wait)
+
+    def start(self) -> None:
+        """Start the writer process now, in a thread: it imports storage (SQLAlchemy, the
+        models; ~0.6 s of CPU) once forked, which the fork server does not preload
+        (crawler.forkserver), and the first batch would wait for that. Called when the crawl
+        schedules its first article request. A start that fails is the first write's to
+        report: it meets the broken process and the batch is written here (see write)."""
+        from twisted.internet.threads import deferToThread  # (see check_crawl_settings)
+
+        if self.executor is not None:
+            return
+        executor = self.pool()
+        deferToThread(lambda: executor.submit(_started_here).result()).addErrback(lambda _: None)
 
     def pool(self) -> ProcessPoolExecutor:
         """The executor of the writer process, made at the first call."""
