@@ -21,10 +21,9 @@ default stays.
 
 Workers are started with ``forkserver``: forking the crawling process itself would copy
 the reactor's threads and sockets into the child. The fork server preloads what the
-workers and the store's writer run (:mod:`crawler.forkserver`: the extraction code and
-storage, not Twisted), so a new worker starts in milliseconds — once the fork server is up,
-which takes a second or more (a new interpreter importing the extraction code), and
-starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when
+workers run (:mod:`crawler.forkserver`: the extraction code, not storage nor Twisted), so a
+new worker starts in milliseconds — once the fork server is up, which takes about half a
+second (a new interpreter importing the extraction code), and starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when
 the spider schedules its first article request, or at the first page handed out): the crawl
 downloads meanwhile, and its first pages wait for the workers. A crawl that requests no
 article (a no-change re-crawl) starts none. Started on

@@ -72,7 +72,7 @@ def extract_page(page: Page) -> ExtractedArticle:
 
 def forkserver_context() -> Any:
     """Worker processes (and the store's writer) forked from a fork server that preloaded what
-    they run (:mod:`crawler.forkserver`): not from the crawling process and its reactor's
+    a worker runs (:mod:`crawler.forkserver`): not from the crawling process and its reactor's
     threads."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.forkserver"])

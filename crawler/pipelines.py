@@ -152,8 +152,9 @@ class StorePipeline:
         self.timer.start(self.interval, now=False)
         if self.use_writer and not getattr(spider, "worker", False):
             # (a worker's FLUSH must store before it reports: it writes in-process)
-            # (its process starts with the first batch, in a thread: a crawl that stores
-            # nothing, as a no-change re-crawl, starts none)
+            # (its process starts in a thread with the first article request, ARTICLES_COMING,
+            # else the first batch: a crawl that requests no article, as a no-change
+            # re-crawl, starts none)
             self.writer = StoreWriter(self.db_url)
         if getattr(spider, "worker", False):
             # A worker stores into whichever run its requests belong to (crawler.worker opens

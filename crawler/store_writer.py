@@ -93,8 +93,8 @@ def check_crawl_settings(settings: Any) -> None:
     ``NEWSMON_GC_FREEZE``):
     :class:`~crawler.config.SettingError` for the first bad one. ``settings`` is a crawl's
     Scrapy settings, or any mapping of the ones given for it (``--set``)."""
-    # (imported here: the fork server preloads this module for the writer, without Twisted,
-    # which crawler.extract_pool imports; see crawler.forkserver)
+    # (imported here: the writer process imports this module, and not Twisted, which
+    # crawler.extract_pool imports; see crawler.forkserver)
     from crawler.extract_pool import configured
 
     configured(settings)
@@ -141,8 +141,9 @@ class StoreWriter:
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
-        #: made at the first batch: making it starts multiprocessing's resource tracker (a new
-        #: interpreter) at once, which a crawl that stores nothing does not need
+        #: made at the first article request (start) or batch: making it starts
+        #: multiprocessing's resource tracker (a new interpreter) at once, which a crawl that
+        #: requests no article does not need
         self.executor: ProcessPoolExecutor | None = None
         #: the writer process's pid, once it answered
         self.pid: int | None = None

@@ -301,6 +301,7 @@ def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     assert first.returncode == 0, first.stderr
     assert "Enabled extensions" in first.stderr  # Scrapy lists them at the INFO level
     assert "RemoteControl" not in first.stderr
+    assert "Dumping Scrapy stats" in first.stderr  # at INFO, Scrapy's stats are still logged
     assert "TelnetConsole" not in first.stderr
     assert any("multiprocessing.forkserver" in cmdline for cmdline in pythons(started)), started
     runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
@@ -394,3 +395,19 @@ def test_the_extraction_worker_imports_neither_sqlalchemy_nor_twisted_nor_scrapy
         )
     for pid in writers & forked:
         assert mapped[pid] == {"sqlalchemy"}, (pid, mapped[pid])
+
+
+def test_scrapy_formats_its_stats_for_the_log_only_where_the_log_shows_them() -> None:
+    """Scrapy's stats dump (a pprint of every counter at the close, made before the logger
+    drops it) is off where the crawl logs nothing at INFO — ``newsmon monitor`` without
+    ``-v`` — and on with ``-v`` (INFO; the real crawl above logs it) or when asked for."""
+    from newsmon.runner import crawl_settings
+
+    def dump(overrides: dict[str, Any]) -> bool:
+        return crawl_settings(Config(), "sqlite://", overrides).getbool("STATS_DUMP")
+
+    assert dump({"LOG_LEVEL": "WARNING"}) is False
+    assert dump({"LOG_LEVEL": 40}) is False  # ERROR, as a number
+    assert dump({"LOG_LEVEL": "INFO"}) is True
+    assert dump({"LOG_LEVEL": "DEBUG"}) is True
+    assert dump({"LOG_LEVEL": "WARNING", "STATS_DUMP": "1"}) is True
