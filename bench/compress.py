@@ -16,7 +16,7 @@ compressed alone and with the site's previous page as a raw-content dictionary).
 
 Pages: the sample portal padded to about ``--page-kb`` (bench/crawl.py's padding) and the
 36 real pages of tests/fixtures/real/pages/ (bench/stages.py reads the same). Best of 3
-passes, one compressor per level reused, as ``storage.raw_html.compress`` does.
+passes, one compressor per level reused, as ``storage.repository.compress`` does.
 """
 
 from __future__ import annotations

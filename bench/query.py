@@ -284,7 +284,7 @@ def sizes(engine: Engine, n: int) -> list[tuple[str, float]]:
 def raw_html_sizes(count: int = 300) -> tuple[float, float]:
     """(bytes of a generated page, bytes stored) averaged over ``count`` pages of the seed's
     template with generated bodies, compressed the way storage.repository stores raw HTML."""
-    from storage.raw_html import compress
+    from storage.repository import compress
 
     html = SEED.read_text("utf-8")
     head, rest = html.split('id="article-content">', 1)

@@ -37,8 +37,7 @@ from bench.crawl import padded_site  # noqa: E402
 from crawler.extraction import decode_html, extract_article  # noqa: E402
 from crawler.extraction.keywords import match_keywords  # noqa: E402
 from storage import create_schema, make_engine  # noqa: E402
-from storage.raw_html import ZSTD_LEVEL, Compressed, compress  # noqa: E402
-from storage.repository import ToSave, save_articles  # noqa: E402
+from storage.repository import ZSTD_LEVEL, Compressed, ToSave, compress, save_articles  # noqa: E402
 from storage.search.index import _GRAMS_DROP  # noqa: E402
 from storage.search.reprints import fingerprint  # noqa: E402
 

@@ -32,8 +32,7 @@ import storage.repository
 from bench.stages import FETCHED, KEYWORDS, sample_pages
 from crawler.extraction import extract_bytes
 from storage import create_schema, make_engine
-from storage.raw_html import Compressed, compress
-from storage.repository import ToSave, save_articles
+from storage.repository import Compressed, ToSave, compress, save_articles
 
 
 def main() -> None:

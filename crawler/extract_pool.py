@@ -21,16 +21,17 @@ default stays.
 
 Workers are started with ``forkserver``: forking the crawling process itself would copy
 the reactor's threads and sockets into the child. The fork server preloads what the
-workers run (:mod:`crawler.forkserver`: the extraction code, not storage nor Twisted), so a
-new worker starts in milliseconds — once the fork server is up, which takes about half a
-second (a new interpreter importing the extraction code), and starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when
+workers and the store's writer run (:mod:`crawler.forkserver`: the extraction code and
+storage, not Twisted), so a new worker starts in milliseconds — once the fork server is up,
+which takes a second or more (a new interpreter importing the extraction code), and
+starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when
 the spider schedules its first article request, or at the first page handed out): the crawl
 downloads meanwhile, and its first pages wait for the workers. A crawl that requests no
 article (a no-change re-crawl) starts none. Started on
 the reactor at the first article, as before, the start held the reactor 1–1.4 s
 (docs/benchmarks.md, Crawling, sixth pass).
 
-Workers also compress the page for the archive (``storage.raw_html.compress``), the
+Workers also compress the page for the archive (``storage.repository.compress``), the
 other CPU-heavy step of a large page that would otherwise run in the crawling process.
 
 Failures stay with the page, never the crawl:
@@ -414,7 +415,7 @@ class ExtractPool:
         return min(live, key=lambda worker: len(worker.channel.pending))
 
     def extract(self, page: Page) -> Deferred[tuple[ExtractedArticle, bytes]]:
-        """``(article, page bytes compressed as storage.raw_html.compress does)``.
+        """``(article, page bytes compressed as storage.repository.compress does)``.
 
         Pages go to the workers in batches of up to ``BATCH``: the pages that arrived within
         ``GATHER`` seconds of the first, or while every slot was taken, leave together. Each

@@ -30,7 +30,7 @@ from typing import Any
 
 from crawler import collector
 from crawler.extraction import ExtractedArticle, extract_bytes
-from storage.raw_html import compress
+from storage.repository import compress
 
 #: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
 #: exit abruptly on a page whose URL contains TEXT, ``hang:TEXT`` makes it sleep (the
@@ -72,7 +72,7 @@ def extract_page(page: Page) -> ExtractedArticle:
 
 def forkserver_context() -> Any:
     """Worker processes (and the store's writer) forked from a fork server that preloaded what
-    a worker runs (:mod:`crawler.forkserver`): not from the crawling process and its reactor's
+    they run (:mod:`crawler.forkserver`): not from the crawling process and its reactor's
     threads."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.forkserver"])

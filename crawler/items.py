@@ -13,7 +13,7 @@ class ArticleItem:
     """An extracted article together with what is needed to store and re-extract it."""
 
     article: ExtractedArticle
-    #: the page, compressed for the archive (``storage.raw_html.Compressed``) from the spider
+    #: the page, compressed for the archive (``storage.repository.Compressed``) from the spider
     #: on: an item waits for its batch, and a fifth of the bytes wait with it
     raw_html: bytes
     content_type: str | None

@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from crawler.extraction import EXTRACTOR_VERSION
 from crawler.items import ArticleItem
 from crawler.options import crawler_options
-from crawler.runs import ARTICLES_COMING, FLUSH, RunSpool, record_error, run_status, this_process
+from crawler.runs import FLUSH, RunSpool, record_error, run_status, this_process
 from crawler.store_writer import StoreWriter, Written, store_process, write
 from storage import CrawlRun, create_schema, make_engine, redact
 from storage.repository import Saved, ToSave, finish_run, run_counts, start_run
@@ -130,13 +130,7 @@ class StorePipeline:
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.flush, signal=FLUSH)
-        crawler.signals.connect(pipeline.articles_coming, signal=ARTICLES_COMING)
         return pipeline
-
-    def articles_coming(self) -> None:
-        """Start the writer process now, before the first batch (see StoreWriter.start)."""
-        if self.writer is not None:
-            self.writer.start()
 
     @property
     def stats(self) -> Any:
@@ -152,9 +146,8 @@ class StorePipeline:
         self.timer.start(self.interval, now=False)
         if self.use_writer and not getattr(spider, "worker", False):
             # (a worker's FLUSH must store before it reports: it writes in-process)
-            # (its process starts in a thread with the first article request, ARTICLES_COMING,
-            # else the first batch: a crawl that requests no article, as a no-change
-            # re-crawl, starts none)
+            # (its process starts with the first batch, in a thread: a crawl that stores
+            # nothing, as a no-change re-crawl, starts none)
             self.writer = StoreWriter(self.db_url)
         if getattr(spider, "worker", False):
             # A worker stores into whichever run its requests belong to (crawler.worker opens

@@ -44,9 +44,6 @@ logger = logging.getLogger(__name__)
 ERROR_LIST = "newsmon/error_list"
 #: A signal: store what is buffered now (a worker leaving its run; see crawler.worker).
 FLUSH = object()
-#: A signal: the crawl has scheduled its first article request (sent by the spiders when they
-#: start the extraction workers): what stores articles can start its own process now.
-ARTICLES_COMING = object()
 #: At most this many failures keep their URL in the run's row; the counters keep counting.
 MAX_ERRORS_LISTED = 500
 

@@ -93,8 +93,8 @@ def check_crawl_settings(settings: Any) -> None:
     ``NEWSMON_GC_FREEZE``):
     :class:`~crawler.config.SettingError` for the first bad one. ``settings`` is a crawl's
     Scrapy settings, or any mapping of the ones given for it (``--set``)."""
-    # (imported here: the writer process imports this module, and not Twisted, which
-    # crawler.extract_pool imports; see crawler.forkserver)
+    # (imported here: the fork server preloads this module for the writer, without Twisted,
+    # which crawler.extract_pool imports; see crawler.forkserver)
     from crawler.extract_pool import configured
 
     configured(settings)
@@ -113,11 +113,6 @@ def _init_writer(db_url: str, crawler_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's: it stops, then us
     _sessions = sessionmaker(make_engine(db_url), expire_on_commit=False)
     collector.tune()  # as an extraction worker does (crawler.extract_worker._init_worker)
-
-
-def _started_here() -> int:
-    """In the writer process: its pid (a call that only makes the process start)."""
-    return os.getpid()
 
 
 def _write_here(batch: Sequence[ToSave], run_id: int | None) -> tuple[int, Written]:
@@ -141,9 +136,8 @@ class StoreWriter:
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
-        #: made at the first article request (start) or batch: making it starts
-        #: multiprocessing's resource tracker (a new interpreter) at once, which a crawl that
-        #: requests no article does not need
+        #: made at the first batch: making it starts multiprocessing's resource tracker (a new
+        #: interpreter) at once, which a crawl that stores nothing does not need
         self.executor: ProcessPoolExecutor | None = None
         #: the writer process's pid, once it answered
         self.pid: int | None = None
@@ -163,19 +157,6 @@ class StoreWriter:
             return written
 
         return deferToThread(wait)
-
-    def start(self) -> None:
-        """Start the writer process now, in a thread: it imports storage (SQLAlchemy, the
-        models; ~0.6 s of CPU) once forked, which the fork server does not preload
-        (crawler.forkserver), and the first batch would wait for that. Called when the crawl
-        schedules its first article request. A start that fails is the first write's to
-        report: it meets the broken process and the batch is written here (see write)."""
-        from twisted.internet.threads import deferToThread  # (see check_crawl_settings)
-
-        if self.executor is not None:
-            return
-        executor = self.pool()
-        deferToThread(lambda: executor.submit(_started_here).result()).addErrback(lambda _: None)
 
     def pool(self) -> ProcessPoolExecutor:
         """The executor of the writer process, made at the first call."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import threading
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +34,6 @@ from storage.models import (
     stored_fetched_url,
     utcnow,
 )
-from storage.raw_html import compress
 from storage.search import ArticleQuery, fingerprint_articles, search_articles
 from storage.sections import section_columns
 
@@ -47,6 +48,39 @@ class SaveOutcome(enum.StrEnum):
 def canonical_url(url: str) -> str:
     """The key an article is stored under: fragment dropped, query sorted, escapes normalised."""
     return canonicalize_url(url, keep_fragments=False)
+
+
+class Compressed(bytes):
+    """Page bytes already compressed by :func:`compress` (in an extraction worker): kept as they are."""
+
+
+#: zstd level for raw HTML: zstd's default. Level 9 kept 7% fewer bytes of real 200 KB pages
+#: but took 3 to 7 times as long (bench/compress.py), on the crawl's event loop when pages
+#: are extracted in the crawling process (docs/benchmarks.md, Crawling).
+ZSTD_LEVEL = 3
+_compressors = threading.local()
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def compress(raw: bytes) -> bytes:
+    """Raw HTML as stored: a zstd frame (kept as it is when a worker already compressed it)."""
+    if isinstance(raw, Compressed):
+        return bytes(raw)
+    compressor = getattr(_compressors, "zstd", None)
+    if compressor is None:  # one per thread (a compressor is not thread-safe), made once
+        import zstandard
+
+        compressor = _compressors.zstd = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return bytes(compressor.compress(raw))
+
+
+def decompress(blob: bytes) -> bytes:
+    """Stored raw HTML back: zstd frames, and the zlib streams of archives stored before zstd."""
+    if blob[:4] == _ZSTD_MAGIC:
+        import zstandard
+
+        return zstandard.ZstdDecompressor().decompress(blob)
+    return zlib.decompress(blob)
 
 
 def content_hash(article: ExtractedArticle) -> int:

@@ -340,15 +340,15 @@ def _has_open(pid: int, path: Path) -> bool:
         return False
 
 
-def test_the_extraction_worker_imports_neither_sqlalchemy_nor_twisted_nor_scrapy(
+def test_the_fork_server_and_its_processes_import_no_twisted_nor_scrapy(
     web: WebServer, tmp_path: Path
 ) -> None:
-    """In a real crawl with one extraction worker and the writer, the fork server and the
-    worker hold neither SQLAlchemy nor Twisted (so no Scrapy either): the fork server imports
-    only what a worker runs (crawler.forkserver), and the worker starts sooner for it; the
-    writer imports storage itself, and no Twisted. Seen in each process's memory map, every
-    few milliseconds while the crawl runs (the writer is the fork server's child with the
-    archive open; it is seen to map SQLAlchemy, so the check can see it)."""
+    """In a real crawl with one extraction worker and the writer, the fork server, the worker
+    and the writer hold no Twisted (so no Scrapy either): the fork server imports what they
+    run and nothing of the crawling process's side (crawler.forkserver). Seen in each
+    process's memory map, every few milliseconds while the crawl runs (the writer is the fork
+    server's child with the archive open; SQLAlchemy's compiled modules are seen in all
+    three, which the fork server preloads for the writer: so the check does see a mapping)."""
     links = "".join(
         f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2, 3)
     )
@@ -387,13 +387,7 @@ def test_the_extraction_worker_imports_neither_sqlalchemy_nor_twisted_nor_scrapy
     assert servers, parents
     assert workers, (parents, writers)
     assert writers & forked, (parents, writers)
-    for pid in servers | workers:
-        assert mapped[pid] == set(), (
-            pid,
-            mapped[pid],
-            "fork server" if pid in servers else "worker",
-        )
-    for pid in writers & forked:
+    for pid in servers | workers | (writers & forked):
         assert mapped[pid] == {"sqlalchemy"}, (pid, mapped[pid])
 
 

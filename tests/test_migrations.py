@@ -22,7 +22,7 @@ from storage.migrate import (
     upgrade,
 )
 from storage.models import Base
-from storage.raw_html import decompress
+from storage.repository import decompress
 from storage.search.reprints import _stale_ids
 from tests.cli import newsmon, newsmon_json
 

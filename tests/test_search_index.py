@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extraction import ExtractedArticle as Extracted
 from crawler.extraction import Section as ExtractedSection
 from storage import Base, create_schema, make_engine
-from storage.raw_html import decompress
+from storage.repository import decompress
 from storage.search import ArticleQuery, count_by, reprint_groups, reprint_info, search_articles
 from storage.search import query as query_module
 from storage.search.grams import document_grams, plan

@@ -21,9 +21,9 @@ from crawler.incremental import KIND, RequestKind, incremental_manager
 from crawler.items import ArticleItem
 from crawler.options import Options, crawler_options
 from crawler.responses import NotHtml, item_of, page_of
-from crawler.runs import ARTICLES_COMING, describe_failure, record_error
+from crawler.runs import describe_failure, record_error
 from crawler.store_writer import check_crawl_settings
-from storage.raw_html import Compressed, compress
+from storage.repository import Compressed, compress
 
 SEED = "newsmon_seed"
 
@@ -68,17 +68,12 @@ class NewsmonSpider(Spider):
         re-crawl, the usual run of a monitor) schedules no article and so starts neither the
         fork server nor a worker — ~1 s of CPU a run (docs/benchmarks.md, Crawling, "Session
         14"). Listing pages, sitemaps and feeds are read in this process whatever the pool.
-
-        ``ARTICLES_COMING`` then tells the store pipeline, whose writer process (with
-        ``NEWSMON_STORE_PROCESS``) starts too: it imports storage after it is forked, which
-        its first batch would otherwise wait for (docs/benchmarks.md, Crawling, "Session 15").
         """
         if request.callback != self.parse_article:
             return
         assert self.crawler is not None
         self.crawler.signals.disconnect(self._start_pool, signal=signals.request_scheduled)
         self._start_pool_now()
-        self.crawler.signals.send_catch_log(ARTICLES_COMING)
 
     def extract_pool(self) -> ExtractPool | None:
         """The extraction pool (once the reactor runs); None: extract in-process."""

@@ -103,8 +103,7 @@ def cmd_rematch(ctx: Context) -> int:
 
 def cmd_reextract(ctx: Context) -> int:
     from crawler.extraction import EXTRACTOR_VERSION, ExtractionError, extract_bytes
-    from storage.raw_html import decompress
-    from storage.repository import iter_archive, reapply_extraction
+    from storage.repository import decompress, iter_archive, reapply_extraction
 
     config = ctx.config
     changed = same = failed = 0
