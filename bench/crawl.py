@@ -32,7 +32,10 @@ memory does not grow with the site); peak anonymous is its highest ``RssAnon`` s
 is user + system time of all the crawl's processes: the crawling process's own (``wait4``)
 plus its descendants' — extraction workers and the writer process, children of a
 ``forkserver`` the crawl never waits for — sampled from ``/proc/PID/stat`` every 0.1 s (each
-up to 0.1 s short); "the crawling process" is its own alone. "ms CPU per page"
+up to 0.1 s short); "the crawling process" is its own alone. Each newsmon run also prints its
+CPU by process — the crawling process, the fork server, multiprocessing's resource tracker, the
+extraction workers, the writer (the fork server's child with the archive open) — and the whole
+command's wall time (start-up and close included), and the report their medians. "ms CPU per page"
 subtracts the median CPU of the no-change re-crawl's crawling process (start-up and 2
 requests) and divides by the responses (so "all processes" includes starting the workers): it moves far less with the machine's load than pages/s. On 2 cores the work of all
 processes bounds the throughput: pages/s can be no more than 2,000 / (all processes' ms per page). Each figure carries the 1-minute load average
