@@ -32,7 +32,10 @@ memory does not grow with the site); peak anonymous is its highest ``RssAnon`` s
 is user + system time of all the crawl's processes: the crawling process's own (``wait4``)
 plus its descendants' — extraction workers and the writer process, children of a
 ``forkserver`` the crawl never waits for — sampled from ``/proc/PID/stat`` every 0.1 s (each
-up to 0.1 s short); "the crawling process" is its own alone. "ms CPU per page"
+up to 0.1 s short); "the crawling process" is its own alone. Each newsmon run also prints its
+CPU by process — the crawling process, the fork server, multiprocessing's resource tracker, the
+extraction workers, the writer (the fork server's child with the archive open) — and the whole
+command's wall time (start-up and close included), and the report their medians. "ms CPU per page"
 subtracts the median CPU of the no-change re-crawl's crawling process (start-up and 2
 requests) and divides by the responses (so "all processes" includes starting the workers): it moves far less with the machine's load than pages/s. On 2 cores the work of all
 processes bounds the throughput: pages/s can be no more than 2,000 / (all processes' ms per page). Each figure carries the 1-minute load average
@@ -251,7 +254,8 @@ def _own_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def _descendants(pid: int) -> list[int]:
+def _descendants(pid: int, parents: dict[int, int] | None = None) -> list[int]:
+    """``pid``'s descendants; ``parents``, if given, receives each one's parent."""
     found: list[int] = []
     todo = [pid]
     while todo:
@@ -268,7 +272,40 @@ def _descendants(pid: int) -> list[int]:
                 continue
             found.extend(kids)
             todo.extend(kids)
+            if parents is not None:
+                parents.update(dict.fromkeys(kids, parent))
     return found
+
+
+#: The processes of a crawl, as :func:`_role` names them.
+ROLES = ("crawling", "fork server", "resource tracker", "worker", "writer", "other")
+
+
+def _role(pid: int, parent: int | None, root: int, named: dict[int, str]) -> str:
+    """What process ``pid`` of a crawl's tree is: the crawling process (``root``); the fork
+    server and the resource tracker, children of it, by their command lines
+    (multiprocessing's); the fork server's children: the writer, once it has the archive
+    (an SQLite file) open, else an extraction worker (all workers count as one role)."""
+    if pid == root:
+        return "crawling"
+    if parent == root:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except OSError:
+            return "other"
+        if b"multiprocessing.forkserver" in command:
+            return "fork server"
+        if b"multiprocessing.resource_tracker" in command:
+            return "resource tracker"
+        return "other"
+    if parent is not None and named.get(parent) == "fork server":
+        try:
+            files = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            return named.get(pid, "worker")
+        return "writer" if any(".sqlite3" in name for name in files) else "worker"
+    return "other"
 
 
 def _sample(pid: int, seen: dict[str, Any], done: threading.Event) -> None:
@@ -284,6 +321,8 @@ def _sample(pid: int, seen: dict[str, Any], done: threading.Event) -> None:
     process, which never waits for them: only the samples see them.
     """
     cpu_by_pid: dict[int, float] = seen["cpu_by_pid"]
+    parents: dict[int, int] = {}
+    named: dict[int, str] = seen["roles"]
     while not done.wait(0.1):
         try:
             with open(f"/proc/{pid}/status") as status:
@@ -293,7 +332,9 @@ def _sample(pid: int, seen: dict[str, Any], done: threading.Event) -> None:
                         break
         except OSError:
             return
-        for proc in (pid, *_descendants(pid)):
+        for proc in (pid, *_descendants(pid, parents)):
+            if named.get(proc) not in (*ROLES[:3], "writer"):  # (a writer stays one)
+                named[proc] = _role(proc, parents.get(proc), pid, named)
             try:
                 cpu_by_pid[proc] = _own_cpu(proc)
             except (OSError, IndexError, ValueError):
@@ -311,7 +352,7 @@ def _run(
     """
     start = time.perf_counter()
     seen = seen if seen is not None else {}
-    seen.update(anon=0, cpu_by_pid={})
+    seen.update(anon=0, cpu_by_pid={}, roles={})
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, env=env)
         done = threading.Event()
@@ -331,6 +372,11 @@ def _run(
         # the child's own: exact from wait4; its descendants': as last sampled
         others = sum(v for p, v in seen["cpu_by_pid"].items() if p != proc.pid)
         seen["tree_cpu"] = cpu + others
+        by_role = dict.fromkeys(ROLES, 0.0)
+        for p, value in seen["cpu_by_pid"].items():
+            by_role[seen["roles"].get(p, "other")] += cpu if p == proc.pid else value
+        by_role["crawling"] = cpu  # (exact, from wait4; also if never sampled)
+        seen["by_role"] = by_role
         return out.read().decode(), wall, int(usage.ru_maxrss / 1024), cpu
 
 
@@ -388,6 +434,7 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: str | None) -> dict[st
         "anon": int(seen["anon"]) // 1024,
         "cpu": cpu,
         "tree_cpu": seen["tree_cpu"],
+        "by_role": seen["by_role"],
         "new": run["articles_new"],
         "errors": run["errors"],
         "load": before,
@@ -454,6 +501,9 @@ def _progress(n: int, rep: int, label: str, row: dict[str, Any]) -> None:
         f"load {row['load']:.2f}",
         file=sys.stderr,
     )
+    if "by_role" in row:
+        parts = ", ".join(f"{role} {cpu:.2f}" for role, cpu in row["by_role"].items() if cpu)
+        print(f"#   CPU s by process: {parts}; wall {row['wall']:.2f} s", file=sys.stderr)
 
 
 def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
@@ -495,6 +545,17 @@ def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
             print(
                 f"- {label}: {per_page['tree_cpu']:.2f} ms CPU per page in all processes, "
                 f"{per_page['cpu']:.2f} in the crawling process"
+            )
+    for label, rows in results.items():
+        if label.startswith("newsmon") or label == "no-change re-crawl":
+            parts = ", ".join(
+                f"{role} {statistics.median(r['by_role'][role] for r in rows):.2f}"
+                for role in ROLES
+                if any(r["by_role"][role] for r in rows)
+            )
+            walls = statistics.median(r["wall"] for r in rows)
+            print(
+                f"- {label}: CPU s by process (medians): {parts}; the command's wall {walls:.2f} s"
             )
     for label, rows in results.items():
         if label.startswith("bare"):

@@ -301,6 +301,7 @@ def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     assert first.returncode == 0, first.stderr
     assert "Enabled extensions" in first.stderr  # Scrapy lists them at the INFO level
     assert "RemoteControl" not in first.stderr
+    assert "Dumping Scrapy stats" in first.stderr  # at INFO, Scrapy's stats are still logged
     assert "TelnetConsole" not in first.stderr
     assert any("multiprocessing.forkserver" in cmdline for cmdline in pythons(started)), started
     runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
@@ -313,3 +314,94 @@ def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     assert runs[0]["status"] == "ok", again.stderr
     assert runs[0]["articles_new"] == 0, again.stderr
     assert runs[0]["requests"] <= 2, runs[0]
+
+
+#: Compiled modules in a process's memory map that show what it imported: SQLAlchemy's
+#: (its Cython parts), and Twisted's (zope.interface's C part, which Twisted imports first;
+#: Scrapy imports Twisted). Pure-Python modules leave no mapping.
+_MAPPED_MARKS = {"sqlalchemy": "/sqlalchemy/", "twisted": "/zope/interface/"}
+
+
+def _mapped(pid: int) -> set[str]:
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            text = maps.read()
+    except OSError:
+        return set()
+    return {name for name, mark in _MAPPED_MARKS.items() if mark in text}
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    try:
+        return any(
+            os.readlink(f"/proc/{pid}/fd/{fd}") == str(path) for fd in os.listdir(f"/proc/{pid}/fd")
+        )
+    except OSError:
+        return False
+
+
+def test_the_fork_server_and_its_processes_import_no_twisted_nor_scrapy(
+    web: WebServer, tmp_path: Path
+) -> None:
+    """In a real crawl with one extraction worker and the writer, the fork server, the worker
+    and the writer hold no Twisted (so no Scrapy either): the fork server imports what they
+    run and nothing of the crawling process's side (crawler.forkserver). Seen in each
+    process's memory map, every few milliseconds while the crawl runs (the writer is the fork
+    server's child with the archive open; SQLAlchemy's compiled modules are seen in all
+    three, which the fork server preloads for the writer: so the check does see a mapping)."""
+    links = "".join(
+        f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2, 3)
+    )
+    web.add("/news/list_1.html", f"<html><body><ul>{links}</ul></body></html>")
+    for n in (1, 2, 3):
+        web.add(f"/news/2023/1{n}.html", SEED)
+    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    archive = tmp_path / "archive.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSMON_DB_URL", "NEWSMON_CONFIG")}
+    env.update(NEWSMON_HOME=str(tmp_path), NEWSMON_EXTRACT_PROCESSES="1", NEWSMON_STORE_PROCESS="1")
+    command = [sys.executable, "-m", "newsmon.cli", "monitor", "--config",
+               str(tmp_path / "config.toml"), "--db", f"sqlite:///{archive}"]  # fmt: skip
+    parents: dict[int, int] = {}
+    mapped: dict[int, set[str]] = {}
+    writers: set[int] = set()
+    servers: set[int] = set()
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+    ) as proc:
+        while proc.poll() is None:
+            for pid in _descendants(proc.pid, parents):
+                mapped.setdefault(pid, set()).update(_mapped(pid))
+                if parents[pid] == proc.pid and "multiprocessing.forkserver" in _command_line(pid):
+                    servers.add(pid)
+                if _has_open(pid, archive):
+                    writers.add(pid)
+            time.sleep(0.005)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path,
+                        db=f"sqlite:///{archive}")  # fmt: skip
+    assert runs[0]["articles_new"] == 3, err
+    forked = {pid for pid, parent in parents.items() if parent in servers}
+    workers = forked - writers
+    assert servers, parents
+    assert workers, (parents, writers)
+    assert writers & forked, (parents, writers)
+    for pid in servers | workers | (writers & forked):
+        assert mapped[pid] == {"sqlalchemy"}, (pid, mapped[pid])
+
+
+def test_scrapy_formats_its_stats_for_the_log_only_where_the_log_shows_them() -> None:
+    """Scrapy's stats dump (a pprint of every counter at the close, made before the logger
+    drops it) is off where the crawl logs nothing at INFO — ``newsmon monitor`` without
+    ``-v`` — and on with ``-v`` (INFO; the real crawl above logs it) or when asked for."""
+    from newsmon.runner import crawl_settings
+
+    def dump(overrides: dict[str, Any]) -> bool:
+        return crawl_settings(Config(), "sqlite://", overrides).getbool("STATS_DUMP")
+
+    assert dump({"LOG_LEVEL": "WARNING"}) is False
+    assert dump({"LOG_LEVEL": 40}) is False  # ERROR, as a number
+    assert dump({"LOG_LEVEL": "INFO"}) is True
+    assert dump({"LOG_LEVEL": "DEBUG"}) is True
+    assert dump({"LOG_LEVEL": "WARNING", "STATS_DUMP": "1"}) is True
