@@ -14,12 +14,14 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
 from crawler.extraction.credits import editor_in, is_credit_line, reporter_in
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
+from crawler.extraction.epaper import epaper_meta
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
@@ -2206,3 +2208,72 @@ def test_a_reprint_credit_with_a_word_before_the_outlet_synthetic(tail: str, sou
 )
 def test_a_reprint_credit_with_a_word_before_the_outlet_lines(line: str, credit: bool) -> None:
     assert is_credit_line(line) is credit
+
+
+# Founder's table template of the 多媒体数字报刊平台 (兰州晨报's e-paper, real14; 现代快报's, real21)
+# keeps the text in <founder-content> but writes no <founder-title> and no enpproperty comment,
+# and its <title> is the platform's name: the 主题 is the one <td class="font01"> (引题 and 副题
+# are font02 cells), the edition date the one printed with <font class="weekday">. Version 24
+# took the platform's name for the headline (and read the edition date, and "上一期" as 现代快报's
+# source, from the top of the page); with the headline cell known, nothing is read above it, so
+# the date comes from the weekday's element.
+@pytest.mark.parametrize(
+    ("key", "title", "published"),
+    [
+        ("real14/morningpost-1.html", "河莉秀叹变性短命：通常只能活到60岁", "2012-05-18"),
+        ("real21/xdkb-1.html", "送上门的“美女”竟是变性人", "2010-05-24"),
+    ],
+)
+def test_a_founder_table_template_gives_the_main_title_cell(
+    key: str, title: str, published: str
+) -> None:
+    got = real(key)
+    assert got.title == title
+    assert got.published_at is not None
+    assert got.published_at.date().isoformat() == published
+
+
+def founder_table_page(
+    cells: str, content: str = "<founder-content>" + BODY + "</founder-content>"
+) -> str:
+    return (
+        "<html><head><title>某某晚报多媒体数字报刊平台</title></head><body>"
+        '<table><tr><td><span class="default">2024年5月1日 星期<font class="weekday">三</font>'
+        '</span></td><td><a href="#">上一期</a> <a href="#">下一期</a></td></tr></table>'
+        "<table><tr><td><table>"
+        f"{cells}</table></td></tr>"
+        f'<tr><td class="font6"><div id="ozoom">{content}</div></td></tr></table>'
+        "</body></html>"
+    )
+
+
+def test_a_founder_table_template_gives_the_main_title_cell_synthetic() -> None:
+    got = page(
+        founder_table_page(
+            '<tr><td class="font02">引题：一场会议之后——</td></tr>'
+            '<tr><td class="font01">全市重点项目建设推进会召开</td></tr>'
+            '<tr><td class="font02"></td></tr>'
+        )
+    )
+    assert got.title == "全市重点项目建设推进会召开"
+    assert got.published_at is not None
+    assert got.published_at.date().isoformat() == "2024-05-01"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # two 主题-styled cells: none of them is taken for the headline
+        founder_table_page(
+            '<tr><td class="font01">第一个标题在这里</td></tr><tr><td class="font01">第二个标题在这里</td></tr>'
+        ),
+        # a font01 cell without Founder's <founder-content>: no e-paper of that template
+        founder_table_page(
+            '<tr><td class="font01">全市重点项目建设推进会召开</td></tr>', content=BODY
+        ),
+    ],
+)
+def test_a_founder_table_template_gives_the_main_title_cell_guards(html: str) -> None:
+    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
+    assert "articletitle" not in epaper_meta(root)
+    assert "pubdate" not in epaper_meta(root)

@@ -22,6 +22,14 @@ A page is taken for an e-paper article only when it has
 ``founder-*`` markup, or an ``enpproperty`` comment and a 版次 line; web pages of the same
 CMS (news sites also write ``enpproperty`` comments) keep their own times.
 
+Founder's table template of the 多媒体数字报刊平台 (兰州晨报's, 现代快报's) keeps the text in
+``<founder-content>`` but writes no ``<founder-title>`` and no comment, and its ``<title>`` is
+the platform's name ("现代快报多媒体数字报刊平台"): the 主题 is its one ``<td class="font01">``
+(the 引题 and 副题 are ``font02`` cells around it), given as ``articletitle``, and the edition
+date is the one printed with the weekday in ``<font class="weekday">`` ("2010年5月24日 星期一",
+above the page image, not between the headline and the text), given as a date-only ``pubdate``
+— the page holds no record of the paper, so nothing is marked as the record's.
+
 E-paper systems of other makers write neither (健康时报's "电子报刊", 潇湘晨报's "数字报"), but
 their ``<title>`` names the paper with the e-paper's own word ("异装癖：或是压力过大-健康时报
 电子报刊", "…_潇湘晨报数字报"): such a page is the paper's article page too, and gives the paper
@@ -113,14 +121,59 @@ def _paper_from_title(root: etree._Element, *, epaper_word: bool = False) -> str
     return None
 
 
+def _main_title_cell(root: etree._Element) -> str:
+    """The 主题 of Founder's table template: its one non-empty ``<td class="font01">``
+    ("" where the page has none, or several: then no cell says which is the headline)."""
+    found = ""
+    for td in root.iter("td"):
+        if td.get("class") == "font01":
+            text = text_of(td)
+            if text:
+                if found:
+                    return ""
+                found = text
+    return found
+
+
+def _weekday_date(root: etree._Element) -> str:
+    """The edition date Founder's table template prints with ``<font class="weekday">``
+    ("2012年5月18日 星期五"), as ``YYYY-MM-DD``; "" where there is none."""
+    for font in root.iter("font"):
+        if font.get("class") == "weekday":
+            holder = font.getparent()
+            m = _DATE_RE.search(text_of(holder) if holder is not None else "")
+            if m:
+                return f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
+    return ""
+
+
+def _founder_markup(root: etree._Element) -> tuple[str, bool]:
+    """The first ``<founder-title>``'s text and whether the page has ``<founder-content>``
+    (one pass over the page for both)."""
+    title, content = "", False
+    for el in root.iter("founder-title", "founder-content"):
+        if el.tag == "founder-content":
+            content = True
+        elif not title:
+            title = text_of(el)  # comment children (<!--<npm:article-title>-->) left out
+    return title, content
+
+
 def epaper_meta(root: etree._Element) -> dict[str, str]:
     """Meta-like entries for an e-paper article page; empty for any other page."""
     props = _properties(root)
-    founder_title = _element_text(root, "founder-title")
+    founder_title, founder_content = _founder_markup(root)
     founder = bool(founder_title) or any(k.startswith("founder-") for k in props)
     if not founder and not (props and _has_edition_line(root)):
         paper = _paper_from_title(root, epaper_word=True)  # another maker's e-paper
-        return {EPAPER_MARK: "1", "contentsource": paper} if paper else {}
+        found = {EPAPER_MARK: "1", "contentsource": paper} if paper else {}
+        headline = _main_title_cell(root) if founder_content else ""
+        if headline:  # Founder's table template: the 主题 cell, the platform in <title>
+            found["articletitle"] = headline
+            edition = _weekday_date(root)
+            if edition:
+                found["pubdate"] = edition
+        return found
     out: dict[str, str] = {EPAPER_MARK: "1"}
     title = founder_title or props.get("founder-title") or props.get("title")
     if title:
