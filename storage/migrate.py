@@ -60,25 +60,31 @@ class MigrationRefused(RuntimeError):
     transaction is rolled back); the message says what it found."""
 
 
-def _config(connection: Connection) -> Config:
+def _scripts_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _config(connection: Connection) -> Config:
+    config = _scripts_config()
     config.attributes["connection"] = connection
     return config
 
 
+def _scripts() -> ScriptDirectory:
+    """The migrations' scripts (storage/migrations/versions)."""
+    return ScriptDirectory.from_config(_scripts_config())
+
+
 def head_revision() -> str:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None
     return head
 
 
 def _known_revisions() -> set[str]:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    return {script.revision for script in _scripts().walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -145,9 +151,7 @@ def _rewritten(before: str, after: str) -> list[str]:
     """The tables PostgreSQL rewrote in the migrations after ``before`` up to ``after``: each
     migration that rewrites a table (``ALTER COLUMN ... TYPE``, a storage change) names it in
     its module's ``rewrites_on_postgresql``."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    scripts = list(ScriptDirectory.from_config(config).iterate_revisions(after, before))
+    scripts = list(_scripts().iterate_revisions(after, before))
     tables: list[str] = []
     for script in reversed(scripts):  # in the order they ran
         tables += [

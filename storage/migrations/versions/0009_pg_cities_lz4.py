@@ -21,8 +21,8 @@ revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
-#: PostgreSQL rewrites this table (the bodies recompressed with lz4 (where the server has it)): ``newsmon db upgrade`` vacuums it after
-#: (storage.migrate.vacuum_rewritten).
+#: PostgreSQL rewrites this table (the bodies recompressed with lz4, where the server has it):
+#: ``newsmon db upgrade`` vacuums it after (storage.migrate.vacuum_rewritten).
 rewrites_on_postgresql = ("articles",)
 
 

@@ -20,8 +20,8 @@ revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
-#: PostgreSQL rewrites this table (the rows without the texts taken out): ``newsmon db upgrade`` vacuums it after
-#: (storage.migrate.vacuum_rewritten).
+#: PostgreSQL rewrites this table (the rows without the texts taken out): ``newsmon db upgrade``
+#: vacuums it after (storage.migrate.vacuum_rewritten).
 rewrites_on_postgresql = ("sections",)
 
 

@@ -39,8 +39,8 @@ revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
-#: PostgreSQL rewrites this table (the column's new type): ``newsmon db upgrade`` vacuums it after
-#: (storage.migrate.vacuum_rewritten).
+#: PostgreSQL rewrites this table (the column's new type): ``newsmon db upgrade``
+#: vacuums it after (storage.migrate.vacuum_rewritten).
 rewrites_on_postgresql = ("article_fingerprints",)
 
 _COLUMNS = (

@@ -42,8 +42,8 @@ revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
-#: PostgreSQL rewrites this table (the column's new type): ``newsmon db upgrade`` vacuums it after
-#: (storage.migrate.vacuum_rewritten).
+#: PostgreSQL rewrites this table (the column's new type): ``newsmon db upgrade``
+#: vacuums it after (storage.migrate.vacuum_rewritten).
 rewrites_on_postgresql = ("articles",)
 
 #: How the column is declared on SQLite: by the first schema, and by this one's BIGINT.
