@@ -13,6 +13,7 @@ Policy, applied whenever newsmon opens a database (``create_schema``):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -160,26 +161,63 @@ def _rewritten(before: str, after: str) -> list[str]:
     return tables
 
 
+#: How often :func:`vacuum_rewritten` runs ``VACUUM`` when no page was marked and no other
+#: session of the database holds a snapshot, and the pause between tries.
+_VACUUM_TRIES = 3
+_VACUUM_PAUSE = 0.5
+
+
 def vacuum_rewritten(connection: Connection, table: str, say: Callable[[str], None]) -> None:
     """PostgreSQL: ``VACUUM (ANALYZE)`` a table just rewritten and committed (``VACUUM`` cannot run
     in a transaction). A rewritten table has an empty visibility map, so its index-only scans
     (the city filter's, the counts') read every row, and the planner reckons with that; a
     rewrite of a column's type drops that column's statistics. Autovacuum would come to it only
-    after many later writes. ``VACUUM`` cannot mark a page all-visible while a transaction of the
-    database holds an older snapshot (a ``newsmon serve`` or a crawl that kept running, a psql
-    session): then ``say`` is told so, and what to run later. ``connection``: in autocommit."""
+    after many later writes.
+
+    ``VACUUM`` cannot mark a page all-visible while a session of the database holds an older
+    snapshot (a ``newsmon serve`` or a crawl that kept running, a psql session): then ``say`` is
+    told so, which sessions, and what to run later. Nor does it mark a page another process has
+    pinned at the moment it comes to it (the checkpointer or the background writer writing it
+    out), which on a table of a page or two can leave nothing marked: with no snapshot held,
+    ``VACUUM`` runs again, up to :data:`_VACUUM_TRIES` times in all (cheap: the pages already
+    marked are skipped). ``connection``: in autocommit."""
     say(f"VACUUM (ANALYZE) {table}")
-    connection.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
-    pages, visible = connection.execute(
-        text("SELECT relpages, relallvisible FROM pg_class WHERE oid = CAST(:t AS regclass)"),
-        {"t": table},
-    ).one()
-    if pages and not visible:
-        say(
-            f"  {table}: no page could be marked all-visible, another transaction on this "
-            f"database was open; until autovacuum comes to it, index-only scans read the "
-            f"table: run VACUUM {table} when nothing else uses the archive"
+    holders: list[str] = []
+    for attempt in range(_VACUUM_TRIES):
+        if attempt:
+            time.sleep(_VACUUM_PAUSE)
+        connection.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
+        pages, visible = connection.execute(
+            text("SELECT relpages, relallvisible FROM pg_class WHERE oid = CAST(:t AS regclass)"),
+            {"t": table},
+        ).one()
+        if not pages or visible:
+            return
+        holders = _snapshot_holders(connection)
+        if holders:
+            break
+    held = f" ({'; '.join(holders)})" if holders else ""
+    say(
+        f"  {table}: no page could be marked all-visible, another transaction on this "
+        f"database was open{held}; until autovacuum comes to it, index-only scans read the "
+        f"table: run VACUUM {table} when nothing else uses the archive"
+    )
+
+
+def _snapshot_holders(connection: Connection) -> list[str]:
+    """The other sessions of this database whose snapshot or transaction keeps ``VACUUM`` from
+    marking pages, as "session PID (APPLICATION, STATE since HH:MM:SS)". Sessions of other roles
+    show no snapshot here without the ``pg_read_all_stats`` role, and are not listed."""
+    rows = connection.execute(
+        text(
+            "SELECT pid, coalesce(nullif(application_name, ''), 'no application name'), "
+            "coalesce(state, 'unknown'), to_char(xact_start, 'HH24:MI:SS') "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() "
+            "AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) ORDER BY xact_start"
         )
+    ).all()
+    return [f"session {pid} ({app}, {state} since {since})" for pid, app, state, since in rows]
 
 
 def _adopt_unversioned(connection: Connection) -> str | None:

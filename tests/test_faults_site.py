@@ -259,7 +259,7 @@ def test_a_429_or_503_with_retry_after_is_retried_after_the_wait_and_then_stored
         deadline = time.monotonic() + 30
         while web.hits(path) == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
-        first = time.monotonic()
+        first, first_at = time.monotonic(), time.time()
         web.add(path, SEED)  # the site recovers: the retry gets the article
         while web.hits(path) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -277,7 +277,9 @@ def test_a_429_or_503_with_retry_after_is_retried_after_the_wait_and_then_stored
     if not_before is None:
         assert 0.9 <= waited < 4, waited
     else:
-        assert not_before - 0.1 <= retried_at < not_before + 3, (retried_at, not_before)
+        # (on a loaded machine the first answer can come after the date: then at once)
+        due = max(not_before, first_at)
+        assert not_before - 0.1 <= retried_at < due + 3, (retried_at, not_before, first_at)
 
 
 # -- site-level faults: newsmon monitor ----------------------------------------------------------

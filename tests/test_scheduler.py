@@ -217,7 +217,15 @@ def test_two_schedulers_and_a_manual_monitor_never_crawl_one_site_at_once(
         assert b.stop() == 0, b.log
 
     history = runs(db_url)
-    assert all(r["status"] == "ok" for r in history), history
+    # Every run finished, but one that a scheduler's stop found going: on a busy machine it
+    # can outlast the stop's 10 s of grace, and is then stopped (at most one a scheduler).
+    stopped = [r for r in history if r["status"] != "ok"]
+    assert all(
+        r["status"] == "interrupted" and "the scheduler is shutting down" in r["reason"]
+        for r in stopped
+    ), history
+    assert len(stopped) <= 2, history
+    assert len(history) - len(stopped) >= 3, history
     assert _overlaps(history) == []
     assert manual.returncode == 1
     assert "jiangnan: skipped: the site is being crawled by scheduler@" in manual.stderr
@@ -227,7 +235,10 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
     web: WebServer, site: SampleSite, tmp_path: Path, sqlite_url: str
 ) -> None:
     web.add("/forbidden/list.html", "Forbidden", status=403)
-    web.add("/hangs/list.html", "<html></html>", delay=4)
+    # The limit leaves a loaded machine time to reach a 403 in it; the hanging page answers a
+    # second after it (Scrapy's close waits for it), well before the scheduler's backstop
+    # (the limit + 10 s from the child's start) would stop the child.
+    web.add("/hangs/list.html", "<html></html>", delay=9)
     alerts = tmp_path / "alerts.jsonl"
     config = write_config(
         tmp_path / "config.toml",
@@ -238,7 +249,7 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
             '[[sites]]\nname = "hangs"\n'
             f'start_urls = ["{web.url("/hangs/list.html")}"]\ndownload_delay = 0\n',
         ],
-        scheduler={"time_limit_seconds": 2},
+        scheduler={"time_limit_seconds": 8},
         alerts={"jsonl": str(alerts)},
     )
 
@@ -253,7 +264,7 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
     assert by_site["hangs"]["status"] == "timeout"
     assert "child " in by_site["hangs"]["reason"]
     # In the user's words, not Scrapy's close reason ("closespider_timeout").
-    assert by_site["hangs"]["reason"].startswith("time limit of 2 s reached;")
+    assert by_site["hangs"]["reason"].startswith("time limit of 8 s reached;")
     assert "forbidden: failed" in once.stdout
     assert "hangs: timeout" in once.stdout
     health = [line for line in jsonl(alerts) if line["type"] == "health"]
@@ -262,7 +273,7 @@ def test_a_site_that_refuses_or_hangs_fails_its_own_run_and_the_others_go_on(
         ("hangs", "run_failed"),
     ]
     hangs = next(h for h in health if h["site"] == "hangs")
-    assert "time limit of 2 s reached" in hangs["message"]
+    assert "time limit of 8 s reached" in hangs["message"]
     matches = [line for line in jsonl(alerts) if line["type"] == "match"]
     assert len(matches) == len(site.keyword_paths())
 

@@ -233,7 +233,7 @@ def test_db_upgrade_places_the_texts_of_an_archive_of_revision_0010(
         with engine.connect() as conn:
             assert conn.scalar(
                 text("SELECT relallvisible FROM pg_class WHERE relname = 'sections'")
-            )
+            ), upgraded.stderr
     engine = make_engine(db_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     stored = _stored(engine)

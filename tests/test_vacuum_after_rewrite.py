@@ -57,12 +57,15 @@ def test_db_upgrade_says_when_an_open_snapshot_kept_vacuum_from_marking_pages(
     reader = make_engine(pg_url)
     with reader.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
         # a reader's snapshot, taken before the upgrade and held through it (no table locked)
-        conn.execute(sa.text("SELECT 1")).scalar()
+        pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
 
         result = newsmon("db", "upgrade", db=pg_url, home=tmp_path)
 
         assert result.returncode == 0, result.stderr
         assert "articles: no page could be marked all-visible" in result.stderr
+        # the session that holds the snapshot, named (no VACUUM tried again while it is open)
+        assert f"(session {pid} (no application name, idle in transaction since " in result.stderr
+        assert result.stderr.count("VACUUM (ANALYZE) articles") == 1
         assert "run VACUUM articles when nothing else uses the archive" in result.stderr
         assert _all_visible(pg_url, "articles")[1] == 0
     reader.dispose()
