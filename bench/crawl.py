@@ -284,7 +284,8 @@ ROLES = ("crawling", "fork server", "resource tracker", "worker", "writer", "oth
 def _role(pid: int, parent: int | None, root: int, named: dict[int, str]) -> str:
     """What process ``pid`` of a crawl's tree is: the crawling process (``root``); the fork
     server and the resource tracker, children of it, by their command lines
-    (multiprocessing's); the fork server's children: the writer, once it has the archive
+    (multiprocessing's), or the fork server by its name when it is a fork of the crawling
+    process (``crawler.forkserver.NAME``, in ``/proc/PID/comm``); the fork server's children: the writer, once it has the archive
     (an SQLite file) open, else an extraction worker (all workers count as one role)."""
     if pid == root:
         return "crawling"
@@ -292,9 +293,11 @@ def _role(pid: int, parent: int | None, root: int, named: dict[int, str]) -> str
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
                 command = cmdline.read()
+            with open(f"/proc/{pid}/comm", "rb") as comm:
+                name = comm.read().strip()
         except OSError:
             return "other"
-        if b"multiprocessing.forkserver" in command:
+        if b"multiprocessing.forkserver" in command or name == b"newsmon-forks":
             return "fork server"
         if b"multiprocessing.resource_tracker" in command:
             return "resource tracker"

@@ -28,7 +28,17 @@ def cmd_crawl(ctx: Context) -> int:
     if ctx.args.no_robots:
         overrides["ROBOTSTXT_OBEY"] = False
     ctx.check_crawl_settings(overrides)
+    _fork_server(overrides)
     return _crawl_urls(ctx, urls, overrides)
+
+
+def _fork_server(overrides: dict[str, Any]) -> None:
+    """The fork server of the crawl's worker processes, forked from this process now, if the
+    crawl starts any: its settings are checked, and the archive, the leases' thread, Scrapy
+    and Twisted are not open, running nor imported yet (crawler.forkserver)."""
+    from crawler.forkserver import start
+
+    start(overrides)
 
 
 def _log_level(ctx: Context) -> dict[str, Any]:
@@ -166,6 +176,7 @@ def cmd_monitor(ctx: Context) -> int:
     if ctx.args.distributed:
         return _push_starts(ctx, [*ctx.args.site, *(ctx.args.site_opt or [])])
     ctx.check_crawl_settings(overrides)
+    _fork_server(overrides)
     names = [*ctx.args.site, *(ctx.args.site_opt or [])]
     span = _span(ctx.args.since, ctx.args.until)
     return run_monitor(
@@ -285,6 +296,7 @@ def cmd_worker(ctx: Context) -> int:
     url = _redis_url(ctx)
     worker_settings = _scrapy_overrides(ctx.args.set)
     ctx.check_crawl_settings(worker_settings)
+    _fork_server(worker_settings)
     ctx.sessions()
     overrides = (
         _log_level(ctx)
