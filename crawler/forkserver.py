@@ -21,9 +21,13 @@ are started through it as before, with nothing else changed: they still start wh
 first article is requested and at the first batch (``crawler.extract_pool``), a worker that
 dies is replaced the same way, and it ends when the crawl and the last of them have ended.
 
-What that costs a crawl that starts no process (a no-change re-crawl): the fork, a process
-that waits on a socket and ends with the crawl (docs/benchmarks.md, Crawling, "Session 16").
-It is forked only when the settings ask for worker processes or the writer.
+What it costs, a no-change re-crawl (which starts no worker) included: the fork (~4 ms of the
+crawling process's CPU: its page tables copied), a process that waits on a socket and ends
+with the crawl, and copy-on-write: the crawling process then writes to nearly every page of
+the heap it shares with the fork server, each first write a page fault (~12,000 more a crawl,
+~50–120 ms of its CPU by a one-off timing) — against ~0.9 s of a new interpreter's CPU
+(docs/benchmarks.md, Crawling, "Session 16"). It is forked only when the settings ask for
+worker processes or the writer.
 
 Where the point is not safe — another thread runs, or a socket or a file other than the
 standard streams is open (a database connection: SQLite's rule is that no connection crosses

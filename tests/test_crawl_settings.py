@@ -255,17 +255,19 @@ def _name(pid: int) -> str:
 
 
 def _monitor_watching_processes(
-    tmp_path: Path, db_url: str, env: dict[str, str]
+    tmp_path: Path, db_url: str, env: dict[str, str], parent: int | None = None
 ) -> tuple[subprocess.CompletedProcess[str], dict[int, tuple[int, str, str]]]:
     """``newsmon monitor`` (Scrapy's log at INFO), as :func:`tests.cli.newsmon` runs it, and
     every process it started, seen every few milliseconds while it ran: ``{pid: (parent,
     command line, name)}``, the last seen of each (a fork shows its parent's command line
-    until it execs, and its parent's name until it names itself)."""
+    until it execs, and its parent's name until it names itself). ``parent``: run as the
+    scheduler runs its crawls, ``newsmon --parent PID monitor``."""
     full_env = {
         k: v for k, v in os.environ.items() if k not in ("NEWSMON_DB_URL", "NEWSMON_CONFIG")
     }
     full_env.update({"NEWSMON_HOME": str(tmp_path), **env})
-    command = [sys.executable, "-m", "newsmon.cli", "monitor", "--config",
+    command = [sys.executable, "-m", "newsmon.cli",
+               *(["--parent", str(parent)] if parent is not None else []), "monitor", "--config",
                str(tmp_path / "config.toml"), "--db", db_url, "--set", "LOG_LEVEL=INFO"]  # fmt: skip
     seen: dict[int, tuple[int, str, str]] = {}
     parents: dict[int, int] = {}
@@ -295,10 +297,10 @@ def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     What a crawl that will use worker processes does start at once is their fork server
     (crawler.forkserver): a fork of the crawling process, made before it opens the archive or
     imports Twisted, named ``newsmon-forks``, that waits on a socket and ends with the crawl.
-    It is the one process the re-crawl starts, and it forks nothing there; a fork costs what
-    copying the process's page tables does (milliseconds; docs/benchmarks.md, Crawling,
-    "Session 16"), where starting the fork server as a new interpreter at the first article,
-    as before, cost ~0.9 s of CPU. (Scrapy's ``uname -p``, for the platform it logs, is no
+    It is the one process the re-crawl starts, and it forks nothing there; the fork costs the
+    re-crawl ~4 ms and its copy-on-write faults (~50–120 ms of CPU; docs/benchmarks.md,
+    Crawling, "Session 16"), where starting the fork server as a new interpreter at the first
+    article, as before, cost every crawl that stores something ~0.9 s of CPU. (Scrapy's ``uname -p``, for the platform it logs, is no
     Python process; seen between its fork and its exec, it shows the crawl's own command
     line and name.) Nor does a crawl start Scrapy's remote control (an HTTP server that runs
     the Python code sent to it), as it starts no telnet console."""
@@ -345,6 +347,36 @@ def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     assert runs[0]["status"] == "ok", again.stderr
     assert runs[0]["articles_new"] == 0, again.stderr
     assert runs[0]["requests"] <= 2, runs[0]
+
+
+def test_a_crawl_the_scheduler_starts_forks_its_fork_server_too(
+    web: WebServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    """A crawl started as the scheduler starts it (``--parent PID``: a thread that ends the
+    crawl when the scheduler is gone) forks its fork server as ``newsmon monitor`` does: the
+    command starts that thread after the fork, not before (a thread forbids the fork, and
+    multiprocessing would start its fork server as a new interpreter)."""
+    from crawler.forkserver import NAME
+
+    links = "".join(
+        f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2)
+    )
+    web.add("/news/list_1.html", f"<html><body><ul>{links}</ul></body></html>")
+    for n in (1, 2):
+        web.add(f"/news/2023/1{n}.html", SEED)
+    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    env = {"NEWSMON_EXTRACT_PROCESSES": "1", "NEWSMON_STORE_PROCESS": "1"}
+
+    done, seen = _monitor_watching_processes(tmp_path, sqlite_url, env, parent=os.getpid())
+
+    assert done.returncode == 0, done.stderr
+    crawl = next(parent for parent, _, _ in seen.values() if parent not in seen)
+    [server] = [pid for pid, (up, _, name) in seen.items() if up == crawl and name == NAME]
+    assert sum(up == server for up, _, _ in seen.values()) == 2, seen  # the worker, the writer
+    assert not any("multiprocessing.forkserver" in line for _, line, _ in seen.values()), seen
+    runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
+    assert runs[0]["articles_new"] == 2, done.stderr
 
 
 #: Compiled modules in a process's memory map that show what it imported: SQLAlchemy's
