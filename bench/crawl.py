@@ -284,7 +284,8 @@ ROLES = ("crawling", "fork server", "resource tracker", "worker", "writer", "oth
 def _role(pid: int, parent: int | None, root: int, named: dict[int, str]) -> str:
     """What process ``pid`` of a crawl's tree is: the crawling process (``root``); the fork
     server and the resource tracker, children of it, by their command lines
-    (multiprocessing's); the fork server's children: the writer, once it has the archive
+    (multiprocessing's), or the fork server by its name when it is a fork of the crawling
+    process (``crawler.forkserver.NAME``, in ``/proc/PID/comm``); the fork server's children: the writer, once it has the archive
     (an SQLite file) open, else an extraction worker (all workers count as one role)."""
     if pid == root:
         return "crawling"
@@ -292,9 +293,11 @@ def _role(pid: int, parent: int | None, root: int, named: dict[int, str]) -> str
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
                 command = cmdline.read()
+            with open(f"/proc/{pid}/comm", "rb") as comm:
+                name = comm.read().strip()
         except OSError:
             return "other"
-        if b"multiprocessing.forkserver" in command:
+        if b"multiprocessing.forkserver" in command or name == b"newsmon-forks":
             return "fork server"
         if b"multiprocessing.resource_tracker" in command:
             return "resource tracker"
@@ -347,8 +350,9 @@ def _run(
     """Run a child; return (stdout, wall seconds, its own peak RSS in MB, its CPU seconds,
     user and system, via ``wait4``).
 
-    ``seen``: receives the child's peak ``RssAnon`` in KB (``anon``) and the CPU seconds of
-    the child and all its descendants together (``tree_cpu``); see :func:`_sample`.
+    ``seen``: receives the child's peak ``RssAnon`` in KB (``anon``), the CPU seconds of
+    the child and all its descendants together (``tree_cpu``; see :func:`_sample`), and the
+    child's minor page faults (``faults``, from ``wait4``).
     """
     start = time.perf_counter()
     seen = seen if seen is not None else {}
@@ -369,6 +373,9 @@ def _run(
             sys.stderr.write(err.read().decode(errors="replace")[-3000:])
             raise SystemExit(f"{' '.join(command[:4])} failed with {proc.returncode}")
         cpu = usage.ru_utime + usage.ru_stime
+        # its minor page faults: a fork's copy-on-write shows here (docs/benchmarks.md,
+        # Crawling, "Session 16")
+        seen["faults"] = usage.ru_minflt
         # the child's own: exact from wait4; its descendants': as last sampled
         others = sum(v for p, v in seen["cpu_by_pid"].items() if p != proc.pid)
         seen["tree_cpu"] = cpu + others
@@ -435,6 +442,7 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: str | None) -> dict[st
         "cpu": cpu,
         "tree_cpu": seen["tree_cpu"],
         "by_role": seen["by_role"],
+        "faults": seen["faults"],
         "new": run["articles_new"],
         "errors": run["errors"],
         "load": before,
@@ -503,7 +511,11 @@ def _progress(n: int, rep: int, label: str, row: dict[str, Any]) -> None:
     )
     if "by_role" in row:
         parts = ", ".join(f"{role} {cpu:.2f}" for role, cpu in row["by_role"].items() if cpu)
-        print(f"#   CPU s by process: {parts}; wall {row['wall']:.2f} s", file=sys.stderr)
+        print(
+            f"#   CPU s by process: {parts}; wall {row['wall']:.2f} s; "
+            f"the crawling process's minor page faults {row['faults']}",
+            file=sys.stderr,
+        )
 
 
 def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:

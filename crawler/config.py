@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -40,6 +41,61 @@ def switch(settings: Any, name: str, default: bool) -> bool:
     if text in ("1", "true", "yes", "on"):
         return True
     raise SettingError(f"{name} must be 0 or 1 (or false/true, no/yes, off/on), not {text!r}")
+
+
+#: Seconds one page's extraction may take in a worker (``NEWSMON_EXTRACT_TIMEOUT``).
+DEFAULT_TIMEOUT = 30.0
+
+
+def default_processes() -> int:
+    """Extraction worker processes by default: one per core beyond the first; none on one or
+    two cores (why: crawler.extract_pool's module docstring)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return 0 if cores <= 2 else cores - 1
+
+
+def configured(settings: Any) -> tuple[int, float]:
+    """The extraction pool's ``(processes, timeout)`` (``NEWSMON_EXTRACT_PROCESSES``,
+    ``NEWSMON_EXTRACT_TIMEOUT``) from the Scrapy settings, else the environment, else defaults.
+
+    A bad value raises :class:`SettingError` naming the variable and what it accepts; the
+    command line calls this before it starts a crawl, the spiders when one starts. (Here, not
+    in ``crawler.extract_pool``, which imports Twisted: the command line reads these before
+    it forks the fork server of the crawl's processes, ``crawler.forkserver``.)
+    """
+
+    def value(name: str) -> str | None:
+        setting = settings.get(name) if settings is not None else None
+        text = os.environ.get(name) if setting in (None, "") else setting
+        return None if text in (None, "") else str(text).strip()
+
+    processes_text = value("NEWSMON_EXTRACT_PROCESSES")
+    timeout_text = value("NEWSMON_EXTRACT_TIMEOUT")
+    processes = default_processes()
+    if processes_text is not None:
+        try:
+            processes = int(processes_text)
+        except ValueError:
+            processes = -1
+        if processes < 0:
+            raise SettingError(
+                "NEWSMON_EXTRACT_PROCESSES must be a whole number of processes, 0 or more "
+                f"(0: extract in the crawling process), not {processes_text!r}"
+            )
+    timeout = DEFAULT_TIMEOUT
+    if timeout_text is not None:
+        try:
+            timeout = float(timeout_text)
+        except ValueError:
+            timeout = math.nan
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise SettingError(
+                f"NEWSMON_EXTRACT_TIMEOUT must be a number of seconds above 0, not {timeout_text!r}"
+            )
+    return processes, timeout
 
 
 def home_dir() -> Path:

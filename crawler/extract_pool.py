@@ -19,12 +19,13 @@ workers start off the reactor (below), one worker beats none on 2 KB pages at lo
 (207 against 182 pages/s, medians of 6) but not on 215 KB pages (62.5 against 68): the
 default stays.
 
-Workers are started with ``forkserver``: forking the crawling process itself would copy
-the reactor's threads and sockets into the child. The fork server preloads what the
-workers and the store's writer run (:mod:`crawler.forkserver`: the extraction code and
-storage, not Twisted), so a new worker starts in milliseconds — once the fork server is up,
-which takes a second or more (a new interpreter importing the extraction code), and
-starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when
+Workers are started with ``forkserver``: forking the crawling process once its reactor
+runs would copy the reactor's threads and sockets into the child. The fork server holds what
+the workers and the store's writer run (the extraction code and storage, not Twisted), so a
+new worker starts in milliseconds. The command line forks that server from the crawling
+process before the crawl (:mod:`crawler.forkserver`); elsewhere multiprocessing starts it as
+a new interpreter that imports that code (:mod:`crawler.forkserver_preload`), a second or
+more, and starting a process waits for it. So the pool starts its processes in a thread (:meth:`ExtractPool.start`, called when
 the spider schedules its first article request, or at the first page handed out): the crawl
 downloads meanwhile, and its first pages wait for the workers. A crawl that requests no
 article (a no-change re-crawl) starts none. Started on
@@ -74,7 +75,7 @@ from twisted.internet.protocol import Factory, Protocol, connectionDone
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
-from crawler.config import SettingError
+from crawler.config import DEFAULT_TIMEOUT, configured, default_processes
 from crawler.extract_worker import (
     FAULT_ENV,
     ExtractionAborted,
@@ -90,7 +91,6 @@ from crawler.extraction import ExtractedArticle
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 30.0
 #: Pages handed to a worker at once, at most (see :meth:`ExtractPool.extract`).
 BATCH = 16
 #: Seconds a page waits for others to go with it to a worker, at most (a full batch goes at
@@ -101,53 +101,6 @@ _HEADER = struct.Struct("!i")
 
 
 # -- in the crawling process ------------------------------------------------------------------
-
-
-def default_processes() -> int:
-    """One worker per core beyond the first; none on one or two cores (see the module docstring)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return 0 if cores <= 2 else cores - 1
-
-
-def configured(settings: Any) -> tuple[int, float]:
-    """``(processes, timeout)`` from the Scrapy settings, else the environment, else defaults.
-
-    A bad value raises :class:`~crawler.config.SettingError` naming the variable and what it
-    accepts; the command line calls this before it starts a crawl, the spiders when one starts.
-    """
-
-    def value(name: str) -> str | None:
-        setting = settings.get(name) if settings is not None else None
-        text = os.environ.get(name) if setting in (None, "") else setting
-        return None if text in (None, "") else str(text).strip()
-
-    processes_text = value("NEWSMON_EXTRACT_PROCESSES")
-    timeout_text = value("NEWSMON_EXTRACT_TIMEOUT")
-    processes = default_processes()
-    if processes_text is not None:
-        try:
-            processes = int(processes_text)
-        except ValueError:
-            processes = -1
-        if processes < 0:
-            raise SettingError(
-                "NEWSMON_EXTRACT_PROCESSES must be a whole number of processes, 0 or more "
-                f"(0: extract in the crawling process), not {processes_text!r}"
-            )
-    timeout = DEFAULT_TIMEOUT
-    if timeout_text is not None:
-        try:
-            timeout = float(timeout_text)
-        except ValueError:
-            timeout = math.nan
-        if not (math.isfinite(timeout) and timeout > 0):
-            raise SettingError(
-                f"NEWSMON_EXTRACT_TIMEOUT must be a number of seconds above 0, not {timeout_text!r}"
-            )
-    return processes, timeout
 
 
 def _reactor() -> Any:

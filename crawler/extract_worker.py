@@ -30,6 +30,7 @@ from typing import Any
 
 from crawler import collector
 from crawler.extraction import ExtractedArticle, extract_bytes
+from crawler.forkserver import name_process
 from storage.repository import compress
 
 #: A test hook, read only inside worker processes: ``exit:TEXT`` makes the worker process
@@ -71,11 +72,12 @@ def extract_page(page: Page) -> ExtractedArticle:
 
 
 def forkserver_context() -> Any:
-    """Worker processes (and the store's writer) forked from a fork server that preloaded what
-    they run (:mod:`crawler.forkserver`): not from the crawling process and its reactor's
-    threads."""
+    """Worker processes (and the store's writer) forked from a fork server that holds what they
+    run: not from the crawling process and its reactor's threads. The fork server forked from
+    the crawling process before the crawl (:mod:`crawler.forkserver`) when there is one, else
+    multiprocessing's new interpreter preloading :mod:`crawler.forkserver_preload`."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.forkserver"])
+    context.set_forkserver_preload(["crawler.forkserver_preload"])
     return context
 
 
@@ -131,6 +133,7 @@ def exit_with(crawler_pid: int) -> None:
 
 
 def _init_worker(crawler_pid: int) -> None:
+    name_process("newsmon-extract")
     exit_with(crawler_pid)
     # Ctrl-C is the crawling process's to handle: it stops the crawl, then the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -138,7 +141,7 @@ def _init_worker(crawler_pid: int) -> None:
     # Build the extractor's lazy tables now, so a worker's first page is not charged for them.
     with contextlib.suppress(Exception):
         extract_bytes(_WARM_UP, url="http://127.0.0.1/news/2023/0129/1.html", keywords=["会议"])
-    # The fork server froze its own heap (crawler.forkserver); freeze the tables just built
+    # The fork server froze its own heap (crawler.forkserver, crawler.forkserver_preload); freeze the tables just built
     # too, and collect young objects less often, as the crawling process does (crawler.collector).
     collector.tune()
 

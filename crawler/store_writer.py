@@ -34,8 +34,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import collector
-from crawler.config import switch
+from crawler.config import configured, switch
 from crawler.extract_worker import exit_with, forkserver_context
+from crawler.forkserver import name_process
 from storage import make_engine
 from storage.repository import Saved, ToSave, save_articles, save_entry
 
@@ -93,10 +94,6 @@ def check_crawl_settings(settings: Any) -> None:
     ``NEWSMON_GC_FREEZE``):
     :class:`~crawler.config.SettingError` for the first bad one. ``settings`` is a crawl's
     Scrapy settings, or any mapping of the ones given for it (``--set``)."""
-    # (imported here: the fork server preloads this module for the writer, without Twisted,
-    # which crawler.extract_pool imports; see crawler.forkserver)
-    from crawler.extract_pool import configured
-
     configured(settings)
     store_process(settings)
     collector.wanted(settings)
@@ -109,6 +106,7 @@ _sessions: sessionmaker[Session] | None = None
 
 def _init_writer(db_url: str, crawler_pid: int) -> None:
     global _sessions
+    name_process("newsmon-writer")
     exit_with(crawler_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's: it stops, then us
     _sessions = sessionmaker(make_engine(db_url), expire_on_commit=False)
@@ -145,7 +143,8 @@ class StoreWriter:
     def write(self, batch: Sequence[ToSave], run_id: int | None) -> Deferred[Written]:
         """Hand ``batch`` over and wait for it in a thread, not on the reactor (the first
         starts the process there: a second or more while the fork server starts)."""
-        from twisted.internet.threads import deferToThread  # (see check_crawl_settings)
+        # (not at import: the fork server imports this module, Twisted not; crawler.forkserver)
+        from twisted.internet.threads import deferToThread
 
         executor = self.pool()
 

@@ -245,43 +245,67 @@ def _command_line(pid: int) -> str:
         return "?"
 
 
+def _name(pid: int) -> str:
+    """The process's name (``/proc/PID/comm``: what ``ps`` shows; set by the fork server)."""
+    try:
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip()
+    except OSError:
+        return "?"
+
+
 def _monitor_watching_processes(
-    tmp_path: Path, db_url: str, env: dict[str, str]
-) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    tmp_path: Path, db_url: str, env: dict[str, str], parent: int | None = None
+) -> tuple[subprocess.CompletedProcess[str], dict[int, tuple[int, str, str]]]:
     """``newsmon monitor`` (Scrapy's log at INFO), as :func:`tests.cli.newsmon` runs it, and
-    every process it started (seen every few milliseconds while it ran)."""
+    every process it started, seen every few milliseconds while it ran: ``{pid: (parent,
+    command line, name)}``, the last seen of each (a fork shows its parent's command line
+    until it execs, and its parent's name until it names itself). ``parent``: run as the
+    scheduler runs its crawls, ``newsmon --parent PID monitor``."""
     full_env = {
         k: v for k, v in os.environ.items() if k not in ("NEWSMON_DB_URL", "NEWSMON_CONFIG")
     }
     full_env.update({"NEWSMON_HOME": str(tmp_path), **env})
-    command = [sys.executable, "-m", "newsmon.cli", "monitor", "--config",
+    command = [sys.executable, "-m", "newsmon.cli",
+               *(["--parent", str(parent)] if parent is not None else []), "monitor", "--config",
                str(tmp_path / "config.toml"), "--db", db_url, "--set", "LOG_LEVEL=INFO"]  # fmt: skip
-    seen: dict[int, str] = {}
+    seen: dict[int, tuple[int, str, str]] = {}
+    parents: dict[int, int] = {}
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env,
         cwd=tmp_path,
     ) as proc:  # fmt: skip
         while proc.poll() is None:
-            for pid in _descendants(proc.pid):
-                line = _command_line(pid)  # (a fork shows its parent's until it execs)
+            for pid in _descendants(proc.pid, parents):
+                line, name = _command_line(pid), _name(pid)
                 if line != "?":
-                    seen[pid] = line
+                    seen[pid] = (parents[pid], line, name)
             time.sleep(0.005)
         out, err = proc.communicate(timeout=120)
-    return subprocess.CompletedProcess(command, proc.returncode, out, err), set(seen.values())
+    return subprocess.CompletedProcess(command, proc.returncode, out, err), seen
 
 
 def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     web: WebServer, tmp_path: Path, sqlite_url: str
 ) -> None:
-    """The extraction workers (and their fork server) start when the first article is
-    requested, not when the spider opens, and the store's writer process (and multiprocessing's
-    resource tracker) at the first batch: a no-change re-crawl, which reads its listing page
-    and requests no article, starts no Python process; the crawl before it, which stores
-    articles, starts them (so the watch does see them). (Scrapy's ``uname -p``, for the
-    platform it logs, is no Python process; seen between its fork and its exec, it shows the
-    crawl's own command line.) Nor does a crawl start Scrapy's remote control
-    (an HTTP server that runs the Python code sent to it), as it starts no telnet console."""
+    """The extraction workers start when the first article is requested, not when the spider
+    opens, and the store's writer process (and multiprocessing's resource tracker) at the
+    first batch: a no-change re-crawl, which reads its listing page and requests no article,
+    starts no worker, no writer and no new interpreter; the crawl before it, which stores
+    articles, starts them (so the watch does see them).
+
+    What a crawl that will use worker processes does start at once is their fork server
+    (crawler.forkserver): a fork of the crawling process, made before it opens the archive or
+    imports Twisted, named ``newsmon-forks``, that waits on a socket and ends with the crawl.
+    It is the one process the re-crawl starts, and it forks nothing there; the fork costs the
+    re-crawl ~4 ms and its copy-on-write faults (~50–120 ms of CPU; docs/benchmarks.md,
+    Crawling, "Session 16"), where starting the fork server as a new interpreter at the first
+    article, as before, cost every crawl that stores something ~0.9 s of CPU. (Scrapy's ``uname -p``, for the platform it logs, is no
+    Python process; seen between its fork and its exec, it shows the crawl's own command
+    line and name.) Nor does a crawl start Scrapy's remote control (an HTTP server that runs
+    the Python code sent to it), as it starts no telnet console."""
+    from crawler.forkserver import NAME
+
     links = "".join(
         f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2)
     )
@@ -292,28 +316,67 @@ def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     (tmp_path / "config.toml").write_text(config, encoding="utf-8")
     env = {"NEWSMON_EXTRACT_PROCESSES": "1", "NEWSMON_STORE_PROCESS": "1"}
 
-    def pythons(started: set[str]) -> set[str]:
-        """multiprocessing's: the fork server (and the workers and writer it forks), the
-        resource tracker."""
-        return {cmdline for cmdline in started if "multiprocessing" in cmdline}
+    def servers(seen: dict[int, tuple[int, str, str]]) -> set[int]:
+        """The crawl's children of that name (its worker and writer are named their own)."""
+        crawl = next(parent for parent, _, _ in seen.values() if parent not in seen)
+        return {pid for pid, (parent, _, name) in seen.items() if name == NAME and parent == crawl}
 
-    first, started = _monitor_watching_processes(tmp_path, sqlite_url, env)
+    def interpreters(seen: dict[int, tuple[int, str, str]]) -> set[str]:
+        """New interpreters of multiprocessing's: a fork server of its own, the resource tracker."""
+        return {line for _, line, _ in seen.values() if "multiprocessing" in line}
+
+    first, seen = _monitor_watching_processes(tmp_path, sqlite_url, env)
     assert first.returncode == 0, first.stderr
     assert "Enabled extensions" in first.stderr  # Scrapy lists them at the INFO level
     assert "RemoteControl" not in first.stderr
     assert "Dumping Scrapy stats" in first.stderr  # at INFO, Scrapy's stats are still logged
     assert "TelnetConsole" not in first.stderr
-    assert any("multiprocessing.forkserver" in cmdline for cmdline in pythons(started)), started
+    [server] = servers(seen)
+    forked = {pid for pid, (parent, _, _) in seen.items() if parent == server}
+    assert len(forked) == 2, seen  # the worker and the writer
+    assert not any("multiprocessing.forkserver" in line for line in interpreters(seen)), seen
     runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
     assert runs[0]["articles_new"] == 2, first.stderr
 
-    again, started = _monitor_watching_processes(tmp_path, sqlite_url, env)
+    again, seen = _monitor_watching_processes(tmp_path, sqlite_url, env)
     assert again.returncode == 0, again.stderr
-    assert pythons(started) == set()
+    assert interpreters(seen) == set(), seen
+    [server] = servers(seen)
+    assert not any(parent == server for parent, _, _ in seen.values()), seen
     runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
     assert runs[0]["status"] == "ok", again.stderr
     assert runs[0]["articles_new"] == 0, again.stderr
     assert runs[0]["requests"] <= 2, runs[0]
+
+
+def test_a_crawl_the_scheduler_starts_forks_its_fork_server_too(
+    web: WebServer, tmp_path: Path, sqlite_url: str
+) -> None:
+    """A crawl started as the scheduler starts it (``--parent PID``: a thread that ends the
+    crawl when the scheduler is gone) forks its fork server as ``newsmon monitor`` does: the
+    command starts that thread after the fork, not before (a thread forbids the fork, and
+    multiprocessing would start its fork server as a new interpreter)."""
+    from crawler.forkserver import NAME
+
+    links = "".join(
+        f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2)
+    )
+    web.add("/news/list_1.html", f"<html><body><ul>{links}</ul></body></html>")
+    for n in (1, 2):
+        web.add(f"/news/2023/1{n}.html", SEED)
+    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    env = {"NEWSMON_EXTRACT_PROCESSES": "1", "NEWSMON_STORE_PROCESS": "1"}
+
+    done, seen = _monitor_watching_processes(tmp_path, sqlite_url, env, parent=os.getpid())
+
+    assert done.returncode == 0, done.stderr
+    crawl = next(parent for parent, _, _ in seen.values() if parent not in seen)
+    [server] = [pid for pid, (up, _, name) in seen.items() if up == crawl and name == NAME]
+    assert sum(up == server for up, _, _ in seen.values()) == 2, seen  # the worker, the writer
+    assert not any("multiprocessing.forkserver" in line for _, line, _ in seen.values()), seen
+    runs = newsmon_json("runs", "--limit", "1", "--format", "json", home=tmp_path, db=sqlite_url)
+    assert runs[0]["articles_new"] == 2, done.stderr
 
 
 #: Compiled modules in a process's memory map that show what it imported: SQLAlchemy's
@@ -344,11 +407,20 @@ def test_the_fork_server_and_its_processes_import_no_twisted_nor_scrapy(
     web: WebServer, tmp_path: Path
 ) -> None:
     """In a real crawl with one extraction worker and the writer, the fork server, the worker
-    and the writer hold no Twisted (so no Scrapy either): the fork server imports what they
-    run and nothing of the crawling process's side (crawler.forkserver). Seen in each
-    process's memory map, every few milliseconds while the crawl runs (the writer is the fork
-    server's child with the archive open; SQLAlchemy's compiled modules are seen in all
-    three, which the fork server preloads for the writer: so the check does see a mapping)."""
+    and the writer hold no Twisted (so no Scrapy either), and the fork server is a fork of the
+    crawling process, not a new interpreter (crawler.forkserver). Seen in each process's
+    memory map, every few milliseconds while the crawl runs (the writer is the fork server's
+    child with the archive open; SQLAlchemy's compiled modules are seen in all three, which
+    the crawling process imported before the fork: so the check does see a mapping).
+
+    What this guards, now that those processes inherit what the crawling process imported
+    rather than import their own: the point of the fork, before the crawling process imports
+    Scrapy and Twisted (and installs the reactor, opens the archive, starts threads). A worker
+    then maps the command line, the extraction code and storage, as the preloading fork
+    server's did, and its collector starts from that heap frozen; forked later, it would hold
+    Scrapy's and Twisted's ~500 modules too, in each worker's copy-on-write memory."""
+    from crawler.forkserver import NAME
+
     links = "".join(
         f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2, 3)
     )
@@ -366,14 +438,16 @@ def test_the_fork_server_and_its_processes_import_no_twisted_nor_scrapy(
     mapped: dict[int, set[str]] = {}
     writers: set[int] = set()
     servers: set[int] = set()
+    lines: dict[int, str] = {}
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
     ) as proc:
         while proc.poll() is None:
             for pid in _descendants(proc.pid, parents):
                 mapped.setdefault(pid, set()).update(_mapped(pid))
-                if parents[pid] == proc.pid and "multiprocessing.forkserver" in _command_line(pid):
+                if parents[pid] == proc.pid and _name(pid) == NAME:
                     servers.add(pid)
+                    lines[pid] = _command_line(pid)
                 if _has_open(pid, archive):
                     writers.add(pid)
             time.sleep(0.005)
@@ -385,6 +459,7 @@ def test_the_fork_server_and_its_processes_import_no_twisted_nor_scrapy(
     forked = {pid for pid, parent in parents.items() if parent in servers}
     workers = forked - writers
     assert servers, parents
+    assert set(lines.values()) == {" ".join(command) + " "}, lines  # the crawl's: a fork
     assert workers, (parents, writers)
     assert writers & forked, (parents, writers)
     for pid in servers | workers | (writers & forked):

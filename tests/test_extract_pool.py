@@ -221,11 +221,17 @@ def test_a_hand_over_larger_than_the_socket_takes_at_once_arrives_whole() -> Non
 
 
 #: Run in a child process: one real extraction worker and one real writer process, each asked
-#: (through its own channel, as a page or a batch is) which modules it holds and what its
-#: collector keeps frozen. ``eval`` of the standard library: a probe of the test's own would
-#: be imported into the process it probes.
+#: (through its own channel, as a page or a batch is) which modules it holds, what its
+#: collector keeps frozen, and what its parent (the fork server) is: its name, its parent.
+#: ``eval`` of the standard library: a probe of the test's own would be imported into the
+#: process it probes. With ``forked``, the fork server is forked first (crawler.forkserver),
+#: as the command line does; else multiprocessing starts it as a new interpreter.
 _PROBE_SCRIPT = """
-import json, sys
+import json, os, sys
+forked = None
+if sys.argv[2] == "forked":
+    from crawler.forkserver import start
+    forked = start({"NEWSMON_EXTRACT_PROCESSES": "1"})
 from twisted.internet import asyncioreactor
 asyncioreactor.install()
 from twisted.internet import reactor
@@ -235,7 +241,9 @@ from crawler.store_writer import StoreWriter
 
 PROBE = (
     "(sorted({m.split('.')[0] for m in __import__('sys').modules} & {'twisted', 'scrapy'}), "
-    "__import__('gc').get_freeze_count(), __import__('gc').get_threshold()[0])"
+    "__import__('gc').get_freeze_count(), __import__('gc').get_threshold()[0], "
+    "open('/proc/%d/comm' % __import__('os').getppid()).read().strip(), "
+    "int(open('/proc/%d/stat' % __import__('os').getppid()).read().rsplit(')', 1)[1].split()[1]))"
 )
 
 async def main():
@@ -249,7 +257,7 @@ async def main():
         written = writer.pool().submit(eval, PROBE).result(timeout=60)
     finally:
         writer.close()
-    print(json.dumps({"worker": worker, "writer": written}))
+    print(json.dumps({"worker": worker, "writer": written, "forked": forked, "pid": os.getpid()}))
 
 def stop(result):
     reactor.stop()
@@ -259,23 +267,31 @@ reactor.run()
 """
 
 
+@pytest.mark.parametrize("how", ["spawned", "forked"])
 def test_workers_and_the_writer_start_from_a_fork_server_without_twisted_and_frozen(
-    tmp_path: Path,
+    tmp_path: Path, how: str
 ) -> None:
-    # The fork server preloads what its processes run (crawler.forkserver), not the crawling
-    # process's side of the pool (Twisted), and freezes its heap; each process then freezes its
-    # own start-up and collects young objects less often, as the crawling process does
-    # (crawler.collector): a worker's collector costs it about half as much in a crawl.
+    # The fork server holds what its processes run (crawler.forkserver_preload imports it in a
+    # new interpreter; a fork server forked from the crawling process, crawler.forkserver, has
+    # it imported already), not the crawling process's side of the pool (Twisted), and freezes
+    # its heap; each process then freezes its own start-up and collects young objects less
+    # often, as the crawling process does (crawler.collector): a worker's collector costs it
+    # about half as much in a crawl. Either way the fork server is the probe's child: forked,
+    # it is named (its command line is the probe's); else it is multiprocessing's interpreter.
     from crawler.collector import YOUNG
+    from crawler.forkserver import NAME
 
     result = subprocess.run(
-        [sys.executable, "-c", _PROBE_SCRIPT, str(tmp_path / "probe.sqlite3")],
+        [sys.executable, "-c", _PROBE_SCRIPT, str(tmp_path / "probe.sqlite3"), how],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["forked"] is (True if how == "forked" else None)
     for process in ("worker", "writer"):
-        imported, frozen, young = out[process]
+        imported, frozen, young, server, server_parent = out[process]
         assert imported == [], (process, imported)
         assert frozen > 10_000, (process, frozen)  # the start-up heap: tens of thousands
         assert young == YOUNG, (process, young)
+        assert (server == NAME) is (how == "forked"), (process, server)
+        assert server_parent == out["pid"], (process, server_parent)  # either way its child

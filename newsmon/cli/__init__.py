@@ -68,10 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.parent is not None:
+    if args.parent is not None and not getattr(args, "forks_first", False):
         from newsmon.scheduling.child import die_with_parent
 
-        die_with_parent(args.parent)
+        die_with_parent(args.parent)  # (a thread; the commands that crawl start it later)
     try:
         try:
             return int(args.func(Context(args)))

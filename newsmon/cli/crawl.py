@@ -28,7 +28,29 @@ def cmd_crawl(ctx: Context) -> int:
     if ctx.args.no_robots:
         overrides["ROBOTSTXT_OBEY"] = False
     ctx.check_crawl_settings(overrides)
+    _fork_server(ctx, overrides)
     return _crawl_urls(ctx, urls, overrides)
+
+
+def _fork_server(ctx: Context, overrides: dict[str, Any]) -> None:
+    """The fork server of the crawl's worker processes, forked from this process now, if the
+    crawl starts any: its settings are checked, and the archive, the leases' thread, Scrapy
+    and Twisted are not open, running nor imported yet (crawler.forkserver). Then the watch
+    on the scheduler that started this crawl (``--parent``), a thread, which ``main`` leaves
+    to these commands (``forks_first``): started before, it would forbid the fork."""
+    from crawler.forkserver import start
+
+    start(overrides)
+    _watch_parent(ctx)
+
+
+def _watch_parent(ctx: Context) -> None:
+    """``--parent PID``: stop when that process (the scheduler) is gone."""
+    parent = getattr(ctx.args, "parent", None)
+    if parent is not None:
+        from newsmon.scheduling.child import die_with_parent
+
+        die_with_parent(parent)
 
 
 def _log_level(ctx: Context) -> dict[str, Any]:
@@ -164,8 +186,10 @@ def _monitor_sites(
 def cmd_monitor(ctx: Context) -> int:
     overrides = _scrapy_overrides(ctx.args.set)
     if ctx.args.distributed:
+        _watch_parent(ctx)
         return _push_starts(ctx, [*ctx.args.site, *(ctx.args.site_opt or [])])
     ctx.check_crawl_settings(overrides)
+    _fork_server(ctx, overrides)
     names = [*ctx.args.site, *(ctx.args.site_opt or [])]
     span = _span(ctx.args.since, ctx.args.until)
     return run_monitor(
@@ -285,6 +309,7 @@ def cmd_worker(ctx: Context) -> int:
     url = _redis_url(ctx)
     worker_settings = _scrapy_overrides(ctx.args.set)
     ctx.check_crawl_settings(worker_settings)
+    _fork_server(ctx, worker_settings)
     ctx.sessions()
     overrides = (
         _log_level(ctx)
@@ -325,7 +350,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--no-robots", action="store_true", help="ignore robots.txt (only for your own sites)"
     )
     _add_set_option(p)
-    p.set_defaults(func=cmd_crawl)
+    p.set_defaults(func=cmd_crawl, forks_first=True)
 
     p = sub.add_parser(
         "monitor", parents=[common], help="run the configured sites once and print new matches"
@@ -364,7 +389,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--redis", metavar="URL", help="Redis frontier (default: $NEWSMON_REDIS_URL or [redis] url)"
     )
-    p.set_defaults(func=cmd_monitor)
+    p.set_defaults(func=cmd_monitor, forks_first=True)
 
     p = sub.add_parser(
         "worker", parents=[common], help="crawl sites' requests from the shared Redis frontier"
@@ -382,4 +407,4 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="leave after this long without work (default: wait until stopped); Scrapy looks for queued work every 5 s, so give more than that",
     )
     _add_set_option(p)
-    p.set_defaults(func=cmd_worker)
+    p.set_defaults(func=cmd_worker, forks_first=True)
