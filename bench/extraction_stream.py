@@ -34,21 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl import padded_site  # noqa: E402
+from bench.extraction import forget, kept_answers  # noqa: E402
 from bench.extraction_ab import _import_extraction  # noqa: E402
 from storage.repository import compress  # noqa: E402
 
 KEYWORDS = ("新春第一会",)  # bench/crawl.py's configuration
 FETCHED_AT = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
-
-
-def _clear(modules: dict[str, Any]) -> None:
-    """Empty the answers a version keeps between pages (``functools`` caches of text), not
-    its tables (built once a process either way)."""
-    for module in modules.values():
-        for value in vars(module).values():
-            info = getattr(value, "cache_parameters", None)
-            if info is not None and info()["maxsize"] is not None:  # lru_cache(maxsize=N)
-                value.cache_clear()
 
 
 def _record(modules: dict[str, Any], url: str, data: bytes) -> dict[str, Any]:
@@ -88,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def stream(modules: dict[str, Any]) -> float:
         extract = modules["article"].extract_bytes
-        _clear(modules)
+        forget(kept_answers(modules.values()))
         start = time.process_time()
         for url, data in pages:
             try:
