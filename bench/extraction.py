@@ -55,7 +55,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -231,7 +231,34 @@ def author_ok(got: str | None, value: str, alts: list[str]) -> bool:
 # --------------------------------------------------------------------------- extractors
 
 
+def kept_answers(modules: Iterable[Any]) -> list[Any]:
+    """The functions of ``modules`` that keep answers between pages: ``functools.lru_cache``s
+    of text (``keywords.simplify``, the tests of ``vocabulary.TEXT_CACHE``), not the tables
+    built once a process (unbounded ``cache``s)."""
+    found: dict[int, Any] = {}
+    for module in modules:
+        for value in vars(module).values():
+            parameters = getattr(value, "cache_parameters", None)
+            if parameters is not None and parameters()["maxsize"] is not None:
+                found[id(value)] = value
+    return list(found.values())
+
+
+def forget(answers: Iterable[Any]) -> None:
+    """Empty the answers kept (:func:`kept_answers`): a page timed several times, best of
+    ``--repeat``, would otherwise find its own answers from its first run, which a crawl,
+    reading each page once, does not."""
+    for cached in answers:
+        cached.cache_clear()
+
+
+_NEWSMON_ANSWERS = kept_answers(
+    module for name, module in sys.modules.items() if name.startswith("crawler.extraction")
+)
+
+
 def run_newsmon(page: Page) -> Record:
+    forget(_NEWSMON_ANSWERS)
     try:
         article = extract_bytes(page.data, fetched_at=page.fetched_at)
     except ExtractionError:

@@ -14,7 +14,9 @@ divided by ``lxml.html.fromstring``'s (x lxml) and its median time, then the med
 quartiles over pages of this checkout's time divided by the other's, and the ratio of the
 two versions' total time over all pages (what a crawl's CPU follows: a few slow pages weigh).
 Under load on a shared machine these paired ratios are steadier than two runs of
-``bench/extraction.py``.
+``bench/extraction.py``. Each run starts with the version's kept answers emptied
+(``bench.extraction.forget``), or the best of three would be a run that found the page's
+answers from the one before.
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
     versions = {"base": _import_extraction(args.base.resolve()), "this": _import_extraction(ROOT)}
     sys.path.insert(0, str(ROOT))
-    from bench.extraction import best_seconds, load_pages  # this checkout's pages and split
+    # this checkout's pages and split
+    from bench.extraction import best_seconds, forget, kept_answers, load_pages
 
     pages = load_pages(args.part)
     times: dict[str, dict[str, float]] = {name: {} for name in versions}
@@ -81,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, Callable[[], Any]] = {}
         for name, modules in versions.items():
             article = modules["article"]
+            answers = kept_answers(modules.values())
             if args.function:
                 module, _, func_name = args.function.rpartition(".")
                 func = getattr(modules[module], func_name)
@@ -88,8 +92,12 @@ def main(argv: list[str] | None = None) -> int:
                 data = article._as_utf8(page.data, text, encoding)
 
                 def one(
-                    func: Callable[..., Any] = func, data: bytes = data, art: Any = article
+                    func: Callable[..., Any] = func,
+                    data: bytes = data,
+                    art: Any = article,
+                    answers: list[Any] = answers,
                 ) -> None:
+                    forget(answers)
                     root = etree.fromstring(data, art._parser())
                     start = time.process_time()
                     func(root)
@@ -99,8 +107,12 @@ def main(argv: list[str] | None = None) -> int:
             else:
 
                 def whole(
-                    art: Any = article, error: Any = modules[""].ExtractionError, page: Any = page
+                    art: Any = article,
+                    error: Any = modules[""].ExtractionError,
+                    page: Any = page,
+                    answers: list[Any] = answers,
                 ) -> None:
+                    forget(answers)  # (each run as a page's first: no answers from the last)
                     with contextlib.suppress(error):
                         art.extract_bytes(page.data, fetched_at=page.fetched_at)
 

@@ -1,6 +1,6 @@
 """Where newsmon's extraction time goes, stage by stage, in units of lxml's own parse.
 
-    .venv/bin/python bench/extraction_stages.py [--part tune|check|all] [--repeat N]
+    .venv/bin/python bench/extraction_stages.py [--part tune|check|all | --portal N] [--repeat N]
 
 For each page of the part, ``extract_bytes`` runs ``--repeat`` times with every stage it
 calls (decoding, parsing, the body vote, the headline, ...) wrapped in a CPU-time counter;
@@ -12,7 +12,9 @@ readability vote's text count alone, timed on its own over the same parsed tree 
 ``article.py`` calls it itself, it is a stage of its own too, and ``find_body_container``
 is the vote alone; before, ``find_body_container`` called it and its row holds both). Medians of parts do not add up to the median of the whole.
 The wrappers cost a little themselves, so the whole is a few percent above
-``bench/extraction.py --cpu``'s figure.
+``bench/extraction.py --cpu``'s figure. The repeats after the first find the answers the
+extractor keeps of its text tests (``vocabulary.TEXT_CACHE``) from the first: the CPU of a
+stream of pages, each once, is ``bench/extraction_stream.py``'s.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import time
 import types
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -85,10 +88,34 @@ def _counted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _portal_pages(count: int) -> list[types.SimpleNamespace]:
+    """The sample portal's article pages as ``bench/crawl.py`` serves them, with the crawl's
+    keyword and each page's address (what ``--portal`` times)."""
+    from bench.crawl import padded_site
+
+    site = padded_site(count, 0)
+    return [
+        types.SimpleNamespace(
+            data=site.article_html(article).encode(),
+            url=f"http://127.0.0.1:8080{article.path}",
+            fetched_at=datetime(2026, 12, 1, tzinfo=UTC),
+            keywords=("新春第一会",),
+        )
+        for article in site.articles[:count]
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", choices=("tune", "check", "all"), default="tune")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--portal",
+        type=int,
+        metavar="N",
+        help="the sample portal's first N article pages (bench/crawl.py's site, what a crawl's "
+        "worker reads) instead of a part, each with its address and the crawl's keyword",
+    )
     args = parser.parse_args(argv)
     for module, names in _STAGES.items():
         for name in names:
@@ -101,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     article.etree = counted_etree  # type: ignore[assignment]
 
     ratios: dict[str, list[float]] = {}
-    for page in load_pages(args.part):
+    pages = _portal_pages(args.portal) if args.portal else load_pages(args.part)
+    for page in pages:
         unit = best_seconds(
             partial(lxml.html.fromstring, page.data), args.repeat, time.process_time
         )
@@ -110,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
             _spent.clear()
             start = time.process_time()
             with contextlib.suppress(ExtractionError):  # (a page that is no article is timed too)
-                article.extract_bytes(page.data, fetched_at=page.fetched_at)
+                article.extract_bytes(
+                    page.data,
+                    fetched_at=page.fetched_at,
+                    url=getattr(page, "url", None),
+                    keywords=getattr(page, "keywords", ()),
+                )
             took = time.process_time() - start
             if took < whole:
                 whole, stages = took, dict(_spent)
@@ -122,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         ratios.setdefault("  measure alone (its own parse)", []).append(
             best_seconds(partial(body.measure, root), args.repeat, time.process_time) / unit
         )
-    print(
-        f"part {args.part}, {len(ratios['extract_bytes (whole)'])} pages, CPU time best of {args.repeat}"
+    what = (
+        f"the sample portal's {args.portal} article pages" if args.portal else f"part {args.part}"
     )
+    print(f"{what}, {len(ratios['extract_bytes (whole)'])} pages, CPU time best of {args.repeat}")
     print("| stage | median x lxml | pages |")
     print("|---|---:|---:|")
     for name, values in sorted(ratios.items(), key=lambda item: -statistics.median(item[1])):

@@ -21,13 +21,22 @@
 - a date match's groups are read one by one (``groupdict()`` built all 93): each must be
   what ``groupdict()`` gives, None for a group the pattern does not have;
 - ``Block`` and ``TextPiece`` are built by a hand-written ``__init__`` (dataclass's frozen
-  one is twice as slow): it must take exactly the fields, with their defaults.
+  one is twice as slow): it must take exactly the fields, with their defaults;
+- ``decode_html`` reads valid UTF-8 that is not all ASCII without looking for the page's
+  declaration: the answer must be the declaration-first order's, for any declaration in
+  the header or the ``<meta>`` and any bytes;
+- the tests of a line of text that a site repeats page after page (``is_credit_line``,
+  ``reporter_in``, ``_clean_source``...) keep their answers, and the keywords their folded
+  forms: every record must be the one extracted with the caches empty, whatever pages came
+  before, and every kept answer the function's own.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import inspect
+import json
 import random
 import re
 from collections.abc import Iterable
@@ -38,16 +47,37 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from parsel import Selector
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from crawler.extraction import decode_html, extract_article, extract_bytes
+from bench.extraction_same import fixture_pages
+from crawler.extraction import (
+    ExtractionError,
+    authors,
+    byline,
+    credits,
+    decode_html,
+    edges,
+    extract_article,
+    extract_bytes,
+    keywords,
+    names,
+)
 from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.blocks import Block, MatchGroups, TextPiece
 from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
 from crawler.extraction.dates import _DATETIME_RE, SHANGHAI
+from crawler.extraction.encoding import _norm
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
+from crawler.extraction.keywords import match_keywords
 from crawler.extraction.pieces import _find_span, _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
-from crawler.extraction.tree import clean, first_tagged, hint_of, hint_words, is_noise
+from crawler.extraction.tree import (
+    clean,
+    first_tagged,
+    hint_of,
+    hint_words,
+    is_noise,
+)
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
@@ -56,6 +86,7 @@ from crawler.extraction.vocabulary import (
     PROSE_PUNCT,
     SKIP_TAGS,
 )
+from newsmon.sample_site import SampleSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL = FIXTURES / "real" / "pages"
@@ -499,3 +530,136 @@ def test_first_tagged_is_the_first_of_root_iter() -> None:
                 break
             found += want is not None
     assert found > 5_000
+
+
+# -- session 16: fixed costs of a page cut --------------------------------------------------
+
+
+def _declared_order(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """``decode_html`` as it was: the declaration looked for first, on every page."""
+    bom_encoding, bom = read_bom(data)
+    if bom_encoding and bom:
+        encoding = _norm(bom_encoding) or "utf-8"
+        return data[len(bom) :].decode(encoding, errors="replace"), encoding
+    declared = _norm(http_content_type_encoding(content_type)) if content_type else None
+    if declared is None:
+        declared = _norm(html_body_declared_encoding(data[:4096]))
+    is_ascii = data.isascii()
+    if declared and declared not in ("utf-8", "ascii") and not is_ascii:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-8"), "utf-8"
+    if declared:
+        with contextlib.suppress(UnicodeDecodeError, LookupError):
+            return data.decode(declared), declared
+    for candidate in ("utf-8", "gb18030"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(candidate), candidate
+    fallback = declared or "utf-8"
+    return data.decode(fallback, errors="replace"), fallback
+
+
+def test_valid_utf8_read_before_the_declaration_is_the_declared_order() -> None:
+    # decode_html reads bytes that are valid UTF-8, not all ASCII, without looking for the
+    # page's declaration: the answer must be the one the declaration-first order gives,
+    # whatever the header and the <meta> declare, for any bytes
+    charsets = (None, "utf-8", "UTF8", "gbk", "gb2312", "big5", "latin-1", "windows-1252",
+                "ascii", "utf-16", "shift_jis", "no-such-charset")  # fmt: skip
+    headers = (None, "text/html", "text/html; charset=gbk", "text/html; charset=utf-8",
+               "text/html; charset=iso-8859-1", "text/html; charset=utf-16")  # fmt: skip
+    ascii_page = (
+        "<html><head>{meta}<title>Council meets</title></head><body><p>{text}</p></body></html>"
+    )
+    checked = 0
+    for charset in charsets:
+        meta = f"<meta charset='{charset}'>" if charset else ""
+        chinese = _PAGE.replace("<meta charset='{charset}'>", meta)
+        pages = [
+            chinese.encode("utf-8"),
+            chinese.encode("gb18030"),
+            chinese.encode("big5", "replace"),
+            chinese.encode("utf-8").replace("各区".encode(), b"\xff\xfe"),
+            codecs.BOM_UTF8 + chinese.encode("utf-8"),
+            ascii_page.format(meta=meta, text="The council met on Monday.").encode(),
+            ascii_page.format(meta=meta, text="Café au lait, naïve").encode("latin-1"),
+            ascii_page.format(meta=meta, text="Café au lait, naïve").encode("utf-8"),
+        ]
+        for data in pages:
+            for header in headers:
+                assert decode_html(data, header) == _declared_order(data, header), (charset, header)
+                checked += 1
+    assert checked == len(charsets) * 8 * len(headers)
+
+
+def _outside_check() -> list[tuple[str, bytes]]:
+    """The fixture pages outside the split's *check* part (those are never opened here)."""
+    split = json.loads((FIXTURES / "split.json").read_text("utf-8"))
+    return list(fixture_pages(split))
+
+
+def _root_of(data: bytes) -> etree._Element:
+    text, encoding = decode_html(data)
+    return etree.fromstring(_as_utf8(data, text, encoding), _parser())
+
+
+#: the extractor's text tests kept in an lru_cache (vocabulary.TEXT_CACHE), and the keywords'
+#: folded forms kept for each configuration
+_CACHED = (
+    byline._clean_source,
+    credits.is_credit_line,
+    credits.reporter_in,
+    edges.is_info_line,
+    edges.is_related_label,
+    authors._lead_reporter,
+    names.is_person_name,
+    keywords._needles,
+)
+
+
+def _records(pages: list[tuple[str, bytes]], *, cold: bool) -> list[dict[str, object]]:
+    out = []
+    for _, data in pages:
+        if cold:
+            for cached in _CACHED:
+                cached.cache_clear()
+        try:
+            out.append(
+                extract_bytes(
+                    data,
+                    url="https://news.example.cn/2024/0531/a1.html",
+                    keywords=["经济", "医院", "ＡＩ"],
+                ).as_record()
+            )
+        except ExtractionError as err:
+            out.append({"error": str(err)})
+    return out
+
+
+def test_cached_text_tests_answer_as_when_asked_first() -> None:
+    # each cached function must be a function of its argument alone: a page's record must
+    # not depend on what earlier pages asked (answers kept from them), nor the answers on
+    # the cache (each one the undecorated function's)
+    site = SampleSite.generate(40, private_keyword_articles=0)
+    pages = _outside_check() + [
+        (article.path, site.article_html(article).encode()) for article in site.articles[:40]
+    ]
+    cold = _records(pages, cold=True)
+    assert _records(pages, cold=False) == cold
+    assert _records(list(reversed(pages)), cold=False) == list(reversed(cold))
+    hits = sum(cached.cache_info().hits for cached in _CACHED)
+    assert hits > 1_000  # the pages of one site repeat their lines
+    lines = [line for _, data in pages[:60] for line in _root_of(data).itertext() if line.strip()]
+    for cached in _CACHED[:-1]:
+        for line in lines:
+            assert cached(line) == cached.__wrapped__(line), (cached.__name__, line)
+
+
+def test_keywords_given_as_a_list_are_read_afresh_each_call() -> None:
+    # the folded keywords are kept for each configuration: a list changed between calls
+    # must be matched as it is now
+    words = ["经济"]
+    assert match_keywords(words, ["发展经济"]) == ["经济"]
+    words[0] = "医院"
+    assert match_keywords(words, ["发展经济"]) == []
+    assert match_keywords(words, ["市医院"]) == ["医院"]
+    assert match_keywords(("ＡＩ",), ["ai 大会"]) == ["ＡＩ"]
+    assert match_keywords(["经济"], ["发展经济"], ["发展"]) == []

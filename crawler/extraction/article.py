@@ -122,12 +122,12 @@ def extract_article(
     if root is None or not isinstance(root.tag, str):
         raise NotAnArticle("the page has no HTML content")
     meta = read_meta(root)
-    for key, value in epaper_meta(root).items():  # a 数字报 page's 主题, paper, edition date
+    title = page_title(root)
+    for key, value in epaper_meta(root, title).items():  # a 数字报 page's 主题, paper, edition date
         meta.setdefault(key, value)
     jsonld = read_jsonld(root)
     stats = measure(root, collect=CANDIDATE_TAGS)  # one walk: the vote's counts, the candidates
     container = find_body_container(root, stats)
-    title = page_title(root)
     headline = find_headline(root, meta, jsonld, container, title, stats.tagged)
     if headline is None:
         raise NotAnArticle("no headline found")

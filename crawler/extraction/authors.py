@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from crawler.extraction.blocks import TextPiece
@@ -24,6 +25,7 @@ from crawler.extraction.names import (
     is_person_name,
     plausible_name,
 )
+from crawler.extraction.vocabulary import TEXT_CACHE
 
 # A reporter credited in brackets near the start of the first paragraph:
 # "新京报讯（记者 陆一夫）11月25日…", "长江网10月4日讯（记者陈智 整合）",
@@ -67,6 +69,7 @@ _WRITER_HINTS = frozenset({"author", "writer", "reporter", "byline"})
 _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
 
 
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def _lead_reporter(line: str) -> str | None:
     """A reporter credited inside an ordinary first paragraph: "新京报讯（记者 陆一夫）…",
     "本报讯 记者 张三 通讯员 李四 近日，…", "中新网北京11月10日电(吕春荣)日前，…"."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain, islice, repeat
 
 from lxml import etree
@@ -99,6 +100,16 @@ class TextStats:
     spans: dict[etree._Element, tuple[int, int] | None] = field(default_factory=dict)
 
 
+@cache
+def _kinds(collect: frozenset[str]) -> dict[object, bool]:
+    """What a child's tag asks of :func:`measure`, in one look-up: None counted; True counted
+    and listed; False passed over (a skipped element, a comment, a processing instruction,
+    an entity). Built once for each ``collect`` (a page's walk only reads it)."""
+    kinds: dict[object, bool] = dict.fromkeys(collect, True)
+    kinds.update(dict.fromkeys((*SKIP_TAGS, *_NOT_ELEMENTS), False))
+    return kinds
+
+
 def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> TextStats:
     """Count every element's text once, children before parents (no element is walked twice).
 
@@ -119,10 +130,7 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     if collect and root.tag in collect:
         tagged.append(root)
     findall = PROSE_PUNCT.findall
-    # what a child's tag asks for, in one look-up: None counted; True counted and listed;
-    # False passed over (a skipped element, a comment, a processing instruction, an entity)
-    kinds: dict[object, bool] = dict.fromkeys(collect, True)
-    kinds.update(dict.fromkeys((*SKIP_TAGS, *_NOT_ELEMENTS), False))
+    kinds = _kinds(collect)
     block = BLOCK_TAGS
     containers = CONTAINER_TAGS
     # the open ancestors of the element being counted, each with its counts so far;

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from crawler.extraction.blocks import TextPiece
@@ -12,7 +13,7 @@ from crawler.extraction.credits import REPRINT_DATE, REPRINT_WORD, SEP, is_credi
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import HAN, is_person_name
-from crawler.extraction.vocabulary import MENU_WORDS, NOISE_TOKENS, is_interface_word
+from crawler.extraction.vocabulary import MENU_WORDS, NOISE_TOKENS, TEXT_CACHE, is_interface_word
 
 # "石佳/中国青年报": a reporter and the outlet in one info-line piece.
 NAME_SLASH_OUTLET_RE = re.compile(
@@ -156,6 +157,7 @@ _DATEISH_RE = re.compile(
 # --------------------------------------------------------------------------- source
 
 
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def _clean_source(value: str) -> str | None:
     """The outlet at the start of ``value``; trailing dates, labels, codes and brackets cut off.
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crawler.extraction.names import (
     CREDIT_SEP_CHARS,
@@ -14,7 +15,7 @@ from crawler.extraction.names import (
     plausible_name,
     take_names,
 )
-from crawler.extraction.vocabulary import is_interface_word
+from crawler.extraction.vocabulary import TEXT_CACHE, is_interface_word
 
 _SEP_CHARS = CREDIT_SEP_CHARS
 SEP = rf"[{_SEP_CHARS}]"
@@ -113,6 +114,7 @@ def _one_bracket(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def is_credit_line(text: str) -> bool:
     """Whether a body paragraph is a byline, credit, editor signature or notice, not article text.
 
@@ -221,6 +223,7 @@ def closing_credit_start(text: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def reporter_in(text: str) -> str | None:
     """The reporter or author a byline in ``text`` names (作者：张三, 记者陈智, 张三/文); None if none."""
     for m in _REPORTER_RE.finditer(text):

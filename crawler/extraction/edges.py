@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from crawler.extraction.blocks import Block
 from crawler.extraction.credits import closing_credit_start, is_credit_line, with_values
 from crawler.extraction.keywords import simplify
 from crawler.extraction.names import CREDIT_SEP_CHARS
+from crawler.extraction.vocabulary import TEXT_CACHE
 
 __all__ = [
     "Trimmed",
@@ -110,6 +112,7 @@ def is_caption(block: Block) -> bool:
     return len(text) <= _MAX_UNPUNCTUATED_CAPTION and not ends_sentence(text)
 
 
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def is_info_line(text: str) -> bool:
     """The date/source/author line printed under a headline, not a sentence of the article.
 
@@ -120,6 +123,7 @@ def is_info_line(text: str) -> bool:
     return len(text) <= 30 or _INFO_LABEL.search(simplify(text)) is not None
 
 
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def is_related_label(text: str) -> bool:
     """A line announcing a box of links: 延伸阅读, 相关新闻：, 点击进入专题：."""
     return len(text) <= 16 and _RELATED_LABEL.match(simplify("".join(text.split()))) is not None

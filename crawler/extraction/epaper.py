@@ -43,7 +43,7 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.tree import clean, first_tagged, text_of
+from crawler.extraction.tree import clean, page_title, text_of
 
 #: the key :func:`epaper_meta` marks its entries with (no ``<meta>`` name holds a colon
 #: and this prefix)
@@ -101,15 +101,12 @@ def _has_edition_line(root: etree._Element) -> bool:
     return False
 
 
-def _paper_from_title(root: etree._Element, *, epaper_word: bool = False) -> str | None:
-    """The paper named by the page's ``<title>``: a segment that reads as a paper's name.
+def _paper_from_title(title: str, *, epaper_word: bool = False) -> str | None:
+    """The paper named by the page's ``<title>`` (its text, ``title``): a segment that reads
+    as a paper's name.
 
     ``epaper_word``: only a paper's name followed by an e-paper's own word ("健康时报 电子报刊").
     """
-    el = first_tagged(root, "title")
-    if el is None:
-        return None
-    title = clean("".join(el.itertext()))
     if epaper_word and "数字" not in title and "电子" not in title:
         return None  # every e-paper word has one of these (most titles have neither)
     for segment in _TITLE_SPLIT_RE.split(title):
@@ -159,13 +156,19 @@ def _founder_markup(root: etree._Element) -> tuple[str, bool]:
     return title, content
 
 
-def epaper_meta(root: etree._Element) -> dict[str, str]:
-    """Meta-like entries for an e-paper article page; empty for any other page."""
+def epaper_meta(root: etree._Element, page_name: str | None = None) -> dict[str, str]:
+    """Meta-like entries for an e-paper article page; empty for any other page.
+
+    ``page_name``: the text of the page's ``<title>``
+    (:func:`~crawler.extraction.tree.page_title`), when the caller has it.
+    """
+    if page_name is None:
+        page_name = page_title(root)
     props = _properties(root)
     founder_title, founder_content = _founder_markup(root)
     founder = bool(founder_title) or any(k.startswith("founder-") for k in props)
     if not founder and not (props and _has_edition_line(root)):
-        paper = _paper_from_title(root, epaper_word=True)  # another maker's e-paper
+        paper = _paper_from_title(page_name, epaper_word=True)  # another maker's e-paper
         found = {EPAPER_MARK: "1", "contentsource": paper} if paper else {}
         headline = _main_title_cell(root) if founder_content else ""
         if headline:  # Founder's table template: the 主题 cell, the platform in <title>
@@ -178,7 +181,7 @@ def epaper_meta(root: etree._Element) -> dict[str, str]:
     title = founder_title or props.get("founder-title") or props.get("title")
     if title:
         out["articletitle"] = title
-    paper = props.get("founder-papername") or _paper_from_title(root)
+    paper = props.get("founder-papername") or _paper_from_title(page_name)
     if paper:
         out["contentsource"] = paper
     m = _DATE_RE.search(props.get("founder-date") or props.get("date") or "")

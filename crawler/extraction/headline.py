@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.metadata import jsonld_value
-from crawler.extraction.tree import clean, first_tagged, hint_of, text_of
+from crawler.extraction.tree import clean, hint_of, page_title, text_of
 
 #: class/id words that name a headline element ("title", and "heading"/"headline" on
 #: table-era portals such as qianlong.com's ``<div class="Heading">`` and BBC's templates)
@@ -90,11 +90,6 @@ def with_subtitle(headline: Headline) -> Headline:
     if _SUBTITLE_RE.match(sub) and len(sub) <= 80 and sub not in headline.text:
         return Headline(headline.text + sub, el, headline.from_title)
     return headline
-
-
-def page_title(root: etree._Element) -> str:
-    el = first_tagged(root, "title")
-    return "" if el is None else clean("".join(el.itertext()))
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -4,6 +4,9 @@ outlet, and reading the names a credit keyword introduces (记者 陈智 张三,
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from crawler.extraction.vocabulary import TEXT_CACHE
 
 # 百家姓 plus common modern surnames. Used only where a bare string must be told from a
 # word: a name glued to its keyword (记者陈智), the second name of a list, a trailing
@@ -87,6 +90,7 @@ def _surname_len(token: str) -> int:
     return 1 if token[:1] in _SURNAMES else 0
 
 
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def is_person_name(name: str) -> bool:
     """Whether ``name`` reads as a personal name (张三, 欧阳娜娜), not a word or an outlet."""
     if "·" in name:

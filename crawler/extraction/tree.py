@@ -64,6 +64,12 @@ def first_tagged(root: etree._Element, tag: str) -> etree._Element | None:
     return None
 
 
+def page_title(root: etree._Element) -> str:
+    """The text of the page's first ``<title>``, whitespace collapsed ("" for none)."""
+    el = first_tagged(root, "title")
+    return "" if el is None else clean("".join(el.itertext()))
+
+
 def text_of(el: etree._Element) -> str:
     """Visible text of an element, scripts and styles left out."""
     parts: list[str] = []

@@ -6,6 +6,14 @@ from __future__ import annotations
 
 import re
 
+#: How many answers each of the extractor's pure tests of a line of text keeps (their
+#: ``functools.lru_cache``: ``is_credit_line``, ``reporter_in``, ``is_person_name``...). A
+#: site prints the same lines on every article page — the source slot (新华日报), a credit
+#: or editor line, the info line's labels, the box after the body — and a crawl's worker
+#: extracts one site's pages in a row, so most of these tests were answered on an earlier
+#: page. Each answer is a bool or a short string, a key at most a paragraph.
+TEXT_CACHE = 1024
+
 # Full- and half-width punctuation that prose carries and navigation does not.
 PROSE_PUNCT = re.compile(r"[，。！？；、：“”‘’,.!?;:]")
 
