@@ -285,6 +285,20 @@ def _monitor_watching_processes(
     return subprocess.CompletedProcess(command, proc.returncode, out, err), seen
 
 
+def _two_articles_with_processes(web: WebServer, tmp_path: Path) -> dict[str, str]:
+    """A listing of two articles and the config monitoring it in ``tmp_path``; the environment
+    that gives the crawl one extraction worker and the writer process."""
+    links = "".join(
+        f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2)
+    )
+    web.add("/news/list_1.html", f"<html><body><ul>{links}</ul></body></html>")
+    for n in (1, 2):
+        web.add(f"/news/2023/1{n}.html", SEED)
+    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    return {"NEWSMON_EXTRACT_PROCESSES": "1", "NEWSMON_STORE_PROCESS": "1"}
+
+
 def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     web: WebServer, tmp_path: Path, sqlite_url: str
 ) -> None:
@@ -306,15 +320,7 @@ def test_a_crawl_that_requests_no_article_starts_no_extraction_worker(
     the Python code sent to it), as it starts no telnet console."""
     from crawler.forkserver import NAME
 
-    links = "".join(
-        f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2)
-    )
-    web.add("/news/list_1.html", f"<html><body><ul>{links}</ul></body></html>")
-    for n in (1, 2):
-        web.add(f"/news/2023/1{n}.html", SEED)
-    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    env = {"NEWSMON_EXTRACT_PROCESSES": "1", "NEWSMON_STORE_PROCESS": "1"}
+    env = _two_articles_with_processes(web, tmp_path)
 
     def servers(seen: dict[int, tuple[int, str, str]]) -> set[int]:
         """The crawl's children of that name (its worker and writer are named their own)."""
@@ -358,15 +364,7 @@ def test_a_crawl_the_scheduler_starts_forks_its_fork_server_too(
     multiprocessing would start its fork server as a new interpreter)."""
     from crawler.forkserver import NAME
 
-    links = "".join(
-        f'<li><a href="/news/2023/1{n}.html">第1{n}条新闻的标题文字</a></li>' for n in (1, 2)
-    )
-    web.add("/news/list_1.html", f"<html><body><ul>{links}</ul></body></html>")
-    for n in (1, 2):
-        web.add(f"/news/2023/1{n}.html", SEED)
-    config = CONFIG.format(base=web.base_url).replace("/old/list_1.html", "/news/list_1.html")
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    env = {"NEWSMON_EXTRACT_PROCESSES": "1", "NEWSMON_STORE_PROCESS": "1"}
+    env = _two_articles_with_processes(web, tmp_path)
 
     done, seen = _monitor_watching_processes(tmp_path, sqlite_url, env, parent=os.getpid())
 
