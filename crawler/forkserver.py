@@ -74,6 +74,21 @@ def wanted(settings: Any) -> bool:
     return configured(settings)[0] > 0 or switch(settings, "NEWSMON_STORE_PROCESS", default=False)
 
 
+#: multiprocessing's fork-server state that :func:`start` sets or leaves alone, as Python
+#: 3.11's ``ForkServer`` keeps it (private, so checked at each start): a Python whose server
+#: keeps more (an authentication key, say) is not served by a fork but by its own interpreter.
+_SERVER_STATE = frozenset(
+    (
+        "_forkserver_address",
+        "_forkserver_alive_fd",
+        "_forkserver_pid",
+        "_inherited_fds",
+        "_lock",
+        "_preload_modules",
+    )
+)
+
+
 def unsafe() -> str | None:
     """Why this process must not fork now (None: it may): a thread besides this one, or an
     open socket or file besides the standard streams (``/proc/self``; None of it elsewhere)."""
@@ -109,7 +124,10 @@ def start(settings: Any) -> bool:
     server: Any = mp_forkserver._forkserver  # multiprocessing's, which the context uses
     if server._forkserver_pid is not None:
         return False
-    reason = unsafe()  # (one thread: nothing else can start one meanwhile; hence no lock)
+    unknown = set(vars(server)) - _SERVER_STATE
+    reason = (  # (one thread: nothing else can start one meanwhile; hence no lock)
+        f"multiprocessing's fork server keeps {', '.join(sorted(unknown))}" if unknown else unsafe()
+    )
     if reason is not None:
         logger.debug("the fork server starts as a new interpreter: %s", reason)
         return False

@@ -62,3 +62,20 @@ def test_no_fork_where_a_thread_runs_or_a_connection_is_open_nor_for_a_crawl_wit
     assert out["start with a thread"] is False
     assert out["none"] is False  # no worker, no writer: nothing to fork
     assert out["pid"] is None  # nothing was forked
+
+
+def test_no_fork_where_multiprocessings_fork_server_keeps_state_newsmon_does_not_set() -> None:
+    # start() sets multiprocessing's private fork-server state itself; another Python's server
+    # may keep more (an authentication key): then it is left to start its own interpreter.
+    script = (
+        "import multiprocessing.forkserver as mp_forkserver\n"
+        "from crawler.forkserver import start\n"
+        "ONE = {'NEWSMON_EXTRACT_PROCESSES': '1', 'NEWSMON_STORE_PROCESS': '0'}\n"
+        "mp_forkserver._forkserver._forkserver_authkey = None\n"
+        "print(start(ONE), mp_forkserver._forkserver._forkserver_pid)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "None"], result.stdout
