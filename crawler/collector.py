@@ -17,7 +17,8 @@ this when its first spider opens (:class:`FreezeAtOpen`, an extension; ``NEWSMON
 a setting or environment variable, turns it off) and undoes it when its last spider closes.
 Extraction workers and the writer process call :func:`tune` once started (their collector
 took ~0.1–0.2 s a crawl): their fork server froze the heap they inherit
-(:mod:`crawler.forkserver`, :mod:`crawler.forkserver_preload`), so that first collection walks only their own start-up.
+(:mod:`crawler.forkserver`, :mod:`crawler.forkserver_preload`), so that first collection
+walks only their own start-up.
 """
 
 from __future__ import annotations

@@ -141,8 +141,9 @@ def _init_worker(crawler_pid: int) -> None:
     # Build the extractor's lazy tables now, so a worker's first page is not charged for them.
     with contextlib.suppress(Exception):
         extract_bytes(_WARM_UP, url="http://127.0.0.1/news/2023/0129/1.html", keywords=["会议"])
-    # The fork server froze its own heap (crawler.forkserver, crawler.forkserver_preload); freeze the tables just built
-    # too, and collect young objects less often, as the crawling process does (crawler.collector).
+    # The fork server froze its own heap (crawler.forkserver, crawler.forkserver_preload);
+    # freeze the tables just built too, and collect young objects less often, as the crawling
+    # process does (crawler.collector).
     collector.tune()
 
 

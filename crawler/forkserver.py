@@ -57,7 +57,8 @@ logger = logging.getLogger(__name__)
 #: The fork server's name in ``ps`` and ``/proc/PID/comm`` (its command line is the crawl's).
 NAME = "newsmon-forks"
 
-#: What the processes it forks run: imported before the fork (none of them imports Twisted).
+#: What the processes it forks run: imported before the fork (none of them imports Twisted),
+#: and by ``crawler.forkserver_preload`` in a fork server started as a new interpreter.
 PRELOAD = ("crawler.extract_worker", "crawler.store_writer")
 
 

@@ -24,9 +24,12 @@ Imported only in that fork server (a freeze is for the life of the process).
 from __future__ import annotations
 
 import gc
+import importlib
 
-import crawler.extract_worker
-import crawler.store_writer  # noqa: F401 (imported for the processes forked from here)
+from crawler.forkserver import PRELOAD
+
+for _module in PRELOAD:  # what the processes forked from here run, as crawler.forkserver.start
+    importlib.import_module(_module)
 
 gc.collect()
 gc.freeze()
