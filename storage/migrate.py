@@ -196,11 +196,16 @@ def vacuum_rewritten(connection: Connection, table: str, say: Callable[[str], No
         holders = _snapshot_holders(connection)
         if holders:
             break
-    held = f" ({'; '.join(holders)})" if holders else ""
+    why = (
+        f"another transaction on this database was open ({'; '.join(holders)})"
+        if holders
+        else "no session of this role holds a snapshot now (one of another role may, or the "
+        "server held the pages as VACUUM came to them)"
+    )
     say(
-        f"  {table}: no page could be marked all-visible, another transaction on this "
-        f"database was open{held}; until autovacuum comes to it, index-only scans read the "
-        f"table: run VACUUM {table} when nothing else uses the archive"
+        f"  {table}: no page could be marked all-visible, {why}; until autovacuum comes to "
+        f"it, index-only scans read the table: run VACUUM {table} when nothing else uses the "
+        f"archive"
     )
 
 
