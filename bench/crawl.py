@@ -774,6 +774,22 @@ def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
                 r["pps"] for r in bare_rows
             )
             print(f"- {label} / {bare_label}: {median:.2f} (medians), {best:.2f} (bests)")
+            # Each round's ratio over the ratio of the two main threads' CPU in their windows
+            # (bare / newsmon): the host makes the same work cost either more CPU from one
+            # minute to the next, and this quotient moves least (docs/benchmarks.md, Crawling,
+            # "Session 17").
+            steady = []
+            for row, bare_row in zip(rows, bare_rows, strict=False):
+                ours, theirs = row.get("machine"), bare_row.get("machine")
+                if not (ours and theirs and row["pps"] and bare_row["pps"]):
+                    continue
+                cpu = theirs["roles"]["crawling"][0] / ours["roles"]["crawling"][0]
+                steady.append(f"{row['pps'] / bare_row['pps'] / cpu:.2f} (CPU {cpu:.2f})")
+            if steady:
+                print(
+                    f"- {label} / {bare_label}, each round's ratio ÷ the main threads' CPU "
+                    f"ratio (bare / newsmon, in their windows): {', '.join(steady)}"
+                )
 
 
 def main() -> None:
