@@ -40,6 +40,16 @@ subtracts the median CPU of the no-change re-crawl's crawling process (start-up 
 requests) and divides by the responses (so "all processes" includes starting the workers): it moves far less with the machine's load than pages/s. On 2 cores the work of all
 processes bounds the throughput: pages/s can be no more than 2,000 / (all processes' ms per page). Each figure carries the 1-minute load average
 when it started: this machine is shared, so compare ratios taken in one run.
+Each crawl also prints what it shared the machine with over its window (``/proc/stat`` and
+``/proc/PID/schedstat``, sampled with the CPU): the machine's idle and stolen CPU seconds, its
+busy ones split into this crawl's processes, the server's and the rest (other programs); each
+process's main thread's seconds on a CPU and runnable but waiting for one (another task ran
+on it: what tells a crawl slowed by the host or by its own processes from one doing more
+work); how often the crawling process and the extraction worker had last run on the same CPU;
+the crawling process's voluntary and involuntary context switches; and the milliseconds a
+fixed piece of pure Python took in this process before and after it (``calibrate``: what
+the machine, not newsmon, makes of the same instructions). docs/benchmarks.md, Crawling,
+"Session 17".
 ``--page-kb`` pads every article page with navigation, inline scripts and styles,
 sidebars and a footer to about that size, as real portal pages are (~200 KB).
 """
@@ -60,7 +70,7 @@ import tempfile
 import textwrap
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +132,8 @@ process.start()
 s = crawler.stats.get_stats()
 print(json.dumps({"responses": s.get("downloader/response_count", 0),
                   "requests": s.get("downloader/request_count", 0),
-                  "seconds": s["elapsed_time_seconds"]}))
+                  "seconds": s["elapsed_time_seconds"],
+                  "window": [s["start_time"].timestamp(), s["finish_time"].timestamp()]}))
 """
 
 CONFIG = """\
@@ -311,6 +322,72 @@ def _role(pid: int, parent: int | None, root: int, named: dict[int, str]) -> str
     return "other"
 
 
+def _machine() -> list[int]:
+    """The machine's CPU ticks so far (``/proc/stat``'s ``cpu`` line: user, nice, system,
+    idle, iowait, irq, softirq, steal, ...)."""
+    with open("/proc/stat") as stat:
+        return [int(value) for value in stat.readline().split()[1:9]]
+
+
+def _schedstat(pid: int) -> tuple[float, float, int]:
+    """A process's main thread so far (``/proc/PID/schedstat``): seconds on a CPU, seconds
+    runnable but waiting for one (another task ran there), and the CPU it last ran on."""
+    with open(f"/proc/{pid}/schedstat") as schedstat:
+        run, wait, _ = schedstat.read().split()
+    with open(f"/proc/{pid}/stat") as stat:
+        cpu = int(stat.read().rsplit(")", 1)[1].split()[36])  # field 39, "processor"
+    return int(run) / 1e9, int(wait) / 1e9, cpu
+
+
+#: The server's process (nginx's master, or Python's server) and, once a crawl starts, its
+#: children: their CPU is spent for the crawl too, though not by its processes.
+SERVER: list[int] = []
+
+
+def _tick(pid: int, seen: dict[str, Any]) -> None:
+    """One sample of what :func:`_window` reads: the machine's ticks, the CPU of this crawl's
+    processes and of the server, and each role's main thread's run and wait times."""
+    named: dict[int, str] = seen["roles"]
+    by_role: dict[str, list[float]] = {}
+    placed: dict[str, int] = {}
+    for proc, role in list(named.items()):
+        try:
+            run, wait, cpu = _schedstat(proc)
+        except (OSError, IndexError, ValueError):
+            continue
+        total = by_role.setdefault(role, [0.0, 0.0])
+        total[0] += run
+        total[1] += wait
+        placed.setdefault(role, cpu)
+    threads = 0.0  # the crawling process's threads but its main one (Twisted's pool, ...)
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            if int(task) != pid:
+                with open(f"/proc/{pid}/task/{task}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                threads += (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        pass
+    else:
+        seen["threads"] = max(seen.get("threads", 0.0), threads)
+    server = 0.0
+    for proc in SERVER:
+        try:
+            server += _own_cpu(proc)
+        except (OSError, IndexError, ValueError):
+            continue
+    seen["ticks"].append(
+        (
+            time.time(),
+            _machine(),
+            sum(seen["cpu_by_pid"].values()),
+            server,
+            {role: tuple(value) for role, value in by_role.items()},
+            placed,
+        )
+    )
+
+
 def _sample(pid: int, seen: dict[str, Any], done: threading.Event) -> None:
     """Sample the child and its descendants every 0.1 s until ``done``: the child's peak
     anonymous resident memory (``RssAnon``, KB, in ``seen["anon"]``), and the CPU seconds of
@@ -342,6 +419,7 @@ def _sample(pid: int, seen: dict[str, Any], done: threading.Event) -> None:
                 cpu_by_pid[proc] = _own_cpu(proc)
             except (OSError, IndexError, ValueError):
                 continue  # gone between the listing and the read
+        _tick(pid, seen)
 
 
 def _run(
@@ -356,7 +434,9 @@ def _run(
     """
     start = time.perf_counter()
     seen = seen if seen is not None else {}
-    seen.update(anon=0, cpu_by_pid={}, roles={})
+    seen.update(anon=0, cpu_by_pid={}, roles={}, ticks=[])
+    if SERVER:
+        SERVER[1:] = _descendants(SERVER[0])
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, env=env)
         done = threading.Event()
@@ -376,6 +456,8 @@ def _run(
         # its minor page faults: a fork's copy-on-write shows here (docs/benchmarks.md,
         # Crawling, "Session 16")
         seen["faults"] = usage.ru_minflt
+        # all its threads': waits for the network or a worker, and preemptions
+        seen["switches"] = (usage.ru_nvcsw, usage.ru_nivcsw)
         # the child's own: exact from wait4; its descendants': as last sampled
         others = sum(v for p, v in seen["cpu_by_pid"].items() if p != proc.pid)
         seen["tree_cpu"] = cpu + others
@@ -387,6 +469,55 @@ def _run(
         return out.read().decode(), wall, int(usage.ru_maxrss / 1024), cpu
 
 
+def _window(seen: dict[str, Any], start: float, end: float) -> dict[str, Any]:
+    """What the machine and the crawl's processes did between ``start`` and ``end`` (epoch
+    seconds: a crawl's window), from the samples nearest inside it; {} if under two.
+
+    CPU seconds: the machine's busy, idle and stolen (the hypervisor ran another guest while
+    this one had work), this crawl's processes (``ours``), the server's, and the rest
+    (``others``: the machine's busy less both — other programs, and this bench's sampler);
+    by role, the main thread's seconds on a CPU (``run``) and runnable but waiting for one
+    (``wait``); ``same_cpu``: the share of samples in which the crawling process's main
+    thread and the extraction worker had last run on the same CPU.
+    """
+    ticks = [tick for tick in seen.get("ticks", ()) if start <= tick[0] <= end]
+    if len(ticks) < 2:
+        return {}
+    first, last = ticks[0], ticks[-1]
+    ticks_of = [(b - a) / _TICK for a, b in zip(first[1], last[1], strict=True)]
+    user, nice, system, idle, iowait, irq, softirq, steal = ticks_of
+    busy = user + nice + system + irq + softirq
+    ours, server = last[2] - first[2], last[3] - first[3]
+    roles: dict[str, tuple[float, float]] = {}
+    for role, (run, wait) in last[4].items():
+        run0, wait0 = first[4].get(role, (0.0, 0.0))
+        roles[role] = (run - run0, wait - wait0)
+    both = [tick[5] for tick in ticks if "crawling" in tick[5] and "worker" in tick[5]]
+    same = sum(placed["crawling"] == placed["worker"] for placed in both)
+    return {
+        "seconds": last[0] - first[0],
+        "busy": busy,
+        "idle": idle + iowait,
+        "steal": steal,
+        "ours": ours,
+        "server": server,
+        "others": busy - ours - server,
+        "roles": roles,
+        "same_cpu": same / len(both) if both else None,
+    }
+
+
+def calibrate() -> float:
+    """Milliseconds of this process's CPU a fixed piece of pure Python takes now: the same
+    instructions every time, so what moves it is the machine (another guest on the host's
+    core, its caches, its clock), not newsmon."""
+    start = time.thread_time()
+    total = 0
+    for i in range(300_000):
+        total += i * i % 7
+    return (time.thread_time() - start) * 1000
+
+
 def load() -> float:
     return os.getloadavg()[0]
 
@@ -395,18 +526,29 @@ def bare_run(base: str, tmp: Path, variant: str) -> dict[str, Any]:
     script = tmp / "bare.py"
     script.write_text(textwrap.dedent(BARE_SPIDER), encoding="utf-8")
     before = load()
+    speed = calibrate()
     seen: dict[str, Any] = {}
     out, _wall, rss, cpu = _run(
         [sys.executable, str(script), f"{base}/news/list_1.html", variant], seen=seen
     )
+    row = json.loads(out.strip().splitlines()[-1])
     return {
-        **json.loads(out.strip().splitlines()[-1]),
+        **row,
+        "machine": _window(seen, *row.pop("window")),
+        "switches": seen["switches"],
+        "calibration": (speed, calibrate()),
         "rss": rss,
         "anon": int(seen["anon"]) // 1024,
         "cpu": cpu,
         "tree_cpu": seen["tree_cpu"],
         "load": before,
     }
+
+
+def _utc(text: str) -> datetime:
+    """A time of the archive's run row (UTC, written without its zone by SQLite)."""
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 #: newsmon is run from this checkout (``--code``)
@@ -425,14 +567,19 @@ def newsmon_run(base: str, tmp: Path, db: str, processes: str | None) -> dict[st
             env["NEWSMON_STORE_PROCESS"] = "1" if processes.endswith("w") else "0"
     newsmon = [sys.executable, "-m", "newsmon.cli"]
     before = load()
+    speed = calibrate()
     seen: dict[str, Any] = {}
     _, wall, rss, cpu = _run([*newsmon, "monitor", "--config", str(config), "--db", db], env, seen)
+    after = calibrate()
     out, _, _, _ = _run([*newsmon, "runs", "--limit", "1", "--format", "json", "--db", db], env)
     run = json.loads(out)[0]
-    seconds = (
-        datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])
-    ).total_seconds()
+    started, finished = (_utc(run["started_at"]), _utc(run["finished_at"]))
+    seconds = (finished - started).total_seconds()
     return {
+        "machine": _window(seen, started.timestamp(), finished.timestamp()),
+        "switches": seen["switches"],
+        "threads": seen.get("threads", 0.0),
+        "calibration": (speed, after),
         "responses": run["responses"],
         "requests": run["requests"],
         "seconds": seconds,
@@ -468,6 +615,7 @@ def bench(
         tmp.chmod(0o755)  # nginx's workers run as another user and must read the site
         site_dir = tmp / "site"
         proc, base = start_server(server, site_dir, tmp)
+        SERVER[:] = [proc.pid]
         try:
             padded_site(n, page_kb).write(site_dir, base)
             sizes = [p.stat().st_size for p in (site_dir / "news").glob("*/*/*.html")]
@@ -509,10 +657,32 @@ def _progress(n: int, rep: int, label: str, row: dict[str, Any]) -> None:
         f"load {row['load']:.2f}",
         file=sys.stderr,
     )
+    machine = row.get("machine")
+    if machine:
+        roles = machine["roles"]
+        waits = ", ".join(
+            f"{role} {run:.2f} / {wait:.2f}" for role, (run, wait) in roles.items() if run > 0.005
+        )
+        same = machine["same_cpu"]
+        print(
+            f"#   in its window ({machine['seconds']:.1f} s of samples): machine idle "
+            f"{machine['idle']:.2f}, stolen {machine['steal']:.2f}, busy {machine['busy']:.2f} CPU s "
+            f"= this crawl {machine['ours']:.2f} + server {machine['server']:.2f} + others "
+            f"{machine['others']:.2f}; main threads on a CPU / waiting for one: {waits}"
+            + (
+                f"; crawling and worker last on the same CPU in {same:.0%} of samples"
+                if same is not None
+                else ""
+            )
+            + f"; switches voluntary / involuntary {row['switches'][0]} / {row['switches'][1]}; "
+            f"calibration {row['calibration'][0]:.0f} / {row['calibration'][1]:.0f} ms",
+            file=sys.stderr,
+        )
     if "by_role" in row:
         parts = ", ".join(f"{role} {cpu:.2f}" for role, cpu in row["by_role"].items() if cpu)
         print(
-            f"#   CPU s by process: {parts}; wall {row['wall']:.2f} s; "
+            f"#   CPU s by process: {parts} (the crawling process's threads but its main one "
+            f"{row['threads']:.2f}, as last sampled); wall {row['wall']:.2f} s; "
             f"the crawling process's minor page faults {row['faults']}",
             file=sys.stderr,
         )
@@ -570,6 +740,23 @@ def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
                 f"- {label}: CPU s by process (medians): {parts}; the command's wall {walls:.2f} s"
             )
     for label, rows in results.items():
+        windows = [r["machine"] for r in rows if r.get("machine")]
+        if not windows:
+            continue
+
+        def median(values: list[float]) -> str:
+            return f"{statistics.median(values):.2f}" if values else "-"
+
+        crawling = [w["roles"]["crawling"] for w in windows if "crawling" in w["roles"]]
+        print(
+            f"- {label}: in the window (medians): machine idle "
+            f"{median([w['idle'] for w in windows])}, stolen {median([w['steal'] for w in windows])}, "
+            f"others {median([w['others'] for w in windows])} CPU s; the crawling process's main "
+            f"thread on a CPU {median([c[0] for c in crawling])} s, waiting for one "
+            f"{median([c[1] for c in crawling])} s; calibration "
+            f"{median([r['calibration'][0] for r in rows])} ms"
+        )
+    for label, rows in results.items():
         if label.startswith("bare"):
             per_page = 1000 * statistics.median(r["cpu"] for r in rows) / rows[0]["responses"]
             print(f"- {label}: {per_page:.2f} ms CPU per page (start-up included)")
@@ -587,6 +774,22 @@ def report(n: int, results: dict[str, list[dict[str, Any]]]) -> None:
                 r["pps"] for r in bare_rows
             )
             print(f"- {label} / {bare_label}: {median:.2f} (medians), {best:.2f} (bests)")
+            # Each round's ratio over the ratio of the two main threads' CPU in their windows
+            # (bare / newsmon): the host makes the same work cost either more CPU from one
+            # minute to the next, and this quotient moves least (docs/benchmarks.md, Crawling,
+            # "Session 17").
+            steady = []
+            for row, bare_row in zip(rows, bare_rows, strict=False):
+                ours, theirs = row.get("machine"), bare_row.get("machine")
+                if not (ours and theirs and row["pps"] and bare_row["pps"]):
+                    continue
+                cpu = theirs["roles"]["crawling"][0] / ours["roles"]["crawling"][0]
+                steady.append(f"{row['pps'] / bare_row['pps'] / cpu:.2f} (CPU {cpu:.2f})")
+            if steady:
+                print(
+                    f"- {label} / {bare_label}, each round's ratio ÷ the main threads' CPU "
+                    f"ratio (bare / newsmon, in their windows): {', '.join(steady)}"
+                )
 
 
 def main() -> None:
