@@ -18,7 +18,7 @@ from lxml import etree
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
-from crawler.extraction.credits import editor_in, is_credit_line, reporter_in
+from crawler.extraction.credits import digest_writer, editor_in, is_credit_line, reporter_in
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 from crawler.extraction.epaper import epaper_meta
@@ -2277,3 +2277,94 @@ def test_a_founder_table_template_gives_the_main_title_cell_guards(html: str) ->
     root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
     assert "articletitle" not in epaper_meta(root)
     assert "pubdate" not in epaper_meta(root)
+
+
+# A romanised writer's name with no label, in an element of its own whose class says author:
+# "<a class="author"><span>Li Yuan</span></a>" (极客公园, real8) and "<span class="author-name">
+# <a>Yiting Lin</a></span>, digital journalist" (RNZ's Chinese news, real24). Version 25 read
+# only Han names there (is_person_name), so neither page had an author.
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real8/geekpark-1.html", "Li Yuan"),
+        ("real24/rnz-1.html", "Yiting Lin"),
+    ],
+)
+def test_a_romanised_writer_in_an_author_element(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ('<a class="author"><span>Sharyn Graham Davies</span></a>', "Sharyn Graham Davies"),
+        ('<span class="author-name"><a href="/a/1">Jean-Luc Martin</a></span>', "Jean-Luc Martin"),
+        ('<span class="writer">Mary  O\'Neil</span>', "Mary O'Neil"),
+        # a desk, an account, one word, a sentence: no writer
+        ('<a class="author">PingWest Staff</a>', None),
+        ('<span class="author-name">News Desk</span>', None),
+        ('<a class="author">Admin</a>', None),
+        ('<span class="author">Read More Here Now</span>', None),
+        ('<span class="author">By Li Yuan</span>', None),
+        # a romanised name outside an author element is not taken for the writer
+        ('<span class="tag">Yiting Lin</span>', None),
+        ('<span class="author-info">Yiting Lin</span>', None),
+        # Han text in author-name stays unread (百家号's self-media accounts)
+        ('<p class="author-name">八卦大相公</p>', None),
+    ],
+)
+def test_a_romanised_writer_in_an_author_element_synthetic(info: str, author: str | None) -> None:
+    got = page(article(f"<span>2024-05-01 10:00</span> {info}"))
+    assert got.author == author
+
+
+# A writer's digest credit, the names then 綜合報導 (compiled) with no 記者 label: "馬慧娟 綜合報導 /
+# 泰國" opening 華視's text (real7), "（米妮 / 綜合報導）" standing alone after 風新聞's last paragraph
+# with a donation appeal after it, "（王秋燕／綜合報導）" opening OwlNews's first paragraph (real24).
+# Version 25 read none of them (the first was dropped with the captions, unread).
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real7/cts-1.html", "馬慧娟"),
+        ("real24/pmnews-1.html", "米妮"),
+        ("real24/owlting-1.html", "王秋燕"),
+    ],
+)
+def test_a_digest_credit_names_the_writer(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("line", "writer", "credit"),
+    [
+        ("马慧娟 综合报导 / 泰国", "马慧娟", True),
+        ("（米妮 / 综合报导）", "米妮", True),
+        ("（张三、李四／综合报道）", "张三 李四", True),
+        ("（王秋燕／综合报导）跨性别主义向来是文化的一部分。", "王秋燕", False),
+        # an outlet's or a desk's digest credit names no writer
+        ("本报综合报道 世界上第一个自称怀孕的男子", None, False),
+        ("澎湃新闻 综合报道", None, False),
+        ("政治中心／综合报导", None, False),
+        # prose that mentions a compilation
+        ("综合外媒报导，泰国人妖数量高达2万人。", None, False),
+        # an unbracketed credit with text after it is prose
+        ("马慧娟 综合报导 泰国人妖数量高达2万人，平均年龄在14到50岁间。", None, False),
+        # an open bracket left unclosed
+        ("（米妮 / 综合报导", None, False),
+    ],
+)
+def test_a_digest_credit_names_the_writer_lines(
+    line: str, writer: str | None, credit: bool
+) -> None:
+    assert digest_writer(line) == writer
+    assert is_credit_line(line) is credit
+
+
+def test_a_digest_credit_names_the_writer_synthetic() -> None:
+    got = page(
+        article("<span>2024-05-01 10:00</span>").replace(
+            '<div class="content">', '<div class="content"><p>（米妮 / 综合报导）</p>'
+        )
+    )
+    assert got.author == "米妮"
+    assert "综合报导" not in got.body

@@ -42,7 +42,7 @@ from crawler.extraction.sections import split_sections
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 25
+EXTRACTOR_VERSION = 26
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -199,10 +199,15 @@ def extract_article(
         trailer=trailer,
         body_head=head,
         body_tail=tail,
-        # paragraphs that may close with a reporter credit (記者 is 记者 once simplified)
-        body=[simplify(b.text) for b in blocks if "記者" in b.text or "记者" in b.text]
+        # paragraphs that may close with a reporter credit (記者 is 记者 once simplified), or
+        # be a digest credit ("（米妮 / 綜合報導）")
+        body=[
+            simplify(b.text)
+            for b in blocks
+            if "記者" in b.text or "记者" in b.text or "綜合報" in b.text
+        ]
         if traditional
-        else [b.text for b in blocks if "记者" in b.text],
+        else [b.text for b in blocks if "记者" in b.text or "综合报" in b.text],
         shown="\n".join(printed) + "\n" + body,
     )
     if traditional:

@@ -15,7 +15,7 @@ from crawler.extraction.byline import (
     joined_credits,
     name_value,
 )
-from crawler.extraction.credits import editor_in, is_credit_line, reporter_in
+from crawler.extraction.credits import digest_writer, editor_in, is_credit_line, reporter_in
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.names import (
     HAN,
@@ -66,6 +66,20 @@ _AUTHOR_METAS = (
 )
 # fmt: on
 _WRITER_HINTS = frozenset({"author", "writer", "reporter", "byline"})
+# "Li Yuan" (极客公园), "Yiting Lin" (RNZ): a writer's name in Latin letters, two or three
+# capitalised words ("Jean-Luc", "O'Neil" too); a desk or an account ("PingWest Staff",
+# "News Desk") is not one.
+_ROMANISED_WORD = r"(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+_ROMANISED_NAME_RE = re.compile(rf"{_ROMANISED_WORD}(?: {_ROMANISED_WORD}){{1,2}}")
+# fmt: off
+_NOT_ROMANISED = frozenset({
+    "Admin", "Agency", "By", "Daily", "Desk", "Editor", "Media", "News", "Network", "Online",
+    "Post", "Press", "Reporter", "Service", "Staff", "Studio", "Team", "Times", "Writer",
+})
+# fmt: on
+# an element of its own for the writer's name, which holds a romanised one only: Han text
+# there is a self-media account as often as a person (百家号's <p class="author-name">)
+_ROMANISED_HINTS = frozenset({"author-name"})
 _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
 
 
@@ -76,6 +90,9 @@ def _lead_reporter(line: str) -> str | None:
     m = _LEAD_CREDIT_RE.match(line) or _LEAD_PLAIN_CREDIT_RE.match(line)
     if m is not None:
         return reporter_in(m["inner"])
+    digest = digest_writer(line)  # "（王秋燕／综合报导）跨性别主义、…"
+    if digest:
+        return digest
     named = _LEAD_NAMES_RE.match(line)
     if named is None:
         return None
@@ -160,12 +177,20 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
     綜合報導" (新頭殼). Only a class word of its own (``author``, ``writer``, ``reporter``,
     ``byline``) counts: ``author-name`` and ``author-info__name`` hold self-media accounts,
     ``tie-author`` a commenter; and every word of the text must read as a person's name.
+    A romanised name, two or three capitalised Latin words, is read there and in
+    ``author-name`` too: "<a class="author"><span>Li Yuan</span></a>" (极客公园),
+    "<span class="author-name"><a>Yiting Lin</a></span>" (RNZ's Chinese news).
     """
     for piece in header:
         hint = piece.hint.split(" ", 1)[0]
+        if hint not in _WRITER_HINTS and hint not in _ROMANISED_HINTS:
+            continue
+        text = " ".join(piece.text.split())
+        if _ROMANISED_NAME_RE.fullmatch(text) and _NOT_ROMANISED.isdisjoint(text.split()):
+            return text
         if hint not in _WRITER_HINTS:
             continue
-        names = [n for n in NAMES_SPLIT_RE.split(piece.text.strip()) if n]
+        names = [n for n in NAMES_SPLIT_RE.split(text) if n]
         if names and len(names) <= 4 and all(is_person_name(n) for n in names):
             return " ".join(names)
     return None
@@ -189,10 +214,10 @@ def _reporters(
     yield reporter_in(joined_credits(header))
     yield _hinted_writer(header)
     for line, credit in body_head:
-        yield reporter_in(line) if credit else _lead_reporter(line)
+        yield (reporter_in(line) or digest_writer(line)) if credit else _lead_reporter(line)
     for line, credit in body_tail:
         if credit:
-            yield reporter_in(line) or _trailing_name(line)
+            yield reporter_in(line) or _trailing_name(line) or digest_writer(line)
     # joined, like the header: "作者：" and the name are often separate elements
     yield reporter_in(joined_credits(trailer))
     # the article's last paragraph may close with a bare "（张巨峰）" or "（记者 张三）"
@@ -202,9 +227,10 @@ def _reporters(
             closing = TRAILING_CREDIT_RE.search(line)
             yield reporter_in(closing["inner"]) if closing else None
             break
-    # a reporter credit closing an earlier paragraph of the story (boxes or a widget follow)
+    # a reporter credit closing an earlier paragraph of the story (boxes or a widget follow),
+    # or a digest credit standing alone there ("（米妮 / 综合报导）", a donation appeal after it)
     for line in reversed(body):
-        yield _closing_reporter(line)
+        yield _closing_reporter(line) or (digest_writer(line) if is_credit_line(line) else None)
 
 
 def find_author(

@@ -88,6 +88,28 @@ _CLAUSE_END_RE = re.compile(r"[。？?！!]")
 _SENTENCE_RE = re.compile(r"[。？?！!，]")
 # A reporter credit line with no sentence in it may list the compiled outlets after the names.
 _MEDIA_CREDIT_CHARS = 100
+# A writer's digest credit: the names, then 综合报导/综合报道 ("compiled"), no 记者 label —
+# "马慧娟 综合报导 / 泰国" opening 华视's text (a place may follow), "（米妮 / 综合报导）" closing
+# 风新闻's, "（王秋燕／综合报导）" opening OwlNews's first paragraph. Matched in simplified script.
+_DIGEST_CREDIT_RE = re.compile(
+    rf"(?P<open>[（(【〔])?\s*(?P<names>[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}}){{0,2}})"
+    rf"\s*[/／]?\s*综合报[导道](?:\s*[/／]\s*[{HAN}]{{2,8}})?\s*(?(open)[）)】〕])"
+)
+
+
+def digest_writer(text: str) -> str | None:
+    """The writers a digest credit at the start of ``text`` names ("（王秋燕／综合报导）…").
+
+    Unbracketed, the credit must be the whole line ("马慧娟 综合报导 / 泰国"); every name must
+    read as a person's: "本报综合报道", "澎湃新闻 综合报道", "政治中心／综合报导" name none.
+    """
+    m = _DIGEST_CREDIT_RE.match(text)
+    if m is None or (m["open"] is None and m.end() != len(text.rstrip())):
+        return None
+    names = [n for n in NAMES_SPLIT_RE.split(m["names"]) if n]
+    return " ".join(names) if all(is_person_name(n) for n in names) else None
+
+
 _DISCLAIMER_RE = re.compile(r"如有侵权|侵删|版权归原作者|未经授权不得转载|不代表本[站网平台]")
 # A photo caption's closing credit: "…启动仪式。（刘通摄）", "中新社记者 贾天勇 摄", "张蕊/摄".
 _PHOTO_CREDIT_END_RE = re.compile(
@@ -145,6 +167,9 @@ def is_credit_line(text: str) -> bool:
         and _MEDIA_REPORTER_RE.match(text)
         and not _SENTENCE_RE.search(text)
     ):
+        return True
+    # "马慧娟 综合报导 / 泰国", "（米妮 / 综合报导）": a digest credit standing alone
+    if short and digest_writer(text) and _DIGEST_CREDIT_RE.fullmatch(text):
         return True
     # "本报记者陆一夫报道": a glued byline standing alone
     if len(text) <= 30 and not _SENTENCE_PUNCT_RE.search(text) and reporter_in(text):
