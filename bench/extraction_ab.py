@@ -1,7 +1,7 @@
 """This checkout's extraction against another checkout's, alternated page by page in one process.
 
     .venv/bin/python bench/extraction_ab.py --base ../other-checkout [--part tune|check|all]
-        [--rounds 8] [--function body.measure]
+        [--rounds 8] [--function body.measure | --stage body_blocks]
 
 Both versions of ``crawler.extraction`` are imported into the same process (the other one
 first, under the same names, then set aside), so that the two run on the same pages under
@@ -9,7 +9,10 @@ the same load, in turn, several rounds (``--rounds``, the order swapped every ro
 each keeps its best CPU time per page. Without ``--function`` the whole ``extract_bytes`` is
 timed; with ``--function module.name`` (a function of ``crawler.extraction.<module>`` taking
 the parsed tree, such as ``body.measure`` or ``body.find_body_container``) that function alone,
-on a freshly parsed tree each time. Printed: each version's median over pages of its time
+on a freshly parsed tree each time. With ``--stage name`` (a function ``article.py`` calls by
+that name, such as ``body_blocks`` or ``find_headline``; ``bench/extraction_stages.py`` lists
+them) the whole ``extract_bytes`` runs and that stage's CPU time inside it is what is kept:
+a stage that needs the page's other stages' results is timed where it runs. Printed: each version's median over pages of its time
 divided by ``lxml.html.fromstring``'s (x lxml) and its median time, then the median and
 quartiles over pages of this checkout's time divided by the other's, and the ratio of the
 two versions' total time over all pages (what a crawl's CPU follows: a few slow pages weigh).
@@ -36,7 +39,7 @@ import lxml.html
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
-_spent: list[float] = []  # CPU times of --function's calls
+_spent: list[float] = []  # CPU times of --function's calls, or of --stage's in one page
 
 
 def _import_extraction(root: Path) -> dict[str, Any]:
@@ -65,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=("tune", "check", "all"), default="tune")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--function", help="module.name in crawler.extraction, e.g. body.measure")
+    parser.add_argument(
+        "--stage", help="a name article.py calls, e.g. body_blocks: its CPU inside extract_bytes"
+    )
     args = parser.parse_args(argv)
+    if args.function and args.stage:
+        parser.error("--function and --stage are exclusive")
     if not (args.base / "crawler" / "extraction" / "__init__.py").exists():
         parser.error(f"{args.base} holds no crawler/extraction package")
 
@@ -73,6 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     # this checkout's pages and split
     from bench.extraction import best_seconds, forget, kept_answers, load_pages
+    from bench.extraction_stages import _counted
+    from bench.extraction_stages import _spent as stage_spent
+
+    if args.stage:
+        for modules in versions.values():
+            if not hasattr(modules["article"], args.stage):
+                parser.error(f"article.py calls no {args.stage}")
+            func = getattr(modules["article"], args.stage)
+            setattr(modules["article"], args.stage, _counted(args.stage, func))
 
     pages = load_pages(args.part)
     times: dict[str, dict[str, float]] = {name: {} for name in versions}
@@ -113,13 +130,15 @@ def main(argv: list[str] | None = None) -> int:
                     answers: list[Any] = answers,
                 ) -> None:
                     forget(answers)  # (each run as a page's first: no answers from the last)
+                    stage_spent.clear()
                     with contextlib.suppress(error):
                         art.extract_bytes(page.data, fetched_at=page.fetched_at)
+                    _spent.append(stage_spent.get(args.stage, 0.0))
 
                 runs[name] = whole
         for turn in range(args.rounds):
             for name in sorted(versions, reverse=bool(turn % 2)):
-                if args.function:
+                if args.function or args.stage:
                     _spent.clear()
                     for _ in range(3):
                         runs[name]()
@@ -128,13 +147,16 @@ def main(argv: list[str] | None = None) -> int:
                     took = best_seconds(runs[name], 3, time.process_time)
                 times[name][page.key] = min(times[name].get(page.key, float("inf")), took)
 
-    what = args.function or "extract_bytes"
+    what = args.function or (
+        f"{args.stage} inside extract_bytes" if args.stage else "extract_bytes"
+    )
     print(f"{what}, part {args.part}, {len(pages)} pages, {args.rounds} rounds, CPU time")
     for name in versions:
         ratio = statistics.median(times[name][k] / units[k] for k in units)
         ms = 1000 * statistics.median(times[name].values())
         print(f"{name:5s} x lxml {ratio:.3f}  ms {ms:.3f}")
-    paired = [times["this"][k] / times["base"][k] for k in units]
+    # (a page that never reaches --stage's function, both times zero, is left out of the pairs)
+    paired = [times["this"][k] / times["base"][k] for k in units if times["base"][k] > 0]
     quartiles = ", ".join(f"{q:.3f}" for q in statistics.quantiles(paired, n=4))
     print(f"this / base per page: median {statistics.median(paired):.3f} (quartiles {quartiles})")
     # what a crawl's throughput follows: the pages' total, where a few slow pages weigh

@@ -28,7 +28,11 @@
 - the tests of a line of text that a site repeats page after page (``is_credit_line``,
   ``reporter_in``, ``_clean_source``...) keep their answers, and the keywords their folded
   forms: every record must be the one extracted with the caches empty, whatever pages came
-  before, and every kept answer the function's own.
+  before, and every kept answer the function's own;
+- ``text_of`` reads a leaf's own text without the walk, and the body's paragraph walk asks
+  ``is_noise`` only of elements with a class or id: ``text_of`` must be the plain walk's for
+  every element of the random trees and the fixture pages, and ``is_noise`` false wherever
+  an element has neither.
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ from crawler.extraction.tree import (
     hint_of,
     hint_words,
     is_noise,
+    text_of,
 )
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
@@ -663,3 +668,66 @@ def test_keywords_given_as_a_list_are_read_afresh_each_call() -> None:
     assert match_keywords(words, ["市医院"]) == ["医院"]
     assert match_keywords(("ＡＩ",), ["ai 大会"]) == ["ＡＩ"]
     assert match_keywords(["经济"], ["发展经济"], ["发展"]) == []
+
+
+# -- session 17: a leaf's text, the body walk's furniture test ------------------------------
+
+
+def _plain_text_of(el: etree._Element) -> str:
+    """``text_of`` as it was: every element walked, a space after each block element."""
+    parts: list[str] = []
+
+    def collect(node: etree._Element) -> None:
+        if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            collect(child)
+            if child.tail:
+                parts.append(child.tail)
+        if node.tag in BLOCK_TAGS:
+            parts.append(" ")
+
+    collect(el)
+    return clean("".join(parts))
+
+
+def _odd_leaves() -> etree._Element:
+    """Leaves the random trees lack: comments, a processing instruction, zero-width spaces and
+    BOMs (``clean``'s regex branch), skipped elements with text, empty and blank texts."""
+    root = etree.fromstring(
+        "<html><body><div><h1>\u200b标题\ufeff 二 </h1><p> \u200b </p><span></span>"
+        "<script>var a = 1;</script><style>p{}</style><td>\u3000单元\xa0格\u3000</td>"
+        "<strong>\n  强调\n</strong><!-- 注释 --><?pi 指令?><noscript>不计</noscript>"
+        "<p>\ufeff</p><b>a\u200bb</b></div></body></html>".encode(),
+        _parser(),
+    )
+    root.find(".//span").text = ""  # (an empty string, not None)
+    return root
+
+
+def test_text_of_is_the_plain_walk() -> None:
+    leaves = 0
+    for name, root in [*_trees(), ("odd leaves", _odd_leaves())]:
+        for el in root.iter():
+            assert text_of(el) == _plain_text_of(el), (name, el.tag)
+            leaves += not len(el)
+    assert leaves > 100_000  # most elements are leaves: the fast path is what is tested
+
+
+def test_is_noise_needs_a_class_or_id() -> None:
+    # body_blocks asks is_noise only of elements with a class or id: it must never be true of
+    # one with neither (or with both empty)
+    noisy = 0
+    for name, root in _trees():
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            bare = not (el.get("class") or el.get("id"))
+            assert not (bare and is_noise(el)), name
+            noisy += is_noise(el)
+    el = etree.Element("div", {"class": "", "id": ""})
+    assert not is_noise(el)
+    assert not is_noise(etree.Element("div", {"data-x": "share"}))
+    assert noisy > 1_000  # the random classes include furniture words

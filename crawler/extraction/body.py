@@ -455,7 +455,7 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
     dropped_links = False  # a line of links was left out since the last block
 
     def flush() -> None:
-        nonlocal line, media, dropped_links
+        nonlocal media, dropped_links
         if not line.parts:  # nothing since the last block edge (the common case)
             line.tag = "p"
             return
@@ -484,14 +484,21 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 media = dropped_links = False
             else:
                 dropped_links = True
-        line = _Line([], [], 0, "p")
+        # the line emptied for the next one (its lists were joined above and are not kept)
+        line.parts.clear()
+        line.emph.clear()
+        line.links = 0
+        line.tag = "p"
 
     def walk(el: etree._Element, emph: bool, in_link: bool) -> None:
         nonlocal started, media
         tag = el.tag
         if tag in MEDIA_TAGS:
             media = True
-        if tag in SKIP_TAGS or (el is not container and is_noise(el)):
+        if tag in SKIP_TAGS:
+            return
+        # (most elements of a body have neither class nor id: is_noise is not called for them)
+        if el is not container and (el.get("class") or el.get("id")) and is_noise(el):
             return
         if el is after:
             flush()
@@ -518,7 +525,7 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 walk(child, emph, in_link)
             tail = child.tail
             if tail:
-                # (flush() may have replaced the line while walking the child)
+                # (flush() may have emptied the line while walking the child)
                 line.parts.append(tail)
                 line.emph.append(emph)
                 if in_link:

@@ -72,13 +72,19 @@ def page_title(root: etree._Element) -> str:
 
 def text_of(el: etree._Element) -> str:
     """Visible text of an element, scripts and styles left out."""
+    if not len(el):
+        # a leaf (most headline candidates): its own text, without the walk (the space the
+        # walk puts after a block element is stripped by clean() all the same)
+        tag = el.tag
+        return "" if tag.__class__ is not str or tag in SKIP_TAGS else clean(el.text)
     parts: list[str] = []
     _collect_text(el, parts)
     return clean("".join(parts))
 
 
 def _collect_text(el: etree._Element, parts: list[str]) -> None:
-    if not is_element(el) or el.tag in SKIP_TAGS:
+    tag = el.tag
+    if tag.__class__ is not str or tag in SKIP_TAGS:  # (not an element: a comment...)
         return
     if el.text:
         parts.append(el.text)
@@ -86,5 +92,5 @@ def _collect_text(el: etree._Element, parts: list[str]) -> None:
         _collect_text(child, parts)
         if child.tail:
             parts.append(child.tail)
-    if el.tag in BLOCK_TAGS:
+    if tag in BLOCK_TAGS:
         parts.append(" ")
