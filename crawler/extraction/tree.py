@@ -76,7 +76,7 @@ def text_of(el: etree._Element) -> str:
         # a leaf (most headline candidates): its own text, without the walk (the space the
         # walk puts after a block element is stripped by clean() all the same)
         tag = el.tag
-        return "" if tag.__class__ is not str or tag in SKIP_TAGS else clean(el.text)
+        return "" if not isinstance(tag, str) or tag in SKIP_TAGS else clean(el.text)
     parts: list[str] = []
     _collect_text(el, parts)
     return clean("".join(parts))
@@ -84,7 +84,7 @@ def text_of(el: etree._Element) -> str:
 
 def _collect_text(el: etree._Element, parts: list[str]) -> None:
     tag = el.tag
-    if tag.__class__ is not str or tag in SKIP_TAGS:  # (not an element: a comment...)
+    if not isinstance(tag, str) or tag in SKIP_TAGS:  # is_element's test, on the tag read once
         return
     if el.text:
         parts.append(el.text)
