@@ -2368,3 +2368,76 @@ def test_a_digest_credit_names_the_writer_synthetic() -> None:
     )
     assert got.author == "米妮"
     assert "综合报导" not in got.body
+
+
+# --------------------------------------------------------------------------- session 18, twenty-eighth pass (real25)
+
+
+# A site abroad prints its clock in its own city's zone, with no zone (加拿大星島日報, real25:
+# "2024年11月03日 01:25", Toronto time) or one the parser does not know (世界日报, real11: "2023-11-20
+# 01:00 ET"), while its meta or JSON-LD states the time with the zone ("2024-11-02T22:25:00-07:00",
+# "2023-11-20T01:00:28-05:00"). Version 26 read the printed clock in China's zone: 13 and 12 hours off.
+@pytest.mark.parametrize(
+    ("key", "iso"),
+    [
+        ("real25/singtao-1.html", "2024-11-02T22:25:00-07:00"),
+        ("real11/worldjournal-1.html", "2023-11-20T01:00:28-05:00"),
+    ],
+)
+def test_a_time_stated_abroad_keeps_its_zone(key: str, iso: str) -> None:
+    assert _labelled(key).as_record()["published_at"] == iso
+
+
+@pytest.mark.parametrize(
+    ("stated", "printed", "iso"),
+    [
+        # the printed clock is the stated time read in another zone: the stated one is kept
+        ("2024-05-20T22:25:00-07:00", "2024-05-21 01:25", "2024-05-20T22:25:00-07:00"),
+        ("2024-05-20T10:22:00+02:00", "2024-05-20 10:22", "2024-05-20T10:22:00+02:00"),
+        # China's zone and UTC are no zone abroad (a CMS writes the local clock with a Z)
+        ("2024-05-20T10:22:00Z", "2024-05-20 10:22", "2024-05-20T10:22:00+08:00"),
+        ("2024-05-20T10:22:00+08:00", "2024-05-20 10:22", "2024-05-20T10:22:00+08:00"),
+        # another minute: the printed clock is some other time (an update), kept as printed
+        ("2024-05-20T22:25:00-07:00", "2024-05-21 01:40", "2024-05-21T01:40:00+08:00"),
+    ],
+)
+def test_a_time_stated_abroad_keeps_its_zone_synthetic(stated: str, printed: str, iso: str) -> None:
+    head = f'<meta property="article:published_time" content="{stated}">'
+    got = page(article(f"<span>{printed}</span> 来源：某某日报", head=head)).as_record()
+    assert got["published_at"] == iso
+
+
+# The column the article is filed under, printed beside the date with no label, is no source
+# when the page's <title> carries it as a part of its own: "2024/11/02 | 生活" under "… | 生活 - … -
+# 青年日報" (青年日報, real25), "2024年4月4日 時事脈搏 港聞" under "即時新聞 - 時事脈搏 - … - 信報網站
+# hkej.com" (信報, real25). Version 26 gave 生活 and 時事脈搏 as the credited outlets.
+@pytest.mark.parametrize("key", ["real25/ydn-1.html", "real25/hkej-1.html"])
+def test_a_column_the_title_names_is_no_source(key: str) -> None:
+    assert _labelled(key).source is None
+
+
+@pytest.mark.parametrize(
+    ("title", "info", "source"),
+    [
+        ("全市重点项目建设推进会召开 | 生活 - 某某日报", ["2024-05-01 10:00", "生活"], None),
+        (
+            "时事脉搏 - 全市重点项目建设推进会召开 - 某某日报",
+            ["时事脉搏", "2024-05-01 10:00"],
+            None,
+        ),
+        # an account the <title> does not carry is still the source
+        ("全市重点项目建设推进会召开 - 某某日报", ["2024-05-01 10:00", "城事观察"], "城事观察"),
+        # a part of the <title> that ends like an outlet is a site's name, not a column
+        ("全市重点项目建设推进会召开_39健康网_饮食", ["2024-05-01 10:00", "39健康网"], "39健康网"),
+    ],
+)
+def test_a_column_the_title_names_is_no_source_synthetic(
+    title: str, info: list[str], source: str | None
+) -> None:
+    html = (
+        f"<html><head><title>{title}</title></head><body><div class='article'>"
+        f"<h1>全市重点项目建设推进会召开</h1><div class='info'>"
+        + "".join(f"<span>{part}</span>" for part in info)
+        + f"</div><div class='content'>{BODY}</div></div></body></html>"
+    )
+    assert page(html).source == source
