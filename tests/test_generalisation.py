@@ -2441,3 +2441,38 @@ def test_a_column_the_title_names_is_no_source_synthetic(
         + f"</div><div class='content'>{BODY}</div></div></body></html>"
     )
     assert page(html).source == source
+
+
+# An editor who signs with a handle in Latin letters, the only credit of the page: "责任编辑：Quan"
+# after 亿忆网's repost disclaimer (real25), "<span>编辑：hubenben</span>" after 金投网's reprint notice
+# (real8). Version 26 read only Han names after an editor's label, so neither page had an author.
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real25/yeeyi-1.html", "Quan"),
+        ("real8/cngold-1.html", "hubenben"),
+    ],
+)
+def test_an_editor_signing_with_a_latin_handle(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("credits", "author"),
+    [
+        ("<p>责任编辑：Quan</p>", "Quan"),
+        ("<p>编辑：Beth</p>", "Beth"),
+        # a CMS login with digits, one of the CMS's own accounts: nobody
+        ("<p>责任编辑：mavis8518</p>", None),
+        ("<p>编辑：admin</p>", None),
+        # no colon after the label: no handle is read
+        ("<p>编辑 Beth</p>", None),
+        # a writer wins over the editor
+        ("<p>作者：彭加权</p><p>责任编辑：jl</p>", "彭加权"),
+    ],
+)
+def test_an_editor_signing_with_a_latin_handle_synthetic(credits: str, author: str | None) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        "</div></div></body>", f"{credits}</div></div></body>"
+    )
+    assert page(html).author == author
