@@ -2465,6 +2465,9 @@ def test_an_editor_signing_with_a_latin_handle(key: str, author: str) -> None:
         # a CMS login with digits, one of the CMS's own accounts: nobody
         ("<p>责任编辑：mavis8518</p>", None),
         ("<p>编辑：admin</p>", None),
+        # a staff code's initials: two letters, or no vowel
+        ("<p>编辑：CZ</p>", None),
+        ("<p>编辑：zkx</p>", None),
         # no colon after the label: no handle is read
         ("<p>编辑 Beth</p>", None),
         # a writer wins over the editor
