@@ -2479,3 +2479,22 @@ def test_an_editor_signing_with_a_latin_handle_synthetic(credits: str, author: s
         "</div></div></body>", f"{credits}</div></div></body>"
     )
     assert page(html).author == author
+
+
+# Several writers on a page in traditional script, printed with 、 between them: "【記者／闗淨尹、王詩婷、
+# 呂品萱　首圖／…】" (新聞人, real25), "【記者呂羿穎、蔡愷恆、許巧昕綜合報導】" (政大新聞與媒體實驗室, real26). The
+# credits are read in simplified script and the names joined with spaces; version 26 looked for the
+# joined names in the page to give them back as printed, found no such run and gave them simplified
+# (王诗婷, 吕羿颖). Each name is now looked up on its own.
+@pytest.mark.parametrize("key", ["real25/newspeople-1.html", "real26/nccu-1.html"])
+def test_several_writers_in_traditional_script_stay_as_printed(key: str) -> None:
+    author = real(key).author
+    assert author is not None
+    assert len(author.split()) > 1
+    text = (FIXTURES / key.replace("/", "/pages/", 1)).read_text("utf-8")
+    assert all(name in text for name in author.split())
+
+
+def test_several_writers_in_traditional_script_stay_as_printed_synthetic() -> None:
+    got = page(article("<span>2024-05-01 10:00</span> <span>記者／陳曉華、黃國榮</span>"))
+    assert got.author == "陳曉華 黃國榮"

@@ -96,14 +96,29 @@ class ExtractedArticle:
 
 
 def _as_printed(value: str | None, printed: list[str], simplified: list[str]) -> str | None:
-    """``value`` found in a simplified copy of the page's text, in the page's own characters."""
+    """``value`` found in a simplified copy of the page's text, in the page's own characters.
+
+    Several names joined by spaces ("闗净尹 王诗婷 吕品萱") are printed apart, with 、 between them
+    ("記者／闗淨尹、王詩婷、呂品萱", 新聞人; "【記者呂羿穎、蔡愷恆…】", 政大新聞與媒體實驗室): each is
+    looked up on its own.
+    """
     if not value:
         return value
+    whole = _printed_run(value, printed, simplified)
+    if whole is not None:
+        return whole
+    names = [_printed_run(name, printed, simplified) for name in value.split()]
+    if len(names) > 1 and all(names):
+        return " ".join(name for name in names if name)
+    return value
+
+
+def _printed_run(value: str, printed: list[str], simplified: list[str]) -> str | None:
     for original, plain in zip(printed, simplified, strict=True):
         at = plain.find(value)
         if at >= 0 and len(plain) == len(original):
             return original[at : at + len(value)]
-    return value
+    return None
 
 
 def extract_article(
