@@ -31,6 +31,7 @@ from crawler.extraction.headline import (
     find_headline,
     find_site_name,
     page_title,
+    title_segments,
     unmarked,
     with_subtitle,
 )
@@ -39,10 +40,11 @@ from crawler.extraction.metadata import read_jsonld, read_meta, stated_address
 from crawler.extraction.pieces import lead_before, pieces_after, pieces_between, shows_date
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
+from crawler.extraction.zones import in_stated_zone
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 26
+EXTRACTOR_VERSION = 27
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -94,14 +96,29 @@ class ExtractedArticle:
 
 
 def _as_printed(value: str | None, printed: list[str], simplified: list[str]) -> str | None:
-    """``value`` found in a simplified copy of the page's text, in the page's own characters."""
+    """``value`` found in a simplified copy of the page's text, in the page's own characters.
+
+    Several names joined by spaces ("闗净尹 王诗婷 吕品萱") are printed apart, with 、 between them
+    ("記者／闗淨尹、王詩婷、呂品萱", 新聞人; "【記者呂羿穎、蔡愷恆…】", 政大新聞與媒體實驗室): each is
+    looked up on its own.
+    """
     if not value:
         return value
+    whole = _printed_run(value, printed, simplified)
+    if whole is not None:
+        return whole
+    names = [_printed_run(name, printed, simplified) for name in value.split()]
+    if len(names) > 1 and all(names):
+        return " ".join(name for name in names if name)
+    return value
+
+
+def _printed_run(value: str, printed: list[str], simplified: list[str]) -> str | None:
     for original, plain in zip(printed, simplified, strict=True):
         at = plain.find(value)
         if at >= 0 and len(plain) == len(original):
             return original[at : at + len(value)]
-    return value
+    return None
 
 
 def extract_article(
@@ -169,8 +186,9 @@ def extract_article(
         header = [TextPiece(simplify(p.text), p.hint) for p in header]
         trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
         head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
-    published = dates.find_published(
-        meta=without_render_stamp(meta, fetched_at),
+    dated_meta = without_render_stamp(meta, fetched_at)
+    stamp = dates.find_published_stamp(
+        meta=dated_meta,
         jsonld=jsonld,
         header=header,
         # a date in the address: the one fetched, else the one the page states for itself
@@ -181,6 +199,8 @@ def extract_article(
         scripted=lambda now: scripted_time(root, now),
         record=lambda now: record_date(root, now),
     )
+    stamp = in_stated_zone(stamp, dated_meta, jsonld, fetched_at)
+    published = stamp.when if stamp else None
     site_name = find_site_name(root, meta, headline.text, host, title)
     source = byline.find_source(
         meta=meta,
@@ -191,6 +211,9 @@ def extract_article(
         headline=headline.text,
         site=site_name,
         body_head=head,
+        # the <title>'s parts but the headline: the site's and the column's names
+        columns={simplify(s) if traditional else s for s in title_segments(title)}
+        - {headline.text},
     )
     author = authors.find_author(
         meta=meta,

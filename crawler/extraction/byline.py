@@ -4,7 +4,7 @@ info line under the headline and the credits around the body (the writers: ``aut
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -326,7 +326,9 @@ def _is_own_name(value: str, site: str | None) -> bool:
     return site is not None and value in site
 
 
-def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> str | None:
+def _unlabelled_source(
+    header: Sequence[TextPiece], site: str | None = None, columns: Collection[str] = ()
+) -> str | None:
     """The account/outlet printed next to the first date with no label (toutiao, baijiahao…).
 
     The nearest name-like piece before the date wins over one after it; furniture
@@ -334,6 +336,10 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
     ``social`` — that the date's own row does not carry) is stepped over, a label or a
     sentence ends the search on that side. The site's own name (``site``) yields to an
     outlet on the date's other side: "青岛新闻网 2006-01-22 10:45:07 中国日报网站".
+    A name the page's ``<title>`` carries as a part of its own (``columns``) that does not end
+    like an outlet is the column the article is filed under, not a credit, and ends the search
+    on its side: "2024/11/02 生活" under "… | 生活 - … - 青年日報"; "2024年4月4日 時事脈搏 港聞"
+    under "即時新聞 - 時事脈搏 - … - 信報網站".
     """
     texts = [p.text for p in header]
     for i, text in enumerate(texts):
@@ -367,6 +373,8 @@ def _unlabelled_source(header: Sequence[TextPiece], site: str | None = None) -> 
                 if slash is not None and is_person_name(slash["name"]):
                     candidate = slash["outlet"]
                 value = _clean_source(candidate)
+                if value is not None and value in columns and not _OUTLET_END_RE.search(value):
+                    break  # a column's name ("生活"), not a site's ("39健康网", ending 网)
                 if value is not None and not is_person_name(value):
                     if not _is_own_name(value, site):
                         return value
@@ -415,6 +423,7 @@ def find_source(
     headline: str | None = None,
     site: str | None = None,
     body_head: Sequence[str] = (),
+    columns: Collection[str] = (),
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
@@ -465,7 +474,7 @@ def find_source(
     # publisher too) is the CMS's default, as a source meta naming the site is: no credit
     if value and not _is_own_name(value, site):
         return value
-    value = _unlabelled_source(header, site) or _lead_outlet(body_head)
+    value = _unlabelled_source(header, site, columns) or _lead_outlet(body_head)
     if own and (value is None or _is_own_name(value, site)):
         return own
     return value

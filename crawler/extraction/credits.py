@@ -316,6 +316,23 @@ def editor_in(text: str) -> str | None:
     for m in _EDITOR_RE.finditer(text):
         last = text[m.end() - 1]
         names = take_names(text, m.end(), glued=not (last.isspace() or last in _SEP_CHARS))
+        if names is None and m.group().rstrip()[-1:] in ("：", ":"):
+            names = _editor_handle(text, m.end())
         if names:
             return names
     return None
+
+
+# What an editor signs with after "编辑：" when it is no personal name: a handle in Latin
+# letters alone ("责任编辑：Quan", 亿忆网; "编辑：hubenben", 金投网). One with digits is a CMS
+# login ("责任编辑：mavis8518"), one of the CMS's own accounts ("编辑：admin") nobody, and so are
+# a staff code's initials, two letters or no vowel ("编辑：zkx", "编辑：CZ", 凤凰网's old pages).
+_EDITOR_HANDLE_RE = re.compile(rf"\s*(?P<name>[A-Za-z][A-Za-z.\-]{{2,23}})(?=\s|[{_SEP_CHARS}]|$)")
+_VOWEL_RE = re.compile(r"[aeiouyAEIOUY]")
+
+
+def _editor_handle(text: str, start: int) -> str | None:
+    m = _EDITOR_HANDLE_RE.match(text, start)
+    if m is None or _LABEL_AFTER_RE.match(text, m.end()) or m["name"].lower() in _ACCOUNT_WORDS:
+        return None
+    return m["name"] if _VOWEL_RE.search(m["name"]) else None

@@ -152,7 +152,7 @@ UPDATED_METAS: tuple[str, ...] = (
     "updatetime",
     "update_time",
 )
-_PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
+PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
 _UPDATED_JSONLD = ("dateModified",)
 
 # Words just before a date in the info line that say what the date is.
@@ -524,7 +524,7 @@ def find_published_stamp(
     """
     current = _now(now)
     strong = _from_metas(meta, PUBLISHED_METAS, current) or _from_jsonld(
-        jsonld, _PUBLISHED_JSONLD, current
+        jsonld, PUBLISHED_JSONLD, current
     )
     weak = _from_metas(meta, UPDATED_METAS, current) or _from_jsonld(
         jsonld, _UPDATED_JSONLD, current

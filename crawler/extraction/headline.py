@@ -20,6 +20,12 @@ _HEADLINE_HINT = re.compile(r"title|heading|headline")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |–|——|-{2,})\s*")
 
 
+def title_segments(title: str | None) -> list[str]:
+    """The parts of a ``<title>`` between its separators ("…_新闻频道_中华网": headline,
+    column, site)."""
+    return [s for s in _TITLE_SPLIT.split(title) if s] if title else []
+
+
 @dataclass(slots=True)
 class Headline:
     text: str
@@ -193,7 +199,7 @@ def find_headline(
         )
         if v
     ]
-    segments = [s for s in _TITLE_SPLIT.split(title) if s] if title else []
+    segments = title_segments(title)
     texts: dict[etree._Element, str] = {}  # candidate -> its text, for the second look
     best: tuple[float, int, Headline] | None = None
     for order, (el, named) in enumerate(_candidates(root, tagged)):
@@ -316,7 +322,7 @@ def find_site_name(
         rest = title
         if headline and title.startswith(headline):
             rest = title[len(headline) :]
-        segments = [s for s in _TITLE_SPLIT.split(rest) if s]
+        segments = title_segments(rest)
         if segments and (not headline or segments[-1] != headline):
             return segments[-1]
     return host

@@ -1,0 +1,62 @@
+"""A publication time stated in a zone abroad: the printed clock is read in that zone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from crawler.extraction.dates import PUBLISHED_JSONLD, PUBLISHED_METAS, SHANGHAI, Stamp, parse_stamp
+
+_NOT_ABROAD = (timedelta(0), timedelta(hours=8))  # UTC and China's offset
+_SAME_EVENT = timedelta(days=1)
+
+
+def stated_abroad(
+    meta: Mapping[str, str], jsonld: Sequence[Mapping[str, Any]], now: datetime | None
+) -> Stamp | None:
+    """The publication time a meta or the JSON-LD states with a zone that is neither China's
+    nor UTC (世界日报's "2023-11-20T01:00:28-05:00", 星岛's Canadian site's "…22:25:00-07:00").
+
+    UTC is left out: CMSs write the local clock with a "Z" often enough.
+    """
+    values = [meta.get(name) for name in PUBLISHED_METAS]
+    values += [obj.get(key) for key in PUBLISHED_JSONLD for obj in jsonld]
+    for value in values:
+        stamp = parse_stamp(value, now=now) if isinstance(value, str) and value else None
+        if (
+            stamp is not None
+            and stamp.has_time
+            and stamp.when.tzinfo is not SHANGHAI
+            and stamp.when.utcoffset() not in _NOT_ABROAD
+        ):
+            return stamp
+    return None
+
+
+def in_stated_zone(
+    found: Stamp | None,
+    meta: Mapping[str, str],
+    jsonld: Sequence[Mapping[str, Any]],
+    now: datetime | None,
+) -> Stamp | None:
+    """``found`` (the publication time as :func:`dates.find_published_stamp` reads it), or the
+    time the page states in a zone abroad when ``found`` is that time printed without a zone.
+
+    A site abroad prints its clock in the zone of its own city, with no zone or a word the
+    parser does not know: "2023-11-20 01:00 ET" (世界日报, New York), "2024年11月03日 01:25"
+    (加拿大星島日報, Toronto time, three hours after the meta's Vancouver 22:25). Read in China's
+    zone it is hours off; a printed clock on the same minute of the hour, within a day of the
+    time stated abroad, is that time read in another zone, so the stated time, zone and all,
+    is kept.
+    """
+    if found is None or not found.has_time or found.when.tzinfo is not SHANGHAI:
+        return found
+    zoned = stated_abroad(meta, jsonld, now)
+    if (
+        zoned is not None
+        and zoned.when.minute == found.when.minute
+        and abs(zoned.when - found.when) < _SAME_EVENT
+    ):
+        return zoned
+    return found
