@@ -2163,12 +2163,17 @@ def test_a_hidden_copy_of_the_text_is_not_the_body_guard() -> None:
 
 # A reprint credit with a word between 转自 and the outlet: "转自于：家庭医生" (南京卫生12320网,
 # real11) and "(转自2015-04-06 环球网)", the outlet's date first (山西省高级人民法院, real20). Neither
-# was read as a credit (version 23): no source, and the line stayed in the body.
+# was read as a credit (version 23): no source, and the line stayed in the body. Nor was one with no
+# colon, a line of its own closing the text: "本文轉載自央廣新聞網" (民報, real25), "- 轉載自 地球圖輯隊"
+# (T-STUDIO's 性別新聞 blog, real27); version 27 fell back on the name beside the date, 民報's byline
+# "文／詹婉如" and T-STUDIO's column 性別新聞.
 @pytest.mark.parametrize(
     ("key", "source", "credit"),
     [
         ("real11/nj12320-1.html", "家庭医生", "转自于"),
         ("real20/sxgy-1.html", "环球网", "转自2015"),
+        ("real25/peoplemedia-1.html", "央廣新聞網", "轉載自"),
+        ("real27/t-studio-1.html", "地球圖輯隊", "轉載自"),
     ],
 )
 def test_a_reprint_credit_with_a_word_before_the_outlet(key: str, source: str, credit: str) -> None:
@@ -2178,22 +2183,30 @@ def test_a_reprint_credit_with_a_word_before_the_outlet(key: str, source: str, c
 
 
 @pytest.mark.parametrize(
-    ("tail", "source"),
+    ("tail", "source", "kept"),
     [
-        ("<p>转自于：人民网</p>", "人民网"),
-        ("<p>(转自2015-04-06 环球网)</p>", "环球网"),
-        ("<p>（转载自2024年5月1日 新华网）</p>", "新华网"),
-        ("<p>摘自于《北京科技报》</p>", "北京科技报"),
-        ("<p>转自：中国新闻网</p>", "中国新闻网"),  # the plain credit, read before too
+        ("<p>转自于：人民网</p>", "人民网", False),
+        ("<p>(转自2015-04-06 环球网)</p>", "环球网", False),
+        ("<p>（转载自2024年5月1日 新华网）</p>", "新华网", False),
+        ("<p>摘自于《北京科技报》</p>", "北京科技报", False),
+        ("<p>转自：中国新闻网</p>", "中国新闻网", False),  # the plain credit, read before too
+        # no colon: the word and one name, the whole line
+        ("<p>本文转载自湖北日报</p>", "湖北日报", False),
+        ("<p>- 转载自 地球图辑队</p>", "地球图辑队", False),
+        # a generic credit names no outlet; prose that opens with the word is no credit
+        ("<p>本文转载自网络</p>", None, False),
+        ("<p>转自他处的消息，市里今天又召开会议。</p>", None, True),
     ],
 )
-def test_a_reprint_credit_with_a_word_before_the_outlet_synthetic(tail: str, source: str) -> None:
+def test_a_reprint_credit_with_a_word_before_the_outlet_synthetic(
+    tail: str, source: str | None, kept: bool
+) -> None:
     html = article("<span>2024-05-01 10:00</span>").replace(
         "</div></div></body>", f"{tail}</div></div></body>"
     )
     got = page(html)
     assert got.source == source
-    assert not got.body.endswith(tail[3:-4])
+    assert got.body.endswith(tail[3:-4]) is kept
 
 
 @pytest.mark.parametrize(
