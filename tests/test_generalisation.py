@@ -366,6 +366,11 @@ def test_a_date_only_header_takes_the_clock_of_the_script_on_the_same_day() -> N
         ("real2/163-2.html", "姚峰"),  # "…吗？”（姚峰 上海报道）" closing the last paragraph
         ("real2/ifeng-2.html", "韩涵"),  # "文丨政能亮特约评论员 韩涵" opening the body
         ("real2/qianlong-1.html", "闵乐夫 赵兰波 刘韬 刘晋芳 胡玉顺"),  # "执笔人：…" under it
+        # the English byline word in the info line, the writers after it (version 28; version 27
+        # gave no author on 4Gamers' page, real27, and JSON-LD's first writer alone on 亚洲电视新闻's,
+        # real30): "By 亞小安" in one link, "by" | "何庭贤" | "刘司義" in elements of their own
+        ("real27/4gamers-1.html", "亞小安"),
+        ("real30/atvnews-1.html", "何庭贤 刘司義"),
     ],
 )
 def test_bylines_on_real_pages(key: str, author: str) -> None:
@@ -383,6 +388,16 @@ def test_bylines_on_real_pages(key: str, author: str) -> None:
         ("2024-05-20 10:00 作者：<a>关注</a>", None),
         ("2024-05-20 10:00 作者：计划表", None),
         ("2024-05-20 10:00 作者 分享", None),
+        # "By" before Han names, in its element or in the elements after it, up to the date
+        ("<span>By 亚小安</span> 2024-05-20 10:00", "亚小安"),
+        (
+            "<span>by</span><span>何庭贤</span><span>刘司义</span> <span>2024-05-20 10:00</span>",
+            "何庭贤 刘司义",
+        ),
+        # English words, a role word or an outlet after it name nobody
+        ("<span>By the way</span> 2024-05-20 10:00", None),
+        ("<span>By 编辑部</span> 2024-05-20 10:00", None),
+        ("<span>by</span><span>某某日报</span> 2024-05-20 10:00", None),
     ],
 )
 def test_several_authors_and_no_interface_words(info: str, author: str | None) -> None:
