@@ -81,6 +81,11 @@ _NOT_ROMANISED = frozenset({
 # there is a self-media account as often as a person (百家号's <p class="author-name">)
 _ROMANISED_HINTS = frozenset({"author-name"})
 _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
+# The English byline word in the info line, the writers after it in the same element ("By 亞小安",
+# 4Gamers) or in the elements that follow ("by" | "何庭贤" | "刘司義", 亚洲电视新闻's multiple-authors line).
+_BY_RE = re.compile(r"^[Bb][Yy](?:\s+(?P<rest>\S.*))?$")
+_BY_NAME_RE = re.compile(rf"[{HAN}·]{{2,4}}")
+_MOST_BY_NAMES = 4
 
 
 @lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
@@ -196,6 +201,32 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
     return None
 
 
+def _by_writers(header: Sequence[TextPiece]) -> str | None:
+    """The writers an English "By" names in the info line, in Han characters.
+
+    After the explicit word a pen name counts as a person's does after 作者：(亞小安 reads as no
+    Chinese personal name); each must still stand where a credit puts a name — two to four
+    characters, no role word. The names run on, element by element, to the first that holds
+    anything else (the date): "by" | "何庭贤" | "刘司義" | "2023年5月18日 15:00".
+    """
+    for i, piece in enumerate(header):
+        m = _BY_RE.match(piece.text.strip())
+        if m is None:
+            continue
+        texts = (
+            [m["rest"]] if m["rest"] else [p.text for p in header[i + 1 : i + 1 + _MOST_BY_NAMES]]
+        )
+        names: list[str] = []
+        for text in texts:
+            words = [n for n in NAMES_SPLIT_RE.split(text.strip()) if n]
+            if not words or not all(_BY_NAME_RE.fullmatch(w) and plausible_name(w) for w in words):
+                break
+            names += words
+        if names and len(names) <= _MOST_BY_NAMES:
+            return " ".join(names)
+    return None
+
+
 def _first(found: Iterable[str | None]) -> str | None:
     return next((v for v in found if v), None)
 
@@ -213,6 +244,7 @@ def _reporters(
             yield slash["name"]
     yield reporter_in(joined_credits(header))
     yield _hinted_writer(header)
+    yield _by_writers(header)
     for line, credit in body_head:
         yield (reporter_in(line) or digest_writer(line)) if credit else _lead_reporter(line)
     for line, credit in body_tail:

@@ -69,6 +69,13 @@ _ALWAYS_CREDIT_RE = re.compile(
     # 12320网) and "(转自2015-04-06 环球网)" put 于 or the outlet's date before the outlet
     rf"|^[（(【\[]?\s*(?:本文|文章)?{REPRINT_WORD}(?:于|\s*[:：《]|\s*{REPRINT_DATE})"
 )
+# A reprint credit with no colon, a line of its own closing the text: "本文轉載自央廣新聞網" (民報),
+# "- 轉載自 地球圖輯隊" (T-STUDIO's blog, a list dash before it). The whole line is the word and
+# one name — no clause mark, no space inside the name — so prose that opens with 转自 or 选自 is not
+# one ("选自他的诗集，…").
+_BARE_REPRINT_RE = re.compile(
+    rf"^[-－—–·•]?\s*(?:本文|文章)?{REPRINT_WORD}\s*[{HAN}A-Za-z0-9·]{{2,20}}$"
+)
 # "澎湃新闻记者 段彦超 廖艳", "新京报记者 陆一夫 编辑 刘晓阳 校对 李铭", "本报记者 张三".
 _MEDIA_REPORTER_RE = re.compile(
     rf"^[（(【\[]?[{HAN}A-Za-z·]{{0,12}}?(?:记者|通讯员|特约撰稿人?|撰稿人)\s*(?:{SEP}\s*|\s+)"
@@ -147,7 +154,7 @@ def is_credit_line(text: str) -> bool:
     text = text.strip()
     if not text:
         return False
-    if _END_MARK_RE.match(text) or _ALWAYS_CREDIT_RE.match(text):
+    if _END_MARK_RE.match(text) or _ALWAYS_CREDIT_RE.match(text) or _BARE_REPRINT_RE.match(text):
         return True
     short = len(text) <= 60
     if short and _DATELINE_CREDIT_RE.match(text):
