@@ -255,15 +255,8 @@ class IncrementalMiddleware:
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any], spider: Any = None
     ) -> AsyncIterator[Any]:
-        """Outputs before the first request go on as they come (an article page's item: no
-        list, no filter); from the first request on, the rest is read and filtered whole, as
-        :meth:`_filter` needs (a page's article links are asked about in one question)."""
-        async for output in result:
-            if isinstance(output, Request):
-                rest = [output, *[o async for o in result]]
-                for kept in self._filter(rest, spider or self.crawler.spider):
-                    yield kept
-                return
+        outputs = [o async for o in result]
+        for output in self._filter(outputs, spider or self.crawler.spider):
             yield output
 
 
