@@ -10,7 +10,11 @@ gathers only what a receiver returns that can be awaited (a coroutine, a Deferre
 as Scrapy does; errors are caught and logged with Scrapy's message and logger, and the results
 come back as Scrapy returns them (``(receiver, result or exception)`` in the receivers' order).
 What a receiver sees differs in one way only: a plain receiver runs when the signal is sent,
-not one turn of the event loop later (docs/benchmarks.md, Crawling, "Session 18").
+not one turn of the event loop later (docs/benchmarks.md, Crawling, "Session 18"). A signal
+one of whose receivers is a coroutine function (Scrapy's own ``spider_closed`` of its feed
+exports, say) goes through Scrapy's code unchanged, so that the order in which receivers'
+code runs stays Scrapy's: there, a coroutine receiver starts before the plain receivers after
+it run.
 
 Without the asyncio reactor, Scrapy's own code runs unchanged.
 """
@@ -42,13 +46,17 @@ class QuickSignalManager(SignalManager):
     async def send_catch_log_async(self, signal: Any, **kwargs: Any) -> list[tuple[Any, Any]]:
         if not is_asyncio_available():
             return await super().send_catch_log_async(signal, **kwargs)
-        sender = kwargs.pop("sender", self.sender)
+        sender = kwargs.get("sender", self.sender)
+        receivers = list(liveReceivers(getAllReceivers(sender, signal)))
+        if any(inspect.iscoroutinefunction(receiver) for receiver in receivers):
+            return await super().send_catch_log_async(signal, **kwargs)
+        kwargs.pop("sender", None)
         dont_log = kwargs.pop("dont_log", ())
         ignored = tuple(dont_log) if isinstance(dont_log, Sequence) else (dont_log,)
         spider = kwargs.get("spider")
         results: list[tuple[Any, Any]] = []
         waiting: list[tuple[int, Any, Any]] = []
-        for receiver in liveReceivers(getAllReceivers(sender, signal)):
+        for receiver in receivers:
             try:
                 result = robustApply(receiver, signal=signal, sender=sender, **kwargs)
             except ignored as exc:  # pylint: disable=catching-non-exception

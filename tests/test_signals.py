@@ -13,7 +13,7 @@ from scrapy import Spider, signals
 from scrapy.exceptions import StopDownload
 from scrapy.signalmanager import SignalManager
 from scrapy.utils.test import get_crawler
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import Deferred, fail, succeed
 
 from crawler.signals import QuickSignalManager, QuickSignals
 from tests.cli import newsmon
@@ -41,6 +41,10 @@ class Receivers:
         self.calls.append(("deferred", item))
         return succeed(f"deferred {item}")
 
+    def deferred_failing(self, item: Any) -> Deferred[str]:
+        self.calls.append(("deferred failing", item))
+        return fail(LookupError(item))
+
     def failing(self, item: Any) -> None:
         self.calls.append(("failing", item))
         raise ValueError(f"bad {item}")
@@ -53,14 +57,16 @@ class Receivers:
         raise StopDownload(fail=False)
 
 
-def _send(manager_class: type[SignalManager], caplog: pytest.LogCaptureFixture) -> Any:
-    """Send a signal of its own to the receivers through a crawler whose manager is
-    ``manager_class``: ``(results as (name, value or exception's repr), calls, log lines)``."""
+def _send(
+    manager_class: type[SignalManager], caplog: pytest.LogCaptureFixture, names: tuple[str, ...]
+) -> Any:
+    """Send a signal of its own to the receivers ``names`` through a crawler whose manager is
+    ``manager_class``: ``(results as (name, value or exception's repr), the receivers' calls
+    in the order their code ran, log lines)``."""
     crawl = get_crawler(Spider)
     crawl.signals.__class__ = manager_class
     signal = object()
     receivers = Receivers()
-    names = ("plain", "coroutine", "deferred", "failing", "failing_later", "stopping")
     for name in names:
         crawl.signals.connect(getattr(receivers, name), signal=signal)
     caplog.clear()
@@ -78,29 +84,46 @@ def _send(manager_class: type[SignalManager], caplog: pytest.LogCaptureFixture) 
         (r.name, r.levelname, re.sub(r" of <.*", "", r.getMessage()), r.exc_info is not None)
         for r in caplog.records
     ]
-    return readable, sorted(receivers.calls), lines
+    return readable, receivers.calls, lines
 
 
 @pytest.mark.filterwarnings("ignore:.*returned a Deferred")
 def test_the_results_and_the_log_are_scrapys(caplog: pytest.LogCaptureFixture) -> None:
-    """Every kind of receiver answered as Scrapy's manager answers it, in the same order, and
-    the same error lines logged (none for the ``dont_log`` exception)."""
-    ours = _send(QuickSignalManager, caplog)
-    theirs = _send(SignalManager, caplog)
+    """Receivers that are plain functions (a Deferred, failed or not, among their answers):
+    answered as Scrapy's manager answers them, in the same order, their code run in the same
+    order, and the same error lines logged (none for the ``dont_log`` exception)."""
+    names = ("plain", "deferred", "failing", "deferred_failing", "stopping")
+    ours = _send(QuickSignalManager, caplog, names)
+    theirs = _send(SignalManager, caplog, names)
     assert ours == theirs
     results, calls, lines = ours
-    assert results[:3] == [
-        ("plain", "plain 7"),
-        ("coroutine", "coroutine 7"),
-        ("deferred", "deferred 7"),
-    ]
-    assert results[3][1] == "ValueError('bad 7')"
-    assert results[4][1] == "KeyError(7)"
-    assert results[5][0] == "stopping"
-    assert results[5][1].startswith("StopDownload")
-    assert len(calls) == 5
+    assert results[:2] == [("plain", "plain 7"), ("deferred", "deferred 7")]
+    assert results[2][1] == "ValueError('bad 7')"
+    assert results[3][1] == "LookupError(7)"
+    assert results[4][0] == "stopping"
+    assert results[4][1].startswith("StopDownload")
+    assert [name for name, _ in calls] == ["plain", "deferred", "failing", "deferred failing"]
     assert [line[2] for line in lines] == [
         "Error caught on signal handler: <bound method Receivers.failing",
+        "Error caught on signal handler: <bound method Receivers.deferred_failing",
+    ]
+
+
+@pytest.mark.filterwarnings("ignore:.*returned a Deferred")
+def test_a_signal_with_a_coroutine_receiver_runs_its_receivers_in_scrapys_order(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With a coroutine function among the receivers, Scrapy's code sends the signal: the
+    coroutine starts before the plain receivers after it run, as with Scrapy's manager (called
+    at once, the plain ones would run first)."""
+    names = ("coroutine", "plain", "failing_later", "deferred")
+    ours = _send(QuickSignalManager, caplog, names)
+    assert ours == _send(SignalManager, caplog, names)
+    results, calls, lines = ours
+    assert [name for name, _ in calls] == ["coroutine", "plain", "failing later", "deferred"]
+    assert results[0] == ("coroutine", "coroutine 7")
+    assert results[2][1] == "KeyError(7)"
+    assert [line[2] for line in lines] == [
         "Error caught on signal handler: <bound method Receivers.failing_later",
     ]
     assert all(name == "scrapy.utils.signal" and exc for name, _, _, exc in lines)
