@@ -90,9 +90,6 @@ EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,
     # Python's garbage collector set for a crawl: start-up's heap frozen (crawler/collector.py).
     "crawler.collector.FreezeAtOpen": 0,
-    # Scrapy's signal manager, sending item_scraped without a task per plain receiver
-    # (crawler/signals.py).
-    "crawler.signals.QuickSignals": 0,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
