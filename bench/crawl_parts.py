@@ -13,7 +13,12 @@ medians of five passes:
 - **spider-middleware chain**: a response through Scrapy's ``SpiderMiddlewareManager`` with
   newsmon's ``SPIDER_MIDDLEWARES``: an article page yielding its item, and a listing page
   yielding 20 new article requests and its next page (its incremental questions included);
-- **download counters**: a request through the ``DownloaderStats`` middleware newsmon enables.
+- **download counters**: a request through the ``DownloaderStats`` middleware newsmon enables;
+- **item_scraped**: the signal Scrapy sends for every item, through the signal manager newsmon's
+  ``EXTENSIONS`` leave the crawler with, to Scrapy's ``CoreStats`` (its one receiver in a crawl);
+- **a result to its coroutine**: what ``parse_article`` awaits for a page handed to the
+  extraction pool, settled as the pool settles it (a Deferred turned into a future before
+  session 18, an asyncio future since: ``ExtractPool.extract_soon``), awaited by a coroutine.
 
 ``--code`` measures another checkout too, each in its own process, alternated ``--rounds`` times
 (the order swapped each round). The crawl of ``bench/crawl.py`` reads one listing page per 20
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -154,6 +160,7 @@ def measure() -> dict[str, Any]:
                 result[f"chain, {name}"] = _median_us(passes)
 
         asyncio.run(chains())
+        asyncio.run(_item_path(crawl, result))
         downloader = DownloaderMiddlewareManager.from_crawler(crawl)
         (counters,) = [m for m in downloader.middlewares if isinstance(m, DownloaderStats)]
         headers = {"Referer": f"{BASE}list_1.html", "Accept": "text/html"}
@@ -163,6 +170,56 @@ def measure() -> dict[str, Any]:
         cycle = itertools.cycle(requests)
         result["download counters"] = _timed(lambda: counters.process_request(next(cycle)), 1000)
     return result
+
+
+async def _item_path(crawl: Any, result: dict[str, Any]) -> None:
+    """The ``item_scraped`` signal and a hand-over's result, µs a page (see the docstring)."""
+    from scrapy import signals
+    from scrapy.exceptions import NotConfigured
+    from scrapy.extensions.corestats import CoreStats
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from scrapy.utils.misc import build_from_crawler, load_object
+    from twisted.internet.defer import Deferred
+
+    import crawler.extract_pool as extract_pool
+    import crawler.settings
+
+    for path in crawler.settings.EXTENSIONS:  # newsmon's own extensions, as a crawl builds them
+        if path.startswith("crawler."):
+            with contextlib.suppress(NotConfigured):
+                build_from_crawler(load_object(path), crawl)
+    build_from_crawler(CoreStats, crawl)
+    crawl.stats.open_spider()
+    spider = crawl.spider
+
+    async def signal() -> None:
+        await crawl.signals.send_catch_log_async(
+            signal=signals.item_scraped, item={}, response=None, spider=spider
+        )
+
+    loop = asyncio.get_running_loop()
+    settle = getattr(extract_pool, "_settle", None)
+
+    async def handed() -> None:
+        if settle is None:  # before session 18: a Deferred, awaited as a future
+            deferred: Deferred[int] = Deferred()
+            waited = maybe_deferred_to_future(deferred)
+            deferred.callback(1)
+            await waited
+        else:
+            future = loop.create_future()
+            settle(1, future)
+            await future
+
+    for name, run in (("item_scraped signal", signal), ("a result to its coroutine", handed)):
+        passes = []
+        for _ in range(PASSES):
+            start = time.thread_time()
+            for _ in range(1000):
+                await run()
+            passes.append((time.thread_time() - start) / 1000 * 1e6)
+        result[name] = _median_us(passes)
+    assert crawl.stats.get_value("item_scraped_count") == PASSES * 1000
 
 
 def main() -> None:

@@ -60,6 +60,7 @@ batch's size: pages that wait a few milliseconds for the ones after them cost it
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import os
@@ -67,7 +68,7 @@ import pickle
 import socket
 import struct
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from twisted.internet.defer import Deferred, DeferredLock, DeferredSemaphore
@@ -98,6 +99,26 @@ BATCH = 16
 GATHER = 0.02
 #: A message's length before it, each way (``multiprocessing.connection``'s header).
 _HEADER = struct.Struct("!i")
+
+#: What a page's result is handed to: the Deferred of :meth:`ExtractPool.extract`, or the
+#: asyncio future of :meth:`ExtractPool.extract_soon`.
+_Outcome = Deferred[tuple[ExtractedArticle, bytes]] | asyncio.Future[tuple[ExtractedArticle, bytes]]
+
+
+def _settle(outcome: Any, target: _Outcome) -> None:
+    """Hand ``outcome`` (a result, or an exception or Failure) to ``target``."""
+    if isinstance(target, Deferred):
+        if isinstance(outcome, (BaseException, Failure)):
+            target.errback(outcome)
+        else:
+            target.callback(outcome)
+    elif not target.done():  # (a future whose coroutine was cancelled is done)
+        if isinstance(outcome, Failure):
+            outcome = outcome.value
+        if isinstance(outcome, BaseException):
+            target.set_exception(outcome)
+        else:
+            target.set_result(outcome)
 
 
 # -- in the crawling process ------------------------------------------------------------------
@@ -299,8 +320,8 @@ class ExtractPool:
         #: workers of the pool started again after one died or was killed
         self.restarts = 0
         self.closed = False
-        #: pages waiting for a worker, with the Deferreds of their results (see :meth:`extract`)
-        self.waiting: list[tuple[Page, Deferred[tuple[ExtractedArticle, bytes]]]] = []
+        #: pages waiting for a worker, with what their results go to (see :meth:`extract`)
+        self.waiting: list[tuple[Page, _Outcome]] = []
         self.pumping = False
         #: the call that starts handing the waiting pages out (see :meth:`extract`)
         self._gathering: Any = None
@@ -378,14 +399,30 @@ class ExtractPool:
         out again page by page, so that only the page at fault fails (see the module docstring).
         """
         deferred: Deferred[tuple[ExtractedArticle, bytes]] = Deferred()
-        self.waiting.append((page, deferred))
+        self._queue(page, deferred)
+        return deferred
+
+    def extract_soon(self, page: Page) -> Awaitable[tuple[ExtractedArticle, bytes]]:
+        """:meth:`extract` for a coroutine to await: under Scrapy's asyncio reactor an asyncio
+        future the pool settles itself — no Deferred a page, nor its conversion to a future
+        (``Deferred.asFuture``): ~8 µs a page of the crawling process's CPU against ~0.4
+        (docs/benchmarks.md, Crawling, "Session 18"). Under another reactor, :meth:`extract`'s
+        Deferred, which that reactor's coroutines await."""
+        try:
+            future = asyncio.get_running_loop().create_future()
+        except RuntimeError:  # no asyncio loop runs: another reactor
+            return self.extract(page)
+        self._queue(page, future)
+        return future
+
+    def _queue(self, page: Page, outcome: _Outcome) -> None:
+        self.waiting.append((page, outcome))
         if not self.pumping:
             self.pumping = True
             # GATHER seconds on: the pages that arrive meanwhile leave together
             self._gathering = _reactor().callLater(GATHER, self._start_pump)
         elif len(self.waiting) >= BATCH and self._gathering is not None:
             self._gathering.reset(0)  # a full batch waits for no more
-        return deferred
 
     def _start_pump(self) -> None:
         self._gathering = None
@@ -405,9 +442,7 @@ class ExtractPool:
         finally:
             self.pumping = False
 
-    async def _batch(
-        self, batch: list[tuple[Page, Deferred[tuple[ExtractedArticle, bytes]]]]
-    ) -> None:
+    async def _batch(self, batch: list[tuple[Page, _Outcome]]) -> None:
         pages = [page for page, _ in batch]
         # each page may take the time limit, one after the other, before the worker answers
         limit = len(pages) * self.timeout + self.hard_limit
@@ -418,18 +453,16 @@ class ExtractPool:
                 self.slots.release()
         except (_WorkerDied, ExtractionAborted):
             # its worker died or was killed: each page again on its own, as one page is
-            for page, deferred in batch:
-                self.run(_work, page, self.timeout, url=page.url).chainDeferred(deferred)
+            for page, target in batch:
+                again = self.run(_work, page, self.timeout, url=page.url)
+                again.addBoth(_settle, target)
             return
         except Exception as exc:
-            for _, deferred in batch:
-                deferred.errback(exc)
+            for _, target in batch:
+                _settle(exc, target)
             return
-        for (_, deferred), outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, Exception):
-                deferred.errback(outcome)
-            else:
-                deferred.callback(outcome)
+        for (_, target), outcome in zip(batch, outcomes, strict=True):
+            _settle(outcome, target)
 
     def run(self, function: Callable[..., T], *args: Any, url: str = "the page") -> Deferred[T]:
         """``function(*args)`` in a worker, with the pool's failure handling (see the module)."""

@@ -139,8 +139,9 @@ def test_settings_then_environment_then_defaults_choose_the_pool(
 #: Run in a child process (the reactor cannot run twice in one): one real worker, pages
 #: handed to it ``interval`` seconds apart, each padded with a comment of ``pad`` bytes;
 #: prints the size of each batch handed out, the titles, and the titles extracted in-process.
+#: ``future``: each page handed over with ``extract_soon`` (what the spiders call), else ``extract``.
 _BATCHES_SCRIPT = """
-import json, sys
+import asyncio, json, sys
 from datetime import UTC, datetime
 from twisted.internet import asyncioreactor
 asyncioreactor.install()
@@ -149,6 +150,7 @@ import crawler.extract_pool as extract_pool
 from newsmon.sample_site import SampleSite
 
 count, interval, pad = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+future = sys.argv[4] == "future"
 site = SampleSite.generate(count, private_keyword_articles=0)
 pages = [
     extract_pool.Page(site.article_html(a).encode("gbk" if a.gbk else "utf-8")
@@ -171,7 +173,12 @@ async def main():
         sizes.clear()
         waiting = []
         for page in pages:
-            waiting.append(pool.extract(page))
+            if future:
+                soon = pool.extract_soon(page)
+                assert isinstance(soon, asyncio.Future), type(soon)
+                waiting.append(defer.Deferred.fromFuture(soon))
+            else:
+                waiting.append(pool.extract(page))
             await task.deferLater(reactor, interval, lambda: None)
         articles = await defer.gatherResults(waiting)
     finally:
@@ -187,9 +194,11 @@ reactor.run()
 """
 
 
-def _batch_sizes(count: int, interval: float, pad: int = 0) -> tuple[list[int], list[str]]:
+def _batch_sizes(
+    count: int, interval: float, pad: int = 0, how: str = "deferred"
+) -> tuple[list[int], list[str]]:
     result = subprocess.run(
-        [sys.executable, "-c", _BATCHES_SCRIPT, str(count), str(interval), str(pad)],
+        [sys.executable, "-c", _BATCHES_SCRIPT, str(count), str(interval), str(pad), how],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -209,6 +218,16 @@ def test_pages_arriving_close_together_go_to_the_worker_in_one_hand_over() -> No
     # pages further apart than GATHER wait for none: a hand-over each
     sizes, _ = _batch_sizes(3, GATHER * 2.5)
     assert sizes == [1, 1, 1], sizes
+
+
+def test_pages_handed_over_as_futures_get_their_own_articles() -> None:
+    """``extract_soon`` (the spiders' hand-over): under the asyncio reactor an asyncio future
+    a page, no Deferred; the same batches and each page's own article, in order."""
+    sizes, titles = _batch_sizes(6, GATHER / 18, how="future")
+    assert sizes[0] >= 4, sizes
+    assert sum(sizes) == 6, sizes
+    assert len(titles) == 6
+    assert all(titles)
 
 
 def test_a_hand_over_larger_than_the_socket_takes_at_once_arrives_whole() -> None:

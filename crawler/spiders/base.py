@@ -7,7 +7,6 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
-from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.failure import Failure
 
 from crawler.extract_pool import (
@@ -93,7 +92,7 @@ class NewsmonSpider(Spider):
                 article = extract_page(page)
                 compressed = compress(page.body)
             else:
-                article, compressed = await maybe_deferred_to_future(pool.extract(page))
+                article, compressed = await pool.extract_soon(page)
         except NotHtml as exc:
             self._not_article(seed, "not_html", str(exc))
         except ExtractionError as exc:
