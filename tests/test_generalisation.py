@@ -348,13 +348,49 @@ def test_a_time_kept_only_in_a_script_or_attribute_is_found(where: str) -> None:
     assert page(html).published_at == datetime(2022, 7, 31, 21, 34, 31, tzinfo=SHANGHAI)
 
 
-def test_a_date_only_header_takes_the_clock_of_the_script_on_the_same_day() -> None:
-    html = article("2022-07-31 来源：某某日报").replace(
-        "</body>", '<script>var publishTime = "2022-07-31 21:34";</script></body>'
-    )
-    assert page(html).published_at == datetime(2022, 7, 31, 21, 34, tzinfo=SHANGHAI)
-    other_day = html.replace('"2022-07-31 21:34"', '"2022-08-02 21:34"')
-    assert page(other_day).published_at == datetime(2022, 7, 31, tzinfo=SHANGHAI)
+@pytest.mark.parametrize(
+    "stated",
+    [
+        '<script>var publishTime = "{day} 21:34";</script>',
+        # version 29: a bare <meta name="date">, and JSON-LD's datePublished behind a date-only
+        # publication meta (version 28 gave 00:00 on both)
+        '<meta name="date" content="{day}T21:34:00+08:00">',
+        '<meta property="article:published_time" content="2022-07-31">'
+        '<script type="application/ld+json">'
+        '{{"@type": "NewsArticle", "datePublished": "{day}T21:34:00+08:00"}}</script>',
+    ],
+)
+def test_a_date_only_header_takes_the_clock_stated_on_the_same_day(stated: str) -> None:
+    def dated(day: str) -> str:
+        return article("2022-07-31 来源：某某日报").replace(
+            "</body>", stated.format(day=day) + "</body>"
+        )
+
+    assert page(dated("2022-07-31")).published_at == datetime(2022, 7, 31, 21, 34, tzinfo=SHANGHAI)
+    assert page(dated("2022-08-02")).published_at == datetime(2022, 7, 31, tzinfo=SHANGHAI)
+
+
+def test_a_bare_date_meta_never_dates_a_page_alone() -> None:
+    alone = article("来源：某某日报", head='<meta name="date" content="2022-07-31T09:05:00+08:00">')
+    assert page(alone).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        # a date printed with no clock, the clock stated on that day where version 28 did not
+        # look (it gave 00:00): <meta name="date"> (香港政府新聞網, real29) and JSON-LD's
+        # datePublished behind a date-only article:published_time (Booking.com's magazine, real31)
+        ("real29/newsgovhk-1.html", datetime(2024, 4, 3, 13, 21, 55, tzinfo=SHANGHAI)),
+        ("real31/booking-1.html", datetime(2023, 8, 14, 18, 58, 47, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_date_only_print_takes_the_clock_a_meta_states_on_that_day(
+    key: str, when: datetime
+) -> None:
+    published = real(key).published_at
+    assert published == when
+    assert (published.hour, published.minute) != (0, 0)
 
 
 # --------------------------------------------------------------------------- author

@@ -40,11 +40,11 @@ from crawler.extraction.metadata import read_jsonld, read_meta, stated_address
 from crawler.extraction.pieces import lead_before, pieces_after, pieces_between, shows_date
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
-from crawler.extraction.zones import in_stated_zone
+from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 28
+EXTRACTOR_VERSION = 29
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -199,6 +199,7 @@ def extract_article(
         scripted=lambda now: scripted_time(root, now),
         record=lambda now: record_date(root, now),
     )
+    stamp = with_stated_clock(stamp, dated_meta, jsonld, fetched_at)
     stamp = in_stated_zone(stamp, dated_meta, jsonld, fetched_at)
     published = stamp.when if stamp else None
     site_name = find_site_name(root, meta, headline.text, host, title)

@@ -1,8 +1,9 @@
-"""A publication time stated in a zone abroad: the printed clock is read in that zone."""
+"""The publication time the metas and JSON-LD state, beside the printed one: in a zone abroad
+(the printed clock is read in that zone), or the clock of a date printed without one."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,8 @@ from crawler.extraction.dates import PUBLISHED_JSONLD, PUBLISHED_METAS, SHANGHAI
 
 _NOT_ABROAD = (timedelta(0), timedelta(hours=8))  # UTC and China's offset
 _SAME_EVENT = timedelta(days=1)
+# Metas read only for the time of day of a date found elsewhere (:func:`with_stated_clock`).
+_CLOCK_METAS = ("date",)
 
 
 def stated_abroad(
@@ -20,18 +23,50 @@ def stated_abroad(
 
     UTC is left out: CMSs write the local clock with a "Z" often enough.
     """
-    values = [meta.get(name) for name in PUBLISHED_METAS]
+    for stamp in _stated(meta, jsonld, now, PUBLISHED_METAS):
+        if stamp.when.tzinfo is not SHANGHAI and stamp.when.utcoffset() not in _NOT_ABROAD:
+            return stamp
+    return None
+
+
+def _stated(
+    meta: Mapping[str, str],
+    jsonld: Sequence[Mapping[str, Any]],
+    now: datetime | None,
+    names: Sequence[str],
+) -> Iterator[Stamp]:
+    """The times with a clock the metas ``names``, then JSON-LD's publication keys, state."""
+    values = [meta.get(name) for name in names]
     values += [obj.get(key) for key in PUBLISHED_JSONLD for obj in jsonld]
     for value in values:
         stamp = parse_stamp(value, now=now) if isinstance(value, str) and value else None
-        if (
-            stamp is not None
-            and stamp.has_time
-            and stamp.when.tzinfo is not SHANGHAI
-            and stamp.when.utcoffset() not in _NOT_ABROAD
-        ):
+        if stamp is not None and stamp.has_time:
+            yield stamp
+
+
+def with_stated_clock(
+    found: Stamp | None,
+    meta: Mapping[str, str],
+    jsonld: Sequence[Mapping[str, Any]],
+    now: datetime | None,
+) -> Stamp | None:
+    """``found`` (the publication time as :func:`dates.find_published_stamp` reads it), or,
+    when it is a date with no time of day, the time a publication meta, ``<meta name="date">``
+    or JSON-LD ``datePublished`` states on that same day.
+
+    香港政府新聞網 prints "2024年4月3日" and says 13:21 in ``<meta name="date">``; Booking.com's
+    magazine prints "14 8月 2023" beside a date-only ``article:published_time`` and says 12:58
+    (+02:00) in JSON-LD. A bare ``date`` meta only completes a date found elsewhere, never dates
+    a page alone (a CMS may stamp it with the page's build time); a clock of another day is
+    some other event.
+    """
+    if found is None or found.has_time:
+        return found
+    day = found.when.date()
+    for stamp in _stated(meta, jsonld, now, (*PUBLISHED_METAS, *_CLOCK_METAS)):
+        if stamp.when.date() == day:
             return stamp
-    return None
+    return found
 
 
 def in_stated_zone(
