@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -109,3 +110,48 @@ def _separators(el: etree._Element) -> bool | None:
                 return None
             arrow = arrow or not _ARROWS.isdisjoint(tail)
     return arrow
+
+
+# A link to a listing of the site's stories: a path segment naming a category, topic, column,
+# section, channel or tag before the listing's own name ("/category/movie-tv",
+# "/zh/news/topic/human-rights").
+# fmt: off
+_LISTING_WORDS = (
+    "category", "categories", "topic", "topics", "column", "columns", "section", "sections",
+    "channel", "channels", "tag", "tags",
+)
+# fmt: on
+_LISTING_XPATH = etree.XPath(
+    "//a[" + " or ".join(f"contains(@href, '/{word}/')" for word in _LISTING_WORDS) + "]"
+)
+
+
+class ColumnNames:
+    """The names of the columns an article could be filed under, for ``value in columns``.
+
+    The parts of the page's ``<title>`` (given), and — looked up only when a name is not
+    among them — the text of every link to a listing of the site's stories (see
+    ``_LISTING_XPATH``), each passed through ``fold`` (the simplified script of a
+    traditional page). A name beside the date that one of these links shows is the column
+    the story is filed under: "2024/08/20 影劇" (關鍵評論網, /category/movie-tv), "2022年3月31日
+    人权" (UN News, /zh/news/topic/human-rights).
+    """
+
+    __slots__ = ("_fold", "_linked", "_named", "_root")
+
+    def __init__(
+        self, root: etree._Element, named: set[str], fold: Callable[[str], str] = str
+    ) -> None:
+        self._root, self._named, self._fold = root, named, fold
+        self._linked: set[str] | None = None
+
+    def __contains__(self, value: object) -> bool:
+        if value in self._named:
+            return True
+        if self._linked is None:
+            self._linked = {
+                self._fold(text)
+                for a in _LISTING_XPATH(self._root)
+                if (text := clean(a.xpath("string()")))
+            }
+        return value in self._linked
