@@ -114,16 +114,9 @@ def _separators(el: etree._Element) -> bool | None:
 
 # A link to a listing of the site's stories: a path segment naming a category, topic, column,
 # section, channel or tag before the listing's own name ("/category/movie-tv",
-# "/zh/news/topic/human-rights").
-# fmt: off
-_LISTING_WORDS = (
-    "category", "categories", "topic", "topics", "column", "columns", "section", "sections",
-    "channel", "channels", "tag", "tags",
-)
-# fmt: on
-_LISTING_XPATH = etree.XPath(
-    "//a[" + " or ".join(f"contains(@href, '/{word}/')" for word in _LISTING_WORDS) + "]"
-)
+# "/zh/news/topic/human-rights"). Matched over each link's href in Python: an XPath of
+# contains() tests takes three to four times as long on a page of 300 links.
+_LISTING_HREF_RE = re.compile(r"/(?:categor(?:y|ies)|topics?|columns?|sections?|channels?|tags?)/")
 
 
 class ColumnNames:
@@ -131,7 +124,7 @@ class ColumnNames:
 
     The parts of the page's ``<title>`` (given), and — looked up only when a name is not
     among them — the text of every link to a listing of the site's stories (see
-    ``_LISTING_XPATH``), each passed through ``fold`` (the simplified script of a
+    ``_LISTING_HREF_RE``), each passed through ``fold`` (the simplified script of a
     traditional page). A name beside the date that one of these links shows is the column
     the story is filed under: "2024/08/20 影劇" (關鍵評論網, /category/movie-tv), "2022年3月31日
     人权" (UN News, /zh/news/topic/human-rights).
@@ -151,7 +144,8 @@ class ColumnNames:
         if self._linked is None:
             self._linked = {
                 self._fold(text)
-                for a in _LISTING_XPATH(self._root)
-                if (text := clean(a.xpath("string()")))
+                for a in self._root.iter("a")
+                if _LISTING_HREF_RE.search(a.get("href") or "")
+                and (text := clean("".join(a.itertext())))
             }
         return value in self._linked
