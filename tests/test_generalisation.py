@@ -2382,6 +2382,44 @@ def test_a_romanised_writer_in_an_author_element_synthetic(info: str, author: st
     assert got.author == author
 
 
+# A romanised writer's name bare in the name part of a writer's block, the block's class naming
+# it: "<div class="author-block__name"><a>Becky Adams</a></div>" (Booking.com's magazine, real31)
+# and "<div class="byline__name"><a class="text-lg …"><span>Graeme Reid</span></a></div>" (Human
+# Rights Watch, real33). Version 29 read a romanised name only where the nearest class said author.
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real31/booking-1.html", "Becky Adams"),
+        ("real33/hrw-1.html", "Graeme Reid"),
+    ],
+)
+def test_a_romanised_writer_in_a_writer_block(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ('<div class="author-block__name"><a href="/t/1">Becky Adams</a></div>', "Becky Adams"),
+        (
+            '<div class="byline__name"><a class="text-lg"><span>Graeme Reid</span></a></div>',
+            "Graeme Reid",
+        ),
+        # a desk, one word: no writer
+        ('<div class="byline__name"><a class="text-lg">News Desk</a></div>', None),
+        ('<div class="author-block__name"><a>Admin</a></div>', None),
+        # another part of the block (the writer's post), or a block of something else
+        ('<div class="byline__position">Graeme Reid</div>', None),
+        ('<div class="share-block__name"><a>Graeme Reid</a></div>', None),
+        # Han text there stays unread (an account as often as a person)
+        ('<div class="author-block__name"><a>八卦大相公</a></div>', None),
+    ],
+)
+def test_a_romanised_writer_in_a_writer_block_synthetic(info: str, author: str | None) -> None:
+    got = page(article(f"<span>2024-05-01 10:00</span> {info}"))
+    assert got.author == author
+
+
 # A writer's digest credit, the names then 綜合報導 (compiled) with no 記者 label: "馬慧娟 綜合報導 /
 # 泰國" opening 華視's text (real7), "（米妮 / 綜合報導）" standing alone after 風新聞's last paragraph
 # with a donation appeal after it, "（王秋燕／綜合報導）" opening OwlNews's first paragraph (real24).
@@ -2503,6 +2541,41 @@ def test_a_column_the_title_names_is_no_source_synthetic(
         f"<h1>全市重点项目建设推进会召开</h1><div class='info'>"
         + "".join(f"<span>{part}</span>" for part in info)
         + f"</div><div class='content'>{BODY}</div></div></body></html>"
+    )
+    assert page(html).source == source
+
+
+# The column printed beside the date with no label is no source either when a link to one of the
+# site's listings shows it: "2024/08/20 影劇" (關鍵評論網, real33, the link to /category/movie-tv)
+# and "2022年3月31日 人权" (UN News, real11, the link to /zh/news/topic/human-rights). Version 29
+# gave 影劇 and 人权 as the credited outlets (neither is a part of the page's <title>).
+@pytest.mark.parametrize("key", ["real33/thenewslens-1.html", "real11/unnews-2.html"])
+def test_a_column_a_listing_link_shows_is_no_source(key: str) -> None:
+    assert _labelled(key).source is None
+
+
+@pytest.mark.parametrize(
+    ("link", "source"),
+    [
+        ('<a href="/category/movie-tv">影剧</a>', None),
+        ('<a href="https://example.com/zh/news/topic/human-rights">人权</a>', None),
+        ('<a href="/tags/city">城市漫步</a>', None),
+        # a link to a story, or no link: the account stays the source
+        ('<a href="/story/2024/05/1">城市漫步</a>', "城市漫步"),
+        ("<span>城市漫步</span>", "城市漫步"),
+        # a name ending like an outlet keeps its credit even where a listing links it
+        ('<a href="/column/7">城事观察</a>', "城事观察"),
+        ('<a href="/tag/xinhua">新华社</a>', "新华社"),
+    ],
+)
+def test_a_column_a_listing_link_shows_is_no_source_synthetic(
+    link: str, source: str | None
+) -> None:
+    html = (
+        "<html><head><title>全市重点项目建设推进会召开 - 某某日报</title></head><body>"
+        "<div class='article'><h1>全市重点项目建设推进会召开</h1><div class='info'>"
+        f"<span>2024-05-01 10:00</span>{link}</div><div class='content'>{BODY}</div></div>"
+        "</body></html>"
     )
     assert page(html).source == source
 

@@ -21,7 +21,7 @@ from crawler.extraction.body import (
     measure,
     unwrap_page_forms,
 )
-from crawler.extraction.breadcrumb import find_breadcrumb
+from crawler.extraction.breadcrumb import ColumnNames, find_breadcrumb
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.epaper import epaper_meta
 from crawler.extraction.govinfo import record_date, without_render_stamp
@@ -44,7 +44,7 @@ from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 29
+EXTRACTOR_VERSION = 30
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -212,9 +212,13 @@ def extract_article(
         headline=headline.text,
         site=site_name,
         body_head=head,
-        # the <title>'s parts but the headline: the site's and the column's names
-        columns={simplify(s) if traditional else s for s in title_segments(title)}
-        - {headline.text},
+        # the <title>'s parts but the headline (the site's and the column's names), and the
+        # names of the links to the site's listings (its columns, topics, tags)
+        columns=ColumnNames(
+            root,
+            {simplify(s) if traditional else s for s in title_segments(title)} - {headline.text},
+            simplify if traditional else str,
+        ),
     )
     author = authors.find_author(
         meta=meta,

@@ -80,6 +80,11 @@ _NOT_ROMANISED = frozenset({
 # an element of its own for the writer's name, which holds a romanised one only: Han text
 # there is a self-media account as often as a person (百家号's <p class="author-name">)
 _ROMANISED_HINTS = frozenset({"author-name"})
+# the name part of a writer's block, the name in a bare link or span inside it: Booking.com's
+# <div class="author-block__name"><a>Becky Adams</a>, Human Rights Watch's <div
+# class="byline__name"><a class="text-lg …"><span>Graeme Reid</span> — a class of the element or
+# of its three nearest ancestors naming the "name" element of an author or byline block
+_WRITER_BLOCK_NAME_RE = re.compile(r"(?:^|\s)[\w-]*(?:author|byline)[\w-]*__name(?:$|\s)")
 _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
 # The English byline word in the info line, the writers after it in the same element ("By 亞小安",
 # 4Gamers) or in the elements that follow ("by" | "何庭贤" | "刘司義", 亚洲电视新闻's multiple-authors line).
@@ -184,11 +189,15 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
     ``tie-author`` a commenter; and every word of the text must read as a person's name.
     A romanised name, two or three capitalised Latin words, is read there and in
     ``author-name`` too: "<a class="author"><span>Li Yuan</span></a>" (极客公园),
-    "<span class="author-name"><a>Yiting Lin</a></span>" (RNZ's Chinese news).
+    "<span class="author-name"><a>Yiting Lin</a></span>" (RNZ's Chinese news), and in a
+    writer's block the class of an enclosing element names, the name bare inside it
+    (``author-block__name``, Booking.com; ``byline__name``, Human Rights Watch): a romanised
+    name only, as Han text in such blocks is as often an account or a commenter.
     """
     for piece in header:
         hint = piece.hint.split(" ", 1)[0]
-        if hint not in _WRITER_HINTS and hint not in _ROMANISED_HINTS:
+        own = hint in _WRITER_HINTS or hint in _ROMANISED_HINTS
+        if not own and not _WRITER_BLOCK_NAME_RE.search(piece.hint):
             continue
         text = " ".join(piece.text.split())
         if _ROMANISED_NAME_RE.fullmatch(text) and _NOT_ROMANISED.isdisjoint(text.split()):

@@ -4,7 +4,7 @@ info line under the headline and the credits around the body (the writers: ``aut
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -327,7 +327,7 @@ def _is_own_name(value: str, site: str | None) -> bool:
 
 
 def _unlabelled_source(
-    header: Sequence[TextPiece], site: str | None = None, columns: Collection[str] = ()
+    header: Sequence[TextPiece], site: str | None = None, columns: Container[str] = ()
 ) -> str | None:
     """The account/outlet printed next to the first date with no label (toutiao, baijiahao…).
 
@@ -339,7 +339,9 @@ def _unlabelled_source(
     A name the page's ``<title>`` carries as a part of its own (``columns``) that does not end
     like an outlet is the column the article is filed under, not a credit, and ends the search
     on its side: "2024/11/02 生活" under "… | 生活 - … - 青年日報"; "2024年4月4日 時事脈搏 港聞"
-    under "即時新聞 - 時事脈搏 - … - 信報網站".
+    under "即時新聞 - 時事脈搏 - … - 信報網站". So is a name a link to one of the site's listings
+    shows (``columns`` answers for both, see :class:`~crawler.extraction.breadcrumb.ColumnNames`):
+    "2024/08/20 影劇" (關鍵評論網), "2022年3月31日 人权" (UN News).
     """
     texts = [p.text for p in header]
     for i, text in enumerate(texts):
@@ -423,7 +425,7 @@ def find_source(
     headline: str | None = None,
     site: str | None = None,
     body_head: Sequence[str] = (),
-    columns: Collection[str] = (),
+    columns: Container[str] = (),
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
