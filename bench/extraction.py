@@ -103,6 +103,7 @@ LATER_SETS = (
     "real31",
     "real32",
     "real33",
+    "real34",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

@@ -2635,3 +2635,97 @@ def test_several_writers_in_traditional_script_stay_as_printed(key: str) -> None
 def test_several_writers_in_traditional_script_stay_as_printed_synthetic() -> None:
     got = page(article("<span>2024-05-01 10:00</span> <span>記者／陳曉華、黃國榮</span>"))
     assert got.author == "陳曉華 黃國榮"
+
+
+# A writer glued to 綜合報導/综合报导 (compiled) after 記者/记者: "【記者呂羿穎、蔡愷恆、許巧昕綜合報導】" opening
+# 政大新聞與媒體實驗室's first paragraph (real26), "（看中国记者杨天资综合报导）" after 看中国's dateline (real34).
+# Version 30 cut a credit's names at 报道 only: the last name glued to 綜合報導 (報導 in traditional
+# script) read as no name, so 政大's page lost its third writer and 看中国's its only one.
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [("real26/nccu-1.html", "呂羿穎 蔡愷恆 許巧昕"), ("real34/secretchina-1.html", "杨天资")],
+)
+def test_a_writer_glued_to_a_compiled_report(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("credit", "author"),
+    [
+        ("【看中国2024年5月18日讯】（看中国记者杨天资综合报导）", "杨天资"),
+        ("【記者王曉明、陳大同綜合報導】", "王曉明 陳大同"),
+        ("（记者张三综合报道）", "张三"),
+        ("（記者李四報導）", "李四"),
+        # an outlet or a desk compiling names nobody
+        ("（本报综合报道）", None),
+        ("（记者综合报导）", None),
+    ],
+)
+def test_a_writer_glued_to_a_compiled_report_synthetic(credit: str, author: str | None) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        '<div class="content"><p>', f'<div class="content"><p>{credit}', 1
+    )
+    assert page(html).author == author
+
+
+# The report word a writer's credit closes with, its fullwidth slash before it, alone in its element:
+# NOWnews' "<a>楊智傑</a><span>／綜合報導</span>" (real33), version 30 gave "／綜合報導" as the source. The
+# word alone names no outlet (TVBS's "報導", Yahoo's "／綜合報導" after a name: version 22's rule); the
+# fullwidth slash is now a separator before a source as the ASCII one is.
+def test_a_report_word_after_a_fullwidth_slash_is_no_source() -> None:
+    assert real("real33/nownews-1.html").source is None
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        ("<span>國際中心</span><span>／綜合報導</span><span>2024-05-01 10:00</span>", None),
+        ("<span>2024-05-01 10:00</span><span>／报道</span>", None),
+        # an outlet after the slash keeps its credit
+        ("<span>2024-05-01 10:00</span><span>／新华社</span>", "新华社"),
+    ],
+)
+def test_a_report_word_after_a_fullwidth_slash_is_no_source_synthetic(
+    info: str, source: str | None
+) -> None:
+    assert page(article(info)).source == source
+
+
+# A writer's name alone in the element beside the date's, with no credit word: 参考网's "<p class="sj">
+# <span>1999-06-14</span><span>何逸敏</span></p>" (real34), NOWnews' "<a>楊智傑</a> | ／綜合報導 |
+# 2024-10-22 17:25:08" (real33, the report word between stepped over). Version 30 read a name there only
+# with a label (作者, 记者), a class saying author or an English "By", so neither page had a writer.
+@pytest.mark.parametrize(
+    ("key", "author"), [("real34/fx361-1.html", "何逸敏"), ("real33/nownews-1.html", "楊智傑")]
+)
+def test_a_name_alone_beside_the_date_is_the_writer(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ("<span>2024-05-01</span><span>王小明</span>", "王小明"),
+        (
+            "<span>国际中心</span><a>杨智杰</a><span>／综合报导</span><span>2024-05-01 10:00</span>",
+            "杨智杰",
+        ),
+        # a label before the name: a photographer's slot, not a writer's
+        ("<span>摄影：</span><span>王小明</span><span>2024-05-01</span>", None),
+        ("<span>2024-05-01</span><span>摄影</span><span>王小明</span>", None),
+        # no person's name: a desk, an outlet, a word, a name with more than a surname and two
+        ("<span>2024-05-01</span><span>国际中心</span>", None),
+        ("<span>2024-05-01</span><span>时间：</span>", None),
+        ("<span>2024-05-01</span><span>王小明明</span>", None),
+        # a place or a category there: an account's location, a column
+        ('<span>2024-05-01 10:00</span><span class="s-location">江西</span>', None),
+        ("<span>2024-05-01 10:00</span><span>山西</span>", None),
+        ('<a class="post-cat">东南亚</a><span>2024-05-01</span>', None),
+        # the date inside other text: not the info line's date element
+        ("<span>发布于2024-05-01的通知</span><span>王小明</span>", None),
+    ],
+)
+def test_a_name_alone_beside_the_date_is_the_writer_synthetic(
+    info: str, author: str | None
+) -> None:
+    assert page(article(info)).author == author

@@ -10,13 +10,16 @@ from typing import Any
 
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.byline import (
+    DATE_AND_CLOCK_RE,
     NAME_SLASH_OUTLET_RE,
+    REPORT_WORD_RE,
     TRAILING_CREDIT_RE,
     joined_credits,
     name_value,
 )
 from crawler.extraction.credits import digest_writer, editor_in, is_credit_line, reporter_in
 from crawler.extraction.epaper import EPAPER_MARK
+from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import (
     HAN,
     NAMES_SPLIT_RE,
@@ -236,6 +239,52 @@ def _by_writers(header: Sequence[TextPiece]) -> str | None:
     return None
 
 
+_HAN_NAME_RE = re.compile(rf"[{HAN}]{{2,4}}")
+# The class of a piece beside the date that holds a place, a category or a commenter, never a
+# writer; or one that says author, which ``_hinted_writer`` reads or refuses (a commenter's
+# ``tie-author``, a self-media account's ``author-name``).
+_NOT_WRITER_HINT_RE = re.compile(
+    r"author|comment|location|categor|\b(?:cat|tags?|area|region|city|place)\b"
+)
+
+
+def _name_by_the_date(header: Sequence[TextPiece]) -> str | None:
+    """A person's name alone in the element beside the date's, no label: the writer.
+
+    "<span>1999-06-14</span><span>何逸敏</span>" (参考网), "<a>楊智傑</a> | ／綜合報導 |
+    2024-10-22 17:25:08" (NOWnews: the report word between the name and the date is stepped
+    over). The date must stand alone in its element, the name must read as a person's
+    (surname and one or two characters), and the element before the name must be no label
+    ("责任编辑：" | "张三" names an editor).
+    """
+    for i, piece in enumerate(header):
+        # a date (and clock) alone in its element: "1999-06-14", "2024-10-22 17:25:08"
+        text = piece.text.strip()
+        if not text[:4].isdigit() or DATE_AND_CLOCK_RE.sub("", text).strip():
+            continue
+        before = i - 1
+        # the word a writer's credit closes with, its separator before it: "／綜合報導"
+        if before >= 0 and REPORT_WORD_RE.match(header[before].text.strip().lstrip("/／ ")):
+            before -= 1
+        for j in (before, i + 1):
+            if not 0 <= j < len(header):
+                continue
+            name = header[j].text.strip()
+            if not _HAN_NAME_RE.fullmatch(name) or not is_person_name(name):
+                continue
+            # a place or a category printed there: "2022-09-14 17:04 | 江西" (an account's
+            # location, class s-location), "东南亚 | 2023年11月2日" (class post-cat); an
+            # element whose class says author is the class rule's to read
+            if _NOT_WRITER_HINT_RE.search(header[j].hint) or default_gazetteer().is_place(name):
+                continue
+            label = header[j - 1].text.strip() if j > 0 and j - 1 != i else ""
+            if label.endswith((":", "：")) or label in NOT_NAMES:
+                continue
+            return name
+        return None
+    return None
+
+
 def _first(found: Iterable[str | None]) -> str | None:
     return next((v for v in found if v), None)
 
@@ -272,6 +321,8 @@ def _reporters(
     # or a digest credit standing alone there ("（米妮 / 综合报导）", a donation appeal after it)
     for line in reversed(body):
         yield _closing_reporter(line) or (digest_writer(line) if is_credit_line(line) else None)
+    # last, a name alone beside the date ("1999-06-14 | 何逸敏"), no credit word at all
+    yield _name_by_the_date(header)
 
 
 def find_author(

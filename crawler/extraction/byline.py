@@ -57,7 +57,7 @@ _SOURCE_END_RE = re.compile(
     r"|\s*_"
     r"|\s+(?![A-Za-z])"
 )
-_SOURCE_STRIP = " \t:：·•-—_|/\"'“”《》"
+_SOURCE_STRIP = " \t:：·•-—_|/／\"'“”《》"
 # A credit label alone in its element, its value in the next one: "<td>来源：</td><td>中新网</td>".
 _BARE_SOURCE_LABEL_RE = re.compile(
     r"^(?:稿件|新闻|信息|本文|文章|内容|消息)?(?:来源|稿源|出处)\s*[:：]$"
@@ -87,7 +87,7 @@ _LABEL_IN_SOURCE_RE = re.compile(
 _DATE_LABEL_RE = re.compile(r"^(?:更新|发布|发表|修改|修订|出版|上传)(?:于)?$")
 # The word a byline closes with, alone: "記者 萬紹安 報導" (TVBS), "賴意文／綜合報導" (Yahoo奇摩):
 # it says the writer reported, and names no outlet.
-_REPORT_WORD_RE = re.compile(r"^(?:综合|綜合)?(?:报道|报导|報導|報道)$")
+REPORT_WORD_RE = re.compile(r"^(?:综合|綜合)?(?:报道|报导|報導|報道)$")
 # A domain, whatever its case: "BUSINESS.SOHU.COM", "news.example.cn".
 _DOMAIN_RE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}$")
 # Lists credit several outlets: "综合新华社、人民网等" keeps the first one (cut at 、 below);
@@ -145,7 +145,7 @@ _WORDY_RE = re.compile(r"\w")
 # A repeated headline is no account name either.
 _NOT_ACCOUNT_RE = re.compile(r"[:：？?！!，。“”]|^来自|^发布于|^IP属地|^\d+$")
 # A printed date and/or clock: "2016年12月01日 04:32", "2016-06-14 14:39:53", "11:05".
-_DATE_AND_CLOCK_RE = re.compile(
+DATE_AND_CLOCK_RE = re.compile(
     r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
 )
 _DATEISH_RE = re.compile(
@@ -200,7 +200,7 @@ def is_outlet_like(value: str) -> bool:
         return False
     if value in MENU_WORDS or is_interface_word(value) or _LABEL_IN_SOURCE_RE.search(value):
         return False
-    if _DATE_LABEL_RE.match(value) or _REPORT_WORD_RE.match(value):
+    if _DATE_LABEL_RE.match(value) or REPORT_WORD_RE.match(value):
         return False
     if _WEEKDAY_RE.match(value) or _DATE_WORD_RE.match(value):  # a date's word: 星期一, 2022年
         return False
@@ -400,7 +400,7 @@ def _outlet_by_the_date(text: str) -> str | None:
     "2009-12-07 10:38:32 网易" (青岛新闻网). "2016-12-01 星期四", "2016-12-01 上午", "2016-12-01
     北京" or "… 来自北京" credit nobody, nor a time zone or "PM" ("2023-11-20 01:00 ET").
     """
-    rest = _DATE_AND_CLOCK_RE.sub(" ", text).split()
+    rest = DATE_AND_CLOCK_RE.sub(" ", text).split()
     if len(rest) != 1 or rest[0] == text.strip():
         return None
     value = _clean_source(rest[0])

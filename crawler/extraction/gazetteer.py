@@ -209,6 +209,11 @@ class Gazetteer:
         entry = self._entries.get(simplify(name.strip()))
         return [*entry.cities, *entry.districts] if entry else []
 
+    def is_place(self, name: str) -> bool:
+        """Whether ``name`` is a province's, a city's or a district's name (江西, 台中, 江北)."""
+        text = simplify(name.strip())
+        return text in self._provinces or bool(self.lookup(text))
+
     def resolve_label(self, label: str) -> tuple[str, str | None] | None:
         """Resolve a section label to ``(city, district)`` canonical names, or None.
 

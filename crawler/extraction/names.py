@@ -40,7 +40,7 @@ _NAME_GAP = re.compile(r"[ \t\u3000\xa0、,，]*")
 # Words that follow a name in a credit and end the list; the first group marks a photo credit.
 ROLE_SUFFIX = re.compile(
     r"(?P<photo>摄影|翻摄|拍摄|摄|供图|制图)$"
-    rf"|(?:报道|整理|编译|综合|整合|撰文|采写|发自[{HAN}]*|等)$"
+    rf"|(?:(?:综合)?报[道导]|整理|编译|综合|整合|撰文|采写|发自[{HAN}]*|等)$"
 )
 # "张蕊 摄", "张蕊/摄影": a photo credit; "文：张三 摄影：王五" is a new credit, not one
 _PHOTO_AFTER = re.compile(rf"\s*[/／]?\s*(?:摄影|翻摄|摄|供图)(?![{HAN}]|\s*[{CREDIT_SEP_CHARS}])")
