@@ -14,6 +14,10 @@ medians of five passes:
   newsmon's ``SPIDER_MIDDLEWARES``: an article page yielding its item, and a listing page
   yielding 20 new article requests and its next page (its incremental questions included);
 - **download counters**: a request through the ``DownloaderStats`` middleware newsmon enables;
+- **a response's counters and log message**: a response through that middleware's counters,
+  the engine's "Crawled (200)" message asked of the crawl's ``LOG_FORMATTER`` (DEBUG: not
+  logged at newsmon's level) and Scrapy's core stats' count, with the crawl's ``STATS_CLASS``
+  (Scrapy's before session 19; every part above counts through it too);
 - **item_scraped**: the signal Scrapy sends for every item, through the signal manager newsmon's
   ``EXTENSIONS`` leave the crawler with, to Scrapy's ``CoreStats`` (its one receiver in a crawl);
 - **a result to its coroutine**: what ``parse_article`` awaits for a page handed to the
@@ -122,6 +126,12 @@ def measure() -> dict[str, Any]:
             "SPIDER_MIDDLEWARES": crawler.settings.SPIDER_MIDDLEWARES,
             "DOWNLOADER_MIDDLEWARES": crawler.settings.DOWNLOADER_MIDDLEWARES,
             **options_settings(Config(), db_url),
+            # the checkout's stats collector and log formatter (Scrapy's before session 19)
+            **{
+                name: getattr(crawler.settings, name)
+                for name in ("STATS_CLASS", "LOG_FORMATTER")
+                if hasattr(crawler.settings, name)
+            },
         }
         crawl = get_crawler(Spider, settings)
         crawl.spider = Spider("bench")
@@ -169,7 +179,47 @@ def measure() -> dict[str, Any]:
             counters.process_request(request)
         cycle = itertools.cycle(requests)
         result["download counters"] = _timed(lambda: counters.process_request(next(cycle)), 1000)
+        replies = itertools.cycle(
+            [
+                HtmlResponse(r.url, body=b"<html></html>", request=r, headers=_REPLY)
+                for r in requests
+            ]
+        )
+        result["a response's counters and log message"] = _timed(
+            lambda: _received(crawl, counters, next(replies)), 1000
+        )
     return result
+
+
+#: The headers of a page as nginx serves it.
+_REPLY = {
+    "Server": "nginx/1.22.1",
+    "Date": "Wed, 02 Dec 2026 05:30:00 GMT",
+    "Content-Type": "text/html",
+    "Content-Length": "2048",
+    "Last-Modified": "Wed, 02 Dec 2026 05:29:00 GMT",
+    "Connection": "keep-alive",
+    "ETag": '"6712-800"',
+    "Accept-Ranges": "bytes",
+}
+
+
+def _received(crawl: Any, counters: Any, response: Any) -> None:
+    """What Scrapy does with a response besides its middlewares' own work and the spider's: the
+    download counters, the engine's "Crawled" message (as Scrapy's engine asks for it) and
+    Scrapy's core stats of a response."""
+    import logging
+
+    from scrapy.utils.log import logformatter_adapter
+
+    request = response.request
+    counters.process_response(request, response)
+    logkws = crawl.logformatter.crawled(request, response, crawl.spider)
+    if logkws is not None:
+        logging.getLogger("scrapy.core.engine").log(
+            *logformatter_adapter(logkws), extra={"spider": crawl.spider}
+        )
+    crawl.stats.inc_value("response_received_count")
 
 
 async def _item_path(crawl: Any, result: dict[str, Any]) -> None:

@@ -86,6 +86,9 @@ DOWNLOADER_MIDDLEWARES = {
 ADDONS = {
     "crawler.options.OptionsAddon": 0,
 }
+# Scrapy's stats collector and log formatter, minus their cost a page (crawler/stats.py).
+STATS_CLASS = "crawler.stats.QuickStatsCollector"
+LOG_FORMATTER = "crawler.stats.QuietLogFormatter"
 EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,
     # Python's garbage collector set for a crawl: start-up's heap frozen (crawler/collector.py).
