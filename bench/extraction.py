@@ -104,6 +104,7 @@ LATER_SETS = (
     "real32",
     "real33",
     "real34",
+    "real35",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
