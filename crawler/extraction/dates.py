@@ -75,6 +75,9 @@ _DATETIME_RE = re.compile(
     r"|(?<![\d年./:-])(?P<yy2>\d{2})-(?P<yy2_mo>\d{1,2})-"
     r"(?P<yy2_da>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<yy2_')}"
+    # a 民國 year (1 is 1912) after 日期/时间 and a colon, as Taiwan's government sites print it
+    r"|(?:(?<=[期间間][:：])|(?<=[期间間][:：]\s))(?P<roc>1[0-4]\d)(?P<roc_sep>[-/.])(?P<roc_mo>\d{1,2})"
+    rf"(?P=roc_sep)(?P<roc_da>\d{{1,2}})(?![\d./-])(?:\s*{_TIME.replace('?P<', '?P<roc_')})?"
     # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
     r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<md_')}"
@@ -83,8 +86,7 @@ _DATETIME_RE = re.compile(
     rf"(?:\s*{_TIME.replace('?P<', '?P<cn_')})?"
     # 3小时前, 15分钟前, 2天前
     r"|(?<!\d)(?P<ago_n>\d{1,3})\s*(?P<ago_u>秒钟?|分钟|个?小时|天|周|个月)\s*前"
-    # 今天/昨天/前天 [10:22], 刚刚
-    # (今日/昨日 only with a time: alone they are everyday prose, "今日（12月28日）有网友…")
+    # 今天/昨天/前天 [10:22], 刚刚; 今日/昨日 only with a time ("今日（12月28日）有网友…" is prose)
     r"|(?P<day>今天|昨天|前天|[今昨]日(?=\s*\d{1,2}\s*[:：时点]))"
     rf"(?:\s*{_TIME.replace('?P<', '?P<rel_')})?"
     r"|(?P<now>刚刚|刚才))",
@@ -292,10 +294,10 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
         month = int(g["m"] or g["m2"])
         day = int(g["d"] or g["d2"])
         stamp = _build(year, month, day, g, "", iso=bool(_ISO_T.search(m[0])))
-    elif g["yy"] or g["yy2"]:
-        prefix = "yy_" if g["yy"] else "yy2_"
-        two = int(g["yy"] or g["yy2"])
-        year = 2000 + two if 2000 + two <= now.year + 1 else 1900 + two
+    elif g["yy"] or g["yy2"] or g["roc"]:
+        prefix = "yy_" if g["yy"] else "yy2_" if g["yy2"] else "roc_"
+        two = int(g["yy"] or g["yy2"] or g["roc"])
+        year = 1911 + two if g["roc"] else 2000 + two if 2000 + two <= now.year + 1 else 1900 + two
         if not _year_ok(year, now):
             return None
         stamp = _build(year, int(g[prefix + "mo"]), int(g[prefix + "da"]), g, prefix)
