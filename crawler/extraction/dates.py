@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from crawler.extraction.blocks import MatchGroups, TextPiece
+from crawler.extraction.calendars import roc_year, with_roc_dates
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -75,9 +76,6 @@ _DATETIME_RE = re.compile(
     r"|(?<![\d年./:-])(?P<yy2>\d{2})-(?P<yy2_mo>\d{1,2})-"
     r"(?P<yy2_da>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<yy2_')}"
-    # a 民國 year (1 is 1912) after 日期/时间 and a colon, as Taiwan's government sites print it
-    r"|(?:(?<=[期间間][:：])|(?<=[期间間][:：]\s))(?P<roc>1[0-4]\d)(?P<roc_sep>[-/.])(?P<roc_mo>\d{1,2})"
-    rf"(?P=roc_sep)(?P<roc_da>\d{{1,2}})(?![\d./-])(?:\s*{_TIME.replace('?P<', '?P<roc_')})?"
     # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
     r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<md_')}"
@@ -287,17 +285,19 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
     g = MatchGroups(m)
     stamp: Stamp | None = None
     certain = True
-    if g["y"]:
+    if (roc := roc_year(m)) is not None:  # a 民國 date: "日期：107-06-14"
+        stamp = _build(roc, int(m["m"]), int(m["d"]), g, "") if _year_ok(roc, now) else None
+    elif g["y"]:
         year = int(g["y"])
         if not _year_ok(year, now):
             return None
         month = int(g["m"] or g["m2"])
         day = int(g["d"] or g["d2"])
         stamp = _build(year, month, day, g, "", iso=bool(_ISO_T.search(m[0])))
-    elif g["yy"] or g["yy2"] or g["roc"]:
-        prefix = "yy_" if g["yy"] else "yy2_" if g["yy2"] else "roc_"
-        two = int(g["yy"] or g["yy2"] or g["roc"])
-        year = 1911 + two if g["roc"] else 2000 + two if 2000 + two <= now.year + 1 else 1900 + two
+    elif g["yy"] or g["yy2"]:
+        prefix = "yy_" if g["yy"] else "yy2_"
+        two = int(g["yy"] or g["yy2"])
+        year = 2000 + two if 2000 + two <= now.year + 1 else 1900 + two
         if not _year_ok(year, now):
             return None
         stamp = _build(year, int(g[prefix + "mo"]), int(g[prefix + "da"]), g, prefix)
@@ -321,13 +321,13 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
         stamp = Stamp(now.replace(microsecond=0), True)
     if stamp is None:
         return None
-    if g["ago_n"] or g["day"]:
+    if g.get("ago_n") or g.get("day"):
         certain = stamp.has_time
     return _Found(stamp, m.start(), m.end(), certain)
 
 
 def _scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[_Found]:
-    for m in _DATETIME_RE.finditer(text):
+    for m in with_roc_dates(_DATETIME_RE.finditer(text), text):
         found = _interpret(m, now, anchor)
         if found is not None:
             yield found
