@@ -77,6 +77,7 @@ from crawler.extraction.body import (
 )
 from crawler.extraction.dates import _DATETIME_RE, SHANGHAI
 from crawler.extraction.encoding import _norm
+from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
 from crawler.extraction.keywords import match_keywords
 from crawler.extraction.pieces import _find_span, _zone, pieces_between
@@ -764,3 +765,18 @@ def test_space_that_opens_a_line_makes_no_block_and_changes_none() -> None:
         ("加粗 其后。", "p", False, False),
         ("word word", "p", False, False),  # (a space inside a line is kept)
     ]
+
+
+def test_a_label_is_tried_against_the_province_forms_it_starts_with_longest_first() -> None:
+    # resolve_label tries a label's province prefix among the forms under its first character
+    # only: those are every form that can start it, in the order of the one sorted list
+    gazetteer = default_gazetteer()
+    forms = sorted(gazetteer._provinces, key=len, reverse=True)
+    index = gazetteer._provinces_longest
+    assert sorted(f for group in index.values() for f in group) == sorted(forms)
+    for first, group in index.items():
+        assert group == [f for f in forms if f[0] == first]
+    # a longer form first, then the shorter one the label also starts with
+    assert gazetteer.resolve_label("江苏省宜兴市") == ("无锡", "宜兴")
+    assert gazetteer.resolve_label("江苏无锡") == ("无锡", None)
+    assert gazetteer.resolve_label("苏州江苏") is None
