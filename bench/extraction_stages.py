@@ -67,7 +67,7 @@ _STAGES = {
         "match_keywords",
     ],
     article.edges: ["trim_body"],
-    article.dates: ["find_published"],
+    article.dates: ["find_published_stamp"],  # (find_published before version 27)
     article.byline: ["find_source"],
     article.authors: ["find_author"],
 }

@@ -68,9 +68,16 @@ from crawler.extraction import (
 )
 from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.blocks import Block, MatchGroups, TextPiece
-from crawler.extraction.body import _MAX_DEPTH, TextStats, find_body_container, measure
+from crawler.extraction.body import (
+    _MAX_DEPTH,
+    TextStats,
+    body_blocks,
+    find_body_container,
+    measure,
+)
 from crawler.extraction.dates import _DATETIME_RE, SHANGHAI
 from crawler.extraction.encoding import _norm
+from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
 from crawler.extraction.keywords import match_keywords
 from crawler.extraction.pieces import _find_span, _zone, pieces_between
@@ -731,3 +738,45 @@ def test_is_noise_needs_a_class_or_id() -> None:
     assert not is_noise(el)
     assert not is_noise(etree.Element("div", {"data-x": "share"}))
     assert noisy > 1_000  # the random classes include furniture words
+
+
+def test_space_that_opens_a_line_makes_no_block_and_changes_none() -> None:
+    # body_blocks does not keep a text of spaces that would open a line (clean() strips it, and
+    # the block edges around an empty line need no flush): spaces before emphasized text, in
+    # an emphasized or linked element before plain text, before a heading's text, and
+    # ideographic and no-break spaces give the blocks they gave when they were kept (main's)
+    html = """<html><body><div id="c">
+      <p>  <b> </b>第一段，正文。</p>
+      <p><span> </span><strong>小标题</strong></p>
+      <p>\u3000\u3000<a href="#"> </a>第三段文字。<a href="#">链接</a></p>
+      <h2>
+        二级标题 </h2>
+      <div> <em>\xa0</em> <strong>加粗</strong> 其后。 </div>
+      <p>word<b> </b>word</p>
+    </div></body></html>"""
+    root = etree.fromstring(html.encode(), etree.HTMLParser(encoding="utf-8"))
+    container = next(el for el in root.iter("div") if el.get("id") == "c")
+    got = [(b.text, b.tag, b.emphasized, b.linked) for b in body_blocks(container)]
+    assert got == [
+        ("第一段，正文。", "p", False, False),
+        ("小标题", "p", True, False),
+        ("第三段文字。链接", "p", False, True),
+        ("二级标题", "h2", True, False),
+        ("加粗 其后。", "p", False, False),
+        ("word word", "p", False, False),  # (a space inside a line is kept)
+    ]
+
+
+def test_a_label_is_tried_against_the_province_forms_it_starts_with_longest_first() -> None:
+    # resolve_label tries a label's province prefix among the forms under its first character
+    # only: those are every form that can start it, in the order of the one sorted list
+    gazetteer = default_gazetteer()
+    forms = sorted(gazetteer._provinces, key=len, reverse=True)
+    index = gazetteer._provinces_longest
+    assert sorted(f for group in index.values() for f in group) == sorted(forms)
+    for first, group in index.items():
+        assert group == [f for f in forms if f[0] == first]
+    # a longer form first, then the shorter one the label also starts with
+    assert gazetteer.resolve_label("江苏省宜兴市") == ("无锡", "宜兴")
+    assert gazetteer.resolve_label("江苏无锡") == ("无锡", None)
+    assert gazetteer.resolve_label("苏州江苏") is None

@@ -514,8 +514,11 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                 line.tag = "p"  # (what flush() leaves)
         emph = emph or tag in EMPHASIS_TAGS or tag in HEADING_TAGS
         in_link = in_link or tag == "a"
+        # space that would open a line is not kept: clean() strips it all the same, and the
+        # line stays empty, so the block edges around it (between the paragraphs of most
+        # bodies: "\n  " tails) need no flush()
         text = el.text
-        if text:
+        if text and (line.parts or not text.isspace()):
             line.parts.append(text)
             line.emph.append(emph)
             if in_link:
@@ -524,8 +527,8 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
             if child.tag.__class__ is str:
                 walk(child, emph, in_link)
             tail = child.tail
-            if tail:
-                # (flush() may have emptied the line while walking the child)
+            # (flush() may have emptied the line while walking the child)
+            if tail and (line.parts or not tail.isspace()):
                 line.parts.append(tail)
                 line.emph.append(emph)
                 if in_link:

@@ -29,6 +29,8 @@ def _crumb_parts(el: etree._Element) -> list[str]:
 
 
 _CRUMB_TAGS = frozenset({"div", "p", "span", "nav", "ol", "ul", "td", "section", "li"})
+# any of the crumb words in a class/id value: one scan, not one per word
+_CRUMB_HINT_RE = re.compile("|".join(map(re.escape, CRUMB_TOKENS)))
 
 
 def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list[str]:
@@ -57,7 +59,7 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
                 first_seen[node] = (index, -level)
             node = node.getparent()
     hinted: list[etree._Element] = []
-    separated: list[etree._Element] = []
+    others: list[etree._Element] = []
     for el in sorted(first_seen, key=first_seen.__getitem__):
         links = 0
         for links, _ in enumerate(el.iter("a"), 1):  # counted up to 9
@@ -66,17 +68,27 @@ def find_breadcrumb(root: etree._Element, before: etree._Element | None) -> list
         if links < 2 or links > 8:
             continue
         hint = hint_of(el)
-        if hint and any(token in hint for token in CRUMB_TOKENS):
+        if hint and _CRUMB_HINT_RE.search(hint):
             hinted.append(el)
-            continue
-        if _only_separators(el):
-            separated.append(el)
-    # the crumb nearest the headline is the page's own; a labelled one beats a bare run
-    for el in [*reversed(hinted), *separated]:
+        else:
+            others.append(el)
+    # the crumb nearest the headline is the page's own; a labelled one beats a bare run of
+    # links with only separators between them (looked for only when no labelled one reads
+    # as crumbs: most candidates are menus, whose whole text that look walks)
+    for el in reversed(hinted):
         parts = _crumb_parts(el)
-        if 2 <= len(parts) <= 8 and all(len(p) <= 20 for p in parts):
+        if _are_crumbs(parts):
             return parts
+    for el in others:
+        if _only_separators(el):
+            parts = _crumb_parts(el)
+            if _are_crumbs(parts):
+                return parts
     return []
+
+
+def _are_crumbs(parts: list[str]) -> bool:
+    return 2 <= len(parts) <= 8 and all(len(p) <= 20 for p in parts)
 
 
 _ARROWS = frozenset(">›»→")

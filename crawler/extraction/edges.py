@@ -217,18 +217,21 @@ def _split_related(blocks: list[Block], credits: list[str]) -> list[Block]:
 def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
     """Cut at labelled closing credits that only furniture follows (a WeChat menu, a widget)."""
     total = _chars(blocks)
+    most = min(_AFTER_CREDITS_CHARS, _AFTER_CREDITS_SHARE * total)
     seen = 0
     for i, block in enumerate(blocks):
         seen += len(block.text)
-        if i == 0 or not _CLOSING_CREDIT.match(simplify(block.text)) or not _is_credit(block.text):
+        after = total - seen  # the text of the blocks after this one
+        # (the text after is looked at first: only the last blocks can be followed by so
+        # little, and the credit tests convert the script of the text they read)
+        if i == 0 or not after or after > most:
             continue
-        rest = blocks[i + 1 :]
-        after = _chars(rest)
-        if after and after <= min(_AFTER_CREDITS_CHARS, _AFTER_CREDITS_SHARE * total):
-            lines = with_values([block.text, *(b.text for b in rest)])
-            credits.append(lines[0])
-            credits.extend(line for line in lines[1:] if _is_credit(line))
-            return blocks[:i]
+        if not _CLOSING_CREDIT.match(simplify(block.text)) or not _is_credit(block.text):
+            continue
+        lines = with_values([block.text, *(b.text for b in blocks[i + 1 :])])
+        credits.append(lines[0])
+        credits.extend(line for line in lines[1:] if _is_credit(line))
+        return blocks[:i]
     return blocks
 
 

@@ -68,10 +68,11 @@ def _text(value: str) -> str:
     return clean(_TAG_RE.sub("", value))
 
 
-def _properties(root: etree._Element) -> dict[str, str]:
-    """The fields of the page's ``enpproperty`` comment (first value of each), tags stripped."""
+def _properties(root: etree._Element, comments: list[etree._Element]) -> dict[str, str]:
+    """The fields of the page's ``enpproperty`` comment (first value of each), tags stripped.
+    ``comments``: the comments inside ``root``, in document order."""
     # the comment often follows </html>: lxml keeps it as a sibling of the root
-    nodes = (*root.itersiblings(etree.Comment, preceding=True), *root.iter(etree.Comment))
+    nodes = (*root.itersiblings(etree.Comment, preceding=True), *comments)
     for node in (*nodes, *root.itersiblings(etree.Comment)):
         text = node.text or ""
         if "enpproperty" not in text:
@@ -144,16 +145,20 @@ def _weekday_date(root: etree._Element) -> str:
     return ""
 
 
-def _founder_markup(root: etree._Element) -> tuple[str, bool]:
-    """The first ``<founder-title>``'s text and whether the page has ``<founder-content>``
-    (one pass over the page for both)."""
+def _founder_markup(root: etree._Element) -> tuple[str, bool, list[etree._Element]]:
+    """The first ``<founder-title>``'s text, whether the page has ``<founder-content>``, and
+    the page's comments (one pass over the page for the three)."""
     title, content = "", False
-    for el in root.iter("founder-title", "founder-content"):
-        if el.tag == "founder-content":
+    comments = []
+    for el in root.iter(etree.Comment, "founder-title", "founder-content"):
+        tag = el.tag
+        if tag is etree.Comment:
+            comments.append(el)
+        elif tag == "founder-content":
             content = True
         elif not title:
             title = text_of(el)  # comment children (<!--<npm:article-title>-->) left out
-    return title, content
+    return title, content, comments
 
 
 def epaper_meta(root: etree._Element, page_name: str | None = None) -> dict[str, str]:
@@ -164,8 +169,8 @@ def epaper_meta(root: etree._Element, page_name: str | None = None) -> dict[str,
     """
     if page_name is None:
         page_name = page_title(root)
-    props = _properties(root)
-    founder_title, founder_content = _founder_markup(root)
+    founder_title, founder_content, comments = _founder_markup(root)
+    props = _properties(root, comments)
     founder = bool(founder_title) or any(k.startswith("founder-") for k in props)
     if not founder and not (props and _has_edition_line(root)):
         paper = _paper_from_title(page_name, epaper_word=True)  # another maker's e-paper

@@ -108,8 +108,11 @@ class Gazetteer:
         for province in {r[0] for r in rows}:
             for form in (province, province_short(province)):
                 self._provinces[form] = province
-        # the forms longest first, as a label is tried against them (sorted once, not per label)
-        self._provinces_longest = sorted(self._provinces, key=len, reverse=True)
+        # the forms longest first, as a label is tried against them (sorted once, not per label),
+        # by their first character: a label is tried only against the forms it can start with
+        self._provinces_longest: dict[str, list[str]] = defaultdict(list)
+        for form in sorted(self._provinces, key=len, reverse=True):
+            self._provinces_longest[form[0]].append(form)
         self._entries = self._build_entries()
         self._scan_index, self._scan_starts = self._build_scanner()
 
@@ -228,7 +231,7 @@ class Gazetteer:
         found = self._resolve_whole(text) or self._resolve_pair(text)
         if found or text in self._provinces:
             return found
-        for province in self._provinces_longest:
+        for province in self._provinces_longest.get(text[0], ()):
             # 江苏无锡, 江苏省宜兴市: a province in front is allowed and dropped.
             rest = text[len(province) :]
             if text.startswith(province) and len(rest) >= 2:

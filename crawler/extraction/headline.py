@@ -100,6 +100,8 @@ def with_subtitle(headline: Headline) -> Headline:
 
 def _common_prefix(a: str, b: str) -> int:
     n = min(len(a), len(b))
+    if a[:n] == b[:n]:  # (the headline's candidates: the <title> opens with it, compared in C)
+        return n
     i = 0
     while i < n and a[i] == b[i]:
         i += 1
@@ -166,6 +168,9 @@ def _shown_title_part(title: str, elements: Iterable[etree._Element]) -> Headlin
     return found
 
 
+_TAG_SCORES = {"h1": 1.0, "h2": 0.6, "h3": 0.3}
+
+
 def find_headline(
     root: etree._Element,
     meta: dict[str, str],
@@ -207,7 +212,7 @@ def find_headline(
         text = texts[el] = unmarked(text_of(el))
         if not 2 <= len(text) <= 150 or _EDITION_RE.match(text):
             continue
-        score = {"h1": 1.0, "h2": 0.6, "h3": 0.3}.get(tag, 0.2)
+        score = _TAG_SCORES.get(tag, 0.2)
         if named:
             score += 0.3
         if any(text == e for e in evidence):
