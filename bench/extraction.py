@@ -105,6 +105,7 @@ LATER_SETS = (
     "real33",
     "real34",
     "real35",
+    "real36",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

@@ -2729,3 +2729,66 @@ def test_a_name_alone_beside_the_date_is_the_writer_synthetic(
     info: str, author: str | None
 ) -> None:
     assert page(article(info)).author == author
+
+
+# A date in the Republic of China's calendar (民國 year + 1911), as Taiwan's government sites print it after
+# a date's label: 監察院's "日期：107-06-14", 高雄市政府衛生局's "資料更新時間：112-08-22 13:50" (real36, both with a
+# `DC.Date` meta of the same day and no clock), 臺南市政府's "上版日期：112-06-13" below the text (its `DC.Date`
+# empty). Version 31 read no three-digit year, so 高雄市衛生局 was dated 00:00 and 臺南市 not at all (that page's
+# date stands alone after the text, which no rule takes yet: the parse is tested here, not its record).
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        ("real36/kcg-1.html", datetime(2023, 8, 22, 13, 50, tzinfo=SHANGHAI)),
+        ("real36/cy-1.html", datetime(2018, 6, 14, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_date_of_the_roc_calendar(key: str, when: datetime) -> None:
+    assert real(key).published_at == when
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # as the three pages print them (高雄市衛生局's and 臺南市's simplified, as the info line is read)
+        ("日期：107-06-14", (2018, 6, 14, None)),
+        ("資料更新時間：112-08-22 13:50", (2023, 8, 22, (13, 50))),
+        ("资料更新时间：112-08-22 13:50", (2023, 8, 22, (13, 50))),
+        ("上版日期：112-06-13 修改時間：112-06-13", (2023, 6, 13, None)),
+        ("發布日期: 113/1/5", (2024, 1, 5, None)),
+        # no date's label and colon just before: a phone number, a code, the footer's unlabelled form
+        ("电话：110-12-12", None),
+        ("第112-06-13号", None),
+        ("更新日期113-11-13", None),
+        # a year past the next one, and a two-digit year (not this calendar's form here)
+        ("日期：130-01-01", None),
+        ("日期：99-06-14", None),
+    ],
+)
+def test_a_date_of_the_roc_calendar_parsed(
+    text: str, when: tuple[int, int, int, tuple[int, int] | None] | None
+) -> None:
+    stamp = parse_stamp(text, now=FETCHED_AT)
+    if when is None:
+        assert stamp is None
+        return
+    year, month, day, clock = when
+    assert stamp is not None
+    assert stamp.has_time == (clock is not None)
+    hour, minute = clock or (0, 0)
+    assert stamp.when == datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("info", "when"),
+    [
+        ("<span>日期：107-06-14</span>", datetime(2018, 6, 14, tzinfo=SHANGHAI)),
+        (
+            "<span>資料更新時間：112-08-22 13:50</span>",
+            datetime(2023, 8, 22, 13, 50, tzinfo=SHANGHAI),
+        ),
+        ("<span>電話：110-12-12</span>", None),
+    ],
+)
+def test_a_date_of_the_roc_calendar_synthetic(info: str, when: datetime | None) -> None:
+    assert page(article(info, title="雙性人人權問題長期受忽視")).published_at == when

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from crawler.extraction.blocks import MatchGroups, TextPiece
+from crawler.extraction.calendars import roc_year, with_roc_dates
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -83,8 +84,7 @@ _DATETIME_RE = re.compile(
     rf"(?:\s*{_TIME.replace('?P<', '?P<cn_')})?"
     # 3小时前, 15分钟前, 2天前
     r"|(?<!\d)(?P<ago_n>\d{1,3})\s*(?P<ago_u>秒钟?|分钟|个?小时|天|周|个月)\s*前"
-    # 今天/昨天/前天 [10:22], 刚刚
-    # (今日/昨日 only with a time: alone they are everyday prose, "今日（12月28日）有网友…")
+    # 今天/昨天/前天 [10:22], 刚刚; 今日/昨日 only with a time ("今日（12月28日）有网友…" is prose)
     r"|(?P<day>今天|昨天|前天|[今昨]日(?=\s*\d{1,2}\s*[:：时点]))"
     rf"(?:\s*{_TIME.replace('?P<', '?P<rel_')})?"
     r"|(?P<now>刚刚|刚才))",
@@ -285,7 +285,9 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
     g = MatchGroups(m)
     stamp: Stamp | None = None
     certain = True
-    if g["y"]:
+    if (roc := roc_year(m)) is not None:  # a 民國 date: "日期：107-06-14"
+        stamp = _build(roc, int(m["m"]), int(m["d"]), g, "") if _year_ok(roc, now) else None
+    elif g["y"]:
         year = int(g["y"])
         if not _year_ok(year, now):
             return None
@@ -319,13 +321,13 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
         stamp = Stamp(now.replace(microsecond=0), True)
     if stamp is None:
         return None
-    if g["ago_n"] or g["day"]:
+    if g.get("ago_n") or g.get("day"):
         certain = stamp.has_time
     return _Found(stamp, m.start(), m.end(), certain)
 
 
 def _scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[_Found]:
-    for m in _DATETIME_RE.finditer(text):
+    for m in with_roc_dates(_DATETIME_RE.finditer(text), text):
         found = _interpret(m, now, anchor)
         if found is not None:
             yield found
