@@ -508,6 +508,32 @@ def test_a_new_article_is_grouped_with_its_copies_only_not_with_rows_sharing_a_b
     assert groups[ids["http://site.test/3.html"]] == ids["http://site.test/3.html"]
 
 
+@pytest.mark.parametrize("band", range(4))
+def test_a_copy_sharing_one_band_alone_is_found_by_that_band(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, band: int
+) -> None:
+    # A batch reads its stored candidates one band at a time: a copy 3 bits away that shares
+    # only band ``band`` (one bit flipped in each other band) is found through it, and a
+    # stored row sharing that band alone, 6 bits away, is not a copy.
+    x = 0x1234_5678_9ABC_DEF0
+    others = [i for i in range(4) if i != band]
+    chosen = {
+        "原文": x,
+        "转载": x ^ sum(1 << (16 * i + 5) for i in others),
+        "同段不同文": x ^ sum(0b11 << (16 * i + 9) for i in others),
+    }
+    monkeypatch.setattr(reprints, "fingerprint", lambda body: (chosen[body], True))
+    ids = {}
+    for n, body in enumerate(chosen, start=1):
+        ids.update(store(sessions, [_doc(n, body, body)]))
+    with sessions() as session:
+        query = select(ArticleFingerprint.article_id, ArticleFingerprint.reprint_group)
+        groups = {article: group for article, group in session.execute(query)}
+    original = ids["http://site.test/1.html"]
+    assert groups[ids["http://site.test/2.html"]] == groups[original] == original
+    assert groups[ids["http://site.test/3.html"]] == ids["http://site.test/3.html"]
+
+
 def test_the_fingerprint_of_a_text_is_pinned() -> None:
     # Stored fingerprints are compared with new ones: a change of how they are computed
     # needs a migration that recomputes them all (storage/migrations/versions/0006_…).
