@@ -311,9 +311,13 @@ class _Print:
     def copy_of(self, other: _Print) -> bool:
         """Whether ``other``, which shares a band with this one, is a copy of its text: the
         same kind, SimHashes within ``REPRINT_DISTANCE`` bits (exact hashes: equal)."""
-        if other.is_simhash != self.is_simhash:
-            return False
-        return hamming(other.value, self.value) <= (REPRINT_DISTANCE if self.is_simhash else 0)
+        return _is_copy(self.is_simhash, other.is_simhash, hamming(other.value, self.value))
+
+
+def _is_copy(is_simhash: bool, other_is_simhash: bool, distance: int) -> bool:
+    """Whether two fingerprints ``distance`` bits apart are of one text: the same kind, SimHashes
+    within ``REPRINT_DISTANCE`` bits, exact hashes equal."""
+    return is_simhash == other_is_simhash and distance <= (REPRINT_DISTANCE if is_simhash else 0)
 
 
 def _band_keys(value: int) -> tuple[int, ...]:
@@ -367,11 +371,9 @@ def _assign_new(
                 for article_id, simhash, is_simhash, group, value in part:
                     if article_id in known:
                         continue
-                    limit = REPRINT_DISTANCE if is_simhash else 0
                     for new, signed in holding[value]:
-                        if (
-                            new.is_simhash == is_simhash
-                            and ((signed ^ simhash) & _LOW64).bit_count() <= limit
+                        if _is_copy(
+                            new.is_simhash, is_simhash, ((signed ^ simhash) & _LOW64).bit_count()
                         ):
                             known[article_id] = _Print(
                                 article_id, _unsigned(simhash), is_simhash, group
