@@ -5,9 +5,9 @@
 Generates the sample portal and serves it as ``bench/crawl.py`` does, then runs ``newsmon
 monitor`` with one extraction worker and the writer process (``NEWSMON_EXTRACT_PROCESSES=1
 NEWSMON_STORE_PROCESS=1``). A ``sitecustomize`` put on the crawl's ``PYTHONPATH`` wraps, in the
-fork server only (so in the writer forked from it), the functions a batch goes through with
-timers on the thread's CPU clock (``time.thread_time_ns``: a process waiting for a core costs
-nothing), and the writer writes its totals after every batch. Printed: ms of CPU a stored
+crawling process and the fork server (so in the writer forked from them), the functions a batch
+goes through with timers on the thread's CPU clock (``time.thread_time_ns``: a process waiting
+for a core costs nothing), and the writer writes its totals after every batch. Printed: ms of CPU a stored
 article by part — the URL keys, the content hash, the lookup of the site, the articles' INSERT
 (with, inside it, the search index's row made by the trigger's Python function), the sections'
 INSERT, the reprint fingerprints (with, inside, the SimHash itself), the matches, the rest of
@@ -35,12 +35,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crawl import CONFIG, padded_site, start_server  # noqa: E402
 
-#: Runs in every process of the crawl; acts in the fork server only (``python -c``), which
-#: imports the writer's code and forks the writer.
+#: Runs in every process of the crawl; acts in the crawling process (``python -m``), from which
+#: the fork server is forked and the writer from it (since session 16), and in a fork server
+#: started as a new interpreter (``python -c``, older checkouts), which imports the writer's code
+#: and forks the writer. Only the writer writes its totals (the others store no batch).
 SITECUSTOMIZE = """
 import os, sys
 _out = os.environ.get("NEWSMON_BENCH_WRITER_PARTS")
-if _out and sys.argv and sys.argv[0] == "-c":
+if _out and sys.argv and sys.argv[0] in ("-c", "-m"):
     import json, time
     totals = {}
 
