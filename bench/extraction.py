@@ -106,6 +106,7 @@ LATER_SETS = (
     "real34",
     "real35",
     "real36",
+    "real37",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
