@@ -445,7 +445,9 @@ def test_the_fork_server_and_its_processes_import_no_twisted_nor_scrapy(
                 mapped.setdefault(pid, set()).update(_mapped(pid))
                 if parents[pid] == proc.pid and _name(pid) == NAME:
                     servers.add(pid)
-                    lines[pid] = _command_line(pid)
+                    # (an exited process not yet reaped, a zombie, reads an empty command line)
+                    if line := _command_line(pid):
+                        lines[pid] = line
                 if _has_open(pid, archive):
                     writers.add(pid)
             time.sleep(0.005)
@@ -457,6 +459,7 @@ def test_the_fork_server_and_its_processes_import_no_twisted_nor_scrapy(
     forked = {pid for pid, parent in parents.items() if parent in servers}
     workers = forked - writers
     assert servers, parents
+    assert lines.keys() == servers, (lines, servers)
     assert set(lines.values()) == {" ".join(command) + " "}, lines  # the crawl's: a fork
     assert workers, (parents, writers)
     assert writers & forked, (parents, writers)
