@@ -134,9 +134,6 @@ def _signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-_LOW64 = (1 << 64) - 1
-
-
 def _unsigned(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
 
@@ -311,13 +308,9 @@ class _Print:
     def copy_of(self, other: _Print) -> bool:
         """Whether ``other``, which shares a band with this one, is a copy of its text: the
         same kind, SimHashes within ``REPRINT_DISTANCE`` bits (exact hashes: equal)."""
-        return _is_copy(self.is_simhash, other.is_simhash, hamming(other.value, self.value))
-
-
-def _is_copy(is_simhash: bool, other_is_simhash: bool, distance: int) -> bool:
-    """Whether two fingerprints ``distance`` bits apart are of one text: the same kind, SimHashes
-    within ``REPRINT_DISTANCE`` bits, exact hashes equal."""
-    return is_simhash == other_is_simhash and distance <= (REPRINT_DISTANCE if is_simhash else 0)
+        if other.is_simhash != self.is_simhash:
+            return False
+        return hamming(other.value, self.value) <= (REPRINT_DISTANCE if self.is_simhash else 0)
 
 
 def _band_keys(value: int) -> tuple[int, ...]:
@@ -343,42 +336,35 @@ def _assign_new(
     # The table's columns, not the mapped class's: the rows come back as Core rows, without
     # the ORM's result machinery (a few µs a row, and the batch may read thousands).
     table = ArticleFingerprint.__table__
+    band_cols = [table.c[f"band{i}"] for i in range(BANDS)]
     columns = (table.c.article_id, table.c.simhash, table.c.is_simhash, table.c.reprint_group)
+    # The batch's fingerprints by band: a stored one is kept only if it is a copy of one of them.
+    by_band: dict[int, list[_Print]] = {}
+    for new in prints:
+        for key in new.keys:
+            by_band.setdefault(key, []).append(new)
     # A band is 16 bits: the stored rows sharing one with the batch grow with the archive
-    # (~11,200 for a batch of 100 after 19,000 sample articles), most of them not copies. Read
+    # (15,000 for a batch of 100 in 20,000 sample articles), most of them not copies. Read
     # them as plain columns, a thousand at a time, and keep only the copies: what a flush
-    # holds is bounded by the batch's copies, not by the archive. One query a band, which
-    # returns the band's value: a row is compared only with the batch's fingerprints holding
-    # that value, as ints, and made a _Print only if it is a copy (one query for all four
-    # bands made every row a _Print and compared it through its four keys: ~3 µs a row, the
-    # cost a page that grew with the archive; docs/benchmarks.md, Crawling, "Session 19").
+    # holds is bounded by the batch's copies, not by the archive. (Each is compared as ints
+    # with the batch's fingerprints of its bands: ~1 µs a row, where dicts of its columns
+    # took a few; docs/benchmarks.md, Crawling, "Session 13".)
     known: dict[int, _Print] = {}  # the stored copies, by article id
-    for band in range(BANDS):
-        band_col = table.c[f"band{band}"]
-        # the batch's fingerprints by this band's value, each with its SimHash signed as stored
-        # (the low 64 bits of an XOR of two signed values are those of the unsigned ones')
-        holding: dict[int, list[tuple[_Print, int]]] = {}
-        for new in prints:
-            holding.setdefault(new.keys[band] & 0xFFFF, []).append((new, _signed(new.value)))
-        values = list(holding)
-        for start in range(0, len(values), 500):
-            found = session.execute(
-                select(*columns, band_col)
-                .where(band_col.in_(values[start : start + 500]))
-                .execution_options(yield_per=1000)
+    for start in range(0, len(rows), 200):
+        chunk = rows[start : start + 200]
+        found = session.execute(
+            select(*columns)
+            .where(
+                or_(*(col.in_({r[f"band{i}"] for r in chunk}) for i, col in enumerate(band_cols)))
             )
-            for part in found.partitions():
-                for article_id, simhash, is_simhash, group, value in part:
-                    if article_id in known:
-                        continue
-                    for new, signed in holding[value]:
-                        if _is_copy(
-                            new.is_simhash, is_simhash, ((signed ^ simhash) & _LOW64).bit_count()
-                        ):
-                            known[article_id] = _Print(
-                                article_id, _unsigned(simhash), is_simhash, group
-                            )
-                            break
+            .execution_options(yield_per=1000)
+        )
+        for article_id, simhash, is_simhash, group in found:
+            if article_id in known:
+                continue
+            other = _Print(article_id, _unsigned(simhash), is_simhash, group)
+            if any(new.copy_of(other) for key in other.keys for new in by_band.get(key, ())):
+                known[article_id] = other
     # The copies found, and the batch's fingerprints as they are grouped, by band: one is
     # compared with those sharing a band, not with all of them.
     grouped = list(known.values())
