@@ -108,6 +108,7 @@ LATER_SETS = (
     "real36",
     "real37",
     "real40",
+    "real41",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
