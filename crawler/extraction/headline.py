@@ -236,6 +236,9 @@ def find_headline(
         if shown is not None:
             return shown
     if not evidence:
+        twice = _printed_twice(root, container)
+        if twice is not None:
+            return twice
         # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3)
         for tags in (("h1",), ("div", "p", "span", "td", "strong"), ("h2", "h3")):
             for el, text in texts.items():
@@ -252,6 +255,63 @@ def find_headline(
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
     return None
+
+
+#: how many elements at the top of the body container are looked at for a repeated headline
+_TOP_OF_BODY = 8
+#: the copy inside the body: a heading or a bold line
+_PRINTED_AGAIN = frozenset({"h1", "h2", "h3", "h4", "strong", "b"})
+#: the copy above: not a link (a menu or a list of other stories, :func:`_in_a_link`), nor the
+#: head's text
+_NOT_SHOWN_ABOVE = frozenset({"a", "title", "head", "script", "style", "option"})
+
+
+def _printed_twice(root: etree._Element, container: etree._Element | None) -> Headline | None:
+    """The headline printed twice: once alone in an element above the body ``container`` and
+    again as one of the first elements inside it (a heading or a bold line over the text).
+
+    Looked for only when neither the ``<title>`` nor a meta gives the headline: a page whose
+    ``<title>`` is the site's name alone, its headline in an element no class calls a title
+    (性別人權協會's ``span.style11``, bold again at the top of the clipping's text) or in one
+    that a breadcrumb ``<h1>`` outranks (泰国华人婚介所's ``span#newstitle``, an ``<h2>`` at
+    the top of the text). The copy above the body is returned: the info line is read under it.
+    """
+    if container is None:
+        return None
+    top: set[str] = set()
+    for seen, el in enumerate(container.iterdescendants()):
+        if seen >= _TOP_OF_BODY:
+            break
+        if el.tag in _PRINTED_AGAIN and _a_line_of_its_own(el):
+            text = unmarked(text_of(el))
+            if 6 <= len(text) <= 80:
+                top.add(text)
+    if not top:
+        return None
+    for el in root.iter():
+        if el is container:
+            break
+        if not isinstance(el.tag, str) or el.tag in _NOT_SHOWN_ABOVE:
+            continue
+        own = _own_text(el)
+        if own:
+            text = clean(own)
+            if text in top and not _in_a_link(el):
+                return Headline(text, el)
+    return None
+
+
+def _in_a_link(el: etree._Element) -> bool:
+    """Whether ``el``'s text is a link's: it holds one, or sits inside one."""
+    return (len(el) > 0 and el[0].tag == "a") or any(a.tag == "a" for a in el.iterancestors())
+
+
+def _a_line_of_its_own(el: etree._Element) -> bool:
+    """Whether no text runs on before or after ``el`` in its parent (a bold word inside a
+    sentence, "The webpage at <strong>https://…</strong> might be…", is no line of its own)."""
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else el.getparent().text
+    return not (before or "").strip() and not (el.tail or "").strip()
 
 
 def _after(el: etree._Element, container: etree._Element) -> bool:
