@@ -107,6 +107,7 @@ LATER_SETS = (
     "real35",
     "real36",
     "real37",
+    "real38",
     "real40",
     "real41",
 )

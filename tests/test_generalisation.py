@@ -2794,6 +2794,68 @@ def test_a_date_of_the_roc_calendar_synthetic(info: str, when: datetime | None) 
     assert page(article(info, title="雙性人人權問題長期受忽視")).published_at == when
 
 
+# --------------------------------------------------------------------------- headline: the whole <title>
+
+
+# A <title> that is the headline alone, shown as the whole text of an element no class names a
+# title: 中評社's <strong> in a table cell (real38) and 《当今大马》's `div.text-3xl` (real35). Version 32
+# knew the headline from the <title> with no element, so the header was read from the top of the
+# page: 中評社's three-row menu hid its info line (no time) and gave '網書' (after the menu item
+# '編譯') as the author; 当今大马's menu button gave 'MENU' as the source. Neither page credits one.
+@pytest.mark.parametrize(
+    ("key", "fetched_at", "when", "source", "author"),
+    [
+        (
+            "real38/crntt-1.html",
+            datetime(2025, 1, 14, tzinfo=SHANGHAI),
+            datetime(2024, 11, 3, 16, 49, 43, tzinfo=SHANGHAI),
+            None,
+            None,
+        ),
+        (
+            "real35/malaysiakini-1.html",
+            FETCHED_AT,
+            datetime(2010, 5, 24, 18, 54, 30, tzinfo=SHANGHAI),
+            None,
+            "刘嘉铭",
+        ),
+    ],
+)
+def test_a_title_shown_whole_by_an_unnamed_element_is_the_headline(
+    key: str, fetched_at: datetime, when: datetime, source: str | None, author: str | None
+) -> None:
+    assert key in SPLIT["pages"]["tune"]
+    got = extract_bytes(
+        (FIXTURES / key.replace("/", "/pages/", 1)).read_bytes(), fetched_at=fetched_at
+    )
+    assert got.published_at == when
+    assert got.source == source
+    assert got.author == author
+
+
+def test_a_title_of_the_site_name_alone_does_not_take_the_top_bar() -> None:
+    # 北京青年报's <title> is the site's name, printed again in the page's top bar: the heading
+    # over the body stays the headline
+    assert (
+        real("real5/bjtitle-1.html").title
+        == "罗琳的《哈利·波特与魔法石》 一书，被英国大学打上了“性别预警”"
+    )
+
+
+def test_a_title_shown_whole_synthetic() -> None:
+    html = (
+        "<html><head><title>全市重点项目建设推进会召开</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> | <a href="/c">编译</a> | <a href="/b">网书</a></div>'
+        "<table><tr><td><font><strong>全市重点项目建设推进会召开</strong></font></td></tr>"
+        "<tr><td>2024-05-20 09:30</td></tr></table>"
+        f'<div class="content">{BODY}</div></body></html>'
+    )
+    got = page(html)
+    assert got.title == "全市重点项目建设推进会召开"
+    assert got.published_at == datetime(2024, 5, 20, 9, 30, tzinfo=SHANGHAI)
+    assert got.author is None
+
+
 # --------------------------------------------------------------------------- headline printed twice
 
 

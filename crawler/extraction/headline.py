@@ -154,8 +154,13 @@ def _shown_title_part(title: str, elements: Iterable[etree._Element]) -> Headlin
     (``<td class="mod_font08">``, ``<div class="contTit">``, ``<div class="if_font16">``),
     while the <title> joins it to the site and column with separators that need no spaces.
     Seen on five sites of ``tests/fixtures/real5``."""
-    parts = _title_parts(title)
-    if not parts:
+    return _shown_whole(_title_parts(title), elements)
+
+
+def _shown_whole(texts: set[str], elements: Iterable[etree._Element]) -> Headline | None:
+    """The longest of ``texts`` that an element shows as its whole text (see
+    :func:`_shown_title_part`)."""
+    if not texts:
         return None
     found: Headline | None = None
     for el in elements:
@@ -163,7 +168,7 @@ def _shown_title_part(title: str, elements: Iterable[etree._Element]) -> Headlin
         if not text:
             continue
         text = clean(text)
-        if text in parts and (found is None or len(text) > len(found.text)):
+        if text in texts and (found is None or len(text) > len(found.text)):
             found = Headline(text, el, from_title=True)
     return found
 
@@ -246,6 +251,19 @@ def find_headline(
                     continue
                 if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
                     return Headline(text, el)
+    if title:
+        # a <title> that is the headline alone, shown as the whole text of an element no class
+        # names a title: a <strong> in a table cell (中評社), a plain <div> (当今大马). With the
+        # element, the header is read from the headline down (not from_title: the whole <title>
+        # is no cell's part, so no info line above it is looked for), not from the top of the
+        # page, whose menu words ("網書" after "編譯", "MENU") were taken for an author or a
+        # source. After the headings that head the body: a <title> of the site's name alone
+        # is shown in the page's top bar (北京青年报).
+        shown = _shown_whole(
+            {clean(title)}, root.iter(*CANDIDATE_TAGS) if tagged is None else tagged
+        )
+        if shown is not None:
+            return Headline(shown.text, shown.element)
     if evidence:
         return Headline(evidence[0], None)
     if segments:
