@@ -107,6 +107,7 @@ LATER_SETS = (
     "real35",
     "real36",
     "real37",
+    "real39",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
