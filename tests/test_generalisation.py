@@ -2792,3 +2792,40 @@ def test_a_date_of_the_roc_calendar_parsed(
 )
 def test_a_date_of_the_roc_calendar_synthetic(info: str, when: datetime | None) -> None:
     assert page(article(info, title="雙性人人權問題長期受忽視")).published_at == when
+
+
+# --------------------------------------------------------------------------- session 20 (real39)
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        # <title>性別人權協會：新聞</title>: the site's name; the headline a span.style11 cell
+        ("real37/gsrat-1.html", "小夥一心變性做女人 專家：性角色教育不該忽視"),
+        # <title> and metas: the hospital's name; the headline a div.sbt over the date line
+        ("real39/stcmih-1.html", "我院儿科发现一例罕见两性畸形患儿"),
+        # the <title>'s headline part is printed (div#theInfosubject): the <title> stays
+        ("real7/100md-1.html", "中国首席变性大师的尴尬(性的感悟)"),
+    ],
+)
+def test_a_site_name_title_over_a_headline_nothing_names(key: str, title: str) -> None:
+    assert real(key).title == title
+
+
+@pytest.mark.parametrize(
+    ("above_body", "title"),
+    [
+        # the last text before the body that is no date line
+        (
+            '<div class="sbt">区里召开春耕生产工作会议</div><div class="ssj">时间：2024-03-01</div>',
+            "区里召开春耕生产工作会议",
+        ),
+        # the <title> printed before the body: it is the headline, nothing else is looked for
+        (
+            '<div class="logo">某某区人民医院</div><div class="sbt">区里召开春耕生产工作会议</div>',
+            "某某区人民医院",
+        ),
+    ],
+)
+def test_a_site_name_title_synthetic(above_body: str, title: str) -> None:
+    assert titled("某某区人民医院", above_body).title == title
