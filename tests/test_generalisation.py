@@ -2829,3 +2829,30 @@ def test_a_site_name_title_over_a_headline_nothing_names(key: str, title: str) -
 )
 def test_a_site_name_title_synthetic(above_body: str, title: str) -> None:
     assert titled("某某区人民医院", above_body).title == title
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # "通讯员 李国田 高晨晨 小郑" on a line of its own over "快报记者 张瑜" (现代快报's e-paper)
+        ("real21/xdkb-1.html", "张瑜"),
+        # glued to the last sentence: "…就诊。通讯员 祁媛 刘延龙 扬子晚报/紫牛新闻记者 陈咏"
+        ("real39/yangtse-1.html", "陈咏"),
+        # the reporter first, the correspondent after: both, as printed
+        ("real7/mnw-1.html", "林深圳 黎斌"),
+    ],
+)
+def test_correspondents_credited_before_the_reporter(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("credit", "writer"),
+    [
+        ("通讯员 祁媛 刘延龙 扬子晚报/紫牛新闻记者 陈咏", "陈咏"),
+        ("记者 张三 通讯员 李四", "张三 李四"),
+        ("通讯员 李四", "李四"),  # correspondents alone: they are the credited writers
+    ],
+)
+def test_the_reporter_after_the_correspondents_is_the_writer(credit: str, writer: str) -> None:
+    assert reporter_in(credit) == writer
