@@ -2854,3 +2854,67 @@ def test_a_title_shown_whole_synthetic() -> None:
     assert got.title == "全市重点项目建设推进会召开"
     assert got.published_at == datetime(2024, 5, 20, 9, 30, tzinfo=SHANGHAI)
     assert got.author is None
+
+
+# --------------------------------------------------------------------------- session 20 (real39)
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        # <title>性別人權協會：新聞</title>: the site's name; the headline a span.style11 cell
+        ("real37/gsrat-1.html", "小夥一心變性做女人 專家：性角色教育不該忽視"),
+        # <title> and metas: the hospital's name; the headline a div.sbt over the date line
+        ("real39/stcmih-1.html", "我院儿科发现一例罕见两性畸形患儿"),
+        # the <title>'s headline part is printed (div#theInfosubject): the <title> stays
+        ("real7/100md-1.html", "中国首席变性大师的尴尬(性的感悟)"),
+    ],
+)
+def test_a_site_name_title_over_a_headline_nothing_names(key: str, title: str) -> None:
+    assert real(key).title == title
+
+
+@pytest.mark.parametrize(
+    ("above_body", "title"),
+    [
+        # the last text before the body that is no date line
+        (
+            '<div class="sbt">区里召开春耕生产工作会议</div><div class="ssj">时间：2024-03-01</div>',
+            "区里召开春耕生产工作会议",
+        ),
+        # the <title> printed before the body: it is the headline, nothing else is looked for
+        (
+            '<div class="logo">某某区人民医院</div><div class="sbt">区里召开春耕生产工作会议</div>',
+            "某某区人民医院",
+        ),
+    ],
+)
+def test_a_site_name_title_synthetic(above_body: str, title: str) -> None:
+    assert titled("某某区人民医院", above_body).title == title
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # "通讯员 李国田 高晨晨 小郑" on a line of its own over "快报记者 张瑜" (现代快报's e-paper)
+        ("real21/xdkb-1.html", "张瑜"),
+        # glued to the last sentence: "…就诊。通讯员 祁媛 刘延龙 扬子晚报/紫牛新闻记者 陈咏"
+        ("real39/yangtse-1.html", "陈咏"),
+        # the reporter first, the correspondent after: both, as printed
+        ("real7/mnw-1.html", "林深圳 黎斌"),
+    ],
+)
+def test_correspondents_credited_before_the_reporter(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("credit", "writer"),
+    [
+        ("通讯员 祁媛 刘延龙 扬子晚报/紫牛新闻记者 陈咏", "陈咏"),
+        ("记者 张三 通讯员 李四", "张三 李四"),
+        ("通讯员 李四", "李四"),  # correspondents alone: they are the credited writers
+    ],
+)
+def test_the_reporter_after_the_correspondents_is_the_writer(credit: str, writer: str) -> None:
+    assert reporter_in(credit) == writer

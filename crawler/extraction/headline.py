@@ -248,6 +248,10 @@ def find_headline(
                     continue
                 if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
                     return Headline(text, el)
+        if len(segments) == 1:
+            above = _unnamed_above(root, container, title)
+            if above is not None:
+                return above
     if title:
         # a <title> that is the headline alone, shown as the whole text of an element no class
         # names a title: a <strong> in a table cell (中評社), a plain <div> (当今大马). With the
@@ -269,6 +273,56 @@ def find_headline(
         el = best[2].element
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
+    return None
+
+
+# a date, a clock or an info-line label: the line under a headline, not the headline
+_INFO_LINE_RE = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d{2}|来源|來源|作者|时间|時間|日期|编辑|編輯|记者|記者|发布|發布"
+)
+_NOT_HEADLINE_TAGS = frozenset(
+    {"a", "option", "script", "style", "title", "head", "button", "label"}
+)
+
+
+def _unnamed_above(
+    root: etree._Element, container: etree._Element | None, title: str
+) -> Headline | None:
+    """The headline printed in an element nothing names, over a ``<title>`` that is one
+    segment and never shown before the body: the site's name alone ("性別人權協會：新聞" over
+    ``<span class="style11">``, a hospital's name over ``<div class="sbt">``).
+
+    The last element before the body ``container`` whose own text is 4–150 characters, is
+    no date or info line (``_INFO_LINE_RE``) and shares an ancestor with the body at most
+    three levels up. None when an element before the body shows the ``<title>`` or a part of
+    it (the <title> then holds the headline: 100md.com's "…的尴尬(性的感悟)" over "…的尴尬")."""
+    if container is None:
+        return None
+    found: tuple[etree._Element, str] | None = None
+    for el in root.iter():
+        if el is container:
+            break
+        if not isinstance(el.tag, str) or el.tag in _NOT_HEADLINE_TAGS:
+            continue
+        own = _own_text(el)
+        if not own:
+            continue
+        text = clean(own)
+        if len(text) >= 4 and text in title:
+            return None  # the <title> (or its headline part) is printed: not the site's name
+        if len(text) <= 150 and len(text) >= 4 and not _INFO_LINE_RE.search(text):
+            found = (el, text)
+    if found is None:
+        return None
+    el, text = found
+    holder = el.getparent()
+    body_line = set(container.iterancestors())
+    for _ in range(3):
+        if holder is None:
+            return None
+        if holder in body_line:
+            return Headline(text, el)
+        holder = holder.getparent()
     return None
 
 
