@@ -108,6 +108,7 @@ LATER_SETS = (
     "real36",
     "real37",
     "real38",
+    "real39",
     "real40",
     "real41",
 )

@@ -58,8 +58,12 @@ _REPORTED_FROM = ("报道", "报导")
 # a reporter credit closing a paragraph of the story after its last sentence, where boxes,
 # related links or a like button ("+1") follow inside the article, so that it is not the
 # body's last line. The names run to the paragraph's end (or its closing bracket).
+# The correspondents may come first and the paper's name stand before 记者 ("…就诊。通讯员 祁媛
+# 刘延龙 扬子晚报/紫牛新闻记者 陈咏", 扬子晚报): the reporter is the writer.
 _CLOSING_REPORTER_RE = re.compile(
-    r"[。！？!?…”’」』]\s*(?P<open>[（(])?\s*(?:本报|本台|本网)?(?:特约|见习|实习)?记者\s*"
+    r"[。！？!?…”’」』]\s*(?P<open>[（(])?\s*"
+    rf"(?:通讯员\s*[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}}){{0,3}}\s+)?"
+    rf"(?:本报|本台|本网|[{HAN}]{{2,8}}(?:[/／][{HAN}]{{2,8}})?)?(?:特约|见习|实习)?记者\s*"
     rf"(?P<names>[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}}){{0,3}})\s*(?(open)[）)])\s*$"
 )
 _SLASH_RE = re.compile(r"\s*[/／]\s*")
@@ -111,6 +115,11 @@ def _lead_reporter(line: str) -> str | None:
         return None
     names = [n for n in NAMES_SPLIT_RE.split(named["names"]) if n]
     return " ".join(names) if all(is_person_name(n) for n in names) else None
+
+
+def _aides_only(line: str) -> bool:
+    """Whether a credit line opens with the correspondents (通讯员), not the reporter."""
+    return line.lstrip("（(【[ \u3000").startswith("通讯员")
 
 
 def _trailing_name(line: str) -> str | None:
@@ -305,9 +314,11 @@ def _reporters(
     yield _by_writers(header)
     for line, credit in body_head:
         yield (reporter_in(line) or digest_writer(line)) if credit else _lead_reporter(line)
-    for line, credit in body_tail:
-        if credit:
-            yield reporter_in(line) or _trailing_name(line) or digest_writer(line)
+    # correspondents credited on a line of their own before the reporter's ("通讯员 李国田 高晨晨"
+    # over "快报记者 张瑜", 现代快报): the reporter is the writer, their line is read last
+    credits = [line for line, credit in body_tail if credit]
+    for line in sorted(credits, key=_aides_only):
+        yield reporter_in(line) or _trailing_name(line) or digest_writer(line)
     # joined, like the header: "作者：" and the name are often separate elements
     yield reporter_in(joined_credits(trailer))
     # the article's last paragraph may close with a bare "（张巨峰）" or "（记者 张三）"

@@ -257,16 +257,27 @@ def closing_credit_start(text: str) -> int | None:
 
 @lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
 def reporter_in(text: str) -> str | None:
-    """The reporter or author a byline in ``text`` names (作者：张三, 记者陈智, 张三/文); None if none."""
+    """The reporter or author a byline in ``text`` names (作者：张三, 记者陈智, 张三/文); None if none.
+
+    Correspondents credited before the reporter ("通讯员 祁媛 刘延龙 扬子晚报/紫牛新闻记者 陈咏")
+    are not the writer: the reporter after them is, when the credit names one."""
+    aides = None
     for m in _REPORTER_RE.finditer(text):
+        if aides is not None and not m.group().startswith("记者"):
+            continue
         last = text[m.end() - 1]
         names = take_names(text, m.end(), glued=not (last.isspace() or last in _SEP_CHARS))
         # the colon may be followed by a space: a label alone in its element, its value in
         # the next ("作者：" | "Vincent", joined with a space by ``byline.joined_credits``)
         if names is None and m.group().rstrip()[-1:] in ("：", ":"):
             names = _pen_name(text, m)
+        if names and aides is None and m.group().startswith("通讯员") and "记者" in text[m.end() :]:
+            aides = names  # a reporter may follow
+            continue
         if names:
             return names
+    if aides is not None:
+        return aides
     if any(mark in text for mark in _NAME_THEN_ROLE_MARKS):
         named = _NAME_THEN_ROLE_RE.search(text)
         if named is not None and plausible_name(named["name"]):

@@ -241,9 +241,6 @@ def find_headline(
         if shown is not None:
             return shown
     if not evidence:
-        twice = _printed_twice(root, container)
-        if twice is not None:
-            return twice
         # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3)
         for tags in (("h1",), ("div", "p", "span", "td", "strong"), ("h2", "h3")):
             for el, text in texts.items():
@@ -251,6 +248,10 @@ def find_headline(
                     continue
                 if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
                     return Headline(text, el)
+        if len(segments) == 1:
+            above = _unnamed_above(root, container, title)
+            if above is not None:
+                return above
     if title:
         # a <title> that is the headline alone, shown as the whole text of an element no class
         # names a title: a <strong> in a table cell (中評社), a plain <div> (当今大马). With the
@@ -275,61 +276,54 @@ def find_headline(
     return None
 
 
-#: how many elements at the top of the body container are looked at for a repeated headline
-_TOP_OF_BODY = 8
-#: the copy inside the body: a heading or a bold line
-_PRINTED_AGAIN = frozenset({"h1", "h2", "h3", "h4", "strong", "b"})
-#: the copy above: not a link (a menu or a list of other stories, :func:`_in_a_link`), nor the
-#: head's text
-_NOT_SHOWN_ABOVE = frozenset({"a", "title", "head", "script", "style", "option"})
+# a date, a clock or an info-line label: the line under a headline, not the headline
+_INFO_LINE_RE = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d{2}|来源|來源|作者|时间|時間|日期|编辑|編輯|记者|記者|发布|發布"
+)
+_NOT_HEADLINE_TAGS = frozenset(
+    {"a", "option", "script", "style", "title", "head", "button", "label"}
+)
 
 
-def _printed_twice(root: etree._Element, container: etree._Element | None) -> Headline | None:
-    """The headline printed twice: once alone in an element above the body ``container`` and
-    again as one of the first elements inside it (a heading or a bold line over the text).
+def _unnamed_above(
+    root: etree._Element, container: etree._Element | None, title: str
+) -> Headline | None:
+    """The headline printed in an element nothing names, over a ``<title>`` that is one
+    segment and never shown before the body: the site's name alone ("性別人權協會：新聞" over
+    ``<span class="style11">``, a hospital's name over ``<div class="sbt">``).
 
-    Looked for only when neither the ``<title>`` nor a meta gives the headline: a page whose
-    ``<title>`` is the site's name alone, its headline in an element no class calls a title
-    (性別人權協會's ``span.style11``, bold again at the top of the clipping's text) or in one
-    that a breadcrumb ``<h1>`` outranks (泰国华人婚介所's ``span#newstitle``, an ``<h2>`` at
-    the top of the text). The copy above the body is returned: the info line is read under it.
-    """
+    The last element before the body ``container`` whose own text is 4–150 characters, is
+    no date or info line (``_INFO_LINE_RE``) and shares an ancestor with the body at most
+    three levels up. None when an element before the body shows the ``<title>`` or a part of
+    it (the <title> then holds the headline: 100md.com's "…的尴尬(性的感悟)" over "…的尴尬")."""
     if container is None:
         return None
-    top: set[str] = set()
-    for seen, el in enumerate(container.iterdescendants()):
-        if seen >= _TOP_OF_BODY:
-            break
-        if el.tag in _PRINTED_AGAIN and _a_line_of_its_own(el):
-            text = unmarked(text_of(el))
-            if 6 <= len(text) <= 80:
-                top.add(text)
-    if not top:
-        return None
+    found: tuple[etree._Element, str] | None = None
     for el in root.iter():
         if el is container:
             break
-        if not isinstance(el.tag, str) or el.tag in _NOT_SHOWN_ABOVE:
+        if not isinstance(el.tag, str) or el.tag in _NOT_HEADLINE_TAGS:
             continue
         own = _own_text(el)
-        if own:
-            text = clean(own)
-            if text in top and not _in_a_link(el):
-                return Headline(text, el)
+        if not own:
+            continue
+        text = clean(own)
+        if len(text) >= 4 and text in title:
+            return None  # the <title> (or its headline part) is printed: not the site's name
+        if len(text) <= 150 and len(text) >= 4 and not _INFO_LINE_RE.search(text):
+            found = (el, text)
+    if found is None:
+        return None
+    el, text = found
+    holder = el.getparent()
+    body_line = set(container.iterancestors())
+    for _ in range(3):
+        if holder is None:
+            return None
+        if holder in body_line:
+            return Headline(text, el)
+        holder = holder.getparent()
     return None
-
-
-def _in_a_link(el: etree._Element) -> bool:
-    """Whether ``el``'s text is a link's: it holds one, or sits inside one."""
-    return (len(el) > 0 and el[0].tag == "a") or any(a.tag == "a" for a in el.iterancestors())
-
-
-def _a_line_of_its_own(el: etree._Element) -> bool:
-    """Whether no text runs on before or after ``el`` in its parent (a bold word inside a
-    sentence, "The webpage at <strong>https://…</strong> might be…", is no line of its own)."""
-    prev = el.getprevious()
-    before = prev.tail if prev is not None else el.getparent().text
-    return not (before or "").strip() and not (el.tail or "").strip()
 
 
 def _after(el: etree._Element, container: etree._Element) -> bool:
