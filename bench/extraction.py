@@ -109,6 +109,7 @@ LATER_SETS = (
     "real37",
     "real38",
     "real40",
+    "real42",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
