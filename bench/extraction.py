@@ -111,6 +111,7 @@ LATER_SETS = (
     "real39",
     "real40",
     "real41",
+    "real42",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
