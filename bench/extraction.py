@@ -110,6 +110,7 @@ LATER_SETS = (
     "real38",
     "real39",
     "real40",
+    "real41",
     "real42",
 )
 SETS = SPLIT_SETS + LATER_SETS
