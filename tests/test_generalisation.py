@@ -2918,3 +2918,46 @@ def test_correspondents_credited_before_the_reporter(key: str, author: str) -> N
 )
 def test_the_reporter_after_the_correspondents_is_the_writer(credit: str, writer: str) -> None:
     assert reporter_in(credit) == writer
+
+
+# --------------------------------------------------------------------------- session 20 (real44)
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # "本文来源于：河蟹动漫 www.fzdm.net编辑发布" after the text: 于 before the colon, and the
+        # site's address after the outlet
+        ("real37/fzdm-1.html", "河蟹动漫"),
+        # "（内容来源于北京天伦医院王红，转载出于传递更多信息之目的，…）": no colon after 于
+        ("real44/adicon-1.html", "北京天伦医院王红"),
+        # "来源：科学网 www.sciencenet.cn 发布时间：…": the outlet, the address after it cut
+        ("real5/sciencenet-1.html", "科学网"),
+        # "来源：100医药网 www.100yiyao.net" (the site's stamp), then "来源：生物世界 2024-09-06 11:16"
+        ("real8/100yiyao-1.html", "生物世界"),
+    ],
+)
+def test_a_come_from_credit_and_an_address_after_the_outlet(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("本文来源于：某某日报 www.example.com编辑发布", "某某日报"),
+        ("（内容来源于某某医院，转载出于传递更多信息之目的，如有侵权请联系我们。）", "某某医院"),
+        ("本文来源于网络", None),  # generic: no outlet
+        # prose that says where figures come from is no credit
+        ("数据来源于市统计局，全年增长百分之五，比上年加快一点二个百分点。", None),
+    ],
+)
+def test_a_come_from_credit_synthetic(line: str, source: str | None) -> None:
+    html = article("<span>2024-05-20 10:00</span>").replace(
+        "</div></div></body>", f"<p>{line}</p></div></div></body>"
+    )
+    assert page(html).source == source
+
+
+def test_a_come_from_credit_line_is_a_credit_line() -> None:
+    assert is_credit_line("本文来源于：河蟹动漫 www.fzdm.net编辑发布")
+    assert not is_credit_line("这些说法来源于网络上的传言，并无根据。")

@@ -34,8 +34,10 @@ TRAILING_CREDIT_RE = re.compile(
 _SOURCE_LABEL_RE = re.compile(
     # not 图片来源/资料来源/数据来源/视频来源: those credit a picture or a figure, not the article
     r"(?<![图片频据料])(?:稿件|新闻|信息|本文|文章|内容|消息)?(?:来源|稿源|出处)"
-    # "来源于：人民网" with its colon; a bare "本文来源于" is a label with nothing after it
-    rf"(?:\s*(?:{SEP}|\s)|于\s*[:：])\s*"
+    # "来源于：人民网" with its colon; a bare "本文来源于" is a label with nothing after it, but
+    # "本文来源于" or "内容来源于" with the outlet glued on is a credit: "（内容来源于北京天伦医院王红，
+    # 转载…）" closing 艾迪康's text, as "本文来源于：河蟹动漫" closes 风之动漫's
+    rf"(?:\s*(?:{SEP}|\s)|于\s*[:：]|(?<=本文来源|文章来源|内容来源)于(?=[{HAN}]))\s*"
     # "转自于：家庭医生", "转自2015-04-06 环球网": 于 or the outlet's date before the outlet
     rf"|{REPRINT_WORD}(?:于)?\s*[:：]?\s*(?:{REPRINT_DATE}\s*)?"
     # a government portal's source slot: "发布机构：县发改局", "供稿单位：市统计局"
@@ -56,6 +58,8 @@ _SOURCE_END_RE = re.compile(
     # an outlet's name never holds an underscore: "新华日报_NF4425" ends at it
     r"|\s*_"
     r"|\s+(?![A-Za-z])"
+    # the site's address after the outlet: "河蟹动漫 www.fzdm.net编辑发布" (风之动漫)
+    r"|\s+(?=www\.|https?:)"
 )
 _SOURCE_STRIP = " \t:：·•-—_|/／\"'“”《》"
 # A credit label alone in its element, its value in the next one: "<td>来源：</td><td>中新网</td>".
@@ -255,12 +259,26 @@ def _lead_outlet(body_head: Sequence[str]) -> str | None:
     return None
 
 
+# The site's address printed after an outlet: "来源：科学网 www.sciencenet.cn".
+_ADDRESS_AFTER_RE = re.compile(r"\s+(?:www\.|https?:)")
+
+
 def _labelled_source(text: str) -> str | None:
+    """The outlet after the first source label of ``text`` that names one.
+
+    An outlet followed by an address is often the site's own stamp ("来源：100医药网
+    www.100yiyao.net 来源：生物世界", 100医药网): a later label's outlet wins over it.
+    """
+    stamp = None
     for m in _SOURCE_LABEL_RE.finditer(text):
         value = _clean_source(text[m.end() :])
-        if value is not None:
+        if value is None:
+            continue
+        at = text.find(value, m.end())
+        if at < 0 or not _ADDRESS_AFTER_RE.match(text, at + len(value)):
             return value
-    return None
+        stamp = stamp or value
+    return stamp
 
 
 def _label_with_value(pieces: Sequence[TextPiece]) -> list[str]:

@@ -63,7 +63,7 @@ REPRINT_WORD = r"(?:转载自|转自|摘自|选自)"
 REPRINT_DATE = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
 # These open a credit line whatever follows, however long (an original title can be long).
 _ALWAYS_CREDIT_RE = re.compile(
-    r"^[（(【\[]?\s*(?:本文|文章)?(?:原标题|原题|免责声明|特别声明|声明|来源|本文来源|稿源)\s*(?:为)?\s*[:：|｜丨《]"
+    r"^[（(【\[]?\s*(?:本文|文章)?(?:原标题|原题|免责声明|特别声明|声明|来源|本文来源|稿源)\s*(?:为|于)?\s*[:：|｜丨《]"
     r"|^[（(【\[]?\s*本文来自"
     # "转自《北京科技报》", "（摘自《人民日报》）": a reprint credit; "转自于：家庭医生" (南京卫生
     # 12320网) and "(转自2015-04-06 环球网)" put 于 or the outlet's date before the outlet
