@@ -111,6 +111,7 @@ LATER_SETS = (
     "real39",
     "real40",
     "real42",
+    "real43",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
