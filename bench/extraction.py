@@ -112,6 +112,7 @@ LATER_SETS = (
     "real40",
     "real41",
     "real42",
+    "real43",
     "real44",
 )
 SETS = SPLIT_SETS + LATER_SETS
