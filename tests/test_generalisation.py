@@ -18,7 +18,13 @@ from lxml import etree
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.byline import is_outlet_like
-from crawler.extraction.credits import digest_writer, editor_in, is_credit_line, reporter_in
+from crawler.extraction.credits import (
+    digest_writer,
+    editor_in,
+    is_credit_line,
+    reporter_in,
+    writers_after_outlet,
+)
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 from crawler.extraction.epaper import epaper_meta
@@ -2961,3 +2967,48 @@ def test_a_come_from_credit_synthetic(line: str, source: str | None) -> None:
 def test_a_come_from_credit_line_is_a_credit_line() -> None:
     assert is_credit_line("本文来源于：河蟹动漫 www.fzdm.net编辑发布")
     assert not is_credit_line("这些说法来源于网络上的传言，并无根据。")
+
+
+# --------------------------------------------------------------------------- session 20 (rules46)
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # "（来源：江苏广电融媒体新闻中心/李井文 编辑/国正）" closing the text: the writer after the
+        # outlet and a slash, not the editor after it
+        ("real6/jstv-1.html", "李井文"),
+        # "（内容来源于北京天伦医院王红，转载出于传递更多信息之目的，…）": the doctor glued to the hospital
+        ("real44/adicon-1.html", "王红"),
+    ],
+)
+def test_writers_named_after_the_outlet_in_a_source_credit(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("line", "writers"),
+    [
+        ("（来源：江苏广电融媒体新闻中心/李井文 编辑/国正）", "李井文"),
+        ("（内容来源于北京天伦医院王红，转载出于传递更多信息之目的）", "王红"),
+        # 漳州市律师协会's credit inside its text (real44; its header is not read yet)
+        ("2011年10月25日   来源：《扬子晚报》、费星玮 宋菊 周萌 张斌", "费星玮 宋菊 周萌 张斌"),
+        # an outlet alone, its edition or channel, a date or an editor after it: no writer
+        ("（来源：湖北日报）", None),
+        ("来源：人民日报海外版", None),
+        ("来源：新华网客户端", None),
+        ("来源：新华社北京3月5日电", None),
+        ("来源：人民网 编辑：张三", None),
+        ("来源：某某县融媒体中心/新闻部", None),
+    ],
+)
+def test_writers_after_outlet_synthetic(line: str, writers: str | None) -> None:
+    assert writers_after_outlet(line) == writers
+
+
+def test_writers_after_outlet_in_a_closing_credit() -> None:
+    html = article("<span>2024-05-20 10:00</span>").replace(
+        "</div></div></body>",
+        "<p>（来源：某某市融媒体中心/王小明 编辑/李四）</p></div></div></body>",
+    )
+    assert page(html).author == "王小明"

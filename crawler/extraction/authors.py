@@ -17,7 +17,13 @@ from crawler.extraction.byline import (
     joined_credits,
     name_value,
 )
-from crawler.extraction.credits import digest_writer, editor_in, is_credit_line, reporter_in
+from crawler.extraction.credits import (
+    digest_writer,
+    editor_in,
+    is_credit_line,
+    reporter_in,
+    writers_after_outlet,
+)
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import (
@@ -319,6 +325,10 @@ def _reporters(
     credits = [line for line, credit in body_tail if credit]
     for line in sorted(credits, key=_aides_only):
         yield reporter_in(line) or _trailing_name(line) or digest_writer(line)
+    # the writers named in a source credit after the outlet, no 记者 mark ("来源：江苏广电融媒体新闻
+    # 中心/李井文 编辑/国正", "内容来源于北京天伦医院王红"): before its editor is taken
+    for line in (*credits, *(line for line, credit in body_head if credit)):
+        yield writers_after_outlet(line)
     # joined, like the header: "作者：" and the name are often separate elements
     yield reporter_in(joined_credits(trailer))
     # the article's last paragraph may close with a bare "（张巨峰）" or "（记者 张三）"

@@ -117,6 +117,35 @@ def digest_writer(text: str) -> str | None:
     return " ".join(names) if all(is_person_name(n) for n in names) else None
 
 
+# The writers a source credit names after the outlet, with a slash, an enumeration comma or
+# nothing between and no 记者 mark: "（来源：江苏广电融媒体新闻中心/李井文 编辑/国正）" (荔枝新闻),
+# "（内容来源于北京天伦医院王红，转载…）" (艾迪康), "来源：《扬子晚报》、费星玮 宋菊 周萌 张斌"
+# (漳州市律师协会). The outlet ends in an outlet's or an institution's word; the names run to
+# the credit's end, a closing bracket or punctuation, or an editor's label.
+_WRITERS_AFTER_OUTLET_RE = re.compile(
+    rf"(?:来源|稿源)于?\s*{SEP}?\s*《?[{HAN}]{{1,14}}?(?:报|網|网|社|台|院|中心|刊)》?"
+    rf"\s*[/／、]?\s*(?P<names>[{HAN}·]{{2,4}}(?:[ \u3000\xa0]+[{HAN}·]{{2,4}}){{0,3}})"
+    r"\s*(?=$|[）)，,。；;]|(?:责任)?编辑|责编)"
+)
+# An outlet's edition or channel glued on, not a name: 人民日报海外版, 新华网客户端, 央视新闻号.
+_EDITION_ENDS = frozenset("版端号")
+
+
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
+def writers_after_outlet(text: str) -> str | None:
+    """The writers a source credit in ``text`` names after its outlet (see
+    ``_WRITERS_AFTER_OUTLET_RE``), space-joined; None unless every name reads as a person's."""
+    if "来源" not in text and "稿源" not in text:
+        return None
+    m = _WRITERS_AFTER_OUTLET_RE.search(text)
+    if m is None:
+        return None
+    names = [n for n in NAMES_SPLIT_RE.split(m["names"]) if n]
+    if all(is_person_name(n) and n[-1] not in _EDITION_ENDS for n in names):
+        return " ".join(names)
+    return None
+
+
 _DISCLAIMER_RE = re.compile(r"如有侵权|侵删|版权归原作者|未经授权不得转载|不代表本[站网平台]")
 # A photo caption's closing credit: "…启动仪式。（刘通摄）", "中新社记者 贾天勇 摄", "张蕊/摄".
 _PHOTO_CREDIT_END_RE = re.compile(
