@@ -3000,6 +3000,9 @@ def test_writers_named_after_the_outlet_in_a_source_credit(key: str, author: str
         ("来源：新华社北京3月5日电", None),
         ("来源：人民网 编辑：张三", None),
         ("来源：某某县融媒体中心/新闻部", None),
+        # where the outlet reported from is no writer: a city, a dateline's place
+        ("来源：南方日报 广州", None),
+        ("来源：新华社 东京电", None),
     ],
 )
 def test_writers_after_outlet_synthetic(line: str, writers: str | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import (
     CREDIT_SEP_CHARS,
     HAN,
@@ -127,8 +128,9 @@ _WRITERS_AFTER_OUTLET_RE = re.compile(
     rf"\s*[/／、]?\s*(?P<names>[{HAN}·]{{2,4}}(?:[ \u3000\xa0]+[{HAN}·]{{2,4}}){{0,3}})"
     r"\s*(?=$|[）)，,。；;]|(?:责任)?编辑|责编)"
 )
-# An outlet's edition or channel glued on, not a name: 人民日报海外版, 新华网客户端, 央视新闻号.
-_EDITION_ENDS = frozenset("版端号")
+# An outlet's edition or channel glued on, not a name: 人民日报海外版, 新华网客户端, 央视新闻号;
+# or a dateline's place: "新华社 东京电".
+_EDITION_ENDS = frozenset("版端号电")
 
 
 @lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
@@ -141,7 +143,11 @@ def writers_after_outlet(text: str) -> str | None:
     if m is None:
         return None
     names = [n for n in NAMES_SPLIT_RE.split(m["names"]) if n]
-    if all(is_person_name(n) and n[-1] not in _EDITION_ENDS for n in names):
+    places = default_gazetteer()
+    # a place after the outlet is where it reported from ("来源：南方日报 广州"), no writer
+    if all(
+        is_person_name(n) and n[-1] not in _EDITION_ENDS and not places.is_place(n) for n in names
+    ):
         return " ".join(names)
     return None
 
