@@ -114,6 +114,7 @@ LATER_SETS = (
     "real42",
     "real43",
     "real44",
+    "real45",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

@@ -3015,3 +3015,75 @@ def test_writers_after_outlet_in_a_closing_credit() -> None:
         "<p>（来源：某某市融媒体中心/王小明 编辑/李四）</p></div></div></body>",
     )
     assert page(html).author == "王小明"
+
+
+# --------------------------------------------------------------------------- session 20 (real45)
+
+
+@pytest.mark.parametrize(
+    ("key", "title", "published"),
+    [
+        # <title>新闻动态两性畸形MDT会议召开</title>: the column glued to the headline; the side
+        # box's div.pages_left_nav_title prints "新闻动态", div.pages_view_titleb the headline
+        (
+            "real45/hnsrmyy-1.html",
+            "两性畸形MDT会议召开",
+            datetime(2019, 1, 14, 15, 13, 3, tzinfo=SHANGHAI),
+        ),
+        # "即時新聞 - 時事脈搏 - <headline> - 信報網站 hkej.com": the <h1> is the headline, and
+        # the date line printed above it is still read
+        (
+            "real25/hkej-1.html",
+            "關注團體對身份證轉性別要求感失望",
+            datetime(2024, 4, 4, tzinfo=SHANGHAI),
+        ),
+    ],
+)
+def test_a_column_name_the_title_opens_with_is_not_the_headline(
+    key: str, title: str, published: datetime
+) -> None:
+    got = real(key)
+    assert got.title == title
+    assert got.published_at == published
+
+
+@pytest.mark.parametrize(
+    ("title", "above_body", "headline"),
+    [
+        # the column's name glued to the headline in the <title>
+        (
+            "新闻动态县里召开春耕生产工作会议",
+            '<div class="side-title">新闻动态</div>'
+            '<div class="view-title">县里召开春耕生产工作会议</div>',
+            "县里召开春耕生产工作会议",
+        ),
+        # the headline first: a longer column heading after it in the <title> is no headline
+        (
+            "春耕会议召开_县政府工作动态与通知公告_某某县人民政府",
+            '<h1>春耕会议召开</h1><div class="col-title">县政府工作动态与通知公告</div>',
+            "春耕会议召开",
+        ),
+        # the site's name, the <title>'s last segment, is never taken for the headline
+        (
+            "新闻 - 某某县人民政府门户网站",
+            '<div class="side-title">新闻</div><h2>某某县人民政府门户网站</h2>',
+            "新闻",
+        ),
+    ],
+)
+def test_a_column_name_the_title_opens_with_synthetic(
+    title: str, above_body: str, headline: str
+) -> None:
+    assert titled(title, above_body).title == headline
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "real45/hnsrmyy-1.html",  # "新闻动态两性畸形MDT会议召开"
+        "real34/ncu-1.html",  # "跨性別-新聞剪報-男變女 女變男 「何爸」妙手改造108人"
+    ],
+)
+def test_a_title_ending_with_the_headline_names_no_site(key: str) -> None:
+    # the <title> holds no site's name: the host is the site (none here: no address given)
+    assert real(key).site_name is None

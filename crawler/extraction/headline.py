@@ -211,10 +211,13 @@ def find_headline(
     ]
     segments = title_segments(title)
     texts: dict[etree._Element, str] = {}  # candidate -> its text, for the second look
+    named_ones: set[etree._Element] = set()
     best: tuple[float, int, Headline] | None = None
     for order, (el, named) in enumerate(_candidates(root, tagged)):
         tag = el.tag
         text = texts[el] = unmarked(text_of(el))
+        if named:
+            named_ones.add(el)
         if not 2 <= len(text) <= 150 or _EDITION_RE.match(text):
             continue
         score = _TAG_SCORES.get(tag, 0.2)
@@ -235,7 +238,8 @@ def find_headline(
         if best is None or score > best[0]:
             best = (score, -order, Headline(text, el))
     if best is not None and best[0] >= 2:
-        return _above_the_body(best[2], texts, container)
+        found = _after_the_column(best[2], title, segments, texts, named_ones)
+        return _above_the_body(found, texts, container)
     if title:
         shown = _shown_title_part(title, root.iter(*CANDIDATE_TAGS) if tagged is None else tagged)
         if shown is not None:
@@ -341,6 +345,51 @@ def _after(el: etree._Element, container: etree._Element) -> bool:
     return True
 
 
+def _after_the_column(
+    found: Headline,
+    title: str | None,
+    segments: list[str],
+    texts: dict[etree._Element, str],
+    named_ones: set[etree._Element],
+) -> Headline:
+    """The headline the ``<title>`` goes on to, when the one chosen is the column name it opens
+    with.
+
+    A ``<title>`` that opens with the column's name makes a side box's or a tab's column
+    heading that prints that name ("新闻动态", "即時新聞") score as the start of the title. When
+    a heading or an element named a title shows a longer text that the ``<title>`` gives after
+    that name, glued to it or past a separator, and that text is not the ``<title>``'s last
+    segment (the site's name), it is the headline — unless the name was found in an ``<h1>``:
+    湖南省人民医院's div.pages_view_titleb under "新闻动态两性畸形MDT会议召开" (the name in the
+    side box's div.pages_left_nav_title), 信報's ``<h1>`` under "即時新聞 - 時事脈搏 - … -
+    信報網站" (the name in the footer's ``<h2>``). It is
+    found through the ``<title>`` (``from_title``): when no date follows it, the header is
+    read from the top of the page, where 信報 prints its date line above the ``<h1>``.
+    """
+    lead = found.text
+    if (
+        not title
+        or len(title) <= len(lead)
+        or not title.startswith(lead)
+        or (found.element is not None and found.element.tag == "h1")
+    ):
+        return found  # (an <h1> the <title> opens with is the headline, "标题_栏目_网站")
+    site = segments[-1] if len(segments) > 1 else None
+    after: Headline | None = None
+    for el, text in texts.items():
+        if (
+            el is found.element
+            or not len(lead) < len(text) <= 150
+            or text == site
+            or (el not in named_ones and el.tag not in _TAG_SCORES)
+            or title.find(text, len(lead)) < 0
+        ):
+            continue
+        if after is None or len(text) > len(after.text):
+            after = Headline(text, el, from_title=True)
+    return found if after is None else after
+
+
 def _above_the_body(
     found: Headline, texts: dict[etree._Element, str], container: etree._Element | None
 ) -> Headline:
@@ -400,6 +449,8 @@ def find_site_name(
         if headline and title.startswith(headline):
             rest = title[len(headline) :]
         segments = title_segments(rest)
-        if segments and (not headline or segments[-1] != headline):
+        # (a last segment that ends with the headline is the headline, or a column name
+        # glued to it, "新闻动态两性畸形MDT会议召开": no site's name)
+        if segments and (not headline or not segments[-1].endswith(headline)):
             return segments[-1]
     return host
