@@ -115,6 +115,7 @@ LATER_SETS = (
     "real43",
     "real44",
     "real45",
+    "real48",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
