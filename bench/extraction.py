@@ -116,6 +116,7 @@ LATER_SETS = (
     "real44",
     "real45",
     "real47",
+    "real48",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
