@@ -43,6 +43,9 @@ _SOURCE_LABEL_RE = re.compile(
     # a government portal's source slot: "发布机构：县发改局", "供稿单位：市统计局"
     r"|(?:发布机构|发布单位|来源单位|供稿单位|供稿)\s*[:：]\s*"
 )
+# The site's address printed after an outlet: "来源：科学网 www.sciencenet.cn", "河蟹动漫
+# www.fzdm.net编辑发布" (风之动漫): it ends the outlet's name.
+_ADDRESS_AHEAD = r"\s+(?=www\.|https?:)"
 # Where a source value ends: a following label, a date, a bracket, a code like _NF4425.
 _SOURCE_END_RE = re.compile(
     r"\s*(?:记者|通讯员)"
@@ -58,8 +61,7 @@ _SOURCE_END_RE = re.compile(
     # an outlet's name never holds an underscore: "新华日报_NF4425" ends at it
     r"|\s*_"
     r"|\s+(?![A-Za-z])"
-    # the site's address after the outlet: "河蟹动漫 www.fzdm.net编辑发布" (风之动漫)
-    r"|\s+(?=www\.|https?:)"
+    rf"|{_ADDRESS_AHEAD}"
 )
 _SOURCE_STRIP = " \t:：·•-—_|/／\"'“”《》"
 # A credit label alone in its element, its value in the next one: "<td>来源：</td><td>中新网</td>".
@@ -259,8 +261,7 @@ def _lead_outlet(body_head: Sequence[str]) -> str | None:
     return None
 
 
-# The site's address printed after an outlet: "来源：科学网 www.sciencenet.cn".
-_ADDRESS_AFTER_RE = re.compile(r"\s+(?:www\.|https?:)")
+_ADDRESS_AFTER_RE = re.compile(_ADDRESS_AHEAD)  # (see _ADDRESS_AHEAD)
 
 
 def _labelled_source(text: str) -> str | None:
