@@ -117,6 +117,7 @@ LATER_SETS = (
     "real45",
     "real47",
     "real48",
+    "real49",
     "real50",
 )
 SETS = SPLIT_SETS + LATER_SETS
