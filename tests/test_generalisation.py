@@ -3087,3 +3087,41 @@ def test_a_column_name_the_title_opens_with_synthetic(
 def test_a_title_ending_with_the_headline_names_no_site(key: str) -> None:
     # the <title> holds no site's name: the host is the site (none here: no address given)
     assert real(key).site_name is None
+
+
+# --------------------------------------------------------------------------- session 21 (pages52)
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # 原視: "發布：2024-10-26 12:17 | 台北市 | Kimliyan(陸萱)、Uliu(李承遠)" (li.news-region)
+        ("real35/ipcf-1.html", None),
+        # 基督教今日報: "記者 林稚雯 | 台中市報導 | 2023/06/06 14:40", each in its own <li>
+        ("real52/cdnnews-1.html", None),
+    ],
+)
+def test_a_dateline_place_beside_the_date_is_no_source(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+def test_a_dateline_place_leaves_the_writer_beside_it() -> None:
+    assert real("real52/cdnnews-1.html").author == "林稚雯"
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # a place alone, or with the report word, names where the story was reported
+        ("<span>2024-05-20 10:00</span><span>台北市</span><span>王小明</span>", None),
+        ("<span>記者 王小明</span><span>台中市報導</span><span>2024-05-20 10:00</span>", None),
+        ("<span>记者 王小明</span><span>杭州报道</span><span>2024-05-20 10:00</span>", None),
+        # an outlet or an account beside the date is still read
+        ("<span>2024-05-20 10:00</span><span>北京青年报</span>", "北京青年报"),
+        ("<span>音乐先声</span><span>2024-05-20 10:00</span>", "音乐先声"),
+        # an outlet named after a place is no place
+        ("<span>2024-05-20 10:00</span><span>台中市政府</span>", "台中市政府"),
+    ],
+)
+def test_dateline_place_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source

@@ -388,6 +388,7 @@ def _unlabelled_source(
                     len(candidate) > 20
                     or _DATEISH_RE.search(candidate)
                     or _NOT_ACCOUNT_RE.search(candidate)
+                    or _is_dateline_place(candidate)  # the byline's place: its writer is beside it
                 ):
                     break
                 slash = NAME_SLASH_OUTLET_RE.match(candidate)
@@ -407,6 +408,17 @@ def _unlabelled_source(
 
 # A name beside the date that does not end like an outlet: Han text only, short.
 _BARE_NAME_RE = re.compile(rf"[{HAN}]{{2,8}}")
+# A place alone in its element, a report word after it or not: the byline's dateline
+# ("台北市" in 原視's info row, "記者 林稚雯 | 台中市報導 | 2023/06/06 14:40" on 基督教今日報).
+_DATELINE_PLACE_RE = re.compile(
+    rf"^(?P<place>[{HAN}]{{2,6}}?)(?:(?:综合|綜合)?(?:报道|报导|報導|報道))?$"
+)
+
+
+def _is_dateline_place(text: str) -> bool:
+    """Whether ``text`` is a place where the story was reported, not an outlet: 台北市, 台中市報導."""
+    found = _DATELINE_PLACE_RE.match(text.strip())
+    return found is not None and default_gazetteer().is_place(found["place"])
 
 
 def _outlet_by_the_date(text: str) -> str | None:
