@@ -119,6 +119,7 @@ LATER_SETS = (
     "real48",
     "real49",
     "real50",
+    "real51",
     "real52",
 )
 SETS = SPLIT_SETS + LATER_SETS
