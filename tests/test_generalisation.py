@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 from crawler.extraction import ExtractedArticle, extract_bytes
+from crawler.extraction.body import unwrap_page_forms
 from crawler.extraction.byline import is_outlet_like
 from crawler.extraction.credits import (
     digest_writer,
@@ -3125,3 +3126,90 @@ def test_a_dateline_place_leaves_the_writer_beside_it() -> None:
 )
 def test_dateline_place_synthetic(info: str, source: str | None) -> None:
     assert page(article(info)).source == source
+
+
+# --------------------------------------------------------------------------- session 21 (rules55)
+
+
+def test_a_form_holding_the_text_in_spans_and_divs_is_read() -> None:
+    # 中华女子学院 (Visual SiteBuilder): <form name="_newscontent_fromname"> holds the headline,
+    # the info line and the text, pasted from Word into <span>s and <div class="MsoNormal">s
+    # with no <p>: read as a widget, the page failed whole (the breadcrumb won the vote)
+    got = real("real49/cwu-1.html")
+    assert got.title == "女性学系“香港的跨性别教育与性别教育”讲座顺利召开"
+    assert got.published_at is not None
+    assert got.published_at.date().isoformat() == "2017-03-13"
+    assert got.body.startswith("2016年12月17日，女性学系主办的女性学讲堂系列讲座顺利召开")
+    assert "进一步思考。" in got.body
+
+
+@pytest.mark.parametrize(
+    ("key", "first"),
+    [
+        # the same template on four more sites: the text in <p>s, in the form too
+        ("real48/fudan-1.html", "青年学术沙龙"),
+        ("real45/cupl-1.html", "2023年4月11日和4月18日下午，人权法诊所课三场模拟法庭"),
+        ("real39/cqsxedu-1.html", "15岁以下未成年人持续对自己的性别感到痛苦"),
+        ("real22/muhn-1.html", "马钰，男，37岁，山西长治人"),
+    ],
+)
+def test_a_form_holding_the_text_is_unwrapped(key: str, first: str) -> None:
+    data = (FIXTURES / key.replace("/", "/pages/", 1)).read_bytes()
+    root = etree.fromstring(data, etree.HTMLParser())
+    unwrap_page_forms(root)
+    assert not root.xpath("//form[@name='_newscontent_fromname']")
+    assert real(key).body.startswith(first)
+
+
+def vsb_page(text: str) -> str:
+    return (
+        "<html><head><title>学术讲座顺利召开-某某学院</title></head><body>"
+        '<div class="pos">当前位置：<a href="/">首页</a> &gt; <a href="/n">学院新闻</a> &gt; 正文</div>'
+        '<form name="_newscontent_fromname"><div class="arc-tit"><h1>学术讲座顺利召开</h1></div>'
+        '<div class="arc-info"><span>发布时间：2024-05-20</span></div>'
+        f'<div id="vsb_content"><div class="v_news_content">{text}</div></div></form>'
+        "</body></html>"
+    )
+
+
+# Word's paragraphs as 中华女子学院 prints them: a <span> and <div class="MsoNormal">s
+SPANNED = f"<span><span>{PARA.format(1)}</span><br/></span>" + "".join(
+    f'<div class="MsoNormal"><span style="font-size:14px">{PARA.format(i)}</span></div>'
+    for i in (2, 3)
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SPANNED,
+        "<span>" + "<br/>".join(PARA.format(i) for i in range(1, 4)) + "</span>",  # <br> lines
+        "".join(f"<p>{PARA.format(i)}</p>" for i in range(1, 4)),  # <p>s, as before
+    ],
+)
+def test_a_form_holding_prose_in_any_element_is_read(text: str) -> None:
+    got = page(vsb_page(text))
+    assert got.title == "学术讲座顺利召开"
+    assert got.body.startswith(PARA.format(1))
+    assert got.body.endswith(PARA.format(3))
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        # headlines as links, however punctuated: a list, not the page's text
+        "<form><ul>"
+        + "".join(f'<li><a href="/{i}">{PARA.format(i)}</a></li>' for i in range(1, 4))
+        + "</ul></form>",
+        # a comment box: its prose is the text area's placeholder and the controls'
+        "<form><label>昵称：</label><input/><textarea>"
+        + PARA.format(1)
+        + "</textarea><button>发表评论，文明上网，理性发言。</button></form>",
+        # an e-mail form: short labels
+        "<form><span>E-mail推荐：</span><input/><span>地址：</span><input/></form>",
+    ],
+)
+def test_a_form_without_prose_of_its_own_stays_a_widget(form: str) -> None:
+    root = etree.fromstring(f"<html><body>{form}</body></html>", etree.HTMLParser())
+    unwrap_page_forms(root)
+    assert root.find(".//form") is not None

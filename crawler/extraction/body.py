@@ -38,8 +38,11 @@ from crawler.extraction.vocabulary import (
 _MAX_DEPTH = 400
 # The tags of the nodes ``root.iter()`` gives that are not elements.
 _NOT_ELEMENTS = (etree.Comment, etree.ProcessingInstruction, etree.Entity)
-# A <form> holding this much prose in paragraphs wraps the page rather than a widget.
+# A <form> holding this much prose wraps the page rather than a widget.
 _WRAPPER_PROSE = 100
+# Where a form's text is no prose of its own: links (a menu, a list of headlines) and the
+# controls and embedded things (a nested <form> is walked).
+_NOT_FORM_PROSE = (SKIP_TAGS - {"form"}) | {"a"}
 
 
 def unwrap_page_forms(root: etree._Element) -> None:
@@ -47,18 +50,34 @@ def unwrap_page_forms(root: etree._Element) -> None:
 
     Forms are skipped like other widgets (a search box, an e-mail-this form, a comment
     form), but ASP.NET WebForms pages wrap the whole page, article included, in one
-    ``<form id="form1">``: a form whose paragraphs hold prose (``_WRAPPER_PROSE``
-    characters of it) is such a wrapper.
+    ``<form id="form1">``, and Visual SiteBuilder pages their text in a
+    ``<form name="_newscontent_fromname">``: a form whose text holds prose
+    (``_WRAPPER_PROSE`` characters of it, in any element: a ``<p>``, or the ``<span>``s
+    and ``<div>``s of a text pasted from Word) is such a wrapper.
     """
     for form in list(root.iter("form")):
-        prose = 0
-        for p in form.iter("p"):
-            text = "".join(p.itertext()).strip()
-            if PROSE_PUNCT.search(text):
-                prose += len(text)
+        if _holds_prose(form):
+            form.tag = "div"
+
+
+def _holds_prose(form: etree._Element) -> bool:
+    """Whether ``_WRAPPER_PROSE`` characters of ``form``'s text lie in runs with prose
+    punctuation, outside links and controls (``_NOT_FORM_PROSE``); stops at enough."""
+    prose = 0
+    stack = [form]
+    while stack:
+        element = stack.pop()
+        runs = [element.text]
+        for child in element:
+            runs.append(child.tail)
+            if isinstance(child.tag, str) and child.tag not in _NOT_FORM_PROSE:
+                stack.append(child)
+        for run in runs:
+            if run and PROSE_PUNCT.search(run):
+                prose += len(run.strip())
                 if prose >= _WRAPPER_PROSE:
-                    form.tag = "div"
-                    break
+                    return True
+    return False
 
 
 @dataclass(slots=True)
