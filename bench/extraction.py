@@ -121,6 +121,7 @@ LATER_SETS = (
     "real50",
     "real51",
     "real52",
+    "real53",
     "real54",
 )
 SETS = SPLIT_SETS + LATER_SETS

@@ -1156,7 +1156,9 @@ def test_a_source_meta_naming_the_site_itself_is_no_credit(key: str, source: Non
 
 
 def test_a_source_meta_naming_another_outlet_stays() -> None:
+    # the outlet is printed on the page (here only in the footer): the meta names it
     html = article("2024-05-20 10:30", head='<meta name="source" content="新华社">')
+    html = html.replace("</body>", '<div class="footer">合作媒体：新华社</div></body>')
     assert page(html).source == "新华社"
 
 
@@ -3213,6 +3215,43 @@ def test_a_form_without_prose_of_its_own_stays_a_widget(form: str) -> None:
     root = etree.fromstring(f"<html><body>{form}</body></html>", etree.HTMLParser())
     unwrap_page_forms(root)
     assert root.find(".//form") is not None
+
+
+# --------------------------------------------------------------------------- session 21, fifty-first pass (real53)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        # <meta name="source" content="浙江省台州医院">: the hospital's own name, printed nowhere
+        # (its <title> is 台州医院; the 科室 slot names the department)
+        "real51/tzhospital-1.html",
+        # <meta name="ContentSource" content="南阳市人民政府">: the city government, on a page of
+        # its public-security bureau that prints no credit at all
+        "real53/nanyang-1.html",
+    ],
+)
+def test_a_source_meta_the_page_never_shows_is_no_credit(key: str) -> None:
+    assert real(key).source is None
+
+
+def test_an_account_in_the_source_meta_stays_though_not_shown() -> None:
+    # ContentSource "江西统计 公众号": the provincial bureau's WeChat account, not printed
+    # (the label accepts it beside the 发布机构 slot's 宜春市统计局)
+    assert real("real4/yichun-2.html").source == "江西统计"
+
+
+def test_a_source_meta_the_page_never_shows_is_passed_over() -> None:
+    html = article("2024-05-20 10:30", head='<meta name="ContentSource" content="某某市人民政府">')
+    assert page(html).source is None
+    # an account the item was reposted from is an editor's credit, printed or not
+    html = article("2024-05-20 10:30", head='<meta name="ContentSource" content="某某发布 公众号">')
+    assert page(html).source == "某某发布"
+    # a credit the page prints still wins, and the meta may repeat it
+    html = article(
+        "2024-05-20 10:30 来源：某某日报", head='<meta name="ContentSource" content="某某日报">'
+    )
+    assert page(html).source == "某某日报"
 
 
 # --------------------------------------------------------------------------- session 21 (pages54)

@@ -36,7 +36,7 @@ from crawler.extraction.headline import (
     with_subtitle,
 )
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
-from crawler.extraction.metadata import read_jsonld, read_meta, stated_address
+from crawler.extraction.metadata import ShownText, read_jsonld, read_meta, stated_address
 from crawler.extraction.pieces import lead_before, pieces_after, pieces_between, shows_date
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
@@ -44,7 +44,7 @@ from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 41
+EXTRACTOR_VERSION = 42
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -219,6 +219,7 @@ def extract_article(
             {simplify(s) if traditional else s for s in title_segments(title)} - {headline.text},
             simplify if traditional else str,
         ),
+        shown=ShownText(root),
     )
     author = authors.find_author(
         meta=meta,

@@ -149,6 +149,10 @@ _EDITION_RE = re.compile(r"第\s*[A-Za-z]?\d+\s*[版期]")
 # (まいどなニュース). An outlet's name does not end so ("Voice of America", "Times of India").
 _LATIN_LABEL_RE = re.compile(r"^[A-Za-z][A-Za-z .'-]*\s(?:at|by|on|in|from|of|to|for|with)$", re.I)
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid")
+# A source meta that names the account an item was reposted from ("江西统计 公众号" on 宜春市's
+# portal) is an editor's credit, kept though the page does not print it; a bare name the
+# page never shows is the CMS's default (see ``find_source``).
+_ACCOUNT_CREDIT_RE = re.compile(r"公众号|微信")
 _SOURCE_HINT_RE = re.compile(
     r"source|laiyuan|media_?name|publisher|(?:^|[\s_-])(?:from|ly|src|origin)(?:$|[\s_-])"
 )
@@ -401,11 +405,7 @@ def _unlabelled_source(
                 if slash is not None and is_person_name(slash["name"]):
                     candidate = slash["outlet"]
                 value = _clean_source(candidate)
-                if (
-                    value is not None
-                    and in_writer_slot(header[i], header[j])
-                    and not ends_like_outlet(value)
-                ):
+                if value and in_writer_slot(header[i], header[j]) and not ends_like_outlet(value):
                     return own  # the writer's slot holds a pen name ("Tien", "鯛魚"): no account
                 if value is not None and value in columns and not _OUTLET_END_RE.search(value):
                     break  # a column's name ("生活"), not a site's ("39健康网", ending 网)
@@ -474,11 +474,14 @@ def find_source(
     site: str | None = None,
     body_head: Sequence[str] = (),
     columns: Container[str] = (),
+    shown: Container[str] | None = None,
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
     Evidence, strongest first: a 来源/稿源/出处/转载自 label in the info line; a
-    ``ContentSource``/``source`` meta; an info-line piece whose class says source;
+    ``ContentSource``/``source`` meta whose outlet the page shows (``shown``: the page's
+    text; a meta naming what the page never prints is the CMS's default, no credit, unless
+    it names an account the item came from); an info-line piece whose class says source;
     a 来源 label at the end of the article (``body_tail`` credit lines, the
     ``trailer``, then "（来源：湖北日报）" closing the last sentence, then an outlet alone
     in brackets on a credit line after the text, "（搜狐）", "（北医三院）"); a JSON-LD
@@ -497,10 +500,17 @@ def find_source(
     if value:
         return value
     for key in _SOURCE_METAS:
-        value = _clean_source(meta.get(key) or "")
+        raw = meta.get(key) or ""
+        value = _clean_source(raw)
         # a source meta naming the serving site itself (三立新聞網 on setn.com, ETtoday新聞雲
         # on ettoday.net) is the CMS's default, no credit: one printed with a label counts
-        if value and (EPAPER_MARK in meta or not _is_own_name(value, site)):
+        if value and (
+            EPAPER_MARK in meta
+            or (
+                not _is_own_name(value, site)
+                and (shown is None or value in shown or _ACCOUNT_CREDIT_RE.search(raw))
+            )
+        ):
             return value
     own = _hinted_source(header)
     if own and not _is_own_name(own, site):

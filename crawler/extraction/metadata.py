@@ -47,6 +47,37 @@ def read_jsonld(root: etree._Element) -> list[dict[str, Any]]:
     return found
 
 
+# The text a reader is shown: the body's text nodes outside scripts, styles and templates
+# (the head's <title> and metas are not shown in the page).
+_SHOWN_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+
+
+class ShownText:
+    """Whether the page shows a value in its text, for ``value in shown`` (spaces ignored).
+
+    A meta that claims a credit the page never prints is the CMS's default, not the
+    article's: 台州医院's ``source`` meta names the hospital (浙江省台州医院) and 南阳市公安局's
+    ``ContentSource`` its city government (南阳市人民政府), neither anywhere on the page. The
+    text is gathered only when first asked, so a page with no such meta pays nothing.
+    """
+
+    __slots__ = ("_root", "_text")
+
+    def __init__(self, root: etree._Element) -> None:
+        self._root = root
+        self._text: str | None = None
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        if self._text is None:
+            self._text = "".join("".join(_SHOWN_TEXT(self._root)).split())
+        return "".join(value.split()) in self._text
+
+
 def jsonld_value(jsonld: list[dict[str, Any]], key: str) -> str | None:
     for obj in jsonld:
         value = obj.get(key)
