@@ -33,16 +33,12 @@
   ``is_noise`` only of elements with a class or id: ``text_of`` must be the plain walk's for
   every element of the random trees and the fixture pages, and ``is_noise`` false wherever
   an element has neither.
-- an extraction leaves no reference cycle behind (the body walk, which calls itself, and the
-  hidden-element test are written so): every object it made, the page's tree with it, is
-  freed when the call returns, not at the garbage collector's next run.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import gc
 import inspect
 import json
 import random
@@ -784,30 +780,3 @@ def test_a_label_is_tried_against_the_province_forms_it_starts_with_longest_firs
     assert gazetteer.resolve_label("江苏省宜兴市") == ("无锡", "宜兴")
     assert gazetteer.resolve_label("江苏无锡") == ("无锡", None)
     assert gazetteer.resolve_label("苏州江苏") is None
-
-
-def test_an_extraction_leaves_no_reference_cycle() -> None:
-    """Whatever an extraction makes goes with its reference count when the call returns.
-
-    A nested function that calls itself (a recursive walk over a closure) is a reference
-    cycle: it held the page's tree, the body's lines and blocks until the collector's next
-    run, and those runs took ~10% of the CPU over the *tune* pages. With the collector saving
-    what it finds (``DEBUG_SAVEALL``), extracting pages (articles and pages that are none)
-    must leave nothing for it."""
-    pages = [data for _, data in _outside_check()[:60]] + [b"<html><body><p>x</p></body></html>"]
-    url, words = "https://news.example.cn/2024/0531/a1.html", ["会议"]
-    for data in pages:  # (first uses import and build tables, which may leave their own)
-        with contextlib.suppress(ExtractionError):
-            extract_bytes(data, url=url, keywords=words)
-    gc.collect()
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
-        for data in pages:
-            with contextlib.suppress(ExtractionError):
-                extract_bytes(data, url=url, keywords=words)
-        gc.collect()
-        left = [type(obj).__name__ for obj in gc.garbage]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-    assert left == []

@@ -331,7 +331,14 @@ def find_body_container(
     hidden: dict[etree._Element, bool] = {}
 
     def is_hidden(node: etree._Element) -> bool:
-        return _is_hidden(node, hidden)
+        cached = hidden.get(node)
+        if cached is None:
+            parent = node.getparent()
+            cached = bool(_HIDDEN_RE.search(node.get("style") or "")) or (
+                parent is not None and is_hidden(parent)
+            )
+            hidden[node] = cached
+        return cached
 
     def tally(notices: list[etree._Element], shown: bool = False) -> etree._Element | None:
         scores: dict[etree._Element, float] = {}
@@ -392,21 +399,6 @@ _SENTENCE_END_RE = re.compile(r"[。！？]")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
-def _is_hidden(node: etree._Element, hidden: dict[etree._Element, bool]) -> bool:
-    """Whether the page hides ``node`` (it or an ancestor styled ``display:none``), the
-    answers kept in ``hidden``. (A module function: a nested one calling itself would make a
-    reference cycle through its closure, which keeps the page's tree alive until the
-    garbage collector runs.)"""
-    cached = hidden.get(node)
-    if cached is None:
-        parent = node.getparent()
-        cached = bool(_HIDDEN_RE.search(node.get("style") or "")) or (
-            parent is not None and _is_hidden(parent, hidden)
-        )
-        hidden[node] = cached
-    return cached
-
-
 def _reads(el: etree._Element) -> bool:
     """Whether ``el`` holds at least a sentence of prose (not an info line or a menu)."""
     text = clean("".join(el.itertext()))
@@ -455,49 +447,15 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
     it is body (what precedes it is a kicker, crumbs or a channel name), unless
     more text precedes it than follows.
     """
-    reader = _BodyReader(container, after)
-    reader.walk(container, False, False)
-    reader.flush()
-    blocks, before = reader.blocks, reader.before
-    if sum(len(b.text) for b in before) > sum(len(b.text) for b in blocks):
-        # a "headline" followed by less text than precedes it is some box's title
-        return before + blocks
-    return blocks
+    blocks: list[Block] = []
+    before: list[Block] = []
+    line = _Line([], [], 0, "p")
+    started = after is None or not any(a is container for a in after.iterancestors())
+    media = False
+    dropped_links = False  # a line of links was left out since the last block
 
-
-class _BodyReader:
-    """:func:`body_blocks`'s walk and what it has read so far: the blocks, the line being
-    read, whether the headline is passed, whether media or a line of links came since the
-    last block.
-
-    (A class rather than nested functions: a nested ``walk`` calls itself through its
-    closure, a reference cycle that kept the page's tree alive until the garbage collector's
-    next run; an instance goes when ``body_blocks`` returns.)
-    """
-
-    __slots__ = (
-        "after",
-        "before",
-        "blocks",
-        "container",
-        "dropped_links",
-        "line",
-        "media",
-        "started",
-    )
-
-    def __init__(self, container: etree._Element, after: etree._Element | None) -> None:
-        self.container = container
-        self.after = after
-        self.blocks: list[Block] = []
-        self.before: list[Block] = []  # the blocks before the headline
-        self.line = _Line([], [], 0, "p")
-        self.started = after is None or not any(a is container for a in after.iterancestors())
-        self.media = False
-        self.dropped_links = False  # a line of links was left out since the last block
-
-    def flush(self) -> None:
-        line = self.line
+    def flush() -> None:
+        nonlocal media, dropped_links
         if not line.parts:  # nothing since the last block edge (the common case)
             line.tag = "p"
             return
@@ -513,43 +471,43 @@ class _BodyReader:
                 )
                 emphasized = not plain
             if line.links < len(text) * 0.6:
-                (self.blocks if self.started else self.before).append(
+                (blocks if started else before).append(
                     Block(
                         text=text,
                         tag=line.tag,
                         emphasized=emphasized,
-                        after_media=self.media,
+                        after_media=media,
                         linked=line.links > 0,
-                        after_links=self.dropped_links,
+                        after_links=dropped_links,
                     )
                 )
-                self.media = self.dropped_links = False
+                media = dropped_links = False
             else:
-                self.dropped_links = True
+                dropped_links = True
         # the line emptied for the next one (its lists were joined above and are not kept)
         line.parts.clear()
         line.emph.clear()
         line.links = 0
         line.tag = "p"
 
-    def walk(self, el: etree._Element, emph: bool, in_link: bool) -> None:
-        line = self.line
+    def walk(el: etree._Element, emph: bool, in_link: bool) -> None:
+        nonlocal started, media
         tag = el.tag
         if tag in MEDIA_TAGS:
-            self.media = True
+            media = True
         if tag in SKIP_TAGS:
             return
         # (most elements of a body have neither class nor id: is_noise is not called for them)
-        if el is not self.container and (el.get("class") or el.get("id")) and is_noise(el):
+        if el is not container and (el.get("class") or el.get("id")) and is_noise(el):
             return
-        if el is self.after:
-            self.flush()
-            self.started = True
+        if el is after:
+            flush()
+            started = True
             return
         is_block = tag in BLOCK_TAGS
         if is_block:
             if line.parts:
-                self.flush()
+                flush()
             if tag in HEADING_TAGS or tag == "p":
                 line.tag = tag
             else:
@@ -567,7 +525,7 @@ class _BodyReader:
                 line.links += len(clean(text))
         for child in el:
             if child.tag.__class__ is str:
-                self.walk(child, emph, in_link)
+                walk(child, emph, in_link)
             tail = child.tail
             # (flush() may have emptied the line while walking the child)
             if tail and (line.parts or not tail.isspace()):
@@ -577,6 +535,13 @@ class _BodyReader:
                     line.links += len(clean(tail))
         if is_block:
             if line.parts:
-                self.flush()
+                flush()
             else:
                 line.tag = "p"
+
+    walk(container, False, False)
+    flush()
+    if sum(len(b.text) for b in before) > sum(len(b.text) for b in blocks):
+        # a "headline" followed by less text than precedes it is some box's title
+        return before + blocks
+    return blocks
