@@ -20,12 +20,21 @@ Under load on a shared machine these paired ratios are steadier than two runs of
 ``bench/extraction.py``. Each run starts with the version's kept answers emptied
 (``bench.extraction.forget``), or the best of three would be a run that found the page's
 answers from the one before.
+
+A best time per page leaves out the garbage collector: a run the collector interrupted is
+not the best, and what a version leaves for the collector (a reference cycle holding the
+page's tree) is freed in some later run, the other version's too. ``--passes N`` times what
+a crawl spends instead: each version reads every page once in turn, then collects the
+garbage, all of it timed (process CPU time, the collector running as it does by default); N
+passes each, the order swapped every pass; printed, each version's median pass and the
+median over passes of this / base.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import statistics
 import sys
@@ -71,7 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stage", help="a name article.py calls, e.g. body_blocks: its CPU inside extract_bytes"
     )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        help="time whole passes over the pages, garbage collection included (not best per page)",
+    )
     args = parser.parse_args(argv)
+    if args.passes and (args.function or args.stage):
+        parser.error("--passes times the whole extract_bytes")
     if args.function and args.stage:
         parser.error("--function and --stage are exclusive")
     if not (args.base / "crawler" / "extraction" / "__init__.py").exists():
@@ -92,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             setattr(modules["article"], args.stage, _counted(args.stage, func))
 
     pages = load_pages(args.part)
+    if args.passes:
+        return _passes(versions, pages, args.passes, args.part)
     times: dict[str, dict[str, float]] = {name: {} for name in versions}
     units: dict[str, float] = {}
     for page in pages:
@@ -162,6 +180,39 @@ def main(argv: list[str] | None = None) -> int:
     # what a crawl's throughput follows: the pages' total, where a few slow pages weigh
     total = {name: sum(times[name].values()) for name in versions}
     print(f"this / base, all pages' total time: {total['this'] / total['base']:.3f}")
+    return 0
+
+
+def _passes(versions: dict[str, dict[str, Any]], pages: list[Any], passes: int, part: str) -> int:
+    """``--passes``: each version's CPU time for reading every page once and collecting the
+    garbage left, the versions in turn; the median pass of each and of this / base."""
+    from bench.extraction import forget, kept_answers
+
+    def one_pass(modules: dict[str, Any]) -> float:
+        article, error = modules["article"], modules[""].ExtractionError
+        answers = kept_answers(modules.values())
+        start = time.process_time()
+        for page in pages:
+            forget(answers)
+            with contextlib.suppress(error):
+                article.extract_bytes(page.data, fetched_at=page.fetched_at)
+        gc.collect()  # what this version left for the collector, in its own time
+        return time.process_time() - start
+
+    for modules in versions.values():
+        one_pass(modules)  # (tables built on first use, caches of the process warmed)
+    took: dict[str, list[float]] = {name: [] for name in versions}
+    for turn in range(passes):
+        for name in sorted(versions, reverse=bool(turn % 2)):
+            took[name].append(one_pass(versions[name]))
+    print(f"extract_bytes, part {part}, {len(pages)} pages, {passes} whole passes, CPU time")
+    for name in versions:
+        print(f"{name:5s} s a pass, median {statistics.median(took[name]):.3f}")
+    ratios = [t / b for t, b in zip(took["this"], took["base"], strict=True)]
+    print(
+        f"this / base by pass: median {statistics.median(ratios):.3f}"
+        f" (range {min(ratios):.3f}-{max(ratios):.3f})"
+    )
     return 0
 
 
