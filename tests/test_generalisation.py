@@ -3252,3 +3252,56 @@ def test_a_source_meta_the_page_never_shows_is_passed_over() -> None:
         "2024-05-20 10:30 来源：某某日报", head='<meta name="ContentSource" content="某某日报">'
     )
     assert page(html).source == "某某日报"
+
+
+# --------------------------------------------------------------------------- session 21 (pages54)
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # Kpopn: "<a class="vcard author">Tien</a>" beside "2024-11-01" (WordPress)
+        ("real52/kpopn-1.html", "Tien"),
+        # 宅宅新聞: "<a class="author_name">鯛魚</a>" beside "2022.12.27"
+        ("real54/gamme-1.html", "鯛魚"),
+    ],
+)
+def test_a_pen_name_in_the_writer_slot_is_the_writer_not_the_source(key: str, author: str) -> None:
+    found = real(key)
+    assert (found.source, found.author) == (None, author)
+
+
+def test_an_account_card_beside_the_date_is_still_the_source() -> None:
+    # baijiahao's account card holds the date too (author-txt): its name is the credited account
+    assert real("real/baijiahao-1.html").source == "加拿大必读"
+
+
+@pytest.mark.parametrize(
+    ("info", "source", "author"),
+    [
+        # a writer's slot of its own beside the date: a pen name there is the writer
+        ('<a class="author">鯛魚</a><span class="date">2022.12.27</span>', None, "鯛魚"),
+        ('<span class="date">2024-11-01</span><a class="vcard author">Tien</a>', None, "Tien"),
+        # an outlet's name there is still a source, a labelled outlet no writer
+        (
+            '<a class="author">北京青年报</a><span class="date">2024-05-20</span>',
+            "北京青年报",
+            None,
+        ),
+        (
+            '<span class="date">2024-05-20</span><b class="author">来源：</b><b class="author">新黄河</b>',
+            "新黄河",
+            None,
+        ),
+        # an account card holding the date: the account is the source, not a writer
+        (
+            '<div class="author-info"><a class="author-name">音乐先声</a>'
+            '<span class="time">2024-05-20 10:00</span></div>',
+            "音乐先声",
+            None,
+        ),
+    ],
+)
+def test_writer_slot_synthetic(info: str, source: str | None, author: str | None) -> None:
+    found = page(article(info))
+    assert (found.source, found.author) == (source, author)

@@ -14,12 +14,14 @@ from crawler.extraction.byline import (
     NAME_SLASH_OUTLET_RE,
     REPORT_WORD_RE,
     TRAILING_CREDIT_RE,
+    ends_like_outlet,
     joined_credits,
     name_value,
 )
 from crawler.extraction.credits import (
     digest_writer,
     editor_in,
+    in_writer_slot,
     is_credit_line,
     reporter_in,
     writers_after_outlet,
@@ -300,6 +302,41 @@ def _name_by_the_date(header: Sequence[TextPiece]) -> str | None:
     return None
 
 
+# A pen name: a short run of Han text, or one capitalised Latin word ("Tien").
+_PEN_NAME_RE = re.compile(rf"[{HAN}]{{2,4}}|[A-Z][a-z]{{2,11}}")
+
+
+def _slot_writer(header: Sequence[TextPiece]) -> str | None:
+    """A pen name alone in the byline's writer slot beside the date, no label: the writer.
+
+    "<a class="vcard author">Tien</a> <span>2024-11-01</span>" (Kpopn), "<a class="author_name">
+    鯛魚</a> <span>2022.12.27</span>" (宅宅新聞): the slot's class says author and the date's
+    row is no account card (see :func:`~crawler.extraction.credits.in_writer_slot`); a name
+    ending like an outlet (新华社), a value after a label ("来源："), a place or a word of the
+    interface is none.
+    """
+    for i, piece in enumerate(header):
+        text = piece.text.strip()
+        if not text[:4].isdigit() or DATE_AND_CLOCK_RE.sub("", text).strip():
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(header) or not in_writer_slot(piece, header[j]):
+                continue
+            name = header[j].text.strip()
+            label = header[j - 1].text.strip() if j > 0 and j - 1 != i else ""
+            if (
+                _PEN_NAME_RE.fullmatch(name)
+                and name not in _NOT_ROMANISED  # "Admin", "Staff": an account or a desk
+                and not label.endswith((":", "："))  # "来源：" | "新黄河": a credited outlet
+                and name not in NOT_NAMES
+                and not ends_like_outlet(name)
+                and not default_gazetteer().is_place(name)
+            ):
+                return name
+        return None
+    return None
+
+
 def _first(found: Iterable[str | None]) -> str | None:
     return next((v for v in found if v), None)
 
@@ -344,6 +381,8 @@ def _reporters(
         yield _closing_reporter(line) or (digest_writer(line) if is_credit_line(line) else None)
     # last, a name alone beside the date ("1999-06-14 | 何逸敏"), no credit word at all
     yield _name_by_the_date(header)
+    # or a pen name in the writer's slot there ("Tien", "鯛魚")
+    yield _slot_writer(header)
 
 
 def find_author(

@@ -9,7 +9,13 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.extraction.blocks import TextPiece
-from crawler.extraction.credits import REPRINT_DATE, REPRINT_WORD, SEP, is_credit_line
+from crawler.extraction.credits import (
+    REPRINT_DATE,
+    REPRINT_WORD,
+    SEP,
+    in_writer_slot,
+    is_credit_line,
+)
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import HAN, is_person_name
@@ -399,6 +405,8 @@ def _unlabelled_source(
                 if slash is not None and is_person_name(slash["name"]):
                     candidate = slash["outlet"]
                 value = _clean_source(candidate)
+                if value and in_writer_slot(header[i], header[j]) and not ends_like_outlet(value):
+                    return own  # the writer's slot holds a pen name ("Tien", "鯛魚"): no account
                 if value is not None and value in columns and not _OUTLET_END_RE.search(value):
                     break  # a column's name ("生活"), not a site's ("39健康网", ending 网)
                 if value is not None and not is_person_name(value):
@@ -408,6 +416,11 @@ def _unlabelled_source(
                 break
         return own
     return None
+
+
+def ends_like_outlet(value: str) -> bool:
+    """Whether a name ends as an outlet's does: 报, 网, 社, 台, 新闻, 客户端…"""
+    return _OUTLET_END_RE.search(value) is not None
 
 
 # A name beside the date that does not end like an outlet: Han text only, short.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from crawler.extraction.blocks import TextPiece
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import (
     CREDIT_SEP_CHARS,
@@ -389,3 +390,25 @@ def _editor_handle(text: str, start: int) -> str | None:
     if m is None or _LABEL_AFTER_RE.match(text, m.end()) or m["name"].lower() in _ACCOUNT_WORDS:
         return None
     return m["name"] if _VOWEL_RE.search(m["name"]) else None
+
+
+# The class words of a writer's slot in the info line (``vcard author``, ``author_name``,
+# ``byline``): a name there that does not end like an outlet is a writer's pen name, not an
+# account credited beside the date (Kpopn's "Tien", 宅宅新聞's "鯛魚"). A word that only
+# contains one (a commenter's ``tie-author``) is no slot of the article's writer, nor is the
+# self-media platforms' account class ``author-name`` (百家号; see ``authors._hinted_writer``).
+_WRITER_SLOT_WORDS = frozenset({"author", "author_name", "byline", "writer", "reporter"})
+# a row whose class names an author block: a self-media account card
+_AUTHOR_BLOCK_RE = re.compile(r"author|byline|writer")
+
+
+def in_writer_slot(date: TextPiece, piece: TextPiece) -> bool:
+    """Whether ``piece``, beside the date's piece, is the byline's writer slot.
+
+    Its class says author and the date's does not: a self-media page's account card holds the
+    date and the account alike (baijiahao's ``author-txt``, 360kuai's ``author-info``, 南方+'s
+    ``writer-info``), and the account there is credited as the source.
+    """
+    return not _WRITER_SLOT_WORDS.isdisjoint(piece.hint.split()) and not _AUTHOR_BLOCK_RE.search(
+        date.hint
+    )
