@@ -122,6 +122,7 @@ LATER_SETS = (
     "real51",
     "real52",
     "real53",
+    "real56",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
