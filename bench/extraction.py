@@ -123,6 +123,7 @@ LATER_SETS = (
     "real52",
     "real53",
     "real54",
+    "real56",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

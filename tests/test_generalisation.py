@@ -3305,3 +3305,38 @@ def test_an_account_card_beside_the_date_is_still_the_source() -> None:
 def test_writer_slot_synthetic(info: str, source: str | None, author: str | None) -> None:
     found = page(article(info))
     assert (found.source, found.author) == (source, author)
+
+
+# --------------------------------------------------------------------------- session 21, fifty-fourth pass (real56)
+
+
+@pytest.mark.parametrize(
+    ("key", "author", "last"),
+    [
+        # "解答者：福州医学心理咨询中心中级心理治疗师 林淄", right-aligned after a Q&A column's answer
+        ("real56/fzsdsyy-1.html", "林淄", "可以从爸爸入手了解情况吗？这都是你可以做的。"),
+        # "（供稿人：2014级女性学  李燕香）", pushed right after a college's report
+        ("real49/cwu-1.html", "李燕香", "激发了大家对未来性别教育发展的进一步思考。"),
+    ],
+)
+def test_a_writer_credited_with_a_unit_before_the_name(key: str, author: str, last: str) -> None:
+    got = real(key)
+    assert got.author == author
+    assert got.body.rstrip().endswith(last)  # the credit line is no body
+
+
+@pytest.mark.parametrize(
+    ("credit", "author"),
+    [
+        ("解答者：某某医院心理科主治医师 张三丰", "张三丰"),
+        ("（供稿人：2020级社会学 王小明）", "王小明"),
+        ("供稿人：李四", "李四"),
+        # a sentence after the label is no credit of a unit and a name
+        ("解答者：我们认为这个问题很复杂，因此需要面谈", None),
+    ],
+)
+def test_a_unit_and_name_credit_synthetic(credit: str, author: str | None) -> None:
+    html = article("2024-05-20 10:30").replace(
+        "</div></div></body>", f"<p>{credit}</p></div></div></body>"
+    )
+    assert page(html).author == author

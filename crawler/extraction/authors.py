@@ -24,6 +24,7 @@ from crawler.extraction.credits import (
     in_writer_slot,
     is_credit_line,
     reporter_in,
+    unit_writer,
     writers_after_outlet,
 )
 from crawler.extraction.epaper import EPAPER_MARK
@@ -361,7 +362,7 @@ def _reporters(
     # over "快报记者 张瑜", 现代快报): the reporter is the writer, their line is read last
     credits = [line for line, credit in body_tail if credit]
     for line in sorted(credits, key=_aides_only):
-        yield reporter_in(line) or _trailing_name(line) or digest_writer(line)
+        yield reporter_in(line) or _trailing_name(line) or digest_writer(line) or unit_writer(line)
     # the writers named in a source credit after the outlet, no 记者 mark ("来源：江苏广电融媒体新闻
     # 中心/李井文 编辑/国正", "内容来源于北京天伦医院王红"): before its editor is taken
     for line in (*credits, *(line for line, credit in body_head if credit)):

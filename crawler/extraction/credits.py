@@ -51,6 +51,8 @@ _CREDIT_KEYWORDS = (
     "责任编辑|网络编辑|值班编辑|本文编辑|编辑|责编|校对|审核|审校|终审|初审|复审|监制|主编|美编"
     "|统筹|策划|出品人?|制图|设计|视频|摄影|摄像|图片来源|图片|图|记者|通讯员|作者|撰文|撰稿|采写"
     "|采访|整理|文字|文|实习生|来源|稿源|出处|转载自|转自|摘自|翻译|编译|原创|执笔人?"
+    # a writer named with a unit before the name (UNIT_WRITER_RE): before 供稿, a source slot
+    "|供稿人|解答者"
     # a source slot by another name, as the source labels read it (byline._SOURCE_LABEL_RE)
     "|供稿单位|供稿|发布机构|发布单位|来源单位"
 )
@@ -104,6 +106,21 @@ _DIGEST_CREDIT_RE = re.compile(
     rf"(?P<open>[（(【〔])?\s*(?P<names>[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}}){{0,2}})"
     rf"\s*[/／]?\s*综合报[导道](?:\s*[/／]\s*[{HAN}]{{2,8}})?\s*(?(open)[）)】〕])"
 )
+
+
+# A writer's credit closing the text with the writer's unit or title before the name, a space
+# between: "解答者：福州医学心理咨询中心中级心理治疗师 林淄" (a hospital's Q&A column), "（供稿人：2014级
+# 女性学  李燕香）" (a college's news). The whole line is the label, the unit and one name.
+_UNIT_WRITER_RE = re.compile(
+    rf"^[（(]?\s*(?:供稿人|解答者)\s*{SEP}\s*(?:[^\s，,。；;：:（）()]{{2,24}}\s+)?"
+    rf"(?P<name>[{HAN}·]{{2,4}})\s*[）)]?$"
+)
+
+
+def unit_writer(text: str) -> str | None:
+    """The writer a unit-and-name credit line names (see ``_UNIT_WRITER_RE``); None if none."""
+    m = _UNIT_WRITER_RE.match(text.strip())
+    return m["name"] if m is not None and is_person_name(m["name"]) else None
 
 
 def digest_writer(text: str) -> str | None:
