@@ -275,32 +275,44 @@ def _name_by_the_date(header: Sequence[TextPiece]) -> str | None:
     (surname and one or two characters), and the element before the name must be no label
     ("责任编辑：" | "张三" names an editor).
     """
-    for i, piece in enumerate(header):
-        # a date (and clock) alone in its element: "1999-06-14", "2024-10-22 17:25:08"
-        text = piece.text.strip()
-        if not text[:4].isdigit() or DATE_AND_CLOCK_RE.sub("", text).strip():
-            continue
-        before = i - 1
-        # the word a writer's credit closes with, its separator before it: "／綜合報導"
-        if before >= 0 and REPORT_WORD_RE.match(header[before].text.strip().lstrip("/／ ")):
-            before -= 1
-        for j in (before, i + 1):
-            if not 0 <= j < len(header):
-                continue
-            name = header[j].text.strip()
-            if not _HAN_NAME_RE.fullmatch(name) or not is_person_name(name):
-                continue
-            # a place or a category printed there: "2022-09-14 17:04 | 江西" (an account's
-            # location, class s-location), "东南亚 | 2023年11月2日" (class post-cat); an
-            # element whose class says author is the class rule's to read
-            if _NOT_WRITER_HINT_RE.search(header[j].hint) or default_gazetteer().is_place(name):
-                continue
-            label = header[j - 1].text.strip() if j > 0 and j - 1 != i else ""
-            if label.endswith((":", "：")) or label in NOT_NAMES:
-                continue
-            return name
+    i = _lone_date(header)
+    if i is None:
         return None
+    before = i - 1
+    # the word a writer's credit closes with, its separator before it: "／綜合報導"
+    if before >= 0 and REPORT_WORD_RE.match(header[before].text.strip().lstrip("/／ ")):
+        before -= 1
+    for j in (before, i + 1):
+        if not 0 <= j < len(header):
+            continue
+        name = header[j].text.strip()
+        if not _HAN_NAME_RE.fullmatch(name) or not is_person_name(name):
+            continue
+        # a place or a category printed there: "2022-09-14 17:04 | 江西" (an account's
+        # location, class s-location), "东南亚 | 2023年11月2日" (class post-cat); an
+        # element whose class says author is the class rule's to read
+        if _NOT_WRITER_HINT_RE.search(header[j].hint) or default_gazetteer().is_place(name):
+            continue
+        label = _label_before(header, j, i)
+        if label.endswith((":", "：")) or label in NOT_NAMES:
+            continue
+        return name
     return None
+
+
+def _lone_date(header: Sequence[TextPiece]) -> int | None:
+    """Where the first date (and clock) alone in its element stands in ``header``:
+    "1999-06-14", "2024-10-22 17:25:08"; None if there is none."""
+    for i, piece in enumerate(header):
+        text = piece.text.strip()
+        if text[:4].isdigit() and not DATE_AND_CLOCK_RE.sub("", text).strip():
+            return i
+    return None
+
+
+def _label_before(header: Sequence[TextPiece], j: int, date: int) -> str:
+    """The text of the piece before ``header[j]``, unless that is the date's ("" then)."""
+    return header[j - 1].text.strip() if j > 0 and j - 1 != date else ""
 
 
 # A pen name: a short run of Han text, or one capitalised Latin word ("Tien").
@@ -316,25 +328,23 @@ def _slot_writer(header: Sequence[TextPiece]) -> str | None:
     ending like an outlet (新华社), a value after a label ("来源："), a place or a word of the
     interface is none.
     """
-    for i, piece in enumerate(header):
-        text = piece.text.strip()
-        if not text[:4].isdigit() or DATE_AND_CLOCK_RE.sub("", text).strip():
-            continue
-        for j in (i - 1, i + 1):
-            if not 0 <= j < len(header) or not in_writer_slot(piece, header[j]):
-                continue
-            name = header[j].text.strip()
-            label = header[j - 1].text.strip() if j > 0 and j - 1 != i else ""
-            if (
-                _PEN_NAME_RE.fullmatch(name)
-                and name not in _NOT_ROMANISED  # "Admin", "Staff": an account or a desk
-                and not label.endswith((":", "："))  # "来源：" | "新黄河": a credited outlet
-                and name not in NOT_NAMES
-                and not ends_like_outlet(name)
-                and not default_gazetteer().is_place(name)
-            ):
-                return name
+    i = _lone_date(header)
+    if i is None:
         return None
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(header) or not in_writer_slot(header[i], header[j]):
+            continue
+        name = header[j].text.strip()
+        if (
+            _PEN_NAME_RE.fullmatch(name)
+            and name not in _NOT_ROMANISED  # "Admin", "Staff": an account or a desk
+            # "来源：" | "新黄河": a credited outlet
+            and not _label_before(header, j, i).endswith((":", "："))
+            and name not in NOT_NAMES
+            and not ends_like_outlet(name)
+            and not default_gazetteer().is_place(name)
+        ):
+            return name
     return None
 
 

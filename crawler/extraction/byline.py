@@ -228,7 +228,7 @@ def is_outlet_like(value: str) -> bool:
         return False
     if re.search(r"[，,。！？!?；;：:]", value):
         return False
-    return len(value) <= _MAX_BARE_SOURCE or _OUTLET_END_RE.search(value) is not None
+    return len(value) <= _MAX_BARE_SOURCE or ends_like_outlet(value)
 
 
 def _joined(pieces: Sequence[TextPiece]) -> str:
@@ -266,7 +266,7 @@ def _lead_outlet(body_head: Sequence[str]) -> str | None:
     inner = m["inner"]
     for end in range(len(inner), 1, -1):
         value = _clean_source(inner[:end])
-        if value is not None and value == inner[:end] and _OUTLET_END_RE.search(value):
+        if value is not None and value == inner[:end] and ends_like_outlet(value):
             return value
     return None
 
@@ -407,7 +407,7 @@ def _unlabelled_source(
                 value = _clean_source(candidate)
                 if value and in_writer_slot(header[i], header[j]) and not ends_like_outlet(value):
                     return own  # the writer's slot holds a pen name ("Tien", "鯛魚"): no account
-                if value is not None and value in columns and not _OUTLET_END_RE.search(value):
+                if value is not None and value in columns and not ends_like_outlet(value):
                     break  # a column's name ("生活"), not a site's ("39健康网", ending 网)
                 if value is not None and not is_person_name(value):
                     if not _is_own_name(value, site):
@@ -456,7 +456,7 @@ def _outlet_by_the_date(text: str) -> str | None:
         return None  # a label ("发布时间：") or a word cut short is no outlet
     if _OUTLET_END_RE.fullmatch(value):
         return None  # an outlet's ending alone is a label: "发布 2019.05.21 09:58" (新頭殼)
-    if _OUTLET_END_RE.search(value):
+    if ends_like_outlet(value):
         return value
     if not _BARE_NAME_RE.fullmatch(value) or _NOT_ACCOUNT_RE.search(value):
         return None  # "来自北京", "发布于…": where the writer posted from
@@ -549,7 +549,7 @@ def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:
     """
     for obj in jsonld:
         value = _clean_source(name_value(obj.get("author")) or "")
-        if value and _OUTLET_END_RE.search(value) and not is_person_name(value):
+        if value and ends_like_outlet(value) and not is_person_name(value):
             return value
     return None
 
