@@ -3340,3 +3340,102 @@ def test_a_unit_and_name_credit_synthetic(credit: str, author: str | None) -> No
         "</div></div></body>", f"<p>{credit}</p></div></div></body>"
     )
     assert page(html).author == author
+
+
+# times22
+# --------------------------------------------------------------------------- session 22, fifty-fifth pass (times22)
+
+
+@pytest.mark.parametrize(
+    ("key", "day"),
+    [
+        # 北方新报 (Founder): the record is a bare "<!--<founder-date>2021-06-23</founder-date>-->"
+        # outside any enpproperty comment; the masthead prints "2021年06月23日  星期三" alone
+        ("real51/bfxb-1.html", "2021-06-23"),
+        # 先驱电子报 (another maker, no record): div#paperdata "2012年08月16日" beside
+        # div#paper_ver "第D02版：先驱博客", under a <title> "… - 先驱电子报"
+        ("real52/chnet-1.html", "2012-08-16"),
+    ],
+)
+def test_an_epaper_without_a_dated_record_takes_the_issue_date_it_prints(
+    key: str, day: str
+) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.date().isoformat() == day
+    assert (got.hour, got.minute) == (0, 0)  # the issue's day: no clock is printed
+
+
+def _issue_page(
+    title: str, issue: str, *, founder: str = "", edition: str = "第D02版：要闻"
+) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        f'<div id="verdata"><div id="paperdata">{issue}</div><div id="paper_ver">{edition}</div></div>'
+        f'<div class="papertitle">县里召开春耕生产工作会议</div>{founder}'
+        f'<div id="content">{BODY}</div></body></html>'
+    )
+
+
+_FOUNDER_NO_DATE = (
+    "<founder-title>县里召开春耕生产工作会议</founder-title>"
+    "<!--<founder-date>2024-05-20</founder-date>--><founder-content></founder-content>"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "issue", "founder", "edition", "day"),
+    [
+        # another maker's e-paper: the e-paper's word in the <title>, a 版次 line, the date alone
+        (
+            "县里召开春耕生产工作会议 - 先驱电子报",
+            "2024年05月20日",
+            "",
+            "第D02版：要闻",
+            "2024-05-20",
+        ),
+        ("县里召开春耕生产工作会议_某某数字报", "2024年5月20日 星期一", "", "第3版", "2024-05-20"),
+        # Founder markup whose record prints no date: the masthead's date
+        (
+            "某某晚报数字报",
+            "2024年05月20日  星期一",
+            _FOUNDER_NO_DATE,
+            "第03版：要闻",
+            "2024-05-20",
+        ),
+        # guards: no e-paper's word in the <title> (a news site's top bar prints today's date)
+        ("县里召开春耕生产工作会议_某某新闻网", "2024年05月20日", "", "第D02版：要闻", None),
+        # no 版次 line: no page of an issue
+        ("县里召开春耕生产工作会议 - 先驱电子报", "2024年05月20日", "", "要闻", None),
+        # the date with more words around it is not printed alone
+        (
+            "县里召开春耕生产工作会议 - 先驱电子报",
+            "今天是2024年05月20日",
+            "",
+            "第D02版：要闻",
+            None,
+        ),
+    ],
+)
+def test_an_epaper_issue_date_synthetic(
+    title: str, issue: str, founder: str, edition: str, day: str | None
+) -> None:
+    got = page(_issue_page(title, issue, founder=founder, edition=edition)).published_at
+    assert (got.date().isoformat() if got else None) == day
+
+
+def test_an_epaper_issue_date_guards() -> None:
+    # two different dates printed alone (a list of issues): none is this page's
+    html = _issue_page(
+        "县里召开春耕生产工作会议 - 先驱电子报", "2024年05月20日", edition="第D02版：要闻"
+    )
+    html = html.replace("</body>", "<ul><li>2024年05月19日</li></ul></body>")
+    assert page(html).published_at is None
+    # a Founder record's own date wins over the masthead's
+    founder = _FOUNDER_NO_DATE.replace(
+        "<!--<founder-date>2024-05-20</founder-date>-->",
+        "<!--enpproperty <founder-date>2024-05-18</founder-date>/enpproperty-->",
+    )
+    got = page(_issue_page("某某晚报数字报", "2024年05月20日", founder=founder)).published_at
+    assert got is not None
+    assert got.date().isoformat() == "2024-05-18"
