@@ -2875,8 +2875,9 @@ def test_a_title_shown_whole_synthetic() -> None:
         ("real37/gsrat-1.html", "小夥一心變性做女人 專家：性角色教育不該忽視"),
         # <title> and metas: the hospital's name; the headline a div.sbt over the date line
         ("real39/stcmih-1.html", "我院儿科发现一例罕见两性畸形患儿"),
-        # the <title>'s headline part is printed (div#theInfosubject): the <title> stays
-        ("real7/100md-1.html", "中国首席变性大师的尴尬(性的感悟)"),
+        # the <title>'s headline part is printed (div.theInfosubject): no site's name; the
+        # <title>'s tag word "(性的感悟)" is left out (times22: a tag word the <title> adds)
+        ("real7/100md-1.html", "中国首席变性大师的尴尬"),
     ],
 )
 def test_a_site_name_title_over_a_headline_nothing_names(key: str, title: str) -> None:
@@ -3439,3 +3440,47 @@ def test_an_epaper_issue_date_guards() -> None:
     got = page(_issue_page("某某晚报数字报", "2024年05月20日", founder=founder)).published_at
     assert got is not None
     assert got.date().isoformat() == "2024-05-18"
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        # 民航资源网: <title> "图片 尊重性别多元…_民航资源网", the page's <h2 class="title"> without "图片 "
+        ("real8/carnoc-2.html", '尊重性别多元 美国航企将新增"非二元性别"选项'),
+        # 百拇医药: <title> "中国首席变性大师的尴尬(性的感悟)", div.theInfosubject without the column
+        ("real7/100md-1.html", "中国首席变性大师的尴尬"),
+    ],
+)
+def test_a_tag_word_the_title_adds_to_the_printed_headline_is_left_out(
+    key: str, title: str
+) -> None:
+    assert real(key).title == title
+
+
+def _tagged_title_page(title: str, shown: str, *, after: bool = False) -> str:
+    head = f'<div class="subject">{shown}</div>'
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        f'<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        f'<div class="article">{"" if after else head}<div class="info">2024-05-20 10:30</div>'
+        f'<div class="content">{BODY}</div>{head if after else ""}</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "after", "headline"),
+    [
+        # a tag word and a space before the printed headline, a bracketed column after it
+        ("图片 全市重点项目建设推进会召开_某某新闻网", False, "全市重点项目建设推进会召开"),
+        ("全市重点项目建设推进会召开(要闻)", False, "全市重点项目建设推进会召开"),
+        ("全市重点项目建设推进会召开【视频】", False, "全市重点项目建设推进会召开"),
+        # guards: the rest is no tag word (over 8 characters, or not cut off by a space or bracket)
+        ("全市重点项目建设推进会召开 部署下一阶段的各项工作", False, None),
+        ("全市重点项目建设推进会召开了吗", False, None),
+        # the text is printed only after the body (a related list): no headline above it
+        ("全市重点项目建设推进会召开(要闻)", True, None),
+    ],
+)
+def test_a_tag_word_in_the_title_synthetic(title: str, after: bool, headline: str | None) -> None:
+    got = page(_tagged_title_page(title, "全市重点项目建设推进会召开", after=after)).title
+    assert got == (headline or title.split("_")[0])
