@@ -2875,8 +2875,9 @@ def test_a_title_shown_whole_synthetic() -> None:
         ("real37/gsrat-1.html", "小夥一心變性做女人 專家：性角色教育不該忽視"),
         # <title> and metas: the hospital's name; the headline a div.sbt over the date line
         ("real39/stcmih-1.html", "我院儿科发现一例罕见两性畸形患儿"),
-        # the <title>'s headline part is printed (div#theInfosubject): the <title> stays
-        ("real7/100md-1.html", "中国首席变性大师的尴尬(性的感悟)"),
+        # the <title>'s headline part is printed (div.theInfosubject): no site's name; the
+        # <title>'s tag word "(性的感悟)" is left out (times22: a tag word the <title> adds)
+        ("real7/100md-1.html", "中国首席变性大师的尴尬"),
     ],
 )
 def test_a_site_name_title_over_a_headline_nothing_names(key: str, title: str) -> None:
@@ -3340,3 +3341,146 @@ def test_a_unit_and_name_credit_synthetic(credit: str, author: str | None) -> No
         "</div></div></body>", f"<p>{credit}</p></div></div></body>"
     )
     assert page(html).author == author
+
+
+# times22
+# --------------------------------------------------------------------------- session 22, fifty-fifth pass (times22)
+
+
+@pytest.mark.parametrize(
+    ("key", "day"),
+    [
+        # 北方新报 (Founder): the record is a bare "<!--<founder-date>2021-06-23</founder-date>-->"
+        # outside any enpproperty comment; the masthead prints "2021年06月23日  星期三" alone
+        ("real51/bfxb-1.html", "2021-06-23"),
+        # 先驱电子报 (another maker, no record): div#paperdata "2012年08月16日" beside
+        # div#paper_ver "第D02版：先驱博客", under a <title> "… - 先驱电子报"
+        ("real52/chnet-1.html", "2012-08-16"),
+    ],
+)
+def test_an_epaper_without_a_dated_record_takes_the_issue_date_it_prints(
+    key: str, day: str
+) -> None:
+    got = real(key).published_at
+    assert got is not None
+    assert got.date().isoformat() == day
+    assert (got.hour, got.minute) == (0, 0)  # the issue's day: no clock is printed
+
+
+def _issue_page(
+    title: str, issue: str, *, founder: str = "", edition: str = "第D02版：要闻"
+) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        f'<div id="verdata"><div id="paperdata">{issue}</div><div id="paper_ver">{edition}</div></div>'
+        f'<div class="papertitle">县里召开春耕生产工作会议</div>{founder}'
+        f'<div id="content">{BODY}</div></body></html>'
+    )
+
+
+_FOUNDER_NO_DATE = (
+    "<founder-title>县里召开春耕生产工作会议</founder-title>"
+    "<!--<founder-date>2024-05-20</founder-date>--><founder-content></founder-content>"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "issue", "founder", "edition", "day"),
+    [
+        # another maker's e-paper: the e-paper's word in the <title>, a 版次 line, the date alone
+        (
+            "县里召开春耕生产工作会议 - 先驱电子报",
+            "2024年05月20日",
+            "",
+            "第D02版：要闻",
+            "2024-05-20",
+        ),
+        ("县里召开春耕生产工作会议_某某数字报", "2024年5月20日 星期一", "", "第3版", "2024-05-20"),
+        # Founder markup whose record prints no date: the masthead's date
+        (
+            "某某晚报数字报",
+            "2024年05月20日  星期一",
+            _FOUNDER_NO_DATE,
+            "第03版：要闻",
+            "2024-05-20",
+        ),
+        # guards: no e-paper's word in the <title> (a news site's top bar prints today's date)
+        ("县里召开春耕生产工作会议_某某新闻网", "2024年05月20日", "", "第D02版：要闻", None),
+        # no 版次 line: no page of an issue
+        ("县里召开春耕生产工作会议 - 先驱电子报", "2024年05月20日", "", "要闻", None),
+        # the date with more words around it is not printed alone
+        (
+            "县里召开春耕生产工作会议 - 先驱电子报",
+            "今天是2024年05月20日",
+            "",
+            "第D02版：要闻",
+            None,
+        ),
+    ],
+)
+def test_an_epaper_issue_date_synthetic(
+    title: str, issue: str, founder: str, edition: str, day: str | None
+) -> None:
+    got = page(_issue_page(title, issue, founder=founder, edition=edition)).published_at
+    assert (got.date().isoformat() if got else None) == day
+
+
+def test_an_epaper_issue_date_guards() -> None:
+    # two different dates printed alone (a list of issues): none is this page's
+    html = _issue_page(
+        "县里召开春耕生产工作会议 - 先驱电子报", "2024年05月20日", edition="第D02版：要闻"
+    )
+    html = html.replace("</body>", "<ul><li>2024年05月19日</li></ul></body>")
+    assert page(html).published_at is None
+    # a Founder record's own date wins over the masthead's
+    founder = _FOUNDER_NO_DATE.replace(
+        "<!--<founder-date>2024-05-20</founder-date>-->",
+        "<!--enpproperty <founder-date>2024-05-18</founder-date>/enpproperty-->",
+    )
+    got = page(_issue_page("某某晚报数字报", "2024年05月20日", founder=founder)).published_at
+    assert got is not None
+    assert got.date().isoformat() == "2024-05-18"
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        # 民航资源网: <title> "图片 尊重性别多元…_民航资源网", the page's <h2 class="title"> without "图片 "
+        ("real8/carnoc-2.html", '尊重性别多元 美国航企将新增"非二元性别"选项'),
+        # 百拇医药: <title> "中国首席变性大师的尴尬(性的感悟)", div.theInfosubject without the column
+        ("real7/100md-1.html", "中国首席变性大师的尴尬"),
+    ],
+)
+def test_a_tag_word_the_title_adds_to_the_printed_headline_is_left_out(
+    key: str, title: str
+) -> None:
+    assert real(key).title == title
+
+
+def _tagged_title_page(title: str, shown: str, *, after: bool = False) -> str:
+    head = f'<div class="subject">{shown}</div>'
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        f'<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        f'<div class="article">{"" if after else head}<div class="info">2024-05-20 10:30</div>'
+        f'<div class="content">{BODY}</div>{head if after else ""}</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "after", "headline"),
+    [
+        # a tag word and a space before the printed headline, a bracketed column after it
+        ("图片 全市重点项目建设推进会召开_某某新闻网", False, "全市重点项目建设推进会召开"),
+        ("全市重点项目建设推进会召开(要闻)", False, "全市重点项目建设推进会召开"),
+        ("全市重点项目建设推进会召开【视频】", False, "全市重点项目建设推进会召开"),
+        # guards: the rest is no tag word (over 8 characters, or not cut off by a space or bracket)
+        ("全市重点项目建设推进会召开 部署下一阶段的各项工作", False, None),
+        ("全市重点项目建设推进会召开了吗", False, None),
+        # the text is printed only after the body (a related list): no headline above it
+        ("全市重点项目建设推进会召开(要闻)", True, None),
+    ],
+)
+def test_a_tag_word_in_the_title_synthetic(title: str, after: bool, headline: str | None) -> None:
+    got = page(_tagged_title_page(title, "全市重点项目建设推进会召开", after=after)).title
+    assert got == (headline or title.split("_")[0])

@@ -35,6 +35,14 @@ their ``<title>`` names the paper with the e-paper's own word ("异装癖：或�
 电子报刊", "…_潇湘晨报数字报"): such a page is the paper's article page too, and gives the paper
 as ``contentsource`` (nothing else: no record says more). A paper's name alone in the title
 (a paper's news site, "…_新京报") or with 手机版 (its mobile site) is no e-paper.
+
+An e-paper page whose record gives no date — Founder markup with a bare ``<founder-date>``
+comment outside any ``enpproperty`` one (北方新报), or no record at all under a ``<title>``
+ending with an e-paper's word and a 版次 line on the page (先驱电子报's "第D02版：先驱博客") —
+takes the issue's date it prints alone ("2021年06月23日  星期三" in the masthead, "2012年08月16日"
+in the issue box) as a date-only ``pubdate`` (:func:`_issue_date`), when it prints one such
+date only. A news site's top bar prints today's date the same way: without the e-paper's
+markup or word and a 版次 line, no such date is read.
 """
 
 from __future__ import annotations
@@ -119,6 +127,14 @@ def _paper_from_title(title: str, *, epaper_word: bool = False) -> str | None:
     return None
 
 
+def _names_an_epaper(title: str) -> bool:
+    """Whether a segment of the ``<title>`` ends with an e-paper's own word ("…-先驱电子报",
+    "…_潇湘晨报数字报"), whatever the paper's name before it."""
+    if "数字" not in title and "电子" not in title:
+        return False
+    return any(_EPAPER_WORD_RE.search(s) for s in _TITLE_SPLIT_RE.split(title))
+
+
 def _main_title_cell(root: etree._Element) -> str:
     """The 主题 of Founder's table template: its one non-empty ``<td class="font01">``
     ("" where the page has none, or several: then no cell says which is the headline)."""
@@ -143,6 +159,32 @@ def _weekday_date(root: etree._Element) -> str:
             if m:
                 return f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
     return ""
+
+
+# an issue's date printed alone in the masthead or the issue box: "2021年06月23日  星期三"
+_ALONE_DATE_RE = re.compile(
+    r"^\s*(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"\s*(?:星期[一二三四五六日天])?\s*$"
+)
+
+
+def _issue_date(root: etree._Element) -> str:
+    """The issue's date an e-paper prints alone, as the whole text of an element with no
+    child ("2021年06月23日  星期三" in 北方新报's masthead, ``<div id="paperdata">`` in
+    先驱电子报's issue box), as ``YYYY-MM-DD``; "" where no such date is printed, or two
+    different ones are (a list of issues: no one of them is this page's)."""
+    found = ""
+    for el in root.iter("span", "div", "td", "font", "p", "li", "strong", "b"):
+        text = el.text
+        if not text or len(el) or "年" not in text:
+            continue
+        m = _ALONE_DATE_RE.match(text)
+        if m:
+            date = f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
+            if found and date != found:
+                return ""
+            found = date
+    return found
 
 
 def _founder_markup(root: etree._Element) -> tuple[str, bool, list[etree._Element]]:
@@ -175,6 +217,10 @@ def epaper_meta(root: etree._Element, page_name: str | None = None) -> dict[str,
     if not founder and not (props and _has_edition_line(root)):
         paper = _paper_from_title(page_name, epaper_word=True)  # another maker's e-paper
         found = {EPAPER_MARK: "1", "contentsource": paper} if paper else {}
+        if _names_an_epaper(page_name) and _has_edition_line(root):
+            edition = _issue_date(root)  # (no record: the issue's date as printed)
+            if edition:
+                found["pubdate"] = edition
         headline = _main_title_cell(root) if founder_content else ""
         if headline:  # Founder's table template: the 主题 cell, the platform in <title>
             found["articletitle"] = headline
@@ -192,6 +238,10 @@ def epaper_meta(root: etree._Element, page_name: str | None = None) -> dict[str,
     m = _DATE_RE.search(props.get("founder-date") or props.get("date") or "")
     if m:
         out["pubdate"] = f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
+    else:  # a record without its date (a bare <founder-date> comment): the printed issue date
+        edition = _issue_date(root)
+        if edition:
+            out["pubdate"] = edition
     author = _element_text(root, "founder-author") or props.get("founder-author")
     author = author or props.get("author")
     if author:

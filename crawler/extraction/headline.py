@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,14 +162,23 @@ def _shown_whole(texts: set[str], elements: Iterable[etree._Element]) -> Headlin
     :func:`_shown_title_part`)."""
     if not texts:
         return None
-    found: Headline | None = None
+    found = _longest_shown(elements, lambda _el, text: text in texts)
+    return None if found is None else Headline(found[1], found[0], from_title=True)
+
+
+def _longest_shown(
+    elements: Iterable[etree._Element], accept: Callable[[etree._Element, str], bool]
+) -> tuple[etree._Element, str] | None:
+    """The element (the first of the longest) whose whole text (:func:`_own_text`, cleaned)
+    ``accept`` takes, with that text."""
+    found: tuple[etree._Element, str] | None = None
     for el in elements:
-        text = _own_text(el)
-        if not text:
+        own = _own_text(el)
+        if not own:
             continue
-        text = clean(text)
-        if text in texts and (found is None or len(text) > len(found.text)):
-            found = Headline(text, el, from_title=True)
+        text = clean(own)
+        if (found is None or len(text) > len(found[1])) and accept(el, text):
+            found = (el, text)
     return found
 
 
@@ -272,12 +281,44 @@ def find_headline(
     if evidence:
         return Headline(evidence[0], None)
     if segments:
-        return Headline(segments[0], None)
+        elements = root.iter(*CANDIDATE_TAGS) if tagged is None else tagged
+        return _printed_without_tag(segments[0], elements, container) or Headline(segments[0], None)
     if best is not None and best[2].element is not None:
         el = best[2].element
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
     return None
+
+
+# what opens or closes a tag word the <title> adds to the headline: "图片 标题", "标题(栏目)"
+_TAG_WORD_OPEN = (" ", "(", "（", "[", "【")
+_TAG_WORD_CLOSE = (" ", ")", "）", "]", "】")
+
+
+def _printed_without_tag(
+    segment: str, elements: Iterable[etree._Element], container: etree._Element | None
+) -> Headline | None:
+    """The headline as printed before the body when the ``<title>``'s first ``segment`` adds a
+    tag word to it: a word and a space before it (民航资源网's "图片 尊重性别多元…" over its
+    ``<h2 class="title">``), or a bracketed column after it (100医药网's "…的尴尬(性的感悟)"
+    over ``<div class="theInfosubject">``).
+
+    The longest whole text of an element (not after the body ``container``) that the segment
+    opens or closes with, at least 8 characters, the rest at most 8 characters and cut off by
+    a space or a bracket."""
+
+    def adds_a_tag(el: etree._Element, text: str) -> bool:
+        rest = len(segment) - len(text)
+        if len(text) < 8 or not 0 < rest <= 8:
+            return False
+        if segment.startswith(text):
+            cut = segment[len(text)] in _TAG_WORD_OPEN
+        else:
+            cut = segment.endswith(text) and segment[rest - 1] in _TAG_WORD_CLOSE
+        return cut and (container is None or not _after(el, container))
+
+    found = _longest_shown(elements, adds_a_tag)
+    return None if found is None else Headline(found[1], found[0])
 
 
 # a date, a clock or an info-line label: the line under a headline, not the headline
@@ -425,6 +466,9 @@ def _above_the_body(
     return found if above is None else Headline(found.text, above, found.from_title)
 
 
+_GLUED_TAG_RE = re.compile(r"^[(（][^()（）]{1,8}[)）]")
+
+
 def find_site_name(
     root: etree._Element,
     meta: dict[str, str],
@@ -447,7 +491,8 @@ def find_site_name(
     if title:
         rest = title
         if headline and title.startswith(headline):
-            rest = title[len(headline) :]
+            # (a bracketed tag glued to the headline, "…的尴尬(性的感悟)", names no site)
+            rest = _GLUED_TAG_RE.sub("", title[len(headline) :])
         segments = title_segments(rest)
         # (a last segment that ends with the headline is the headline, or a column name
         # glued to it, "新闻动态两性畸形MDT会议召开": no site's name)
