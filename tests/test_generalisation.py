@@ -3340,3 +3340,44 @@ def test_a_unit_and_name_credit_synthetic(credit: str, author: str | None) -> No
         "</div></div></body>", f"<p>{credit}</p></div></div></body>"
     )
     assert page(html).author == author
+
+
+# authors22
+# --------------------------------------------------------------------------- session 22, fifty-sixth pass
+
+
+@pytest.mark.parametrize(
+    ("key", "author", "last"),
+    [
+        # "图文：欧达苑", a right-aligned line of its own after a college institute's report
+        ("real45/cupl-1.html", "欧达苑", "人权法诊所课完满结课。"),
+        # "…进行指导。（文/图 泌尿三科：李露佳 ）", the department before the colon, closing a
+        # hospital's report inside its last paragraph (kept in the body there, as printed)
+        ("real45/hnsrmyy-1.html", "李露佳", "泌尿三科：李露佳 ）"),
+    ],
+)
+def test_a_writer_and_photographer_credit_names_the_writer(
+    key: str, author: str, last: str
+) -> None:
+    # the same reading as version 43's unit-and-name credit (供稿人, 解答者)
+    test_a_writer_credited_with_a_unit_before_the_name(key, author, last)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "author"),
+    [
+        # a line of its own: 图文 / 文图 with a separator, the unit before the name or not
+        ("图文：张三丰", "张三丰"),
+        ("文图｜王小明", "王小明"),
+        ("图文：宣传科 李四", "李四"),
+        # closing the last paragraph in brackets, the unit before the colon or a space
+        ("会议要求各地抓紧落实。（文/图 泌尿外科：王小明）", "王小明"),
+        ("会议要求各地抓紧落实。（图/文 宣传科 张三丰）", "张三丰"),
+        # an outlet or a sentence after the word names no writer
+        ("图文：新华社", None),
+        ("图文并茂：内容丰富，值得一读", None),
+        ("会议要求各地抓紧落实。（文/图 来源：新华社）", None),
+    ],
+)
+def test_a_writer_and_photographer_credit_synthetic(paragraph: str, author: str | None) -> None:
+    assert closing(paragraph).author == author
