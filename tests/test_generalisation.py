@@ -3381,3 +3381,34 @@ def test_a_writer_and_photographer_credit_names_the_writer(
 )
 def test_a_writer_and_photographer_credit_synthetic(paragraph: str, author: str | None) -> None:
     assert closing(paragraph).author == author
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # "香港性文化学会 / 2023年2月9日" in div.post-meta, a photo caption after it (时代论坛)
+        ("real33/christiantimes-1.html", "香港性文化学会"),
+        # "| 2024-10-28 22:24:31  上报 |", a comment counter after it (万维读者网)
+        ("real52/creaders-1.html", "上报"),
+    ],
+)
+def test_an_outlet_beside_the_date_past_a_bar_is_the_source(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # the outlet and the date in one element, a bar or slash between them
+        ("某某市妇女联合会 / 2023年2月9日", "某某市妇女联合会"),
+        ("| 2024-10-28 22:24:31 联合报 |", "联合报"),
+        ("2024-05-20 10:30 丨 北京青年报", "北京青年报"),
+        ("新华社/2024-05-20", "新华社"),
+        # a place, a weekday or a person's name there credits nobody
+        ("2024-05-20 | 北京", None),
+        ("2024-05-20 / 星期一", None),
+        ("张小明 / 2024-05-20", None),
+    ],
+)
+def test_an_outlet_beside_the_date_past_a_bar_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
