@@ -3484,3 +3484,75 @@ def _tagged_title_page(title: str, shown: str, *, after: bool = False) -> str:
 def test_a_tag_word_in_the_title_synthetic(title: str, after: bool, headline: str | None) -> None:
     got = page(_tagged_title_page(title, "全市重点项目建设推进会召开", after=after)).title
     assert got == (headline or title.split("_")[0])
+
+
+# authors22
+# --------------------------------------------------------------------------- session 22, fifty-sixth pass
+
+
+@pytest.mark.parametrize(
+    ("key", "author", "last"),
+    [
+        # "图文：欧达苑", a right-aligned line of its own after a college institute's report
+        ("real45/cupl-1.html", "欧达苑", "人权法诊所课完满结课。"),
+        # "…进行指导。（文/图 泌尿三科：李露佳 ）", the department before the colon, closing a
+        # hospital's report inside its last paragraph (kept in the body there, as printed)
+        ("real45/hnsrmyy-1.html", "李露佳", "泌尿三科：李露佳 ）"),
+    ],
+)
+def test_a_writer_and_photographer_credit_names_the_writer(
+    key: str, author: str, last: str
+) -> None:
+    # the same reading as version 43's unit-and-name credit (供稿人, 解答者)
+    test_a_writer_credited_with_a_unit_before_the_name(key, author, last)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "author"),
+    [
+        # a line of its own: 图文 / 文图 with a separator, the unit before the name or not
+        ("图文：张三丰", "张三丰"),
+        ("文图｜王小明", "王小明"),
+        ("图文：宣传科 李四", "李四"),
+        # closing the last paragraph in brackets, the unit before the colon or a space
+        ("会议要求各地抓紧落实。（文/图 泌尿外科：王小明）", "王小明"),
+        ("会议要求各地抓紧落实。（图/文 宣传科 张三丰）", "张三丰"),
+        # an outlet or a sentence after the word names no writer
+        ("图文：新华社", None),
+        ("图文并茂：内容丰富，值得一读", None),
+        ("会议要求各地抓紧落实。（文/图 来源：新华社）", None),
+    ],
+)
+def test_a_writer_and_photographer_credit_synthetic(paragraph: str, author: str | None) -> None:
+    assert closing(paragraph).author == author
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        # "香港性文化学会 / 2023年2月9日" in div.post-meta, a photo caption after it (时代论坛)
+        ("real33/christiantimes-1.html", "香港性文化学会"),
+        # "| 2024-10-28 22:24:31  上报 |", a comment counter after it (万维读者网)
+        ("real52/creaders-1.html", "上报"),
+    ],
+)
+def test_an_outlet_beside_the_date_past_a_bar_is_the_source(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # the outlet and the date in one element, a bar or slash between them
+        ("某某市妇女联合会 / 2023年2月9日", "某某市妇女联合会"),
+        ("| 2024-10-28 22:24:31 联合报 |", "联合报"),
+        ("2024-05-20 10:30 丨 北京青年报", "北京青年报"),
+        ("新华社/2024-05-20", "新华社"),
+        # a place, a weekday or a person's name there credits nobody
+        ("2024-05-20 | 北京", None),
+        ("2024-05-20 / 星期一", None),
+        ("张小明 / 2024-05-20", None),
+    ],
+)
+def test_an_outlet_beside_the_date_past_a_bar_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source

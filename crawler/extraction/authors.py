@@ -384,7 +384,9 @@ def _reporters(
         if not credit:
             yield _trailing_name(line)
             closing = TRAILING_CREDIT_RE.search(line)
-            yield reporter_in(closing["inner"]) if closing else None
+            # "（记者 张三）", or a writer's unit before the name: "（文/图 泌尿三科：李露佳）"
+            if closing is not None:
+                yield reporter_in(closing["inner"]) or unit_writer(closing["inner"])
             break
     # a reporter credit closing an earlier paragraph of the story (boxes or a widget follow),
     # or a digest credit standing alone there ("（米妮 / 综合报导）", a donation appeal after it)

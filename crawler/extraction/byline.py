@@ -448,8 +448,9 @@ def _outlet_by_the_date(text: str) -> str | None:
     "2009-12-07 10:38:32 网易" (青岛新闻网). "2016-12-01 星期四", "2016-12-01 上午", "2016-12-01
     北京" or "… 来自北京" credit nobody, nor a time zone or "PM" ("2023-11-20 01:00 ET").
     """
-    rest = DATE_AND_CLOCK_RE.sub(" ", text).split()
-    if len(rest) != 1 or rest[0] == text.strip():
+    # a bar or slash between the items is no word: "香港性文化学会 / 2023年2月9日", "| … 上报 |"
+    rest = [w for w in (w.strip("|｜丨/／") for w in DATE_AND_CLOCK_RE.sub(" ", text).split()) if w]
+    if len(rest) != 1 or not DATE_AND_CLOCK_RE.search(text):
         return None
     value = _clean_source(rest[0])
     if value != rest[0] or is_person_name(value):

@@ -53,6 +53,8 @@ _CREDIT_KEYWORDS = (
     "|采访|整理|文字|文|实习生|来源|稿源|出处|转载自|转自|摘自|翻译|编译|原创|执笔人?"
     # a writer named with a unit before the name (UNIT_WRITER_RE): before 供稿, a source slot
     "|供稿人|解答者"
+    # a writer-and-photographer credit: "图文：欧达苑" (文/图 reads as 文 and a separator)
+    "|图文|文图"
     # a source slot by another name, as the source labels read it (byline._SOURCE_LABEL_RE)
     "|供稿单位|供稿|发布机构|发布单位|来源单位"
 )
@@ -110,10 +112,13 @@ _DIGEST_CREDIT_RE = re.compile(
 
 # A writer's credit closing the text with the writer's unit or title before the name, a space
 # between: "解答者：福州医学心理咨询中心中级心理治疗师 林淄" (a hospital's Q&A column), "（供稿人：2014级
-# 女性学  李燕香）" (a college's news). The whole line is the label, the unit and one name.
+# 女性学  李燕香）" (a college's news); or a writer-and-photographer credit whose unit stands
+# before a colon: "（文/图 泌尿三科：李露佳 ）" (a hospital's news). The whole line (or bracket) is
+# the label, the unit and one name.
+_UNIT = r"[^\s，,。；;：:（）()]{2,24}"
 _UNIT_WRITER_RE = re.compile(
-    rf"^[（(]?\s*(?:供稿人|解答者)\s*{SEP}\s*(?:[^\s，,。；;：:（）()]{{2,24}}\s+)?"
-    rf"(?P<name>[{HAN}·]{{2,4}})\s*[）)]?$"
+    r"^[（(]?\s*(?:供稿人|解答者|图文|文图|文\s*[/／、]\s*图|图\s*[/／、]\s*文)"
+    rf"\s*(?:{SEP}\s*|\s+)(?:{_UNIT}(?:\s*[:：]\s*|\s+))?(?P<name>[{HAN}·]{{2,4}})\s*[）)]?$"
 )
 
 
