@@ -45,6 +45,15 @@ _HEADING_TAGS = ("h1", "h2", "h3", "founder-title")
 CANDIDATE_TAGS = frozenset({*_HEADING_TAGS, "div", "p", "span", "td", "strong"})
 
 
+def _tagged_elements(
+    root: etree._Element, tagged: list[etree._Element] | None
+) -> Iterable[etree._Element]:
+    """The page's elements with a tag in ``CANDIDATE_TAGS``, in document order: ``tagged``
+    when a walk has listed them already (``TextStats.tagged``), else a new walk of the page
+    (a generator: each step that reads them asks for its own)."""
+    return root.iter(*CANDIDATE_TAGS) if tagged is None else tagged
+
+
 def _candidates(
     root: etree._Element, tagged: list[etree._Element] | None = None
 ) -> list[tuple[etree._Element, bool]]:
@@ -55,7 +64,7 @@ def _candidates(
     ``tagged`` is the page's elements with a tag in ``CANDIDATE_TAGS`` in document order
     when a walk has listed them already (``TextStats.tagged``); else the page is walked."""
     found = []
-    for el in root.iter(*CANDIDATE_TAGS) if tagged is None else tagged:
+    for el in _tagged_elements(root, tagged):
         # class and id looked at apart: the words cannot span the space hint_of puts between
         # (``_HEADLINE_HINT.search`` by substring tests: a third of the time per value)
         cls, ident = el.get("class"), el.get("id")
@@ -250,7 +259,7 @@ def find_headline(
         found = _after_the_column(best[2], title, segments, texts, named_ones)
         return _above_the_body(found, texts, container)
     if title:
-        shown = _shown_title_part(title, root.iter(*CANDIDATE_TAGS) if tagged is None else tagged)
+        shown = _shown_title_part(title, _tagged_elements(root, tagged))
         if shown is not None:
             return shown
     if not evidence:
@@ -273,16 +282,14 @@ def find_headline(
         # page, whose menu words ("網書" after "編譯", "MENU") were taken for an author or a
         # source. After the headings that head the body: a <title> of the site's name alone
         # is shown in the page's top bar (北京青年报).
-        shown = _shown_whole(
-            {clean(title)}, root.iter(*CANDIDATE_TAGS) if tagged is None else tagged
-        )
+        shown = _shown_whole({clean(title)}, _tagged_elements(root, tagged))
         if shown is not None:
             return Headline(shown.text, shown.element)
     if evidence:
         return Headline(evidence[0], None)
     if segments:
-        elements = root.iter(*CANDIDATE_TAGS) if tagged is None else tagged
-        return _printed_without_tag(segments[0], elements, container) or Headline(segments[0], None)
+        printed = _printed_without_tag(segments[0], _tagged_elements(root, tagged), container)
+        return printed or Headline(segments[0], None)
     if best is not None and best[2].element is not None:
         el = best[2].element
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
