@@ -3556,3 +3556,40 @@ def test_an_outlet_beside_the_date_past_a_bar_is_the_source(key: str, source: st
 )
 def test_an_outlet_beside_the_date_past_a_bar_synthetic(info: str, source: str | None) -> None:
     assert page(article(info)).source == source
+
+
+# A 12-hour clock with AM/PM after it (version 48)
+
+
+def test_a_clock_with_pm_after_it_is_read_in_the_afternoon_on_a_real_page() -> None:
+    # "发布 / 2024年6月10日 08:30 PM" under the headline (联合早报): 08:30 was taken before;
+    # fetched after it (the module's FETCHED_AT is before the page was published)
+    key = "real11/zaobao-2.html"
+    assert key in SPLIT["pages"]["tune"]
+    got = extract_bytes(
+        (FIXTURES / key.replace("/", "/pages/", 1)).read_bytes(),
+        fetched_at=datetime(2024, 12, 1, tzinfo=SHANGHAI),
+    )
+    assert got.published_at == datetime(2024, 6, 10, 20, 30, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [
+        # 明報's date line as printed (real11/mingpao-1), then the forms other tune sites print
+        ("2024年11月12日 星期二\u30003:18PM", 15, 18),
+        ("2024/11/12 2:57:29 PM", 14, 57),
+        ("2024-06-10 8:50pm", 20, 50),
+        ("2024-06-10 08:30 P.M.", 20, 30),
+        ("2024-06-10 12:15 PM", 12, 15),  # noon stays
+        ("2024-06-10 12:00AM", 0, 0),  # midnight
+        ("2024-06-10 09:37AM", 9, 37),
+        ("2024-06-10 14:32PM", 14, 32),  # a 24-hour clock with PM after it, as printed
+        ("2024-06-10 下午 3:05", 15, 5),
+        ("2024-06-10 10:22 Pmx", 10, 22),  # a word, not PM
+    ],
+)
+def test_a_twelve_hour_clock_with_am_or_pm(text: str, hour: int, minute: int) -> None:
+    stamp = parse_stamp(text)
+    assert stamp is not None
+    assert (stamp.when.hour, stamp.when.minute) == (hour, minute)

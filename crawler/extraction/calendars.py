@@ -1,9 +1,30 @@
-"""Dates of the Republic of China's calendar (民國 year 1 is 1912), as Taiwan's government sites print them."""
+"""Other places' ways of telling the time: dates of the Republic of China's calendar (民國 year 1
+is 1912), as Taiwan's government sites print them, and zones printed by a city's name."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+
+#: Zones printed by a city's name after a time ("巴黎时间"); 北京时间 is the default zone anyway.
+CITY_ZONES: dict[str, str] = {
+    "巴黎": "Europe/Paris",
+    "伦敦": "Europe/London",
+    "柏林": "Europe/Berlin",
+    "罗马": "Europe/Rome",
+    "马德里": "Europe/Madrid",
+    "布鲁塞尔": "Europe/Brussels",
+    "莫斯科": "Europe/Moscow",
+    "东京": "Asia/Tokyo",
+    "首尔": "Asia/Seoul",
+    "新加坡": "Asia/Singapore",
+    "纽约": "America/New_York",
+    "华盛顿": "America/New_York",
+    "洛杉矶": "America/Los_Angeles",
+    "悉尼": "Australia/Sydney",
+    "格林尼治": "UTC",
+    "格林威治": "UTC",
+}
 
 # A three-digit 民國 year, a month and a day, maybe a clock, right after 日期/时间 and a colon:
 # "日期：107-06-14" (監察院), "資料更新時間：112-08-22 13:50" (高雄市政府衛生局), "上版日期：112-06-13"

@@ -12,32 +12,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from crawler.extraction.blocks import MatchGroups, TextPiece
-from crawler.extraction.calendars import roc_year, with_roc_dates
+from crawler.extraction.calendars import CITY_ZONES, roc_year, with_roc_dates
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: Dates before this are taken for noise (IDs, phone numbers), not news.
 MIN_YEAR = 1990
-
-# Zones printed by name after a time ("巴黎时间"); 北京时间 is the default zone anyway.
-_CITY_ZONES: dict[str, str] = {
-    "巴黎": "Europe/Paris",
-    "伦敦": "Europe/London",
-    "柏林": "Europe/Berlin",
-    "罗马": "Europe/Rome",
-    "马德里": "Europe/Madrid",
-    "布鲁塞尔": "Europe/Brussels",
-    "莫斯科": "Europe/Moscow",
-    "东京": "Asia/Tokyo",
-    "首尔": "Asia/Seoul",
-    "新加坡": "Asia/Singapore",
-    "纽约": "America/New_York",
-    "华盛顿": "America/New_York",
-    "洛杉矶": "America/Los_Angeles",
-    "悉尼": "Australia/Sydney",
-    "格林尼治": "UTC",
-    "格林威治": "UTC",
-}
 
 # A time of day: 10:22, 10:22:00, 10：22, 10时22分, 10点22分30秒, 10:22:00.000.
 _TIME = (
@@ -45,13 +25,15 @@ _TIME = (
     r"(?:(?P<ap>上午|下午|中午|晚上|凌晨|早上)\s*)?"
     r"(?P<H>[01]?\d|2[0-3])\s*[:：时点]\s*(?P<M>[0-5]?\d)(?:\s*分)?"
     r"(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:\.\d{1,9})?|\s*(?P<S2>[0-5]?\d)\s*秒)?(?![\d:：])"
+    # AM/PM after the clock: "08:30 PM", "8:50pm", "2:57:29 PM", "12:00AM" (a 12-hour clock)
+    r"(?:\s*(?P<ampm>[ap])\.?m\.?(?![a-z]))?"
     # an explicit offset only counts when it is glued to the time, as ISO 8601 writes it
     r"(?:(?P<Z>Z(?![A-Za-z]))|(?P<off>[+-](?:[01]\d|2[0-3]):?[0-5]\d)(?!\d)"
     # ... or after a space in the e-mail/RFC 2822 form, four digits and no colon: "10:22 +0100"
     r"|\s+(?P<off2>[+-](?:[01]\d|2[0-3])[0-5]\d)(?![\d:：])"
     r"|\s*[(（]?\s*(?P<utc>GMT|UTC)(?:\s*(?P<goff>[+-]\d{1,2})(?::?(?P<goffm>[0-5]\d))?)?(?![\dA-Za-z])"
     # a city's time: "10:22 巴黎时间", "（伦敦时间）"
-    r"|\s*[(（]?\s*(?P<city>" + "|".join(_CITY_ZONES) + r")时间)?"
+    r"|\s*[(（]?\s*(?P<city>" + "|".join(CITY_ZONES) + r")时间)?"
 )
 
 _DATETIME_RE = re.compile(
@@ -209,7 +191,7 @@ def _zone(g: MatchGroups, prefix: str, iso: bool) -> timezone | ZoneInfo:
         return UTC
     city = g.get(prefix + "city")
     if city:
-        return ZoneInfo(_CITY_ZONES[city])
+        return ZoneInfo(CITY_ZONES[city])
     off = g.get(prefix + "off")
     # "10:22-11:30" is a time range, not an offset: trust a bare offset only in ISO-looking
     # text (a "T" separator or seconds), as machine-written stamps always have one of them;
@@ -240,6 +222,9 @@ def _build(
         and not (g[prefix + "ap"] == "中午" and hour >= 11)
     ):
         hour += 12  # 下午2:22 is 14:22; 中午12:30 and 中午11:50 stay
+    ampm = g.get(prefix + "ampm")
+    if ampm and hour <= 12:  # (a 24-hour clock with PM after it, "14:32PM", is read as printed)
+        hour = hour % 12 + (12 if ampm in "pP" else 0)  # 8:50pm is 20:50, 12:00AM is 00:00
     minute = _int(g.get(prefix + "M"))
     second = _int(g.get(prefix + "S") or g.get(prefix + "S2"))
     try:
