@@ -12,6 +12,7 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -107,9 +108,9 @@ def pg_prefix() -> str:
     return f"newsmon_t_{os.getpid()}_"
 
 
-@pytest.fixture
-def pg_url(pg_server_url: str) -> Iterator[str]:
-    """SQLAlchemy URL (postgresql+psycopg) of a new, empty database, dropped after the test."""
+@contextmanager
+def new_pg_database(pg_server_url: str) -> Iterator[str]:
+    """SQLAlchemy URL (postgresql+psycopg) of a new, empty database, dropped on leaving."""
     import psycopg
 
     name = f"{pg_prefix()}{uuid.uuid4().hex[:12]}"
@@ -124,16 +125,36 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """SQLAlchemy URL of a new, empty PostgreSQL database, dropped after the test."""
+    with new_pg_database(pg_server_url) as url:
+        yield url
+
+
+_BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=_BACKENDS)
 def db_url(request: pytest.FixtureRequest) -> str:
     """A fresh database URL, once for SQLite and once for PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(scope="module", params=_BACKENDS)
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Like `db_url`, but one database for all the tests of a module that read it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('module-db') / 'newsmon.sqlite3'}"
+        return
+    with new_pg_database(str(request.getfixturevalue("pg_server_url"))) as url:
+        yield url
 
 
 # -- redis ----------------------------------------------------------------------------------

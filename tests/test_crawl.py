@@ -111,28 +111,39 @@ def _bad_routes(web: WebServer) -> dict[str, tuple[str, str]]:
     }
 
 
+@pytest.fixture(scope="module")
+def good_archive(
+    web: WebServer, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str, dict[str, object]]:
+    """(home, database URL, the stored article as `show` prints it) after one good crawl.
+
+    One archive for the module's bad-page cases: each case's failed run is one more run in
+    it, so every case also checks that the failures before it left the article alone."""
+    home = tmp_path_factory.mktemp("bad-pages")
+    db = f"sqlite:///{home / 'archive.sqlite3'}"
+    good = web.add(SEED_PATH, SEED)
+    assert newsmon("crawl", good, home=home, db=db).returncode == 0
+    return home, db, newsmon_json("show", "1", "--format", "json", home=home, db=db)
+
+
 @pytest.mark.parametrize(
     "case", ["404", "500", "timeout", "pdf", "empty", "unparseable", "listing", "redirect-loop"]
 )
 def test_bad_pages_fail_clearly_and_leave_the_archive_alone(
-    web: WebServer, tmp_path: Path, case: str
+    web: WebServer, good_archive: tuple[Path, str, dict[str, object]], case: str
 ) -> None:
-    good = web.add(SEED_PATH, SEED)
+    home, db, before = good_archive
     web.redirect("/loop-b.html", "/loop-a.html")
-    db = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
-    assert newsmon("crawl", good, home=tmp_path, db=db).returncode == 0
-    before = newsmon_json("show", "1", "--format", "json", home=tmp_path, db=db)
-
     url, words = _bad_routes(web)[case]
-    result = newsmon("crawl", url, *FAST, home=tmp_path, db=db)
+    result = newsmon("crawl", url, *FAST, home=home, db=db)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line = next(ln for ln in result.stderr.splitlines() if ln.startswith(url))
     assert words.lower() in line.lower()
     assert _counts(db) == (1, 12)
-    assert newsmon_json("show", "1", "--format", "json", home=tmp_path, db=db) == before
-    run = newsmon_json("runs", "--format", "json", home=tmp_path, db=db)[0]
+    assert newsmon_json("show", "1", "--format", "json", home=home, db=db) == before
+    run = newsmon_json("runs", "--format", "json", home=home, db=db)[0]
     assert run["errors"] >= 1
     assert run["articles_new"] == 0
     assert any(e["url"] == url for e in run["error_list"])

@@ -14,9 +14,14 @@ from tests.support.served import crawl_archive
 from tests.support.webserver import WebServer
 
 
-@pytest.fixture
-def crawled(web: WebServer, db_url: str, tmp_path: Path) -> tuple[str, Path, dict[str, int]]:
-    return db_url, tmp_path, crawl_archive(web, tmp_path, db_url)
+@pytest.fixture(scope="module")
+def crawled(
+    web: WebServer, module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path, dict[str, int]]:
+    """(database URL, home, ids) of one crawled archive per backend for the module's tests:
+    they only read it (`reindex` rebuilds what is there)."""
+    home = tmp_path_factory.mktemp("query-cli")
+    return module_db_url, home, crawl_archive(web, home, module_db_url)
 
 
 def test_query_with_filters_sort_offset_and_unique(
