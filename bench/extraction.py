@@ -124,6 +124,7 @@ LATER_SETS = (
     "real53",
     "real54",
     "real56",
+    "real57",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
