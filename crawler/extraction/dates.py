@@ -12,7 +12,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from crawler.extraction.blocks import MatchGroups, TextPiece
-from crawler.extraction.calendars import CITY_ZONES, roc_year, with_roc_dates
+from crawler.extraction.calendars import (
+    CITY_ZONES,
+    NAMED_DATE,
+    named_date,
+    roc_year,
+    with_other_dates,
+)
 from crawler.extraction.metadata import (
     PUBLISHED_JSONLD,
     PUBLISHED_METAS,
@@ -78,6 +84,9 @@ _DATETIME_RE = re.compile(
     r"|(?P<now>刚刚|刚才))",
     re.IGNORECASE,
 )
+
+# "18 Jun 2009", "May 24, 2010 6:54 PM", "十一月 6th, 2009" (see calendars.NAMED_DATE)
+_NAMED_RE = re.compile(rf"{NAMED_DATE}(?:\s*[,，]?\s*{_TIME})?", re.IGNORECASE)
 
 _AFTERNOON = frozenset({"下午", "中午", "晚上"})
 _ISO_T = re.compile(r"\d\s*T\s*\d", re.IGNORECASE)
@@ -234,6 +243,8 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
     certain = True
     if (roc := roc_year(m)) is not None:  # a 民國 date: "日期：107-06-14"
         stamp = _build(roc, int(m["m"]), int(m["d"]), g, "") if _year_ok(roc, now) else None
+    elif (named := named_date(m)) is not None:  # "18 Jun 2009", "十一月 6th, 2009"
+        stamp = _build(*named, g, "") if _year_ok(named[0], now) else None
     elif g["y"]:
         year = int(g["y"])
         if not _year_ok(year, now):
@@ -274,7 +285,7 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
 
 
 def _scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[_Found]:
-    for m in with_roc_dates(_DATETIME_RE.finditer(text), text):
+    for m in with_other_dates(_DATETIME_RE.finditer(text), text, _NAMED_RE):
         found = _interpret(m, now, anchor)
         if found is not None:
             yield found
