@@ -3599,7 +3599,8 @@ def test_a_twelve_hour_clock_with_am_or_pm(text: str, hour: int, minute: int) ->
 # dates23
 # A date printed with the month's name and the year last (version 49): "18 Jun 2009" (Fridae),
 # "十一月 6th, 2009" (支付宝's WordPress), "May 24, 2010 6:54 PM" (当今大马), "Nov 05, 2024 04:02 pm"
-# (美国联合日报), "24 五月 2022" (跨性別資源中心's Joomla) — twelve tune sites print such dates.
+# (联合日报, Malaysia), "24 五月 2022" (跨性別資源中心's Joomla) — ten tune sites print the
+# article's date so.
 
 
 def test_a_date_with_the_months_chinese_name_is_read_on_a_real_page() -> None:
@@ -3615,7 +3616,7 @@ def test_a_date_with_the_months_english_name_is_read_as_printed_on_real_pages() 
     assert stamp is not None
     assert (stamp.when, stamp.has_time) == (datetime(2009, 6, 18, tzinfo=SHANGHAI), False)
     # the printed clock now wins over the meta's seconds: "May 24, 2010 6:54 PM" (当今大马),
-    # "Published at Nov 05, 2024 04:02 pm" (美国联合日报); fetched after them (the module's
+    # "Published at Nov 05, 2024 04:02 pm" (联合日报, Malaysia); fetched after them (the module's
     # FETCHED_AT is before the second was published)
     for key, when in (
         ("real35/malaysiakini-1.html", datetime(2010, 5, 24, 18, 54, tzinfo=SHANGHAI)),
