@@ -2824,7 +2824,8 @@ def test_a_date_of_the_roc_calendar_synthetic(info: str, when: datetime | None) 
         (
             "real35/malaysiakini-1.html",
             FETCHED_AT,
-            datetime(2010, 5, 24, 18, 54, 30, tzinfo=SHANGHAI),
+            # the printed "May 24, 2010 6:54 PM" (read since version 49) over the meta's seconds
+            datetime(2010, 5, 24, 18, 54, tzinfo=SHANGHAI),
             None,
             "刘嘉铭",
         ),
@@ -3593,3 +3594,89 @@ def test_a_twelve_hour_clock_with_am_or_pm(text: str, hour: int, minute: int) ->
     stamp = parse_stamp(text)
     assert stamp is not None
     assert (stamp.when.hour, stamp.when.minute) == (hour, minute)
+
+
+# dates23
+# A date printed with the month's name and the year last (version 49): "18 Jun 2009" (Fridae),
+# "十一月 6th, 2009" (支付宝's WordPress), "May 24, 2010 6:54 PM" (当今大马), "Nov 05, 2024 04:02 pm"
+# (联合日报, Malaysia), "24 五月 2022" (跨性別資源中心's Joomla) — ten tune sites print the
+# article's date so.
+
+
+def test_a_date_with_the_months_chinese_name_is_read_on_a_real_page() -> None:
+    # <span class="post-calendar">十一月 6th, 2009</span> under the headline: nothing was read
+    assert real("real3/alipay-1.html").published_at == datetime(2009, 11, 6, tzinfo=SHANGHAI)
+
+
+def test_a_date_with_the_months_english_name_is_read_as_printed_on_real_pages() -> None:
+    # Fridae's div.Date (above the headline: the page still takes the lead's 2009年6月14日)
+    root = etree.HTML((FIXTURES / "real41/pages/fridae-1.html").read_bytes())
+    printed = root.xpath("string(//div[@class='Date'])")
+    stamp = parse_stamp(printed)
+    assert stamp is not None
+    assert (stamp.when, stamp.has_time) == (datetime(2009, 6, 18, tzinfo=SHANGHAI), False)
+    # the printed clock now wins over the meta's seconds: "May 24, 2010 6:54 PM" (当今大马),
+    # "Published at Nov 05, 2024 04:02 pm" (联合日报, Malaysia); fetched after them (the module's
+    # FETCHED_AT is before the second was published)
+    for key, when in (
+        ("real35/malaysiakini-1.html", datetime(2010, 5, 24, 18, 54, tzinfo=SHANGHAI)),
+        ("real17/uniteddaily-1.html", datetime(2024, 11, 5, 16, 2, tzinfo=SHANGHAI)),
+    ):
+        assert key in SPLIT["pages"]["tune"]
+        got = extract_bytes(
+            (FIXTURES / key.replace("/", "/pages/", 1)).read_bytes(),
+            fetched_at=datetime(2024, 12, 1, tzinfo=SHANGHAI),
+        )
+        assert got.published_at == when
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "has_time"),
+    [
+        ("18 Jun 2009", (2009, 6, 18), False),
+        ("十一月 6th, 2009", (2009, 11, 6), False),
+        ("十二月 19, 2008", (2008, 12, 19), False),
+        ("發佈: 24 五月 2022", (2022, 5, 24), False),
+        ("Mar. 01, 2023", (2023, 3, 1), False),
+        ("September 3rd, 2024", (2024, 9, 3), False),
+        ("May 24, 2010 6:54 PM", (2010, 5, 24, 18, 54), True),
+        ("March. 30, 2001 14:14", (2001, 3, 30, 14, 14), True),
+    ],
+)
+def test_a_date_with_the_months_name(text: str, when: tuple[int, ...], has_time: bool) -> None:
+    stamp = parse_stamp(text)
+    assert stamp is not None
+    assert (stamp.when, stamp.has_time) == (datetime(*when, tzinfo=SHANGHAI), has_time)
+
+
+def test_a_date_with_the_months_name_keeps_a_zone_printed_after_it() -> None:
+    stamp = parse_stamp("Wed, 21 Feb 2018 18:03:11 GMT")
+    assert stamp is not None
+    assert stamp.when.isoformat() == "2018-02-21T18:03:11+00:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mark 18, 2009",  # a word that begins like a month's name
+        "Jane 18, 2009",
+        "长得漂亮是资源一月10万不是梦",  # a Chinese month word with no year after it
+        "2009年十一月",  # a month's archive link: no day
+        "二十一月 5, 2020",  # no month
+        "31 Feb 2020",  # no such day
+    ],
+)
+def test_a_date_with_the_months_name_guards(text: str) -> None:
+    assert parse_stamp(text) is None
+
+
+@pytest.mark.parametrize(
+    ("info", "when"),
+    [
+        ("Posted on 十一月 6th, 2009 | 其它内容", datetime(2009, 11, 6, tzinfo=SHANGHAI)),
+        ("<span>18 Jun 2009</span> 作者：张三", datetime(2009, 6, 18, tzinfo=SHANGHAI)),
+        ("Published at Nov 05, 2023 04:02 pm", datetime(2023, 11, 5, 16, 2, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_date_with_the_months_name_in_an_info_line_synthetic(info: str, when: datetime) -> None:
+    assert page(article(info)).published_at == when

@@ -1,5 +1,6 @@
 """Other places' ways of telling the time: dates of the Republic of China's calendar (民國 year 1
-is 1912), as Taiwan's government sites print them, and zones printed by a city's name."""
+is 1912), as Taiwan's government sites print them, dates printed with the month's name ("18 Jun
+2009", "May 24, 2010", "十一月 6th, 2009") and zones printed by a city's name."""
 
 from __future__ import annotations
 
@@ -39,16 +40,62 @@ ROC_DATE_RE = re.compile(
 _OFFSET = 1911
 
 
-def with_roc_dates(matches: Iterator[re.Match[str]], text: str) -> Iterable[re.Match[str]]:
-    """``matches`` (a scan of ``text``) with the ROC calendar's dates in it, in the text's order.
+# A date printed with the month's name and the year last, as English-language templates and a CMS's
+# Chinese locale print it: "18 Jun 2009" (Fridae), "May 24, 2010", "Mar. 01, 2023", "十一月 6th, 2009"
+# (WordPress), "24 五月 2022" (Joomla). dates.py adds the clock that may follow. The Chinese month
+# words count only in these shapes, a day in digits beside them and the year last in digits:
+# "2009年十一月" or "一月10万" is no such date.
+_ENGLISH_MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec"  # three letters each
+_CHINESE_MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+_MONTH = (
+    r"(?:(?P<{0}>(?:january|february|march|april|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec)(?![a-z])\.?"
+    r"|(?<![一二三四五六七八九十〇零年])(?:十[一二]?|[一二三四五六七八九])月))"
+)
+NAMED_DATE = (
+    # (a lookahead first: the scan skips the positions no such date starts at)
+    r"(?=[\dJFMASONDjfmasond一二三四五六七八九十])(?<![a-z\d])(?:"
+    # "18 Jun 2009", "24 五月 2022"
+    rf"(?P<nday>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.format('nmon')},?\s+"
+    # "May 24, 2010", "Mar. 01, 2023", "十一月 6th, 2009"
+    rf"|{_MONTH.format('nmon2')}\s*(?P<nday2>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:：])\s*,?\s+)"
+    r"(?P<nyear>(?:19|20)\d{2})(?![\d年])"
+)
+# Whether a text may hold such a date at all (most texts a date scan reads hold none): three
+# Latin letters in a row, or a Chinese month word. Two plain searches cost a fifth of one for the
+# twelve names.
+_LETTERS = re.compile(r"[A-Za-z]{3}")
+_CHINESE_MONTH = re.compile(r"[一二三四五六七八九十]月")
 
-    A text without the last character of a date's label (期, 间, 間) is not searched at all: date
-    scans run over many short texts, and a search of each would cost more than its finds.
+
+def with_other_dates(
+    matches: Iterator[re.Match[str]], text: str, named: re.Pattern[str]
+) -> Iterable[re.Match[str]]:
+    """``matches`` (a scan of ``text``) with the ROC calendar's dates and the dates ``named`` (a
+    pattern built on :data:`NAMED_DATE`) finds in it, in the text's order.
+
+    A text without the last character of a date's label (期, 间, 間) is not searched for ROC dates,
+    one without a month's name not for named ones: date scans run over many short texts, and a
+    search of each would cost more than its finds.
     """
-    if "期" not in text and "间" not in text and "間" not in text:  # no date's label
-        return matches
-    dates = list(ROC_DATE_RE.finditer(text))
-    return sorted([*matches, *dates], key=lambda m: m.start()) if dates else matches
+    extra: list[re.Match[str]] = []
+    if "期" in text or "间" in text or "間" in text:  # a date's label
+        extra += ROC_DATE_RE.finditer(text)
+    if _CHINESE_MONTH.search(text) or _LETTERS.search(text):
+        extra += named.finditer(text)
+    return sorted([*matches, *extra], key=lambda m: m.start()) if extra else matches
+
+
+def named_date(match: re.Match[str]) -> tuple[int, int, int] | None:
+    """(year, month, day) of a match of a pattern built on :data:`NAMED_DATE`; None for any other."""
+    if "nmon" not in match.re.groupindex:
+        return None
+    name = (match["nmon"] or match["nmon2"]).lower()
+    if name.endswith("月"):
+        month = _CHINESE_MONTHS.index(name[:-1]) + 1
+    else:
+        month = _ENGLISH_MONTHS.index(name[:3]) // 3 + 1
+    return int(match["nyear"]), month, int(match["nday"] or match["nday2"])
 
 
 def roc_year(match: re.Match[str]) -> int | None:

@@ -12,7 +12,19 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from crawler.extraction.blocks import MatchGroups, TextPiece
-from crawler.extraction.calendars import CITY_ZONES, roc_year, with_roc_dates
+from crawler.extraction.calendars import (
+    CITY_ZONES,
+    NAMED_DATE,
+    named_date,
+    roc_year,
+    with_other_dates,
+)
+from crawler.extraction.metadata import (
+    PUBLISHED_JSONLD,
+    PUBLISHED_METAS,
+    UPDATED_JSONLD,
+    UPDATED_METAS,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -73,6 +85,9 @@ _DATETIME_RE = re.compile(
     re.IGNORECASE,
 )
 
+# "18 Jun 2009", "May 24, 2010 6:54 PM", "十一月 6th, 2009" (see calendars.NAMED_DATE)
+_NAMED_RE = re.compile(rf"{NAMED_DATE}(?:\s*[,，]?\s*{_TIME})?", re.IGNORECASE)
+
 _AFTERNOON = frozenset({"下午", "中午", "晚上"})
 _ISO_T = re.compile(r"\d\s*T\s*\d", re.IGNORECASE)
 
@@ -92,50 +107,6 @@ _DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 _URL_DATE_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
-
-# Meta names (lower-cased) that carry the publication time, most explicit first.
-PUBLISHED_METAS: tuple[str, ...] = (
-    "article:published_time",
-    "og:article:published_time",
-    "published_time",
-    "og:published_time",
-    "pubdate",
-    "publishdate",
-    "publish_date",
-    "publish-date",
-    "publishtime",
-    "publish_time",
-    "pubtime",
-    "og:release_date",
-    "release_date",
-    "datepublished",
-    "firstpublishedtime",
-    "og:time",
-    "weibo: article:create_at",
-    "bytedance:published_time",
-    "parsely-pub-date",
-    "sailthru.date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date",
-    "dcterms.date",
-)
-# Metas that say when the page last changed: a year anchor and a last resort only,
-# because an update time is not the publication time (baijiahao's dateUpdate happens
-# to equal it, most CMSs' do not).
-UPDATED_METAS: tuple[str, ...] = (
-    "dateupdate",
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "lastmodified",
-    "last-modified",
-    "weibo: article:update_at",
-    "updatetime",
-    "update_time",
-)
-PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
-_UPDATED_JSONLD = ("dateModified",)
 
 # Words just before a date in the info line that say what the date is.
 # 时间/日期 alone only with a colon: "午餐时间 2019-09-06" in a related-news card is no label.
@@ -272,6 +243,8 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
     certain = True
     if (roc := roc_year(m)) is not None:  # a 民國 date: "日期：107-06-14"
         stamp = _build(roc, int(m["m"]), int(m["d"]), g, "") if _year_ok(roc, now) else None
+    elif (named := named_date(m)) is not None:  # "18 Jun 2009", "十一月 6th, 2009"
+        stamp = _build(*named, g, "") if _year_ok(named[0], now) else None
     elif g["y"]:
         year = int(g["y"])
         if not _year_ok(year, now):
@@ -312,7 +285,7 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
 
 
 def _scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[_Found]:
-    for m in with_roc_dates(_DATETIME_RE.finditer(text), text):
+    for m in with_other_dates(_DATETIME_RE.finditer(text), text, _NAMED_RE):
         found = _interpret(m, now, anchor)
         if found is not None:
             yield found
@@ -481,12 +454,12 @@ def find_published_stamp(
 
     Evidence, strongest first:
 
-    1. a publication meta (:data:`PUBLISHED_METAS`, in that order), else JSON-LD
+    1. a publication meta (:data:`~crawler.extraction.metadata.PUBLISHED_METAS`, in that order), else JSON-LD
        ``datePublished``/``dateCreated``;
     2. the info line (``header``): a date labelled 发布/时间/日期 or hinted as a
        time wins over other dates there; year-less dates take the year nearest
        to the meta/JSON-LD/URL date;
-    3. an update meta (:data:`UPDATED_METAS`) or JSON-LD ``dateModified``;
+    3. an update meta (:data:`~crawler.extraction.metadata.UPDATED_METAS`) or JSON-LD ``dateModified``;
     4. a date in the URL.
 
     Where the info line gives no time of day (only a date, or nothing), a labelled or
@@ -514,7 +487,7 @@ def find_published_stamp(
         jsonld, PUBLISHED_JSONLD, current
     )
     weak = _from_metas(meta, UPDATED_METAS, current) or _from_jsonld(
-        jsonld, _UPDATED_JSONLD, current
+        jsonld, UPDATED_JSONLD, current
     )
     from_url = date_from_url(url, now=current) if url else None
     anchor = strong.when if strong else weak.when if weak else from_url

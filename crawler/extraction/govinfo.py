@@ -25,7 +25,8 @@ from datetime import datetime
 
 from lxml import etree
 
-from crawler.extraction.dates import PUBLISHED_METAS, Stamp, parse_stamp
+from crawler.extraction.dates import Stamp, parse_stamp
+from crawler.extraction.metadata import PUBLISHED_METAS
 from crawler.extraction.tree import text_of
 
 _RENDER_LABEL = "页面生成时间"

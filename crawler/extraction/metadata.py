@@ -9,6 +9,50 @@ from lxml import etree
 
 from crawler.extraction.tree import clean
 
+# Meta names (lower-cased) that carry the publication time, most explicit first.
+PUBLISHED_METAS: tuple[str, ...] = (
+    "article:published_time",
+    "og:article:published_time",
+    "published_time",
+    "og:published_time",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "publishtime",
+    "publish_time",
+    "pubtime",
+    "og:release_date",
+    "release_date",
+    "datepublished",
+    "firstpublishedtime",
+    "og:time",
+    "weibo: article:create_at",
+    "bytedance:published_time",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+)
+# Metas that say when the page last changed: a year anchor and a last resort only,
+# because an update time is not the publication time (baijiahao's dateUpdate happens
+# to equal it, most CMSs' do not).
+UPDATED_METAS: tuple[str, ...] = (
+    "dateupdate",
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "lastmodified",
+    "last-modified",
+    "weibo: article:update_at",
+    "updatetime",
+    "update_time",
+)
+PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
+UPDATED_JSONLD = ("dateModified",)
+
 
 def read_meta(root: etree._Element) -> dict[str, str]:
     """``<meta>`` contents keyed by lower-cased name/property/itemprop/http-equiv; first wins."""

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from crawler.extraction.dates import PUBLISHED_JSONLD, PUBLISHED_METAS, SHANGHAI, Stamp, parse_stamp
+from crawler.extraction.dates import SHANGHAI, Stamp, parse_stamp
+from crawler.extraction.metadata import PUBLISHED_JSONLD, PUBLISHED_METAS
 
 _NOT_ABROAD = (timedelta(0), timedelta(hours=8))  # UTC and China's offset
 _SAME_EVENT = timedelta(days=1)
