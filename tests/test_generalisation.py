@@ -18,7 +18,6 @@ from lxml import etree
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.body import unwrap_page_forms
-from crawler.extraction.byline import is_outlet_like
 from crawler.extraction.credits import (
     digest_writer,
     editor_in,
@@ -29,6 +28,7 @@ from crawler.extraction.credits import (
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 from crawler.extraction.epaper import epaper_meta
+from crawler.extraction.outlets import is_outlet_like
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)

@@ -12,9 +12,7 @@ from crawler.extraction.blocks import TextPiece
 from crawler.extraction.byline import (
     DATE_AND_CLOCK_RE,
     NAME_SLASH_OUTLET_RE,
-    REPORT_WORD_RE,
     TRAILING_CREDIT_RE,
-    ends_like_outlet,
     joined_credits,
     name_value,
 )
@@ -37,6 +35,7 @@ from crawler.extraction.names import (
     is_person_name,
     plausible_name,
 )
+from crawler.extraction.outlets import REPORT_WORD_RE, ends_like_outlet
 from crawler.extraction.vocabulary import TEXT_CACHE
 
 # A reporter credited in brackets near the start of the first paragraph:
