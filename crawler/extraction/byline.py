@@ -17,6 +17,7 @@ from crawler.extraction.credits import (
 )
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
+from crawler.extraction.keywords import simplify
 from crawler.extraction.names import HAN, is_person_name
 from crawler.extraction.outlets import (
     ADDRESS_AHEAD,
@@ -105,11 +106,14 @@ def joined_credits(pieces: Sequence[TextPiece]) -> str:
     return " ".join(texts)
 
 
-def _lead_outlet(body_head: Sequence[str]) -> str | None:
+def _lead_outlet(body_head: Sequence[str], site: str | None = None) -> str | None:
     """The outlet of the 【】 credit opening the first paragraph ("【环球网军事报道】": 环球网).
 
     The credit's words are cut back to the longest start that ends like an outlet (报, 网,
     社, 台…): "环球网军事" is 环球网's military desk, "环球时报记者陈欣" 环球时报's reporter.
+    The serving paper's own name there (``site``) is its dispatch tag, as 本报讯 is, and
+    credits no outlet: "【明報專訊】" on 明報's pages ("明报" in the lead, read in simplified
+    script, is the name of "明報新聞網", read so too).
     """
     m = _LEAD_OUTLET_RE.match(body_head[0]) if body_head else None
     if m is None:
@@ -118,7 +122,7 @@ def _lead_outlet(body_head: Sequence[str]) -> str | None:
     for end in range(len(inner), 1, -1):
         value = clean_source(inner[:end])
         if value is not None and value == inner[:end] and ends_like_outlet(value):
-            return value
+            return None if _is_own_name(value, site and simplify(site)) else value
     return None
 
 
@@ -334,11 +338,11 @@ def find_source(
     in brackets on a credit line after the text, "（搜狐）", "（北医三院）"); a JSON-LD
     ``author`` that is an outlet; and last the account name printed next to the
     date without a label (self-media platforms), or the 【】 credit opening the first
-    paragraph ("【环球网军事报道】"). JSON-LD
+    paragraph ("【环球网军事报道】"; not the serving paper's own, "【明報專訊】" on 明報). JSON-LD
     ``publisher`` is never the source: it names the site or platform that hosts the
     page (今日头条 for every toutiao article), which is the site name, not a credit;
-    a page that prints no credit has no source. Generic credits (网络, 本站)
-    and reporters' names are never returned. An unlabelled or class-hinted name that is the
+    a page that prints no credit has no source. Generic credits (网络), the paper's word for
+    itself (本站, 本报, 本刊) and reporters' names are never returned. An unlabelled or class-hinted name that is the
     serving site's own (``site``: 温州网 in the account slot of 温州网's pages) is the last
     resort: an outlet credited with a label after the body ("来源：温州晚报") or printed on
     the date's other side comes first.
@@ -381,7 +385,7 @@ def find_source(
     # publisher too) is the CMS's default, as a source meta naming the site is: no credit
     if value and not _is_own_name(value, site):
         return value
-    value = _unlabelled_source(header, site, columns) or _lead_outlet(body_head)
+    value = _unlabelled_source(header, site, columns) or _lead_outlet(body_head, site)
     if own and (value is None or _is_own_name(value, site)):
         return own
     return value

@@ -36,12 +36,16 @@ _SOURCE_STRIP = " \t:：·•-—_|/／\"'“”《》"
 # fmt: off
 _GENERIC_SOURCES = frozenset(
     {
-        "网络", "互联网", "网络整理", "网络综合", "网友", "网友投稿", "投稿", "本站", "本网",
-        "本站原创", "本网原创", "原创", "综合", "综合整理", "综合报道", "未知", "佚名", "暂无",
-        "无", "其他", "其它", "转载", "不详", "自媒体", "本报讯", "本网讯", "本台讯",
+        "网络", "互联网", "网络整理", "网络综合", "网友", "网友投稿", "投稿", "原创", "综合",
+        "综合整理", "综合报道", "未知", "佚名", "暂无", "无", "其他", "其它", "转载", "不详",
+        "自媒体",
     }
 )
 # fmt: on
+# The paper's (site's, station's, magazine's) word for itself, alone or as its dispatch tag or
+# own-work mark: "来源： 本网" (紫金县), "文章来源：本站原创" (绍兴一中), "本网讯" (商洛), and "本报"
+# cut from the byline "本报记者王卓一" beside the date (文汇报). It names no outlet.
+_SELF_REFERENCE_RE = re.compile(r"^本(?:报|報|台|刊|网|網|站|社)(?:讯|訊|消息|原创|原創)?$")
 # Label and interface words: a "source" holding one is a label or a button, not an outlet
 # ("作者", "更新时间", "本文来源于", "页面功能", "转载文章", "举报/反馈", "字体放大", "我来说两句").
 _LABEL_IN_SOURCE_RE = re.compile(
@@ -134,7 +138,7 @@ def clean_source(value: str) -> str | None:
     # a title mark inside the name: "光明网-《光明日报》" is 光明网-光明日报
     value = _COMPILED_TAIL_RE.sub("", value.replace("《", "").replace("》", ""))
     value = CONTRIBUTED_TAIL_RE.sub("", value)
-    if not 2 <= len(value) <= 30 or value in _GENERIC_SOURCES:
+    if not 2 <= len(value) <= 30 or value in _GENERIC_SOURCES or _SELF_REFERENCE_RE.match(value):
         return None
     if value.isdigit() or DATEISH_RE.search(value):
         return None
