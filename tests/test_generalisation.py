@@ -3696,3 +3696,40 @@ def test_a_writer_list_names_each_writer_once(info: str, first: str, author: str
     if first:
         html = html.replace('<div class="content">', f'<div class="content"><p>{first}</p>')
     assert page(html).author == author
+
+
+# An outlet signing off the last paragraph after its last sentence, a mark before its name and no
+# 来源 word (version 50): "…转送女子监狱。 ■路透社" (文匯報, real17/wenweipo-1: the wire's credit Hong Kong
+# papers print) and "…（徐诗丛编译 …为报道提供帮助）来自澎湃新闻thepaper.cn" (上外英国研究中心,
+# real56/shisu-1) gave no source.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [("real17/wenweipo-1.html", "路透社"), ("real56/shisu-1.html", "澎湃新闻")],
+)
+def test_an_outlet_signing_off_the_text_is_the_source(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "source"),
+    [
+        ("会议要求各地抓紧落实。 ■路透社", "路透社"),
+        ("会议要求各地抓紧落实。■新华社", "新华社"),
+        ("会议要求各地抓紧落实。来自澎湃新闻thepaper.cn", "澎湃新闻"),
+        ("会议要求各地抓紧落实。（张三丰编译）来自中国新闻网", "中国新闻网"),
+        # a credit line of its own after the text
+        ("（张三丰编译）来自中国新闻网", "中国新闻网"),
+        ("会议要求各地抓紧落实。 来自人民网 www.people.com.cn", "人民网"),
+        # a place, a person, a mid-sentence 来自 or a heading credit no outlet
+        ("会议要求各地抓紧落实。来自北京", None),
+        ("会议要求各地抓紧落实。■张三丰", None),
+        ("代表们来自新华社", None),
+        ("■相关链接", None),
+        # the serving site's own name (the page's <title> ends 某某新闻网)
+        ("会议要求各地抓紧落实。来自某某新闻网", None),
+    ],
+)
+def test_an_outlet_signing_off_the_text_synthetic(paragraph: str, source: str | None) -> None:
+    assert closing(paragraph).source == source

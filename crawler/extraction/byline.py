@@ -377,7 +377,7 @@ def find_source(
     value = _labelled_source(closing) if closing else None
     if value:
         return value
-    value = _bracketed_outlet(body_tail)
+    value = _bracketed_outlet(body_tail) or _signed_off_outlet(body_tail, site)
     if value:
         return value
     value = _outlet_author(jsonld)
@@ -438,6 +438,34 @@ def _bracketed_outlet(body_tail: Sequence[str]) -> str | None:
             and not _NOT_OUTLET_BRACKET_RE.search(value)
         ):
             return value
+    return None
+
+
+# An outlet signing off the last paragraph after its last sentence, a mark before the name and
+# nothing after it but the outlet's address glued on: "…转送女子监狱。 ■路透社" (文匯報: the wire's
+# credit HK papers print), "…（…为报道提供帮助）来自澎湃新闻thepaper.cn" (上外英国研究中心).
+_SIGN_OFF_RE = re.compile(
+    rf"(?<=[。！？!?…”’\"）)])\s*(?:■|来自)\s*(?P<outlet>[{HAN}A-Za-z]{{2,16}}?)"
+    r"(?:\s*(?:www\.)?[a-z0-9-]+\.(?:cn|com|net|org|hk)(?:\.[a-z]{2})?)?\s*$"
+)
+
+
+def _signed_off_outlet(body_tail: Sequence[str], site: str | None = None) -> str | None:
+    """The outlet signing off the last paragraph that is article text, or a credit line after
+    it ("（张三编译）来自中国新闻网"): see ``_SIGN_OFF_RE``.
+
+    The name must end like an outlet's (社, 网, 报, 新闻…): "…。来自北京" is where someone came
+    from, "…。■张三" no outlet; the serving site's own name credits no other outlet.
+    """
+    for line in reversed(body_tail):
+        m = _SIGN_OFF_RE.search(line) if ("■" in line or "来自" in line) else None
+        if m is not None:
+            value = clean_source(m["outlet"])
+            if value != m["outlet"] or value is None or not ends_like_outlet(value):
+                return None
+            return None if _is_own_name(value, site) else value
+        if not is_credit_line(line):
+            return None  # the article's text: its last paragraph signs off with no outlet
     return None
 
 
