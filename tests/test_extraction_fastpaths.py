@@ -26,7 +26,7 @@
   declaration: the answer must be the declaration-first order's, for any declaration in
   the header or the ``<meta>`` and any bytes;
 - the tests of a line of text that a site repeats page after page (``is_credit_line``,
-  ``reporter_in``, ``_clean_source``...) keep their answers, and the keywords their folded
+  ``reporter_in``, ``clean_source``...) keep their answers, and the keywords their folded
   forms: every record must be the one extracted with the caches empty, whatever pages came
   before, and every kept answer the function's own;
 - ``text_of`` reads a leaf's own text without the walk, and the body's paragraph walk asks
@@ -57,7 +57,6 @@ from bench.extraction_same import fixture_pages
 from crawler.extraction import (
     ExtractionError,
     authors,
-    byline,
     credits,
     decode_html,
     edges,
@@ -65,6 +64,7 @@ from crawler.extraction import (
     extract_bytes,
     keywords,
     names,
+    outlets,
 )
 from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.blocks import Block, MatchGroups, TextPiece
@@ -616,7 +616,7 @@ def _root_of(data: bytes) -> etree._Element:
 #: the extractor's text tests kept in an lru_cache (vocabulary.TEXT_CACHE), and the keywords'
 #: folded forms kept for each configuration
 _CACHED = (
-    byline._clean_source,
+    outlets.clean_source,
     credits.is_credit_line,
     credits.reporter_in,
     edges.is_info_line,

@@ -18,7 +18,6 @@ from lxml import etree
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.body import unwrap_page_forms
-from crawler.extraction.byline import is_outlet_like
 from crawler.extraction.credits import (
     digest_writer,
     editor_in,
@@ -29,6 +28,7 @@ from crawler.extraction.credits import (
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 from crawler.extraction.epaper import epaper_meta
+from crawler.extraction.outlets import is_outlet_like
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
@@ -3680,3 +3680,143 @@ def test_a_date_with_the_months_name_guards(text: str) -> None:
 )
 def test_a_date_with_the_months_name_in_an_info_line_synthetic(info: str, when: datetime) -> None:
     assert page(article(info)).published_at == when
+
+
+# sources23
+# --------------------------------------------------------------------------- session 23, fifty-ninth pass
+# The paper's word for itself is no outlet (version 50): "本报" cut from the byline "本报记者王卓一"
+# beside the date (文汇报, real13/whb-1) and the paper's own dispatch tag "【明報專訊】" opening the
+# text on 明報's pages (real11/mingpao-1) were each given as the source; neither credits an outlet.
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # "本报记者王卓一" over the text, "作者:王卓一" in the info line beside the date
+        ("real13/whb-1.html", "王卓一"),
+        # "【明報專訊】" opening the first paragraph; no writer credited
+        ("real11/mingpao-1.html", None),
+    ],
+)
+def test_the_papers_self_reference_is_no_source(key: str, author: str | None) -> None:
+    found = real(key)
+    assert found.source is None
+    # a writer credited twice (the info line and the byline) is one writer
+    assert found.author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # the paper's, magazine's, station's or press's word for itself in a source slot
+        ("来源：本报", None),
+        ("来源：本刊", None),
+        ("来源：本台", None),
+        ("来源：本社", None),
+        ("来源：本报原创", None),
+        ("稿源：本刊消息", None),
+        ("来源：本报讯", None),  # listed before
+        # a byline beside the date: its paper's word is no source
+        ("<span>2024-05-20 10:30</span> <span>本报记者张三丰</span>", None),
+        ("<span>2024-05-20 10:30</span> <span>本刊记者 张三丰</span>", None),
+        # an outlet whose name begins with 本 (a city's paper) is one
+        ("来源：本溪日报", "本溪日报"),
+        ("来源：人民日报", "人民日报"),
+    ],
+)
+def test_the_papers_self_reference_is_no_source_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+_TRADITIONAL_BODY = "".join(
+    f"<p>第{i}段：市府今天召開會議，部署下一階段的工作，要求各部門抓好落實。</p>" for i in range(6)
+)
+
+
+def _dispatch_page(tag: str, site: str, *, traditional: bool = False) -> str:
+    """A page opening its text with a 【】 dispatch tag, ``site`` closing its <title>."""
+    title = "全市重點項目建設推進會召開" if traditional else "全市重点项目建设推进会召开"
+    body = _TRADITIONAL_BODY if traditional else BODY
+    lead = (
+        "市府今天召開會議，部署下一階段的工作。" if traditional else "市里今天召开会议，部署工作。"
+    )
+    return (
+        f"<html><head><title>{title}_{site}</title></head><body>"
+        f'<div class="article"><h1>{title}</h1><div class="info">2024-05-20 10:30</div>'
+        f'<div class="content"><p>{tag}{lead}</p>{body}</div></div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("tag", "site", "traditional", "source"),
+    [
+        # the serving paper's own tag: its 本报讯
+        ("【某某新闻网讯】", "某某新闻网", False, None),
+        ("【某某日報專訊】", "某某日報", True, None),
+        ("【明報專訊】", "明報新聞網", True, None),
+        # another outlet's tag credits that outlet, as printed
+        ("【环球网报道】", "某某新闻网", False, "环球网"),
+        ("【明報專訊】", "某某日報", True, "明報"),
+        ("【某某日報專訊】", "明報新聞網", True, "某某日報"),
+    ],
+)
+def test_the_papers_own_dispatch_tag_is_no_source_synthetic(
+    tag: str, site: str, traditional: bool, source: str | None
+) -> None:
+    assert page(_dispatch_page(tag, site, traditional=traditional)).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "first", "author"),
+    [
+        # the writer in the info line and again in the byline over the text (文汇报's form)
+        ("日期：2024-05-20 10:30 作者：张三丰", "本报记者张三丰", "张三丰"),
+        # a name repeated inside one credit
+        ("2024-05-20 10:30 记者 张三丰 李小明 张三丰", "", "张三丰 李小明"),
+        ("2024-05-20 10:30", "（记者 王小明 王小明）市里今天召开会议。", "王小明"),
+        # two writers stay two
+        ("日期：2024-05-20 10:30 作者：张三丰", "本报记者李小明", "张三丰 李小明"),
+    ],
+)
+def test_a_writer_list_names_each_writer_once(info: str, first: str, author: str) -> None:
+    html = article(info)
+    if first:
+        html = html.replace('<div class="content">', f'<div class="content"><p>{first}</p>')
+    assert page(html).author == author
+
+
+# An outlet signing off the last paragraph after its last sentence, a mark before its name and no
+# 来源 word (version 50): "…转送女子监狱。 ■路透社" (文匯報, real17/wenweipo-1: the wire's credit Hong Kong
+# papers print) and "…（徐诗丛编译 …为报道提供帮助）来自澎湃新闻thepaper.cn" (上外英国研究中心,
+# real56/shisu-1) gave no source.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [("real17/wenweipo-1.html", "路透社"), ("real56/shisu-1.html", "澎湃新闻")],
+)
+def test_an_outlet_signing_off_the_text_is_the_source(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "source"),
+    [
+        ("会议要求各地抓紧落实。 ■路透社", "路透社"),
+        ("会议要求各地抓紧落实。■新华社", "新华社"),
+        ("会议要求各地抓紧落实。来自澎湃新闻thepaper.cn", "澎湃新闻"),
+        ("会议要求各地抓紧落实。（张三丰编译）来自中国新闻网", "中国新闻网"),
+        # a credit line of its own after the text
+        ("（张三丰编译）来自中国新闻网", "中国新闻网"),
+        ("会议要求各地抓紧落实。 来自人民网 www.people.com.cn", "人民网"),
+        # a place, a person, a mid-sentence 来自 or a heading credit no outlet
+        ("会议要求各地抓紧落实。来自北京", None),
+        ("会议要求各地抓紧落实。■张三丰", None),
+        ("代表们来自新华社", None),
+        ("■相关链接", None),
+        # the serving site's own name (the page's <title> ends 某某新闻网)
+        ("会议要求各地抓紧落实。来自某某新闻网", None),
+    ],
+)
+def test_an_outlet_signing_off_the_text_synthetic(paragraph: str, source: str | None) -> None:
+    assert closing(paragraph).source == source

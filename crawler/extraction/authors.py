@@ -12,9 +12,7 @@ from crawler.extraction.blocks import TextPiece
 from crawler.extraction.byline import (
     DATE_AND_CLOCK_RE,
     NAME_SLASH_OUTLET_RE,
-    REPORT_WORD_RE,
     TRAILING_CREDIT_RE,
-    ends_like_outlet,
     joined_credits,
     name_value,
 )
@@ -35,8 +33,10 @@ from crawler.extraction.names import (
     NOT_NAMES,
     ROLE_SUFFIX,
     is_person_name,
+    name_list,
     plausible_name,
 )
+from crawler.extraction.outlets import REPORT_WORD_RE, ends_like_outlet
 from crawler.extraction.vocabulary import TEXT_CACHE
 
 # A reporter credited in brackets near the start of the first paragraph:
@@ -123,7 +123,7 @@ def _lead_reporter(line: str) -> str | None:
     if named is None:
         return None
     names = [n for n in NAMES_SPLIT_RE.split(named["names"]) if n]
-    return " ".join(names) if all(is_person_name(n) for n in names) else None
+    return name_list(names) if all(is_person_name(n) for n in names) else None
 
 
 def _aides_only(line: str) -> bool:
@@ -141,7 +141,7 @@ def _trailing_name(line: str) -> str | None:
         names = names[:-1]
     if any(ROLE_SUFFIX.search(n) for n in names):  # "（刘通摄）" credits a photo
         return None
-    return " ".join(names) if all(is_person_name(n) for n in names) else None
+    return name_list(names) if all(is_person_name(n) for n in names) else None
 
 
 def _closing_reporter(line: str) -> str | None:
@@ -165,7 +165,7 @@ def _closing_reporter(line: str) -> str | None:
         names = [n for n in names if n and n not in NOT_NAMES]
     if not names or not is_person_name(names[0]):
         return None
-    return " ".join(names) if all(plausible_name(n) for n in names[1:]) else None
+    return name_list(names) if all(plausible_name(n) for n in names[1:]) else None
 
 
 def _person_from_metadata(
@@ -192,7 +192,7 @@ def _person_from_metadata(
         names = [n for n in NAMES_SPLIT_RE.split(value) if n]
         if names and all(is_person_name(n) for n in names):
             if shown is None or all(n in shown for n in names):
-                return " ".join(names)
+                return name_list(names)
             continue
         # "新华社记者 张三": a byline written into the meta states the role itself
         byline = reporter_in(value) if names else None
@@ -227,7 +227,7 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
             continue
         names = [n for n in NAMES_SPLIT_RE.split(text) if n]
         if names and len(names) <= 4 and all(is_person_name(n) for n in names):
-            return " ".join(names)
+            return name_list(names)
     return None
 
 
@@ -253,7 +253,7 @@ def _by_writers(header: Sequence[TextPiece]) -> str | None:
                 break
             names += words
         if names and len(names) <= _MOST_BY_NAMES:
-            return " ".join(names)
+            return name_list(names)
     return None
 
 

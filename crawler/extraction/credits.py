@@ -14,6 +14,7 @@ from crawler.extraction.names import (
     NAMES_SPLIT_RE,
     NOT_NAMES,
     is_person_name,
+    name_list,
     plausible_name,
     take_names,
 )
@@ -138,7 +139,7 @@ def digest_writer(text: str) -> str | None:
     if m is None or (m["open"] is None and m.end() != len(text.rstrip())):
         return None
     names = [n for n in NAMES_SPLIT_RE.split(m["names"]) if n]
-    return " ".join(names) if all(is_person_name(n) for n in names) else None
+    return name_list(names) if all(is_person_name(n) for n in names) else None
 
 
 # The writers a source credit names after the outlet, with a slash, an enumeration comma or
@@ -171,7 +172,7 @@ def writers_after_outlet(text: str) -> str | None:
     if all(
         is_person_name(n) and n[-1] not in _EDITION_ENDS and not places.is_place(n) for n in names
     ):
-        return " ".join(names)
+        return name_list(names)
     return None
 
 

@@ -4,6 +4,7 @@ outlet, and reading the names a credit keyword introduces (记者 陈智 张三,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from crawler.extraction.vocabulary import TEXT_CACHE
@@ -215,4 +216,10 @@ def take_names(text: str, pos: int, *, glued: bool) -> str | None:
             break
     if not names or _PHOTO_AFTER.match(text, pos):
         return None
-    return " ".join(names)
+    return name_list(names)
+
+
+def name_list(names: Iterable[str]) -> str:
+    """The writers' names space-joined as printed, each once: a writer credited twice in one
+    reading ("作者:王卓一" in the info line and "本报记者王卓一" over the text, 文汇报) is one writer."""
+    return " ".join(dict.fromkeys(names))
