@@ -125,6 +125,7 @@ LATER_SETS = (
     "real54",
     "real56",
     "real57",
+    "real58",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
