@@ -126,6 +126,7 @@ LATER_SETS = (
     "real56",
     "real57",
     "real58",
+    "real59",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
