@@ -3924,6 +3924,16 @@ def test_the_headline_over_the_info_line_synthetic(html: str, headline: str) -> 
             _site_titled_page("某某市人民医院", info="2024-05-20</div>" + "<div>分享</div>" * 7),
             "某某市人民医院",
         ),
+        # an og:title headline the page prints nowhere whole, a slogan over the date line
+        # (兰州晨报's e-paper page, real14/morningpost-1: the headline's evidence, not the site)
+        (
+            _site_titled_page(
+                "某某晨报",
+                '<div class="w">全省发行量最大的都市报</div>',
+                head=f'<meta property="og:title" content="{HEADLINE}">',
+            ),
+            HEADLINE,
+        ),
         # a meta title that does not end with the printed line after a separator
         (
             _site_titled_page(
