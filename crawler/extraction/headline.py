@@ -212,6 +212,8 @@ def find_headline(
     loses to one that agrees with the evidence. When nothing agrees, a heading or
     title-named element in the wrapper of the body ``container`` wins over a
     ``<title>`` that names only the site and column ("科普中国-辟谣文章", "新闻动态").
+    Where the headline would fall back on a text the page prints nowhere and that names
+    the site, the line printed just above the dated info line wins (:func:`_printed_above_info`).
     ``title`` is the page's ``<title>`` text when the caller has read it already, ``tagged``
     the elements with a tag in ``CANDIDATE_TAGS`` (see :func:`_candidates`).
     """
