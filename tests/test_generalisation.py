@@ -3820,3 +3820,130 @@ def test_an_outlet_signing_off_the_text_is_the_source(key: str, source: str) -> 
 )
 def test_an_outlet_signing_off_the_text_synthetic(paragraph: str, source: str | None) -> None:
     assert closing(paragraph).source == source
+
+
+# titles23
+# --------------------------------------------------------------------------- session 23, sixty-fourth pass
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        # <title> the hospital's name alone; the headline in a plain div.w over "发布时间："
+        ("real34/shmu-1.html", "复旦儿科开设国内首个跨性别儿童与青少年多学科门诊"),
+        # meta title "浙江省台州医院-新闻中心-院内新闻-…"; the headline in td.text16 between CMS
+        # comments, over "科室：… 作者：… 发布日期："
+        ("real51/tzhospital-1.html", "妙手良医 还孩童女儿身"),
+        # <title> the paper's name and domain; the headline the first line of a div, a <br> and
+        # the info line's table ("发布 : 2014-7-07  来源 : 明报新闻网") after it
+        ("real58/mingshengbao-1.html", "准变性人Q拟覆核婚姻修例(图)"),
+    ],
+)
+def test_the_headline_over_the_info_line_wins_over_a_site_name(key: str, title: str) -> None:
+    assert real(key).title == title
+
+
+def test_the_headline_over_the_info_line_keeps_the_credits() -> None:
+    # 台州医院's 作者 slot is read from the headline down once the headline is the printed cell
+    assert real("real51/tzhospital-1.html").author == "高伟薇"
+    got = real("real58/mingshengbao-1.html")
+    assert (got.source, got.author) == ("明报新闻网", "周婷")
+
+
+HEADLINE = "全市重点项目建设推进会召开"
+
+
+def _site_titled_page(
+    title: str,
+    shown: str = f'<div class="w">{HEADLINE}</div>',
+    *,
+    info: str = "发布时间：2024-05-20&nbsp;&nbsp;发布人：宣传科",
+    head: str = "",
+    between: str = "",
+) -> str:
+    return (
+        f"<html><head>{head}<title>{title}</title></head><body>"
+        f'<div class="top"><a href="/">首页</a> <a href="/n">新闻中心</a></div>'
+        f"<table><tr><td><table><tr><td>{shown}<div></div>{between}<div>{info}</div>"
+        f'</td></tr></table></td></tr><tr><td class="z">{BODY}</td></tr></table></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "headline"),
+    [
+        # a <title> of the site's name alone, or with its domain
+        (_site_titled_page("某某市人民医院"), HEADLINE),
+        (_site_titled_page("某某报(温哥华版) example.com"), HEADLINE),
+        # the headline the first line of an element that goes on with the info line
+        (
+            _site_titled_page(
+                "某某报(温哥华版) example.com",
+                f"<div>{HEADLINE}<br><table><tr><td><span><br>发布 : 2024-5-20&nbsp;来源 : "
+                "某某新闻网</span></td></tr></table></div>",
+                info="",
+            ),
+            HEADLINE,
+        ),
+        # a meta title in site-section-column-headline order, the headline between comments
+        (
+            _site_titled_page(
+                "某某医院",
+                f'<table><tr><td class="text16"><!--begin-->{HEADLINE}<!--end--></td></tr></table>',
+                head=f'<meta name="title" content="某某医院-新闻中心-院内新闻-{HEADLINE}">',
+            ),
+            HEADLINE,
+        ),
+        # share and follow lines between the info line and the body
+        (
+            _site_titled_page("某某市人民医院", info="2024-05-20</div>" + "<div>分享</div>" * 6),
+            HEADLINE,
+        ),
+    ],
+)
+def test_the_headline_over_the_info_line_synthetic(html: str, headline: str) -> None:
+    assert page(html).title == headline
+
+
+@pytest.mark.parametrize(
+    ("html", "title"),
+    [
+        # no dated line above the body: the <title> stays
+        (_site_titled_page("某某市人民医院", info="发布人：宣传科"), "某某市人民医院"),
+        # the line above the info line is a link, or an info line itself
+        (
+            _site_titled_page("某某市人民医院", f'<div><a href="/a">{HEADLINE}</a></div>'),
+            "某某市人民医院",
+        ),
+        (_site_titled_page("某某市人民医院", "<div>作者：张三丰</div>"), "某某市人民医院"),
+        # a <title> that is the printed line, or holds it: the <title> is the headline
+        (_site_titled_page(HEADLINE), HEADLINE),
+        (_site_titled_page(f"{HEADLINE}，部署下一阶段工作"), f"{HEADLINE}，部署下一阶段工作"),
+        # the info line too far above the body (seven lines between)
+        (
+            _site_titled_page("某某市人民医院", info="2024-05-20</div>" + "<div>分享</div>" * 7),
+            "某某市人民医院",
+        ),
+        # an og:title headline the page prints nowhere whole, a slogan over the date line
+        # (兰州晨报's e-paper page, real14/morningpost-1: the headline's evidence, not the site)
+        (
+            _site_titled_page(
+                "某某晨报",
+                '<div class="w">全省发行量最大的都市报</div>',
+                head=f'<meta property="og:title" content="{HEADLINE}">',
+            ),
+            HEADLINE,
+        ),
+        # a meta title that does not end with the printed line after a separator
+        (
+            _site_titled_page(
+                "某某医院",
+                '<div class="w">院内新闻</div>',
+                head=f'<meta name="title" content="某某医院-新闻中心-院内新闻-{HEADLINE}">',
+            ),
+            f"某某医院-新闻中心-院内新闻-{HEADLINE}",
+        ),
+    ],
+)
+def test_the_headline_over_the_info_line_guards(html: str, title: str) -> None:
+    assert page(html).title == title

@@ -10,6 +10,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.metadata import jsonld_value
+from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line
 from crawler.extraction.tree import clean, hint_of, page_title, text_of
 
 #: class/id words that name a headline element ("title", and "heading"/"headline" on
@@ -211,6 +212,8 @@ def find_headline(
     loses to one that agrees with the evidence. When nothing agrees, a heading or
     title-named element in the wrapper of the body ``container`` wins over a
     ``<title>`` that names only the site and column ("科普中国-辟谣文章", "新闻动态").
+    Where the headline would fall back on a text the page prints nowhere and that names
+    the site, the line printed just above the dated info line wins (:func:`_printed_above_info`).
     ``title`` is the page's ``<title>`` text when the caller has read it already, ``tagged``
     the elements with a tag in ``CANDIDATE_TAGS`` (see :func:`_candidates`).
     """
@@ -286,7 +289,13 @@ def find_headline(
         if shown is not None:
             return Headline(shown.text, shown.element)
     if evidence:
-        return Headline(evidence[0], None)
+        return _printed_above_info(root, container, evidence[0], True) or Headline(
+            evidence[0], None
+        )
+    if len(segments) == 1:
+        above = _printed_above_info(root, container, segments[0], False)
+        if above is not None:
+            return above
     if segments:
         printed = _printed_without_tag(segments[0], _tagged_elements(root, tagged), container)
         return printed or Headline(segments[0], None)
@@ -295,6 +304,32 @@ def find_headline(
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
     return None
+
+
+_SEPARATORS = "-—–_|｜"
+
+
+def _printed_above_info(
+    root: etree._Element, container: etree._Element | None, unprinted: str, from_meta: bool
+) -> Headline | None:
+    """The headline printed just above the dated info line over the body
+    (:func:`printed.above_the_info_line`), when the text the headline would fall back on is
+    printed nowhere as an element's text and names the site: a ``<title>`` of one segment that
+    is neither the printed line nor holds it (the site's name alone, 复旦大学附属儿科医院's; with
+    its domain, 明声报's "明声报(温哥华版) mingshengbao.com"), or a meta title in
+    "site-section-column-headline" order that ends with the line after a separator (台州医院's
+    "浙江省台州医院-新闻中心-院内新闻-妙手良医 还孩童女儿身")."""
+    found = above_the_info_line(root, container)
+    if found is None:
+        return None
+    text, el = found
+    if from_meta:
+        rest = len(unprinted) - len(text)
+        if rest < 2 or not unprinted.endswith(text) or unprinted[rest - 1] not in _SEPARATORS:
+            return None
+    elif text in unprinted or unprinted in text:
+        return None
+    return Headline(text, el)
 
 
 # what opens or closes a tag word the <title> adds to the headline: "图片 标题", "标题(栏目)"
@@ -328,10 +363,6 @@ def _printed_without_tag(
     return None if found is None else Headline(found[1], found[0])
 
 
-# a date, a clock or an info-line label: the line under a headline, not the headline
-_INFO_LINE_RE = re.compile(
-    r"\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d{2}|来源|來源|作者|时间|時間|日期|编辑|編輯|记者|記者|发布|發布"
-)
 _NOT_HEADLINE_TAGS = frozenset(
     {"a", "option", "script", "style", "title", "head", "button", "label"}
 )
@@ -345,7 +376,7 @@ def _unnamed_above(
     ``<span class="style11">``, a hospital's name over ``<div class="sbt">``).
 
     The last element before the body ``container`` whose own text is 4–150 characters, is
-    no date or info line (``_INFO_LINE_RE``) and shares an ancestor with the body at most
+    no date or info line (``INFO_LINE_RE``) and shares an ancestor with the body at most
     three levels up. None when an element before the body shows the ``<title>`` or a part of
     it (the <title> then holds the headline: 100md.com's "…的尴尬(性的感悟)" over "…的尴尬")."""
     if container is None:
@@ -362,7 +393,7 @@ def _unnamed_above(
         text = clean(own)
         if len(text) >= 4 and text in title:
             return None  # the <title> (or its headline part) is printed: not the site's name
-        if len(text) <= 150 and len(text) >= 4 and not _INFO_LINE_RE.search(text):
+        if len(text) <= 150 and len(text) >= 4 and not INFO_LINE_RE.search(text):
             found = (el, text)
     if found is None:
         return None
