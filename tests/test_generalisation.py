@@ -3820,3 +3820,66 @@ def test_an_outlet_signing_off_the_text_is_the_source(key: str, source: str) -> 
 )
 def test_an_outlet_signing_off_the_text_synthetic(paragraph: str, source: str | None) -> None:
     assert closing(paragraph).source == source
+
+
+# authors23
+# --------------------------------------------------------------------------- session 23, sixty-third pass
+# A writer credited with the writer's institution or title before the names (version 51): version
+# 43 read the form after 供稿人 and 解答者 ("（供稿人：2014级女性学  李燕香）", real49/cwu-1;
+# "解答者：福州医学心理咨询中心中级心理治疗师 林淄", real56/fzsdsyy-1); two more tune sites print it after
+# 作者 or with no label at all, and their writers were missed: "作者：2001级法理硕士研究生 李拥军"
+# closing an essay (吉林大学理论法学研究中心, real58/legal-theory-1), "南京军区福州总医院 吴志 林晋"
+# alone in the info line under the headline (健康时报's e-paper, real4/jksb-2).
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [("real58/legal-theory-1.html", "李拥军"), ("real4/jksb-2.html", "吴志 林晋")],
+)
+def test_a_writer_after_the_unit_is_the_author(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+def test_the_unit_slot_of_the_same_e_paper_holding_a_desk_names_no_writer() -> None:
+    # the same template's slot with the paper's desk in it ("健康时报综合"): no writer
+    assert real("real4/jksb-1.html").author is None
+
+
+@pytest.mark.parametrize(
+    ("credit", "author"),
+    [
+        ("作者：2020级法学硕士研究生 王小明", "王小明"),
+        ("（作者：某某市人民医院心内科 张三丰）", "张三丰"),
+        ("作者：某某大学法学院 李四", "李四"),
+        # a name straight after the label is read as before
+        ("作者：张三丰", "张三丰"),
+        # a sentence after the unit is no name
+        ("作者：某某大学法学院 我们认为这个问题很复杂", None),
+    ],
+)
+def test_a_writer_after_the_unit_in_a_credit_line_synthetic(
+    credit: str, author: str | None
+) -> None:
+    html = article("2024-05-20 10:30").replace(
+        "</div></div></body>", f"<p>{credit}</p></div></div></body>"
+    )
+    assert page(html).author == author
+
+
+@pytest.mark.parametrize(
+    ("slot", "author"),
+    [
+        ("南京军区福州总医院 吴志 林晋", "吴志 林晋"),
+        ("某某市人民医院 张三丰 李小明", "张三丰 李小明"),
+        ("某某大学 王小明", "王小明"),
+        ("某某区教育局　王小明、李四", "王小明 李四"),
+        # an outlet before the name (the source's slot), a place, a desk or the unit alone: no writer
+        ("人民日报 张三丰", None),
+        ("某某市人民医院 北京", None),
+        ("某某市人民医院 新闻中心", None),
+        ("某某市人民医院", None),
+    ],
+)
+def test_a_writer_after_the_unit_in_the_info_line_synthetic(slot: str, author: str | None) -> None:
+    found = page(article(f"<span>{slot}</span> <span>2024-05-20 10:30</span>"))
+    assert found.author == author

@@ -348,6 +348,30 @@ def _slot_writer(header: Sequence[TextPiece]) -> str | None:
     return None
 
 
+# An info-line element holding the writers' institution, then their names, no credit word:
+# "南京军区福州总医院 吴志 林晋" (健康时报's e-paper, a contributor's piece). The institution ends
+# as a hospital's, a bureau's, a school's or a company's name does (an outlet's name there may be
+# the source beside its editor), and every name reads as a person's.
+_UNIT_THEN_NAMES_RE = re.compile(
+    rf"^[{HAN}]{{2,20}}(?:[院局委厅所站处馆]|中心|大学|学校|公司)[ \u3000\xa0]+"
+    rf"(?P<names>[{HAN}·]{{2,4}}(?:[ \u3000\xa0、]+[{HAN}·]{{2,4}}){{0,3}})$"
+)
+
+
+def _unit_then_names(header: Sequence[TextPiece]) -> str | None:
+    """The writers an info-line element names after their institution (see
+    ``_UNIT_THEN_NAMES_RE``), space-joined; None if no element is one."""
+    places = default_gazetteer()
+    for piece in header:
+        m = _UNIT_THEN_NAMES_RE.match(piece.text.strip())
+        if m is None:
+            continue
+        names = [n for n in NAMES_SPLIT_RE.split(m["names"]) if n]
+        if all(is_person_name(n) and not places.is_place(n) for n in names):
+            return name_list(names)
+    return None
+
+
 def _first(found: Iterable[str | None]) -> str | None:
     return next((v for v in found if v), None)
 
@@ -396,6 +420,8 @@ def _reporters(
     yield _name_by_the_date(header)
     # or a pen name in the writer's slot there ("Tien", "鯛魚")
     yield _slot_writer(header)
+    # or the writers after their institution, alone in an element ("南京军区福州总医院 吴志 林晋")
+    yield _unit_then_names(header)
 
 
 def find_author(
