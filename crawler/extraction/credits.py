@@ -113,12 +113,12 @@ _DIGEST_CREDIT_RE = re.compile(
 
 # A writer's credit closing the text with the writer's unit or title before the name, a space
 # between: "解答者：福州医学心理咨询中心中级心理治疗师 林淄" (a hospital's Q&A column), "（供稿人：2014级
-# 女性学  李燕香）" (a college's news); or a writer-and-photographer credit whose unit stands
-# before a colon: "（文/图 泌尿三科：李露佳 ）" (a hospital's news). The whole line (or bracket) is
-# the label, the unit and one name.
+# 女性学  李燕香）" (a college's news), "作者：2001级法理硕士研究生 李拥军" (a law centre's essay); or a
+# writer-and-photographer credit whose unit stands before a colon: "（文/图 泌尿三科：李露佳 ）" (a
+# hospital's news). The whole line (or bracket) is the label, the unit and one name.
 _UNIT = r"[^\s，,。；;：:（）()]{2,24}"
 _UNIT_WRITER_RE = re.compile(
-    r"^[（(]?\s*(?:供稿人|解答者|图文|文图|文\s*[/／、]\s*图|图\s*[/／、]\s*文)"
+    r"^[（(]?\s*(?:作者|供稿人|解答者|图文|文图|文\s*[/／、]\s*图|图\s*[/／、]\s*文)"
     rf"\s*(?:{SEP}\s*|\s+)(?:{_UNIT}(?:\s*[:：]\s*|\s+))?(?P<name>[{HAN}·]{{2,4}})\s*[）)]?$"
 )
 
