@@ -127,6 +127,7 @@ LATER_SETS = (
     "real57",
     "real58",
     "real59",
+    "real60",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
