@@ -3982,3 +3982,103 @@ def test_a_writer_after_the_unit_in_a_credit_line_synthetic(
         "</div></div></body>", f"<p>{credit}</p></div></div></body>"
     )
     assert page(html).author == author
+
+
+# sources24
+# --------------------------------------------------------------------------- session 23, sixty-sixth pass
+# A 资料来源 slot naming the article's origin (version 54; 53 on its branch): "資料來源：性別平等處" under the date in
+# 國立臺東生活美學館's info paragraph (real59/ttcsec-1) and as the first line of 國立臺灣交響樂團's text
+# box (real59/ntso-1; one CMS, the Ministry of Culture's, on two sites), "資料來源：" | "經濟日報" in
+# 台灣國家婦女館's info list, the outlet a link apart (real59/taiwanwomencenter-1, where the menu link
+# 友站連結 was given). The same word credits a figure's or a table's data after or inside the text
+# (real4/wanzai-2, yichun-1, yichun-2: "资料来源：" over a sentence; real26/nccu-1: "資料來源／徐志雲〈…〉"):
+# those credit no source.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real59/ttcsec-1.html", "性別平等處"),
+        ("real59/ntso-1.html", "性別平等處"),
+        ("real59/taiwanwomencenter-1.html", "經濟日報"),
+    ],
+)
+def test_an_origin_slot_before_the_text_is_the_source(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+def test_an_origin_slot_opening_the_text_box_is_no_body_text() -> None:
+    body = real("real59/ntso-1.html").body
+    assert body.startswith("同婚合法化於今(24)日滿4週年")
+    assert "資料來源" not in body
+
+
+@pytest.mark.parametrize(
+    ("key", "source", "kept"),
+    [
+        # the bulletins' data credits after the text: the statistics office stays the source
+        ("real4/wanzai-2.html", "万载县统计局", "资料来源：\n本公报中财政数据来自县财政局"),
+        ("real4/yichun-1.html", "宜春市统计局", "资料来源：\n本公报中财政数据来自市财政局"),
+        ("real4/yichun-2.html", "江西统计", "资料来源：\n本公报中就业"),
+        # a table's credit inside the text: no source
+        ("real26/nccu-1.html", None, "資料來源／徐志雲〈認識跨性別者（T）及其處境〉"),
+    ],
+)
+def test_a_data_credit_is_no_origin_slot(key: str, source: str | None, kept: str) -> None:
+    record = real(key)
+    assert record.source == source
+    assert kept in record.body
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # the slot in its own element beside the date, or after the date in one element
+        ("<span>2024-05-20 10:30</span><span>资料来源：市统计局</span>", "市统计局"),
+        ("2024-05-20 10:30 资料来源：市统计局", "市统计局"),
+        ("<span>日期：2024-05-20</span><br>资料来源：新华社", "新华社"),
+        # the label alone in its element, the outlet a link after it
+        ('2024-05-20 <span>资料来源：</span><a href="/x"><span>经济日报</span></a>', "经济日报"),
+        # a 来源 label in the info line comes first
+        ("<span>2024-05-20 来源：新华社</span><span>资料来源：市统计局</span>", "新华社"),
+        # a sentence, a person's name, a slash and a data word credit no origin
+        ("<span>2024-05-20</span><span>资料来源：国家统计局，经本网整理</span>", None),
+        ("<span>2024-05-20</span><span>资料来源：张三丰</span>", None),
+        ("<span>2024-05-20</span><span>资料来源／市统计局</span>", None),
+        ("<span>2024-05-20</span><span>数据来源：市统计局</span>", None),
+        ("<span>2024-05-20</span><span>资料来源：</span><span>本文数据来自市统计局；</span>", None),
+        # a value with more after it: a caption's credit, not a slot of its own
+        ("<span>2024-05-20</span><span>资料来源：市统计局 图为全市用电量</span>", None),
+    ],
+)
+def test_an_origin_slot_in_the_info_line_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+def test_an_origin_slot_in_traditional_script_is_kept_as_printed() -> None:
+    html = article("<span>日期：113-04-07</span><span>資料來源：行政院性別平等處</span>")
+    assert page(html).source == "行政院性別平等處"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "source", "in_body"),
+    [
+        # the text box's first line: the source, and out of the body
+        ("<p>资料来源：市统计局</p>", "", "市统计局", False),
+        ("<p>資料來源：經濟日報</p>", "", "經濟日報", False),
+        # a figure's credit under the picture opening the text: no source
+        ('<p><img src="/a.jpg"></p><p>资料来源：市统计局</p>', "", None, False),
+        # a table's or a figure's credit after the text: no source, kept where it is
+        ("", "<p>资料来源：市统计局</p>", None, True),
+    ],
+)
+def test_an_origin_slot_opening_the_text_synthetic(
+    first: str, last: str, source: str | None, in_body: bool
+) -> None:
+    html = article("2024-05-20 10:30").replace(
+        '<div class="content">', f'<div class="content">{first}'
+    )
+    html = html.replace("</div></div></body>", f"{last}</div></div></body>")
+    record = page(html)
+    assert record.source == source
+    assert ("资料来源" in record.body or "資料來源" in record.body) == in_body

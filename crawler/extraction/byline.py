@@ -9,11 +9,13 @@ from typing import Any
 
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.credits import (
+    BARE_ORIGIN_LABEL_RE,
     REPRINT_DATE,
     REPRINT_WORD,
     SEP,
     in_writer_slot,
     is_credit_line,
+    origin_slot,
 )
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
@@ -145,6 +147,20 @@ def _labelled_source(text: str) -> str | None:
             return value
         stamp = stamp or value
     return stamp
+
+
+def _origin_source(header: Sequence[TextPiece]) -> str | None:
+    """The outlet or office a 资料来源 slot of the info line names, its whole value: "资料来源：
+    性别平等处", or the label alone in its element and the outlet in the next ("资料来源：" |
+    "经济日报"). A data credit under a figure or a table is no slot of the info line (see
+    ``credits.origin_slot``)."""
+    for i, piece in enumerate(header):
+        value = origin_slot(piece.text)
+        if value is None and i + 1 < len(header) and BARE_ORIGIN_LABEL_RE.match(piece.text):
+            value = origin_slot(f"{piece.text}{header[i + 1].text}")
+        if value is not None:
+            return value
+    return None
 
 
 def _label_with_value(pieces: Sequence[TextPiece]) -> list[str]:
@@ -329,7 +345,8 @@ def find_source(
 ) -> str | None:
     """The outlet the article credits (来源), e.g. 新华日报; None if there is none.
 
-    Evidence, strongest first: a 来源/稿源/出处/转载自 label in the info line; a
+    Evidence, strongest first: a 来源/稿源/出处/转载自 label in the info line, then a
+    资料来源 slot there whose whole value is an outlet or office ("资料来源：性别平等处"); a
     ``ContentSource``/``source`` meta whose outlet the page shows (``shown``: the page's
     text; a meta naming what the page never prints is the CMS's default, no credit, unless
     it names an account the item came from); an info-line piece whose class says source;
@@ -347,7 +364,7 @@ def find_source(
     resort: an outlet credited with a label after the body ("来源：温州晚报") or printed on
     the date's other side comes first.
     """
-    value = _labelled_source(_joined(header))
+    value = _labelled_source(_joined(header)) or _origin_source(header)
     if value:
         return value
     for key in _SOURCE_METAS:

@@ -18,6 +18,7 @@ from crawler.extraction.names import (
     plausible_name,
     take_names,
 )
+from crawler.extraction.outlets import clean_source
 from crawler.extraction.vocabulary import TEXT_CACHE, is_interface_word
 
 _SEP_CHARS = CREDIT_SEP_CHARS
@@ -261,6 +262,32 @@ def is_credit_line(text: str) -> bool:
         and ("摄" in text or "供图" in text or "截图" in text)
         and _PHOTO_CREDIT_END_RE.search(text) is not None
     )
+
+
+# The article's origin in a 资料来源 slot of its own: "資料來源：性別平等處" (the Ministry of Culture's
+# CCMS: 國立臺東生活美學館's info paragraph under the date, 國立臺灣交響樂團's first line of the text
+# box), "資料來源：" | "經濟日報" (台灣國家婦女館's info list, the label and the outlet's link apart).
+# The same word credits a figure's or a table's data ("资料来源：" over a statistics bulletin's
+# closing sentence on where each figure came from, "資料來源／徐志雲〈…〉" under a table): the slot
+# counts only with a colon and an outlet's or office's name, no person's, as its whole value (the
+# slot ends its element: the date's field may come before it, "2024-05-20 资料来源：市统计局"), and
+# only where the info line is read, before the text (``byline``, ``edges``). Simplified script.
+_ORIGIN_SLOT_RE = re.compile(r"(?:^|(?<=\s))资料来源\s*[:：]\s*(?P<value>.*?)\s*$")
+#: the slot's label alone in its element, its value in the next one
+BARE_ORIGIN_LABEL_RE = re.compile(r"^\s*资料来源\s*[:：]\s*$")
+
+
+@lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
+def origin_slot(text: str) -> str | None:
+    """The outlet or office a whole 资料来源 slot names ("资料来源：性别平等处"); None if ``text``
+    is no such slot (see ``_ORIGIN_SLOT_RE``)."""
+    m = _ORIGIN_SLOT_RE.search(text) if "资料来源" in text else None
+    if m is None:
+        return None
+    value = clean_source(m["value"])
+    if value is None or value != m["value"] or is_person_name(value):
+        return None
+    return value
 
 
 # "…举行。（张巨峰）", "…换新iPhone。(李楠)", "…趋稳趋优。（德清县发改局）", "…宽松。（完）"

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from crawler.extraction.blocks import Block
-from crawler.extraction.credits import closing_credit_start, is_credit_line, with_values
+from crawler.extraction.credits import (
+    closing_credit_start,
+    is_credit_line,
+    origin_slot,
+    with_values,
+)
 from crawler.extraction.keywords import simplify
 from crawler.extraction.names import CREDIT_SEP_CHARS
 from crawler.extraction.vocabulary import TEXT_CACHE
@@ -92,6 +97,15 @@ class Trimmed:
 def _is_credit(text: str) -> bool:
     # credit keywords are written in simplified characters; 責任編輯 is 责任编辑
     return is_credit_line(simplify(text))
+
+
+def _is_origin(block: Block) -> bool:
+    """A 资料来源 slot naming the article's origin before the text ("資料來源：性別平等處" as the
+    text box's first line); not a caption's data credit under a picture (``credits.origin_slot``)."""
+    text = block.text
+    if block.after_media or ("来源" not in text and "來源" not in text):
+        return False  # (the usual case, answered without converting the script)
+    return origin_slot(simplify(text)) is not None
 
 
 def ends_sentence(text: str) -> bool:
@@ -296,7 +310,7 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
         if is_pager(block.text):
             start += 1
             continue
-        if _is_credit(block.text) or is_info_line(block.text):
+        if _is_credit(block.text) or is_info_line(block.text) or _is_origin(block):
             # kept for the date, source and byline: an info line inside the body container
             out.head_credits.append(block.text)
         elif not (is_caption(block) or _echoes(block.text, title)):
