@@ -128,6 +128,7 @@ LATER_SETS = (
     "real58",
     "real59",
     "real60",
+    "real61",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
