@@ -4082,3 +4082,56 @@ def test_an_origin_slot_opening_the_text_synthetic(
     record = page(html)
     assert record.source == source
     assert ("资料来源" in record.body or "資料來源" in record.body) == in_body
+
+
+# sources25: a piece beside the date that the page's summary (a description meta) opens with, not
+# ending like an outlet, is the article's own text — a kicker or a subhead — and that row credits no
+# account: 4Gamers' kicker "一波神操作" (its og:description) before the date and "By 亞小安" after it
+# (real27/4gamers-1), 天衡律师事务所's bold first line "案例简介" after the date, its description
+# "案例简介A女士与B先生…" (real60/tenetlaw-1). Right accounts beside the date stay (toutiao, baijiahao).
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real27/4gamers-1.html", None),
+        ("real60/tenetlaw-1.html", None),
+        ("real/toutiao-1.html", "GameForce"),  # no summary opens with the account
+        ("real/toutiao-5.html", "华夏人文"),
+        ("real/baijiahao-1.html", "加拿大必读"),
+    ],
+)
+def test_a_kicker_the_summary_repeats_is_no_account(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "summary", "source"),
+    [
+        # the summary opens with the piece beside the date: the article's kicker, no account
+        ("<span>一波神操作</span><span>2024-05-20 10:30</span>", "一波神操作", None),
+        ("<span>2024-05-20 10:30</span><span>案例简介</span>", "案例简介 某女士于去年结婚", None),
+        # and the byline after the kicker's date is no account either
+        (
+            "<span>一波神操作</span><span>2024-05-20</span><span>By 亞小安</span>",
+            "一波神操作",
+            None,
+        ),
+        # the same pieces with a summary of other text: an account's name, kept
+        ("<span>一波神操作</span><span>2024-05-20 10:30</span>", "全市项目建设推进", "一波神操作"),
+        # an outlet's name the summary opens with is a credit it repeats
+        ("<span>新华社</span><span>2024-05-20 10:30</span>", "新华社北京5月20日电 全市", "新华社"),
+    ],
+)
+def test_a_kicker_the_summary_repeats_is_no_account_synthetic(
+    info: str, summary: str, source: str | None
+) -> None:
+    head = f'<meta name="description" content="{summary}">'
+    assert page(article(info, head=head)).source == source
+
+
+def test_a_kicker_in_an_og_description_is_no_account() -> None:
+    head = '<meta property="og:description" content="一波神操作">'
+    info = "<span>一波神操作</span><span>2024-05-20 10:30</span>"
+    assert page(article(info, head=head)).source is None
+    assert page(article(info)).source == "一波神操作"

@@ -227,7 +227,10 @@ def _is_own_name(value: str, site: str | None) -> bool:
 
 
 def _unlabelled_source(
-    header: Sequence[TextPiece], site: str | None = None, columns: Container[str] = ()
+    header: Sequence[TextPiece],
+    site: str | None = None,
+    columns: Container[str] = (),
+    summaries: Sequence[str] = (),
 ) -> str | None:
     """The account/outlet printed next to the first date with no label (toutiao, baijiahao…).
 
@@ -242,6 +245,11 @@ def _unlabelled_source(
     under "即時新聞 - 時事脈搏 - … - 信報網站". So is a name a link to one of the site's listings
     shows (``columns`` answers for both, see :class:`~crawler.extraction.breadcrumb.ColumnNames`):
     "2024/08/20 影劇" (關鍵評論網), "2022年3月31日 人权" (UN News).
+    A name the page's summary (``summaries``: its description metas) opens with, not ending like
+    an outlet, is the article's own text — a kicker or a subhead the summary repeats — and the
+    row beside that date is no account's: the search ends on both sides ("一波神操作" | date |
+    "By 亞小安" on 4Gamers, og:description "一波神操作"; date | "案例简介" on 天衡律师事务所,
+    description "案例简介A女士与B先生…").
     """
     texts = [p.text for p in header]
     for i, text in enumerate(texts):
@@ -280,6 +288,8 @@ def _unlabelled_source(
                     return own  # the writer's slot holds a pen name ("Tien", "鯛魚"): no account
                 if value is not None and value in columns and not ends_like_outlet(value):
                     break  # a column's name ("生活"), not a site's ("39健康网", ending 网)
+                if value is not None and _opens_summary(candidate, summaries, value):
+                    return own  # the article's kicker or subhead: no account's row
                 if value is not None and not is_person_name(value):
                     if not _is_own_name(value, site):
                         return value
@@ -287,6 +297,18 @@ def _unlabelled_source(
                 break
         return own
     return None
+
+
+_SUMMARY_METAS = ("description", "og:description", "twitter:description")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def _opens_summary(candidate: str, summaries: Sequence[str], value: str) -> bool:
+    """Whether a page summary opens with ``candidate`` that does not end like an outlet."""
+    if ends_like_outlet(value):
+        return False  # "新华社" opening "新华社北京3月1日电…" is a credit the summary repeats
+    text = _SPACES_RE.sub("", candidate)
+    return any(_SPACES_RE.sub("", summary).startswith(text) for summary in summaries)
 
 
 # A name beside the date that does not end like an outlet: Han text only, short.
@@ -402,7 +424,8 @@ def find_source(
     # publisher too) is the CMS's default, as a source meta naming the site is: no credit
     if value and not _is_own_name(value, site):
         return value
-    value = _unlabelled_source(header, site, columns) or _lead_outlet(body_head, site)
+    summaries = [meta[key] for key in _SUMMARY_METAS if meta.get(key)]
+    value = _unlabelled_source(header, site, columns, summaries) or _lead_outlet(body_head, site)
     if own and (value is None or _is_own_name(value, site)):
         return own
     return value
