@@ -4135,3 +4135,73 @@ def test_a_kicker_in_an_og_description_is_no_account() -> None:
     info = "<span>一波神操作</span><span>2024-05-20 10:30</span>"
     assert page(article(info, head=head)).source is None
     assert page(article(info)).source == "一波神操作"
+
+
+# authors24: a pen name alone in the byline's writer slot beside the date, the slot named by a
+# theme's own compound class word (``meta-author``, ``author-link``), the date with its weekday
+
+
+@pytest.mark.parametrize(
+    ("key", "source", "author"),
+    [
+        # 伴盟: <li class="meta-author"><a class="ct-meta-element-author" rel="author">伴盟</a>
+        # before <time>2024-10-12</time> — the writer, not an account credited as the source
+        ("real61/tapcpr-1.html", None, "伴盟"),
+        # 韩星网: "2020年8月11日 星期二17:01" then <a class="author-link">Erin</a> (the category
+        # badge before the date is still taken for the source: another kind, waiting)
+        ("real54/koreastardaily-1.html", "电影", "Erin"),
+    ],
+)
+def test_a_pen_name_in_a_theme_s_writer_slot(key: str, source: str | None, author: str) -> None:
+    found = real(key)
+    assert (found.source, found.author) == (source, author)
+
+
+@pytest.mark.parametrize(
+    ("info", "source", "author"),
+    [
+        # the meta row's author item of a theme, before or after the date
+        (
+            '<ul><li class="meta-author"><a class="ct-meta-element-author">伴盟</a></li>'
+            '<li class="meta-date"><time>2024-10-12</time></li></ul>',
+            None,
+            "伴盟",
+        ),
+        (
+            '<span class="date">2024-05-20 10:30</span><span class="meta-author">小鱼</span>',
+            None,
+            "小鱼",
+        ),
+        # the writer's link after a date printed with its weekday
+        ('2020年8月11日 星期二17:01 <a class="author-link">Erin</a>', None, "Erin"),
+        ('<span>2024年5月20日（星期一）</span><a class="author-link">鯛魚</a>', None, "鯛魚"),
+        # a person's name beside a date with its weekday, no class: the name beside the date
+        ("<span>2024年5月20日 星期一</span><span>张建国</span>", None, "张建国"),
+        # an outlet in the slot is still the source, a labelled outlet no writer
+        (
+            '<span class="date">2024-05-20</span><span class="meta-author">北京青年报</span>',
+            "北京青年报",
+            None,
+        ),
+        (
+            '<span class="date">2024-05-20</span><b class="meta-author">来源：</b>'
+            '<b class="meta-author">新黄河</b>',
+            "新黄河",
+            None,
+        ),
+        # a word of the interface in the slot is no writer
+        ('<span class="date">2024-05-20</span><a class="author-link">关注</a>', None, None),
+        # a commenter's class that only contains "author" is no slot (as before)
+        ('<span class="date">2024-05-20</span><span class="tie-author">管不饿</span>', None, None),
+        # an account card holding the date: its account is the source, not a writer
+        (
+            '<div class="author-info"><a class="meta-author">音乐先声</a>'
+            '<span class="time">2024-05-20 10:00</span></div>',
+            "音乐先声",
+            None,
+        ),
+    ],
+)
+def test_a_theme_s_writer_slot_synthetic(info: str, source: str | None, author: str | None) -> None:
+    found = page(article(info))
+    assert (found.source, found.author) == (source, author)

@@ -300,12 +300,17 @@ def _name_by_the_date(header: Sequence[TextPiece]) -> str | None:
     return None
 
 
+# the weekday a date may print beside it: "2020年8月11日 星期二17:01" (韩星网), "（周五）"
+_WEEKDAY_RE = re.compile(r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?")
+
+
 def _lone_date(header: Sequence[TextPiece]) -> int | None:
     """Where the first date (and clock) alone in its element stands in ``header``:
-    "1999-06-14", "2024-10-22 17:25:08"; None if there is none."""
+    "1999-06-14", "2024-10-22 17:25:08", "2020年8月11日 星期二17:01" (its weekday too);
+    None if there is none."""
     for i, piece in enumerate(header):
         text = piece.text.strip()
-        if text[:4].isdigit() and not DATE_AND_CLOCK_RE.sub("", text).strip():
+        if text[:4].isdigit() and not _WEEKDAY_RE.sub("", DATE_AND_CLOCK_RE.sub("", text)).strip():
             return i
     return None
 

@@ -447,7 +447,13 @@ def _editor_handle(text: str, start: int) -> str | None:
 # account credited beside the date (Kpopn's "Tien", 宅宅新聞's "鯛魚"). A word that only
 # contains one (a commenter's ``tie-author``) is no slot of the article's writer, nor is the
 # self-media platforms' account class ``author-name`` (百家号; see ``authors._hinted_writer``).
-_WRITER_SLOT_WORDS = frozenset({"author", "author_name", "byline", "writer", "reporter"})
+# A theme's name for its meta row's author item (``meta-author``, 伴盟's WordPress theme) or
+# for the writer's link (``author-link``, 韩星网) is the slot too.
+# fmt: off
+_WRITER_SLOT_WORDS = frozenset({
+    "author", "author_name", "byline", "writer", "reporter", "meta-author", "author-link",
+})
+# fmt: on
 # a row whose class names an author block: a self-media account card
 _AUTHOR_BLOCK_RE = re.compile(r"author|byline|writer")
 
