@@ -1,9 +1,11 @@
 """More shortcuts taken for speed (session 24) give what the plain way gives.
 
-- ``govinfo.record_date`` looks for 索引号 in the page's whole text (one C call) before it
+- ``govinfo.record_date`` looks for 索引号 in the document's whole text (one C call) before it
   lists the text nodes that hold 索: where the whole text has none, spaces aside, no text
   node opens with one, so the answer must be the one without the look, on every fixture
-  page and on catalogue tables whose label is spaced or split across nodes.
+  page and on catalogue tables whose label is spaced or split across nodes;
+- ``scripted._MARKED`` is one compiled XPath over the document's elements' attributes
+  (``/descendant::*/@name``): the attributes and their order must be ``//@name``'s.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from lxml import etree
 
 from bench.extraction import SPLIT
 from bench.extraction_same import fixture_pages
-from crawler.extraction import decode_html, govinfo
+from crawler.extraction import decode_html, govinfo, scripted
 from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.dates import SHANGHAI
 
@@ -70,3 +72,17 @@ def test_record_date_is_the_plain_one_on_every_fixture_page(
     plain = [govinfo.record_date(root, NOW) for _, root in roots]
     assert fast == plain
     assert sum(stamp is not None for stamp in fast) >= 2  # (the portals of real4 have one)
+
+
+def test_marked_attributes_are_the_whole_documents() -> None:
+    # scripted._MARKED reads the attributes of the document's elements (/descendant::*/@name):
+    # the values and their order must be those //@name gives, on every fixture page
+    plain = " | ".join(f"//@{name}" for name in scripted._ATTRIBUTES)
+    found = 0
+    for key, data in _pages():
+        root = _tree(data)
+        got = scripted._MARKED(root)
+        want = root.xpath(plain)
+        assert [(v.attrname, str(v)) for v in got] == [(v.attrname, str(v)) for v in want], key
+        found += len(got)
+    assert found >= 5  # (pages with data-time, data-date... are among them)

@@ -42,12 +42,12 @@ _LABEL_RANK = {"发布日期": 0, "公开日期": 1, "生成日期": 2, "发文�
 _MAX_RECORD_CHARS = 800
 _MAX_CLIMB = 6
 # The page's text nodes that hold 索 (where 索引号 can start), in document order; and, for a
-# look before it, the page's whole text (every text node's content joined, in C): where no
-# 索引号 appears in it, spaces aside, no text node opens with one. The text-node look alone
-# costs a third of the page's parse (each node's text copied to be searched), the whole text
-# a sixth of that, and 索 alone is on most pages (搜索, the search box).
+# look before it, the document's whole text (every text node's content joined, in C): where
+# no 索引号 appears in it, spaces aside, no text node opens with one. The text-node look
+# alone costs a third of the page's parse (each node's text copied to be searched), the
+# whole text a sixth of that, and 索 alone is on most pages (搜索, the search box).
 _TEXTS_WITH_SUO = etree.XPath("//text()[contains(., '索')]")
-_WHOLE_TEXT = etree.XPath("string()")
+_WHOLE_TEXT = etree.XPath("string(/)")
 _INDEX_LABEL_RE = re.compile(r"索\s*引\s*号")
 
 
