@@ -5,7 +5,9 @@
   node opens with one, so the answer must be the one without the look, on every fixture
   page and on catalogue tables whose label is spaced or split across nodes;
 - ``scripted._MARKED`` is one compiled XPath over the document's elements' attributes
-  (``/descendant::*/@name``): the attributes and their order must be ``//@name``'s.
+  (``/descendant::*/@name``): the attributes and their order must be ``//@name``'s;
+- ``metadata.ShownText`` gathers the body's shown text by a walk instead of an XPath that
+  tests every text node's ancestors: the texts and their order must be the XPath's.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from lxml import etree
 
 from bench.extraction import SPLIT
 from bench.extraction_same import fixture_pages
-from crawler.extraction import decode_html, govinfo, scripted
+from crawler.extraction import decode_html, govinfo, metadata, scripted
 from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.dates import SHANGHAI
 
@@ -86,3 +88,26 @@ def test_marked_attributes_are_the_whole_documents() -> None:
         assert [(v.attrname, str(v)) for v in got] == [(v.attrname, str(v)) for v in want], key
         found += len(got)
     assert found >= 5  # (pages with data-time, data-date... are among them)
+
+
+_SHOWN_XPATH = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+
+
+def test_shown_texts_are_the_xpaths() -> None:
+    # metadata._shown_texts walks the body: the texts, in order, must be the XPath's that
+    # it replaced, on every fixture page and on markup with comments, processing
+    # instructions, hidden elements with tails, and elements nested in them
+    odd = _tree(
+        "<html><head><title>标题</title><script>var a;</script></head><body>一<!-- 注释 -->二"
+        "<?pi 指令?>三<script>隐藏</script>四<noscript><p>不显示<b>也不</b></p>尾</noscript>五"
+        "<template><div>模板</div></template>六<style>p{}</style><div>七<span>八</span>九"
+        "<i><u>十</u></i></div>末</body></html>".encode()
+    )
+    assert [str(t) for t in _SHOWN_XPATH(odd)] == metadata._shown_texts(odd)
+    assert "".join(metadata._shown_texts(odd)) == "一二三四五六七八九十末"
+    for key, data in _pages():
+        root = _tree(data)
+        assert [str(t) for t in _SHOWN_XPATH(root)] == metadata._shown_texts(root), key
