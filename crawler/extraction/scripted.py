@@ -27,8 +27,10 @@ _SCRIPT_KEY_RE = re.compile(
 # Every key above starts with one of these (case aside): where the regex can match.
 _KEY_STARTS = ("pub", "ptime", "ct", "date", "create")
 _ATTRIBUTES = ("data-time", "data-publish-time", "data-pubtime", "data-date", "data-publishtime")
-# all of them in one pass of libxml2 (an "or" of five attributes costs more than five passes)
-_MARKED = " | ".join(f"//@{name}" for name in _ATTRIBUTES)
+# all of them in one compiled XPath (an "or" of five attributes in one predicate costs more
+# than five passes), each the attributes of the document's elements: what //@name finds, but
+# //@name walks every node, the texts too (a third more)
+_MARKED = etree.XPath(" | ".join(f"/descendant::*/@{name}" for name in _ATTRIBUTES))
 _EPOCH_RE = re.compile(r"^\d{10}(?:\d{3})?$")
 _MAX_SCRIPT = 200_000
 
@@ -80,7 +82,7 @@ def scripted_time(root: etree._Element, now: datetime) -> Stamp | None:
         stamp = _stamp(value, now) if value else None
         if stamp is not None:
             return stamp
-    values = root.xpath(_MARKED)  # in document order; read name by name, as the list says
+    values = _MARKED(root)  # in document order; read name by name, as the list says
     for name in _ATTRIBUTES:
         for value in values:
             stamp = _stamp(value, now) if value.attrname == name else None
