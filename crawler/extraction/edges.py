@@ -1,5 +1,6 @@
 """What to cut from the two ends of an article body: captions, echoes of the headline,
-original-title and credit lines, related-news boxes, platform menus after the closing credits, a site's copyright notice closing the text.
+original-title and credit lines, related-news boxes, platform menus after the closing credits,
+a site's copyright notice closing the text.
 
 The body container of a real page holds more than the article. What it adds sits at
 the ends, so these rules only ever look at the blocks before the article's first
