@@ -4141,7 +4141,8 @@ def test_a_kicker_in_an_og_description_is_no_account() -> None:
 # 本网站所有注明…不得转载", "(免责声明）文章描述过程…") is no body, nor the furniture after it (an
 # app's download line, "举报/反馈", a tip jar), when it says so in its first 80 characters and no
 # more follows it than closing credits may have after them: 39健康网, 100医药网, 周末画报, 360快资讯,
-# 荔枝FM's 表酱FM. It is kept with the credits read after the text; nothing before it is dropped.
+# 跟着鸟鸟再发育 (a podcast's site, biaojiangfm). It is kept with the credits read after the text;
+# nothing before it is dropped.
 
 
 @pytest.mark.parametrize(
