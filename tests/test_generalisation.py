@@ -4205,3 +4205,88 @@ def test_a_pen_name_in_a_theme_s_writer_slot(key: str, source: str | None, autho
 def test_a_theme_s_writer_slot_synthetic(info: str, source: str | None, author: str | None) -> None:
     found = page(article(info))
     assert (found.source, found.author) == (source, author)
+# body24: a site's copyright or reprint notice closing the text ("未经书面授权请勿转载", "版权声明
+# 本网站所有注明…不得转载", "(免责声明）文章描述过程…") is no body, nor the furniture after it (an
+# app's download line, "举报/反馈", a tip jar), when it says so in its first 80 characters and no
+# more follows it than closing credits may have after them: 39健康网, 100医药网, 周末画报, 360快资讯,
+# 跟着鸟鸟再发育 (a podcast's site, biaojiangfm). It is kept with the credits read after the text;
+# nothing before it is dropped.
+
+
+@pytest.mark.parametrize(
+    ("key", "last", "notice"),
+    [
+        ("real2/39net-1.html", "仔细品味各种食材本身的香味，更有乐趣。", "请勿转载"),
+        ("real8/100yiyao-1.html", "由性激素变化调节的免疫反应的改变。", "版权声明"),
+        ("real13/modernweekly-1.html", "还将代表LGBTQ+社群。", "请勿转载"),
+        ("real28/360kuai-3.html", "人与人之间的尊重才是文明社会的基石。", "免责声明"),
+        (
+            "real38/biaojiangfm-1.html",
+            "我们才有更多信心让孩子自主选择性别或呈现ta认可的样子。",
+            "不得转载",
+        ),
+    ],
+)
+def test_a_closing_site_notice_is_not_body(key: str, last: str, notice: str) -> None:
+    body = real(key).body
+    assert body.endswith(last)
+    assert notice not in body
+
+
+def test_the_furniture_after_a_closing_site_notice_goes_with_it() -> None:
+    assert "100医药网APP" not in real("real8/100yiyao-1.html").body
+    assert "举报/反馈" not in real("real28/360kuai-3.html").body
+    assert "请打赏支持我们" not in real("real38/biaojiangfm-1.html").body
+    # the credit the notice carries is still read after the text
+    assert real("real2/39net-1.html").source == "39健康网"
+
+
+def _closing(*paragraphs: str) -> ExtractedArticle:
+    html = article("2024-05-20 10:00 来源：某某日报")
+    return page(html.replace("</div></div>", "".join(paragraphs) + "</div></div>"))
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "<p>本网专稿，未经书面授权请勿转载。</p>",
+        "<p>版权声明：本网站所有注明“来源：某某网”的文字、图片，版权均属本网所有。</p>",
+        "<p>（免责声明）文章图片来源于网络，如涉及版权问题，请联系我们删除。</p>",
+        "<p>Copyright © 2024 某某网 All rights reserved.</p>",
+    ],
+)
+def test_a_closing_site_notice_is_cut(notice: str) -> None:
+    got = _closing(notice)
+    assert got.body.endswith("第5段：市里今天召开会议，部署下一阶段的工作，要求各部门抓好落实。")
+    assert "版权" not in got.body
+    assert "转载" not in got.body
+    assert "ights" not in got.body
+
+
+def test_a_closing_site_notice_takes_the_lines_after_it() -> None:
+    got = _closing(
+        "<p>本网专稿，未经许可不得转载。</p>", "<p>下载客户端 随时阅读</p>", "<p>举报/反馈</p>"
+    )
+    assert got.body.endswith("要求各部门抓好落实。")
+    assert "客户端" not in got.body
+
+
+def test_a_site_notice_in_mid_article_cuts_nothing() -> None:
+    # the article goes on after it, longer than closing furniture: nothing is dropped
+    after = "".join(
+        f"<p>第{i}条：法院认为，转载他人作品应当取得许可并支付报酬，本案被告的行为构成侵权。</p>"
+        for i in range(6, 12)
+    )
+    got = _closing("<p>本报讯 未经许可不得转载他人作品，这是著作权法的基本要求。</p>", after)
+    assert "未经许可不得转载他人作品" in got.body
+    assert got.body.endswith("本案被告的行为构成侵权。")
+
+
+def test_a_closing_paragraph_naming_copyright_late_stays() -> None:
+    # the notice words past the paragraph's first 80 characters: an article's own sentence, kept
+    closing = (
+        "<p>据介绍，今年以来全市文化市场综合执法支队共查处各类违法案件一百二十余起，涉及出版、印刷、"
+        "网络传播、演出经纪等多个领域，罚没款共计三百余万元。执法人员提醒广大市民和经营者，"
+        "网络平台发布的作品未经授权不得转载。</p>"
+    )
+    assert _closing(closing).body.endswith("网络平台发布的作品未经授权不得转载。")

@@ -1,5 +1,6 @@
 """What to cut from the two ends of an article body: captions, echoes of the headline,
-original-title and credit lines, related-news boxes, platform menus after the closing credits.
+original-title and credit lines, related-news boxes, platform menus after the closing credits,
+a site's copyright notice closing the text.
 
 The body container of a real page holds more than the article. What it adds sits at
 the ends, so these rules only ever look at the blocks before the article's first
@@ -22,7 +23,7 @@ from crawler.extraction.credits import (
 )
 from crawler.extraction.keywords import simplify
 from crawler.extraction.names import CREDIT_SEP_CHARS
-from crawler.extraction.vocabulary import TEXT_CACHE
+from crawler.extraction.vocabulary import TEXT_CACHE, is_site_notice
 
 __all__ = [
     "Trimmed",
@@ -82,6 +83,9 @@ _NOTICE_BLOCKS = 12
 # hashtags). A longer line after it is article prose, and the notice is then no ending.
 _NOTICE_LEAD_CHARS = 60
 _NOTICE_LINE_CHARS = 40
+# Where a site's copyright notice says so: in a block's first characters.
+_NOTICE_OPENING = 80
+_NOTICE_HINTS = ("权", "载", "责", "许", "權", "載", "責", "許", "ight", "IGHT")
 
 
 @dataclass(slots=True)
@@ -249,6 +253,36 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
     return blocks
 
 
+def _may_be_notice(text: str) -> bool:
+    """Whether ``text`` holds a character every site notice has (权, 载, 责, 许 in either script;
+    "ight" of Copyright and All rights reserved): a few substring tests, where the notice's regex
+    costs several microseconds a block."""
+    return any(hint in text for hint in _NOTICE_HINTS)
+
+
+def _cut_site_notice(blocks: list[Block], credits: list[str]) -> list[Block]:
+    """Cut a site's copyright or reprint notice closing the text, and the furniture after it.
+
+    The notice ("39健康网(www.39.net)专稿，未经书面授权请勿转载。", "版权声明 本网站所有注明…不得转载",
+    "(免责声明）文章描述过程、图片都来源于网络…") says so in its first ``_NOTICE_OPENING`` characters
+    (``vocabulary.is_site_notice``, in simplified script); at most as much text as after closing
+    credits follows it (an app's download line, "举报/反馈"). It goes to ``credits`` with what
+    follows, as read after the text: nothing before it is dropped.
+    """
+    total = _chars(blocks)
+    most = min(_AFTER_CREDITS_CHARS, _AFTER_CREDITS_SHARE * total)
+    after = 0
+    for i in range(len(blocks) - 1, 0, -1):
+        if after > most:
+            break
+        head = blocks[i].text[:_NOTICE_OPENING]
+        if _may_be_notice(head) and is_site_notice(simplify(head)):
+            credits.extend(b.text for b in blocks[i:])
+            return blocks[:i]
+        after += len(blocks[i].text)
+    return blocks
+
+
 def _cut_care_notice(blocks: list[Block]) -> list[Block]:
     """Cut a closing suicide-prevention notice and the short lines after it (see ``_CARE_RE``).
 
@@ -293,14 +327,16 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
 
     Dropped from the start: credit and 原标题 lines, captions, lines echoing the
     headline, the date/source info line, a related box that precedes the text, a pager. Dropped from the end: a related
-    box, labelled closing credits and whatever furniture follows them, a suicide-prevention
-    hotline notice, credit lines, pagers,
+    box, labelled closing credits and whatever furniture follows them, a site's copyright or
+    reprint notice and the furniture after it, a suicide-prevention hotline notice, credit
+    lines, pagers,
     a lone link lead-in ("点击进入专题："), and a closing byline in brackets glued to
     the last sentence ("…举行。（张巨峰）").
     """
     out = Trimmed([b for b in blocks if b.text != title])
     out.blocks = _split_related(out.blocks, out.tail_credits)
     out.blocks = _cut_after_credits(out.blocks, out.tail_credits)
+    out.blocks = _cut_site_notice(out.blocks, out.tail_credits)
     out.blocks = _cut_care_notice(out.blocks)
 
     start = 0
