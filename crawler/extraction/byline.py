@@ -231,6 +231,7 @@ def _unlabelled_source(
     site: str | None = None,
     columns: Container[str] = (),
     summaries: Sequence[str] = (),
+    writers: Container[str] = (),
 ) -> str | None:
     """The account/outlet printed next to the first date with no label (toutiao, baijiahao…).
 
@@ -250,6 +251,13 @@ def _unlabelled_source(
     row beside that date is no account's: the search ends on both sides ("一波神操作" | date |
     "By 亞小安" on 4Gamers, og:description "一波神操作"; date | "案例简介" on 天衡律师事务所,
     description "案例简介A女士与B先生…").
+    A name the page's social cards name as the article's writer (``writers``: see
+    :func:`_card_writers`), not ending like an outlet, is the writer, not an account, and ends the
+    search in the same way: "具希聆 记者" | "上传 2011.09.03 08:22" on 中央日报中文网 (its
+    ``og:article:author`` and ``twitter:creator`` "具希聆 记者"), "伴盟" | "2024-10-12" on 伴盟's
+    site (its Twitter card's "Written by" field "伴盟"). A name ending like an outlet (新华社) is
+    still read; no platform's account card is so named (toutiao's and baijiahao's print no such
+    meta, and a JSON-LD ``author``, a platform's posting account, is no card's writer).
     """
     texts = [p.text for p in header]
     for i, text in enumerate(texts):
@@ -290,6 +298,8 @@ def _unlabelled_source(
                     break  # a column's name ("生活"), not a site's ("39健康网", ending 网)
                 if value is not None and _opens_summary(candidate, summaries, value):
                     return own  # the article's kicker or subhead: no account's row
+                if value is not None and _names_a_writer(candidate, value, writers):
+                    return own  # the writer the page's cards name: no account's row
                 if value is not None and not is_person_name(value):
                     if not _is_own_name(value, site):
                         return value
@@ -301,6 +311,39 @@ def _unlabelled_source(
 
 _SUMMARY_METAS = ("description", "og:description", "twitter:description")
 _SPACES_RE = re.compile(r"\s+")
+# The metas of a page's social cards that may name the article's writer. Chinese CMSs fill them
+# with the outlet or the site as often ("参考消息" on sina, "天下事" on 加西网, "网易" on 163), so
+# one counts only where it says writer: a Twitter card's field labelled so (twitter:label1
+# "Written by" or 作者, its value in twitter:data1), or a value holding a writer's role word
+# ("具希聆 记者").
+_AUTHOR_METAS = ("og:article:author", "article:author", "twitter:creator")
+_WRITER_LABEL_RE = re.compile(r"^(?:written\s+by|author|作者)\s*[:：]?$", re.I)
+_ROLE_WORD_RE = re.compile(r"记者|記者|作者|撰稿|撰文|通讯员|通訊員")
+
+
+def _card_writers(meta: Mapping[str, str]) -> frozenset[str]:
+    """The writers a page's social-card metas name as such, spaces dropped, in simplified script.
+
+    Not ``<meta name="author">``, which CMSs fill with the site's name or an editor's code
+    (美国之音, "ck 13465"), nor JSON-LD's ``author``, the posting account on platforms (toutiao).
+    """
+    values = []
+    for n in ("1", "2"):
+        if _WRITER_LABEL_RE.match((meta.get(f"twitter:label{n}") or "").strip()):
+            values.append(meta.get(f"twitter:data{n}") or "")
+    for key in _AUTHOR_METAS:
+        value = meta.get(key) or ""
+        if _ROLE_WORD_RE.search(value):
+            values += [value, _ROLE_WORD_RE.sub("", value)]  # "具希聆 记者", and 具希聆
+    return frozenset(simplify(_SPACES_RE.sub("", v)) for v in values if v.strip())
+
+
+def _names_a_writer(candidate: str, value: str, writers: Container[str]) -> bool:
+    """Whether a piece beside the date (``candidate``, read as ``value``) is a writer the page's
+    cards name, not ending like an outlet: the piece as printed or the name read from it."""
+    if not writers or ends_like_outlet(value):
+        return False
+    return _SPACES_RE.sub("", candidate) in writers or _SPACES_RE.sub("", value) in writers
 
 
 def _opens_summary(candidate: str, summaries: Sequence[str], value: str) -> bool:
@@ -384,7 +427,9 @@ def find_source(
     itself (本站, 本报, 本刊) and reporters' names are never returned. An unlabelled or class-hinted name that is the
     serving site's own (``site``: 温州网 in the account slot of 温州网's pages) is the last
     resort: an outlet credited with a label after the body ("来源：温州晚报") or printed on
-    the date's other side comes first.
+    the date's other side comes first. A name beside the date that the page's social-card metas
+    name as the writer (a Twitter card's "Written by" field, an author meta holding "记者") is the
+    writer, not an account.
     """
     value = _labelled_source(_joined(header)) or _origin_source(header)
     if value:
@@ -425,7 +470,8 @@ def find_source(
     if value and not _is_own_name(value, site):
         return value
     summaries = [meta[key] for key in _SUMMARY_METAS if meta.get(key)]
-    value = _unlabelled_source(header, site, columns, summaries) or _lead_outlet(body_head, site)
+    value = _unlabelled_source(header, site, columns, summaries, _card_writers(meta))
+    value = value or _lead_outlet(body_head, site)
     if own and (value is None or _is_own_name(value, site)):
         return own
     return value
