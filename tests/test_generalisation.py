@@ -4397,3 +4397,78 @@ def test_the_writer_the_cards_name_is_no_account_synthetic(
     info: str, head: str, source: str | None
 ) -> None:
     assert page(article(info, head=head)).source == source
+
+
+# pages29
+# --------------------------------------------------------------------------- session 24, seventy-fifth pass
+# Where the text was first printed names its source (version 59): a column reprinted on an institution's
+# pages credits the periodical it first appeared in, in a note of its own — "(原載常春月刊 2005年10月
+# "醫心有方"專欄 )" under 長庚紀念醫院's headline (real63/cgmh-1; the shown headline 錯置的靈魂 was given
+# as the source), "(*註：本文刊於2013年7月22日《明報》，原文提及…）" after 平等機會委員會's text
+# (real60/eoc-1; no source). The note is a credit line, out of the body ("本文原载：爱白网（…）"
+# closing 爱白网's text, real41/fridae-1, whose source was already read). 刊于 alone opens prose too:
+# only after 本文 is it a credit.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real63/cgmh-1.html", "常春月刊"),
+        ("real60/eoc-1.html", "明報"),
+        ("real41/fridae-1.html", "爱白网"),
+    ],
+)
+def test_where_the_text_was_first_printed_is_the_source(key: str, source: str) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("key", "note"),
+    [("real60/eoc-1.html", "本文刊於"), ("real41/fridae-1.html", "本文原载")],
+)
+def test_a_first_printed_note_is_no_body_text(key: str, note: str) -> None:
+    assert note not in real(key).body
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "source"),
+    [
+        # a note under the headline, before the text
+        ("<p>（原载常春月刊 2005年10月“医心有方”专栏）</p>", "", "常春月刊"),
+        ("<p>(原載常春月刊 2005年10月)</p>", "", "常春月刊"),
+        # a note after the text, the periodical in title marks after its date
+        ("", "<p>（注：本文刊于2013年7月22日《明报》，原文有删节。）</p>", "明报"),
+        (
+            "",
+            "<p>(*註：本文刊於2013年7月22日《明報》，原文提及的數字有誤，謹此更正。）</p>",
+            "明報",
+        ),
+        ("", "<p>本文原载：爱白网（采访报道：何佳）</p>", "爱白网"),
+        ("", "<p>本文原刊于《南方周末》</p>", "南方周末"),
+        # 刊于 in a sentence of the text, not after 本文: no credit
+        ("", "<p>该文刊于《人民日报》后，各地纷纷转载，引起了很大的反响和讨论。</p>", None),
+        ("<p>他的第一篇小说刊于《收获》，此后笔耕不辍，写作至今已有四十余年。</p>", "", None),
+    ],
+)
+def test_where_the_text_was_first_printed_synthetic(
+    first: str, last: str, source: str | None
+) -> None:
+    html = article("2024-05-20 10:30").replace(
+        '<div class="content">', f'<div class="content">{first}'
+    )
+    html = html.replace("</div></div></body>", f"{last}</div></div></body>")
+    assert page(html).source == source
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("（原载常春月刊 2005年10月“医心有方”专栏）", True),
+        ("(*註：本文刊於2013年7月22日《明報》，原文提及的雙性人，謹此澄清。）", True),
+        ("本文原载：爱白网（采访报道丶摄影：何佳）", True),
+        ("该文刊于《人民日报》后，各地纷纷转载，引起了很大的反响。", False),
+        ("原载人员名单已经公布，请各单位于本周内核对并报送。", False),
+    ],
+)
+def test_a_first_printed_note_is_a_credit_line(line: str, credit: bool) -> None:
+    assert is_credit_line(line) is credit

@@ -10,6 +10,7 @@ from typing import Any
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.credits import (
     BARE_ORIGIN_LABEL_RE,
+    FIRST_PRINTED,
     REPRINT_DATE,
     REPRINT_WORD,
     SEP,
@@ -58,6 +59,9 @@ _SOURCE_LABEL_RE = re.compile(
     rf"|{REPRINT_WORD}(?:于)?\s*[:：]?\s*(?:{REPRINT_DATE}\s*)?"
     # a government portal's source slot: "发布机构：县发改局", "供稿单位：市统计局"
     r"|(?:发布机构|发布单位|来源单位|供稿单位|供稿)\s*[:：]\s*"
+    # where the text was first printed: "（原载常春月刊 2005年10月…专栏）" under a column's
+    # headline, "（注：本文刊于2013年7月22日《明报》，…）" after one
+    rf"|(?:本文{FIRST_PRINTED}|(?<=[（(【\[])原[载載](?:[于於])?)\s*[:：]?\s*(?:{REPRINT_DATE}\s*)?"
 )
 # A credit label alone in its element, its value in the next one: "<td>来源：</td><td>中新网</td>".
 _BARE_SOURCE_LABEL_RE = re.compile(

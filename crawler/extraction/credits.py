@@ -69,6 +69,10 @@ _CREDIT_START_RE = re.compile(
 # "(转自2015-04-06 环球网)" (山西省高级人民法院). A year alone is no such date ("转自2015年起…").
 REPRINT_WORD = r"(?:转载自|转自|摘自|选自)"
 REPRINT_DATE = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+# Where a text was first printed, before the periodical's name: "本文原载：爱白网", "本文刊于…《明报》"
+# (a date may stand between 刊于 and the name). Both open prose too ("该文刊于…", "原载客量"): a
+# credit has 本文 before the word, or 原载 opens a note in brackets ("（原载常春月刊 2005年10月）").
+FIRST_PRINTED = r"(?:原[载載](?:[于於])?|(?:原)?刊(?:登)?[于於])"
 # These open a credit line whatever follows, however long (an original title can be long).
 _ALWAYS_CREDIT_RE = re.compile(
     r"^[（(【\[]?\s*(?:本文|文章)?(?:原标题|原题|免责声明|特别声明|声明|来源|本文来源|稿源)\s*(?:为|于)?\s*[:：|｜丨《]"
@@ -76,6 +80,9 @@ _ALWAYS_CREDIT_RE = re.compile(
     # "转自《北京科技报》", "（摘自《人民日报》）": a reprint credit; "转自于：家庭医生" (南京卫生
     # 12320网) and "(转自2015-04-06 环球网)" put 于 or the outlet's date before the outlet
     rf"|^[（(【\[]?\s*(?:本文|文章)?{REPRINT_WORD}(?:于|\s*[:：《]|\s*{REPRINT_DATE})"
+    # where the text was first printed, opening a note: "（原载常春月刊 2005年10月…专栏）",
+    # "(*注：本文刊于2013年7月22日《明报》，…）"
+    rf"|^[（(【\[]?\s*\*?\s*(?:[注註]\s*[:：]\s*)?本文{FIRST_PRINTED}|^[（(【\[]\s*原[载載]"
 )
 # A reprint credit with no colon, a line of its own closing the text: "本文轉載自央廣新聞網" (民報),
 # "- 轉載自 地球圖輯隊" (T-STUDIO's blog, a list dash before it). The whole line is the word and
