@@ -129,6 +129,7 @@ LATER_SETS = (
     "real59",
     "real60",
     "real61",
+    "real62",
     "real63",
 )
 SETS = SPLIT_SETS + LATER_SETS
