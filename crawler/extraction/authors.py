@@ -25,6 +25,7 @@ from crawler.extraction.credits import (
     unit_writer,
     writers_after_outlet,
 )
+from crawler.extraction.dates import WEEKDAY
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.names import (
@@ -301,7 +302,7 @@ def _name_by_the_date(header: Sequence[TextPiece]) -> str | None:
 
 
 # the weekday a date may print beside it: "2020年8月11日 星期二17:01" (韩星网), "（周五）"
-_WEEKDAY_RE = re.compile(r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?")
+_WEEKDAY_RE = re.compile(WEEKDAY)
 
 
 def _lone_date(header: Sequence[TextPiece]) -> int | None:

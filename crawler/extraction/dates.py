@@ -48,6 +48,8 @@ _TIME = (
     r"|\s*[(（]?\s*(?P<city>" + "|".join(CITY_ZONES) + r")时间)?"
 )
 
+# The weekday a date may print beside it: "星期一", "周五", "（礼拜天）".
+WEEKDAY = r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?"
 _DATETIME_RE = re.compile(
     # every form starts with one of these; saying so up front lets the scan skip the
     # rest of the text five times faster than trying each alternative at each position
@@ -60,7 +62,7 @@ _DATETIME_RE = re.compile(
     # 时间：10:22", or the name of a zone eight hours east of UTC, as Shanghai is:
     # "2023-02-06 HKT 19:39" (香港電台)
     r"(?:(?:\s*T\s*|\s*[,，]?\s*"
-    r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|[(（][一二三四五六日天][)）]\s*"
+    rf"(?:{WEEKDAY}\s*|[(（][一二三四五六日天][)）]\s*"
     r"|时间\s*[:：]\s*|(?:HKT|BJT|SGT|MYT|AWST)\s+)?)"
     rf"(?:{_TIME}))?"
     # a two-digit year, as old portals print it: 07年08月24日 [08:58], and 10-06-04 09:51 (with

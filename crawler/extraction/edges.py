@@ -23,7 +23,7 @@ from crawler.extraction.credits import (
 )
 from crawler.extraction.keywords import simplify
 from crawler.extraction.names import CREDIT_SEP_CHARS
-from crawler.extraction.vocabulary import TEXT_CACHE, is_site_notice
+from crawler.extraction.vocabulary import TEXT_CACHE, is_site_notice, may_be_site_notice
 
 __all__ = [
     "Trimmed",
@@ -85,7 +85,6 @@ _NOTICE_LEAD_CHARS = 60
 _NOTICE_LINE_CHARS = 40
 # Where a site's copyright notice says so: in a block's first characters.
 _NOTICE_OPENING = 80
-_NOTICE_HINTS = ("权", "载", "责", "许", "權", "載", "責", "許", "ight", "IGHT")
 
 
 @dataclass(slots=True)
@@ -253,13 +252,6 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
     return blocks
 
 
-def _may_be_notice(text: str) -> bool:
-    """Whether ``text`` holds a character every site notice has (权, 载, 责, 许 in either script;
-    "ight" of Copyright and All rights reserved): a few substring tests, where the notice's regex
-    costs several microseconds a block."""
-    return any(hint in text for hint in _NOTICE_HINTS)
-
-
 def _cut_site_notice(blocks: list[Block], credits: list[str]) -> list[Block]:
     """Cut a site's copyright or reprint notice closing the text, and the furniture after it.
 
@@ -276,7 +268,7 @@ def _cut_site_notice(blocks: list[Block], credits: list[str]) -> list[Block]:
         if after > most:
             break
         head = blocks[i].text[:_NOTICE_OPENING]
-        if _may_be_notice(head) and is_site_notice(simplify(head)):
+        if may_be_site_notice(head) and is_site_notice(simplify(head)):
             credits.extend(b.text for b in blocks[i:])
             return blocks[:i]
         after += len(blocks[i].text)

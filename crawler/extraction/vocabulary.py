@@ -238,6 +238,9 @@ _SITE_NOTICE_RE = re.compile(
     r"版权所有|版权与免责|免责声明|版权声明|未经.{0,20}?(?:授权|许可)|请勿转载|不得转载"
     r"|(?i:copyright\s*(?:©|\(c\)|&copy;)?\s*\d{4}|all\s+rights\s+reserved)"
 )
+# A character every alternative above holds (权, 载, 责, 许 in either script; "ight" of Copyright
+# and All rights reserved, either case): an alternative added there needs its own here.
+_SITE_NOTICE_HINTS = ("权", "载", "责", "许", "權", "載", "責", "許", "ight", "IGHT")
 
 
 def is_interface_word(text: str) -> bool:
@@ -248,3 +251,9 @@ def is_interface_word(text: str) -> bool:
 def is_site_notice(text: str) -> bool:
     """Whether ``text`` (the opening of a block) is a site's copyright or reprint notice."""
     return _SITE_NOTICE_RE.search(text) is not None
+
+
+def may_be_site_notice(text: str) -> bool:
+    """Whether ``text`` can be a site notice (see :func:`is_site_notice`) at all: a few substring
+    tests, unsimplified script too, where the notice's regex costs several microseconds a block."""
+    return any(hint in text for hint in _SITE_NOTICE_HINTS)
