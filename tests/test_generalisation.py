@@ -4472,3 +4472,66 @@ def test_where_the_text_was_first_printed_synthetic(
 )
 def test_a_first_printed_note_is_a_credit_line(line: str, credit: bool) -> None:
     assert is_credit_line(line) is credit
+
+
+# sources27
+# --------------------------------------------------------------------------- session 25, eightieth pass
+# A button that passes the article on, its action and where it goes, is no outlet (version 64):
+# "转寄朋友" (forward to a friend), a link of the action box under RFI's date (real62/rfi-1; label
+# none), and "扫描到手机" (scan it to your phone), the title of the QR-code dialog before 中華網's
+# date (real7/chinacom-1; the outlet after the date, 北京时间, is refused as a clock's word, so
+# the page now gives none rather than the button). The phrase as a whole: an outlet's name that
+# holds a destination word (手机中国) is still one.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real62/rfi-1.html", None),
+        ("real7/chinacom-1.html", None),
+        ("real/toutiao-1.html", "GameForce"),  # the account beside the date is kept
+        ("real2/360kuai-1.html", "中国新闻网"),
+    ],
+)
+def test_a_pass_on_button_is_no_source(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # the button after the date, alone in the row
+        ("<span>2024-05-20 10:30</span><a href='javascript:send()'>转寄朋友</a>", None),
+        ("<span>2024-05-20 10:30</span><a href='#'>轉寄給朋友</a>", None),
+        ("<span>2024-05-20 10:30</span><a href='#'>推荐给好友</a>", None),
+        # before the date: the outlet on its other side is read instead
+        (
+            "<span>扫描到手机</span><span>2024-05-20 10:30</span><span>中国新闻网</span>",
+            "中国新闻网",
+        ),
+        (
+            "<span>发送到手机</span><span>2024-05-20 10:30</span><span>中国新闻网</span>",
+            "中国新闻网",
+        ),
+        # an outlet whose name holds a destination word is kept
+        ("<span>2024-05-20 10:30</span><span>手机中国</span>", "手机中国"),
+        ("<span>来源：好友网</span><span>2024-05-20 10:30</span>", "好友网"),
+    ],
+)
+def test_a_pass_on_button_is_no_source_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("转寄朋友", False),
+        ("扫描到手机", False),
+        ("分享到朋友圈", False),
+        ("发给好友", False),
+        ("手机中国", True),
+        ("朋友网", True),
+    ],
+)
+def test_a_pass_on_button_is_not_outlet_like(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet
