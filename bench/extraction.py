@@ -131,6 +131,7 @@ LATER_SETS = (
     "real61",
     "real62",
     "real63",
+    "real64",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

@@ -29,6 +29,7 @@ from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 from crawler.extraction.epaper import epaper_meta
 from crawler.extraction.outlets import is_outlet_like
+from crawler.extraction.vocabulary import is_interface_word
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=SHANGHAI)
@@ -4535,3 +4536,66 @@ def test_a_pass_on_button_is_no_source_synthetic(info: str, source: str | None) 
 )
 def test_a_pass_on_button_is_not_outlet_like(value: str, outlet: bool) -> None:
     assert is_outlet_like(value) is outlet
+
+
+# pages30
+# --------------------------------------------------------------------------- session 25, eighty-first pass
+# A tool's action label is an interface word (version 65): a tool's verb and what it acts on,
+# printed beside the date, was read as the account there — "听文章" (光华日报's audio player over the
+# text, real64/kwongwah-1), "转寄朋友" (RFI's forward-to-a-friend link under the date,
+# real62/rfi-1), "扫描到手机" (中华网's QR prompt beside the date, real7/chinacom-1). None prints
+# an account there: the source is none.
+
+
+@pytest.mark.parametrize(
+    "key", ["real64/kwongwah-1.html", "real62/rfi-1.html", "real7/chinacom-1.html"]
+)
+def test_a_tool_action_label_is_no_source_on_real_pages(key: str) -> None:
+    assert real(key).source is None
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "<span>2024-05-20 10:22</span> <span>听文章</span> <span>Powered by 某某网</span>",
+        "<span>2024-05-20 10:22</span> <span>转寄朋友</span>",
+        "<span>扫描到手机</span> <span>2024-05-20 10:22</span>",
+        "<span>2024-05-20 10:22</span> <span>分享到朋友圈</span> <span>打印本页</span>",
+        "<span>發送到手機</span> <span>2024-05-20 10:22</span>",
+    ],
+)
+def test_a_tool_action_label_next_to_the_date_is_no_account(info: str) -> None:
+    assert page(article(info)).source is None
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # the account past the tool's label, on either side of the date
+        ("<span>听文章</span> <span>某某日报</span> <span>2024-05-20 10:22</span>", "某某日报"),
+        ("<span>2024-05-20 10:22</span> <span>转寄朋友</span> <span>某某发布</span>", "某某发布"),
+        # a name that opens with a tool's verb but acts on nothing is no label: still the account
+        ("<span>2024-05-20 10:22</span> <span>听风网</span>", "听风网"),
+    ],
+)
+def test_the_account_past_a_tool_action_label(info: str, source: str) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("text", "interface"),
+    [
+        ("听文章", True),
+        ("转寄朋友", True),
+        ("扫描到手机", True),
+        ("分享到朋友圈", True),
+        ("打印本页", True),
+        ("听新闻", True),  # one of INTERFACE_WORDS already
+        ("听风网", False),
+        ("扫描二维码看更多", False),
+        ("分享经济报", False),
+        ("下载客户端阅读全文", False),
+    ],
+)
+def test_tool_action_labels_are_interface_words(text: str, interface: bool) -> None:
+    assert is_interface_word(text) is interface

@@ -55,14 +55,6 @@ _LABEL_IN_SOURCE_RE = re.compile(
     # a font-size toolbar's state: "目前设定" (新頭殼), as 字号/放大/缩小 are its buttons
     r"|设定|设置"
 )
-# A button that passes the article on, as its action and where it goes: "转寄朋友" (RFI's action
-# box under the date: forward to a friend), "扫描到手机" (中華網's QR-code dialog beside the
-# date: scan it to your phone); "发送到手机", "推荐给好友", "轉寄給朋友" alike. No outlet is named so.
-_PASS_ON_RE = re.compile(
-    r"(?:(?:转寄|轉寄|转发|轉發|发送|發送|推荐|推薦|扫描|掃描|扫码|掃碼|分享)(?:到|至|给|給)?"
-    r"|(?:寄|发|發)(?:给|給))"
-    r"(?:朋友圈?|好友|亲友|親友|手机|手機|邮箱|郵箱)"
-)
 # A date's label alone, whatever follows it: "更新 / 2022年8月24日 5:44 PM" and "发布 /" (联合早报),
 # "发布 2019.05.21 09:58" (新頭殼). 发布 also ends account names (中国广州发布), so only the
 # bare word is refused.
@@ -169,8 +161,6 @@ def is_outlet_like(value: str) -> bool:
     if value in MENU_WORDS or is_interface_word(value) or _LABEL_IN_SOURCE_RE.search(value):
         return False
     if _DATE_LABEL_RE.match(value) or REPORT_WORD_RE.match(value):
-        return False
-    if _PASS_ON_RE.fullmatch(value):  # a share button: 转寄朋友, 扫描到手机
         return False
     if _WEEKDAY_RE.match(value) or _DATE_WORD_RE.match(value):  # a date's word: 星期一, 2022年
         return False

@@ -243,9 +243,30 @@ _SITE_NOTICE_RE = re.compile(
 _SITE_NOTICE_HINTS = ("权", "载", "责", "许", "權", "載", "責", "許", "ight", "IGHT")
 
 
+# A tool's action label beside the date or the credits: a tool's verb (listen, read aloud,
+# forward, scan, print, keep, share, send) and what it acts on (the article, this page, a friend,
+# a phone): "听文章" (光华日报's audio player), "转寄朋友" (RFI's forward-to-a-friend link),
+# "扫描到手机" (中华网's QR prompt), "分享到朋友圈", "打印本页", "推荐给好友", "轉寄給朋友". No outlet's or account's name is
+# such a phrase: one is furniture, as the single words of INTERFACE_WORDS (听新闻, 转寄) are.
+_TOOL_ACTION_RE = re.compile(
+    r"^(?:点击|点此)?(?:收?听|朗读|播放|转寄|轉寄|转发|轉發|寄给|寄給|发给|發給|发送|發送|推荐|推薦|扫描|掃描|扫码|掃碼"
+    r"|扫一扫|掃一掃|打印|列印|收藏|分享|下载|下載)"
+    r"(?:本文|此文|全文|文章|新闻|新聞|本页|本頁|此页|此頁|页面|頁面"
+    r"|(?:给|給|至|到)?(?:朋友圈?|好友|亲友|親友|手机|手機|微信|邮箱|郵箱))$"
+)
+_TOOL_VERB_STARTS = frozenset("点點收听朗播转轉寄发發推扫掃打列分下")
+
+
 def is_interface_word(text: str) -> bool:
-    """Whether ``text`` is a button, toggle or share target only (分享, A+, line), no name."""
-    return text in INTERFACE_WORDS or text.lower() in SHARE_TARGETS
+    """Whether ``text`` is a button, toggle or share target only (分享, A+, line), or a tool's
+    action label (听文章, 转寄朋友: see ``_TOOL_ACTION_RE``), no name."""
+    if text in INTERFACE_WORDS or text.lower() in SHARE_TARGETS:
+        return True
+    return (
+        2 < len(text) <= 8
+        and text[0] in _TOOL_VERB_STARTS
+        and _TOOL_ACTION_RE.match(text) is not None
+    )
 
 
 def is_site_notice(text: str) -> bool:
