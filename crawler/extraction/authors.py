@@ -377,6 +377,9 @@ def _signed_beside_note(lines: Sequence[str], *, after: bool) -> str | None:
     credit word; the line must hold one person's name alone (a title or the year may follow).
     """
     for i, line in enumerate(lines):
+        # (a cheap test first: the note's words are 刊 or 载 in every form it takes)
+        if not ("刊" in line or "载" in line or "載" in line):
+            continue
         if not _FIRST_PRINTED_NOTE_RE.match(line.strip()):
             continue
         j = i + 1 if after else i - 1
