@@ -4599,3 +4599,56 @@ def test_the_account_past_a_tool_action_label(info: str, source: str) -> None:
 )
 def test_tool_action_labels_are_interface_words(text: str, interface: bool) -> None:
     assert is_interface_word(text) is interface
+
+
+# authors25: a columnist signing on the line next to the note saying where the text was first
+# printed, no credit word — under the headline the line after the note ("（原載常春月刊 2005年10月…）"
+# | "劉嘉逸 2005", 長庚紀念醫院), after the text the line before it ("周一嶽醫生" | "(*註：本文刊於…
+# 《明報》…）", 平等機會委員會); a title or the year may follow the name
+
+
+@pytest.mark.parametrize(
+    ("key", "source", "author"),
+    [
+        ("real60/eoc-1.html", "明報", "周一嶽"),
+        ("real63/cgmh-1.html", "常春月刊", "劉嘉逸"),
+    ],
+)
+def test_a_columnist_signing_beside_the_first_printed_note(
+    key: str, source: str, author: str
+) -> None:
+    found = real(key)
+    assert (found.source, found.author) == (source, author)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "author"),
+    [
+        # under the headline: the note, then the writer with the year
+        ("<p>（原载某某月刊 2005年10月“健康”专栏）</p><p>张建国 2005</p>", "", "张建国"),
+        ("<p>（本文原载《读书》2019年第3期）</p><p>李明</p>", "", "李明"),
+        # after the text: the writer (a title after the name), then the footnote
+        (
+            "",
+            "<p>某某协会主席</p><p>王建国医生</p><p>（注：本文刊于2024年5月20日《某某日报》）</p>",
+            "王建国",
+        ),
+        ("", "<p>赵立新 教授</p><p>（本文原载《学习时报》）</p>", "赵立新"),
+        # the line on the other side of the note is not read: the headline's side, the furniture after
+        ("<p>王建国</p><p>（原载某某月刊 2005年10月）</p>", "", None),
+        ("", "<p>（本文原载《学习时报》）</p><p>张建国</p>", None),
+        # no person's name beside the note: an organisation, a sentence
+        ("", "<p>某某市卫生健康委员会</p><p>（本文原载《学习时报》）</p>", None),
+        ("<p>（原载某某月刊 2005年10月）</p><p>近日有关部门发布了新的规定。</p>", "", None),
+        # 原载 or 刊于 inside a sentence is no note
+        ("", "<p>张建国</p><p>该文刊于《人民日报》后，各地纷纷转载，引起了很大的反响。</p>", None),
+    ],
+)
+def test_a_columnist_signing_beside_the_note_synthetic(
+    first: str, last: str, author: str | None
+) -> None:
+    html = article("2024-05-20 10:30").replace(
+        '<div class="content">', f'<div class="content">{first}'
+    )
+    html = html.replace("</div></div></body>", f"{last}</div></div></body>")
+    assert page(html).author == author

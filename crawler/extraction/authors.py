@@ -17,6 +17,7 @@ from crawler.extraction.byline import (
     name_value,
 )
 from crawler.extraction.credits import (
+    FIRST_PRINTED,
     digest_writer,
     editor_in,
     in_writer_slot,
@@ -354,6 +355,41 @@ def _slot_writer(header: Sequence[TextPiece]) -> str | None:
     return None
 
 
+# A note saying where the text was first printed, opening its line: "（原载常春月刊 2005年10月…专栏 ）"
+# under a column's headline, "(*注：本文刊于2013年7月22日《明报》，…）" after the text (as
+# ``credits`` reads them for the source).
+_FIRST_PRINTED_NOTE_RE = re.compile(
+    rf"^[（(【\[]?\s*\*?\s*(?:[注註]\s*[:：]\s*)?本文{FIRST_PRINTED}|^[（(【\[]\s*原[载載]"
+)
+# The writer signing such a column: the name alone on its line, a title or the year after it
+# ("周一岳医生", "刘嘉逸 2005"; matched in simplified script).
+_SIGNED_RE = re.compile(
+    rf"(?P<name>[{HAN}]{{2,4}})\s*(?:医生|医师|教授|博士|律师|(?:19|20)\d{{2}}年?)?"
+)
+
+
+def _signed_beside_note(lines: Sequence[str], *, after: bool) -> str | None:
+    """The writer signing on the line next to a first-print note: the line ``after`` the note
+    when it stands under the headline ("（原载常春月刊 2005年10月…）" | "刘嘉逸 2005", 长庚纪念医院),
+    the line before it after the text ("周一岳医生" | "(*注：本文刊于…《明报》…）", 平等机会委员会).
+
+    A column reprinted from a periodical is signed by its writer beside the note, with no
+    credit word; the line must hold one person's name alone (a title or the year may follow).
+    """
+    for i, line in enumerate(lines):
+        # (a cheap test first: the note's words are 刊 or 载 in every form it takes)
+        if not ("刊" in line or "载" in line or "載" in line):
+            continue
+        if not _FIRST_PRINTED_NOTE_RE.match(line.strip()):
+            continue
+        j = i + 1 if after else i - 1
+        if 0 <= j < len(lines):
+            m = _SIGNED_RE.fullmatch(lines[j].strip())
+            if m is not None and is_person_name(m["name"]):
+                return m["name"]
+    return None
+
+
 def _first(found: Iterable[str | None]) -> str | None:
     return next((v for v in found if v), None)
 
@@ -398,6 +434,12 @@ def _reporters(
     # or a digest credit standing alone there ("（米妮 / 综合报导）", a donation appeal after it)
     for line in reversed(body):
         yield _closing_reporter(line) or (digest_writer(line) if is_credit_line(line) else None)
+    # a columnist signing beside the note saying where the text was first printed
+    yield _signed_beside_note([p.text for p in header], after=True)
+    yield _signed_beside_note([line for line, _ in body_head], after=True)
+    yield _signed_beside_note(
+        [*(line for line, _ in body_tail), *(p.text for p in trailer)], after=False
+    )
     # last, a name alone beside the date ("1999-06-14 | 何逸敏"), no credit word at all
     yield _name_by_the_date(header)
     # or a pen name in the writer's slot there ("Tien", "鯛魚")
