@@ -4652,3 +4652,115 @@ def test_a_columnist_signing_beside_the_note_synthetic(
     )
     html = html.replace("</div></div></body>", f"{last}</div></div></body>")
     assert page(html).author == author
+
+
+# --------------------------------------------------------------------------- session 25, seventy-sixth pass
+# body25: a second story the page appends after the article (version 60). An endless page (星島's
+# "延伸閱讀" scroll, real25/singtao-1) and a "one more article" loader (南洋商报's, real62/enanyang-1)
+# print whole other stories after the text, each under a headline of the article headline's own
+# template (the same heading tag and class, in parents of the same tags and classes) with its own
+# date under it. That headline ends the article: 星島's next story (more text than the article) no
+# longer wins the body's vote, and the credits read after 南洋商报's text stop before the next
+# story's "图/文|温国辉". A heading of another kind, or one with no date after it, ends nothing.
+
+
+def test_an_appended_story_is_not_the_body() -> None:
+    got = real("real25/singtao-1.html")
+    assert got.body.startswith("當地時間11月1日，德國「性別自決」法案")
+    assert got.body.endswith("而感受被騷擾的女性甚至不能尖叫，因為會面臨罰款。")
+    assert "凱特" not in got.body
+    assert got.title == "德國「性別自決」法案生效 一年可「變性」一次"
+
+
+def test_an_appended_story_credits_nothing() -> None:
+    got = real("real62/enanyang-1.html")
+    assert got.author is None
+    assert got.source is None
+    assert got.body.endswith("截至周一，家人则被告知法德里被判囚1年。")
+    assert "温国辉" not in got.body
+
+
+_FIRST_STORY = "".join(
+    f"<p>第{i}段：市政府今天召开常务会议，研究部署冬季安全生产工作。</p>" for i in range(3)
+)
+_SECOND_STORY = "".join(
+    f"<p>另一篇第{i}段：本市今年新建改建农村公路三百公里，惠及沿线群众二十余万人，"
+    f"交通运输部门表示明年将继续推进。</p>"
+    for i in range(8)
+)
+
+
+def _dated_story(title: str, info: str, text: str, credit: str = "", heading: str = "h1") -> str:
+    return (
+        f'<div class="story"><div class="head"><{heading} class="title">{title}</{heading}>'
+        f'<div class="meta">{info}</div></div><div class="text">{text}{credit}</div></div>'
+    )
+
+
+def _appended(second: str, first_credit: str = "") -> ExtractedArticle:
+    first = _dated_story("市政府召开常务会议", "2024-05-20 10:00", _FIRST_STORY, first_credit)
+    return page(
+        "<html><head><title>市政府召开常务会议_某某网</title></head><body>"
+        f'<div class="main">{first}<div class="more">{second}</div></div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "info", ["2024-05-21 08:30", "2024年5月21日", "发布时间：2024/05/21 来源：某某网"]
+)
+def test_an_appended_story_under_the_same_template_ends_the_article(info: str) -> None:
+    got = _appended(
+        _dated_story("农村公路建设惠及沿线群众", info, _SECOND_STORY, "<p>图/文|王小明</p>")
+    )
+    assert got.title == "市政府召开常务会议"
+    assert got.body.startswith("第0段")
+    assert got.body.endswith("第2段：市政府今天召开常务会议，研究部署冬季安全生产工作。")
+    assert "另一篇" not in got.body
+    assert got.author is None
+
+
+def test_an_appended_story_leaves_the_articles_own_credit() -> None:
+    got = _appended(
+        _dated_story(
+            "农村公路建设惠及沿线群众", "2024-05-21", _SECOND_STORY, "<p>作者：王小明</p>"
+        ),
+        first_credit="<p>（记者 李华）</p>",
+    )
+    assert got.author == "李华"
+    assert "另一篇" not in got.body
+
+
+def test_a_heading_of_the_same_template_without_a_date_ends_nothing() -> None:
+    # no info line under it: not a story's headline (the vote is as before)
+    got = _appended(_dated_story("农村公路建设惠及沿线群众", "热门推荐", _SECOND_STORY))
+    assert "另一篇第7段" in got.body
+
+
+def test_a_heading_of_another_kind_ends_nothing() -> None:
+    # a related box's title in an <h2>, a dated item under it: another template
+    got = _appended(
+        _dated_story("农村公路建设惠及沿线群众", "2024-05-21", _SECOND_STORY, heading="h2")
+    )
+    assert "另一篇第7段" in got.body
+
+
+def test_the_headline_repeated_ends_nothing() -> None:
+    # the same headline again in the same template (a sticky bar): not another story
+    got = _appended(_dated_story("市政府召开常务会议", "2024-05-21", _SECOND_STORY))
+    assert "另一篇第7段" in got.body
+
+
+def test_a_subhead_in_mid_article_drops_nothing() -> None:
+    # the article's own subheads (<h2> inside the text) are no story's headline
+    text = (
+        _FIRST_STORY
+        + "<h2>下一步工作安排</h2><p>2024年5月起，各区县要开展安全检查。</p>"
+        + _FIRST_STORY
+    )
+    got = page(
+        "<html><head><title>市政府召开常务会议_某某网</title></head><body>"
+        + _dated_story("市政府召开常务会议", "2024-05-20 10:00", text)
+        + "</body></html>"
+    )
+    assert "下一步工作安排" in got.body
+    assert got.body.count("第2段") == 2

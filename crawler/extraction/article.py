@@ -37,9 +37,10 @@ from crawler.extraction.headline import (
 )
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import ShownText, read_jsonld, read_meta, stated_address
-from crawler.extraction.pieces import lead_before, pieces_after, pieces_between, shows_date
+from crawler.extraction.pieces import lead_before, pieces_between, shows_date
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
+from crawler.extraction.stories import next_story, story_and_after
 from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
@@ -151,6 +152,14 @@ def extract_article(
     headline = with_subtitle(
         Headline(unmarked(headline.text), headline.element, headline.from_title)
     )
+    # a second story the page appends after the article (an endless page, a "one more
+    # article" loader) is none of it: the body is chosen before it, the trailer stops at it
+    story_end = next_story(root, headline.element, stats)
+    if story_end is not None:
+        beyond = story_and_after(root, story_end)
+        if container in beyond:
+            chosen = find_body_container(root, stats, beyond)
+            container = container if chosen is None else chosen
     if container is None:
         raise NotAnArticle("no article text found")
 
@@ -173,7 +182,7 @@ def extract_article(
         header = pieces_between(root, None, container, limit=80, stats=stats)
     shown = {p.text for p in header}
     header += [TextPiece(line, "") for line in body_head if line not in shown]
-    trailer = pieces_after(root, container, limit=40, stats=stats)
+    trailer = pieces_between(root, container, story_end, limit=40, stats=stats)
     host = urlsplit(url).hostname if url else None
 
     head = body_head + [b.text for b in blocks[:2]] + _first_prose(blocks[2:4], blocks[:2])

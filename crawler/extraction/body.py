@@ -284,7 +284,9 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
 
 
 def find_body_container(
-    root: etree._Element, stats: TextStats | None = None
+    root: etree._Element,
+    stats: TextStats | None = None,
+    beyond: set[etree._Element] | None = None,
 ) -> etree._Element | None:
     """The element holding the article's paragraphs.
 
@@ -312,6 +314,9 @@ def find_body_container(
     ad slot's JSON. The vote is counted again without what the page hides, and its winner is
     taken when it reads as prose; else the hidden one stays (a page that shows its text only
     through a script).
+
+    ``beyond`` is the elements not wholly before a second story the page appends after the
+    article (``stories.story_and_after``): they get no vote, so the winner is the article's.
     """
     if stats is None:
         stats = measure(root)
@@ -365,6 +370,8 @@ def find_body_container(
         def vote(target: etree._Element | None, length: int, marks: int) -> None:
             if target is None or is_noisy(target) or (shown and is_hidden(target)):
                 return
+            if beyond and target in beyond:
+                return
             if notices and any(
                 node is notice for notice in notices for node in target.iterancestors()
             ):
@@ -374,7 +381,7 @@ def find_body_container(
             score = 1 + marks + min(length / 80, 4)
             scores[target] = scores.get(target, 0.0) + score
             grand = target.getparent()
-            if grand is not None:
+            if grand is not None and not (beyond and grand in beyond):
                 scores[grand] = scores.get(grand, 0.0) + score / 2
 
         for el, n, in_links, marks in stats.paragraphs:
