@@ -29,8 +29,10 @@ from crawler.extraction.metadata import (
 
 # Words just before a date in the info line that say what the date is.
 # 时间/日期 alone only with a colon: "午餐时间 2019-09-06" in a related-news card is no label.
+# The ``pub`` words say the page was posted (上版日期 is the Taiwanese government sites' word);
+# 时间/日期 alone may be an event's ("活动时间：", "日期：" of a notice).
 _LABEL_BEFORE = re.compile(
-    r"(?:(?P<upd>更新|修改|修订)|(?P<pub>发布|发表|发稿|出版))(?:时间|日期|于)?\s*[:：]?\s*$"
+    r"(?:(?P<upd>更新|修改|修订)|(?P<pub>发布|发表|发稿|出版|上版))(?:时间|日期|于)?\s*[:：]?\s*$"
     r"|(?:(?P<upd2>updated?|modified)|(?P<pub2>时间|日期|published|posted|date|time))\s*[:：]\s*$",
     re.IGNORECASE,
 )
@@ -129,6 +131,20 @@ def _labelled_clock(
     return None
 
 
+def _posting_date(
+    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None
+) -> Stamp | None:
+    """The first full date in ``pieces`` after a posting word (发布时间：, 上版日期：, 发表于)."""
+    for piece in pieces:
+        for found in scan(piece.text, now, anchor):
+            if not found.certain or found.stamp.when > now + SAME_EVENT:
+                continue
+            label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
+            if label is not None and label["pub"]:
+                return found.stamp
+    return None
+
+
 def find_published_stamp(
     *,
     meta: Mapping[str, str],
@@ -156,7 +172,10 @@ def find_published_stamp(
     time-hinted date *with* a clock printed after the body (``trailer``) completes it:
     kepuchina.cn prints "时间：2019-09-24 17:08" below the article, 51offer.com
     "发布于：2015-11-05 11:34" under a header that shows the bare date. It must fall on
-    the header's date when there is one.
+    the header's date when there is one. Where neither a publication meta nor the info line
+    dates the page, a full date after the text that a posting word labels (发布时间：, 上版日期：;
+    not 时间 or 日期 alone, often an event's) is the page's date, a clock there or in a script
+    on the same day completing it.
 
     ``record(now)`` (the labelled date of a government page's 信息公开 catalogue table, see
     :mod:`crawler.extraction.govinfo`) ranks first among the printed dates when the info
@@ -190,6 +209,12 @@ def find_published_stamp(
         late = _labelled_clock(trailer, current, anchor)
         if late is not None and (not candidates or late.when.date() == candidates[0].when.date()):
             candidates.insert(0, late)
+    if strong is None and not candidates:
+        # nothing before the text dates the page: a date-only posting date after it does
+        # (臺南市 "上版日期：112-06-13", 明德公法网 "发布时间：2011/9/26", under the text)
+        posted = _posting_date(trailer, current, anchor)
+        if posted is not None:
+            candidates.append(posted)
     if strong is None and scripted is not None and (not candidates or not candidates[0].has_time):
         hidden = scripted(current)
         if hidden is not None and not candidates:
