@@ -10,12 +10,11 @@ from crawler.extraction.blocks import TextPiece as P
 from crawler.extraction.dates import (
     SHANGHAI,
     date_from_url,
-    find_published,
-    find_published_stamp,
     has_time_of_day,
     parse_datetime,
     parse_stamp,
 )
+from crawler.extraction.published import find_published, find_published_stamp
 
 NOW = datetime(2023, 3, 1, 12, 0, tzinfo=SHANGHAI)
 

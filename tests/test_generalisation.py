@@ -4764,3 +4764,89 @@ def test_a_subhead_in_mid_article_drops_nothing() -> None:
     )
     assert "下一步工作安排" in got.body
     assert got.body.count("第2段") == 2
+
+
+# dates25
+# A posting date printed after the text where nothing before it dates the page (version 63):
+# 臺南市's "上版日期：112-06-13" under the attachment (real36/tainan-1) and 明德公法网's
+# "发布时间：2011/9/26" under the text (real60/calaw-1), each page with no date meta, no info
+# line date and no script time. A posting word must label it (发布/發佈, 发表, 发稿, 出版, 上版):
+# 时间 or 日期 alone after the text is as often an event's date or a notice's.
+
+
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        ("real36/tainan-1.html", datetime(2023, 6, 13, tzinfo=SHANGHAI)),
+        ("real60/calaw-1.html", datetime(2011, 9, 26, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_posting_date_after_the_text_dates_a_page_nothing_else_dates(
+    key: str, when: datetime
+) -> None:
+    assert real(key).published_at == when
+
+
+def after_the_text(trailer: str, info: str = "来源：某某日报", head: str = "") -> str:
+    return article(info, head=head).replace(
+        "</div></div></body>", f"</div><div class='foot'>{trailer}</div></div></body>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("trailer", "when"),
+    [
+        ("<p>文章来源：某某日报</p><p>发布时间：2011/9/26</p>", (2011, 9, 26)),
+        ("<p>上版日期：112-06-13</p><p>修改時間：112-06-20</p>", (2023, 6, 13)),
+        ("<p>發佈日期: 2021/09/28</p>", (2021, 9, 28)),
+        ("<span>发表于 2020年5月6日</span> <span>阅读 120</span>", (2020, 5, 6)),
+        ("<p>发稿日期：2019-03-02</p>", (2019, 3, 2)),
+    ],
+)
+def test_a_posting_date_after_the_text_synthetic(trailer: str, when: tuple[int, ...]) -> None:
+    got = page(after_the_text(trailer)).published_at
+    assert got == datetime(*when, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        # no posting word: an event's or a notice's date
+        "<p>时间：2015年5月1日</p><p>地点：某某山庄</p>",
+        "<p>活动时间：2015年5月1日</p>",
+        "<p>日期：2024-11-12</p>",
+        "<p>加入时间: 2007.05.22</p>",
+        # an update only, and a posting date without its year
+        "<p>更新日期：2021-09-28</p>",
+        "<p>发布时间：09-26</p>",
+    ],
+)
+def test_no_posting_word_after_the_text_gives_no_date(trailer: str) -> None:
+    assert page(after_the_text(trailer)).published_at is None
+
+
+def test_a_posting_date_after_the_text_never_overrides_the_header_or_a_publication_meta() -> None:
+    posted = "<p>发布时间：2011/9/26</p>"
+    assert page(after_the_text(posted, info="2024-05-20 来源：某某日报")).published_at == datetime(
+        2024, 5, 20, tzinfo=SHANGHAI
+    )
+    meta = '<meta property="article:published_time" content="2012-01-05T08:00:00+08:00">'
+    assert page(after_the_text(posted, head=meta)).published_at == datetime(
+        2012, 1, 5, 8, tzinfo=SHANGHAI
+    )
+
+
+def test_a_posting_date_after_the_text_takes_the_same_days_clock_and_beats_an_update() -> None:
+    posted = "<p>发布时间：2011/9/26</p>"
+    scripted = posted + '<script>var publishTime = "2011-09-26 10:22";</script>'
+    assert page(after_the_text(scripted)).published_at == datetime(
+        2011, 9, 26, 10, 22, tzinfo=SHANGHAI
+    )
+    same_day = '<meta property="article:modified_time" content="2011-09-26T15:40:00+08:00">'
+    assert page(after_the_text(posted, head=same_day)).published_at == datetime(
+        2011, 9, 26, 15, 40, tzinfo=SHANGHAI
+    )
+    later = '<meta property="article:modified_time" content="2013-02-01T15:40:00+08:00">'
+    assert page(after_the_text(posted, head=later)).published_at == datetime(
+        2011, 9, 26, tzinfo=SHANGHAI
+    )

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extraction import authors, byline, dates, edges
+from crawler.extraction import authors, byline, edges
 from crawler.extraction.blocks import Block, Section, TextPiece
 from crawler.extraction.body import (
     body_blocks,
@@ -38,6 +38,7 @@ from crawler.extraction.headline import (
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import ShownText, read_jsonld, read_meta, stated_address
 from crawler.extraction.pieces import lead_before, pieces_between, shows_date
+from crawler.extraction.published import find_published_stamp
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 from crawler.extraction.stories import next_story, story_and_after
@@ -196,7 +197,7 @@ def extract_article(
         trailer = [TextPiece(simplify(p.text), p.hint) for p in trailer]
         head, tail = [simplify(t) for t in head], [simplify(t) for t in tail]
     dated_meta = without_render_stamp(meta, fetched_at)
-    stamp = dates.find_published_stamp(
+    stamp = find_published_stamp(
         meta=dated_meta,
         jsonld=jsonld,
         header=header,

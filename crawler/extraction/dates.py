@@ -1,29 +1,22 @@
-"""Date/time parsing for Chinese news pages and the choice of an article's publication time."""
+"""Date/time parsing for Chinese news pages (the choice of an article's publication time is
+:mod:`crawler.extraction.published`'s)."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from crawler.extraction.blocks import MatchGroups, TextPiece
+from crawler.extraction.blocks import MatchGroups
 from crawler.extraction.calendars import (
     CITY_ZONES,
     NAMED_DATE,
     named_date,
     roc_year,
     with_other_dates,
-)
-from crawler.extraction.metadata import (
-    PUBLISHED_JSONLD,
-    PUBLISHED_METAS,
-    UPDATED_JSONLD,
-    UPDATED_METAS,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -110,18 +103,8 @@ _URL_DATE_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
 
-# Words just before a date in the info line that say what the date is.
-# 时间/日期 alone only with a colon: "午餐时间 2019-09-06" in a related-news card is no label.
-_LABEL_BEFORE = re.compile(
-    r"(?:(?P<upd>更新|修改|修订)|(?P<pub>发布|发表|发稿|出版))(?:时间|日期|于)?\s*[:：]?\s*$"
-    r"|(?:(?P<upd2>updated?|modified)|(?P<pub2>时间|日期|published|posted|date|time))\s*[:：]\s*$",
-    re.IGNORECASE,
-)
-_TIME_HINT = re.compile(r"time|date|pub|riqi|shijian|fbsj")
-_UPDATE_HINT = re.compile(r"update|modif")
-
 #: A header date within this distance of the meta's is the same event, printed.
-_SAME_EVENT = timedelta(days=1)
+SAME_EVENT = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +122,7 @@ class Stamp:
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
+class Found:
     stamp: Stamp
     start: int
     end: int
@@ -147,7 +130,8 @@ class _Found:
     certain: bool
 
 
-def _now(now: datetime | None) -> datetime:
+def current_time(now: datetime | None) -> datetime:
+    """``now`` in Asia/Shanghai (a naive one taken as Shanghai's), or the clock's when None."""
     if now is None:
         return datetime.now(SHANGHAI)
     if now.tzinfo is None:
@@ -234,12 +218,12 @@ def _yearless(
     # one day of slack: a page stamped late this evening may be read "tomorrow" elsewhere
     for year in range(now.year, now.year - 8, -1):  # eight years back reach a February 29
         stamp = _build(year, month, day, g, prefix)
-        if stamp is not None and stamp.when <= now + _SAME_EVENT:
+        if stamp is not None and stamp.when <= now + SAME_EVENT:
             return stamp
     return None
 
 
-def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Found | None:
+def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> Found | None:
     g = MatchGroups(m)
     stamp: Stamp | None = None
     certain = True
@@ -283,10 +267,11 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> _Fou
         return None
     if g.get("ago_n") or g.get("day"):
         certain = stamp.has_time
-    return _Found(stamp, m.start(), m.end(), certain)
+    return Found(stamp, m.start(), m.end(), certain)
 
 
-def _scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[_Found]:
+def scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[Found]:
+    """Every date/time expression in ``text``, in order, with where it stands."""
     for m in with_other_dates(_DATETIME_RE.finditer(text), text, _NAMED_RE):
         found = _interpret(m, now, anchor)
         if found is not None:
@@ -305,7 +290,7 @@ def parse_stamp(
     """
     if not text:
         return None
-    for found in _scan(text, _now(now), anchor):
+    for found in scan(text, current_time(now), anchor):
         return found.stamp
     return None
 
@@ -336,7 +321,7 @@ def date_from_url(url: str, *, now: datetime | None = None) -> datetime | None:
     if not url:
         return None
     parts = urlsplit(url)
-    current = _now(now)
+    current = current_time(now)
     for m in _URL_DATE_RE.finditer(parts.path):
         year = int(m["y"])
         if not _year_ok(year, current):
@@ -345,216 +330,6 @@ def date_from_url(url: str, *, now: datetime | None = None) -> datetime | None:
             when = datetime(year, int(m["m"]), int(m["d"]), tzinfo=SHANGHAI)
         except ValueError:
             continue
-        if when <= current + _SAME_EVENT:
+        if when <= current + SAME_EVENT:
             return when
     return None
-
-
-def _from_metas(meta: Mapping[str, str], names: Sequence[str], now: datetime) -> Stamp | None:
-    for name in names:
-        value = meta.get(name)
-        if value:
-            stamp = parse_stamp(value, now=now)
-            if stamp is not None and stamp.when <= now + _SAME_EVENT:
-                return stamp
-    return None
-
-
-def _from_jsonld(
-    jsonld: Sequence[Mapping[str, Any]], keys: Sequence[str], now: datetime
-) -> Stamp | None:
-    for key in keys:
-        for obj in jsonld:
-            value = obj.get(key)
-            if isinstance(value, str) and value:
-                stamp = parse_stamp(value, now=now)
-                if stamp is not None and stamp.when <= now + _SAME_EVENT:
-                    return stamp
-    return None
-
-
-def _from_header(
-    header: Sequence[TextPiece], now: datetime, anchor: datetime | None
-) -> list[Stamp]:
-    """The dates in the info line, best first.
-
-    A date labelled 发布/发布时间 or hinted as a time ranks first, an update date
-    last; a full date before a year-less one; then the earlier before the later,
-    since info lines print the article's own date before any other. Pieces are
-    joined with spaces first, because templates split one date over several
-    elements (``<span>发布时间：10-08</span><span>12:00</span>``).
-    """
-    if not header:
-        return []
-    texts: list[str] = []
-    ends: list[int] = []
-    pos = 0
-    for piece in header:
-        texts.append(piece.text)
-        pos += len(piece.text)
-        ends.append(pos)
-        pos += 1
-    joined = " ".join(texts)
-    ranked: list[tuple[float, int, Stamp]] = []
-    for order, found in enumerate(_scan(joined, now, anchor)):
-        if found.stamp.when > now + _SAME_EVENT:
-            continue
-        # the pieces the stamp spans (``ends`` rises: each piece ends after the one before)
-        first = bisect_right(ends, found.start)
-        last = bisect_left(ends, found.end)
-        hint = " ".join(p.hint for p in header[first : last + 1])
-        label = _LABEL_BEFORE.search(joined[max(0, found.start - 10) : found.start])
-        labelled = label is not None and any(label.groups())
-        hinted = _TIME_HINT.search(hint) is not None
-        if not (found.certain or found.stamp.has_time or labelled or hinted):
-            continue  # a stray "9月7日" or "昨天" in a caption says nothing about the article
-        score = (3.0 if found.certain else 0.0) - 0.5 * order
-        if found.stamp.has_time:
-            score += 1
-        if label and (label["upd"] or label["upd2"]):
-            score -= 4
-        elif labelled:
-            score += 4
-        if _UPDATE_HINT.search(hint):
-            score -= 2
-        elif hinted:
-            score += 2
-        ranked.append((-score, order, found.stamp))
-    ranked.sort(key=lambda item: (item[0], item[1]))
-    return [stamp for _, _, stamp in ranked]
-
-
-def _labelled_clock(
-    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None
-) -> Stamp | None:
-    """The first date with a clock in ``pieces`` that a label (时间：, 发布于) or class names."""
-    for piece in pieces:
-        for found in _scan(piece.text, now, anchor):
-            if not found.stamp.has_time or found.stamp.when > now + _SAME_EVENT:
-                continue
-            label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
-            if label is not None and (label["upd"] or label["upd2"]):
-                continue
-            labelled = label is not None and any(label.groups())
-            if labelled or _TIME_HINT.search(piece.hint):
-                return found.stamp
-    return None
-
-
-def find_published_stamp(
-    *,
-    meta: Mapping[str, str],
-    jsonld: Sequence[Mapping[str, Any]],
-    header: Sequence[TextPiece],
-    url: str | None,
-    now: datetime | None,
-    trailer: Sequence[TextPiece] = (),
-    scripted: Callable[[datetime], Stamp | None] | None = None,
-    record: Callable[[datetime], Stamp | None] | None = None,
-) -> Stamp | None:
-    """:func:`find_published` with the date-only flag kept.
-
-    Evidence, strongest first:
-
-    1. a publication meta (:data:`~crawler.extraction.metadata.PUBLISHED_METAS`, in that order), else JSON-LD
-       ``datePublished``/``dateCreated``;
-    2. the info line (``header``): a date labelled 发布/时间/日期 or hinted as a
-       time wins over other dates there; year-less dates take the year nearest
-       to the meta/JSON-LD/URL date;
-    3. an update meta (:data:`~crawler.extraction.metadata.UPDATED_METAS`) or JSON-LD ``dateModified``;
-    4. a date in the URL.
-
-    Where the info line gives no time of day (only a date, or nothing), a labelled or
-    time-hinted date *with* a clock printed after the body (``trailer``) completes it:
-    kepuchina.cn prints "时间：2019-09-24 17:08" below the article, 51offer.com
-    "发布于：2015-11-05 11:34" under a header that shows the bare date. It must fall on
-    the header's date when there is one.
-
-    ``record(now)`` (the labelled date of a government page's 信息公开 catalogue table, see
-    :mod:`crawler.extraction.govinfo`) ranks first among the printed dates when the info
-    line has none with a time of day.
-
-    ``scripted(now)`` (a time found only in a script or data attribute, see
-    :mod:`crawler.extraction.scripted`; called only when needed) comes after the info line and before the
-    update metas; it also completes a date-only info line on the same day.
-
-    When (1) and (2) are within a day of each other they are the same event and
-    the printed time wins (sina's meta is the CMS save time, minutes to hours
-    off the time shown); a date-only meta is thereby completed with the header's
-    time of day, and a date-only header keeps the meta's time. A header more
-    than a day away from (1) is taken for some other date and ignored.
-    """
-    current = _now(now)
-    strong = _from_metas(meta, PUBLISHED_METAS, current) or _from_jsonld(
-        jsonld, PUBLISHED_JSONLD, current
-    )
-    weak = _from_metas(meta, UPDATED_METAS, current) or _from_jsonld(
-        jsonld, UPDATED_JSONLD, current
-    )
-    from_url = date_from_url(url, now=current) if url else None
-    anchor = strong.when if strong else weak.when if weak else from_url
-    candidates = _from_header(header, current, anchor)
-    if strong is None and record is not None and (not candidates or not candidates[0].has_time):
-        listed = record(current)  # a 信息公开 catalogue date beats a bare date in the info line
-        if listed is not None:
-            candidates.insert(0, listed)
-    if strong is None and (not candidates or not candidates[0].has_time):
-        late = _labelled_clock(trailer, current, anchor)
-        if late is not None and (not candidates or late.when.date() == candidates[0].when.date()):
-            candidates.insert(0, late)
-    if strong is None and scripted is not None and (not candidates or not candidates[0].has_time):
-        hidden = scripted(current)
-        if hidden is not None and not candidates:
-            candidates.append(hidden)
-        elif hidden is not None and hidden.when.date() == candidates[0].when.date():
-            candidates.insert(0, hidden)
-
-    if strong is not None:
-        for printed in candidates:
-            if strong.has_time:
-                close = abs(printed.when - strong.when) < _SAME_EVENT
-            else:
-                close = printed.when.date() == strong.when.date()
-            if close:
-                return printed if printed.has_time else strong
-        return strong
-    if candidates:
-        best = candidates[0]
-        if (
-            not best.has_time
-            and weak is not None
-            and weak.has_time
-            and weak.when.date() == best.when.date()
-        ):
-            return weak
-        return best
-    if weak is not None:
-        return weak
-    if from_url is not None:
-        return Stamp(from_url, False)
-    return None
-
-
-def find_published(
-    *,
-    meta: Mapping[str, str],
-    jsonld: Sequence[Mapping[str, Any]],
-    header: Sequence[TextPiece],
-    url: str | None,
-    now: datetime | None,
-    trailer: Sequence[TextPiece] = (),
-    scripted: Callable[[datetime], Stamp | None] | None = None,
-    record: Callable[[datetime], Stamp | None] | None = None,
-) -> datetime | None:
-    """The article's own publication time (Asia/Shanghai); see :func:`find_published_stamp`."""
-    stamp = find_published_stamp(
-        meta=meta,
-        jsonld=jsonld,
-        header=header,
-        url=url,
-        now=now,
-        trailer=trailer,
-        scripted=scripted,
-        record=record,
-    )
-    return stamp.when if stamp else None

@@ -51,7 +51,7 @@ def with_stated_clock(
     jsonld: Sequence[Mapping[str, Any]],
     now: datetime | None,
 ) -> Stamp | None:
-    """``found`` (the publication time as :func:`dates.find_published_stamp` reads it), or,
+    """``found`` (the publication time as :func:`published.find_published_stamp` reads it), or,
     when it is a date with no time of day, the time a publication meta, ``<meta name="date">``
     or JSON-LD ``datePublished`` states on that same day.
 
@@ -76,7 +76,7 @@ def in_stated_zone(
     jsonld: Sequence[Mapping[str, Any]],
     now: datetime | None,
 ) -> Stamp | None:
-    """``found`` (the publication time as :func:`dates.find_published_stamp` reads it), or the
+    """``found`` (the publication time as :func:`published.find_published_stamp` reads it), or the
     time the page states in a zone abroad when ``found`` is that time printed without a zone.
 
     A site abroad prints its clock in the zone of its own city, with no zone or a word the
