@@ -58,7 +58,8 @@ _STAGES = {
         "with_subtitle",
         "body_blocks",
         "pieces_between",
-        "pieces_after",
+        "pieces_after",  # (article.py's until session 25: pieces_between up to the next story now)
+        "next_story",
         "has_traditional",
         "simplify",
         "find_site_name",

@@ -192,12 +192,6 @@ def shows_date(pieces: list[TextPiece]) -> bool:
     return any(_STAMP_RE.search(p.text) for p in pieces)
 
 
-def pieces_after(
-    root: etree._Element, start: etree._Element, limit: int, stats: TextStats | None = None
-) -> list[TextPiece]:
-    return pieces_between(root, start, None, limit, stats)
-
-
 # A lead paragraph: a sentence or more of prose (captions, info lines and buttons are shorter).
 _LEAD_CHARS = 40
 # Texts this short that end no sentence between a lead and the body are furniture (a date,
