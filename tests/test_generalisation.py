@@ -4472,3 +4472,106 @@ def test_where_the_text_was_first_printed_synthetic(
 )
 def test_a_first_printed_note_is_a_credit_line(line: str, credit: bool) -> None:
     assert is_credit_line(line) is credit
+
+
+# titles25
+# --------------------------------------------------------------------------- session 25, seventy-seventh pass
+# The <title>'s headline part printed whole in a lesser heading or a bold run (version 61): a CMS that
+# names no headline element prints it in an <h5> (山东大学新闻网, real58/sdu-1: "HEADLINE-山东大学新闻网",
+# the fallbacks took the list heading 相关推荐： after the text) or a <b> at the top of the text's cell
+# (漳州市律师协会, real44/zzlawyers-1: "漳州市律师协会 - HEADLINE", the fallbacks took the site's name). The
+# <title>'s parts are looked for in <h4>–<h6> and <b> as in the candidates' tags; the info line is then
+# read from the headline down (both pages' dates, 漳州's source).
+
+
+@pytest.mark.parametrize(
+    ("key", "title", "published"),
+    [
+        (
+            "real58/sdu-1.html",
+            "走上春晚舞台的校友朱铁雄：用变装“魔法”点亮国风梦想",
+            "2024-03-21T14:36:00+08:00",
+        ),
+        ("real44/zzlawyers-1.html", "男嫌犯隆胸玩“变性”躲避警方追捕", "2011-10-27T00:00:00+08:00"),
+    ],
+)
+def test_the_title_part_in_a_lesser_heading_or_bold_is_the_headline(
+    key: str, title: str, published: str
+) -> None:
+    found = real(key)
+    assert found.title == title
+    assert found.published_at is not None
+    assert found.published_at.isoformat() == published
+
+
+def test_the_title_part_in_a_bold_run_brings_its_credit() -> None:
+    assert real("real44/zzlawyers-1.html").source == "扬子晚报"
+
+
+def _unnamed_headline_page(title: str, headline: str, after: str = "") -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> <a href="/n">学校要闻</a></div>'
+        f'<div class="show">{headline}<p>发布日期：2024年03月21日 14:36</p></div>'
+        f'<div class="content">{BODY}</div>{after}</body></html>'
+    )
+
+
+_LIST = '<div class="title"><h5>相关推荐：</h5></div><ul><li><a href="/1">别的新闻</a></li></ul>'
+
+
+@pytest.mark.parametrize(
+    ("title", "headline", "after"),
+    [
+        ("校友朱铁雄走上春晚舞台点亮国风梦想-某某大学新闻网", "<h5>{}</h5>", _LIST),
+        ("校友朱铁雄走上春晚舞台点亮国风梦想_某某大学新闻网", "<h4>{}</h4>", ""),
+        ("某某市律师协会 - 校友朱铁雄走上春晚舞台点亮国风梦想", "<b>{}</b><br>", ""),
+        ("某某市律师协会 - 校友朱铁雄走上春晚舞台点亮国风梦想", "<h6>{}</h6>", _LIST),
+        # the site's name in a bold run too: the longer part, the headline, wins
+        (
+            "某某市律师协会 - 校友朱铁雄走上春晚舞台点亮国风梦想",
+            "<b>某某市律师协会</b><h5>{}</h5>",
+            "",
+        ),
+    ],
+)
+def test_the_title_part_in_a_lesser_heading_or_bold_synthetic(
+    title: str, headline: str, after: str
+) -> None:
+    found = page(
+        _unnamed_headline_page(title, headline.format("校友朱铁雄走上春晚舞台点亮国风梦想"), after)
+    )
+    assert found.title == "校友朱铁雄走上春晚舞台点亮国风梦想"
+    assert found.published_at == datetime(2024, 3, 21, 14, 36, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("title", "headline", "expected"),
+    [
+        # a headline <h1> the <title> opens with keeps it
+        (
+            "校友朱铁雄走上春晚舞台点亮国风梦想-某某大学新闻网",
+            "<h1>{}</h1>",
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+        ),
+        # a <title> that is the headline alone, printed whole in a cell, keeps it
+        (
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+            "<table><tr><td>{}</td></tr></table>",
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+        ),
+        # a title part in a menu's list item is no headline: the named headline element wins
+        (
+            "某某科普网-辟谣文章",
+            '<ul><li class="active">辟谣文章</li></ul><div class="rumor-title">{}</div>',
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+        ),
+    ],
+)
+def test_the_title_part_in_a_lesser_heading_or_bold_guards(
+    title: str, headline: str, expected: str
+) -> None:
+    found = page(
+        _unnamed_headline_page(title, headline.format("校友朱铁雄走上春晚舞台点亮国风梦想"))
+    )
+    assert found.title == expected

@@ -158,12 +158,20 @@ def _own_text(el: etree._Element) -> str | None:
     return None
 
 
+#: the tags :func:`_shown_title_part` reads: the candidates' and the lesser headings and bold
+#: runs a CMS prints a headline in without naming it (山东大学新闻网's ``<h5>``, 漳州市律师协会's
+#: ``<b>`` at the top of the text's cell)
+_SHOWN_TAGS = (*CANDIDATE_TAGS, "h4", "h5", "h6", "b")
+
+
 def _shown_title_part(title: str, elements: Iterable[etree._Element]) -> Headline | None:
     """The longest part of ``title`` (see :func:`_title_parts`) that an element shows as its
     whole text: the headline, printed in a cell or a styled block no class calls a title
     (``<td class="mod_font08">``, ``<div class="contTit">``, ``<div class="if_font16">``),
     while the <title> joins it to the site and column with separators that need no spaces.
-    Seen on five sites of ``tests/fixtures/real5``."""
+    Seen on five sites of ``tests/fixtures/real5``; in an ``<h4>``–``<h6>`` or a ``<b>``
+    (``_SHOWN_TAGS``) on two sites of the seventy-seventh pass, whose fallbacks had taken a
+    list heading (相关推荐：) or the site's name (the ``<title>``'s first segment)."""
     return _shown_whole(_title_parts(title), elements)
 
 
@@ -262,7 +270,9 @@ def find_headline(
         found = _after_the_column(best[2], title, segments, texts, named_ones)
         return _above_the_body(found, texts, container)
     if title:
-        shown = _shown_title_part(title, _tagged_elements(root, tagged))
+        # (a walk of its own: the headline part may stand in a lesser heading or a bold run
+        # the candidates do not list, ``_SHOWN_TAGS``)
+        shown = _shown_title_part(title, root.iter(*_SHOWN_TAGS))
         if shown is not None:
             return shown
     if not evidence:
