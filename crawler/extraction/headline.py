@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.metadata import jsonld_value
-from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line
+from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line, beside_a_date
 from crawler.extraction.tree import clean, hint_of, page_title, text_of
 
 #: class/id words that name a headline element ("title", and "heading"/"headline" on
@@ -268,6 +268,7 @@ def find_headline(
             best = (score, -order, Headline(text, el))
     if best is not None and best[0] >= 2:
         found = _after_the_column(best[2], title, segments, texts, named_ones)
+        found = _over_the_site_name(root, container, found, title, evidence, texts, named_ones)
         return _above_the_body(found, texts, container)
     if title:
         # (a walk of its own: the headline part may stand in a lesser heading or a bold run
@@ -314,6 +315,44 @@ def find_headline(
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
     return None
+
+
+def _over_the_site_name(
+    root: etree._Element,
+    container: etree._Element | None,
+    found: Headline,
+    title: str | None,
+    evidence: list[str],
+    texts: dict[etree._Element, str],
+    named_ones: set[etree._Element],
+) -> Headline:
+    """The heading printed beside a date line, when the one chosen is the site's name the
+    ``<title>`` opens with ("site-column": 政大's hidden ``<h1>`` under "國立政治大學傳播學院新聞與媒體實驗室-
+    圖文專題", 台灣國家婦女館's logo ``<h1>`` under "台灣國家婦女館 - 最新消息"): the ``<title>``'s
+    first part, no evidence naming it alone (a meta title that is the chosen text makes it
+    the headline, 山西's "headline - site").
+
+    The first heading or element named a title that is longer than the chosen text, not in
+    the ``<title>``, and printed as a line of its own next to a short dated line
+    (:func:`printed.beside_a_date`: 政大's "日期：2023-06-23" under it, 婦女館's "2024-04-07"
+    over it), while the chosen one stands beside none and is not just above it (a headline's
+    subhead). Found as from the ``<title>`` (``from_title``): a date line over it is then read
+    from the top of the page."""
+    el = found.element
+    if not title or el is None or not title.startswith(found.text) or found.text in evidence:
+        return found
+    sep = _PART_SEP_RE.match(title, len(found.text))
+    if sep is None or sep.end() == len(title):
+        return found
+    others = {
+        other: text
+        for other, text in texts.items()
+        if (other in named_ones or other.tag in _TAG_SCORES)
+        and len(found.text) < len(text) <= 150
+        and text not in title
+    }
+    beside = beside_a_date(root, container, others, el) if others else None
+    return found if beside is None else Headline(beside[1], beside[0], from_title=True)
 
 
 _SEPARATORS = "-—–_|｜"
