@@ -333,7 +333,9 @@ def _over_the_site_name(
     the headline, 山西's "headline - site").
 
     The first heading or element named a title that is longer than the chosen text, not in
-    the ``<title>``, and printed as a line of its own next to a short dated line
+    the ``<title>``, printed after the chosen one and not after the body (the logo tops the
+    page; a related list under the text is no headline), as a line of its own next to a short
+    dated line
     (:func:`printed.beside_a_date`: 政大's "日期：2023-06-23" under it, 婦女館's "2024-04-07"
     over it), while the chosen one stands beside none and is not just above it (a headline's
     subhead). Found as from the ``<title>`` (``from_title``): a date line over it is then read
@@ -344,13 +346,19 @@ def _over_the_site_name(
     sep = _PART_SEP_RE.match(title, len(found.text))
     if sep is None or sep.end() == len(title):
         return found
-    others = {
-        other: text
-        for other, text in texts.items()
-        if (other in named_ones or other.tag in _TAG_SCORES)
-        and len(found.text) < len(text) <= 150
-        and text not in title
-    }
+    others: dict[etree._Element, str] = {}
+    seen = False  # (``texts`` holds the candidates in document order)
+    for other, text in texts.items():
+        if other is el:
+            seen = True
+        elif (
+            seen
+            and (other in named_ones or other.tag in _TAG_SCORES)
+            and len(found.text) < len(text) <= 150
+            and text not in title
+            and not (container is not None and _after(other, container))
+        ):
+            others[other] = text
     beside = beside_a_date(root, container, others, el) if others else None
     return found if beside is None else Headline(beside[1], beside[0], from_title=True)
 
