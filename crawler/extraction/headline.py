@@ -335,9 +335,8 @@ def _over_the_site_name(
     The first heading or element named a title that is longer than the chosen text, not in
     the ``<title>``, printed after the chosen one and not after the body (the logo tops the
     page; a related list under the text is no headline), as a line of its own next to a short
-    dated line
-    (:func:`printed.beside_a_date`: 政大's "日期：2023-06-23" under it, 婦女館's "2024-04-07"
-    over it), while the chosen one stands beside none and is not just above it (a headline's
+    dated line (:func:`printed.beside_a_date`: 政大's "日期：2023-06-23" under it, 婦女館's
+    "2024-04-07" over it), while the chosen one stands beside none and is not just above it (a headline's
     subhead). Found as from the ``<title>`` (``from_title``): a date line over it is then read
     from the top of the page."""
     el = found.element
