@@ -4850,3 +4850,214 @@ def test_a_posting_date_after_the_text_takes_the_same_days_clock_and_beats_an_up
     assert page(after_the_text(posted, head=later)).published_at == datetime(
         2011, 9, 26, tzinfo=SHANGHAI
     )
+
+
+# titles25
+# --------------------------------------------------------------------------- session 25, seventy-seventh pass
+# The <title>'s headline part printed whole in a lesser heading or a bold run (version 61): a CMS that
+# names no headline element prints it in an <h5> (山东大学新闻网, real58/sdu-1: "HEADLINE-山东大学新闻网",
+# the fallbacks took the list heading 相关推荐： after the text) or a <b> at the top of the text's cell
+# (漳州市律师协会, real44/zzlawyers-1: "漳州市律师协会 - HEADLINE", the fallbacks took the site's name). The
+# <title>'s parts are looked for in <h4>–<h6> and <b> as in the candidates' tags; the info line is then
+# read from the headline down (both pages' dates, 漳州's source).
+
+
+@pytest.mark.parametrize(
+    ("key", "title", "published"),
+    [
+        (
+            "real58/sdu-1.html",
+            "走上春晚舞台的校友朱铁雄：用变装“魔法”点亮国风梦想",
+            "2024-03-21T14:36:00+08:00",
+        ),
+        ("real44/zzlawyers-1.html", "男嫌犯隆胸玩“变性”躲避警方追捕", "2011-10-27T00:00:00+08:00"),
+    ],
+)
+def test_the_title_part_in_a_lesser_heading_or_bold_is_the_headline(
+    key: str, title: str, published: str
+) -> None:
+    found = real(key)
+    assert found.title == title
+    assert found.published_at is not None
+    assert found.published_at.isoformat() == published
+
+
+def test_the_title_part_in_a_bold_run_brings_its_credit() -> None:
+    assert real("real44/zzlawyers-1.html").source == "扬子晚报"
+
+
+def _unnamed_headline_page(title: str, headline: str, after: str = "") -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> <a href="/n">学校要闻</a></div>'
+        f'<div class="show">{headline}<p>发布日期：2024年03月21日 14:36</p></div>'
+        f'<div class="content">{BODY}</div>{after}</body></html>'
+    )
+
+
+_LIST = '<div class="title"><h5>相关推荐：</h5></div><ul><li><a href="/1">别的新闻</a></li></ul>'
+
+
+@pytest.mark.parametrize(
+    ("title", "headline", "after"),
+    [
+        ("校友朱铁雄走上春晚舞台点亮国风梦想-某某大学新闻网", "<h5>{}</h5>", _LIST),
+        ("校友朱铁雄走上春晚舞台点亮国风梦想_某某大学新闻网", "<h4>{}</h4>", ""),
+        ("某某市律师协会 - 校友朱铁雄走上春晚舞台点亮国风梦想", "<b>{}</b><br>", ""),
+        ("某某市律师协会 - 校友朱铁雄走上春晚舞台点亮国风梦想", "<h6>{}</h6>", _LIST),
+        # the site's name in a bold run too: the longer part, the headline, wins
+        (
+            "某某市律师协会 - 校友朱铁雄走上春晚舞台点亮国风梦想",
+            "<b>某某市律师协会</b><h5>{}</h5>",
+            "",
+        ),
+    ],
+)
+def test_the_title_part_in_a_lesser_heading_or_bold_synthetic(
+    title: str, headline: str, after: str
+) -> None:
+    found = page(
+        _unnamed_headline_page(title, headline.format("校友朱铁雄走上春晚舞台点亮国风梦想"), after)
+    )
+    assert found.title == "校友朱铁雄走上春晚舞台点亮国风梦想"
+    assert found.published_at == datetime(2024, 3, 21, 14, 36, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("title", "headline", "expected"),
+    [
+        # a headline <h1> the <title> opens with keeps it
+        (
+            "校友朱铁雄走上春晚舞台点亮国风梦想-某某大学新闻网",
+            "<h1>{}</h1>",
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+        ),
+        # a <title> that is the headline alone, printed whole in a cell, keeps it
+        (
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+            "<table><tr><td>{}</td></tr></table>",
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+        ),
+        # a title part in a menu's list item is no headline: the named headline element wins
+        (
+            "某某科普网-辟谣文章",
+            '<ul><li class="active">辟谣文章</li></ul><div class="rumor-title">{}</div>',
+            "校友朱铁雄走上春晚舞台点亮国风梦想",
+        ),
+    ],
+)
+def test_the_title_part_in_a_lesser_heading_or_bold_guards(
+    title: str, headline: str, expected: str
+) -> None:
+    found = page(
+        _unnamed_headline_page(title, headline.format("校友朱铁雄走上春晚舞台点亮国风梦想"))
+    )
+    assert found.title == expected
+
+
+# titles25: the site's name the <title> opens with, taken for the headline from a logo <h1>
+# ("site-column": 政大's hidden <h1>, real26/nccu-1; 台灣國家婦女館's navbar-brand <h1>,
+# real59/taiwanwomencenter-1), gives way to the heading printed beside a short date line (under it on 政大,
+# over it on 婦女館, whose date is then read from the top). A meta title naming the chosen text keeps it
+# (山西's "headline - site", real/shanxi-1, whose subhead <h3> stands over the info line).
+
+
+@pytest.mark.parametrize(
+    ("key", "title", "published"),
+    [
+        (
+            "real26/nccu-1.html",
+            "做跨性手術前還要先演戲？ 讓跨性別者陷入難關的精神鑑定",
+            "2023-06-23T00:00:00+08:00",
+        ),
+        (
+            "real59/taiwanwomencenter-1.html",
+            "[新聞分享] 世界衛生日 伴侶盟籲政府提供跨性別者友善醫療",
+            "2024-04-07T00:00:00+08:00",
+        ),
+        ("real/shanxi-1.html", "山西品牌丝路行（南美站）正式启动", "2019-09-18T06:23:00+08:00"),
+    ],
+)
+def test_the_heading_beside_a_date_wins_over_the_site_name(
+    key: str, title: str, published: str
+) -> None:
+    found = real(key)
+    assert found.title == title
+    assert found.published_at is not None
+    assert found.published_at.isoformat() == published
+
+
+_HEADLINE = "校友朱铁雄走上春晚舞台点亮国风梦想"
+
+
+def _site_logo_page(title: str, top: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body>{top}"
+        f'<div class="content">{BODY}</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "top"),
+    [
+        # a hidden <h1> of the site, the headline over its date line
+        (
+            "某某大学新闻实验室-图文专题",
+            '<h1 class="hide">某某大学新闻实验室</h1><h2 class="page-title">图文专题</h2>'
+            f'<h2 class="unit-title">{_HEADLINE}</h2><div class="date">日期：2024-03-21</div>',
+        ),
+        # a logo <h1> linking home, the date printed over the headline
+        (
+            "某某妇女馆 - 最新消息",
+            '<h1 class="navbar-brand"><a href="/" class="logo">某某妇女馆</a></h1>'
+            '<ul><li><a href="/n">最新消息</a></li></ul>'
+            f'<p class="banner-date">2024-03-21</p><h2 class="banner-title">{_HEADLINE}</h2>'
+            '<div class="crumb"><a href="/">首页</a> <a href="/n">最新消息</a></div>',
+        ),
+    ],
+)
+def test_the_heading_beside_a_date_wins_over_the_site_name_synthetic(title: str, top: str) -> None:
+    found = page(_site_logo_page(title, top))
+    assert found.title == _HEADLINE
+    assert found.published_at == datetime(2024, 3, 21, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("title", "top", "head", "expected"),
+    [
+        # "headline - site": the <h1> has its info line; a related item beside its date is no headline
+        (
+            f"{_HEADLINE} - 某某新闻网",
+            f"<h1>{_HEADLINE}</h1><div>发布时间：2024-03-21 10:00</div>"
+            '<div class="side"><h3 class="item-title">市里召开另一场重点项目推进会议</h3><span>2024-03-20</span></div>',
+            "",
+            _HEADLINE,
+        ),
+        # a meta title naming the chosen text keeps it (its subhead stands over the info line)
+        (
+            f"{_HEADLINE} - 某某新闻网",
+            f"<h2>{_HEADLINE}</h2><h3>成功举办双向经贸投资推介会暨项目签约仪式</h3>"
+            "<div>时间：2024-03-21 10:00</div>",
+            f'<meta name="ArticleTitle" content="{_HEADLINE}">',
+            _HEADLINE,
+        ),
+        # without a meta, a subhead just under the chosen heading is not taken either
+        (
+            f"{_HEADLINE} - 某某新闻网",
+            f"<h2>{_HEADLINE}</h2><h3>成功举办双向经贸投资推介会暨项目签约仪式</h3>"
+            "<div>时间：2024-03-21 10:00</div>",
+            "",
+            _HEADLINE,
+        ),
+        # "site-column" with no heading beside a date: the <h1> stays (as before)
+        (
+            "某某大学新闻实验室-图文专题",
+            '<h1 class="hide">某某大学新闻实验室</h1>'
+            f'<h2 class="unit-title">{_HEADLINE}</h2><div>浏览次数：328</div>',
+            "",
+            "某某大学新闻实验室",
+        ),
+    ],
+)
+def test_the_heading_beside_a_date_guards(title: str, top: str, head: str, expected: str) -> None:
+    assert page(_site_logo_page(title, top, head)).title == expected

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.metadata import jsonld_value
-from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line
+from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line, beside_a_date
 from crawler.extraction.tree import clean, hint_of, page_title, text_of
 
 #: class/id words that name a headline element ("title", and "heading"/"headline" on
@@ -158,12 +158,20 @@ def _own_text(el: etree._Element) -> str | None:
     return None
 
 
+#: the tags :func:`_shown_title_part` reads: the candidates' and the lesser headings and bold
+#: runs a CMS prints a headline in without naming it (山东大学新闻网's ``<h5>``, 漳州市律师协会's
+#: ``<b>`` at the top of the text's cell)
+_SHOWN_TAGS = (*CANDIDATE_TAGS, "h4", "h5", "h6", "b")
+
+
 def _shown_title_part(title: str, elements: Iterable[etree._Element]) -> Headline | None:
     """The longest part of ``title`` (see :func:`_title_parts`) that an element shows as its
     whole text: the headline, printed in a cell or a styled block no class calls a title
     (``<td class="mod_font08">``, ``<div class="contTit">``, ``<div class="if_font16">``),
     while the <title> joins it to the site and column with separators that need no spaces.
-    Seen on five sites of ``tests/fixtures/real5``."""
+    Seen on five sites of ``tests/fixtures/real5``; in an ``<h4>``–``<h6>`` or a ``<b>``
+    (``_SHOWN_TAGS``) on two sites of the seventy-seventh pass, whose fallbacks had taken a
+    list heading (相关推荐：) or the site's name (the ``<title>``'s first segment)."""
     return _shown_whole(_title_parts(title), elements)
 
 
@@ -260,9 +268,12 @@ def find_headline(
             best = (score, -order, Headline(text, el))
     if best is not None and best[0] >= 2:
         found = _after_the_column(best[2], title, segments, texts, named_ones)
+        found = _over_the_site_name(root, container, found, title, evidence, texts, named_ones)
         return _above_the_body(found, texts, container)
     if title:
-        shown = _shown_title_part(title, _tagged_elements(root, tagged))
+        # (a walk of its own: the headline part may stand in a lesser heading or a bold run
+        # the candidates do not list, ``_SHOWN_TAGS``)
+        shown = _shown_title_part(title, root.iter(*_SHOWN_TAGS))
         if shown is not None:
             return shown
     if not evidence:
@@ -304,6 +315,51 @@ def find_headline(
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
     return None
+
+
+def _over_the_site_name(
+    root: etree._Element,
+    container: etree._Element | None,
+    found: Headline,
+    title: str | None,
+    evidence: list[str],
+    texts: dict[etree._Element, str],
+    named_ones: set[etree._Element],
+) -> Headline:
+    """The heading printed beside a date line, when the one chosen is the site's name the
+    ``<title>`` opens with ("site-column": 政大's hidden ``<h1>`` under "國立政治大學傳播學院新聞與媒體實驗室-
+    圖文專題", 台灣國家婦女館's logo ``<h1>`` under "台灣國家婦女館 - 最新消息"): the ``<title>``'s
+    first part, no evidence naming it alone (a meta title that is the chosen text makes it
+    the headline, 山西's "headline - site").
+
+    The first heading or element named a title that is longer than the chosen text, not in
+    the ``<title>``, printed after the chosen one and not after the body (the logo tops the
+    page; a related list under the text is no headline), as a line of its own next to a short
+    dated line (:func:`printed.beside_a_date`: 政大's "日期：2023-06-23" under it, 婦女館's
+    "2024-04-07" over it), while the chosen one stands beside none and is not just above it (a headline's
+    subhead). Found as from the ``<title>`` (``from_title``): a date line over it is then read
+    from the top of the page."""
+    el = found.element
+    if not title or el is None or not title.startswith(found.text) or found.text in evidence:
+        return found
+    sep = _PART_SEP_RE.match(title, len(found.text))
+    if sep is None or sep.end() == len(title):
+        return found
+    others: dict[etree._Element, str] = {}
+    seen = False  # (``texts`` holds the candidates in document order)
+    for other, text in texts.items():
+        if other is el:
+            seen = True
+        elif (
+            seen
+            and (other in named_ones or other.tag in _TAG_SCORES)
+            and len(found.text) < len(text) <= 150
+            and text not in title
+            and not (container is not None and _after(other, container))
+        ):
+            others[other] = text
+    beside = beside_a_date(root, container, others, el) if others else None
+    return found if beside is None else Headline(beside[1], beside[0], from_title=True)
 
 
 _SEPARATORS = "-—–_|｜"

@@ -18,6 +18,8 @@ _DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 INFO_LINE_RE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d{2}|来源|來源|作者|时间|時間|日期|编辑|編輯|记者|記者|发布|發布"
 )
+#: how long a dated line beside a heading may be ("日期：2023-06-23", "发布时间：… 来源：…")
+_DATE_LINE = 40
 #: how many lines may stand between the info line and the body (share and follow boxes)
 _MAX_GAP = 6
 
@@ -115,3 +117,47 @@ def above_the_info_line(
             return text, None
         return text, holder
     return None
+
+
+def beside_a_date(
+    root: etree._Element,
+    container: etree._Element | None,
+    candidates: dict[etree._Element, str],
+    chosen: etree._Element,
+) -> tuple[etree._Element, str] | None:
+    """The first of ``candidates`` (element -> its text) printed before the body ``container``
+    as a line of its own next to a dated line (a date within at most ``_DATE_LINE`` characters,
+    just above or just below it), with its text; None when the ``chosen`` element stands
+    beside such a line itself, or its line is just above the one found."""
+    if container is None:
+        return None
+    lines = _lines_before(root, container)
+    if not lines:
+        return None
+
+    def dated(i: int) -> bool:
+        if not 0 <= i < len(lines):
+            return False
+        text = lines[i].text()
+        return len(text) <= _DATE_LINE and _DATE_RE.search(text) is not None
+
+    found = None
+    chosen_at = -2
+    for i, line in enumerate(lines):
+        holder = line.holders[0]
+        el = next(
+            (h for h in (holder, *holder.iterancestors()) if h is chosen or h in candidates), None
+        )
+        if el is chosen:
+            chosen_at = i
+            if dated(i - 1) or dated(i + 1):
+                return None
+        elif (
+            el is not None
+            and found is None
+            and chosen_at != i - 1
+            and line.text() == candidates[el]
+            and (dated(i - 1) or dated(i + 1))
+        ):
+            found = (el, candidates[el])
+    return found
