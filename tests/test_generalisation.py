@@ -5061,3 +5061,42 @@ def test_the_heading_beside_a_date_wins_over_the_site_name_synthetic(title: str,
 )
 def test_the_heading_beside_a_date_guards(title: str, top: str, head: str, expected: str) -> None:
     assert page(_site_logo_page(title, top, head)).title == expected
+
+
+# lead25: the separator a "标题-站名" <title> leaves before the site's name
+
+
+@pytest.mark.parametrize(
+    ("key", "site"),
+    [
+        ("real58/sdu-1.html", "山东大学新闻网"),
+        ("real10/bjcourt-1.html", "北京法院网"),
+        ("real64/qiaobao-1.html", "侨报网"),
+        ("real5/sciencenet-1.html", "新闻—科学网"),
+    ],
+)
+def test_the_site_after_the_headline_in_the_title_has_no_separator_left_on(
+    key: str, site: str
+) -> None:
+    assert real(key).site_name == site
+
+
+@pytest.mark.parametrize(
+    ("title", "site"),
+    [
+        ("全市重点项目建设推进会召开-某某日报", "某某日报"),
+        ("全市重点项目建设推进会召开 -某某日报", "某某日报"),
+        ("全市重点项目建设推进会召开—某某日报", "某某日报"),
+        ("全市重点项目建设推进会召开：某某日报", "某某日报"),
+        # a separator the title splits on already: the last part, as before
+        ("全市重点项目建设推进会召开_新闻中心_某某日报", "某某日报"),
+    ],
+)
+def test_the_site_named_after_the_headline_loses_the_separator(title: str, site: str) -> None:
+    html = (
+        f"<html><head><title>{title}</title></head><body>"
+        f'<div class="article"><h1>全市重点项目建设推进会召开</h1>'
+        f'<div class="info">2024-03-01 10:00</div><div class="content">{BODY}</div></div>'
+        "</body></html>"
+    )
+    assert page(html).site_name == site

@@ -561,6 +561,9 @@ def _above_the_body(
 
 
 _GLUED_TAG_RE = re.compile(r"^[(（][^()（）]{1,8}[)）]")
+# What separates the headline from the site in a ``<title>`` written "标题-站名" (a hyphen
+# with no spaces is no separator elsewhere: it joins words), left on the rest.
+_LEADING_SEPARATOR_RE = re.compile(r"^[\s\-－—–_|｜:：·]+")
 
 
 def find_site_name(
@@ -586,7 +589,7 @@ def find_site_name(
         rest = title
         if headline and title.startswith(headline):
             # (a bracketed tag glued to the headline, "…的尴尬(性的感悟)", names no site)
-            rest = _GLUED_TAG_RE.sub("", title[len(headline) :])
+            rest = _LEADING_SEPARATOR_RE.sub("", _GLUED_TAG_RE.sub("", title[len(headline) :]))
         segments = title_segments(rest)
         # (a last segment that ends with the headline is the headline, or a column name
         # glued to it, "新闻动态两性畸形MDT会议召开": no site's name)
