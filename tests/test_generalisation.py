@@ -5100,3 +5100,43 @@ def test_the_site_named_after_the_headline_loses_the_separator(title: str, site:
         "</body></html>"
     )
     assert page(html).site_name == site
+
+
+# --------------------------------------------------------------------------- session 25, eighty-fourth pass
+# authors26: an editor's slot naming a unit, not a person (version 67). The editor is the author
+# only where no writer is credited, and the slot's value is then read as any two to four
+# characters that are no role word; a desk signing as its "little editor" ("责任编辑: 国际小编",
+# 中國報) and the press's digest magazine ("编辑：警察文摘----石虹", 中国人民公安大学出版社) stand
+# there too. 小编 and 文摘 join the words that mark an organisation (编辑, 中心, 杂志, 周刊…):
+# no author rather than a wrong one.
+
+
+@pytest.mark.parametrize("key", ["real64/chinapress-1.html", "real50/cppsup-1.html"])
+def test_an_editor_slot_naming_a_desk_or_a_magazine_names_no_author(key: str) -> None:
+    assert real(key).author is None
+
+
+@pytest.mark.parametrize(
+    ("trailer", "author"),
+    [
+        ("<p>责任编辑：国际小编</p>", None),
+        ("<p>责任编辑: 娱乐小编</p>", None),
+        ("<p>编辑：读者文摘----张三</p>", None),
+        ("<p>编辑：青年文摘</p>", None),
+        # a person's name, a pen name and a Latin handle in the slot are still the editor
+        ("<p>责任编辑：张小明</p>", "张小明"),
+        ("<p>责任编辑：化成雨</p>", "化成雨"),
+        ("<p>责任编辑：Quan</p>", "Quan"),
+        # a desk already named so: 编辑部, 新闻中心
+        ("<p>责任编辑：总编辑部</p>", None),
+        ("<p>编辑：融媒体新闻中心</p>", None),
+    ],
+)
+def test_an_editor_slot_naming_a_unit_synthetic(trailer: str, author: str | None) -> None:
+    assert page(after_the_text(trailer, info="2024-05-20 10:30")).author == author
+
+
+def test_a_writer_before_a_desk_editor_is_still_the_author() -> None:
+    trailer = "<p>文：某某日报记者 王建国</p><p>责任编辑：国际小编</p>"
+    assert page(after_the_text(trailer, info="2024-05-20 10:30")).author == "王建国"
+    assert page(article("2024-05-20 10:30 作者：李小明 责任编辑：国际小编")).author == "李小明"

@@ -74,9 +74,10 @@ NOT_NAMES = frozenset(
 # "编辑： 来源网络" (an empty editor slot before the source's value); "只看该作者 | 倒序浏览"
 # (a forum's thread tools); "关于我们" (a footer menu). Each opens with a verb or a label.
 _FURNITURE_RE = re.compile(r"^(?:查看|投稿|来源|稿源|倒序|正序|只看|关于我们|联系我们)")
-# An organisation rather than a person: 新华社, 华龙网, 德清县发改局, 新京报记者.
+# An organisation rather than a person: 新华社, 华龙网, 德清县发改局, 新京报记者; a desk signing
+# as its "little editor" (国际小编, 中國報) and a digest magazine (警察文摘) in an editor's slot.
 _ORGISH = re.compile(
-    r"记者|编辑|校对|通讯员|实习|新闻|日报|晚报|早报|客户端|频道|公众号|杂志|周刊|集团|公司|中心"
+    r"记者|编辑|小编|校对|通讯员|实习|新闻|日报|晚报|早报|客户端|频道|公众号|杂志|周刊|文摘|集团|公司|中心"
     r"|[报社网台局委会厅部办院所站司处科队署馆团刊]$"
 )
 
