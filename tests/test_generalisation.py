@@ -4860,7 +4860,7 @@ def test_a_posting_date_after_the_text_takes_the_same_days_clock_and_beats_an_up
 # "NTDChinese": its false source goes; OwlNews (real24/owlting-1) names its partner outlet 菱傳媒 as
 # author under publisher OwlNews: read now. The toutiao and PChome accounts are kept; 東森新聞
 # (real7/ebc-1, author the site's own name, no publisher) and the traditional-script papers whose
-# author is their publisher (自由時報, TVBS新聞 under TVBS新聞網) stay without a source.
+# author is their publisher (蘋果新聞網, 自由時報, TVBS新聞 under TVBS新聞網) stay without a source.
 
 
 @pytest.mark.parametrize(
@@ -4873,7 +4873,7 @@ def test_a_posting_date_after_the_text_takes_the_same_days_clock_and_beats_an_up
         ("real7/ebc-1.html", None),
         ("real3/ltn-1.html", None),
         ("real7/tvbs-1.html", None),
-        ("real3/appledaily-2.html", None),
+        ("real3/appledaily-1.html", None),
     ],
 )
 def test_the_jsonld_author_against_the_pages_own_names_on_real_pages(
