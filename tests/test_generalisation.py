@@ -5140,3 +5140,66 @@ def test_a_writer_before_a_desk_editor_is_still_the_author() -> None:
     trailer = "<p>文：某某日报记者 王建国</p><p>责任编辑：国际小编</p>"
     assert page(after_the_text(trailer, info="2024-05-20 10:30")).author == "王建国"
     assert page(article("2024-05-20 10:30 作者：李小明 责任编辑：国际小编")).author == "李小明"
+
+
+# sources28
+# --------------------------------------------------------------------------- session 25, eighty-third pass
+# The JSON-LD author read against the page's own names (version 66): the name is read in simplified
+# script, as the info line's are, and an author that the node's own publisher names is the site
+# signing its own page. 新唐人 (real64/ntdtv-1) has author and publisher 新唐人电视台 and the site name
+# "NTDChinese": its false source goes; OwlNews (real24/owlting-1) names its partner outlet 菱傳媒 as
+# author under publisher OwlNews: read now. The toutiao and PChome accounts are kept; 東森新聞
+# (real7/ebc-1, author the site's own name, no publisher) and the traditional-script papers whose
+# author is their publisher (蘋果新聞網, 自由時報, TVBS新聞 under TVBS新聞網) stay without a source.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real64/ntdtv-1.html", None),
+        ("real24/owlting-1.html", "菱傳媒"),
+        ("real2/toutiao-1.html", "新华社"),
+        ("real52/pchome-1.html", "中央社"),
+        ("real7/ebc-1.html", None),
+        ("real3/ltn-1.html", None),
+        ("real7/tvbs-1.html", None),
+        ("real3/appledaily-1.html", None),
+    ],
+)
+def test_the_jsonld_author_against_the_pages_own_names_on_real_pages(
+    key: str, source: str | None
+) -> None:
+    assert real(key).source == source
+
+
+def _ld_author(author: str, publisher: str | None = None, site: str = "") -> str:
+    node = f'"author":{{"@type":"Organization","name":"{author}"}}'
+    if publisher is not None:
+        node += f',"publisher":{{"@type":"Organization","name":"{publisher}"}}'
+    head = f'<script type="application/ld+json">{{"@type":"NewsArticle",{node}}}</script>'
+    if site:
+        head += f'<meta property="og:site_name" content="{site}">'
+    return head
+
+
+@pytest.mark.parametrize(
+    ("head", "source"),
+    [
+        # the publisher signing its own page, the site's name in Latin letters
+        (_ld_author("某某电视台", "某某电视台", "MMTV"), None),
+        (_ld_author("某某電視台", "某某電視台", "MMTV"), None),
+        # the author a part of the publisher's name
+        (_ld_author("某某新聞", "某某新聞網", "MMNews"), None),
+        (_ld_author("某某日报", "某某日报 海外版"), None),
+        # an outlet in traditional script under another publisher, kept as written
+        (_ld_author("某某傳媒", "MMNews"), "某某傳媒"),
+        (_ld_author("某某日報", "某某新聞平台"), "某某日報"),
+        # the site's own name in traditional script, no publisher: the site's name shows it
+        (_ld_author("某某新聞", None, "某某新聞"), None),
+        # kept: an outlet under a platform publisher, simplified
+        (_ld_author("新华社", "今日头条"), "新华社"),
+        (_ld_author("某某晚报"), "某某晚报"),
+    ],
+)
+def test_the_jsonld_author_against_the_pages_own_names(head: str, source: str | None) -> None:
+    assert page(article("2024-05-20 10:22", head=head)).source == source

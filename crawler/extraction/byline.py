@@ -469,9 +469,10 @@ def find_source(
     if value:
         return value
     value = _outlet_author(jsonld)
-    # a JSON-LD author that is the serving site itself (星洲网 on sinchew.com.my, its
-    # publisher too) is the CMS's default, as a source meta naming the site is: no credit
-    if value and not _is_own_name(value, site):
+    # a JSON-LD author that is the serving site itself (星洲网 on sinchew.com.my, 東森新聞 on
+    # ebc.net.tw, both read in simplified script) is the CMS's default, as a source meta naming
+    # the site is: no credit
+    if value and not _is_own_name(simplify(value), site and simplify(site)):
         return value
     summaries = [meta[key] for key in _SUMMARY_METAS if meta.get(key)]
     value = _unlabelled_source(header, site, columns, summaries, _card_writers(meta))
@@ -486,12 +487,21 @@ def _outlet_author(jsonld: Sequence[Mapping[str, Any]]) -> str | None:
 
     On platforms the ``publisher`` is the platform itself (今日头条, 百家号) and the account
     that posted the article, an outlet, stands in ``author``: the outlet is the source.
-    A personal handle (松科说娱乐) does not end like an outlet and is passed over.
+    A personal handle (松科说娱乐) does not end like an outlet and is passed over. The name is
+    read in simplified script, as the info line's are (菱傳媒 under publisher OwlNews is 菱传媒,
+    ending like an outlet). An author that the node's own ``publisher`` names, whole or as a part
+    of its name, is the site signing its own page, no credit: 新唐人电视台 under 新唐人电视台 (its site
+    name "NTDChinese" does not show it), 自由時報, TVBS新聞 under TVBS新聞網.
     """
     for obj in jsonld:
-        value = clean_source(name_value(obj.get("author")) or "")
+        raw = name_value(obj.get("author")) or ""
+        plain = simplify(raw)
+        value = clean_source(plain)
         if value and ends_like_outlet(value) and not is_person_name(value):
-            return value
+            if value in simplify(name_value(obj.get("publisher")) or ""):
+                return None
+            at = plain.find(value)  # the name in the node's own characters (菱傳媒)
+            return raw[at : at + len(value)] if at >= 0 and len(plain) == len(raw) else value
     return None
 
 
