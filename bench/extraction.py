@@ -132,6 +132,7 @@ LATER_SETS = (
     "real62",
     "real63",
     "real64",
+    "real65",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

@@ -18,6 +18,7 @@ from lxml import etree
 
 from crawler.extraction import ExtractedArticle, extract_bytes
 from crawler.extraction.body import unwrap_page_forms
+from crawler.extraction.breadcrumb import jsonld_crumbs
 from crawler.extraction.credits import (
     digest_writer,
     editor_in,
@@ -4149,8 +4150,9 @@ def test_a_kicker_in_an_og_description_is_no_account() -> None:
         # before <time>2024-10-12</time> — the writer, not an account credited as the source
         ("real61/tapcpr-1.html", None, "伴盟"),
         # 韩星网: "2020年8月11日 星期二17:01" then <a class="author-link">Erin</a> (the category
-        # badge before the date is still taken for the source: another kind, waiting)
-        ("real54/koreastardaily-1.html", "电影", "Erin"),
+        # badge before the date, 电影, is the column its JSON-LD breadcrumb names: no source
+        # since version 68, pages31)
+        ("real54/koreastardaily-1.html", None, "Erin"),
     ],
 )
 def test_a_pen_name_in_a_theme_s_writer_slot(key: str, source: str | None, author: str) -> None:
@@ -5203,3 +5205,110 @@ def _ld_author(author: str, publisher: str | None = None, site: str = "") -> str
 )
 def test_the_jsonld_author_against_the_pages_own_names(head: str, source: str | None) -> None:
     assert page(article("2024-05-20 10:22", head=head)).source == source
+
+
+# pages31
+# --------------------------------------------------------------------------- session 25, eighty-second pass
+# A name the page's breadcrumb lists is a column, not a source (version 68): the section a story
+# is filed under, printed beside the date, was read as the account there — "特朗普新政" (TVB's
+# info line "发布日期: 2025-01-27 18:25 | 特朗普新政", its breadcrumb "无线新闻 > 特朗普新政 > …",
+# real65/tvb-1), "电影" (韩星网's "电影 2020年8月11日 星期二17:01 Erin", its JSON-LD
+# BreadcrumbList "主页, 电影", real54/koreastardaily-1). Neither credits an outlet: no source.
+
+
+@pytest.mark.parametrize("key", ["real65/tvb-1.html", "real54/koreastardaily-1.html"])
+def test_a_breadcrumb_column_beside_the_date_is_no_source_on_real_pages(key: str) -> None:
+    assert real(key).source is None
+
+
+def test_the_writer_beside_a_breadcrumb_column_is_still_read() -> None:
+    assert real("real54/koreastardaily-1.html").author == "Erin"
+
+
+def _crumbed(info: str, crumbs: str = "", head: str = "") -> str:
+    title = "全市重点项目建设推进会召开"
+    trail = (
+        f'<div class="breadcrumb"><a href="/">首页</a> &gt; {crumbs} &gt; 正文</div>'
+        if crumbs
+        else ""
+    )
+    return (
+        f"<html><head>{head}<title>{title}_某某新闻网</title></head><body>{trail}"
+        f'<div class="article"><h1>{title}</h1><div class="info">{info}</div>'
+        f'<div class="content">{BODY}</div></div></body></html>'
+    )
+
+
+_CRUMB_LIST = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", '
+    '"@type": "BreadcrumbList", "itemListElement": ['
+    '{"@type": "ListItem", "position": 1, "item": {"@id": "/", "name": "主页"}}, '
+    '{"@type": "ListItem", "position": 2, "name": "%s"}]}</script>'
+)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # the column in the breadcrumb above the headline, beside the date after or before it
+        _crumbed(
+            "<div>发布日期: 2024-05-20 10:22</div> <div>特朗普新政</div>",
+            '<a href="/trump">特朗普新政</a>',
+        ),
+        _crumbed("<span>电影</span> <span>2024-05-20 10:22</span>", '<a href="/movies">电影</a>'),
+        # the column only in the JSON-LD breadcrumb
+        _crumbed("<span>电影</span> <span>2024-05-20 10:22</span>", head=_CRUMB_LIST % "电影"),
+    ],
+)
+def test_a_breadcrumb_column_next_to_the_date_is_no_account(html: str) -> None:
+    assert page(html).source is None
+
+
+@pytest.mark.parametrize(
+    ("html", "source"),
+    [
+        # no breadcrumb names it: still the account
+        (_crumbed("<span>电影</span> <span>2024-05-20 10:22</span>"), "电影"),
+        (
+            _crumbed(
+                "<span>某某发布</span> <span>2024-05-20 10:22</span>", head=_CRUMB_LIST % "电影"
+            ),
+            "某某发布",
+        ),
+        # a crumb that ends like an outlet is still read as one
+        (
+            _crumbed(
+                "<span>某某日报</span> <span>2024-05-20 10:22</span>",
+                '<a href="/paper">某某日报</a>',
+            ),
+            "某某日报",
+        ),
+    ],
+)
+def test_a_name_no_breadcrumb_lists_is_still_the_account(html: str, source: str) -> None:
+    assert page(html).source == source
+
+
+@pytest.mark.parametrize(
+    ("objects", "names"),
+    [
+        (
+            [
+                {
+                    "@type": "BreadcrumbList",
+                    "itemListElement": [
+                        {"@type": "ListItem", "item": {"@id": "/", "name": "主页"}},
+                        {"@type": "ListItem", "name": " 电影 "},
+                    ],
+                }
+            ],
+            ["主页", "电影"],
+        ),
+        ([{"@type": ["BreadcrumbList"], "itemListElement": [{"name": "国际"}]}], ["国际"]),
+        ([{"@type": "NewsArticle", "itemListElement": [{"name": "国际"}]}], []),
+        ([{"@type": "BreadcrumbList", "itemListElement": {"name": "国际"}}], []),
+        ([{"@type": "BreadcrumbList", "itemListElement": ["国际", {"item": "/x"}]}], []),
+    ],
+)
+def test_jsonld_breadcrumb_names(objects: list[dict[str, object]], names: list[str]) -> None:
+    assert jsonld_crumbs(objects) == names

@@ -21,7 +21,7 @@ from crawler.extraction.body import (
     measure,
     unwrap_page_forms,
 )
-from crawler.extraction.breadcrumb import ColumnNames, find_breadcrumb
+from crawler.extraction.breadcrumb import ColumnNames, find_breadcrumb, jsonld_crumbs
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.epaper import epaper_meta
 from crawler.extraction.govinfo import record_date, without_render_stamp
@@ -213,6 +213,9 @@ def extract_article(
     stamp = in_stated_zone(stamp, dated_meta, jsonld, fetched_at)
     published = stamp.when if stamp else None
     site_name = find_site_name(root, meta, headline.text, host, title)
+    crumbs = find_breadcrumb(root, headline.element)
+    # the names a column could go by: the <title>'s parts and the breadcrumb's crumbs
+    named = {*title_segments(title), *crumbs, *jsonld_crumbs(jsonld)}
     source = byline.find_source(
         meta=meta,
         jsonld=jsonld,
@@ -222,11 +225,11 @@ def extract_article(
         headline=headline.text,
         site=site_name,
         body_head=head,
-        # the <title>'s parts but the headline (the site's and the column's names), and the
-        # names of the links to the site's listings (its columns, topics, tags)
+        # the <title>'s parts and the crumbs but the headline (the site's and the column's
+        # names), and the names of the links to the site's listings (its columns, topics, tags)
         columns=ColumnNames(
             root,
-            {simplify(s) if traditional else s for s in title_segments(title)} - {headline.text},
+            {simplify(s) if traditional else s for s in named} - {headline.text},
             simplify if traditional else str,
         ),
         shown=ShownText(root),
@@ -260,7 +263,7 @@ def extract_article(
         source=source,
         author=author,
         site_name=site_name,
-        breadcrumb=find_breadcrumb(root, headline.element),
+        breadcrumb=crumbs,
         body=body,
         sections=split_sections(blocks),
         keywords=match_keywords(keywords, [headline.text, body], exclude),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from lxml import etree
 
@@ -131,10 +132,35 @@ def _separators(el: etree._Element) -> bool | None:
 _LISTING_HREF_RE = re.compile(r"/(?:categor(?:y|ies)|topics?|columns?|sections?|channels?|tags?)/")
 
 
+def jsonld_crumbs(jsonld: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The names of a JSON-LD ``BreadcrumbList``'s items (主页, 电影), in their order.
+
+    An item names itself (``name``) or its page (``item.name``); a list of types counts.
+    """
+    names: list[str] = []
+    for obj in jsonld:
+        kind = obj.get("@type")
+        if kind != "BreadcrumbList" and not (isinstance(kind, list) and "BreadcrumbList" in kind):
+            continue
+        items = obj.get("itemListElement")
+        for item in items if isinstance(items, list) else ():
+            if not isinstance(item, Mapping):
+                continue
+            name = item.get("name")
+            page = item.get("item")
+            if not isinstance(name, str) and isinstance(page, Mapping):
+                name = page.get("name")
+            if isinstance(name, str) and (name := clean(name)):
+                names.append(name)
+    return names
+
+
 class ColumnNames:
     """The names of the columns an article could be filed under, for ``value in columns``.
 
-    The parts of the page's ``<title>`` (given), and — looked up only when a name is not
+    The parts of the page's ``<title>`` and the crumbs of its breadcrumb but the headline
+    (given: the crumbs its markup shows before the headline, or its JSON-LD ``BreadcrumbList``
+    names — "无线新闻 > 特朗普新政 > …" on TVB, "主页 » 电影" on 韩星网), and — looked up only when a name is not
     among them — the text of every link to a listing of the site's stories (see
     ``_LISTING_HREF_RE``), each passed through ``fold`` (the simplified script of a
     traditional page). A name beside the date that one of these links shows is the column
