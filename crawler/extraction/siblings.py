@@ -30,6 +30,9 @@ __all__ = ["text_run"]
 # A sibling with no word in it (an empty <div>, an image, a "." or "　" spacer) is stepped
 # over, neither taken nor ending the run.
 _WORD_RE = re.compile(r"\w")
+# A sibling with more text than this (the walk's count) is no spacer: it is not read unless
+# it is of the template.
+_SPACER_LOOK = 8
 # A sibling is article text when it holds a sentence: this much text, a sentence's end.
 _PROSE_CHARS = 40
 _SENTENCE_END_RE = re.compile(r"[。！？]")
@@ -76,16 +79,23 @@ def _kind(
         return None  # a comment, a script
     if sibling in marks:
         return False
-    text = clean(_visible(sibling))
-    if _WORD_RE.search(text) is None:
+    if len(sibling):
+        # (the walk's count, scripts left out: a large block of another kind is not read)
+        count = stats.chars.get(sibling, 0) if stats.whole else _SPACER_LOOK + 1
+    else:
+        count = len(sibling.text or "")
+    text = clean(_visible(sibling)) if count <= _SPACER_LOOK else None
+    if text is not None and _WORD_RE.search(text) is None:
         return None
-    size = len(text.replace(" ", ""))
     if (
         (tag, sibling.get("class") or "") != template
         or sibling.get("id")  # a named part of the template (摘要, a comment box)
         or is_noise(sibling)
     ):
         return False
+    if text is None:
+        text = clean(_visible(sibling))
+    size = len(text.replace(" ", ""))
     if size < _PROSE_CHARS or _SENTENCE_END_RE.search(text) is None:
         return False
     return stats.links.get(sibling, 0) <= size * _LINK_SHARE
