@@ -5312,3 +5312,121 @@ def test_a_name_no_breadcrumb_lists_is_still_the_account(html: str, source: str)
 )
 def test_jsonld_breadcrumb_names(objects: list[dict[str, object]], names: list[str]) -> None:
     assert jsonld_crumbs(objects) == names
+
+
+# body26: the text split over sibling blocks (version 69). Where a page prints its text as a
+# row of sibling blocks of one template (湖南省人民医院's <div><span> per paragraph, 4Gamers' two
+# <div> groups with an advertisement between, 長庚紀念醫院's one-cell tables each in its own
+# <center>, 福建天衡联合律师事务所's WeChat-pasted <section> nests), the vote's winner is one of
+# them; the siblings beside it (past the wrappers that hold nothing else) of the same tag and
+# class, with no id of their own, that read as prose join the body, the empty ones and spacers
+# stepped over; any other sibling ends the run on its side. Layout tables' rows and cells join
+# nothing.
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "last"),
+    [
+        (
+            "real45/hnsrmyy-1.html",
+            "两性畸形（又称性发育异常）是指包括染色体、性腺及器官解剖上的先天性异常",
+            "医疗安全办王惠琼老师从伦理及患者的隐私方面进行指导。（文/图 泌尿三科：李露佳 ）",
+        ),
+        (
+            "real27/4gamers-1.html",
+            "日本一即將於 4 月推出的女裝遊戲《僕姬 Project》在近期送日本年齡分級審查",
+            "《僕姬 Project》將於 4 月 23 日在 PS4、Nintendo Switch 發售，目前尚未宣布中文化。",
+        ),
+        (
+            "real63/cgmh-1.html",
+            "近日某些新聞事件與「同性戀」、「變性欲」有關。",
+            "尊重及同理這兩群「少數的正常人」，才是較理性而健康的態度吧。",
+        ),
+        (
+            "real60/tenetlaw-1.html",
+            "A女士与B先生于1998年11月22日结婚",
+            "我们便能跳出性别是何的无益争论，正确地分析案例，得出恰当的结论。",
+        ),
+    ],
+)
+def test_text_split_over_sibling_blocks_is_read_whole(key: str, first: str, last: str) -> None:
+    got = real(key)
+    assert got.body.startswith(first)
+    assert got.body.endswith(last)
+
+
+def test_sibling_blocks_stop_at_what_is_no_text() -> None:
+    assert "文章刊載" not in real("real63/cgmh-1.html").body  # the date line after the cells
+    assert "錯置的靈魂" not in real("real63/cgmh-1.html").body  # the heading before them
+    assert "#僕姬" not in real("real27/4gamers-1.html").body  # the tags under the text
+    assert "上一篇" not in real("real45/hnsrmyy-1.html").body  # the pager after it
+
+
+_SHORT_1 = "市卫健委今天通报，今年全市新建社区卫生服务站十二个，覆盖城区和近郊的三十多个居民小区。"
+_LONG = "".join(
+    f"第{i}句，站点覆盖城乡，居民就近就医更方便，医生团队定期上门随访，群众满意度明显提高。"
+    for i in range(6)
+)
+_SHORT_2 = "下一步，全市将继续推进基层医疗服务能力建设，做到小病不出村、常见病不出镇、大病不出县。"
+
+
+def _split(blocks: str, after: str = "") -> ExtractedArticle:
+    return page(
+        "<html><head><title>社区卫生服务站建成_某某网</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        '<div class="main"><h1>社区卫生服务站建成</h1><div class="info">2024-05-20 10:00</div>'
+        f'<div class="text">{blocks}</div>{after}</div>'
+        '<div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<div style="text-align:justify"><span>{}</span></div>',  # a CMS editor's paste
+        "<center><table><tr><td>{}</td></tr></table></center>",  # one-cell tables
+        "<section><section><p>{}</p></section></section>",  # a WeChat paste's nests
+    ],
+)
+def test_sibling_blocks_of_one_template_are_one_body(block: str) -> None:
+    spacer = "<div>&nbsp;</div>" if block.startswith("<div") else "<font>.</font>"
+    got = _split(spacer.join(block.format(t) for t in (_SHORT_1, _LONG, _SHORT_2)))
+    assert got.body.split("\n") == [_SHORT_1, _LONG, _SHORT_2]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        '<div class="summary"><span>{}</span></div>',  # a summary box of its own class
+        '<div id="abs"><span>{}</span></div>',  # a named part of the template
+    ],
+)
+def test_a_sibling_of_another_kind_is_not_the_text(other: str) -> None:
+    got = _split(other.format(_SHORT_1) + "<div><span>" + _LONG + "</span></div>")
+    assert got.body == _LONG
+
+
+def test_a_label_ends_the_run() -> None:
+    got = _split(
+        f"<div><span>{_LONG}</span></div><div><span>相关阅读</span></div>"
+        f"<div><span>{_SHORT_2}</span></div>"
+    )
+    assert got.body == _LONG
+
+
+def test_a_sibling_of_links_ends_the_run() -> None:
+    links = "".join(
+        f'<a href="/n/{i}">全市基层医疗服务能力建设推进会召开第{i}期。</a>' for i in range(3)
+    )
+    got = _split(
+        f"<div><span>{_LONG}</span></div><div>{links}</div><div><span>{_SHORT_2}</span></div>"
+    )
+    assert "推进会召开" not in got.body
+    assert _SHORT_2 not in got.body
+
+
+def test_layout_table_rows_join_nothing() -> None:
+    comment = "网友评论：说得好，基层医疗确实方便了很多，希望继续坚持下去。"
+    rows = f"<tr><td>{_LONG}</td></tr><tr><td>{comment}</td></tr>"
+    got = _split(f"<table>{rows}</table>")
+    assert comment not in got.body

@@ -41,6 +41,7 @@ from crawler.extraction.pieces import lead_before, pieces_between, shows_date
 from crawler.extraction.published import find_published_stamp
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
+from crawler.extraction.siblings import text_run
 from crawler.extraction.stories import next_story, story_and_after
 from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
@@ -164,9 +165,14 @@ def extract_article(
     if container is None:
         raise NotAnArticle("no article text found")
 
-    trimmed = edges.trim_body(body_blocks(container, headline.element), headline.text)
+    # the text split over sibling blocks of one template: the winner and the prose beside it
+    run = text_run(container, headline.element, stats, story_end)
+    first, last = run[0], run[-1]
+    trimmed = edges.trim_body(
+        [b for el in run for b in body_blocks(el, headline.element)], headline.text
+    )
     blocks, body_head, body_tail = trimmed.blocks, trimmed.head_credits, trimmed.tail_credits
-    lead = lead_before(headline.element, container, stats)
+    lead = lead_before(headline.element, first, stats)
     if lead is not None and not _repeated(lead, blocks):
         blocks = [Block(lead), *blocks]  # the opening paragraph printed apart from the body
     body = "\n".join(b.text for b in blocks)
@@ -175,15 +181,15 @@ def extract_article(
 
     # the info line printed inside the body container ("来源：湖北日报" over the first
     # paragraph) counts as part of the header
-    header = pieces_between(root, headline.element, container, limit=80, stats=stats)
+    header = pieces_between(root, headline.element, first, limit=80, stats=stats)
     if headline.from_title and not shows_date(header):
         # a headline cell found through the <title> (see find_headline) can have the info
         # line above it (科学网): the header is then read from the top, as when the
         # headline is known from the <title> alone
-        header = pieces_between(root, None, container, limit=80, stats=stats)
+        header = pieces_between(root, None, first, limit=80, stats=stats)
     shown = {p.text for p in header}
     header += [TextPiece(line, "") for line in body_head if line not in shown]
-    trailer = pieces_between(root, container, story_end, limit=40, stats=stats)
+    trailer = pieces_between(root, last, story_end, limit=40, stats=stats)
     host = urlsplit(url).hostname if url else None
 
     head = body_head + [b.text for b in blocks[:2]] + _first_prose(blocks[2:4], blocks[:2])
