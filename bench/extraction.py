@@ -133,6 +133,7 @@ LATER_SETS = (
     "real63",
     "real64",
     "real65",
+    "real66",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
