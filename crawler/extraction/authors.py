@@ -95,6 +95,19 @@ _NOT_ROMANISED = frozenset({
     "Post", "Press", "Reporter", "Service", "Staff", "Studio", "Team", "Times", "Writer",
 })
 # fmt: on
+# "YU CHU CHUNG" (關鍵評論網): a romanised name set in capitals, two or three words of two
+# letters or more, read only where the author meta gives it and the page prints it whole
+_CAPITALS_NAME_RE = re.compile(r"[A-Z]{2,}(?:-[A-Z]{2,})?(?: [A-Z]{2,}(?:-[A-Z]{2,})?){1,2}")
+
+
+def _romanised_name(value: str) -> bool:
+    """Whether ``value`` is a writer's name in Latin letters ("Mary Sidiqi", "YU CHU CHUNG"),
+    two or three words, none of a desk's or an account's ("PingWest Staff", "CNN NEWS")."""
+    if not (_ROMANISED_NAME_RE.fullmatch(value) or _CAPITALS_NAME_RE.fullmatch(value)):
+        return False
+    return _NOT_ROMANISED.isdisjoint(word.title() for word in value.split())
+
+
 # an element of its own for the writer's name, which holds a romanised one only: Han text
 # there is a self-media account as often as a person (百家号's <p class="author-name">)
 _ROMANISED_HINTS = frozenset({"author-name"})
@@ -181,7 +194,8 @@ def _person_from_metadata(
     (央视网, printed after 编辑：) — so a bare name the page does not print is no author,
     as an unprinted credit is no source; a printed one still only comes after the
     reporters the page credits (see :func:`find_author`). A byline written into the meta
-    ("新华社记者 张三") states the role itself and counts unprinted.
+    ("新华社记者 张三") states the role itself and counts unprinted. A writer's name in Latin
+    letters ("Mary Sidiqi", "YU CHU CHUNG") is read whole, and must be printed whole.
     """
     candidates: list[str] = [meta.get(k) or "" for k in _AUTHOR_METAS]
     for obj in jsonld:
@@ -191,6 +205,12 @@ def _person_from_metadata(
         candidates.append(name_value(author) or "")
     for value in candidates:
         value = _AUTHOR_PREFIX_RE.sub("", value.strip())
+        if _romanised_name(value):
+            # "Mary Sidiqi" (NewsLooks), "YU CHU CHUNG" (關鍵評論網): a writer's Latin name,
+            # printed whole on the page (its words alone are any page's words)
+            if shown is None or value in shown:
+                return value
+            continue
         names = [n for n in NAMES_SPLIT_RE.split(value) if n]
         if names and all(is_person_name(n) for n in names):
             if shown is None or all(n in shown for n in names):
