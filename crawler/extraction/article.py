@@ -29,7 +29,6 @@ from crawler.extraction.headline import (
     CANDIDATE_TAGS,
     Headline,
     find_headline,
-    find_site_name,
     page_title,
     title_segments,
     unmarked,
@@ -42,6 +41,7 @@ from crawler.extraction.published import find_published_stamp
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 from crawler.extraction.siblings import text_run
+from crawler.extraction.sitename import find_site_name
 from crawler.extraction.stories import next_story, story_and_after
 from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
