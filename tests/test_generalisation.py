@@ -5065,6 +5065,112 @@ def test_the_heading_beside_a_date_guards(title: str, top: str, head: str, expec
     assert page(_site_logo_page(title, top, head)).title == expected
 
 
+# titles26
+# --------------------------------------------------------------------------- session 26, ninetieth pass
+# The <title> printed whole from the heading over the body on (version 74): with no evidence (no
+# og:title, meta title or JSON-LD headline), the heading or title-named element that heads the body
+# was taken even where the <title> is the headline alone, printed whole after it or inside it — a
+# column heading over the cell that prints the headline (高雄市衛生局, real36/kcg-1: div.title 焦點新聞
+# over a <td>), a headline block that also holds the info line (清博, real40/gsdata-1: div.content-title,
+# the headline's <p> and a list "发布于：… 来源：…"). The element showing the <title> wins; the info line
+# is read from it down (清博's date and source). A <title> shown before the heading (北京青年报's site
+# name in its top bar) or after the body is not read.
+
+
+@pytest.mark.parametrize(
+    ("key", "title", "published", "source"),
+    [
+        (
+            "real36/kcg-1.html",
+            "理解包容跨性別青少年-以關心陪伴開拓自信人生",
+            "2023-08-22T13:50:00+08:00",
+            None,
+        ),
+        (
+            "real40/gsdata-1.html",
+            "两大官媒因“娘炮”互怼，关于“娘炮”的争议升级",
+            "2018-09-12T00:00:00+08:00",
+            "清博舆论",
+        ),
+    ],
+)
+def test_the_title_shown_from_the_heading_over_the_body_on(
+    key: str, title: str, published: str, source: str | None
+) -> None:
+    found = real(key)
+    assert found.title == title
+    assert found.published_at is not None
+    assert found.published_at.isoformat() == published
+    assert found.source == source
+
+
+_SHOWN_HEADLINE = "理解包容青少年以关心陪伴开拓自信人生"
+
+
+def _heading_over_body_page(title: str, top: str, head: str, after: str = "") -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        f'<div class="top">{top}<a href="/">首页</a> <a href="/n">焦点新闻</a></div>'
+        f'<div class="main">{head}<div class="content">{BODY}</div>{after}</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # a column heading over a table cell that prints the headline, its date under it
+        '<div class="title"><h2>焦点新闻</h2></div><table><tr><td>{}</td></tr>'
+        "<tr><td>资料更新时间：2024-03-21 14:36</td></tr></table>",
+        # a headline block holding the headline's <p> and the info line
+        '<div class="content-title"><p>{}</p><ul><li><span>发布于：</span>'
+        "<span>2024-03-21 14:36</span></li><li><span>来源：</span>"
+        "<span><a>某某舆情</a></span></li></ul></div>",
+    ],
+)
+def test_the_title_shown_from_the_heading_over_the_body_on_synthetic(head: str) -> None:
+    found = page(_heading_over_body_page(_SHOWN_HEADLINE, "", head.format(_SHOWN_HEADLINE)))
+    assert found.title == _SHOWN_HEADLINE
+    assert found.published_at == datetime(2024, 3, 21, 14, 36, tzinfo=SHANGHAI)
+
+
+def test_the_title_shown_in_a_headline_block_brings_its_source() -> None:
+    head = (
+        '<div class="content-title"><p>{}</p><ul><li><span>发布于：</span>'
+        "<span>2024-03-21</span></li><li><span>来源：</span><span><a>某某舆情</a></span></li>"
+        "</ul></div>"
+    )
+    found = page(_heading_over_body_page(_SHOWN_HEADLINE, "", head.format(_SHOWN_HEADLINE)))
+    assert found.source == "某某舆情"
+
+
+@pytest.mark.parametrize(
+    ("title", "top", "head", "after", "expected"),
+    [
+        # a <title> of the site's name alone, shown in the top bar before the heading: the
+        # heading stays (北京青年报's shape)
+        (
+            "某某青年报",
+            "<span>某某青年报</span>",
+            f"<h1>{_SHOWN_HEADLINE}</h1>",
+            "",
+            _SHOWN_HEADLINE,
+        ),
+        # the <title> shown only after the body (a list of other items): the heading stays
+        (
+            "另一条新闻的标题在列表里",
+            "",
+            '<div class="title"><h2>焦点新闻</h2></div>',
+            "<ul><li><p>另一条新闻的标题在列表里</p></li></ul>",
+            "焦点新闻",
+        ),
+    ],
+)
+def test_the_title_shown_from_the_heading_guards(
+    title: str, top: str, head: str, after: str, expected: str
+) -> None:
+    assert page(_heading_over_body_page(title, top, head, after)).title == expected
+
+
 # lead25: the separator a "标题-站名" <title> leaves before the site's name
 
 

@@ -29,7 +29,6 @@ from crawler.extraction.headline import (
     CANDIDATE_TAGS,
     Headline,
     find_headline,
-    find_site_name,
     page_title,
     title_segments,
     unmarked,
@@ -42,12 +41,13 @@ from crawler.extraction.published import find_published_stamp
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
 from crawler.extraction.siblings import text_run
+from crawler.extraction.sitename import find_site_name
 from crawler.extraction.stories import next_story, story_and_after
 from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 72
+EXTRACTOR_VERSION = 74
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40

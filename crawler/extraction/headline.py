@@ -1,10 +1,11 @@
-"""The headline as shown on the page, and the name of the site that served it."""
+"""The headline as shown on the page (the site's name, read after it, is `sitename.py`'s)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import dropwhile
 from typing import Any
 
 from lxml import etree
@@ -283,7 +284,8 @@ def find_headline(
                 if el.tag not in tags:
                     continue
                 if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
-                    return Headline(text, el)
+                    shown = _title_shown_from(el, title, _tagged_elements(root, tagged), container)
+                    return shown or Headline(text, el)
         if len(segments) == 1:
             above = _unnamed_above(root, container, title)
             if above is not None:
@@ -315,6 +317,29 @@ def find_headline(
         if el.tag == "h1" or _HEADLINE_HINT.search(hint_of(el)):
             return best[2]
     return None
+
+
+def _title_shown_from(
+    heading: etree._Element,
+    title: str,
+    elements: Iterable[etree._Element],
+    container: etree._Element | None,
+) -> Headline | None:
+    """The element showing the whole ``<title>`` from the ``heading`` found over the body on
+    (inside it or after it, not after the body ``container``), when no evidence names the
+    headline: a column heading over a cell that prints the headline (高雄市衛生局's
+    ``div.title`` 焦點新聞 over a ``<td>``), or a headline block that also holds the info line
+    (清博's ``div.content-title``: the headline's ``<p>`` and a list "发布于：… 来源：…"). A
+    ``<title>`` shown before the heading (北京青年报's site name in its top bar) is not read.
+    The header is read from the element down (not ``from_title``)."""
+    whole = clean(title)
+    if not whole:
+        return None
+    found = _longest_shown(
+        dropwhile(lambda el: el is not heading, elements),
+        lambda el, text: text == whole and not (container is not None and _after(el, container)),
+    )
+    return None if found is None else Headline(found[1], found[0])
 
 
 def _over_the_site_name(
@@ -558,41 +583,3 @@ def _above_the_body(
             if own and clean(own) == found.text:
                 above = other
     return found if above is None else Headline(found.text, above, found.from_title)
-
-
-_GLUED_TAG_RE = re.compile(r"^[(（][^()（）]{1,8}[)）]")
-# What separates the headline from the site in a ``<title>`` written "标题-站名" (a hyphen
-# with no spaces is no separator elsewhere: it joins words), left on the rest.
-_LEADING_SEPARATOR_RE = re.compile(r"^[\s\-－—–_|｜:：·]+")
-
-
-def find_site_name(
-    root: etree._Element,
-    meta: dict[str, str],
-    headline: str | None,
-    host: str | None,
-    title: str | None = None,
-) -> str | None:
-    """The site that served the page: ``og:site_name``, ``SiteName``, else the ``<title>`` suffix."""
-    for key in (
-        "og:site_name",
-        "sitename",
-        "site_name",
-        "application-name",
-        "apple-mobile-web-app-title",
-    ):
-        if meta.get(key):
-            return meta[key]
-    if title is None:
-        title = page_title(root)
-    if title:
-        rest = title
-        if headline and title.startswith(headline):
-            # (a bracketed tag glued to the headline, "…的尴尬(性的感悟)", names no site)
-            rest = _LEADING_SEPARATOR_RE.sub("", _GLUED_TAG_RE.sub("", title[len(headline) :]))
-        segments = title_segments(rest)
-        # (a last segment that ends with the headline is the headline, or a column name
-        # glued to it, "新闻动态两性畸形MDT会议召开": no site's name)
-        if segments and (not headline or not segments[-1].endswith(headline)):
-            return segments[-1]
-    return host
