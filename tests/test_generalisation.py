@@ -5593,3 +5593,89 @@ def test_a_romanised_writer_in_the_metadata_synthetic(
     head: str, info: str, author: str | None
 ) -> None:
     assert page(article(info, head=head)).author == author
+
+
+# body27: prose in a heading or a <pre> (version 75). A page can print its whole text in an
+# element that is no paragraph container: 追蝶网's digest in one <h3> of <br>-separated lines
+# (no <p> anywhere), TVB's video script in a <pre> inside an <h6>. The loose text of an <h1>-<h6>
+# or a <pre> now votes like a <div>'s where it has 150 characters of its own and half of them
+# are Han characters: no headline, card title or list of headings is that long, and no program
+# code reads as Chinese prose.
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "last"),
+    [
+        (
+            "real57/zhuidie-1.html",
+            '或许……不是或许,肯定的是非常多的人都对"男,女"以外的性别人群都会混淆',
+            "4.TS:\n指的就是易性病人,下面的一篇文章里已经有TS的解释.",
+        ),
+        (
+            "real65/tvb-1.html",
+            "美国总统特朗普签署行政命令，终止多元性别，意味当局不承认跨性别或非二元性别",
+            "该行政命令旨在保护女性，免受那些自认为女性的人伤害。",
+        ),
+    ],
+)
+def test_prose_in_a_heading_or_pre_is_the_body(key: str, first: str, last: str) -> None:
+    got = real(key)
+    assert got.body.startswith(first)
+    assert got.body.endswith(last)
+
+
+def test_a_heading_body_keeps_the_page_read() -> None:
+    got = real("real57/zhuidie-1.html")  # it failed whole: "no article text found"
+    assert got.title == "LES.CD.TG.TS"
+    assert got.published_at == datetime(2006, 7, 15, tzinfo=SHANGHAI)
+    assert "boogie999" not in got.body  # the 来源 line over the text
+    assert "NP01-6007" not in real("real65/tvb-1.html").body  # the player's error code
+
+
+_PROSE = "".join(
+    f"第{i}段，市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项，群众可一站办理。"
+    for i in range(4)
+)
+
+
+def _holder(text: str, extra: str = "") -> ExtractedArticle:
+    return page(
+        "<html><head><title>市民服务中心启用_某某网</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        '<div class="main"><h1>市民服务中心启用</h1><div class="info">2024-05-20 10:00</div>'
+        f"{text}</div>{extra}"
+        '<div class="player"><div class="errorCode">NP01-6007-VCC_linux</div></div>'
+        '<div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        "<h3>{}<br>{}<br>{}</h3>",  # <br> lines in a heading, no <p>
+        "<h6><pre>{}\n\n{}\n\n{}</pre></h6>",  # a script in a <pre>
+        "<pre>{}\n{}\n{}</pre>",
+    ],
+)
+def test_text_in_a_heading_or_pre_is_read(holder: str) -> None:
+    parts = (_PROSE[:60], _PROSE[60:150], _PROSE[150:])
+    got = _holder(holder.format(*parts))
+    assert "".join(got.body.split()) == "".join(_PROSE.split())
+
+
+def test_code_in_a_pre_is_no_body() -> None:
+    lines = "".join(f"call(a{i}, b{i}, c{i}); x = {i}, y = {i};\n" for i in range(30))
+    text = f"<p>{_PROSE[:60]}</p><p>{_PROSE[60:120]}</p>"
+    for body in (f"{text}<pre>{lines}</pre>", f"{text}</div><div><pre>{lines}</pre>"):
+        got = _holder(f'<div class="text">{body}</div>')
+        assert got.body.split("\n")[:2] == [_PROSE[:60], _PROSE[60:120]]
+
+
+def test_short_headings_do_not_vote() -> None:
+    titles = "".join(
+        f'<li><h3><a href="/n/{i}">第{i}条：全市基层医疗服务能力建设推进会召开，部署下一步工作。</a></h3></li>'
+        for i in range(8)
+    )
+    text = f"<p>{_PROSE[:120]}</p><p>{_PROSE[120:]}</p>"
+    got = _holder(f'<div class="text">{text}</div>', f'<ul class="list">{titles}</ul>')
+    assert got.body.split("\n") == [_PROSE[:120], _PROSE[120:]]

@@ -27,6 +27,7 @@ from crawler.extraction.vocabulary import (
     HEADING_TAGS,
     MEDIA_TAGS,
     NOISE_TOKENS,
+    PROSE_HOLDER_TAGS,
     PROSE_PUNCT,
     SKIP_TAGS,
     is_site_notice,
@@ -152,6 +153,7 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
     kinds = _kinds(collect)
     block = BLOCK_TAGS
     containers = CONTAINER_TAGS
+    holders = PROSE_HOLDER_TAGS
     # the open ancestors of the element being counted, each with its counts so far;
     # len() counts the text non-space characters: text nodes of article pages have
     # their spaces at the ends, and it is several times cheaper
@@ -185,6 +187,8 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                     paragraphs.append((el, n, ln, pc))
                 if o and tag in containers:
                     loose.append((el, o, op))
+                elif o >= _HOLDER_CHARS and tag in holders:
+                    loose.append((el, o, op))  # (read as prose or not by the vote)
             end = len(texts)
             spans[el] = (first, end) if end > first else None
             if not stack:
@@ -240,7 +244,7 @@ def measure(root: etree._Element, collect: frozenset[str] = frozenset()) -> Text
                 put((leaf, child))
                 if ctag == "p":
                     paragraphs.append((child, cn, cn if in_link else 0, cp))
-                elif ctag in containers:
+                elif ctag in containers or (cn >= _HOLDER_CHARS and ctag in holders):
                     # (no other leaf is voted for: its counts are not kept)
                     chars[child] = cn
                     if in_link:
@@ -388,7 +392,7 @@ def find_body_container(
             if n - in_links >= 10:
                 vote(el.getparent(), n - in_links, marks)
         for el, length, marks in stats.loose:
-            if length >= 20:
+            if length >= 20 and (el.tag not in PROSE_HOLDER_TAGS or _han_prose(el)):
                 vote(el, length, marks)
 
         best: etree._Element | None = None
@@ -421,6 +425,18 @@ def find_body_container(
 
 
 _SENTENCE_END_RE = re.compile(r"[。！？]")
+# A heading or <pre> with this much text of its own is no title: a page's text printed in it.
+_HOLDER_CHARS = 150
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _han_prose(el: etree._Element) -> bool:
+    """Whether the text of a heading or ``<pre>`` with ``_HOLDER_CHARS`` of its own reads as
+    Chinese prose (half its characters Han), not a program's code or a list of English titles."""
+    text = "".join("".join(el.itertext()).split())
+    return len(_HAN_RE.findall(text)) * 2 >= len(text)
+
+
 # an inline style that hides the element: "display:none", "display: none !important"
 _HIDDEN_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 

@@ -87,6 +87,9 @@ HEADING_TAGS = frozenset({"h2", "h3", "h4"})
 CONTAINER_TAGS = frozenset(
     {"div", "article", "section", "td", "main", "body", "font", "span", "center"}
 )
+# Elements that are no paragraph containers but where a page can print its whole text: a
+# heading holding <br>-separated lines (追蝶网's <h3>), a video's script in a <pre> (TVB's).
+PROSE_HOLDER_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre"})
 
 # Pictures and players: the line right after one is where a caption sits.
 MEDIA_TAGS = frozenset({"img", "video", "iframe", "embed", "object", "figure", "picture", "canvas"})
