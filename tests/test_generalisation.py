@@ -5522,3 +5522,68 @@ def test_a_month_first_jsonld_date_over_an_update_printed_first() -> None:
     info = "<span>更新 / 2022年8月24日 5:44 PM</span> <span>发布 / 2017年7月18日 03:09 PM</span>"
     got = page(article(info, head=ld)).published_at
     assert got == datetime(2017, 7, 18, 15, 9, tzinfo=SHANGHAI)
+
+
+# dates26
+# The page's date printed above the headline (version 73): a sibling just before the headline, its
+# class naming a date — 印尼商报's div.post-date "2025年 02月 06日 23:04 PM" over h2.post-title
+# (real64/shangbao-1: the address's day was given, the clock lost) and Fridae's div.Date "18 Jun
+# 2009" over its <h2> (real41/fridae-1: the lead's event, "2009年6月14日下午，…", was taken). The
+# info line is read from the headline down, so neither date was seen.
+
+
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        ("real64/shangbao-1.html", datetime(2025, 2, 6, 23, 4, tzinfo=SHANGHAI)),
+        ("real41/fridae-1.html", datetime(2009, 6, 18, tzinfo=SHANGHAI)),
+    ],
+)
+def test_the_date_above_the_headline_on_real_pages(key: str, when: datetime) -> None:
+    assert _labelled(key).published_at == when
+
+
+def _above(before: str, info: str = "来源：某某日报") -> str:
+    return article(info).replace("<h1>", before + "<h1>", 1)
+
+
+@pytest.mark.parametrize(
+    ("before", "info", "when"),
+    [
+        (
+            '<div class="post-date">2024年02月06日 23:04 PM</div>',
+            "来源：某某日报",
+            (2024, 2, 6, 23, 4),
+        ),
+        (
+            '<div class="dept">新闻</div><div class="date">18 Jun 2009</div>',
+            "<p class='introduction'>2009年6月14日下午，某某艺术展在北京开幕。</p>",
+            (2009, 6, 18),
+        ),
+        ('<span class="pubtime">2020-05-06</span><img src="a.png">', "", (2020, 5, 6)),
+    ],
+)
+def test_the_date_above_the_headline_synthetic(
+    before: str, info: str, when: tuple[int, ...]
+) -> None:
+    assert page(_above(before, info)).published_at == datetime(*when, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        '<div class="nav">2024年02月06日 23:04</div>',  # no date class: a bar, not the date
+        '<div class="date">2024年02月06日 23:04</div><p>甲</p><p>乙</p><p>丙</p>',  # too far up
+        # a top bar's greeting, longer than a date's element
+        '<div class="top-date">2024年02月06日 星期二 欢迎访问某某新闻网 请登录 注册 设为首页 加入收藏 联系我们</div>',
+    ],
+)
+def test_no_date_above_the_headline_that_is_not_the_page_s(before: str) -> None:
+    assert page(_above(before)).published_at is None
+
+
+def test_the_info_line_s_labelled_clock_beats_a_date_above_the_headline() -> None:
+    got = page(
+        _above('<div class="date">2024-04-07</div>', "发布时间：2024-04-08 10:00 来源：某某日报")
+    ).published_at
+    assert got == datetime(2024, 4, 8, 10, 0, tzinfo=SHANGHAI)
