@@ -5679,3 +5679,160 @@ def test_short_headings_do_not_vote() -> None:
     text = f"<p>{_PROSE[:120]}</p><p>{_PROSE[120:]}</p>"
     got = _holder(f'<div class="text">{text}</div>', f'<ul class="list">{titles}</ul>')
     assert got.body.split("\n") == [_PROSE[:120], _PROSE[120:]]
+
+
+# dates26
+# --------------------------------------------------------------------------- session 26, eighty-ninth pass
+# A numeric date with the year last is read (version 73), day and month in the order the page's
+# own dates settle: 联合早报's JSON-LD datePublished "07/18/2017 - 15:09" (Drupal's default, month
+# first: 18 can only be the day; real11/zaobao-1, whose info line prints the update first) and
+# RFI's "发表日期 08/05/2008" (real62/rfi-1; its list's "18/03/2010 21:05 TU" puts the day first).
+# A date that reads both ways where nothing on the page settles the order is none: no time is
+# invented.
+
+
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        ("real11/zaobao-1.html", datetime(2017, 7, 18, 15, 9, tzinfo=SHANGHAI)),
+        ("real62/rfi-1.html", datetime(2008, 5, 8, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_date_with_the_year_last_is_read_on_real_pages(key: str, when: datetime) -> None:
+    assert real(key).published_at == when
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("07/18/2017 - 15:09", (2017, 7, 18, 15, 9)),  # Drupal's m/d/Y - H:i
+        ("18/03/2010 21:05", (2010, 3, 18, 21, 5)),
+        ("13.03.2019", (2019, 3, 13)),
+        ("22/06/2024", (2024, 6, 22)),
+        ("05/05/2008", (2008, 5, 5)),  # the same either way
+        ("发表日期 12/31/2023 08:30 PM", (2023, 12, 31, 20, 30)),
+    ],
+)
+def test_a_date_with_the_year_last_reads_where_one_order_is_possible(
+    text: str, when: tuple[int, ...]
+) -> None:
+    assert parse_stamp(text, now=FETCHED_AT) is not None
+    assert parse_stamp(text, now=FETCHED_AT).when == datetime(*when, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "08/05/2008",  # 8 May or 5 August: nothing settles it
+        "3/4/2024 10:00",
+        "32/01/2024",
+        "13/13/2024",
+        "1.2.3.2024",  # a version number
+        "08/05/1850",
+    ],
+)
+def test_a_date_with_the_year_last_that_reads_both_ways_is_none_alone(text: str) -> None:
+    assert parse_stamp(text, now=FETCHED_AT) is None
+
+
+def _year_last_page(info: str, listed: str) -> str:
+    items = f"<ul class='more'><li><a href='/a/1'>另一则新闻</a> <span>{listed}</span></li></ul>"
+    return article(info).replace("</div></div></body>", f"</div>{items}</div></body>")
+
+
+@pytest.mark.parametrize(
+    ("listed", "when"),
+    [
+        ("18/03/2010 21:05", (2008, 5, 8)),  # another item's date puts the day first
+        ("03/18/2010 21:05", (2008, 8, 5)),  # ... or the month first
+    ],
+)
+def test_the_page_s_own_dates_settle_the_order(listed: str, when: tuple[int, ...]) -> None:
+    got = page(_year_last_page("<span>发表日期 08/05/2008</span>", listed)).published_at
+    assert got == datetime(*when, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "另一则新闻",  # no other date
+        "18/03/2010 · 03/18/2010",  # both orders printed: nothing settled
+    ],
+)
+def test_an_unsettled_date_with_the_year_last_gives_no_time(listed: str) -> None:
+    assert page(_year_last_page("<span>发表日期 08/05/2008</span>", listed)).published_at is None
+
+
+def test_a_month_first_jsonld_date_over_an_update_printed_first() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "07/18/2017 - 15:09", "dateModified": "08/24/2022 - 17:44"}</script>'
+    )
+    info = "<span>更新 / 2022年8月24日 5:44 PM</span> <span>发布 / 2017年7月18日 03:09 PM</span>"
+    got = page(article(info, head=ld)).published_at
+    assert got == datetime(2017, 7, 18, 15, 9, tzinfo=SHANGHAI)
+
+
+# dates26
+# The page's date printed above the headline (version 73): a sibling just before the headline, its
+# class naming a date — 印尼商报's div.post-date "2025年 02月 06日 23:04 PM" over h2.post-title
+# (real64/shangbao-1: the address's day was given, the clock lost) and Fridae's div.Date "18 Jun
+# 2009" over its <h2> (real41/fridae-1: the lead's event, "2009年6月14日下午，…", was taken). The
+# info line is read from the headline down, so neither date was seen.
+
+
+@pytest.mark.parametrize(
+    ("key", "when"),
+    [
+        ("real64/shangbao-1.html", datetime(2025, 2, 6, 23, 4, tzinfo=SHANGHAI)),
+        ("real41/fridae-1.html", datetime(2009, 6, 18, tzinfo=SHANGHAI)),
+    ],
+)
+def test_the_date_above_the_headline_on_real_pages(key: str, when: datetime) -> None:
+    assert _labelled(key).published_at == when
+
+
+def _above(before: str, info: str = "来源：某某日报") -> str:
+    return article(info).replace("<h1>", before + "<h1>", 1)
+
+
+@pytest.mark.parametrize(
+    ("before", "info", "when"),
+    [
+        (
+            '<div class="post-date">2024年02月06日 23:04 PM</div>',
+            "来源：某某日报",
+            (2024, 2, 6, 23, 4),
+        ),
+        (
+            '<div class="dept">新闻</div><div class="date">18 Jun 2009</div>',
+            "<p class='introduction'>2009年6月14日下午，某某艺术展在北京开幕。</p>",
+            (2009, 6, 18),
+        ),
+        ('<span class="pubtime">2020-05-06</span><img src="a.png">', "", (2020, 5, 6)),
+    ],
+)
+def test_the_date_above_the_headline_synthetic(
+    before: str, info: str, when: tuple[int, ...]
+) -> None:
+    assert page(_above(before, info)).published_at == datetime(*when, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        '<div class="nav">2024年02月06日 23:04</div>',  # no date class: a bar, not the date
+        '<div class="date">2024年02月06日 23:04</div><p>甲</p><p>乙</p><p>丙</p>',  # too far up
+        # a top bar's greeting, longer than a date's element
+        '<div class="top-date">2024年02月06日 星期二 欢迎访问某某新闻网 请登录 注册 设为首页 加入收藏 联系我们</div>',
+    ],
+)
+def test_no_date_above_the_headline_that_is_not_the_page_s(before: str) -> None:
+    assert page(_above(before)).published_at is None
+
+
+def test_the_info_line_s_labelled_clock_beats_a_date_above_the_headline() -> None:
+    got = page(
+        _above('<div class="date">2024-04-07</div>', "发布时间：2024-04-08 10:00 来源：某某日报")
+    ).published_at
+    assert got == datetime(2024, 4, 8, 10, 0, tzinfo=SHANGHAI)

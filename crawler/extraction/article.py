@@ -36,7 +36,7 @@ from crawler.extraction.headline import (
 )
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import ShownText, read_jsonld, read_meta, stated_address
-from crawler.extraction.pieces import lead_before, pieces_between, shows_date
+from crawler.extraction.pieces import dated_above, lead_before, pieces_between, shows_date
 from crawler.extraction.published import find_published_stamp
 from crawler.extraction.scripted import scripted_time
 from crawler.extraction.sections import split_sections
@@ -206,7 +206,8 @@ def extract_article(
     stamp = find_published_stamp(
         meta=dated_meta,
         jsonld=jsonld,
-        header=header,
+        # the date a template prints above the headline, where the info line is not read
+        header=dated_above(headline.element) + header,
         # a date in the address: the one fetched, else the one the page states for itself
         url=url or stated_address(root, meta),
         now=fetched_at,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -65,6 +65,11 @@ _DATETIME_RE = re.compile(
     r"|(?<![\d年./:-])(?P<yy2>\d{2})-(?P<yy2_mo>\d{1,2})-"
     r"(?P<yy2_da>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<yy2_')}"
+    # 18/03/2010 21:05, 07/18/2017 - 15:09 (Drupal's), 13.03.2019: the year last, the day and
+    # the month in either order (see _year_last); the same separator twice
+    r"|(?<![\d./-])(?P<yl_a>\d{1,2})(?P<yl_sep>[/.])(?P<yl_b>\d{1,2})(?P=yl_sep)"
+    r"(?P<yl_y>(?:19|20)\d{2})(?![\d./-])"
+    rf"(?:\s*(?:-\s*)?{_TIME.replace('?P<', '?P<yl_')})?"
     # 01-29 10:22 (a time is required: a bare 01-29 is too often a score or a range)
     r"|(?<![\d年./:-])(?P<md_m>\d{1,2})(?P<md_sep>[-/])(?P<md_d>\d{1,2})(?![\d./-])"
     rf"\s*{_TIME.replace('?P<', '?P<md_')}"
@@ -192,6 +197,42 @@ def _build(
     return Stamp(when, has_time)
 
 
+#: the two orders of a numeric date with the year last
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"
+_YEAR_LAST_RE = re.compile(r"(?<![\d./-])(\d{1,2})([/.])(\d{1,2})\2(?:19|20)\d{2}(?![\d./-])")
+
+
+def _year_last(
+    year: int, first: int, second: int, order: str | None
+) -> tuple[int, int, int] | None:
+    """(year, month, day) of "first/second/year": a number over 12 can only be the day, and
+    two the same read alike; where both could be the month, ``order`` says which is."""
+    if first > 12 or (first != second and second <= 12 and order == DAY_FIRST):
+        return year, second, first
+    if second > 12 or first == second or order == MONTH_FIRST:
+        return year, first, second
+    return None
+
+
+def year_last_order(texts: Iterable[str]) -> str | None:
+    """The order of the numeric dates with the year last that ``texts`` print, where one of them
+    settles it: "18/03/2010" is day first (RFI's lists), "07/18/2017" month first (Drupal's
+    default). None where none does, or the texts print both orders."""
+    day_first = month_first = False
+    for text in texts:
+        if "/" not in text and "." not in text:
+            continue
+        for m in _YEAR_LAST_RE.finditer(text):
+            first, second = int(m[1]), int(m[3])
+            if 12 < first <= 31 and 1 <= second <= 12:
+                day_first = True
+            elif 12 < second <= 31 and 1 <= first <= 12:
+                month_first = True
+    if day_first != month_first:
+        return DAY_FIRST if day_first else MONTH_FIRST
+    return None
+
+
 def _year_ok(year: int, now: datetime) -> bool:
     return MIN_YEAR <= year <= now.year + 1
 
@@ -223,7 +264,9 @@ def _yearless(
     return None
 
 
-def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> Found | None:
+def _interpret(
+    m: re.Match[str], now: datetime, anchor: datetime | None, order: str | None
+) -> Found | None:
     g = MatchGroups(m)
     stamp: Stamp | None = None
     certain = True
@@ -245,6 +288,11 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> Foun
         if not _year_ok(year, now):
             return None
         stamp = _build(year, int(g[prefix + "mo"]), int(g[prefix + "da"]), g, prefix)
+    elif g["yl_a"]:
+        ymd = _year_last(int(g["yl_y"]), int(g["yl_a"]), int(g["yl_b"]), order)
+        if ymd is None or not _year_ok(ymd[0], now):
+            return None
+        stamp = _build(*ymd, g, "yl_")
     elif g["md_m"]:
         stamp = _yearless(int(g["md_m"]), int(g["md_d"]), g, "md_", now, anchor)
         certain = False
@@ -270,10 +318,16 @@ def _interpret(m: re.Match[str], now: datetime, anchor: datetime | None) -> Foun
     return Found(stamp, m.start(), m.end(), certain)
 
 
-def scan(text: str, now: datetime, anchor: datetime | None) -> Iterator[Found]:
-    """Every date/time expression in ``text``, in order, with where it stands."""
+def scan(
+    text: str, now: datetime, anchor: datetime | None, order: str | None = None
+) -> Iterator[Found]:
+    """Every date/time expression in ``text``, in order, with where it stands.
+
+    ``order`` (see :func:`year_last_order`) reads a date with the year last whose day and month
+    could be either way round ("08/05/2008"); without it such a date is none.
+    """
     for m in with_other_dates(_DATETIME_RE.finditer(text), text, _NAMED_RE):
-        found = _interpret(m, now, anchor)
+        found = _interpret(m, now, anchor, order)
         if found is not None:
             yield found
 

@@ -243,3 +243,28 @@ def lead_before(
             return None
         return text
     return None
+
+
+# A date's element by its class or id ("post-date", "Date", "pubtime"); the date printed above a
+# headline is at most this many siblings before it, and this short.
+_DATE_CLASS_RE = re.compile(r"date|time|riqi|shijian|fbsj")
+_ABOVE_SIBLINGS = 3
+_ABOVE_CHARS = 40
+
+
+def dated_above(headline: etree._Element | None) -> list[TextPiece]:
+    """The date a template prints just above the headline, in a sibling of its own that its
+    class names a date (印尼商报's ``div.post-date``, Fridae's ``div.Date``): the info line is
+    read from the headline down, and misses it."""
+    if headline is None:
+        return []
+    for count, sibling in enumerate(headline.itersiblings(preceding=True)):
+        if count >= _ABOVE_SIBLINGS or sibling.tag.__class__ is not str:
+            break
+        hint = hint_of(sibling)
+        if not hint or _DATE_CLASS_RE.search(hint) is None:
+            continue
+        text = clean(" ".join(t for t in sibling.itertext() if not t.isspace()))
+        if text and len(text) <= _ABOVE_CHARS:
+            return [TextPiece(text, hint)]
+    return []

@@ -19,6 +19,7 @@ from crawler.extraction.dates import (
     date_from_url,
     parse_stamp,
     scan,
+    year_last_order,
 )
 from crawler.extraction.metadata import (
     PUBLISHED_JSONLD,
@@ -64,7 +65,7 @@ def _from_jsonld(
 
 
 def _from_header(
-    header: Sequence[TextPiece], now: datetime, anchor: datetime | None
+    header: Sequence[TextPiece], now: datetime, anchor: datetime | None, order: str | None
 ) -> list[Stamp]:
     """The dates in the info line, best first.
 
@@ -86,7 +87,7 @@ def _from_header(
         pos += 1
     joined = " ".join(texts)
     ranked: list[tuple[float, int, Stamp]] = []
-    for order, found in enumerate(scan(joined, now, anchor)):
+    for rank, found in enumerate(scan(joined, now, anchor, order)):
         if found.stamp.when > now + SAME_EVENT:
             continue
         # the pieces the stamp spans (``ends`` rises: each piece ends after the one before)
@@ -98,7 +99,7 @@ def _from_header(
         hinted = _TIME_HINT.search(hint) is not None
         if not (found.certain or found.stamp.has_time or labelled or hinted):
             continue  # a stray "9月7日" or "昨天" in a caption says nothing about the article
-        score = (3.0 if found.certain else 0.0) - 0.5 * order
+        score = (3.0 if found.certain else 0.0) - 0.5 * rank
         if found.stamp.has_time:
             score += 1
         if label and (label["upd"] or label["upd2"]):
@@ -109,17 +110,17 @@ def _from_header(
             score -= 2
         elif hinted:
             score += 2
-        ranked.append((-score, order, found.stamp))
+        ranked.append((-score, rank, found.stamp))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [stamp for _, _, stamp in ranked]
 
 
 def _labelled_clock(
-    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None
+    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None, order: str | None
 ) -> Stamp | None:
     """The first date with a clock in ``pieces`` that a label (时间：, 发布于) or class names."""
     for piece in pieces:
-        for found in scan(piece.text, now, anchor):
+        for found in scan(piece.text, now, anchor, order):
             if not found.stamp.has_time or found.stamp.when > now + SAME_EVENT:
                 continue
             label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
@@ -132,11 +133,11 @@ def _labelled_clock(
 
 
 def _posting_date(
-    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None
+    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None, order: str | None
 ) -> Stamp | None:
     """The first full date in ``pieces`` after a posting word (发布时间：, 上版日期：, 发表于)."""
     for piece in pieces:
-        for found in scan(piece.text, now, anchor):
+        for found in scan(piece.text, now, anchor, order):
             if not found.certain or found.stamp.when > now + SAME_EVENT:
                 continue
             label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
@@ -200,19 +201,21 @@ def find_published_stamp(
     )
     from_url = date_from_url(url, now=current) if url else None
     anchor = strong.when if strong else weak.when if weak else from_url
-    candidates = _from_header(header, current, anchor)
+    # a date with the year last is read in the order the page's other such dates settle
+    order = year_last_order([*(p.text for p in header), *(p.text for p in trailer)])
+    candidates = _from_header(header, current, anchor, order)
     if strong is None and record is not None and (not candidates or not candidates[0].has_time):
         listed = record(current)  # a 信息公开 catalogue date beats a bare date in the info line
         if listed is not None:
             candidates.insert(0, listed)
     if strong is None and (not candidates or not candidates[0].has_time):
-        late = _labelled_clock(trailer, current, anchor)
+        late = _labelled_clock(trailer, current, anchor, order)
         if late is not None and (not candidates or late.when.date() == candidates[0].when.date()):
             candidates.insert(0, late)
     if strong is None and not candidates:
         # nothing before the text dates the page: a date-only posting date after it does
         # (臺南市 "上版日期：112-06-13", 明德公法网 "发布时间：2011/9/26", under the text)
-        posted = _posting_date(trailer, current, anchor)
+        posted = _posting_date(trailer, current, anchor, order)
         if posted is not None:
             candidates.append(posted)
     if strong is None and scripted is not None and (not candidates or not candidates[0].has_time):
