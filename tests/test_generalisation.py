@@ -5430,3 +5430,59 @@ def test_layout_table_rows_join_nothing() -> None:
     rows = f"<tr><td>{_LONG}</td></tr><tr><td>{comment}</td></tr>"
     got = _split(f"<table>{rows}</table>")
     assert comment not in got.body
+
+
+# sources29
+# --------------------------------------------------------------------------- session 26, eighty-seventh pass
+# An outlet alone on the line after the text (version 71): unbracketed, a news outlet's name alone
+# (旅游168's print view: <div>人民网</div> right-aligned under the text), and in brackets with the
+# site's copyright notice under it (德国之声: <p>（美联社）</p> then "© 2024年德国之声版权声明…"). An
+# office's name alone (南阳市公安局) and a list's heading (相关日志, 房地产相关新闻) are no credit.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real15/lvyou168-1.html", "人民网"),
+        ("real65/dw-1.html", "美联社"),
+        # kept: an office alone after a police notice, a list's heading after the text
+        ("real53/nanyang-1.html", None),
+        ("real3/alipay-1.html", None),
+        ("real35/taiwanhot-1.html", None),
+        # kept: the bracketed office and outlet the earlier rule reads
+        ("real8/bjmu-1.html", "北医三院"),
+        ("real14/morningpost-1.html", "搜狐"),
+    ],
+)
+def test_an_outlet_alone_on_the_line_after_the_text_on_real_pages(
+    key: str, source: str | None
+) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("tail", "source"),
+    [
+        ('<div style="text-align:right">人民网</div>', "人民网"),
+        ("<p>新华社</p>", "新华社"),
+        (
+            "<p>（美联社）</p><p>© 2024年某某之声版权声明：本文所有内容受到著作权法保护。</p>",
+            "美联社",
+        ),
+        ("<p>（路透社）</p><p>Copyright © 2024 某某网 All rights reserved.</p>", "路透社"),
+        ("<p>人民网</p><p>版权所有：某某新闻网</p>", "人民网"),
+        # no credit: an office, a list's heading, a person, a word, text after the name
+        ("<p>南阳市公安局</p>", None),
+        ("<p>相关新闻</p>", None),
+        ("<p>相关日志</p>", None),
+        ("<p>张巨峰</p>", None),
+        ("<p>谢谢观看</p>", None),
+        ("<p>代表们来自新华社</p>", None),  # a short last sentence ending in an outlet
+        ("<p>© 2024 某某网</p>", None),
+    ],
+)
+def test_an_outlet_alone_on_the_line_after_the_text(tail: str, source: str | None) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        "</div></div></body>", f"{tail}</div></div></body>"
+    )
+    assert page(html).source == source

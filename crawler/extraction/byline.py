@@ -29,6 +29,7 @@ from crawler.extraction.outlets import (
     OUTLET_END_RE,
     clean_source,
     ends_like_outlet,
+    is_media_outlet,
 )
 from crawler.extraction.vocabulary import NOISE_TOKENS, is_interface_word
 
@@ -516,16 +517,31 @@ _NOT_OUTLET_BRACKET_RE = re.compile(
 )
 
 
+# A copyright notice printed under the credits, stepped over; and an outlet's name alone on the
+# line after the text, no bracket (旅游168's print view: "人民网" right-aligned under the text).
+_COPYRIGHT_RE = re.compile(r"^\s*(?:©|Ⓒ|\([cC]\)|[Cc]opyright|版权所有|版權所有)")
+_BARE_OUTLET_LINE_RE = re.compile(rf"^\s*(?P<inner>[{HAN}A-Za-z]{{2,12}})\s*$")
+
+
 def _bracketed_outlet(body_tail: Sequence[str]) -> str | None:
     """The outlet named alone in brackets on a credit line after the article's text, if any.
 
     Papers close a reprinted brief with the outlet it came from ("（搜狐）"), and institutions'
     news sites with the office that sent it ("（北医三院）"); the editor's line may follow.
     A name in brackets ("（张巨峰）") is the writer's, and "（完）", "（待续）" end the text.
+    A news outlet's name alone with no bracket is one too ("人民网" under 旅游168's print view;
+    not an office's, "南阳市公安局", nor a list's heading, "相关新闻"), and the site's copyright
+    notice under the credits is stepped over ("（美联社）" | "© 2024年德国之声版权声明…").
     """
     for line in reversed(body_tail):
-        if not is_credit_line(line):
-            return None  # article text: the credits after the text end here
+        if _COPYRIGHT_RE.match(line):
+            continue  # the site's copyright notice under the credits: "© 2024年德国之声版权声明…"
+        if not is_credit_line(line):  # article text, or a news outlet's name alone ("人民网")
+            bare = _BARE_OUTLET_LINE_RE.match(line)
+            value = clean_source(bare["inner"]) if bare else None
+            if bare is None or value is None or value != bare["inner"]:
+                return None
+            return value if is_media_outlet(value) else None
         m = _BRACKET_LINE_RE.match(line)
         if m is None:
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from crawler.extraction.names import HAN
+from crawler.extraction.names import HAN, is_person_name
 from crawler.extraction.vocabulary import MENU_WORDS, TEXT_CACHE, is_interface_word
 
 # The site's address printed after an outlet: "来源：科学网 www.sciencenet.cn", "河蟹动漫
@@ -178,3 +178,26 @@ def is_outlet_like(value: str) -> bool:
 def ends_like_outlet(value: str) -> bool:
     """Whether a name ends as an outlet's does: 报, 网, 社, 台, 新闻, 客户端…"""
     return OUTLET_END_RE.search(value) is not None
+
+
+# A news outlet's ending (报, 网, 社, 台, 新闻…), not an office's (局, 委, 院, 中心): "南阳市公安局"
+# alone after a police notice's text is the office that issued it, not a credit.
+_MEDIA_END_RE = re.compile(
+    r"(?:报|報|网|網|社|台|刊|志|客户端|新闻|新聞|频道|在线|传媒|媒体|日报|晚报|时报|快报|商报)$"
+)
+
+# A box's heading over a list of links: "相关日志" (阿里巴巴's blog), "房地产相关新闻" (台灣好新聞);
+# and a clause's words, a short last sentence that ends in an outlet ("代表们来自新华社").
+_LIST_HEADING_RE = re.compile(
+    r"相关|相關|推荐|推薦|更多|热门|熱門|精彩|最新|来自|來自|[的是了们們]"
+)
+
+
+def is_media_outlet(value: str) -> bool:
+    """Whether an outlet's name ends as a news outlet's does (人民网, 美联社), not an office's
+    (南阳市公安局), a list's heading (相关新闻) or a clause (代表们来自新华社)."""
+    return (
+        _MEDIA_END_RE.search(value) is not None
+        and not _LIST_HEADING_RE.search(value)
+        and not is_person_name(value)
+    )
