@@ -134,6 +134,7 @@ LATER_SETS = (
     "real64",
     "real65",
     "real66",
+    "real67",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
