@@ -5836,3 +5836,53 @@ def test_the_info_line_s_labelled_clock_beats_a_date_above_the_headline() -> Non
         _above('<div class="date">2024-04-07</div>', "发布时间：2024-04-08 10:00 来源：某某日报")
     ).published_at
     assert got == datetime(2024, 4, 8, 10, 0, tzinfo=SHANGHAI)
+
+
+# authors28
+# --------------------------------------------------------------------------- session 26, ninety-third pass
+# A romanised name alone in a part of the info line whose class, the element's or an enclosing
+# one's, says writer or user, is the writer (version 77), a separator before it stepped over, the
+# surname first in capitals as a Korean paper prints it ("YOON Inha") too: 매일경제
+# (real66/mk-1: <dl class="author"><dt class="name">YOON  Inha</dt>, no author meta) and 界面
+# (real12/jiemian-1: <span class="user">&nbsp;|&nbsp; Sharyn Graham Davies</span> after the time,
+# no author meta). A desk, an account link, a name in capitals throughout, Han text and a Latin
+# name in another element stay none by this reading; a writer the page credits comes first.
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [("real66/mk-1.html", "YOON Inha"), ("real12/jiemian-1.html", "Sharyn Graham Davies")],
+)
+def test_a_romanised_writer_in_the_byline_row(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        (
+            '<dl class="author"><dt class="name">YOON  Inha</dt>'
+            '<dd class="email">ihyoon24@mk.co.kr</dd></dl> <span>2025-01-05 15:56</span>',
+            "YOON Inha",
+        ),
+        (
+            '<small class="time">03:30 Jun 20, 2018</small>'
+            '<span class="user">&nbsp;|&nbsp; Sharyn Graham Davies</span>',
+            "Sharyn Graham Davies",
+        ),
+        (
+            '<div class="byline"><span class="name">Kim Min-ji</span></div> 2024-05-20 10:30',
+            "Kim Min-ji",
+        ),
+        # a desk, an account link, capitals throughout: no writer's name
+        ('<span class="user">News Desk</span> 2024-05-20 10:30', None),
+        ('<div class="user"><a>Log In</a> <a>Sign Up</a></div> 2024-05-20 10:30', None),
+        ('<span class="user">| CNN NEWS</span> 2024-05-20 10:30', None),
+        # a Latin name in an element that says nothing of a writer
+        ('<span class="tag">Sharyn Graham Davies</span> 2024-05-20 10:30', None),
+        # a writer the page credits comes first
+        ('2024-05-20 作者：李小明 <span class="user">| Mary Sidiqi</span>', "李小明"),
+    ],
+)
+def test_a_romanised_writer_in_the_byline_row_synthetic(info: str, author: str | None) -> None:
+    assert page(article(info)).author == author

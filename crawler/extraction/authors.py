@@ -108,6 +108,21 @@ def _romanised_name(value: str) -> bool:
     return _NOT_ROMANISED.isdisjoint(word.title() for word in value.split())
 
 
+# "YOON Inha" (매일경제): a Korean paper's romanised writer, the surname first in capitals, the
+# given name capitalised (one word or two, or one hyphened)
+_SURNAME_FIRST_RE = re.compile(rf"[A-Z]{{2,}}(?: {_ROMANISED_WORD}){{1,2}}")
+# the class words, of the element or of one enclosing it, of a writer's or user's part of the
+# info line: "<dl class="author"><dt class="name">YOON Inha</dt>" (매일경제), "<span
+# class="user">&nbsp;|&nbsp; Sharyn Graham Davies</span>" (界面) — a romanised name only
+_ROMANISED_ROW_HINTS = frozenset({"author", "writer", "reporter", "byline", "user"})
+# a user's part of the page holds its account links too: "Log In", "Sign Up", "My Account"
+# fmt: off
+_ACCOUNT_LINKS = frozenset({
+    "Account", "Follow", "In", "Log", "Login", "Logout", "Out", "Profile", "Register", "Settings",
+    "Sign", "Subscribe", "Up", "Us",
+})
+# fmt: on
+_NAME_SEPARATORS = "|｜/／ \u00a0"
 # an element of its own for the writer's name, which holds a romanised one only: Han text
 # there is a self-media account as often as a person (百家号's <p class="author-name">)
 _ROMANISED_HINTS = frozenset({"author-name"})
@@ -241,6 +256,9 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
         hint = piece.hint.split(" ", 1)[0]
         own = hint in _WRITER_HINTS or hint in _ROMANISED_HINTS
         if not own and not _WRITER_BLOCK_NAME_RE.search(piece.hint):
+            romanised = _romanised_in_row(piece)
+            if romanised:
+                return romanised
             continue
         text = " ".join(piece.text.split())
         if _ROMANISED_NAME_RE.fullmatch(text) and _NOT_ROMANISED.isdisjoint(text.split()):
@@ -251,6 +269,20 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
         if names and len(names) <= 4 and all(is_person_name(n) for n in names):
             return name_list(names)
     return None
+
+
+def _romanised_in_row(piece: TextPiece) -> str | None:
+    """A romanised name alone in a part of the info line whose class, the element's or an
+    enclosing one's, says writer or user, a separator before it: "YOON Inha" in ``<dl
+    class="author"><dt class="name">`` (매일경제), "| Sharyn Graham Davies" in ``<span
+    class="user">`` (界面). Han text there is no writer by this reading (an account as often)."""
+    if _ROMANISED_ROW_HINTS.isdisjoint(piece.hint.split()):
+        return None
+    text = " ".join(piece.text.strip(_NAME_SEPARATORS).split())
+    if not (_ROMANISED_NAME_RE.fullmatch(text) or _SURNAME_FIRST_RE.fullmatch(text)):
+        return None
+    words = {w.title() for w in text.split()}
+    return text if _NOT_ROMANISED.isdisjoint(words) and _ACCOUNT_LINKS.isdisjoint(words) else None
 
 
 def _by_writers(header: Sequence[TextPiece]) -> str | None:
