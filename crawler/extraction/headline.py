@@ -37,6 +37,8 @@ class Headline:
 
 
 _LITERAL_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+# a line break printed as text: a space between the lines, as a ``<br>`` element reads
+_LITERAL_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # An e-paper's 版次 "第03版:要闻" or 期号 "第25312期": never the headline.
 _EDITION_RE = re.compile(r"^\s*第\s*[A-Za-z]?\d+\s*[版期]")
 _SUBTITLE_RE = re.compile(r"^(?:——|—|--)\s*\S")
@@ -90,7 +92,7 @@ def unmarked(text: str) -> str:
     """``text`` without markup printed as text ("<div>标题</div>" escaped into the page)."""
     if "<" not in text:
         return text
-    return clean(_LITERAL_TAG_RE.sub("", text))
+    return clean(_LITERAL_TAG_RE.sub("", _LITERAL_BR_RE.sub(" ", text)))
 
 
 def with_subtitle(headline: Headline) -> Headline:
@@ -505,6 +507,11 @@ def _after(el: etree._Element, container: etree._Element) -> bool:
     return True
 
 
+# the site's name closing a ``<title>`` in brackets past a separator ("…-【哈尔滨心理咨询中心】",
+# "…_【快资讯】", "…-「九尾网」")
+_BRACKETED_SITE_RE = re.compile(r"[-—–_|｜]\s*[【\[「〔]([^】\]」〕]{2,30})[】\]」〕]\s*$")
+
+
 def _after_the_column(
     found: Headline,
     title: str | None,
@@ -535,12 +542,14 @@ def _after_the_column(
     ):
         return found  # (an <h1> the <title> opens with is the headline, "标题_栏目_网站")
     site = segments[-1] if len(segments) > 1 else None
+    bracketed = _BRACKETED_SITE_RE.search(title)
     after: Headline | None = None
     for el, text in texts.items():
         if (
             el is found.element
             or not len(lead) < len(text) <= 150
             or text == site
+            or (bracketed is not None and text == bracketed[1])
             or (el not in named_ones and el.tag not in _TAG_SCORES)
             or title.find(text, len(lead)) < 0
         ):
