@@ -11,6 +11,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.metadata import jsonld_value
+from crawler.extraction.placement import heads_body, starts_after
 from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line, beside_a_date
 from crawler.extraction.tree import clean, hint_of, page_title, text_of
 
@@ -119,20 +120,6 @@ def _common_prefix(a: str, b: str) -> int:
     while i < n and a[i] == b[i]:
         i += 1
     return i
-
-
-def _heads_body(el: etree._Element, container: etree._Element | None) -> bool:
-    """Whether ``el`` sits just above the article body: its parent or grandparent holds both."""
-    if container is None:
-        return False
-    holder = el.getparent()
-    for _ in range(2):
-        if holder is None:
-            return False
-        if any(node is holder for node in container.iterancestors()):
-            return el not in container.iterancestors()
-        holder = holder.getparent()
-    return False
 
 
 # Any run of these splits a <title> into headline and site/column parts, spaced or not:
@@ -285,7 +272,7 @@ def find_headline(
             for el, text in texts.items():
                 if el.tag not in tags:
                     continue
-                if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
+                if 4 <= len(text) <= 150 and text not in title and heads_body(el, container):
                     shown = _title_shown_from(el, title, _tagged_elements(root, tagged), container)
                     return shown or Headline(text, el)
         if len(segments) == 1:
@@ -339,7 +326,9 @@ def _title_shown_from(
         return None
     found = _longest_shown(
         dropwhile(lambda el: el is not heading, elements),
-        lambda el, text: text == whole and not (container is not None and _after(el, container)),
+        lambda el, text: (
+            text == whole and not (container is not None and starts_after(el, container))
+        ),
     )
     return None if found is None else Headline(found[1], found[0])
 
@@ -382,7 +371,7 @@ def _over_the_site_name(
             and (other in named_ones or other.tag in _TAG_SCORES)
             and len(found.text) < len(text) <= 150
             and text not in title
-            and not (container is not None and _after(other, container))
+            and not (container is not None and starts_after(other, container))
         ):
             others[other] = text
     beside = beside_a_date(root, container, others, el) if others else None
@@ -440,7 +429,7 @@ def _printed_without_tag(
             cut = segment[len(text)] in _TAG_WORD_OPEN
         else:
             cut = segment.endswith(text) and segment[rest - 1] in _TAG_WORD_CLOSE
-        return cut and (container is None or not _after(el, container))
+        return cut and (container is None or not starts_after(el, container))
 
     found = _longest_shown(elements, adds_a_tag)
     return None if found is None else Headline(found[1], found[0])
@@ -490,21 +479,6 @@ def _unnamed_above(
             return Headline(text, el)
         holder = holder.getparent()
     return None
-
-
-def _after(el: etree._Element, container: etree._Element) -> bool:
-    """Whether ``el`` starts after the end of ``container`` (neither holds the other)."""
-    if any(node is container for node in el.iterancestors()) or any(
-        node is el for node in container.iterancestors()
-    ):
-        return False
-    a, b = el.sourceline, container.sourceline
-    if a is not None and b is not None and a != b:
-        return a > b
-    for node in container.itersiblings(preceding=True):  # (rare: both on one source line)
-        if node is el or any(n is el for n in node.iterdescendants()):
-            return False
-    return True
 
 
 # the site's name closing a ``<title>`` in brackets past a separator ("…-【哈尔滨心理咨询中心】",
@@ -574,12 +548,12 @@ def _above_the_body(
     that shows that text alone.
     """
     el = found.element
-    if el is None or container is None or not _after(el, container):
+    if el is None or container is None or not starts_after(el, container):
         return found
     for other, text in texts.items():
         if other is el:
             break
-        if text == found.text and not _after(other, container):
+        if text == found.text and not starts_after(other, container):
             return Headline(found.text, other, found.from_title)
     # no candidate: the copy above may be an element no class calls a title
     # (新頭殼's <span class="sub">); the last one before the body is taken
