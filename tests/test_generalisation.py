@@ -5781,3 +5781,65 @@ def test_the_headline_after_a_column_before_a_bracketed_site() -> None:
         f'<div class="content">{BODY}</div></div></body></html>'
     )
     assert page(html).title == "两性畸形多学科会诊会议召开"
+
+
+# A breadcrumb trail printed in a heading (version 79): links joined by arrows (>, >>, », →) in an
+# <h1>–<h3>, on 7 tune sites (泰国华人婚介所's <h1>, 人民美术网's <h3>, 中国人民公安大学出版社's <h1>, 人民政协网's
+# <h1>, 中国—东盟中心's <h2>, 宜春市's and 万载县's <h2>), is never the headline by their labels. With no
+# evidence, the heading over the body was taken (泰国华人婚介所, real41/thailovechina-1: "首页 >> 婚恋资讯 >>
+# 泰国文化" and a slogan); a heading holding a trail is passed over there, and span#newstitle is read.
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        ("real41/thailovechina-1.html", "泰国人妖为什么这么多？"),
+        ("real50/cppsup-1.html", "变性手术"),
+        ("real39/peopleart-1.html", "《丹麦女孩》之妻笔下的异装癖老公（组图）"),
+    ],
+)
+def test_a_heading_holding_a_breadcrumb_trail_is_no_headline(key: str, title: str) -> None:
+    assert real(key).title == title
+
+
+def _crumb_heading_page(heading: str) -> str:
+    return (
+        "<html><head><title>婚恋资讯-某某婚介所-带你游玩不一样的景点</title></head><body>"
+        f'<div class="main">{heading}<dl><dt><span id="newstitle">{_SHOWN_HEADLINE}</span>'
+        '<span id="newstime">作者:&nbsp;发表时间:2022-04-27</span></dt>'
+        f'<dd><div class="content">{BODY}</div></dd></dl></div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "trail",
+    [
+        '<a href="/">首页</a> &gt;&gt; <a href="/t">婚恋资讯</a> &gt;&gt; <a href="/c">泰国文化</a>',
+        '<a href="/">首页</a> » <a href="/t">婚恋资讯</a>',
+        '<a href="/">某某婚介所</a>→<a href="/t">婚恋资讯</a>→<a href="/c">泰国文化</a>',
+    ],
+)
+def test_a_heading_holding_a_breadcrumb_trail_synthetic(trail: str) -> None:
+    heading = f"<h1><span>{trail}&nbsp;&nbsp;带你游玩不一样的景点，同时还有美食相伴</span></h1>"
+    found = page(_crumb_heading_page(heading))
+    assert found.title == _SHOWN_HEADLINE
+    assert found.published_at == datetime(2022, 4, 27, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        # a headline with a link in it, or two links joined by words: no trail
+        (
+            '<h1><a href="/t">婚恋资讯</a>：泰国文化节在某某市开幕</h1>',
+            "婚恋资讯：泰国文化节在某某市开幕",
+        ),
+        (
+            '<h1><a href="/t">婚恋资讯</a>与<a href="/c">泰国文化</a>交流会举行</h1>',
+            "婚恋资讯与泰国文化交流会举行",
+        ),
+    ],
+)
+def test_a_heading_with_links_but_no_trail_stays_the_headline(heading: str, title: str) -> None:
+    shown = f'<span id="newstitle">{_SHOWN_HEADLINE}</span>'
+    assert page(_crumb_heading_page(heading).replace(shown, "")).title == title

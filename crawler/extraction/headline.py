@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extraction.crumbtrail import holds_crumbs
 from crawler.extraction.metadata import jsonld_value
 from crawler.extraction.placement import heads_body, starts_after
 from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line, beside_a_date
@@ -267,12 +268,18 @@ def find_headline(
         if shown is not None:
             return shown
     if not evidence:
-        # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3)
+        # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3); a
+        # heading that prints a breadcrumb trail is none (泰国华人婚介所's <h1> 首页 >> …)
         for tags in (("h1",), ("div", "p", "span", "td", "strong"), ("h2", "h3")):
             for el, text in texts.items():
                 if el.tag not in tags:
                     continue
-                if 4 <= len(text) <= 150 and text not in title and heads_body(el, container):
+                if (
+                    4 <= len(text) <= 150
+                    and text not in title
+                    and heads_body(el, container)
+                    and not holds_crumbs(el)
+                ):
                     shown = _title_shown_from(el, title, _tagged_elements(root, tagged), container)
                     return shown or Headline(text, el)
         if len(segments) == 1:
