@@ -10,7 +10,9 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extraction.crumbtrail import holds_crumbs
 from crawler.extraction.metadata import jsonld_value
+from crawler.extraction.placement import heads_body, starts_after
 from crawler.extraction.printed import INFO_LINE_RE, above_the_info_line, beside_a_date
 from crawler.extraction.tree import clean, hint_of, page_title, text_of
 
@@ -37,6 +39,8 @@ class Headline:
 
 
 _LITERAL_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+# a line break printed as text: a space between the lines, as a ``<br>`` element reads
+_LITERAL_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # An e-paper's 版次 "第03版:要闻" or 期号 "第25312期": never the headline.
 _EDITION_RE = re.compile(r"^\s*第\s*[A-Za-z]?\d+\s*[版期]")
 _SUBTITLE_RE = re.compile(r"^(?:——|—|--)\s*\S")
@@ -90,7 +94,7 @@ def unmarked(text: str) -> str:
     """``text`` without markup printed as text ("<div>标题</div>" escaped into the page)."""
     if "<" not in text:
         return text
-    return clean(_LITERAL_TAG_RE.sub("", text))
+    return clean(_LITERAL_TAG_RE.sub("", _LITERAL_BR_RE.sub(" ", text)))
 
 
 def with_subtitle(headline: Headline) -> Headline:
@@ -117,20 +121,6 @@ def _common_prefix(a: str, b: str) -> int:
     while i < n and a[i] == b[i]:
         i += 1
     return i
-
-
-def _heads_body(el: etree._Element, container: etree._Element | None) -> bool:
-    """Whether ``el`` sits just above the article body: its parent or grandparent holds both."""
-    if container is None:
-        return False
-    holder = el.getparent()
-    for _ in range(2):
-        if holder is None:
-            return False
-        if any(node is holder for node in container.iterancestors()):
-            return el not in container.iterancestors()
-        holder = holder.getparent()
-    return False
 
 
 # Any run of these splits a <title> into headline and site/column parts, spaced or not:
@@ -278,12 +268,18 @@ def find_headline(
         if shown is not None:
             return shown
     if not evidence:
-        # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3)
+        # h1 first, then title-named elements, then h2/h3 (a kicker line is often an h3); a
+        # heading that prints a breadcrumb trail is none (泰国华人婚介所's <h1> 首页 >> …)
         for tags in (("h1",), ("div", "p", "span", "td", "strong"), ("h2", "h3")):
             for el, text in texts.items():
                 if el.tag not in tags:
                     continue
-                if 4 <= len(text) <= 150 and text not in title and _heads_body(el, container):
+                if (
+                    4 <= len(text) <= 150
+                    and text not in title
+                    and heads_body(el, container)
+                    and not holds_crumbs(el)
+                ):
                     shown = _title_shown_from(el, title, _tagged_elements(root, tagged), container)
                     return shown or Headline(text, el)
         if len(segments) == 1:
@@ -337,7 +333,9 @@ def _title_shown_from(
         return None
     found = _longest_shown(
         dropwhile(lambda el: el is not heading, elements),
-        lambda el, text: text == whole and not (container is not None and _after(el, container)),
+        lambda el, text: (
+            text == whole and not (container is not None and starts_after(el, container))
+        ),
     )
     return None if found is None else Headline(found[1], found[0])
 
@@ -380,7 +378,7 @@ def _over_the_site_name(
             and (other in named_ones or other.tag in _TAG_SCORES)
             and len(found.text) < len(text) <= 150
             and text not in title
-            and not (container is not None and _after(other, container))
+            and not (container is not None and starts_after(other, container))
         ):
             others[other] = text
     beside = beside_a_date(root, container, others, el) if others else None
@@ -438,7 +436,7 @@ def _printed_without_tag(
             cut = segment[len(text)] in _TAG_WORD_OPEN
         else:
             cut = segment.endswith(text) and segment[rest - 1] in _TAG_WORD_CLOSE
-        return cut and (container is None or not _after(el, container))
+        return cut and (container is None or not starts_after(el, container))
 
     found = _longest_shown(elements, adds_a_tag)
     return None if found is None else Headline(found[1], found[0])
@@ -490,19 +488,9 @@ def _unnamed_above(
     return None
 
 
-def _after(el: etree._Element, container: etree._Element) -> bool:
-    """Whether ``el`` starts after the end of ``container`` (neither holds the other)."""
-    if any(node is container for node in el.iterancestors()) or any(
-        node is el for node in container.iterancestors()
-    ):
-        return False
-    a, b = el.sourceline, container.sourceline
-    if a is not None and b is not None and a != b:
-        return a > b
-    for node in container.itersiblings(preceding=True):  # (rare: both on one source line)
-        if node is el or any(n is el for n in node.iterdescendants()):
-            return False
-    return True
+# the site's name closing a ``<title>`` in brackets past a separator ("…-【哈尔滨心理咨询中心】",
+# "…_【快资讯】", "…-「九尾网」")
+_BRACKETED_SITE_RE = re.compile(r"[-—–_|｜]\s*[【\[「〔]([^】\]」〕]{2,30})[】\]」〕]\s*$")
 
 
 def _after_the_column(
@@ -535,12 +523,14 @@ def _after_the_column(
     ):
         return found  # (an <h1> the <title> opens with is the headline, "标题_栏目_网站")
     site = segments[-1] if len(segments) > 1 else None
+    bracketed = _BRACKETED_SITE_RE.search(title)
     after: Headline | None = None
     for el, text in texts.items():
         if (
             el is found.element
             or not len(lead) < len(text) <= 150
             or text == site
+            or (bracketed is not None and text == bracketed[1])
             or (el not in named_ones and el.tag not in _TAG_SCORES)
             or title.find(text, len(lead)) < 0
         ):
@@ -565,12 +555,12 @@ def _above_the_body(
     that shows that text alone.
     """
     el = found.element
-    if el is None or container is None or not _after(el, container):
+    if el is None or container is None or not starts_after(el, container):
         return found
     for other, text in texts.items():
         if other is el:
             break
-        if text == found.text and not _after(other, container):
+        if text == found.text and not starts_after(other, container):
             return Headline(found.text, other, found.from_title)
     # no candidate: the copy above may be an element no class calls a title
     # (新頭殼's <span class="sub">); the last one before the body is taken
