@@ -34,6 +34,7 @@ from crawler.extraction.names import (
     NAMES_SPLIT_RE,
     NOT_NAMES,
     ROLE_SUFFIX,
+    is_own_name,
     is_person_name,
     name_list,
     plausible_name,
@@ -508,6 +509,7 @@ def find_author(
     body_tail: Sequence[str],
     body: Sequence[str] = (),
     shown: str | None = None,
+    site: str | None = None,
 ) -> str | None:
     """The named person behind the article: the reporter/byline, else the named editor.
 
@@ -518,8 +520,26 @@ def find_author(
     metas/JSON-LD the page prints (``shown``: the text it prints around the article);
     editors (``责任编辑：杨倩_NF4425``, ``【编辑：姚昊】``) at the end first.
     Photo credits (``每经记者 张蕊 摄``) name no author. Several names stay
-    space-joined as printed.
+    space-joined as printed. The serving site's own name (``site``) or a part of it in the
+    writer's slot (九游 on 九游手机游戏, 伴盟 on 伴盟跨性別資訊平台) is no person: no author,
+    unless it reads as a personal name (张三 on 张三的博客).
     """
+    author = _credited(meta, jsonld, header, trailer, body_head, body_tail, body, shown)
+    if author and is_own_name(author, site) and not is_person_name(author):
+        return None
+    return author
+
+
+def _credited(
+    meta: Mapping[str, str],
+    jsonld: Sequence[Mapping[str, Any]],
+    header: Sequence[TextPiece],
+    trailer: Sequence[TextPiece],
+    body_head: Sequence[str],
+    body_tail: Sequence[str],
+    body: Sequence[str],
+    shown: str | None,
+) -> str | None:
     head = [(line, is_credit_line(line)) for line in body_head]
     tail = [(line, is_credit_line(line)) for line in body_tail]
     reporter = _first(_reporters(header, trailer, head, tail, body))
