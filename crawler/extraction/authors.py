@@ -524,34 +524,33 @@ def find_author(
     writer's slot (九游 on 九游手机游戏, 伴盟 on 伴盟跨性別資訊平台) is no person: no author,
     unless it reads as a personal name (张三 on 张三的博客).
     """
-    author = _credited(meta, jsonld, header, trailer, body_head, body_tail, body, shown)
-    if author and is_own_name(author, site) and not is_person_name(author):
-        return None
-    return author
-
-
-def _credited(
-    meta: Mapping[str, str],
-    jsonld: Sequence[Mapping[str, Any]],
-    header: Sequence[TextPiece],
-    trailer: Sequence[TextPiece],
-    body_head: Sequence[str],
-    body_tail: Sequence[str],
-    body: Sequence[str],
-    shown: str | None,
-) -> str | None:
     head = [(line, is_credit_line(line)) for line in body_head]
     tail = [(line, is_credit_line(line)) for line in body_tail]
     reporter = _first(_reporters(header, trailer, head, tail, body))
     if reporter:
-        return reporter
+        return _no_site(reporter, site)
     # an e-paper's article record names its author whether or not the page prints it
     person = _person_from_metadata(meta, jsonld, None if EPAPER_MARK in meta else shown)
     if person:
-        return person
+        return _no_site(person, site)
     credit_tail = [line for line, credit in tail if credit]
     credit_head = [line for line, credit in head if credit]
-    return _first(
-        editor_in(text)
-        for text in (*credit_tail, joined_credits(trailer), joined_credits(header), *credit_head)
+    return _no_site(
+        _first(
+            editor_in(text)
+            for text in (
+                *credit_tail,
+                joined_credits(trailer),
+                joined_credits(header),
+                *credit_head,
+            )
+        ),
+        site,
     )
+
+
+def _no_site(author: str | None, site: str | None) -> str | None:
+    """``author`` unless it is the serving site's own name or a part of it and no personal name."""
+    if author and is_own_name(author, site) and not is_person_name(author):
+        return None
+    return author
