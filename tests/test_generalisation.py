@@ -4150,16 +4150,19 @@ def test_a_kicker_in_an_og_description_is_no_account() -> None:
         # 伴盟: <li class="meta-author"><a class="ct-meta-element-author" rel="author">伴盟</a>
         # before <time>2024-10-12</time> — read as the writer, not an account credited as the
         # source. labels26: the label says no author since session 26 (an organisation's short
-        # name, no person: real2's convention), so this is what version 58 reads, a false author
-        # in the bench, and the rule has one tune site left (Erin) for the next pass to weigh
-        ("real61/tapcpr-1.html", None, "伴盟"),
+        # name, no person: real2's convention); authors29: 伴盟 is the short name of the site's
+        # own og:site_name 伴盟跨性別資訊平台, so no author since version 80 (the rule has one
+        # tune site left, Erin)
+        ("real61/tapcpr-1.html", None, None),
         # 韩星网: "2020年8月11日 星期二17:01" then <a class="author-link">Erin</a> (the category
         # badge before the date, 电影, is the column its JSON-LD breadcrumb names: no source
         # since version 68, pages31)
         ("real54/koreastardaily-1.html", None, "Erin"),
     ],
 )
-def test_a_pen_name_in_a_theme_s_writer_slot(key: str, source: str | None, author: str) -> None:
+def test_a_pen_name_in_a_theme_s_writer_slot(
+    key: str, source: str | None, author: str | None
+) -> None:
     found = real(key)
     assert (found.source, found.author) == (source, author)
 
@@ -6054,3 +6057,52 @@ def test_a_heading_holding_a_breadcrumb_trail_synthetic(trail: str) -> None:
 def test_a_heading_with_links_but_no_trail_stays_the_headline(heading: str, title: str) -> None:
     shown = f'<span id="newstitle">{_SHOWN_HEADLINE}</span>'
     assert page(_crumb_heading_page(heading).replace(shown, "")).title == title
+
+
+# authors29
+# --------------------------------------------------------------------------- session 26, ninety-ninth pass
+# The serving site's own name, or a part of it, in the writer's slot is no author (version 80):
+# the site name the source side already refuses there (``find_site_name``: og:site_name, else
+# the <title>'s site segment, else the host) read with the same test (``names.is_own_name``).
+# 九游 (real36/9game-1: "作者：九游" under the <title> "…_九游手机游戏") and 伴盟 (real61/tapcpr-1:
+# the theme's meta-author link 伴盟, og:site_name 伴盟跨性別資訊平台); both labels say no author
+# (real2's convention: the author is the person(s) named). A personal name that begins the site's
+# name (张建国 on 张建国的博客) stays, and so does another site's name.
+
+
+@pytest.mark.parametrize("key", ["real36/9game-1.html", "real61/tapcpr-1.html"])
+def test_the_site_s_own_name_in_the_writer_s_slot_is_no_author(key: str) -> None:
+    assert real(key).author is None
+
+
+def _own_site_page(info: str, site: str, head: str = "") -> str:
+    return article(info, head=head).replace("_某某新闻网</title>", f"_{site}</title>")
+
+
+@pytest.mark.parametrize(
+    ("info", "site", "head", "author"),
+    [
+        # the site's brand, a part of its <title> segment
+        ("2024-05-20 10:30 作者：九游", "九游手机游戏", "", None),
+        # the whole site name
+        ("2024-05-20 10:30 作者：九游手机游戏", "九游手机游戏", "", None),
+        # the short name in a theme's writer slot, the site named by og:site_name
+        (
+            '<ul><li class="meta-author"><a class="ct-meta-element-author">伴盟</a></li>'
+            '<li class="meta-date"><time>2024-10-12</time></li></ul>',
+            "某某新闻网",
+            '<meta property="og:site_name" content="伴盟跨性別資訊平台">',
+            None,
+        ),
+        # guards: a person's name that begins the site's name stays
+        ("2024-05-20 10:30 作者：张建国", "张建国的博客", "", "张建国"),
+        # another site's name is not this site's own
+        ("2024-05-20 10:30 作者：九游", "某某新闻网", "", "九游"),
+        # a person credited on the brand's site stays
+        ("2024-05-20 10:30 作者：李小明", "九游手机游戏", "", "李小明"),
+    ],
+)
+def test_the_site_s_own_name_in_the_writer_s_slot_synthetic(
+    info: str, site: str, head: str, author: str | None
+) -> None:
+    assert page(_own_site_page(info, site, head)).author == author

@@ -47,7 +47,7 @@ from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 79
+EXTRACTOR_VERSION = 80
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -258,6 +258,8 @@ def extract_article(
         if traditional
         else [b.text for b in blocks if "记者" in b.text or "综合报" in b.text],
         shown="\n".join(printed) + "\n" + body,
+        # the site's own name, in the script the credits are read in
+        site=simplify(site_name) if traditional and site_name else site_name,
     )
     if traditional:
         simplified = [p.text for p in header] + [p.text for p in trailer] + head + tail

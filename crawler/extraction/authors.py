@@ -34,6 +34,7 @@ from crawler.extraction.names import (
     NAMES_SPLIT_RE,
     NOT_NAMES,
     ROLE_SUFFIX,
+    is_own_name,
     is_person_name,
     name_list,
     plausible_name,
@@ -508,6 +509,7 @@ def find_author(
     body_tail: Sequence[str],
     body: Sequence[str] = (),
     shown: str | None = None,
+    site: str | None = None,
 ) -> str | None:
     """The named person behind the article: the reporter/byline, else the named editor.
 
@@ -518,20 +520,37 @@ def find_author(
     metas/JSON-LD the page prints (``shown``: the text it prints around the article);
     editors (``责任编辑：杨倩_NF4425``, ``【编辑：姚昊】``) at the end first.
     Photo credits (``每经记者 张蕊 摄``) name no author. Several names stay
-    space-joined as printed.
+    space-joined as printed. The serving site's own name (``site``) or a part of it in the
+    writer's slot (九游 on 九游手机游戏, 伴盟 on 伴盟跨性別資訊平台) is no person: no author,
+    unless it reads as a personal name (张三 on 张三的博客).
     """
     head = [(line, is_credit_line(line)) for line in body_head]
     tail = [(line, is_credit_line(line)) for line in body_tail]
     reporter = _first(_reporters(header, trailer, head, tail, body))
     if reporter:
-        return reporter
+        return _no_site(reporter, site)
     # an e-paper's article record names its author whether or not the page prints it
     person = _person_from_metadata(meta, jsonld, None if EPAPER_MARK in meta else shown)
     if person:
-        return person
+        return _no_site(person, site)
     credit_tail = [line for line, credit in tail if credit]
     credit_head = [line for line, credit in head if credit]
-    return _first(
-        editor_in(text)
-        for text in (*credit_tail, joined_credits(trailer), joined_credits(header), *credit_head)
+    return _no_site(
+        _first(
+            editor_in(text)
+            for text in (
+                *credit_tail,
+                joined_credits(trailer),
+                joined_credits(header),
+                *credit_head,
+            )
+        ),
+        site,
     )
+
+
+def _no_site(author: str | None, site: str | None) -> str | None:
+    """``author`` unless it is the serving site's own name or a part of it and no personal name."""
+    if author and is_own_name(author, site) and not is_person_name(author):
+        return None
+    return author

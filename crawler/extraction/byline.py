@@ -21,7 +21,7 @@ from crawler.extraction.credits import (
 from crawler.extraction.epaper import EPAPER_MARK
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.keywords import simplify
-from crawler.extraction.names import HAN, is_person_name
+from crawler.extraction.names import HAN, is_own_name, is_person_name
 from crawler.extraction.outlets import (
     ADDRESS_AHEAD,
     CONTRIBUTED_TAIL_RE,
@@ -128,7 +128,7 @@ def _lead_outlet(body_head: Sequence[str], site: str | None = None) -> str | Non
     for end in range(len(inner), 1, -1):
         value = clean_source(inner[:end])
         if value is not None and value == inner[:end] and ends_like_outlet(value):
-            return None if _is_own_name(value, site and simplify(site)) else value
+            return None if is_own_name(value, site and simplify(site)) else value
     return None
 
 
@@ -225,11 +225,6 @@ def _noise_tokens(hint: str) -> set[str]:
     return {token for token in _HINT_SPLIT_RE.split(hint) if token in NOISE_TOKENS}
 
 
-def _is_own_name(value: str, site: str | None) -> bool:
-    """Whether a credited name is the serving site's own (温州网 on 温州网's pages)."""
-    return site is not None and value in site
-
-
 def _unlabelled_source(
     header: Sequence[TextPiece],
     site: str | None = None,
@@ -268,7 +263,7 @@ def _unlabelled_source(
         if not DATEISH_RE.search(text):
             continue
         inside = _outlet_by_the_date(text)
-        if inside is not None and not _is_own_name(inside, site):
+        if inside is not None and not is_own_name(inside, site):
             return inside
         before = range(i - 1, max(-1, i - 4), -1)
         after = range(i + 1, min(len(texts), i + 4))
@@ -305,7 +300,7 @@ def _unlabelled_source(
                 if value is not None and _names_a_writer(candidate, value, writers):
                     return own  # the writer the page's cards name: no account's row
                 if value is not None and not is_person_name(value):
-                    if not _is_own_name(value, site):
+                    if not is_own_name(value, site):
                         return value
                     own = own or value
                 break
@@ -446,13 +441,13 @@ def find_source(
         if value and (
             EPAPER_MARK in meta
             or (
-                not _is_own_name(value, site)
+                not is_own_name(value, site)
                 and (shown is None or value in shown or _ACCOUNT_CREDIT_RE.search(raw))
             )
         ):
             return value
     own = _hinted_source(header)
-    if own and not _is_own_name(own, site):
+    if own and not is_own_name(own, site):
         return own
     for text in (
         *(line for line in body_tail if is_credit_line(line)),
@@ -472,12 +467,12 @@ def find_source(
     # a JSON-LD author that is the serving site itself (星洲网 on sinchew.com.my, 東森新聞 on
     # ebc.net.tw, both read in simplified script) is the CMS's default, as a source meta naming
     # the site is: no credit
-    if value and not _is_own_name(simplify(value), site and simplify(site)):
+    if value and not is_own_name(simplify(value), site and simplify(site)):
         return value
     summaries = [meta[key] for key in _SUMMARY_METAS if meta.get(key)]
     value = _unlabelled_source(header, site, columns, summaries, _card_writers(meta))
     value = value or _lead_outlet(body_head, site)
-    if own and (value is None or _is_own_name(value, site)):
+    if own and (value is None or is_own_name(value, site)):
         return own
     return value
 
@@ -563,7 +558,7 @@ def _signed_off_outlet(body_tail: Sequence[str], site: str | None = None) -> str
             value = clean_source(m["outlet"])
             if value != m["outlet"] or value is None or not ends_like_outlet(value):
                 return None
-            return None if _is_own_name(value, site) else value
+            return None if is_own_name(value, site) else value
         if not is_credit_line(line):
             return None  # the article's text: its last paragraph signs off with no outlet
     return None

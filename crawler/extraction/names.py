@@ -103,6 +103,12 @@ def is_person_name(name: str) -> bool:
     return 1 <= len(name) - surname <= 2
 
 
+def is_own_name(value: str, site: str | None) -> bool:
+    """Whether a credited name is the serving site's own (温州网 on 温州网's pages, 九游 on
+    九游手机游戏's): the whole site name or a part of it."""
+    return site is not None and value in site
+
+
 def plausible_name(token: str) -> bool:
     """A token standing where a credit puts a name: any 2–4 characters that are not a role word."""
     if "·" in token:
