@@ -69,6 +69,7 @@ from crawler.extraction import (
 from crawler.extraction.article import _as_utf8, _parser
 from crawler.extraction.blocks import Block, MatchGroups, TextPiece
 from crawler.extraction.body import (
+    _HOLDER_CHARS,
     _MAX_DEPTH,
     TextStats,
     body_blocks,
@@ -95,6 +96,7 @@ from crawler.extraction.vocabulary import (
     CONTAINER_TAGS,
     ENCLOSING_NOISE_TOKENS,
     NOISE_TOKENS,
+    PROSE_HOLDER_TAGS,
     PROSE_PUNCT,
     SKIP_TAGS,
 )
@@ -281,7 +283,10 @@ def _plain_counts(root: etree._Element) -> TextStats:
             stats.chars[el], stats.links[el] = n, ln
             if el.tag == "p":
                 stats.paragraphs.append((el, n, ln, pc))
-            if o and el.tag in CONTAINER_TAGS:
+            # a container with text of its own; a heading or <pre> with a page's text in it
+            if (o and el.tag in CONTAINER_TAGS) or (
+                o >= _HOLDER_CHARS and el.tag in PROSE_HOLDER_TAGS
+            ):
                 stats.loose.append((el, o, op))
         return n, ln, pc
 
