@@ -14,7 +14,7 @@ from crawler.extraction.dates import (
     parse_datetime,
     parse_stamp,
 )
-from crawler.extraction.published import find_published, find_published_stamp
+from crawler.extraction.published import find_published_stamp
 
 NOW = datetime(2023, 3, 1, 12, 0, tzinfo=SHANGHAI)
 
@@ -393,7 +393,8 @@ def test_find_published(
     url: str | None,
     expected: datetime | None,
 ) -> None:
-    found = find_published(meta=meta, jsonld=jsonld, header=header, url=url, now=NOW)
+    stamp = find_published_stamp(meta=meta, jsonld=jsonld, header=header, url=url, now=NOW)
+    found = stamp.when if stamp else None
     assert found == expected, case
 
 

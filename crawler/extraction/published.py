@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from crawler.extraction.blocks import TextPiece
 from crawler.extraction.dates import (
     SAME_EVENT,
+    Found,
     Stamp,
     current_time,
     date_from_url,
@@ -115,20 +116,31 @@ def _from_header(
     return [stamp for _, _, stamp in ranked]
 
 
+def _dated(
+    pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None, order: str | None
+) -> Iterator[tuple[TextPiece, Found, re.Match[str] | None]]:
+    """Each date in ``pieces`` not after ``now`` (give or take an event's span), with the
+    piece it is in and the label just before it (时间：, 发布于, 更新于), if any."""
+    for piece in pieces:
+        for found in scan(piece.text, now, anchor, order):
+            if found.stamp.when > now + SAME_EVENT:
+                continue
+            label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
+            yield piece, found, label
+
+
 def _labelled_clock(
     pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None, order: str | None
 ) -> Stamp | None:
     """The first date with a clock in ``pieces`` that a label (时间：, 发布于) or class names."""
-    for piece in pieces:
-        for found in scan(piece.text, now, anchor, order):
-            if not found.stamp.has_time or found.stamp.when > now + SAME_EVENT:
-                continue
-            label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
-            if label is not None and (label["upd"] or label["upd2"]):
-                continue
-            labelled = label is not None and any(label.groups())
-            if labelled or _TIME_HINT.search(piece.hint):
-                return found.stamp
+    for piece, found, label in _dated(pieces, now, anchor, order):
+        if not found.stamp.has_time:
+            continue
+        if label is not None and (label["upd"] or label["upd2"]):
+            continue
+        labelled = label is not None and any(label.groups())
+        if labelled or _TIME_HINT.search(piece.hint):
+            return found.stamp
     return None
 
 
@@ -136,13 +148,9 @@ def _posting_date(
     pieces: Sequence[TextPiece], now: datetime, anchor: datetime | None, order: str | None
 ) -> Stamp | None:
     """The first full date in ``pieces`` after a posting word (发布时间：, 上版日期：, 发表于)."""
-    for piece in pieces:
-        for found in scan(piece.text, now, anchor, order):
-            if not found.certain or found.stamp.when > now + SAME_EVENT:
-                continue
-            label = _LABEL_BEFORE.search(piece.text[max(0, found.start - 10) : found.start])
-            if label is not None and label["pub"]:
-                return found.stamp
+    for _, found, label in _dated(pieces, now, anchor, order):
+        if found.certain and label is not None and label["pub"]:
+            return found.stamp
     return None
 
 
@@ -157,7 +165,8 @@ def find_published_stamp(
     scripted: Callable[[datetime], Stamp | None] | None = None,
     record: Callable[[datetime], Stamp | None] | None = None,
 ) -> Stamp | None:
-    """:func:`find_published` with the date-only flag kept.
+    """The article's own publication time (Asia/Shanghai), with whether it was printed as a
+    date only.
 
     Evidence, strongest first:
 
@@ -249,28 +258,3 @@ def find_published_stamp(
     if from_url is not None:
         return Stamp(from_url, False)
     return None
-
-
-def find_published(
-    *,
-    meta: Mapping[str, str],
-    jsonld: Sequence[Mapping[str, Any]],
-    header: Sequence[TextPiece],
-    url: str | None,
-    now: datetime | None,
-    trailer: Sequence[TextPiece] = (),
-    scripted: Callable[[datetime], Stamp | None] | None = None,
-    record: Callable[[datetime], Stamp | None] | None = None,
-) -> datetime | None:
-    """The article's own publication time (Asia/Shanghai); see :func:`find_published_stamp`."""
-    stamp = find_published_stamp(
-        meta=meta,
-        jsonld=jsonld,
-        header=header,
-        url=url,
-        now=now,
-        trailer=trailer,
-        scripted=scripted,
-        record=record,
-    )
-    return stamp.when if stamp else None
