@@ -101,12 +101,18 @@ _NOT_ROMANISED = frozenset({
 _CAPITALS_NAME_RE = re.compile(r"[A-Z]{2,}(?:-[A-Z]{2,})?(?: [A-Z]{2,}(?:-[A-Z]{2,})?){1,2}")
 
 
+def _no_desk_word(name: str) -> bool:
+    """Whether no word of a romanised ``name`` is a desk's or an account's ("PingWest Staff",
+    "CNN NEWS"), in whatever case it is printed."""
+    return _NOT_ROMANISED.isdisjoint(word.title() for word in name.split())
+
+
 def _romanised_name(value: str) -> bool:
     """Whether ``value`` is a writer's name in Latin letters ("Mary Sidiqi", "YU CHU CHUNG"),
-    two or three words, none of a desk's or an account's ("PingWest Staff", "CNN NEWS")."""
+    two or three words, none of a desk's or an account's."""
     if not (_ROMANISED_NAME_RE.fullmatch(value) or _CAPITALS_NAME_RE.fullmatch(value)):
         return False
-    return _NOT_ROMANISED.isdisjoint(word.title() for word in value.split())
+    return _no_desk_word(value)
 
 
 # "YOON Inha" (매일경제): a Korean paper's romanised writer, the surname first in capitals, the
@@ -262,7 +268,7 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
                 return romanised
             continue
         text = " ".join(piece.text.split())
-        if _ROMANISED_NAME_RE.fullmatch(text) and _NOT_ROMANISED.isdisjoint(text.split()):
+        if _ROMANISED_NAME_RE.fullmatch(text) and _no_desk_word(text):
             return text
         if hint not in _WRITER_HINTS:
             continue
@@ -282,8 +288,8 @@ def _romanised_in_row(piece: TextPiece) -> str | None:
     text = " ".join(piece.text.strip(_NAME_SEPARATORS).split())
     if not (_ROMANISED_NAME_RE.fullmatch(text) or _SURNAME_FIRST_RE.fullmatch(text)):
         return None
-    words = {w.title() for w in text.split()}
-    return text if _NOT_ROMANISED.isdisjoint(words) and _ACCOUNT_LINKS.isdisjoint(words) else None
+    account = not _ACCOUNT_LINKS.isdisjoint(w.title() for w in text.split())
+    return text if _no_desk_word(text) and not account else None
 
 
 def _by_writers(header: Sequence[TextPiece]) -> str | None:
