@@ -6106,3 +6106,41 @@ def test_the_site_s_own_name_in_the_writer_s_slot_synthetic(
     info: str, site: str, head: str, author: str | None
 ) -> None:
     assert page(_own_site_page(info, site, head)).author == author
+
+
+# authors30
+# --------------------------------------------------------------------------- session 27, hundred-and-first pass
+# The writer's name before the job title, no label word (version 82): a Seoul paper's Chinese
+# edition prints the name first and the title after it, in one element ("具希聆 记者", 中央日报,
+# real35/joins-1, where the joined info line read the date's label 上传 after 记者 as the name) or
+# in two ("<strong>金泰勋</strong> 朝鲜日报评论委员", 朝鲜日报, real66/chosun-1). The title vouches
+# for a person, so the name need not open with a Chinese surname (具 is a Korean one); an outlet
+# or a place before the title is none, and the Chinese order ("记者 张三") reads as before.
+
+
+@pytest.mark.parametrize(
+    ("key", "author"), [("real35/joins-1.html", "具希聆"), ("real66/chosun-1.html", "金泰勋")]
+)
+def test_the_writer_named_before_the_job_title(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        # one element, the date's label after it
+        ("<ul><li>具希聆 记者</li><li>上传 2011.09.03 08:22</li></ul>", "具希聆"),
+        # two: the name in bold, the paper's title after it
+        ("<p><strong>金泰勋</strong> 朝鲜日报评论委员</p><span>2025-02-10 10:12</span>", "金泰勋"),
+        ("<p><b>朴敏浩</b> 驻京特派员</p><span>2025-02-10 10:12</span>", "朴敏浩"),
+        # guards: an outlet or a place before 记者 is no writer
+        ("<p>人民日报 记者</p><span>2025-02-10 10:12</span>", None),
+        ("<p>北京 记者</p><span>2025-02-10 10:12</span>", None),
+        # an editor's title is no writer's
+        ("<p>李小明 编辑</p><span>2025-02-10 10:12</span>", None),
+        # the Chinese order reads as before
+        ("<span>2025-02-10 10:12</span> <span>记者 张建国</span>", "张建国"),
+    ],
+)
+def test_the_writer_named_before_the_job_title_synthetic(info: str, author: str | None) -> None:
+    assert page(article(info)).author == author

@@ -144,6 +144,11 @@ _AUTHOR_PREFIX_RE = re.compile(r"^(?:作者|记者|文)\s*[:：/]?\s*")
 _BY_RE = re.compile(r"^[Bb][Yy](?:\s+(?P<rest>\S.*))?$")
 _BY_NAME_RE = re.compile(rf"[{HAN}·]{{2,4}}")
 _MOST_BY_NAMES = 4
+# The writer's job title after the name, the Korean order of a Seoul paper's Chinese edition:
+# "具希聆 记者" (中央日报), "<strong>金泰勋</strong> 朝鲜日报评论委员" (朝鲜日报) — the paper may prefix it
+_TITLE_AFTER_RE = re.compile(
+    rf"[{HAN}]{{0,8}}?(?:记者|评论委员|论说委员|评论员|主笔|特派员|专栏作家)"
+)
 
 
 @lru_cache(maxsize=TEXT_CACHE)  # a pure function of the text: see TEXT_CACHE
@@ -161,6 +166,28 @@ def _lead_reporter(line: str) -> str | None:
         return None
     names = [n for n in NAMES_SPLIT_RE.split(named["names"]) if n]
     return name_list(names) if all(is_person_name(n) for n in names) else None
+
+
+def _name_then_title(header: Sequence[TextPiece]) -> str | None:
+    """The writer named before a job title in the info line, no label word: "具希聆 记者" in
+    one element, or "金泰勋" | "朝鲜日报评论委员" in two. The title vouches for a person, so a
+    name need not open with a Chinese surname (具 is a Korean one); an outlet or a place is none."""
+    for i, piece in enumerate(header):
+        words = piece.text.split()
+        if len(words) == 2:
+            name, title = words
+        elif len(words) == 1 and i + 1 < len(header):
+            name, title = words[0], header[i + 1].text.strip()
+        else:
+            continue
+        if (
+            _TITLE_AFTER_RE.fullmatch(title)
+            and plausible_name(name)
+            and not ends_like_outlet(name)
+            and not default_gazetteer().is_place(name)
+        ):
+            return name
+    return None
 
 
 def _aides_only(line: str) -> bool:
@@ -464,6 +491,8 @@ def _reporters(
         slash = NAME_SLASH_OUTLET_RE.match(piece.text)
         if slash is not None and is_person_name(slash["name"]):
             yield slash["name"]
+    # before the joined credits, which read what follows "记者" as its name ("具希聆 记者 上传 …")
+    yield _name_then_title(header)
     yield reporter_in(joined_credits(header))
     yield _hinted_writer(header)
     yield _by_writers(header)
