@@ -29,7 +29,7 @@ from crawler.extraction.credits import (
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 from crawler.extraction.epaper import epaper_meta
-from crawler.extraction.outlets import is_outlet_like
+from crawler.extraction.outlets import is_outlet_like, reads_as_phrase
 from crawler.extraction.vocabulary import is_interface_word
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -6144,3 +6144,70 @@ def test_the_writer_named_before_the_job_title(key: str, author: str) -> None:
 )
 def test_the_writer_named_before_the_job_title_synthetic(info: str, author: str | None) -> None:
     assert page(article(info)).author == author
+
+
+# sources31
+# --------------------------------------------------------------------------- session 27, hundred-and-second pass
+# A name read with no label — beside the date, or alone in brackets after the text — that holds
+# a phrase's function word (的, 与/與) and does not end like an outlet is the article's own words,
+# no source (version 83; ``outlets.reads_as_phrase``): Apple Newsroom's subhead
+# "价格与适用国家和地区" beside a sentence holding "5 月 23 日" (real33/apple-1), 華僑報's headline
+# element "芭提雅旅遊的故事　　圖文／滿學東" above the date (real61/vakiodaily-1), 大纪元's note
+# "（本文参考了美联社的报导）" after the text (real64/epochtimes-1); all three labels name no source.
+# No source a tune label names holds 的 or 与; a name ending like an outlet ("我的生活网") stays.
+
+
+@pytest.mark.parametrize(
+    "key", ["real33/apple-1.html", "real61/vakiodaily-1.html", "real64/epochtimes-1.html"]
+)
+def test_a_phrase_read_with_no_label_is_no_source(key: str) -> None:
+    assert real(key).source is None
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        # a subhead before the date, a headline and its credit after it
+        ("<span>价格与适用国家和地区</span> <span>2024-05-01 10:00</span>", None),
+        ("<span>2024-05-01 10:00</span> <span>芭提雅旅游的故事 图文／满学东</span>", None),
+        ("<span>2024-05-01 10:00</span> <span>價格與適用地區</span>", None),
+        # guards: a name ending like an outlet stays, and so does one with no such word
+        ("<span>我的生活网</span> <span>2024-05-01 10:00</span>", "我的生活网"),
+        ("<span>2024-05-01 10:00</span> <span>中国新闻网</span>", "中国新闻网"),
+    ],
+)
+def test_a_phrase_beside_the_date_is_no_source_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("tail", "source"),
+    [
+        ("<p>（本文参考了美联社的报导）</p><p>责任编辑：李琳</p>", None),
+        ("<p>（节目与活动安排）</p>", None),
+        # guards: an outlet's name in brackets stays, a 与 in it too where it ends like one
+        ("<p>（婚姻与家庭杂志社）</p>", "婚姻与家庭杂志社"),
+        ("<p>（人民网）</p><p>编辑：王巍</p>", "人民网"),
+    ],
+)
+def test_a_phrase_in_brackets_after_the_text_is_no_source(tail: str, source: str | None) -> None:
+    html = article("<span>2024-05-01 10:00</span>").replace(
+        "</div></div></body>", f"{tail}</div></div></body>"
+    )
+    assert page(html).source == source
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        ("价格与适用国家和地区", True),
+        ("芭提雅旅遊的故事", True),
+        ("本文参考了美联社的报导", True),
+        ("我的生活网", False),
+        ("婚姻与家庭杂志社", False),
+        ("国际在线", False),
+        ("IT之家", False),
+    ],
+)
+def test_reads_as_phrase(value: str, phrase: bool) -> None:
+    assert reads_as_phrase(value) is phrase

@@ -29,6 +29,7 @@ from crawler.extraction.outlets import (
     OUTLET_END_RE,
     clean_source,
     ends_like_outlet,
+    reads_as_phrase,
 )
 from crawler.extraction.vocabulary import NOISE_TOKENS, is_interface_word
 
@@ -297,6 +298,8 @@ def _unlabelled_source(
                     break  # a column's name ("生活"), not a site's ("39健康网", ending 网)
                 if value is not None and _opens_summary(candidate, summaries, value):
                     return own  # the article's kicker or subhead: no account's row
+                if value is not None and reads_as_phrase(value):
+                    return own  # a subhead or a headline ("…的故事"): no account's row
                 if value is not None and _names_a_writer(candidate, value, writers):
                     return own  # the writer the page's cards name: no account's row
                 if value is not None and not is_person_name(value):
@@ -531,6 +534,7 @@ def _bracketed_outlet(body_tail: Sequence[str]) -> str | None:
             and value == inner
             and not is_person_name(value)
             and not _NOT_OUTLET_BRACKET_RE.search(value)
+            and not reads_as_phrase(value)  # a note: "（本文参考了美联社的报导）"
         ):
             return value
     return None

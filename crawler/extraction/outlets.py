@@ -175,6 +175,19 @@ def is_outlet_like(value: str) -> bool:
     return len(value) <= _MAX_BARE_SOURCE or ends_like_outlet(value)
 
 
+# A phrase's function word: the possessive 的 or the conjunction 与 (與). A name printed with no
+# label beside the date or alone in brackets after the text that holds one, and does not end like
+# an outlet (报, 网, 社…: "我的生活网" is still a site), is a run of the article's own words: a
+# subhead ("价格与适用国家和地区", Apple Newsroom), a headline ("芭提雅旅遊的故事", 華僑報) or a note
+# ("（本文参考了美联社的报导）", 大纪元). No outlet or account the labels credit holds one.
+_PHRASE_WORD_RE = re.compile(r"[的与與]")
+
+
+def reads_as_phrase(value: str) -> bool:
+    """Whether an unlabelled name reads as a phrase of the text, not an outlet's name (see above)."""
+    return _PHRASE_WORD_RE.search(value) is not None and not ends_like_outlet(value)
+
+
 def ends_like_outlet(value: str) -> bool:
     """Whether a name ends as an outlet's does: 报, 网, 社, 台, 新闻, 客户端…"""
     return OUTLET_END_RE.search(value) is not None
