@@ -72,7 +72,6 @@ from crawler.extraction.body import (
     _HOLDER_CHARS,
     _MAX_DEPTH,
     TextStats,
-    body_blocks,
     find_body_container,
     measure,
 )
@@ -81,6 +80,7 @@ from crawler.extraction.encoding import _norm
 from crawler.extraction.gazetteer import default_gazetteer
 from crawler.extraction.headline import _HEADLINE_HINT, CANDIDATE_TAGS, _candidates
 from crawler.extraction.keywords import match_keywords
+from crawler.extraction.paragraphs import body_blocks
 from crawler.extraction.pieces import _find_span, _zone, pieces_between
 from crawler.extraction.scripted import _SCRIPT_KEY_RE, key_matches, scripted_time
 from crawler.extraction.tree import (

@@ -6211,3 +6211,76 @@ def test_a_phrase_in_brackets_after_the_text_is_no_source(tail: str, source: str
 )
 def test_reads_as_phrase(value: str, phrase: bool) -> None:
     assert reads_as_phrase(value) is phrase
+
+
+# body28: a site's invitation to download its app, closing the text (version 84). 自由時報
+# closes its reports with "還想看更多新聞嗎？歡迎下載自由時報APP…" and the store links, 河蟹动漫
+# with "点击下载腾讯动漫APP，看更多人气动漫作品"; the labels end at the text's last sentence. The
+# line is cut like a site's copyright notice closing the text (only near the end, what follows
+# it cut too); an invitation word (欢迎, 点击 …) must open the 下载: the text's own "市民可下载…APP"
+# says what a reader can do, and stays.
+
+
+@pytest.mark.parametrize(
+    ("key", "last"),
+    [
+        ("real3/ltn-1.html", "陳炳辰也指出，流標的機會大。"),
+        ("real37/fzdm-1.html", "以是没有具体性别吧。”（女性/20岁/短期大学）"),
+    ],
+)
+def test_an_app_invitation_closing_the_text_is_cut(key: str, last: str) -> None:
+    body = real(key).body
+    assert body.endswith(last)
+    assert "APP" not in body
+
+
+def _app_page(closing: str) -> str:
+    return (
+        "<html><head><title>市民服务中心启用_某某网</title></head><body>"
+        '<div class="main"><h1>市民服务中心启用</h1><div class="info">2024-05-20 10:00</div>'
+        '<div class="text">'
+        + "".join(
+            f"<p>第{i}段，市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项。</p>"
+            for i in range(4)
+        )
+        + f"{closing}</div></div>"
+        '<div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("closing", "cut"),
+    [
+        ("<p>欢迎下载某某新闻APP，看更多本地新闻。</p>", "某某新闻APP"),
+        (
+            "<p>還想看更多新聞嗎？歡迎下載某某報APP，現在看新聞還能抽獎：</p>"
+            '<p>iOS載點 <a href="https://x.example/ios">https://x.example/ios</a></p>',
+            "某某報APP",
+        ),
+        ("<p>点击下载某某客户端</p><p>责任编辑：王明</p>", "客户端"),
+    ],
+)
+def test_an_app_invitation_closing_the_text_synthetic(closing: str, cut: str) -> None:
+    body = page(_app_page(closing)).body
+    assert body.endswith(
+        "第3段，市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项。"
+    )
+    assert cut not in body
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        # the text's own sentence: what a reader can do, no invitation
+        "<p>市民也可以下载“i某某”APP，在手机上预约办理社保、医保和公积金的各项业务。</p>",
+        # an invitation that article prose follows is no ending
+        "<p>欢迎下载某某新闻APP。</p>"
+        + "".join(
+            f"<p>第{i}段，中心还设有自助服务区，市民可在这里打印社保缴费证明和公积金明细。</p>"
+            for i in range(5, 9)
+        ),
+    ],
+)
+def test_an_app_sentence_in_the_text_stays(closing: str) -> None:
+    body = page(_app_page(closing)).body
+    assert "APP" in body

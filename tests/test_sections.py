@@ -10,7 +10,7 @@ import pytest
 from parsel import Selector
 
 from crawler.extraction.blocks import Block, Section
-from crawler.extraction.body import body_blocks
+from crawler.extraction.paragraphs import body_blocks
 from crawler.extraction.sections import parse_heading, split_sections
 
 PORTAL = Path(__file__).parent / "fixtures" / "portal"

@@ -15,12 +15,7 @@ from parsel import Selector
 
 from crawler.extraction import authors, byline, edges
 from crawler.extraction.blocks import Block, Section, TextPiece
-from crawler.extraction.body import (
-    body_blocks,
-    find_body_container,
-    measure,
-    unwrap_page_forms,
-)
+from crawler.extraction.body import find_body_container, measure, unwrap_page_forms
 from crawler.extraction.breadcrumb import ColumnNames, find_breadcrumb, jsonld_crumbs
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.epaper import epaper_meta
@@ -36,6 +31,7 @@ from crawler.extraction.headline import (
 )
 from crawler.extraction.keywords import has_traditional, match_keywords, simplify
 from crawler.extraction.metadata import ShownText, read_jsonld, read_meta, stated_address
+from crawler.extraction.paragraphs import body_blocks
 from crawler.extraction.pieces import dated_above, lead_before, pieces_between, shows_date
 from crawler.extraction.published import find_published_stamp
 from crawler.extraction.scripted import scripted_time
@@ -47,7 +43,7 @@ from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 83
+EXTRACTOR_VERSION = 84
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40

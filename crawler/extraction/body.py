@@ -1,5 +1,5 @@
-"""The article body: the page's text counted in one walk, the element that holds the
-article, and its text as paragraphs (the text around it: ``pieces.py``).
+"""The article body: the page's text counted in one walk and the element that holds the
+article (its text as paragraphs: ``paragraphs.py``; the text around it: ``pieces.py``).
 
 Everything here works on the lxml tree behind a parsel ``Selector`` and never
 mutates it, except :func:`unwrap_page_forms`, which ``extract_bytes`` applies to the
@@ -16,16 +16,12 @@ from itertools import chain, islice, repeat
 
 from lxml import etree
 
-from crawler.extraction.blocks import Block
-from crawler.extraction.tree import clean, hint_words, is_noise
+from crawler.extraction.tree import clean, hint_words
 from crawler.extraction.vocabulary import (
     ARTICLE_BLOCK_WORD,
     BLOCK_TAGS,
     CONTAINER_TAGS,
-    EMPHASIS_TAGS,
     ENCLOSING_NOISE_TOKENS,
-    HEADING_TAGS,
-    MEDIA_TAGS,
     NOISE_TOKENS,
     PROSE_HOLDER_TAGS,
     PROSE_PUNCT,
@@ -472,118 +468,3 @@ def _opening(el: etree._Element, limit: int = 80) -> str:
         if size >= limit:
             break
     return clean("".join(parts))[:limit]
-
-
-@dataclass(slots=True)
-class _Line:
-    parts: list[str]
-    emph: list[bool]
-    links: int
-    tag: str
-
-
-def body_blocks(container: etree._Element, after: etree._Element | None = None) -> list[Block]:
-    """The container's text as paragraphs, page furniture inside it skipped.
-
-    ``after`` is the headline when it sits inside the container: only what follows
-    it is body (what precedes it is a kicker, crumbs or a channel name), unless
-    more text precedes it than follows.
-    """
-    blocks: list[Block] = []
-    before: list[Block] = []
-    line = _Line([], [], 0, "p")
-    started = after is None or not any(a is container for a in after.iterancestors())
-    media = False
-    dropped_links = False  # a line of links was left out since the last block
-
-    def flush() -> None:
-        nonlocal media, dropped_links
-        if not line.parts:  # nothing since the last block edge (the common case)
-            line.tag = "p"
-            return
-        text = clean("".join(line.parts))
-        if text:
-            if line.tag in HEADING_TAGS:
-                emphasized = True
-            elif True not in line.emph:
-                emphasized = False  # its plain text is all of it
-            else:
-                plain = clean(
-                    "".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e)
-                )
-                emphasized = not plain
-            if line.links < len(text) * 0.6:
-                (blocks if started else before).append(
-                    Block(
-                        text=text,
-                        tag=line.tag,
-                        emphasized=emphasized,
-                        after_media=media,
-                        linked=line.links > 0,
-                        after_links=dropped_links,
-                    )
-                )
-                media = dropped_links = False
-            else:
-                dropped_links = True
-        # the line emptied for the next one (its lists were joined above and are not kept)
-        line.parts.clear()
-        line.emph.clear()
-        line.links = 0
-        line.tag = "p"
-
-    def walk(el: etree._Element, emph: bool, in_link: bool) -> None:
-        nonlocal started, media
-        tag = el.tag
-        if tag in MEDIA_TAGS:
-            media = True
-        if tag in SKIP_TAGS:
-            return
-        # (most elements of a body have neither class nor id: is_noise is not called for them)
-        if el is not container and (el.get("class") or el.get("id")) and is_noise(el):
-            return
-        if el is after:
-            flush()
-            started = True
-            return
-        is_block = tag in BLOCK_TAGS
-        if is_block:
-            if line.parts:
-                flush()
-            if tag in HEADING_TAGS or tag == "p":
-                line.tag = tag
-            else:
-                line.tag = "p"  # (what flush() leaves)
-        emph = emph or tag in EMPHASIS_TAGS or tag in HEADING_TAGS
-        in_link = in_link or tag == "a"
-        # space that would open a line is not kept: clean() strips it all the same, and the
-        # line stays empty, so the block edges around it (between the paragraphs of most
-        # bodies: "\n  " tails) need no flush()
-        text = el.text
-        if text and (line.parts or not text.isspace()):
-            line.parts.append(text)
-            line.emph.append(emph)
-            if in_link:
-                line.links += len(clean(text))
-        for child in el:
-            if child.tag.__class__ is str:
-                walk(child, emph, in_link)
-            tail = child.tail
-            # (flush() may have emptied the line while walking the child)
-            if tail and (line.parts or not tail.isspace()):
-                line.parts.append(tail)
-                line.emph.append(emph)
-                if in_link:
-                    line.links += len(clean(tail))
-        if is_block:
-            if line.parts:
-                flush()
-            else:
-                line.tag = "p"
-
-    walk(container, False, False)
-    flush()
-    if sum(len(b.text) for b in before) > sum(len(b.text) for b in blocks):
-        # a "headline" followed by less text than precedes it is some box's title
-        return before + blocks
-    return blocks

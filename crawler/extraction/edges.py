@@ -85,6 +85,13 @@ _NOTICE_LEAD_CHARS = 60
 _NOTICE_LINE_CHARS = 40
 # Where a site's copyright notice says so: in a block's first characters.
 _NOTICE_OPENING = 80
+# A site's invitation to download its app, closing the text like its notice does: "歡迎下載自由時報APP，
+# 現在看新聞還能抽獎…" (自由時報), "点击下载腾讯动漫APP，看更多人气动漫作品" (河蟹动漫). An invitation
+# (欢迎, 点击 ...) right before 下载: the text's own "市民可下载…APP办理" says what a reader can do.
+# Matched in simplified script.
+_APP_INVITE_RE = re.compile(
+    r"(?:欢迎|点击|点此|请|立即|马上|赶快|快来)下载[^。！？，,\s]{0,12}?(?:APP|App|app|客户端)"
+)
 
 
 @dataclass(slots=True)
@@ -252,12 +259,18 @@ def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
     return blocks
 
 
+def _is_app_invite(head: str) -> bool:
+    """Whether ``head`` (a block's opening) invites the reader to download the site's app."""
+    return ("下载" in head or "下載" in head) and _APP_INVITE_RE.search(simplify(head)) is not None
+
+
 def _cut_site_notice(blocks: list[Block], credits: list[str]) -> list[Block]:
     """Cut a site's copyright or reprint notice closing the text, and the furniture after it.
 
     The notice ("39健康网(www.39.net)专稿，未经书面授权请勿转载。", "版权声明 本网站所有注明…不得转载",
     "(免责声明）文章描述过程、图片都来源于网络…") says so in its first ``_NOTICE_OPENING`` characters
-    (``vocabulary.is_site_notice``, in simplified script); at most as much text as after closing
+    (``vocabulary.is_site_notice``, in simplified script); so does the site's invitation to download
+    its app ("欢迎下载自由时报APP", ``_APP_INVITE_RE``). At most as much text as after closing
     credits follows it (an app's download line, "举报/反馈"). It goes to ``credits`` with what
     follows, as read after the text: nothing before it is dropped.
     """
@@ -268,7 +281,7 @@ def _cut_site_notice(blocks: list[Block], credits: list[str]) -> list[Block]:
         if after > most:
             break
         head = blocks[i].text[:_NOTICE_OPENING]
-        if may_be_site_notice(head) and is_site_notice(simplify(head)):
+        if (may_be_site_notice(head) and is_site_notice(simplify(head))) or _is_app_invite(head):
             credits.extend(b.text for b in blocks[i:])
             return blocks[:i]
         after += len(blocks[i].text)
@@ -320,7 +333,7 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     Dropped from the start: credit and 原标题 lines, captions, lines echoing the
     headline, the date/source info line, a related box that precedes the text, a pager. Dropped from the end: a related
     box, labelled closing credits and whatever furniture follows them, a site's copyright or
-    reprint notice and the furniture after it, a suicide-prevention hotline notice, credit
+    reprint notice or its invitation to download its app and the furniture after it, a suicide-prevention hotline notice, credit
     lines, pagers,
     a lone link lead-in ("点击进入专题："), and a closing byline in brackets glued to
     the last sentence ("…举行。（张巨峰）").
