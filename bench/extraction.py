@@ -135,6 +135,7 @@ LATER_SETS = (
     "real65",
     "real66",
     "real67",
+    "real69",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
