@@ -295,9 +295,27 @@ TWO_DATES_HEADER = [
             sh(2019, 9, 18, 6, 23),
         ),
         (
-            "a header date far from the meta is some other date",
+            "a header date far after the meta is some other date",
+            {"article:published_time": "2019-09-16T08:00:00+08:00"},
+            [],
+            SHANXI_HEADER,
+            None,
+            sh(2019, 9, 16, 8, 0),
+        ),
+        (
+            # times27: a labelled date on no day of the meta's instant, before it, wins (the
+            # meta dates another event: a record's later edit, a board's posting)
+            "a labelled header date before a meta of no printed day wins",
             {"article:published_time": "2019-09-20T08:00:00+08:00"},
             [],
+            SHANXI_HEADER,
+            None,
+            sh(2019, 9, 18, 6, 23),
+        ),
+        (
+            "... unless the JSON-LD restates the meta",
+            {"article:published_time": "2019-09-20T08:00:00+08:00"},
+            [{"datePublished": "2019-09-20T08:00:00+08:00"}],
             SHANXI_HEADER,
             None,
             sh(2019, 9, 20, 8, 0),

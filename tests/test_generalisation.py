@@ -6284,3 +6284,99 @@ def test_an_app_invitation_closing_the_text_synthetic(closing: str, cut: str) ->
 def test_an_app_sentence_in_the_text_stays(closing: str) -> None:
     body = page(_app_page(closing)).body
     assert "APP" in body
+
+
+# times27
+# --------------------------------------------------------------------------- session 27, hundredth pass
+# The date the page prints and names as its own wins over a publication meta that falls on no
+# printed day and after it (version 81): the meta then dates another event — 國立臺東生活美學館's
+# DC.Date 2023-04-24, a later edit of the record, over "日期：109-08-03" (real59/ttcsec-1), 苦勞網's
+# article:published_time 2024-10-27 21:54 (= og:updated_time), the moment the board posted the
+# release, over span.date-display-single "2024/10/26" (real62/coolloud-1). Named: labelled
+# 发布/日期 or in a date-classed element, a full calendar date, not an update. A printed day the
+# meta's instant falls on in some zone (UTC-12 to UTC+14: a `<time datetime="…Z">` the saving
+# browser rendered in its own zone as the day before) is the same event: the meta stays; so does a
+# meta the JSON-LD's datePublished restates (星洲网's, whose appended second story's date is read).
+
+
+@pytest.mark.parametrize(
+    ("key", "day"),
+    [
+        ("real59/ttcsec-1.html", datetime(2020, 8, 3, tzinfo=SHANGHAI)),
+        ("real62/coolloud-1.html", datetime(2024, 10, 26, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_named_printed_date_before_a_meta_of_no_printed_day_wins(key: str, day: datetime) -> None:
+    assert _labelled(key).published_at == day
+
+
+def _metaed(info: str, meta: str) -> ExtractedArticle:
+    head = f'<meta property="article:published_time" content="{meta}">'
+    return page(article(info, head=head))
+
+
+@pytest.mark.parametrize(
+    ("info", "meta", "when"),
+    [
+        # labelled, a year before the meta
+        (
+            "发布日期：2023-05-10",
+            "2024-01-02T10:00:00+08:00",
+            datetime(2023, 5, 10, tzinfo=SHANGHAI),
+        ),
+        # in a date-classed element, a day and a half before
+        (
+            '<span class="date">2024/03/26</span>',
+            "2024-03-27T21:54:32+08:00",
+            datetime(2024, 3, 26, tzinfo=SHANGHAI),
+        ),
+        # a 民國 date labelled 日期
+        ("日期：109-08-03", "2023-04-24", datetime(2020, 8, 3, tzinfo=SHANGHAI)),
+        # guards, the meta kept: the day the instant falls on west of Greenwich
+        (
+            '<span class="date">2021年11月29日</span>',
+            "2021-11-30T05:44:47Z",
+            datetime(2021, 11, 30, 13, 44, 47, tzinfo=SHANGHAI),
+        ),
+        # a printed date after the meta (a listing's)
+        (
+            '<span class="date">2024-05-12</span>',
+            "2021-03-01T08:00:00+08:00",
+            datetime(2021, 3, 1, 8, tzinfo=SHANGHAI),
+        ),
+        # a date nothing names (no label, no date class)
+        ("2023-05-10", "2024-01-02T10:00:00+08:00", datetime(2024, 1, 2, 10, tzinfo=SHANGHAI)),
+        # an update
+        (
+            "更新时间：2023-05-10",
+            "2024-01-02T10:00:00+08:00",
+            datetime(2024, 1, 2, 10, tzinfo=SHANGHAI),
+        ),
+        # a relative time ("60小时前", read against the fetch) is no printed day
+        (
+            '<span class="date">60小时前</span>',
+            "2024-05-31T23:00:00+08:00",
+            datetime(2024, 5, 31, 23, tzinfo=SHANGHAI),
+        ),
+        # a year-less date
+        (
+            '<span class="date">03-20 10:00</span>',
+            "2024-05-02T10:00:00+08:00",
+            datetime(2024, 5, 2, 10, tzinfo=SHANGHAI),
+        ),
+    ],
+)
+def test_a_named_printed_date_before_a_meta_synthetic(info: str, meta: str, when: datetime) -> None:
+    assert _metaed(info, meta).published_at == when
+
+
+def test_a_meta_the_json_ld_restates_stays_over_a_named_printed_date() -> None:
+    restated = (
+        '<meta property="article:published_time" content="2024-01-02T10:00:00+08:00">'
+        '<script type="application/ld+json">'
+        '{"@type": "NewsArticle", "datePublished": "2024-01-02T10:00:00+08:00"}</script>'
+    )
+    found = page(article('<span class="date">2023-05-10</span>', head=restated))
+    assert found.published_at == datetime(2024, 1, 2, 10, tzinfo=SHANGHAI)
+    alone = page(article('<span class="date">2023-05-10</span>', head=restated.split("<script")[0]))
+    assert alone.published_at == datetime(2023, 5, 10, tzinfo=SHANGHAI)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from crawler.extraction.blocks import TextPiece
@@ -40,6 +40,10 @@ _LABEL_BEFORE = re.compile(
 )
 _TIME_HINT = re.compile(r"time|date|pub|riqi|shijian|fbsj")
 _UPDATE_HINT = re.compile(r"update|modif")
+# a date told relative to the reading ("2 小時前", "昨天 10:22", "刚刚"): no printed calendar day
+_RELATIVE = re.compile(r"前|今|昨|刚")
+# the zones a browser may render an instant in, UTC-12 to UTC+14
+_ZONES = tuple(timezone(timedelta(hours=h)) for h in range(-12, 15))
 
 
 def _from_metas(meta: Mapping[str, str], names: Sequence[str], now: datetime) -> Stamp | None:
@@ -67,8 +71,9 @@ def _from_jsonld(
 
 def _from_header(
     header: Sequence[TextPiece], now: datetime, anchor: datetime | None, order: str | None
-) -> list[Stamp]:
-    """The dates in the info line, best first.
+) -> tuple[list[Stamp], list[Stamp]]:
+    """The dates in the info line, best first; and those of them the page names as its own
+    (a full calendar date labelled 发布/日期 or in a date-classed element, not an update).
 
     A date labelled 发布/发布时间 or hinted as a time ranks first, an update date
     last; a full date before a year-less one; then the earlier before the later,
@@ -77,7 +82,7 @@ def _from_header(
     elements (``<span>发布时间：10-08</span><span>12:00</span>``).
     """
     if not header:
-        return []
+        return [], []
     texts: list[str] = []
     ends: list[int] = []
     pos = 0
@@ -88,6 +93,7 @@ def _from_header(
         pos += 1
     joined = " ".join(texts)
     ranked: list[tuple[float, int, Stamp]] = []
+    named: list[Stamp] = []
     for rank, found in enumerate(scan(joined, now, anchor, order)):
         if found.stamp.when > now + SAME_EVENT:
             continue
@@ -103,6 +109,7 @@ def _from_header(
         score = (3.0 if found.certain else 0.0) - 0.5 * rank
         if found.stamp.has_time:
             score += 1
+        update = bool(label and (label["upd"] or label["upd2"])) or bool(_UPDATE_HINT.search(hint))
         if label and (label["upd"] or label["upd2"]):
             score -= 4
         elif labelled:
@@ -112,8 +119,25 @@ def _from_header(
         elif hinted:
             score += 2
         ranked.append((-score, rank, found.stamp))
+        calendar = found.certain and not _RELATIVE.search(joined[found.start : found.end])
+        if (labelled or hinted) and calendar and not update:
+            named.append(found.stamp)
     ranked.sort(key=lambda item: (item[0], item[1]))
-    return [stamp for _, _, stamp in ranked]
+    return [stamp for _, _, stamp in ranked], named
+
+
+def _printed_before(best: Stamp, named: Sequence[Stamp], meta: Stamp) -> bool:
+    """Whether the info line's best date, one the page names as its own, is a day the
+    publication meta's instant falls on in no zone, before it: the meta then dates another
+    event (a record's later edit, the moment a board posted a release), not the article.
+
+    A day the instant falls on somewhere (``<time datetime="…Z">`` rendered by the saving
+    browser in its own zone as the day before) is the same event, printed.
+    """
+    if not any(best is stamp for stamp in named) or best.when >= meta.when:
+        return False
+    day = best.when.date()
+    return all(meta.when.astimezone(zone).date() != day for zone in _ZONES)
 
 
 def _dated(
@@ -199,7 +223,12 @@ def find_published_stamp(
     the printed time wins (sina's meta is the CMS save time, minutes to hours
     off the time shown); a date-only meta is thereby completed with the header's
     time of day, and a date-only header keeps the meta's time. A header more
-    than a day away from (1) is taken for some other date and ignored.
+    than a day away from (1) is taken for some other date and ignored — unless its best
+    date is one the page names as its own, a full date before the meta on a day the meta's
+    instant falls on in no zone, and no JSON-LD ``datePublished`` states the meta's instant
+    again (:func:`_printed_before`): the meta then dates another event (國立臺東生活美學館's
+    DC.Date, a later edit; 苦勞網's ``article:published_time``, the moment its board posted
+    the release) and the printed date wins.
     """
     current = current_time(now)
     strong = _from_metas(meta, PUBLISHED_METAS, current) or _from_jsonld(
@@ -212,7 +241,7 @@ def find_published_stamp(
     anchor = strong.when if strong else weak.when if weak else from_url
     # a date with the year last is read in the order the page's other such dates settle
     order = year_last_order([*(p.text for p in header), *(p.text for p in trailer)])
-    candidates = _from_header(header, current, anchor, order)
+    candidates, named = _from_header(header, current, anchor, order)
     if strong is None and record is not None and (not candidates or not candidates[0].has_time):
         listed = record(current)  # a 信息公开 catalogue date beats a bare date in the info line
         if listed is not None:
@@ -242,6 +271,11 @@ def find_published_stamp(
                 close = printed.when.date() == strong.when.date()
             if close:
                 return printed if printed.has_time else strong
+        restated = _from_jsonld(jsonld, PUBLISHED_JSONLD, current)
+        if restated is not None and restated.when == strong.when:
+            return strong  # JSON-LD's datePublished, alone or restating the meta
+        if candidates and _printed_before(candidates[0], named, strong):
+            return candidates[0]
         return strong
     if candidates:
         best = candidates[0]
