@@ -60,6 +60,9 @@ def _tagged_elements(
     return root.iter(*CANDIDATE_TAGS) if tagged is None else tagged
 
 
+_GET = etree._Element.get
+
+
 def _candidates(
     root: etree._Element, tagged: list[etree._Element] | None = None
 ) -> list[tuple[etree._Element, bool]]:
@@ -69,24 +72,30 @@ def _candidates(
 
     ``tagged`` is the page's elements with a tag in ``CANDIDATE_TAGS`` in document order
     when a walk has listed them already (``TextStats.tagged``); else the page is walked."""
-    found = []
+    found: list[tuple[etree._Element, bool]] = []
+    add = found.append
+    get = _GET  # (one look-up of the method for the page's few hundred elements)
     for el in _tagged_elements(root, tagged):
         # class and id looked at apart: the words cannot span the space hint_of puts between
-        # (``_HEADLINE_HINT.search`` by substring tests: a third of the time per value)
-        cls, ident = el.get("class"), el.get("id")
+        # (``_HEADLINE_HINT.search`` by substring tests: a third of the time per value); the
+        # id is read only when the class names no headline
+        cls = get(el, "class")
         if cls:
             cls = cls.lower()
-            if "title" in cls or "heading" in cls or "headline" in cls:
-                found.append((el, True))
+            if "title" in cls or ("head" in cls and ("heading" in cls or "headline" in cls)):
+                add((el, True))
                 continue
+        ident = get(el, "id")
         if ident:
             ident = ident.lower()
-            if "title" in ident or "heading" in ident or "headline" in ident:
-                found.append((el, True))
+            if "title" in ident or (
+                "head" in ident and ("heading" in ident or "headline" in ident)
+            ):
+                add((el, True))
                 continue
         tag = el.tag  # (read only here: most elements are neither named nor headings)
         if tag in _HEADING_TAGS:
-            found.append((el, tag == "founder-title"))
+            add((el, tag == "founder-title"))
     return found
 
 
@@ -243,10 +252,11 @@ def find_headline(
         score = _TAG_SCORES.get(tag, 0.2)
         if named:
             score += 0.3
-        if any(text == e for e in evidence):
-            score += 3
-        elif any(e.startswith(text) or text.startswith(e) for e in evidence):
-            score += 1.5
+        if evidence:
+            if text in evidence:
+                score += 3
+            elif any(e.startswith(text) or text.startswith(e) for e in evidence):
+                score += 1.5
         if title:
             prefix = _common_prefix(text, title)
             if prefix == len(text) or (prefix >= 6 and prefix / len(text) >= 0.8):

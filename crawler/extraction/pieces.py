@@ -37,22 +37,25 @@ class _Pieces:
         text = clean(text)
         if text:
             hint = self.hints.get(el)
-            if hint is None:
-                own = self.own
-                found = []
-                node = el
-                depth = 0
-                while node is not None and depth < 4:
-                    one = own.get(node)
-                    if one is None:
-                        one = own[node] = hint_of(node)
-                    if one:
-                        found.append(one)
-                    node = node.getparent()
-                    depth += 1
-                hint = self.hints[el] = " ".join(found)
-            self.pieces.append(TextPiece(text=text, hint=hint))
+            self.pieces.append(TextPiece(text, self.hint(el) if hint is None else hint))
         return len(self.pieces) < self.limit
+
+    def hint(self, el: etree._Element | None) -> str:
+        """The class/id hints of ``el`` and its three nearest ancestors, kept for ``el``."""
+        own = self.own
+        found = []
+        node = el
+        depth = 0
+        while node is not None and depth < 4:
+            one = own.get(node)
+            if one is None:
+                one = own[node] = hint_of(node)
+            if one:
+                found.append(one)
+            node = node.getparent()
+            depth += 1
+        hint = self.hints[el] = " ".join(found)
+        return hint
 
 
 def pieces_between(
@@ -76,13 +79,19 @@ def pieces_between(
         _walk_between(root, start, stop, found)
         return found.pieces
     begin, end = zone
-    add = found.add
+    # found.add's work, inlined (a method call less for each of the zone's texts)
+    pieces, hints, hint, limit = found.pieces, found.hints, found.hint, found.limit
+    add = pieces.append
     for text, el in stats.texts[begin:end] if stats is not None else ():
-        if not add(text, el):
-            return found.pieces
+        text = clean(text)
+        if text:
+            known = hints.get(el)
+            add(TextPiece(text, hint(el) if known is None else known))
+            if len(pieces) >= limit:
+                return pieces
     if end is None and start is not None and root.tail:
-        add(root.tail, None)  # (the walk climbs to the root and reads its tail as well)
-    return found.pieces
+        found.add(root.tail, None)  # (the walk climbs to the root and reads its tail as well)
+    return pieces
 
 
 def _zone(
