@@ -44,6 +44,8 @@ from crawler.extraction.romanised import (
     NOT_ROMANISED,
     ROMANISED_NAME_RE,
     no_desk_word,
+    reported_by,
+    reported_in_brackets,
     romanised_in_row,
     romanised_name,
 )
@@ -443,6 +445,8 @@ def _reporters(
     yield _name_then_title(header)
     yield reporter_in(joined_credits(header))
     yield _hinted_writer(header)
+    # a romanised name, whole, before the report word: "ERIK ECKHOLM" | "报道"
+    yield reported_by(header)
     yield _by_writers(header)
     for line, credit in body_head:
         yield (reporter_in(line) or digest_writer(line)) if credit else _lead_reporter(line)
@@ -451,6 +455,9 @@ def _reporters(
     credits = [line for line, credit in body_tail if credit]
     for line in sorted(credits, key=_aides_only):
         yield reporter_in(line) or _trailing_name(line) or digest_writer(line) or unit_writer(line)
+    # or a bracketed credit opening with a romanised name: "(Lucy Papachristou报道和写作;编辑:…)"
+    for line, _ in body_tail:
+        yield reported_in_brackets(line)
     # the writers named in a source credit after the outlet, no 记者 mark ("来源：江苏广电融媒体新闻
     # 中心/李井文 编辑/国正", "内容来源于北京天伦医院王红"): before its editor is taken
     for line in (*credits, *(line for line, credit in body_head if credit)):

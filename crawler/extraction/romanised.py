@@ -5,6 +5,7 @@ info line's part whose class says writer or user holding one alone."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from crawler.extraction.blocks import TextPiece
 
@@ -67,3 +68,41 @@ def romanised_in_row(piece: TextPiece) -> str | None:
         return None
     account = not _ACCOUNT_LINKS.isdisjoint(w.title() for w in text.split())
     return text if no_desk_word(text) and not account else None
+
+
+# The report word a writer's credit closes with, in either script: "ERIK ECKHOLM 报道"
+_REPORT_WORD_RE = re.compile(r"\s*(?:报道|報導|报导|報道)")
+# A credit in brackets opening with a romanised name and the report word: "(Lucy Papachristou
+# 报道和写作;编辑:Mark Trevelyan和Gareth Jones)" (a Reuters credit, 极虎网)
+_BRACKETED_RE = re.compile(
+    r"[（(]\s*(?P<name>[A-Za-z][A-Za-z' \-]*?)\s*(?:报道|報導|报导|報道).*[）)]"
+)
+
+
+def reported_by(header: Sequence[TextPiece]) -> str | None:
+    """A writer's romanised name, whole, in an element of the info line of its own, the report
+    word after it, in the next element or the same: "<span class="byline-en">ERIK ECKHOLM</span>
+    <span>报道</span>" (纽约时报中文网). An outlet's name ("CNN") is one word, no name."""
+    for i, piece in enumerate(header):
+        text = " ".join(piece.text.split())
+        word = _REPORT_WORD_RE.search(text)
+        if word is not None and word.end() == len(text):
+            name = text[: word.start()]
+        elif i + 1 < len(header) and _REPORT_WORD_RE.fullmatch(header[i + 1].text.strip()):
+            name = text
+        else:
+            continue
+        if romanised_name(name):
+            return name
+    return None
+
+
+def reported_in_brackets(line: str) -> str | None:
+    """The writer a bracketed credit line opens with, a romanised name before the report word:
+    "(Lucy Papachristou报道和写作;编辑:Mark Trevelyan和Gareth Jones)" (极虎网); the editors after
+    编辑 are none."""
+    m = _BRACKETED_RE.fullmatch(line.strip())
+    if m is None:
+        return None
+    name = " ".join(m["name"].split())
+    return name if romanised_name(name) else None
