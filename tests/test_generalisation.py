@@ -6380,3 +6380,83 @@ def test_a_meta_the_json_ld_restates_stays_over_a_named_printed_date() -> None:
     assert found.published_at == datetime(2024, 1, 2, 10, tzinfo=SHANGHAI)
     alone = page(article('<span class="date">2023-05-10</span>', head=restated.split("<script")[0]))
     assert alone.published_at == datetime(2023, 5, 10, tzinfo=SHANGHAI)
+
+
+# authors31
+# --------------------------------------------------------------------------- session 27, hundred-and-sixth pass
+# A writer's romanised name, whole, directly before the report word 报道/報導 is the writer (version 86):
+# 纽约时报中文网 (real69/nytimes-1: <span class="byline-en">ERIK ECKHOLM</span> <span>报道</span> in
+# h6.byline; newsmon gave "最新文章", a list's heading read after the 寄信给编辑 button as an editor) and
+# 极虎网 (real34/jihuc-1: the Reuters credit "(Lucy Papachristou报道和写作;编辑:Mark Trevelyan和Gareth
+# Jones)" closing the text; newsmon gave "Mark", the editor's first word). In the info line the name
+# stands in an element of its own (or the report word closes its element); after the text the credit
+# is bracketed and opens with the name. An outlet's one word ("据CNN报道", "BBC报道") is no name.
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [("real69/nytimes-1.html", "ERIK ECKHOLM"), ("real34/jihuc-1.html", "Lucy Papachristou")],
+)
+def test_a_romanised_name_before_the_report_word(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        (
+            '<h6 class="byline"><span class="byline-en">ERIK ECKHOLM</span> '
+            '<span class="nowrap">报道</span> <span class="date">2012年08月02日</span></h6>',
+            "ERIK ECKHOLM",
+        ),
+        ("<span>Jane Perlez 報導</span> <span>2024-05-20 10:30</span>", "Jane Perlez"),
+        (
+            "<span>2024-05-20 10:30</span> <span>Chris Buckley</span><span>报导</span>",
+            "Chris Buckley",
+        ),
+        # an outlet's one word, a desk, a name inside a sentence: no writer
+        ("<span>BBC</span> <span>报道</span> <span>2024-05-20 10:30</span>", None),
+        ("<span>News Desk</span> <span>报道</span> <span>2024-05-20 10:30</span>", None),
+        ("<span>2024-05-20 10:30 据Jane Perlez报道</span>", None),
+        # a writer the page credits comes first
+        (
+            "<span>记者 李小明</span> <span>Jane Perlez</span> <span>报道</span> 2024-05-20",
+            "李小明",
+        ),
+    ],
+)
+def test_a_romanised_name_before_the_report_word_in_the_info_line(
+    info: str, author: str | None
+) -> None:
+    assert page(article(info)).author == author
+
+
+def _closing_credit_page(closing: str) -> str:
+    return (
+        "<html><head><title>市民服务中心启用_某某网</title></head><body>"
+        '<div class="main"><h1>市民服务中心启用</h1><div class="info">2024-05-20 10:00</div>'
+        '<div class="text">'
+        + "".join(
+            f"<p>第{i}段，市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项。</p>"
+            for i in range(4)
+        )
+        + f"<p>{closing}</p></div></div>"
+        '<div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("closing", "author"),
+    [
+        ("(Lucy Papachristou报道和写作;编辑:Mark Trevelyan和Gareth Jones)", "Lucy Papachristou"),
+        ("（David Stanway 报道；编辑：Tom Hogue）", "David Stanway"),
+        # an outlet's word, or a sentence quoting a report: no writer; the editor is read as before
+        ("(路透社报道;编辑:王明)", "王明"),
+        ("据Wall Street Journal报道，中心还将扩建。", None),
+        ("(编辑:Mark Trevelyan和Gareth Jones)", "Mark"),
+    ],
+)
+def test_a_romanised_name_before_the_report_word_after_the_text(
+    closing: str, author: str | None
+) -> None:
+    assert page(_closing_credit_page(closing)).author == author

@@ -40,6 +40,15 @@ from crawler.extraction.names import (
     plausible_name,
 )
 from crawler.extraction.outlets import REPORT_WORD_RE, ends_like_outlet
+from crawler.extraction.romanised import (
+    NOT_ROMANISED,
+    ROMANISED_NAME_RE,
+    no_desk_word,
+    reported_by,
+    reported_in_brackets,
+    romanised_in_row,
+    romanised_name,
+)
 from crawler.extraction.vocabulary import TEXT_CACHE
 
 # A reporter credited in brackets near the start of the first paragraph:
@@ -85,51 +94,6 @@ _AUTHOR_METAS = (
 )
 # fmt: on
 _WRITER_HINTS = frozenset({"author", "writer", "reporter", "byline"})
-# "Li Yuan" (极客公园), "Yiting Lin" (RNZ): a writer's name in Latin letters, two or three
-# capitalised words ("Jean-Luc", "O'Neil" too); a desk or an account ("PingWest Staff",
-# "News Desk") is not one.
-_ROMANISED_WORD = r"(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
-_ROMANISED_NAME_RE = re.compile(rf"{_ROMANISED_WORD}(?: {_ROMANISED_WORD}){{1,2}}")
-# fmt: off
-_NOT_ROMANISED = frozenset({
-    "Admin", "Agency", "By", "Daily", "Desk", "Editor", "Media", "News", "Network", "Online",
-    "Post", "Press", "Reporter", "Service", "Staff", "Studio", "Team", "Times", "Writer",
-})
-# fmt: on
-# "YU CHU CHUNG" (關鍵評論網): a romanised name set in capitals, two or three words of two
-# letters or more, read only where the author meta gives it and the page prints it whole
-_CAPITALS_NAME_RE = re.compile(r"[A-Z]{2,}(?:-[A-Z]{2,})?(?: [A-Z]{2,}(?:-[A-Z]{2,})?){1,2}")
-
-
-def _no_desk_word(name: str) -> bool:
-    """Whether no word of a romanised ``name`` is a desk's or an account's ("PingWest Staff",
-    "CNN NEWS"), in whatever case it is printed."""
-    return _NOT_ROMANISED.isdisjoint(word.title() for word in name.split())
-
-
-def _romanised_name(value: str) -> bool:
-    """Whether ``value`` is a writer's name in Latin letters ("Mary Sidiqi", "YU CHU CHUNG"),
-    two or three words, none of a desk's or an account's."""
-    if not (_ROMANISED_NAME_RE.fullmatch(value) or _CAPITALS_NAME_RE.fullmatch(value)):
-        return False
-    return _no_desk_word(value)
-
-
-# "YOON Inha" (매일경제): a Korean paper's romanised writer, the surname first in capitals, the
-# given name capitalised (one word or two, or one hyphened)
-_SURNAME_FIRST_RE = re.compile(rf"[A-Z]{{2,}}(?: {_ROMANISED_WORD}){{1,2}}")
-# the class words, of the element or of one enclosing it, of a writer's or user's part of the
-# info line: "<dl class="author"><dt class="name">YOON Inha</dt>" (매일경제), "<span
-# class="user">&nbsp;|&nbsp; Sharyn Graham Davies</span>" (界面) — a romanised name only
-_ROMANISED_ROW_HINTS = frozenset({"author", "writer", "reporter", "byline", "user"})
-# a user's part of the page holds its account links too: "Log In", "Sign Up", "My Account"
-# fmt: off
-_ACCOUNT_LINKS = frozenset({
-    "Account", "Follow", "In", "Log", "Login", "Logout", "Out", "Profile", "Register", "Settings",
-    "Sign", "Subscribe", "Up", "Us",
-})
-# fmt: on
-_NAME_SEPARATORS = "|｜/／ \u00a0"
 # an element of its own for the writer's name, which holds a romanised one only: Han text
 # there is a self-media account as often as a person (百家号's <p class="author-name">)
 _ROMANISED_HINTS = frozenset({"author-name"})
@@ -254,7 +218,7 @@ def _person_from_metadata(
         candidates.append(name_value(author) or "")
     for value in candidates:
         value = _AUTHOR_PREFIX_RE.sub("", value.strip())
-        if _romanised_name(value):
+        if romanised_name(value):
             # "Mary Sidiqi" (NewsLooks), "YU CHU CHUNG" (關鍵評論網): a writer's Latin name,
             # printed whole on the page (its words alone are any page's words)
             if shown is None or value in shown:
@@ -290,12 +254,12 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
         hint = piece.hint.split(" ", 1)[0]
         own = hint in _WRITER_HINTS or hint in _ROMANISED_HINTS
         if not own and not _WRITER_BLOCK_NAME_RE.search(piece.hint):
-            romanised = _romanised_in_row(piece)
+            romanised = romanised_in_row(piece)
             if romanised:
                 return romanised
             continue
         text = " ".join(piece.text.split())
-        if _ROMANISED_NAME_RE.fullmatch(text) and _no_desk_word(text):
+        if ROMANISED_NAME_RE.fullmatch(text) and no_desk_word(text):
             return text
         if hint not in _WRITER_HINTS:
             continue
@@ -303,20 +267,6 @@ def _hinted_writer(header: Sequence[TextPiece]) -> str | None:
         if names and len(names) <= 4 and all(is_person_name(n) for n in names):
             return name_list(names)
     return None
-
-
-def _romanised_in_row(piece: TextPiece) -> str | None:
-    """A romanised name alone in a part of the info line whose class, the element's or an
-    enclosing one's, says writer or user, a separator before it: "YOON Inha" in ``<dl
-    class="author"><dt class="name">`` (매일경제), "| Sharyn Graham Davies" in ``<span
-    class="user">`` (界面). Han text there is no writer by this reading (an account as often)."""
-    if _ROMANISED_ROW_HINTS.isdisjoint(piece.hint.split()):
-        return None
-    text = " ".join(piece.text.strip(_NAME_SEPARATORS).split())
-    if not (_ROMANISED_NAME_RE.fullmatch(text) or _SURNAME_FIRST_RE.fullmatch(text)):
-        return None
-    account = not _ACCOUNT_LINKS.isdisjoint(w.title() for w in text.split())
-    return text if _no_desk_word(text) and not account else None
 
 
 def _by_writers(header: Sequence[TextPiece]) -> str | None:
@@ -430,7 +380,7 @@ def _slot_writer(header: Sequence[TextPiece]) -> str | None:
         name = header[j].text.strip()
         if (
             _PEN_NAME_RE.fullmatch(name)
-            and name not in _NOT_ROMANISED  # "Admin", "Staff": an account or a desk
+            and name not in NOT_ROMANISED  # "Admin", "Staff": an account or a desk
             # "来源：" | "新黄河": a credited outlet
             and not _label_before(header, j, i).endswith((":", "："))
             and name not in NOT_NAMES
@@ -495,6 +445,8 @@ def _reporters(
     yield _name_then_title(header)
     yield reporter_in(joined_credits(header))
     yield _hinted_writer(header)
+    # a romanised name, whole, before the report word: "ERIK ECKHOLM" | "报道"
+    yield reported_by(header)
     yield _by_writers(header)
     for line, credit in body_head:
         yield (reporter_in(line) or digest_writer(line)) if credit else _lead_reporter(line)
@@ -503,6 +455,9 @@ def _reporters(
     credits = [line for line, credit in body_tail if credit]
     for line in sorted(credits, key=_aides_only):
         yield reporter_in(line) or _trailing_name(line) or digest_writer(line) or unit_writer(line)
+    # or a bracketed credit opening with a romanised name: "(Lucy Papachristou报道和写作;编辑:…)"
+    for line, _ in body_tail:
+        yield reported_in_brackets(line)
     # the writers named in a source credit after the outlet, no 记者 mark ("来源：江苏广电融媒体新闻
     # 中心/李井文 编辑/国正", "内容来源于北京天伦医院王红"): before its editor is taken
     for line in (*credits, *(line for line, credit in body_head if credit)):
