@@ -6293,7 +6293,7 @@ def test_an_app_sentence_in_the_text_stays(closing: str) -> None:
 # article goes on after them; the labels keep them. Such a line (link text at least 0.6 of it,
 # two characters or more of its own) is held and kept when 200 characters of sentences or more
 # follow it in the container: before an author's note and a shop's links after the text
-# (文化部's "國家書店→<a>…</a>"), it is still left out, and so are a line all of links and a
+# (culture.tw's "國家書店→<a>…</a>"), it is still left out, and so are a line all of links and a
 # related label with its one link ("延伸阅读：<a>…</a>", yahoo's box stays out).
 
 
