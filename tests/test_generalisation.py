@@ -6460,3 +6460,85 @@ def test_a_romanised_name_before_the_report_word_after_the_text(
     closing: str, author: str | None
 ) -> None:
     assert page(_closing_credit_page(closing)).author == author
+
+
+# body29: a line mostly of a link, with words of its own, inside the text (version 87). DW's
+# "授权法案还为…包括成立基金，<a>以便必要时像支持乌克兰一样…弹药生产能力。</a>" (a sentence
+# whose second half is a link) and 香港經濟日報's "詳情︰<a>http://bit.ly/…</a>",
+# "九龍樂善堂專頁：<a>https://www.facebook.com/…</a>" were left out as lines of links though the
+# article goes on after them; the labels keep them. Such a line (link text at least 0.6 of it,
+# two characters or more of its own) is held and kept when 200 characters of sentences or more
+# follow it in the container: before an author's note and a shop's links after the text
+# (culture.tw's "國家書店→<a>…</a>"), it is still left out, and so are a line all of links and a
+# related label with its one link ("延伸阅读：<a>…</a>", yahoo's box stays out).
+
+
+@pytest.mark.parametrize(
+    ("key", "line"),
+    [
+        (
+            "real65/dw-1.html",
+            "授权法案还为加强同中国的对抗进行了资源整合，包括成立基金，以便必要时像支持乌克兰一样",
+        ),
+        ("real69/hket-1.html", "詳情︰http：//bit.ly/2I18tzg"),
+        ("real69/hket-1.html", "九龍樂善堂專頁：https：//www.facebook.com/LokSinTong"),
+    ],
+)
+def test_a_line_mostly_of_a_link_inside_the_text_is_kept(key: str, line: str) -> None:
+    assert line in real(key).body
+
+
+def test_a_line_mostly_of_a_link_after_the_text_stays_out() -> None:
+    body = real("real35/culture-1.html").body
+    assert "國家書店" not in body
+    assert body.count("→") == 0
+
+
+def _linked_page(inside: str, after: int = 6) -> str:
+    return (
+        "<html><head><title>市民服务中心启用_某某网</title></head><body>"
+        '<div class="main"><h1>市民服务中心启用</h1><div class="info">2024-05-20 10:00</div>'
+        '<div class="text">'
+        + "".join(
+            f"<p>第{i}段，市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项。</p>"
+            for i in range(3)
+        )
+        + inside
+        + "".join(
+            f"<p>第{i}段，中心还设有自助服务区，市民可在这里打印社保缴费证明和公积金明细。</p>"
+            for i in range(3, 3 + after)
+        )
+        + '</div></div><div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        '<p>详情：<a href="http://bit.ly/x1">http://bit.ly/2I18tzg</a></p>',
+        '<p>中心还提供，<a href="/a/1">网上预约办理社保和公积金业务的服务，市民可登录网站办理。</a></p>',
+        '<p>更多详情：<a href="/a/2">【服务】市民服务中心一百多个窗口今起对外开放</a></p>',
+    ],
+)
+def test_a_line_mostly_of_a_link_inside_the_text_synthetic(inside: str) -> None:
+    body = page(_linked_page(inside)).body
+    kept = etree.fromstring(inside, etree.HTMLParser()).xpath("string(//a)")
+    assert kept in body
+    assert body.endswith("第8段，中心还设有自助服务区，市民可在这里打印社保缴费证明和公积金明细。")
+
+
+@pytest.mark.parametrize(
+    ("inside", "after"),
+    [
+        # all of it a link: a line of links, left out as before
+        ('<p><a href="/a/3">市民服务中心一百多个窗口今起对外开放</a></p>', 6),
+        # a related label and its one link: a box, out as before
+        ('<p>延伸阅读：<a href="/a/5">市民服务中心一百多个窗口今起对外开放</a></p>', 6),
+        # too little prose after it: a shop's link before an author's note
+        ('<p>购书：<a href="/a/4">某某书店网上商城某某书店网上商城</a></p>', 1),
+    ],
+)
+def test_a_line_of_links_or_one_near_the_end_stays_out(inside: str, after: int) -> None:
+    body = page(_linked_page(inside, after)).body
+    link = etree.fromstring(inside, etree.HTMLParser()).xpath("string(//a)")
+    assert link not in body

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from crawler.extraction.blocks import Block
+from crawler.extraction.edges import ends_sentence, is_related_label
 from crawler.extraction.tree import clean, is_noise
 from crawler.extraction.vocabulary import (
     BLOCK_TAGS,
@@ -17,6 +18,10 @@ from crawler.extraction.vocabulary import (
     MEDIA_TAGS,
     SKIP_TAGS,
 )
+
+# How much prose must follow a line mostly of a link to keep it (an author's note
+# of a sentence or two after a shop's links is no article going on)
+_PROSE_AFTER = 200
 
 
 @dataclass(slots=True)
@@ -40,6 +45,7 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
     started = after is None or not any(a is container for a in after.iterancestors())
     media = False
     dropped_links = False  # a line of links was left out since the last block
+    held: set[int] = set()  # the lines of ``blocks`` mostly of a link (see flush())
 
     def flush() -> None:
         nonlocal media, dropped_links
@@ -57,7 +63,22 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                     "".join(p for p, e in zip(line.parts, line.emph, strict=True) if not e)
                 )
                 emphasized = not plain
-            if line.links < len(text) * 0.6:
+            kept = line.links < len(text) * 0.6
+            # a line mostly of a link, with words of its own ("詳情︰<a>http://…</a>", a
+            # sentence ending in a link) inside the text: held, kept if the article goes
+            # on after it (_run_only); the next line reads as after left-out links all the
+            # same. Words that are a related label ("延伸阅读：<a>…</a>") make a box of one link.
+            own = len(text) - line.links
+            hold = (
+                not kept
+                and started
+                and bool(blocks)
+                and own >= 2
+                and not is_related_label(text[:own])
+            )
+            if kept or hold:
+                if hold:
+                    held.add(len(blocks))
                 (blocks if started else before).append(
                     Block(
                         text=text,
@@ -68,6 +89,7 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
                         after_links=dropped_links,
                     )
                 )
+            if kept:
                 media = dropped_links = False
             else:
                 dropped_links = True
@@ -128,7 +150,25 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
 
     walk(container, False, False)
     flush()
+    if held:
+        blocks = _run_only(blocks, held)
     if sum(len(b.text) for b in before) > sum(len(b.text) for b in blocks):
         # a "headline" followed by less text than precedes it is some box's title
         return before + blocks
     return blocks
+
+
+def _run_only(blocks: list[Block], held: set[int]) -> list[Block]:
+    """``blocks`` without the held lines (mostly a link) that no sentence of the article follows."""
+    after = 0  # the characters of the sentences after each block
+    keep: list[Block] = []
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if i not in held:
+            keep.append(block)
+            if ends_sentence(block.text):
+                after += len(block.text)
+        elif after >= _PROSE_AFTER:
+            keep.append(block)
+    keep.reverse()
+    return keep
