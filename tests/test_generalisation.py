@@ -6542,3 +6542,77 @@ def test_a_line_of_links_or_one_near_the_end_stays_out(inside: str, after: int) 
     body = page(_linked_page(inside, after)).body
     link = etree.fromstring(inside, etree.HTMLParser()).xpath("string(//a)")
     assert link not in body
+
+
+# audit27t
+# --------------------------------------------------------------------------- session 27, hundred-and-tenth pass
+# The page's date printed above the headline in a short box a few siblings up, inside an element
+# of its own that its class names a date (version 89): UNM Health Sciences' div.marg-25 "By 艾尔·韦伯 |
+# span.pubdate 2023 年 6 月 07 日" two siblings above the h1 (a share bar between), 政大 大學報's
+# div.typeBox › div.item_date "2019-11-28" beside the issue "第1715期", above a comment and
+# div.HeadTitle. Until now only a sibling whose own class names a date was read, and a comment
+# ended the walk. A full date only; a long box (a list of other items) is none of it.
+
+
+@pytest.mark.parametrize(
+    ("key", "day"),
+    [
+        ("real71/unm-1.html", datetime(2023, 6, 7, tzinfo=SHANGHAI)),
+        ("real71/unm-2.html", datetime(2022, 6, 2, tzinfo=SHANGHAI)),
+        ("real71/unews-1.html", datetime(2019, 11, 28, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_date_classed_date_nested_in_a_box_above_the_headline_dates_the_page(
+    key: str, day: datetime
+) -> None:
+    assert _labelled(key).published_at == day
+
+
+def _boxed_above(box: str, between: str = "") -> ExtractedArticle:
+    return page(
+        "<html><head><title>全市重点项目建设推进会召开_某某新闻网</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        f'<div class="article">{box}<div class="share"><a href="#">分享</a></div>{between}'
+        f'<h1>全市重点项目建设推进会召开</h1><div class="content">{BODY}</div></div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("box", "between", "when"),
+    [
+        # the writer and the date in one box, the date in a span of its own
+        (
+            '<div class="byline-box">By <span class="author">张三</span> | '
+            '<span class="pubdate">2023 年 6 月 07 日</span></div>',
+            "",
+            datetime(2023, 6, 7, tzinfo=SHANGHAI),
+        ),
+        # the issue and the date, a comment before the headline
+        (
+            '<div class="typebox"><div class="item_date">第1715期</div>'
+            '<div class="item_date">2019-11-28</div></div>',
+            "<!-- 類別區 -->",
+            datetime(2019, 11, 28, tzinfo=SHANGHAI),
+        ),
+        # guards: a long box (other items' dates) is none of it
+        (
+            '<div class="related"><a href="/a">市政府召开常务会议研究部署下一阶段重点工作安排</a>'
+            '<span class="date">2024-05-06</span><a href="/b">全市安全生产工作会议召开</a>'
+            '<span class="date">2024-05-05</span></div>',
+            "",
+            None,
+        ),
+        # no year
+        (
+            '<div class="box"><span class="time">06-07</span> 阅读 12</div>',
+            "",
+            None,
+        ),
+        # no date class
+        ('<div class="box">张三 2023-06-07</div>', "", None),
+    ],
+)
+def test_a_nested_date_above_the_headline_only_in_a_short_box_and_a_date_class(
+    box: str, between: str, when: datetime | None
+) -> None:
+    assert _boxed_above(box, between).published_at == when

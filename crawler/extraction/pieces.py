@@ -259,21 +259,53 @@ def lead_before(
 _DATE_CLASS_RE = re.compile(r"date|time|riqi|shijian|fbsj")
 _ABOVE_SIBLINGS = 3
 _ABOVE_CHARS = 40
+# a date with its year, month and day ("2019-11-28", "2023 年 6 月 07 日")
+_FULL_DATE_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 
 
 def dated_above(headline: etree._Element | None) -> list[TextPiece]:
     """The date a template prints just above the headline, in a sibling of its own that its
-    class names a date (印尼商报's ``div.post-date``, Fridae's ``div.Date``): the info line is
-    read from the headline down, and misses it."""
+    class names a date (印尼商报's ``div.post-date``, Fridae's ``div.Date``), or in a short
+    sibling box, inside an element of its own that its class names a date and that prints a
+    full date (UNM Health Sciences' ``div.marg-25`` › ``span.pubdate`` "2023 年 6 月 07 日"
+    beside the writer, 政大 大學報's ``div.typeBox`` › ``div.item_date`` "2019-11-28" beside
+    the issue): the info line is read from the headline down, and misses it. A comment
+    between the siblings is stepped over."""
     if headline is None:
         return []
-    for count, sibling in enumerate(headline.itersiblings(preceding=True)):
-        if count >= _ABOVE_SIBLINGS or sibling.tag.__class__ is not str:
+    count = 0
+    for sibling in headline.itersiblings(preceding=True):
+        if sibling.tag.__class__ is not str:
+            if sibling.tag is etree.Comment:
+                continue
             break
+        if count >= _ABOVE_SIBLINGS:
+            break
+        count += 1
         hint = hint_of(sibling)
+        if hint and _DATE_CLASS_RE.search(hint) is not None:
+            text = clean(" ".join(t for t in sibling.itertext() if not t.isspace()))
+            if text and len(text) <= _ABOVE_CHARS:
+                return [TextPiece(text, hint)]
+            continue
+        nested = _nested_date(sibling)
+        if nested is not None:
+            return [nested]
+    return []
+
+
+def _nested_date(box: etree._Element) -> TextPiece | None:
+    """The full date a short box prints in a date-classed element of its own, with that
+    element's hint; None when the box is longer or holds none."""
+    if len(clean(" ".join(t for t in box.itertext() if not t.isspace()))) > _ABOVE_CHARS:
+        return None
+    for el in box.iterdescendants():
+        if el.tag.__class__ is not str:
+            continue
+        hint = hint_of(el)
         if not hint or _DATE_CLASS_RE.search(hint) is None:
             continue
-        text = clean(" ".join(t for t in sibling.itertext() if not t.isspace()))
-        if text and len(text) <= _ABOVE_CHARS:
-            return [TextPiece(text, hint)]
-    return []
+        text = clean(" ".join(t for t in el.itertext() if not t.isspace()))
+        if _FULL_DATE_RE.search(text) is not None:
+            return TextPiece(text, hint)
+    return None
