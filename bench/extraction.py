@@ -142,11 +142,13 @@ SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
 SPLIT_SEED = 11
 #: one publisher on two hosts counts as one site for the split
-#: (东方网: 021east.com and eastday.com; 上观新闻: jfdaily.com and its app's shobserver.com)
+#: (东方网: 021east.com and eastday.com; 上观新闻: jfdaily.com and its app's shobserver.com;
+#: BBC 中文: bbc.co.uk and bbc.com)
 SAME_SITE = {
     "sina.cn": "sina.com.cn",
     "eastday.com": "021east.com",
     "shobserver.com": "jfdaily.com",
+    "bbc.com": "bbc.co.uk",
 }
 # A fixed clock keeps runs comparable: a date after the newest page of the set was saved
 # (2024-05-20), as a crawler's fetch time would be; year-less dates resolve against it.
