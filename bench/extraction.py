@@ -137,6 +137,7 @@ LATER_SETS = (
     "real67",
     "real69",
     "real71",
+    "real72",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

@@ -6616,3 +6616,68 @@ def test_a_nested_date_above_the_headline_only_in_a_short_box_and_a_date_class(
     box: str, between: str, when: datetime | None
 ) -> None:
     assert _boxed_above(box, between).published_at == when
+
+
+# audit27a
+# --------------------------------------------------------------------------- session 27, hundred-and-eleventh pass
+# A writer's credit in a paragraph of its own among the text's opening paragraphs — the 文/撰文 mark and
+# a separator opening it — is read (version 90): 网易号 posts (real72/163-1 "文 | 尚嵘峥 杜萌 编辑 | 陈显玲"
+# third, after an illustration credit and a lead; real72/163-2 "文 / 卫诗婕 编辑 / 金 焰" after a standfirst
+# and the account's line), a 澎湃号 (real72/thepaper-1 "撰文 | 倪蒹葭" closing a 17-line introduction) and a
+# bad.news snapshot (real72/badnews-1 "撰文｜党元悦" after an editor's note); newsmon gave no author on
+# any. Only the first two paragraphs were read for credits before the text.
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        ("real72/163-1.html", "尚嵘峥 杜萌"),
+        ("real72/163-2.html", "卫诗婕"),
+        ("real72/thepaper-1.html", "倪蒹葭"),
+        ("real72/badnews-1.html", "党元悦"),
+    ],
+)
+def test_a_writer_credit_among_the_opening_paragraphs(key: str, author: str) -> None:
+    assert real(key).author == author
+
+
+def _opening_credit_page(before: int, credit: str, closing: str = "") -> str:
+    prose = (
+        "市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项，市民可以就近办理。"
+    )
+    return (
+        "<html><head><title>市民服务中心启用_某某网</title></head><body>"
+        '<div class="main"><h1>市民服务中心启用</h1><div class="info">2024-05-20 10:00</div>'
+        '<div class="text">'
+        + "".join(f"<p>第{i}段，{prose}</p>" for i in range(before))
+        + f"<p>{credit}</p>"
+        + "".join(f"<p>后文第{i}段，{prose}</p>" for i in range(6))
+        + (f"<p>{closing}</p>" if closing else "")
+        + "</div></div>"
+        '<div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "credit", "author"),
+    [
+        (2, "文 | 张小明 李华 编辑 | 王芳", "张小明 李华"),
+        (3, "撰文｜刘晓燕", "刘晓燕"),
+        (5, "文/ 陈建国", "陈建国"),
+        (12, "撰文 |\xa0赵丽", "赵丽"),
+        # a sentence that opens with 文 is no credit; nor is a pen name reporter_in does not read
+        (2, "文/图：本报记者采访发现，中心还将在年内扩建二期。", None),
+        (2, "文 | 伤心罐罐子", None),
+    ],
+)
+def test_a_writer_credit_a_few_paragraphs_into_the_text(
+    before: int, credit: str, author: str | None
+) -> None:
+    assert page(_opening_credit_page(before, credit)).author == author
+
+
+def test_a_writer_credit_past_the_opening_is_not_read_and_the_writer_beats_the_editor() -> None:
+    # deep in the text (the 25th paragraph): not the opening; the editor after the text is given
+    assert page(_opening_credit_page(24, "文 | 张小明", "责任编辑：王芳")).author == "王芳"
+    # in the opening: the writer, not the editor credited after the text
+    assert page(_opening_credit_page(3, "文 | 张小明", "责任编辑：王芳")).author == "张小明"

@@ -43,7 +43,7 @@ from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 89
+EXTRACTOR_VERSION = 90
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40
@@ -253,6 +253,11 @@ def extract_article(
         ]
         if traditional
         else [b.text for b in blocks if "记者" in b.text or "综合报" in b.text],
+        # the 文/撰文 credits among the text's opening paragraphs ("文 | 尚嵘峥 杜萌 编辑 | 陈显玲")
+        opening=authors.opening_credits(
+            simplify(b.text) if traditional else b.text
+            for b in blocks[2 : authors.OPENING_PARAGRAPHS]
+        ),
         shown="\n".join(printed) + "\n" + body,
         # the site's own name, in the script the credits are read in
         site=simplify(site_name) if traditional and site_name else site_name,

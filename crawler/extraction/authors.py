@@ -426,6 +426,20 @@ def _signed_beside_note(lines: Sequence[str], *, after: bool) -> str | None:
     return None
 
 
+# A writer's credit in a paragraph of its own among the text's opening paragraphs, after a lead, a
+# standfirst or an introduction: "文 | 尚嵘峥 杜萌 编辑 | 陈显玲" third in a 网易号 post, "撰文 | 倪蒹葭"
+# closing a 澎湃号's verse-like introduction, "撰文｜党元悦" after an editor's note. The 文/撰文 mark
+# and a separator open the paragraph, as they open no sentence.
+_OPENING_WRITER_RE = re.compile(r"^(?:撰文|文)\s*[/／|｜丨]")
+#: how many of the text's paragraphs count as its opening (the first two are read as ``body_head``)
+OPENING_PARAGRAPHS = 20
+
+
+def opening_credits(paragraphs: Iterable[str]) -> list[str]:
+    """The paragraphs among ``paragraphs`` that are a 文/撰文 writer credit (``find_author``'s ``opening``)."""
+    return [p for p in paragraphs if _OPENING_WRITER_RE.match(p) and is_credit_line(p)]
+
+
 def _first(found: Iterable[str | None]) -> str | None:
     return next((v for v in found if v), None)
 
@@ -436,6 +450,7 @@ def _reporters(
     body_head: Sequence[tuple[str, bool]],
     body_tail: Sequence[tuple[str, bool]],
     body: Sequence[str],
+    opening: Sequence[str],
 ) -> Iterator[str | None]:
     for piece in header:
         slash = NAME_SLASH_OUTLET_RE.match(piece.text)
@@ -450,6 +465,9 @@ def _reporters(
     yield _by_writers(header)
     for line, credit in body_head:
         yield (reporter_in(line) or digest_writer(line)) if credit else _lead_reporter(line)
+    # a writer's credit of its own a few paragraphs into the text ("文 | 尚嵘峥 杜萌 编辑 | 陈显玲")
+    for line in opening:
+        yield reporter_in(line)
     # correspondents credited on a line of their own before the reporter's ("通讯员 李国田 高晨晨"
     # over "快报记者 张瑜", 现代快报): the reporter is the writer, their line is read last
     credits = [line for line, credit in body_tail if credit]
@@ -498,13 +516,15 @@ def find_author(
     body_head: Sequence[str],
     body_tail: Sequence[str],
     body: Sequence[str] = (),
+    opening: Sequence[str] = (),
     shown: str | None = None,
     site: str | None = None,
 ) -> str | None:
     """The named person behind the article: the reporter/byline, else the named editor.
 
     Reporters are looked for in the info line (``澎湃新闻记者 贺梨萍``, ``石佳/中国青年报``),
-    the first paragraphs (``新京报讯（记者 陆一夫）``), the closing credits
+    the first paragraphs (``新京报讯（记者 陆一夫）``), a writer's credit of its own among the
+    text's opening paragraphs (``opening``: ``文 | 尚嵘峥 杜萌``), the closing credits
     (``作者：上官云 宋宇晟``, ``（张巨峰）``), the trailer, a reporter credit closing an
     earlier paragraph of ``body`` (``…宽容。 本报记者　薛马义``), then person-like author
     metas/JSON-LD the page prints (``shown``: the text it prints around the article);
@@ -516,7 +536,7 @@ def find_author(
     """
     head = [(line, is_credit_line(line)) for line in body_head]
     tail = [(line, is_credit_line(line)) for line in body_tail]
-    reporter = _first(_reporters(header, trailer, head, tail, body))
+    reporter = _first(_reporters(header, trailer, head, tail, body, opening))
     if reporter:
         return _no_site(reporter, site)
     # an e-paper's article record names its author whether or not the page prints it
