@@ -6380,3 +6380,55 @@ def test_a_meta_the_json_ld_restates_stays_over_a_named_printed_date() -> None:
     assert found.published_at == datetime(2024, 1, 2, 10, tzinfo=SHANGHAI)
     alone = page(article('<span class="date">2023-05-10</span>', head=restated.split("<script")[0]))
     assert alone.published_at == datetime(2023, 5, 10, tzinfo=SHANGHAI)
+
+
+# audit27s
+# --------------------------------------------------------------------------- session 27, hundred-and-ninth pass
+# A toggle of the article's pictures printed after the date — "原图" (网易新闻's galleries, ``<a href="#"
+# class="vieworigin">``), "显示图片" (澎湃新闻's pages for 一点资讯 readers, ``<a id="yidian-toggle-img">``)
+# — is a button, no source (version 88; ``outlets.is_outlet_like``): real70's two galleries print no
+# credit (source none), its two 澎湃 pages print 澎湃新闻 before the date (the source).
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real70/163-1.html", None),
+        ("real70/163-2.html", None),
+        ("real70/thepaper-1.html", "澎湃新闻"),
+        ("real70/thepaper-2.html", "澎湃新闻"),
+    ],
+)
+def test_a_picture_toggle_after_the_date_is_no_source(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        ('<span>2024-05-01 10:00</span> <a href="#" class="vieworigin">原图</a>', None),
+        ('<span>2024-05-01 10:00</span> <a id="toggle-img">显示图片</a>', None),
+        ("<span>2024-05-01 10:00</span> <a>查看大图</a>", None),
+        ("<span>某某日报</span> <span>2024-05-01 10:00</span> <a>隐藏图片</a>", "某某日报"),
+        # guards: an outlet after the date stays, and so does a photo agency's name
+        ("<span>2024-05-01 10:00</span> <span>中国新闻网</span>", "中国新闻网"),
+        ("<span>2024-05-01 10:00</span> <span>视觉中国</span>", "视觉中国"),
+    ],
+)
+def test_a_picture_toggle_is_no_source_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("原图", False),
+        ("显示图片", False),
+        ("查看原图", False),
+        ("高清大图", False),
+        ("凤凰图片", True),
+        ("东方IC", True),
+    ],
+)
+def test_is_outlet_like_refuses_a_picture_toggle(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet
