@@ -136,6 +136,7 @@ LATER_SETS = (
     "real66",
     "real67",
     "real69",
+    "real70",
     "real71",
     "real72",
 )

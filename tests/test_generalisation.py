@@ -6681,3 +6681,55 @@ def test_a_writer_credit_past_the_opening_is_not_read_and_the_writer_beats_the_e
     assert page(_opening_credit_page(24, "文 | 张小明", "责任编辑：王芳")).author == "王芳"
     # in the opening: the writer, not the editor credited after the text
     assert page(_opening_credit_page(3, "文 | 张小明", "责任编辑：王芳")).author == "张小明"
+
+
+# audit27s
+# --------------------------------------------------------------------------- session 27, hundred-and-ninth pass
+# A toggle of the article's pictures printed after the date — "原图" (网易新闻's galleries, ``<a href="#"
+# class="vieworigin">``), "显示图片" (澎湃新闻's pages for 一点资讯 readers, ``<a id="yidian-toggle-img">``)
+# — is a button, no source (version 88; ``outlets.is_outlet_like``): real70's two galleries print no
+# credit (source none), its two 澎湃 pages print 澎湃新闻 before the date (the source).
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real70/163-1.html", None),
+        ("real70/163-2.html", None),
+        ("real70/thepaper-1.html", "澎湃新闻"),
+        ("real70/thepaper-2.html", "澎湃新闻"),
+    ],
+)
+def test_a_picture_toggle_after_the_date_is_no_source(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        ('<span>2024-05-01 10:00</span> <a href="#" class="vieworigin">原图</a>', None),
+        ('<span>2024-05-01 10:00</span> <a id="toggle-img">显示图片</a>', None),
+        ("<span>2024-05-01 10:00</span> <a>查看大图</a>", None),
+        ("<span>某某日报</span> <span>2024-05-01 10:00</span> <a>隐藏图片</a>", "某某日报"),
+        # guards: an outlet after the date stays, and so does a photo agency's name
+        ("<span>2024-05-01 10:00</span> <span>中国新闻网</span>", "中国新闻网"),
+        ("<span>2024-05-01 10:00</span> <span>视觉中国</span>", "视觉中国"),
+    ],
+)
+def test_a_picture_toggle_is_no_source_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("value", "outlet"),
+    [
+        ("原图", False),
+        ("显示图片", False),
+        ("查看原图", False),
+        ("高清大图", False),
+        ("凤凰图片", True),
+        ("东方IC", True),
+    ],
+)
+def test_is_outlet_like_refuses_a_picture_toggle(value: str, outlet: bool) -> None:
+    assert is_outlet_like(value) is outlet

@@ -55,6 +55,12 @@ _LABEL_IN_SOURCE_RE = re.compile(
     # a font-size toolbar's state: "目前设定" (新頭殼), as 字号/放大/缩小 are its buttons
     r"|设定|设置"
 )
+# A toggle of the article's pictures printed after the date: "原图" (view the original picture: 网易新闻's
+# galleries, ``<a href="#" class="vieworigin">``), "显示图片" (澎湃新闻's pages for 一点资讯 readers,
+# ``<a id="yidian-toggle-img">``), "查看大图", "隐藏图片". A button, no outlet's name.
+_PICTURE_TOGGLE_RE = re.compile(
+    r"^(?:查看|显示|隐藏|打开|关闭|浏览)?(?:原图|大图|高清图|高清大图|图片)$"
+)
 # A date's label alone, whatever follows it: "更新 / 2022年8月24日 5:44 PM" and "发布 /" (联合早报),
 # "发布 2019.05.21 09:58" (新頭殼). 发布 also ends account names (中国广州发布), so only the
 # bare word is refused.
@@ -149,7 +155,7 @@ def is_outlet_like(value: str) -> bool:
     """Whether a credited "source" reads as an outlet's name (新华社, 北青网-北京青年报, sd退役军人之家).
 
     Not a label or interface word (作者, 更新时间, a date's bare 更新 or 发布, 本文来源于, 页面功能,
-    举报/反馈), not a
+    举报/反馈), not a toggle of the pictures (原图, 显示图片), not a
     menu word (首页, 新闻动态), not an address or a domain in any case (BUSINESS.SOHU.COM),
     not a sentence (punctuation) and not a headline (a long run of text that does not
     end like an outlet: 报, 网, 社, 台, 客户端, 局...).
@@ -161,6 +167,8 @@ def is_outlet_like(value: str) -> bool:
     if value in MENU_WORDS or is_interface_word(value) or _LABEL_IN_SOURCE_RE.search(value):
         return False
     if _DATE_LABEL_RE.match(value) or REPORT_WORD_RE.match(value):
+        return False
+    if _PICTURE_TOGGLE_RE.match(value):  # 原图, 显示图片: a button for the pictures
         return False
     if _WEEKDAY_RE.match(value) or _DATE_WORD_RE.match(value):  # a date's word: 星期一, 2022年
         return False
