@@ -136,6 +136,7 @@ LATER_SETS = (
     "real66",
     "real67",
     "real69",
+    "real73",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
