@@ -139,6 +139,7 @@ LATER_SETS = (
     "real70",
     "real71",
     "real72",
+    "real73",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

@@ -6733,3 +6733,88 @@ def test_a_picture_toggle_is_no_source_synthetic(info: str, source: str | None) 
 )
 def test_is_outlet_like_refuses_a_picture_toggle(value: str, outlet: bool) -> None:
     assert is_outlet_like(value) is outlet
+
+
+# audit27b: a few words inside a sentence are kept whatever their class says (version 91).
+# 163.com's mobile template links the page's tags inside the text
+# (<a class="keyword-search">俄罗斯</a>正在压制…) and 香港經濟日報 a stock code after a company's
+# name (長和<a class="inline-related-stock">（00001）</a>旗下…): the class words "search" and
+# "related" name furniture, and the words were dropped from the middle of the sentences. An
+# inline element of 12 characters or fewer, no child element, the sentence going on after it
+# (text of its line before it, or 10 characters after it where it opens the line) is read
+# as text; a furniture element alone on its line, a long one, or one opening its line with
+# little after it stays out.
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        ("real73/163-2.html", "俄罗斯正在压制LGBTQ，并将其描绘为"),
+        ("real73/163-2.html", "项目协调员内夫·塞拉留斯（NefCellarius）表示：“诗歌奖禁止"),
+        ("real73/163-3.html", "今年，拜登政府表示，法律禁止"),
+        ("real69/hket-1.html", "電視廣播（00511）旗下"),
+        ("real69/hket-1.html", "康宏環球（01019）表示"),
+    ],
+)
+def test_words_linked_inside_a_sentence_are_kept(key: str, words: str) -> None:
+    assert words in "".join(real(key).body.split())
+
+
+def _tagged_page(inside: str) -> str:
+    return (
+        "<html><head><title>市民服务中心启用_某某网</title></head><body>"
+        '<div class="main"><h1>市民服务中心启用</h1><div class="info">2024-05-20 10:00</div>'
+        '<div class="text">'
+        + "".join(
+            f"<p>第{i}段，市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项。</p>"
+            for i in range(3)
+        )
+        + inside
+        + "".join(
+            f"<p>第{i}段，中心还设有自助服务区，市民可在这里打印社保缴费证明和公积金明细。</p>"
+            for i in range(3, 9)
+        )
+        + '</div></div><div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("inside", "words"),
+    [
+        (
+            '<p>据介绍，<a class="keyword-search" href="/s?k=1">公积金</a>业务也可在这里办理。</p>',
+            "据介绍，公积金业务也可在这里办理。",
+        ),
+        (
+            '<p><a class="keyword-search" href="/s?k=2">社保</a>窗口今天一早就排起了长队，市民说很方便。</p>',
+            "社保窗口今天一早就排起了长队",
+        ),
+        (
+            '<p>某某集团<a class="inline-related-stock" href="/q/1">（00001）</a>\n'
+            "旗下门店也在中心设了窗口，市民可以就近办理社保和医保业务。</p>",
+            "某某集团（00001）旗下门店",
+        ),
+    ],
+)
+def test_words_linked_inside_a_sentence_synthetic(inside: str, words: str) -> None:
+    assert words in "".join(page(_tagged_page(inside)).body.split())
+
+
+@pytest.mark.parametrize(
+    ("inside", "furniture"),
+    [
+        ('<p><span class="share">分享到微信</span></p>', "分享到微信"),
+        (
+            '<p>市民可以现场办理，<span class="ad">点击下载某某客户端领取新人红包</span>'
+            "也可网上预约。</p>",
+            "点击下载某某客户端领取新人红包",
+        ),
+        ('<p><a class="more" href="/more">更多</a>服务事项&gt;&gt;</p>', "更多"),
+        ('<p>市民可以现场办理，<a class="tags" href="/t">公积金</a></p>', "公积金</a>"),
+    ],
+)
+def test_furniture_beside_a_sentence_stays_out(inside: str, furniture: str) -> None:
+    body = page(_tagged_page(inside)).body
+    assert furniture.removesuffix("</a>") not in body.replace("公积金等", "").replace(
+        "公积金明细", ""
+    )

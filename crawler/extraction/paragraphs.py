@@ -22,6 +22,11 @@ from crawler.extraction.vocabulary import (
 # How much prose must follow a line mostly of a link to keep it (an author's note
 # of a sentence or two after a shop's links is no article going on)
 _PROSE_AFTER = 200
+# The longest run of words an inline element with a furniture class may print inside
+# a sentence and be kept (a keyword's link, a stock code in brackets)
+_WORDS_IN_SENTENCE = 12
+# ... and, opening its line, how much of the sentence must follow it
+_SENTENCE_GOES_ON = 10
 
 
 @dataclass(slots=True)
@@ -107,7 +112,12 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
         if tag in SKIP_TAGS:
             return
         # (most elements of a body have neither class nor id: is_noise is not called for them)
-        if el is not container and (el.get("class") or el.get("id")) and is_noise(el):
+        if (
+            el is not container
+            and (el.get("class") or el.get("id"))
+            and is_noise(el)
+            and not _in_sentence(el, line.parts)
+        ):
             return
         if el is after:
             flush()
@@ -156,6 +166,23 @@ def body_blocks(container: etree._Element, after: etree._Element | None = None) 
         # a "headline" followed by less text than precedes it is some box's title
         return before + blocks
     return blocks
+
+
+def _in_sentence(el: etree._Element, parts: list[str]) -> bool:
+    """Whether ``el`` is a few words inside a sentence, however its class reads: an
+    inline element (a keyword's search link, a stock code's link) of at most
+    ``_WORDS_IN_SENTENCE`` characters and no child element, with the sentence going on
+    right after it — text of its line before it, or ``_SENTENCE_GOES_ON`` characters
+    after it where it opens the line."""
+    tail = el.tail
+    if el.tag in BLOCK_TAGS or el.tag in MEDIA_TAGS or not tail or tail.isspace():
+        return False
+    if not "".join(parts).strip() and len(clean(tail)) < _SENTENCE_GOES_ON:
+        return False  # (opening its line, the sentence must go on after it)
+    if any(child.tag.__class__ is str for child in el):
+        return False  # (a word's link holds its text only)
+    text = clean(el.text)
+    return 0 < len(text) <= _WORDS_IN_SENTENCE
 
 
 def _run_only(blocks: list[Block], held: set[int]) -> list[Block]:
