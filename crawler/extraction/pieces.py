@@ -284,7 +284,7 @@ def dated_above(headline: etree._Element | None) -> list[TextPiece]:
         count += 1
         hint = hint_of(sibling)
         if hint and _DATE_CLASS_RE.search(hint) is not None:
-            text = clean(" ".join(t for t in sibling.itertext() if not t.isspace()))
+            text = _shown(sibling)
             if text and len(text) <= _ABOVE_CHARS:
                 return [TextPiece(text, hint)]
             continue
@@ -297,7 +297,7 @@ def dated_above(headline: etree._Element | None) -> list[TextPiece]:
 def _nested_date(box: etree._Element) -> TextPiece | None:
     """The full date a short box prints in a date-classed element of its own, with that
     element's hint; None when the box is longer or holds none."""
-    if len(clean(" ".join(t for t in box.itertext() if not t.isspace()))) > _ABOVE_CHARS:
+    if len(_shown(box)) > _ABOVE_CHARS:
         return None
     for el in box.iterdescendants():
         if el.tag.__class__ is not str:
@@ -305,7 +305,12 @@ def _nested_date(box: etree._Element) -> TextPiece | None:
         hint = hint_of(el)
         if not hint or _DATE_CLASS_RE.search(hint) is None:
             continue
-        text = clean(" ".join(t for t in el.itertext() if not t.isspace()))
+        text = _shown(el)
         if _FULL_DATE_RE.search(text) is not None:
             return TextPiece(text, hint)
     return None
+
+
+def _shown(el: etree._Element) -> str:
+    """``el``'s text, its pieces joined by one space."""
+    return clean(" ".join(t for t in el.itertext() if not t.isspace()))

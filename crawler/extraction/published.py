@@ -109,18 +109,19 @@ def _from_header(
         score = (3.0 if found.certain else 0.0) - 0.5 * rank
         if found.stamp.has_time:
             score += 1
-        update = bool(label and (label["upd"] or label["upd2"])) or bool(_UPDATE_HINT.search(hint))
-        if label and (label["upd"] or label["upd2"]):
+        labelled_update = label is not None and bool(label["upd"] or label["upd2"])
+        hinted_update = _UPDATE_HINT.search(hint) is not None
+        if labelled_update:
             score -= 4
         elif labelled:
             score += 4
-        if _UPDATE_HINT.search(hint):
+        if hinted_update:
             score -= 2
         elif hinted:
             score += 2
         ranked.append((-score, rank, found.stamp))
         calendar = found.certain and not _RELATIVE.search(joined[found.start : found.end])
-        if (labelled or hinted) and calendar and not update:
+        if (labelled or hinted) and calendar and not (labelled_update or hinted_update):
             named.append(found.stamp)
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [stamp for _, _, stamp in ranked], named
