@@ -6818,3 +6818,65 @@ def test_furniture_beside_a_sentence_stays_out(inside: str, furniture: str) -> N
     assert furniture.removesuffix("</a>") not in body.replace("公积金等", "").replace(
         "公积金明细", ""
     )
+
+
+# authors32
+# --------------------------------------------------------------------------- session 27, hundred-and-thirteenth pass
+# A credit word closing an element of other words — a related headline "…新闻中心迎来中外记者" (凤凰网's
+# galleries, real74/ifeng-1 and ifeng-2), a desk's editor line "编辑: 温网编辑" (温州网, real74/66wz-1 and
+# 66wz-2), a headline "…柯震东饰演同性性工作者" (心同网, real74/1314xt-1), a sentence "…漫画的两位作者"
+# (基督邮报, real74/christianpost-1) — is no label for the next element: its first word is read as the
+# name only when it is a person's name (version 93). Version 92 gave 图集, 请您, 精彩图文 and 离开了.
+
+
+@pytest.mark.parametrize(
+    ("key", "author"),
+    [
+        # the editor line "[责任编辑：罗忱蕾 PN168]" lies past the trailer's 40 pieces (waits): none
+        ("real74/ifeng-1.html", None),
+        ("real74/ifeng-2.html", None),
+        ("real74/66wz-1.html", None),
+        ("real74/66wz-2.html", None),
+        ("real74/1314xt-1.html", None),
+        ("real74/christianpost-1.html", "Ryan Foley"),
+    ],
+)
+def test_a_credit_word_closing_an_element_names_nobody_in_the_next(
+    key: str, author: str | None
+) -> None:
+    assert real(key).author == author
+
+
+def _trailer_page(*after: str) -> str:
+    prose = (
+        "市民服务中心今天正式启用，窗口一百多个，涵盖社保、医保、公积金等事项，市民可以就近办理。"
+    )
+    return (
+        "<html><head><title>市民服务中心启用_某某网</title></head><body>"
+        '<div class="main"><h1>市民服务中心启用</h1><div class="info">2024-05-20 10:00</div>'
+        '<div class="text">'
+        + "".join(f"<p>第{i}段，{prose}</p>" for i in range(6))
+        + "</div>"
+        + "".join(f'<div class="item">{text}</div>' for text in after)
+        + "</div>"
+        '<div class="footer">版权所有 某某网</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("after", "author"),
+    [
+        (("两会召开在即 新闻中心迎来中外记者", "图集｜全球烈酒对话在伦敦举办"), None),
+        (("编辑: 某网编辑", "请您", "文明上网、理性发言"), None),
+        (("柯震东饰演同性性工作者", "精彩图文"), None),
+        (("微信扫码关注该文公众号作者", "戳这里"), None),
+        # a person's name after the word is read, and so is any name after a label of its own
+        (("本报记者", "张小明"), "张小明"),
+        (("[责任编辑", "王芳]"), "王芳"),
+        (("作者：", "章鱼上校"), "章鱼上校"),
+    ],
+)
+def test_a_credit_word_closing_an_element_synthetic(
+    after: tuple[str, ...], author: str | None
+) -> None:
+    assert page(_trailer_page(*after)).author == author

@@ -43,6 +43,11 @@ _LEAD_OUTLET_RE = re.compile(rf"^【(?P<inner>[{HAN}]{{2,16}}?)(?:记者|报道|
 _BARE_CREDIT_LABEL_RE = re.compile(r"(?:作者|记者|编辑|责编|撰稿|通讯员)\s*[:：]$")
 # A next element that is a caption or a sentence, not the slot's value.
 _NOT_A_VALUE_RE = re.compile(r"[（(，。！？!?；;]")
+# A credit word closing an element of other words (a related headline "…迎来中外记者", a desk
+# "编辑: 温网编辑"), not a label of its own ("[责任编辑", "文章作者"): no label for the next element.
+_WORDS_THEN_CREDIT_RE = re.compile(r"[^\W\d_](?:作者|记者|编辑|责编|撰稿|通讯员)$")
+_LABEL_END_RE = re.compile(r"(?:^|[\W\d_])(?:责任|文章|本文)?(?:作者|记者|编辑|责编|撰稿|通讯员)$")
+_FIRST_WORD_RE = re.compile(r"[^\s|｜/／:：，,、]+")
 # "…抓紧落实。（记者 张三 通讯员 李四）", "…抓紧落实。（来源：湖北日报）": a credit in
 # brackets closing the article's last sentence.
 TRAILING_CREDIT_RE = re.compile(
@@ -99,7 +104,9 @@ def joined_credits(pieces: Sequence[TextPiece]) -> str:
 
     A label alone in its element takes the next element as its value ("作者：" | "陈久忍");
     when that element is a caption or a sentence ("钟洁希（中）、前未婚妻…合照"), the slot
-    is empty: a bar keeps the label from reading names out of it.
+    is empty: a bar keeps the label from reading names out of it. A credit word closing an
+    element of other words ("…新闻中心迎来中外记者" | "图集｜…") reads the next element only
+    when its first word is a person's name.
     """
     texts: list[str] = []
     for i, piece in enumerate(pieces):
@@ -109,8 +116,21 @@ def joined_credits(pieces: Sequence[TextPiece]) -> str:
             and (len(piece.text) > 20 or _NOT_A_VALUE_RE.search(piece.text))
         ):
             texts.append("|")
+        elif i and _closes_with_credit(pieces[i - 1].text):
+            # a full stop, as "记者 | 图集" would still read as the credit "记者｜图集"
+            texts.append("" if is_person_name(_first_word(piece.text)) else "。")
         texts.append(piece.text)
     return " ".join(texts)
+
+
+def _closes_with_credit(text: str) -> bool:
+    """Whether ``text`` ends in a credit word after words of its own, not as a label."""
+    return bool(_WORDS_THEN_CREDIT_RE.search(text)) and not _LABEL_END_RE.search(text)
+
+
+def _first_word(text: str) -> str:
+    found = _FIRST_WORD_RE.search(text)
+    return found.group() if found else ""
 
 
 def _lead_outlet(body_head: Sequence[str], site: str | None = None) -> str | None:
