@@ -141,6 +141,7 @@ LATER_SETS = (
     "real72",
     "real73",
     "real74",
+    "real75",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

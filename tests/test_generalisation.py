@@ -29,6 +29,7 @@ from crawler.extraction.credits import (
 from crawler.extraction.dates import SHANGHAI, parse_stamp
 from crawler.extraction.edges import is_pager
 from crawler.extraction.epaper import epaper_meta
+from crawler.extraction.gazetteer import COUNTRIES, default_gazetteer, is_poster_place
 from crawler.extraction.outlets import is_outlet_like, reads_as_phrase
 from crawler.extraction.vocabulary import is_interface_word
 
@@ -6880,3 +6881,76 @@ def test_a_credit_word_closing_an_element_synthetic(
     after: tuple[str, ...], author: str | None
 ) -> None:
     assert page(_trailer_page(*after)).author == author
+
+
+# sources32
+# --------------------------------------------------------------------------- session 27, hundred-and-fourteenth pass
+# A place alone beside the date — a province, a city or a district of the gazetteer, or a country
+# (``gazetteer.COUNTRIES``), with or without a leading middle dot — is where the poster is (the
+# platform's IP location), no source (version 94; ``gazetteer.is_poster_place``, asked by the
+# info line's unlabelled search): "·四川" on 网易号 pages (m.163.com/dy), "美国" and "加拿大" on
+# 澎湃号 pages (m.thepaper.cn). The search stops on that side; the account is read where the
+# template prints it before the date, as before.
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("real73/163-4.html", None),  # "·四川" after the date; 谭公子 read as the writer
+        ("real73/163-1.html", "海羊说新加坡"),  # "·浙江" after the date, the account before it
+        ("real73/163-2.html", "多元故事荟"),  # "·贵州"
+        ("real72/thepaper-1.html", "一条官方澎湃号"),  # "上海" after the date: the account stays
+        # real75: 四川, 美国, 加拿大 read as the source before; the accounts are not read yet (a
+        # Latin name in the author's slot; a creator's badge between the account and the date)
+        ("real75/163-1.html", None),
+        ("real75/thepaper-1.html", None),
+        ("real75/thepaper-2.html", None),
+        ("real75/thepaper-3.html", None),
+    ],
+)
+def test_a_place_beside_the_date_is_no_source_on_real_pages(key: str, source: str | None) -> None:
+    assert real(key).source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        ("<span>2024-08-29 11:05</span> <span>·四川</span>", None),
+        ("<span>2024-05-01 10:00</span> <span>·北京</span>", None),
+        ("<span>2021-01-25 20:14</span> <span>美国</span>", None),
+        ("<span>2021-03-27 18:36</span> <span>加拿大</span>", None),
+        ("<span>2024-05-01 10:00</span> <span>美國</span>", None),
+        ("<span>某某日报</span> <span>2024-05-01 10:00</span> <span>·广东</span>", "某某日报"),
+        # guards: an outlet named after a place stays, and so does an account's name
+        ("<span>2024-05-01 10:00</span> <span>四川日报</span>", "四川日报"),
+        ("<span>2024-05-01 10:00</span> <span>美国之音</span>", "美国之音"),
+    ],
+)
+def test_a_place_beside_the_date_is_no_source_synthetic(info: str, source: str | None) -> None:
+    assert page(article(info)).source == source
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("·四川", True),
+        ("四川", True),
+        ("美国", True),
+        ("加拿大", True),
+        ("・台北市", True),
+        ("四川日报", False),
+        ("美国之音", False),
+        ("纽约时间", False),
+        ("谭公子", False),
+        ("澎湃新闻", False),
+    ],
+)
+def test_is_poster_place(text: str, place: bool) -> None:
+    assert is_poster_place(text) is place
+
+
+def test_the_countries_add_what_the_gazetteer_lacks() -> None:
+    assert {"美国", "加拿大", "英国", "日本"} <= COUNTRIES
+    gazetteer = default_gazetteer()
+    assert not any(gazetteer.is_place(name) for name in COUNTRIES)  # China's divisions stay its own
+    assert all(2 <= len(name) <= 6 and is_poster_place("·" + name) for name in COUNTRIES)

@@ -19,7 +19,7 @@ from crawler.extraction.credits import (
     origin_slot,
 )
 from crawler.extraction.epaper import EPAPER_MARK
-from crawler.extraction.gazetteer import default_gazetteer
+from crawler.extraction.gazetteer import default_gazetteer, is_poster_place
 from crawler.extraction.keywords import simplify
 from crawler.extraction.names import HAN, is_own_name, is_person_name
 from crawler.extraction.outlets import (
@@ -306,6 +306,7 @@ def _unlabelled_source(
                     or DATEISH_RE.search(candidate)
                     or _NOT_ACCOUNT_RE.search(candidate)
                     or _is_dateline_place(candidate)  # the byline's place: its writer is beside it
+                    or is_poster_place(candidate)  # the poster's place: ·四川, 美国
                 ):
                     break
                 slash = NAME_SLASH_OUTLET_RE.match(candidate)

@@ -364,3 +364,31 @@ def _choose(
 def default_gazetteer() -> Gazetteer:
     """The gazetteer of ``data/divisions.csv``, built once per process (~20 ms)."""
     return Gazetteer.from_csv(DATA_FILE)
+
+
+# Countries and regions a poster's IP location (IP属地) names outside China, as the platforms
+# print them beside the date ("美国" on 澎湃号 pages): the gazetteer holds China's divisions only.
+COUNTRIES = frozenset(
+    _words(
+        """
+    美国 加拿大 英国 法国 德国 日本 韩国 朝鲜 俄罗斯 澳大利亚 新西兰 意大利 西班牙 葡萄牙 荷兰
+    比利时 瑞士 瑞典 挪威 丹麦 芬兰 爱尔兰 奥地利 波兰 希腊 土耳其 以色列 印度 巴基斯坦 泰国
+    越南 新加坡 马来西亚 印度尼西亚 菲律宾 柬埔寨 缅甸 老挝 蒙古 哈萨克斯坦 阿联酋 沙特阿拉伯
+    伊朗 埃及 南非 尼日利亚 肯尼亚 巴西 阿根廷 墨西哥 智利 秘鲁 哥伦比亚 乌克兰 捷克 匈牙利
+    """
+    )
+)
+# The marks a platform prints before a poster's place beside the date: "2024-08-29 11:05 ·四川".
+_PLACE_MARKS = " ·・•"
+
+
+def is_poster_place(text: str) -> bool:
+    """Whether ``text``, beside the date, is a place alone — where the poster is, no outlet.
+
+    A province's, a city's or a district's name, or a country's (``COUNTRIES``), with or
+    without a leading middle dot: "·四川" (网易号), "美国" (澎湃号), "北京".
+    """
+    name = text.strip().lstrip(_PLACE_MARKS)
+    return 2 <= len(name) <= 8 and (
+        simplify(name) in COUNTRIES or default_gazetteer().is_place(name)
+    )
