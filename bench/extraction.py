@@ -140,6 +140,7 @@ LATER_SETS = (
     "real71",
     "real72",
     "real73",
+    "real76",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"
