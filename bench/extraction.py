@@ -142,6 +142,7 @@ LATER_SETS = (
     "real73",
     "real74",
     "real75",
+    "real76",
 )
 SETS = SPLIT_SETS + LATER_SETS
 SPLIT = FIXTURES / "split.json"

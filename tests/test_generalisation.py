@@ -6954,3 +6954,69 @@ def test_the_countries_add_what_the_gazetteer_lacks() -> None:
     gazetteer = default_gazetteer()
     assert not any(gazetteer.is_place(name) for name in COUNTRIES)  # China's divisions stay its own
     assert all(2 <= len(name) <= 6 and is_poster_place("·" + name) for name in COUNTRIES)
+
+
+# body31: a related label that heads another story ends the article (version 96).
+# 文学城 ("相关新闻：马斯克母亲向霉霉道歉，直言…" in <strong>), 青岛新闻网 ("延伸阅读：泰国最美人妖…" in
+# a gallery's all-slides page) and 凤凰网 ("相关报道：全国道德模范刘霆变性后穿短裙受访(图)") print a
+# related label with a colon and an unlinked headline on one line in mid-text, then another
+# story's text: the article ends before that line. A label over links (yahoo 2005's
+# "延伸阅读：<a>…</a>") or alone on its line (潇湘晨报's "[延伸阅读]", 中国新闻网's and 央广网's
+# "相关链接>>", the report's own sidebar) cuts nothing.
+
+
+@pytest.mark.parametrize(
+    ("key", "last", "gone"),
+    [
+        ("real76/wenxuecity-1.html", "仇恨言论称为“垃圾”。", "马斯克母亲向霉霉道歉"),
+        ("real76/qingdaonews-1.html", "选手在台上走秀。", "泰国最美人妖彻底变性"),
+        (
+            "real76/ifeng-1.html",
+            "第二本自传小说也正在酝酿当中。",
+            "全国道德模范刘霆变性后穿短裙受访",
+        ),
+    ],
+)
+def test_a_label_over_another_story_ends_the_article(key: str, last: str, gone: str) -> None:
+    body = real(key).body
+    assert gone not in body
+    assert len(body.rstrip()) - body.rindex(last) - len(last) <= len("\nyochi")  # a caption at most
+
+
+@pytest.mark.parametrize(
+    ("key", "kept"),
+    [
+        ("real76/chinanews-1.html", "减少她们的心理痛苦。"),
+        ("real76/cnr-1.html", "减少她们的心理痛苦。"),
+        ("real10/xxcb-1.html", "特殊嫌犯如何关押"),
+        ("real2/yahoo-4.html", "老中医绝食49天"),
+    ],
+)
+def test_a_label_over_the_articles_own_text_cuts_nothing(key: str, kept: str) -> None:
+    assert kept in "".join(real(key).body.split())
+
+
+_NEW_STORY = (
+    "<p>去年三月，另一座城市也开过类似的会议，当时的重点是老旧小区改造和道路修缮。</p>"
+    "<p>那次会议之后，各区陆续上报了改造清单，全年共完成两百多个小区的改造任务。</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("inside", "cut"),
+    [
+        ("<p><strong>相关新闻：某市召开老旧小区改造推进会</strong></p>" + _NEW_STORY, True),
+        ("<p>延伸阅读：去年的改造任务全部完成(图)</p>" + _NEW_STORY, True),
+        (
+            '<p>延伸阅读：<a href="/n/1">某市召开老旧小区改造推进会</a></p>'
+            '<p><a href="/n/2">老旧小区改造全部完成</a></p>' + _NEW_STORY,
+            False,
+        ),
+        ("<p>相关新闻：</p>" + _NEW_STORY, False),
+        ("<p>相关链接&gt;&gt;</p>" + _NEW_STORY, False),
+    ],
+)
+def test_a_label_over_another_story_synthetic(inside: str, cut: bool) -> None:
+    body = page(_tagged_page(inside)).body
+    assert ("另一座城市也开过类似的会议" not in body) is cut
+    assert "第2段，市民服务中心今天正式启用" in body

@@ -43,7 +43,7 @@ from crawler.extraction.zones import in_stated_zone, with_stated_clock
 
 #: Bumped whenever extraction changes what it produces; stored with each article so
 #: that ``newsmon reextract`` can tell which rows an improvement has not reached yet.
-EXTRACTOR_VERSION = 94
+EXTRACTOR_VERSION = 96
 
 #: Fewer characters of body than this and the page is not taken for an article.
 MIN_BODY_CHARS = 40

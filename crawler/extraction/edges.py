@@ -53,6 +53,15 @@ _RELATED_LABEL = re.compile(
     r"|拓展阅读|更多(?:阅读|精彩|新闻|报道|推荐)|热门推荐|热点推荐|往期(?:回顾|推荐|精彩)|猜你喜欢"
     r"|此前报道|前情回顾|(?:点击|点此)?(?:进入|查看)专题)[】\]]?[:：]?$"
 )
+# A related label with a colon and another story's headline on one line, "相关新闻：马斯克母亲向霉霉道歉，
+# 直言…", "延伸阅读：泰国最美人妖…", "相关报道：全国道德模范刘霆变性后穿短裙受访(图)": the other story's
+# text follows it (文学城, 青岛新闻网, 凤凰网), not the article's.
+_STORY_LABEL = re.compile(
+    r"^[【\[]?(?:延伸阅读|相关(?:新闻|阅读|报道|文章)|推荐阅读|扩展阅读|拓展阅读)[】\]]?[:：]"
+)
+_STORY_HEADLINE = (4, 40)
+# The other story's first paragraph comes within this many lines (after its pictures' captions).
+_STORY_OPENING = 3
 # Labelled closing credits (editor, author, source...): after them come platform menus.
 _CLOSING_CREDIT = re.compile(
     r"^[（(【\[]?\s*(?:本文)?(?:责任编辑|编辑|责编|作者|来源|稿源|校对|审核|监制|主编|文|撰文|采写)"
@@ -238,6 +247,34 @@ def _split_related(blocks: list[Block], credits: list[str]) -> list[Block]:
     return blocks
 
 
+def _cut_other_story(blocks: list[Block]) -> list[Block]:
+    """Cut at a related label that heads another story (``_STORY_LABEL``) in mid-text.
+
+    The label and the other story's headline share one line, the headline is no link and no
+    sentence, and paragraphs follow at once: the article ends before the line. A label
+    over links (yahoo 2005's "延伸阅读：<a>…</a>") or alone on its line ("[延伸阅读]", "相关链接>>",
+    the report's own sidebar under it) cuts nothing here.
+    """
+    for i in range(1, len(blocks) - 1):
+        block = blocks[i]
+        if block.linked or ("：" not in block.text and ":" not in block.text):
+            continue
+        text = "".join(block.text.split())
+        m = _STORY_LABEL.match(simplify(text))
+        if m is None or ends_sentence(text):
+            continue
+        low, high = _STORY_HEADLINE
+        if not low <= len(text) - m.end() <= high:
+            continue
+        after = blocks[i + 1 : i + 1 + _STORY_OPENING]
+        if blocks[i + 1].linked or not any(ends_sentence(b.text) for b in after):
+            continue
+        if not any(ends_sentence(b.text) for b in blocks[:i]):
+            continue
+        return blocks[:i]
+    return blocks
+
+
 def _cut_after_credits(blocks: list[Block], credits: list[str]) -> list[Block]:
     """Cut at labelled closing credits that only furniture follows (a WeChat menu, a widget)."""
     total = _chars(blocks)
@@ -339,6 +376,7 @@ def trim_body(blocks: Sequence[Block], title: str) -> Trimmed:
     the last sentence ("…举行。（张巨峰）").
     """
     out = Trimmed([b for b in blocks if b.text != title])
+    out.blocks = _cut_other_story(out.blocks)
     out.blocks = _split_related(out.blocks, out.tail_credits)
     out.blocks = _cut_after_credits(out.blocks, out.tail_credits)
     out.blocks = _cut_site_notice(out.blocks, out.tail_credits)
