@@ -255,8 +255,8 @@ def extract_article(
         else [b.text for b in blocks if "记者" in b.text or "综合报" in b.text],
         # the 文/撰文 credits among the text's opening paragraphs ("文 | 尚嵘峥 杜萌 编辑 | 陈显玲")
         opening=authors.opening_credits(
-            simplify(b.text) if traditional else b.text
-            for b in blocks[2 : authors.OPENING_PARAGRAPHS]
+            (b.text for b in blocks[2 : authors.OPENING_PARAGRAPHS]),
+            simplify if traditional else None,
         ),
         shown="\n".join(printed) + "\n" + body,
         # the site's own name, in the script the credits are read in

@@ -4,7 +4,7 @@ from the info line under the headline, the credits around the body and the autho
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -435,9 +435,19 @@ _OPENING_WRITER_RE = re.compile(r"^(?:撰文|文)\s*[/／|｜丨]")
 OPENING_PARAGRAPHS = 20
 
 
-def opening_credits(paragraphs: Iterable[str]) -> list[str]:
-    """The paragraphs among ``paragraphs`` that are a 文/撰文 writer credit (``find_author``'s ``opening``)."""
-    return [p for p in paragraphs if _OPENING_WRITER_RE.match(p) and is_credit_line(p)]
+def opening_credits(
+    paragraphs: Iterable[str], convert: Callable[[str], str] | None = None
+) -> list[str]:
+    """The paragraphs among ``paragraphs`` that are a 文/撰文 writer credit (``find_author``'s
+    ``opening``), in the script ``convert`` gives (simplified, on a traditional page). The mark
+    and its separator are printed alike in both scripts: only a paragraph opening so is converted."""
+    found = []
+    for paragraph in paragraphs:
+        if _OPENING_WRITER_RE.match(paragraph):
+            line = convert(paragraph) if convert is not None else paragraph
+            if is_credit_line(line):
+                found.append(line)
+    return found
 
 
 def _first(found: Iterable[str | None]) -> str | None:
